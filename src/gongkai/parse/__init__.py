@@ -1,0 +1,99 @@
+"""Document → report data: sections, the three tables' cells with positions, metadata, narrative figures.
+
+The parser states what the document says. It never checks, infers or corrects; that is ``gongkai.checks``.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from gongkai.document import Document
+from gongkai.model import Report
+from gongkai.parse.labels import key
+from gongkai.parse.metadata import extract_metadata
+from gongkai.parse.narrative import extract_narrative
+from gongkai.parse.sections import find_sections
+from gongkai.parse.tables import parse_tables
+from gongkai.parse.tokens import Token, tokenize
+from gongkai.standard import get_format
+
+__all__ = ["parse_document", "parse_text"]
+
+
+@cache
+def _row_keys() -> frozenset[str]:
+    f21, f19 = get_format("2021"), get_format("2019")
+    keys = {key(r.label) for f in (f21, f19) for r in (*f.request_rows, *f.proactive_rows)}
+    keys |= {key(g.label) for f in (f21, f19) for g in f.request_groups}
+    return frozenset(k for k in keys if len(k) >= 4)
+
+
+@cache
+def _known_labels() -> frozenset[str]:
+    """Keys of every heading and label a cut-off text may end in the middle of."""
+    f21, f19 = get_format("2021"), get_format("2019")
+    numerals = "一二三四五六"
+    keys = {key(n + s.title) for f in (f21,) for n, s in zip(numerals, f.sections)}
+    keys |= {key(s.title) for s in f21.sections}
+    for f in (f21, f19):
+        keys |= {key(r.label) for r in (*f.proactive_rows, *f.request_rows)}
+        keys |= {key(a) for r in (*f.proactive_rows, *f.request_rows) for a in r.aliases}
+        keys |= {key(g.label) for g in f.request_groups}
+        keys |= {key(c) for c in f.proactive_captions}
+        keys.add(key(f.request_note))
+    return frozenset(keys)
+
+
+def _ends_mid_label(doc: Document) -> bool:
+    """True when the text stops inside a heading or label ('五、存在的主', '(四)无法')."""
+    last = next((ln.text for ln in reversed(doc.lines) if ln.text.strip(" |\t")), "")
+    k = key(last.strip().strip("|").split("|")[-1])
+    return bool(k) and any(lk.startswith(k) and lk != k for lk in _known_labels())
+
+
+def _token_index_at_line(tokens: list[Token], line: int) -> int:
+    for i, t in enumerate(tokens):
+        if t.position.line >= line:
+            return i
+    return len(tokens)
+
+
+def parse_document(doc: Document) -> Report:
+    f21 = get_format("2021")
+    tokens = tokenize(doc)
+    sections = find_sections(doc, f21, _row_keys())
+    section_starts: dict[int, int] = {}
+    for s in sections:
+        section_starts.setdefault(s.canonical, _token_index_at_line(tokens, s.position.line))
+    tables = parse_tables(tokens, section_starts)
+
+    report = Report(source=doc.source, text=doc.text)
+    report.cells = tables.cells
+    report.tables = tables.tables
+    report.issues = tables.issues
+    report.sections = sections
+
+    v2, v3 = tables.proactive_variant, tables.requests_variant
+    variants = {v for v in (v2, v3) if v}
+    report.format = variants.pop() if len(variants) == 1 else ("mixed" if variants else "unknown")
+
+    first = next((s.position.line for s in sections if s.canonical == 1), None)
+    meta = extract_metadata(doc, first)
+    report.organization, report.year = meta.organization, meta.year
+    report.is_rollup, report.published = meta.is_rollup, meta.published
+    report.metadata_positions = dict(meta.positions)
+
+    last_section = sections[-1] if sections else None
+    heading_at_end = (last_section is not None and last_section.canonical < 6 and last_section.content_chars == 0
+                      and last_section.position.line >= max(t.position.line for t in tokens) if tokens else False)
+    report.truncated = tables.cut_inside_table or _ends_mid_label(doc) or heading_at_end
+    if report.truncated and tokens:
+        report.cut_at = tokens[-1].position
+
+    report.narrative = extract_narrative(doc, sections, tables.line_ranges)
+    return report
+
+
+def parse_text(text: str, source: str = "<memory>") -> Report:
+    return parse_document(Document.from_text(text, source=source))
+

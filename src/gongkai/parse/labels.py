@@ -1,0 +1,20 @@
+"""Label matching keys: what makes 「（一）予以公开」, "(一) 予以公开" and "(一)予以\n公开" the same label."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_KEEP = re.compile(r"[^0-9A-Za-z\u4e00-\u9fff]+")
+_NUMBERING = re.compile(r"^(?:[0-9]+|[一二三四五六七八九十]+)")
+
+
+def key(text: str) -> str:
+    """Matching key: NFKC (fixes Kangxi radicals and full-width forms), then only CJK ideographs, digits and
+    letters. Used for lookup only; the raw text is always kept."""
+    return _KEEP.sub("", unicodedata.normalize("NFKC", text))
+
+
+def strip_numbering(k: str) -> str:
+    """Key without its leading ordinal ('1属于国家秘密' → '属于国家秘密')."""
+    return _NUMBERING.sub("", k, count=1)

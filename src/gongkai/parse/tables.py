@@ -1,0 +1,385 @@
+"""Read the three standard tables out of the token stream.
+
+Rows are found by their labels, in the standard order, wherever the layout put them; the values that
+follow a label belong to that row. Values are placed in columns only with certainty: when a row prints
+more cells than it has columns, the surplus must be blank filler and every placement that treats it so
+must agree; when it prints fewer, nothing is placed (unless the document is cut off inside that row, where
+the printed values are the leading ones). Everything else is reported, never guessed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from gongkai.model import Cell, Meaning, ParseIssue, TableInfo
+from gongkai.parse.labels import key, strip_numbering
+from gongkai.parse.tokens import Kind, Token
+from gongkai.parse.values import classify
+from gongkai.standard import Format, Row, get_format
+
+LOOKAHEAD = 8  # how many rows ahead a label may be matched (rows can be missing)
+FUZZY_MIN_LEN = 8
+FUZZY_SCORE = 85.0
+
+_T2_2019_MARKERS = ("本年新制作", "本年新公开", "对外公开总数", "上一年项目数量", "本年增减", "采购项目数量",
+                    "采购总金额", "政府集中采购", "其他对外管理服务事项", "第二十条第九项", "第二十条九项")
+_T2_2021_MARKERS = ("本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量", "本年收费金额")
+_T3_ANCHORS = ("勾稽关系", "申请人情况")
+_T4_ANCHORS = ("复议后起诉", "未经复议直接起诉")
+_T3_2021_MARKERS = ("逾期不补正", "逾期未按收费通知")
+
+
+@dataclass(slots=True)
+class _Label:
+    row: int | None  # index into the rows list, or None for a group label
+    group: str | None
+    keys: tuple[str, ...]
+    official: str
+    aliases: frozenset[str]
+
+
+@dataclass
+class TablesResult:
+    cells: dict[str, Cell] = field(default_factory=dict)
+    tables: dict[str, TableInfo] = field(default_factory=dict)
+    issues: list[ParseIssue] = field(default_factory=list)
+    cut_inside_table: bool = False
+    proactive_variant: str | None = None
+    requests_variant: str | None = None
+    line_ranges: list[tuple[int, int]] = field(default_factory=list)
+
+
+def _label_keys(label: str, aliases: tuple[str, ...]) -> tuple[tuple[str, ...], frozenset[str]]:
+    keys: list[str] = []
+    alias_keys: set[str] = set()
+    for i, text in enumerate((label, *aliases)):
+        for k in (key(text), strip_numbering(key(text))):
+            if len(k) >= 2 and k not in keys and (k == key(text) or len(k) >= 4):
+                keys.append(k)
+                if i:
+                    alias_keys.add(k)
+    return tuple(keys), frozenset(alias_keys)
+
+
+def _labels_for(rows: tuple[Row, ...], fmt: Format | None) -> list[_Label]:
+    labels = []
+    for i, r in enumerate(rows):
+        keys, alias_keys = _label_keys(r.label, r.aliases)
+        labels.append(_Label(i, r.group, keys, r.label, alias_keys))
+    if fmt is not None:
+        for g in fmt.request_groups:
+            keys, _ = _label_keys(g.label, ())
+            labels.append(_Label(None, g.id, keys, g.label, frozenset()))
+    return labels
+
+
+def _place(cells: list[Token], m: int, cut_here: bool) -> tuple[list[Token | None], str]:
+    """Place a row's printed cells into its m columns; see the module docstring."""
+    k = len(cells)
+    if k == m:
+        return list(cells), "ok"
+    if k > m:
+        # The surplus must be blank filler (colspan leftovers, row openers). Values follow their label, so
+        # the first placement that leaves only blanks outside is the reading: trailing filler is the rule,
+        # leading filler (a row opener before the values) the exception.
+        for o in range(k - m + 1):
+            if all(cells[j].kind is Kind.BLANK for j in range(k) if not o <= j < o + m):
+                return list(cells[o:o + m]), "ok"
+        return [None] * m, "long"
+    if cut_here:
+        kept = list(cells)
+        if kept and not kept[-1].terminated:
+            kept.pop()  # the last printed value may itself be cut short
+        return kept + [None] * (m - len(kept)), "cut"
+    return [None] * m, "short"
+
+
+def _make_cell(cell_id: str, tok: Token) -> Cell:
+    if tok.kind is Kind.BLANK:
+        return Cell(cell_id, "", Meaning.BLANK, None, tok.position)
+    cv = classify(tok.raw)
+    return Cell(cell_id, tok.raw, cv.meaning, cv.value, tok.position, cv.unit)
+
+
+class _RowReader:
+    """Walks one table region, matching row labels in order and collecting the cells after each."""
+
+    def __init__(self, table: str, rows: tuple[Row, ...], labels: list[_Label]):
+        self.table = table
+        self.rows = rows
+        self.labels = labels
+        self.row_cells: dict[int, list[Token]] = {}
+        self.row_label_tok: dict[int, Token] = {}
+        self.group_values: dict[str, list[Token]] = {}
+        self.issues: list[ParseIssue] = []
+        self.last_row: int | None = None
+        self.open_at_end: int | None = None  # the row still collecting cells when the region ended
+
+    def _match(self, acc: list[Token], next_idx: int) -> tuple[_Label, bool] | None:
+        acc_key = "".join(t.key for t in acc)
+        if not acc_key:
+            return None
+        best: tuple[int, _Label, bool] | None = None
+        for lab in self.labels:
+            if lab.row is not None and not next_idx <= lab.row < next_idx + LOOKAHEAD:
+                continue
+            if lab.row is None and lab.group is not None:
+                children = [i for i, r in enumerate(self.rows) if r.group == lab.group]
+                if children and max(children) < next_idx:
+                    continue
+            for k in lab.keys:
+                if acc_key.endswith(k) and (best is None or len(k) > best[0]):
+                    best = (len(k), lab, k in lab.aliases)
+        if best:
+            return best[1], best[2]
+        # typos: fuzzy match against the next expected rows only
+        for lab in self.labels:
+            if lab.row is None or not next_idx <= lab.row < next_idx + 2:
+                continue
+            k = lab.keys[0]
+            if len(k) >= FUZZY_MIN_LEN and len(acc_key) >= len(k) - 2:
+                tail = acc_key[-len(k):]
+                if fuzz.ratio(tail, k) >= FUZZY_SCORE:
+                    return lab, True
+        return None
+
+    def read(self, tokens: list[Token], start: int, end: int) -> None:
+        acc: list[Token] = []
+        current: int | None = None
+        group: str | None = None
+        next_idx = 0
+        for i in range(start, end):
+            tok = tokens[i]
+            if tok.kind is Kind.TEXT:
+                acc.append(tok)
+                hit = self._match(acc, next_idx)
+                if hit:
+                    lab, variant = hit
+                    if variant:
+                        raw = " ".join(t.raw for t in acc)
+                        self.issues.append(ParseIssue("label_variant", f"非标准标签「{raw}」按「{lab.official}」识别",
+                                                      row=self.rows[lab.row].id if lab.row is not None else lab.group,
+                                                      position=acc[0].position, raw=raw))
+                    if lab.row is None:
+                        group, current = lab.group, None
+                    else:
+                        current = lab.row
+                        self.row_cells[current] = []
+                        self.row_label_tok[current] = acc[0]
+                        next_idx = current + 1
+                        self.last_row = current
+                        group = self.rows[current].group
+                    acc = []
+                    continue
+                if current is not None and self._text_cell(tok, current):
+                    acc.pop()
+                    self.row_cells[current].append(tok)
+                    continue
+                if current is not None and self.row_cells[current]:
+                    current = None  # text that is no label ends the row
+                continue
+            # value or blank cell
+            acc = []
+            if current is not None:
+                self.row_cells[current].append(tok)
+            elif group is not None and tok.kind is Kind.VALUE:
+                self.group_values.setdefault(group, []).append(tok)
+        self.open_at_end = current
+
+    def _text_cell(self, tok: Token, row: int) -> bool:
+        """A short piped text with a digit in a row still missing cells is a value cell gone wrong ("约300")."""
+        return (tok.piped and len(self.row_cells[row]) < len(self.rows[row].cells) and len(tok.raw) <= 10
+                and any(ch.isdigit() for ch in tok.raw))
+
+
+def _first(tokens: list[Token], start: int, end: int, needles: tuple[str, ...]) -> int | None:
+    for i in range(start, end):
+        t = tokens[i]
+        if t.kind is Kind.TEXT and any(n in t.key for n in needles):
+            return i
+    return None
+
+
+def _variant_t2(tokens: list[Token], start: int, end: int) -> str:
+    old = new = 0
+    for i in range(start, end):
+        t = tokens[i]
+        if t.kind is Kind.TEXT:
+            k = t.key
+            old += any(m in k for m in _T2_2019_MARKERS) or k in ("本年新",)
+            new += any(m in k for m in _T2_2021_MARKERS)
+    return "2019" if old > new else "2021"
+
+
+def _variant_t3(tokens: list[Token], start: int, end: int) -> str | None:
+    for i in range(start, end):
+        t = tokens[i]
+        if t.kind is Kind.TEXT:
+            if any(m in t.key for m in _T3_2021_MARKERS):
+                return "2021"
+            if t.key.endswith("六其他处理") and i + 1 < end and tokens[i + 1].kind is not Kind.TEXT:
+                return "2019"
+    return None
+
+
+def _assign_rows(reader: _RowReader, result: TablesResult, cut_at_end: bool, cut_row: int | None) -> None:
+    for idx, toks in reader.row_cells.items():
+        row = reader.rows[idx]
+        placed, status = _place(toks, len(row.cells), cut_here=cut_at_end and idx == cut_row)
+        for cid, tok in zip(row.cells, placed):
+            if tok is not None:
+                result.cells[cid] = _make_cell(cid, tok)
+        missing = [cid for cid, tok in zip(row.cells, placed) if tok is None]
+        label_pos = reader.row_label_tok[idx].position
+        if status == "short":
+            result.issues.append(ParseIssue(
+                "row_short", f"「{row.label}」一行印有{len(toks)}个数值，应为{len(row.cells)}个，无法确定各值所属列",
+                row=row.id, cells=missing, position=label_pos, raw=" ".join(t.raw or "□" for t in toks)))
+        elif status == "long":
+            result.issues.append(ParseIssue(
+                "row_long", f"「{row.label}」一行印有{len(toks)}个单元格，多于{len(row.cells)}列",
+                row=row.id, cells=missing, position=label_pos, raw=" ".join(t.raw or "□" for t in toks)))
+
+
+def _assign_group_values(reader: _RowReader, result: TablesResult) -> None:
+    for group, toks in reader.group_values.items():
+        children = [i for i, r in enumerate(reader.rows) if r.group == group]
+        if not children or any(reader.row_cells.get(i) for i in children):
+            if toks:  # values printed under the group label beside labelled rows: a subtotal row
+                result.issues.append(ParseIssue("row_long", f"分组「{group}」下有额外的合计行（非标准）",
+                                                row=group, position=toks[0].position))
+            continue
+        m = len(reader.rows[children[0]].cells)
+        need = m * len(children)
+        uniform = len({t.raw for t in toks}) == 1
+        ids = [cid for i in children for cid in reader.rows[i].cells]
+        if len(toks) == need or (len(toks) > need and uniform):
+            for cid, tok in zip(ids, toks):
+                result.cells[cid] = _make_cell(cid, tok)
+            for i in children:
+                reader.row_cells.setdefault(i, [])
+        result.issues.append(ParseIssue(
+            "unlabelled_values", f"分组下的行标签缺失，印有{len(toks)}个数值（应为{need}个）"
+            + ("，各值相同，已按位置读取" if len(toks) >= need and (uniform or len(toks) == need) else "，无法确定所属行列"),
+            row=group, cells=[] if len(toks) >= need else ids, position=toks[0].position))
+
+
+def parse_tables(tokens: list[Token], section_starts: dict[int, int]) -> TablesResult:
+    """``section_starts`` maps a standard section number to the token index of its heading."""
+    result = TablesResult()
+    n = len(tokens)
+    f21, f19 = get_format("2021"), get_format("2019")
+
+    def sec(no: int) -> int | None:
+        return section_starts.get(no)
+
+    t2 = _first(tokens, 0, n, ("第二十条",))
+    t3 = _first(tokens, t2 or 0, n, _T3_ANCHORS)
+    if t3 is None:
+        t3 = _first(tokens, t2 or 0, n, (key(f21.request_rows[0].label),))
+    after3 = t3 if t3 is not None else (t2 or 0)
+    t4 = _first(tokens, after3, n, _T4_ANCHORS)
+    ends = [i for i in (sec(5), sec(6)) if i is not None and i > (t4 if t4 is not None else after3)]
+    end = min(ends) if ends else n
+
+    # ---- 二、主动公开 ----
+    if t2 is not None:
+        stops = [i for i in (t3, sec(3), t4, sec(4), end) if i is not None and i > t2]
+        t2_end = min(stops) if stops else n
+        variant = _variant_t2(tokens, t2, t2_end)
+        fmt = f19 if variant == "2019" else f21
+        reader = _RowReader("proactive", fmt.proactive_rows, _labels_for(fmt.proactive_rows, None))
+        reader.read(tokens, t2, t2_end)
+        cut = t2_end == n
+        _assign_rows(reader, result, cut, reader.open_at_end)
+        result.issues.extend(reader.issues)
+        result.proactive_variant = variant
+        seen = [fmt.proactive_rows[i].id for i in sorted(reader.row_cells)]
+        complete = len(seen) == len(fmt.proactive_rows)
+        result.tables["proactive"] = TableInfo("proactive", variant, tokens[t2].position, complete, seen)
+        _absent(result, fmt.proactive_rows, reader, cut)
+        result.cut_inside_table |= cut and not complete
+        result.line_ranges.append((tokens[t2].line, tokens[t2_end - 1].line))
+
+    # ---- 三、依申请 ----
+    start3 = t3
+    if start3 is None:
+        # no anchor: look for the first row label itself
+        start3 = _first(tokens, after3, n, (key(f21.request_rows[0].label), key(f21.request_rows[1].label)))
+    if start3 is not None:
+        stops = [i for i in (t4, sec(4), end) if i is not None and i > start3]
+        t3_end = min(stops) if stops else n
+        variant = _variant_t3(tokens, start3, t3_end)
+        fmt = f19 if variant == "2019" else f21
+        reader = _RowReader("requests", fmt.request_rows, _labels_for(fmt.request_rows, fmt))
+        reader.read(tokens, start3, t3_end)
+        cut = t3_end == n
+        _assign_rows(reader, result, cut, reader.open_at_end)
+        _assign_group_values(reader, result)
+        result.issues.extend(reader.issues)
+        result.requests_variant = variant
+        seen = [fmt.request_rows[i].id for i in sorted(reader.row_cells)]
+        complete = len(seen) == len(fmt.request_rows)
+        result.tables["requests"] = TableInfo("requests", variant, tokens[start3].position, complete, seen)
+        _absent(result, fmt.request_rows, reader, cut)
+        result.cut_inside_table |= cut and not complete
+        result.line_ranges.append((tokens[start3].line, tokens[t3_end - 1].line))
+
+    # ---- 四、复议诉讼 ----
+    start4 = t4
+    if start4 is None and sec(4) is not None and (start3 is None or sec(4) > start3):
+        start4 = sec(4)
+    if start4 is not None:
+        _read_appeals(tokens, start4, end, f21, result)
+    elif result.tables and end == n and not (sec(5) or sec(6)):
+        result.cut_inside_table = True
+    return result
+
+
+def _absent(result: TablesResult, rows: tuple[Row, ...], reader: _RowReader, cut: bool) -> None:
+    last = reader.last_row if reader.last_row is not None else -1
+    for i, row in enumerate(rows):
+        if i in reader.row_cells or (cut and i > last):
+            continue
+        result.issues.append(ParseIssue("row_absent", f"未找到「{row.label}」一行", row=row.id, cells=list(row.cells)))
+
+
+def _read_appeals(tokens: list[Token], start: int, end: int, fmt: Format, result: TablesResult) -> None:
+    ids = fmt.appeals_cell_ids
+    first_value = next((i for i in range(start, end) if tokens[i].kind is Kind.VALUE), None)
+    if first_value is None:
+        result.tables["appeals"] = TableInfo("appeals", None, tokens[start].position, False)
+        if end == len(tokens):
+            result.cut_inside_table = True
+        else:
+            result.issues.append(ParseIssue("row_absent", "复议诉讼表未印有数值", row="appeals", cells=ids,
+                                            position=tokens[start].position))
+        return
+    a = first_value
+    while a > start and tokens[a - 1].kind is Kind.BLANK:
+        a -= 1
+    b = first_value
+    while b < end and tokens[b].kind is not Kind.TEXT:
+        b += 1
+    run = tokens[a:b]
+    cut = b == len(tokens)
+    placed, status = _place(run, len(ids), cut_here=cut)
+    for cid, tok in zip(ids, placed):
+        if tok is not None:
+            result.cells[cid] = _make_cell(cid, tok)
+    missing = [cid for cid, tok in zip(ids, placed) if tok is None]
+    complete = status == "ok"
+    result.tables["appeals"] = TableInfo("appeals", None, tokens[start].position, complete or status != "cut",
+                                         ["appeals"])
+    if status == "cut":
+        result.cut_inside_table = bool(missing)
+    elif status == "short":
+        result.issues.append(ParseIssue("row_short", f"复议诉讼表印有{len(run)}个数值，应为15个，无法确定各值所属列",
+                                        row="appeals", cells=missing, position=run[0].position,
+                                        raw=" ".join(t.raw or "□" for t in run)))
+    elif status == "long":
+        result.issues.append(ParseIssue("row_long", f"复议诉讼表印有{len(run)}个单元格，多于15列",
+                                        row="appeals", cells=missing, position=run[0].position))
+    result.line_ranges.append((tokens[start].line, tokens[b - 1].line))

@@ -1,0 +1,122 @@
+"""Turn a document into a stream of cell tokens that know where they came from.
+
+Published text comes in many shapes: pipes between cells on one line, one cell per line ending in "|",
+markdown rows, cells separated by blank lines, or space-separated rows from PDF text. One rule covers them
+all: "|" terminates a cell, so an empty stretch between two pipes is a blank cell; text outside pipes is
+split into words, and words that are values (numbers, "/", "—") become value tokens while the words
+between them are joined back into label text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+
+from gongkai.document import Document, Position
+from gongkai.parse.labels import key
+from gongkai.parse.values import looks_like_value
+
+_WORDS = re.compile(r"\S+")
+
+
+class Kind(str, Enum):
+    TEXT = "text"
+    VALUE = "value"
+    BLANK = "blank"  # an empty cell between two pipes
+
+
+@dataclass(slots=True)
+class Token:
+    kind: Kind
+    raw: str
+    position: Position
+    piped: bool = False  # delimited by "|" (a real table cell)
+    terminated: bool = True  # something (space, newline, pipe) follows it; False only for a cut-off tail
+    _key: str | None = None
+
+    @property
+    def key(self) -> str:
+        if self._key is None:
+            self._key = key(self.raw)
+        return self._key
+
+    @property
+    def line(self) -> int:
+        return self.position.line
+
+
+def _line_of(lines_offsets: list[int], offset: int) -> int:
+    # binary search: index of the line containing offset
+    lo, hi = 0, len(lines_offsets) - 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if lines_offsets[mid] <= offset:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def tokenize(doc: Document) -> list[Token]:
+    text = doc.text
+    starts = [ln.offset for ln in doc.lines]
+    tokens: list[Token] = []
+
+    def pos(offset: int, length: int) -> Position:
+        i = _line_of(starts, offset)
+        line = doc.lines[i]
+        return Position(line.number, offset - line.offset + 1, offset, length)
+
+    def emit_words(seg_start: int, segment: str, piped: bool) -> None:
+        # Words of one line segment: values stand alone, runs of text words are joined back.
+        pending: list[re.Match] = []
+
+        def flush() -> None:
+            if pending:
+                a, b = pending[0].start(), pending[-1].end()
+                tokens.append(Token(Kind.TEXT, segment[a:b], pos(seg_start + a, b - a), piped))
+                pending.clear()
+
+        words = list(_WORDS.finditer(segment))
+        if piped and words and not all(looks_like_value(w.group()) for w in words):
+            # a pipe cell with label text: one token, spaces inside kept ("结果 纠正")
+            a, b = words[0].start(), words[-1].end()
+            tokens.append(Token(Kind.TEXT, segment[a:b], pos(seg_start + a, b - a), True))
+            return
+        for w in words:
+            if looks_like_value(w.group()):
+                flush()
+                tokens.append(Token(Kind.VALUE, w.group(), pos(seg_start + w.start(), len(w.group())), piped))
+            else:
+                pending.append(w)
+        flush()
+
+    # Split on pipes; each piece is split into its lines.
+    piece_start = 0
+    n = len(text)
+    pipe_positions = [m.start() for m in re.finditer(r"\|", text)]
+    bounds = pipe_positions + [n]
+    prev_was_pipe = False
+    for end in bounds:
+        piece = text[piece_start:end]
+        closed = end < n  # the piece is terminated by a pipe
+        has_content = False
+        line_start = piece_start
+        for seg in piece.split("\n"):
+            if seg.strip():
+                has_content = True
+                # a segment is a pipe cell only when a pipe closes it on the same line, or opens it
+                same_line_pipe = closed and "\n" not in text[line_start:end]
+                emit_words(line_start, seg, piped=same_line_pipe or (prev_was_pipe and line_start == piece_start))
+            line_start += len(seg) + 1
+        if closed and not has_content and prev_was_pipe:
+            tokens.append(Token(Kind.BLANK, "", pos(end, 1), True))
+        prev_was_pipe = closed
+        piece_start = end + 1
+
+    # A value at the very end of the text with nothing after it may be cut off ("1" of "12").
+    if tokens and tokens[-1].kind is Kind.VALUE:
+        last = tokens[-1]
+        last.terminated = last.position.offset + len(last.raw) < len(text)
+    return tokens
