@@ -1,0 +1,30 @@
+"""Errors a user can meet, each with a stable code and a Chinese message."""
+
+from __future__ import annotations
+
+
+class GongkaiError(Exception):
+    """An input problem reported to the user (never a traceback)."""
+
+    code = "E-GENERIC"
+
+    def __init__(self, message: str, *, source: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.source = source
+
+    def __str__(self) -> str:
+        where = f"{self.source}: " if self.source else ""
+        return f"[{self.code}] {where}{self.message}"
+
+
+class UnreadableInput(GongkaiError):
+    code = "E-READ"
+
+
+class UnsupportedFormat(GongkaiError):
+    code = "E-FORMAT"
+
+
+class NotAnAnnualReport(GongkaiError):
+    code = "E-NOT-REPORT"
