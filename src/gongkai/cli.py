@@ -157,10 +157,7 @@ def rules() -> None:
 
     console = Console(highlight=False)
     for rule in RULES:
-        code, category, severity, description = (rule.code, rule.category, rule.severity, rule.description) \
-            if hasattr(rule, "code") else rule
-        sev = severity.value if hasattr(severity, "value") else severity
-        console.print(f"[bold]{code}[/]  [dim]{category} · {sev}[/]  {escape(description)}")
+        console.print(f"[bold]{rule.code}[/]  [dim]{rule.category} · {rule.severity.value}[/]  {escape(rule.description)}")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -4,19 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gongkai.checks import run_checks
-from gongkai.checks.inference import infer
+from gongkai.checks import infer_report, run_checks
 from gongkai.document import Document
 from gongkai.errors import NotAnAnnualReport
 from gongkai.model import Report
 from gongkai.parse import parse_document
 from gongkai.readers import read_path
-from gongkai.standard import get_format
-
-
-def requests_format(report: Report):
-    return get_format("2019" if report.tables.get("requests") and report.tables["requests"].variant == "2019"
-                      else "2021")
 
 
 def check_document(doc: Document, *, require_report: bool = True) -> Report:
@@ -24,7 +17,7 @@ def check_document(doc: Document, *, require_report: bool = True) -> Report:
     if require_report and not report.sections and not report.tables:
         raise NotAnAnnualReport("未找到年度报告的章节（一、总体情况……）或统计表格，这似乎不是政府信息公开工作年度报告",
                                 source=doc.source)
-    report.inferred = infer(report, requests_format(report))
+    report.inferred = infer_report(report)
     report.findings = run_checks(report)
     return report
 

@@ -333,8 +333,6 @@ def parse_tables(tokens: list[Token], section_starts: dict[int, int]) -> TablesR
         start4 = sec(4)
     if start4 is not None:
         _read_appeals(tokens, start4, end, f21, result)
-    elif result.tables and end == n and not (sec(5) or sec(6)):
-        result.cut_inside_table = True
     return result
 
 

@@ -1,0 +1,135 @@
+"""Cells: missing (absent, blank, unreadable), invalid (text, negative, fraction, wrong unit), and parse issues."""
+
+from __future__ import annotations
+
+from gongkai.checks.common import (
+    TABLES, Context, evidence_cell, finding, fmt_number, is_unknown, rows_of, table_of, table_seen, table_title,
+)
+from gongkai.model import Evidence, Finding, Meaning, ParseIssue, Report
+from gongkai.standard.formats import CellSpec, get_format
+
+ISSUE_CODES = {
+    "row_short": "ROW-SHORT",
+    "row_absent": "ROW-ABSENT",
+    "row_long": "TABLE-LAYOUT",
+    "extra_column": "TABLE-LAYOUT",
+    "unlabelled_values": "TABLE-LAYOUT",
+    "label_variant": "LABEL-VARIANT",
+}
+_MISSING_ISSUES = ("row_short", "row_absent")
+
+
+def _inferred_note(ctx: Context, cells: list[str]) -> str:
+    known = [(c, ctx.inferred[c].value) for c in cells if c in ctx.inferred]
+    if not known:
+        return ""
+    values = {v for _, v in known}
+    if len(known) == len(cells):
+        if len(values) == 1:
+            return f"（{'均' if len(cells) > 1 else ''}可由勾稽关系推出为{fmt_number(values.pop())}）"
+        return "（可由勾稽关系推出：" + "、".join(
+            f"{ctx.column_label(c)}为{fmt_number(v)}" for c, v in known) + "）"
+    return "（其中可由勾稽关系推出：" + "、".join(
+        f"{ctx.column_label(c)}为{fmt_number(v)}" for c, v in known) + "）"
+
+
+def _issue_row(ctx: Context, issue: ParseIssue) -> str:
+    if issue.cells:
+        return ctx.row_label(issue.cells[0])
+    if issue.row:
+        for table in TABLES:
+            for rid, label, _ in rows_of(ctx.fmt(table), table):
+                if issue.row in (rid, f"{table}.{rid}"):
+                    return label
+        return f"“{issue.row}”"
+    return "表格"
+
+
+def check_parse_issues(report: Report, ctx: Context) -> list[Finding]:
+    """Turn the parser's layout notes into findings."""
+    out: list[Finding] = []
+    for issue in report.issues:
+        code = ISSUE_CODES.get(issue.code, "PARSE-ISSUE")
+        row = _issue_row(ctx, issue)
+        raw = f"（原文：{issue.raw.strip()}）" if issue.raw and issue.raw.strip() else ""
+        cols = "、".join(ctx.column_label(c) for c in issue.cells)
+        if issue.code == "row_short":
+            msg = (f"{row}行的数值少于列数{raw}，无法确定各数值所属列，"
+                   f"以下单元格按缺失处理：{cols}{_inferred_note(ctx, issue.cells)}")
+        elif issue.code == "row_absent":
+            msg = f"表格中未找到标准行{row}{'：' + cols if cols else ''}{_inferred_note(ctx, issue.cells)}"
+        elif issue.code == "row_long":
+            msg = f"{row}行的数值多于标准列数{raw}"
+        elif issue.code == "extra_column":
+            msg = f"表格含有标准格式以外的列{raw}"
+        elif issue.code == "unlabelled_values":
+            msg = f"表格中有一组数值缺少行名，无法对应到标准行{raw}"
+        elif issue.code == "label_variant":
+            msg = f"{row}使用了非标准的名称{raw}，已按标准行处理"
+        else:
+            msg = f"表格版式问题：{issue.message}{raw}"
+        evidence = Evidence(cells=[evidence_cell(report, ctx, c) for c in issue.cells], text=issue.raw,
+                            position=issue.position)
+        out.append(finding(code, msg, evidence))
+    return out
+
+
+def check_missing_cells(report: Report, ctx: Context) -> list[Finding]:
+    """One finding per row with absent, blank or unreadable cells (n/a "/" is a statement, not missing)."""
+    reported = {c for issue in report.issues if issue.code in _MISSING_ISSUES for c in issue.cells}
+    out: list[Finding] = []
+    for table in TABLES:
+        if not table_seen(report, table):
+            continue  # TABLE-MISSING or DOCUMENT-CUT-OFF covers it
+        fmt = ctx.fmt(table)
+        for _, row_label, cells in rows_of(fmt, table):
+            missing = [c for c in cells
+                       if c not in reported and c not in ctx.beyond_cut and is_unknown(report, c)]
+            if not missing:
+                continue
+            blank = [c for c in missing if c in report.cells and report.cells[c].meaning is Meaning.BLANK]
+            unreadable = [c for c in missing if c in report.cells and report.cells[c].meaning is Meaning.UNREADABLE]
+            absent = [c for c in missing if c not in report.cells]
+            parts = []
+            for kind, group in (("空白", blank), ("无法识别", unreadable), ("缺失", absent)):
+                if group:
+                    parts.append(kind + "：" + "、".join(ctx.column_label(c) for c in group))
+            msg = f"{table_title(fmt, table)}表{row_label}行有单元格未填写数值（{'；'.join(parts)}）" \
+                  f"{_inferred_note(ctx, missing)}"
+            out.append(finding("CELL-MISSING", msg, Evidence(cells=[evidence_cell(report, ctx, c) for c in missing])))
+    return out
+
+
+def _spec(ctx: Context, cell_id: str) -> CellSpec | None:
+    fmt = ctx.formats.get(table_of(cell_id))
+    if fmt is None:
+        return None
+    spec = fmt.cells.get(cell_id)
+    if spec is None:
+        other = get_format("2019" if fmt.id == "2021" else "2021")
+        spec = other.cells.get(cell_id)
+    return spec
+
+
+def check_invalid_cells(report: Report, ctx: Context) -> list[Finding]:
+    """Text in a value cell, negative counts, fractional counts, a unit other than the column's."""
+    out: list[Finding] = []
+    for cid, cell in report.cells.items():
+        spec = _spec(ctx, cid)
+        if spec is None:
+            continue
+        label = ctx.label(cid)
+        evidence = Evidence(cells=[evidence_cell(report, ctx, cid)])
+        if cell.meaning is Meaning.TEXT:
+            out.append(finding("CELL-INVALID-TEXT", f"{label}应填写数值，实际为文字“{cell.raw.strip()}”", evidence))
+            continue
+        v = cell.numeric
+        if v is None:
+            continue
+        if v < 0 and not spec.signed:
+            out.append(finding("CELL-NEGATIVE", f"{label}为负数{fmt_number(v)}，件数或金额不能为负", evidence))
+        if not spec.decimal and isinstance(v, float) and not v.is_integer():
+            out.append(finding("CELL-FRACTION", f"{label}为小数{fmt_number(v)}，件数必须为整数", evidence))
+        if spec.unit and cell.unit and cell.unit != spec.unit:
+            out.append(finding("CELL-UNIT", f"{label}标注单位为“{cell.unit}”，但该栏单位为“{spec.unit}”", evidence))
+    return out

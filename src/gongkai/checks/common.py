@@ -1,0 +1,240 @@
+"""Shared pieces of the checks: the rule registry, the per-table format choice, labels and evidence.
+
+Rule functions take ``(report, ctx)`` where :class:`Context` carries the format chosen for each table, the
+inferred values and the cells that lie beyond a truncation cut. Everything here is pure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from gongkai.model import Evidence, EvidenceCell, Finding, Inferred, Meaning, Report, Severity
+from gongkai.standard.formats import FORMAT_IDS, Format, Identity, get_format
+
+TABLES = ("proactive", "requests", "appeals")
+TABLE_SECTION = {"proactive": 2, "requests": 3, "appeals": 4}
+UNKNOWN_MEANINGS = (Meaning.BLANK, Meaning.UNREADABLE)
+_NUMERALS = "〇一二三四五六七八九十"
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    code: str
+    category: str
+    severity: Severity
+    description: str  # Chinese, one line
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("IDN-BALANCE", "identity_violation", Severity.ERROR, "各列：第一项加第二项之和等于第三项加第四项之和（新收＋上年结转＝办理结果总计＋结转下年度）"),
+    Rule("IDN-RESULTS-TOTAL", "identity_violation", Severity.ERROR, "各列：（七）总计等于（一）至（六）各项之和"),
+    Rule("IDN-ROW-TOTAL", "identity_violation", Severity.ERROR, "各行：总计列等于自然人与法人或其他组织各列之和"),
+    Rule("IDN-APPEALS-TOTAL", "identity_violation", Severity.ERROR, "行政复议、行政诉讼：总计等于结果维持、结果纠正、其他结果、尚未审结之和"),
+    Rule("NOT-ASSESSABLE", "identity_violation", Severity.INFO, "勾稽关系因单元格空白、“/”、文字或无法识别而未能评估"),
+    Rule("CELL-MISSING", "cell_missing", Severity.WARNING, "格式要求的单元格缺失、空白或无法识别"),
+    Rule("ROW-SHORT", "cell_missing", Severity.WARNING, "表格某行的数值少于列数，无法确定各数值所属列"),
+    Rule("ROW-ABSENT", "cell_missing", Severity.WARNING, "表格缺少格式规定的行"),
+    Rule("CELL-INVALID-TEXT", "cell_invalid", Severity.WARNING, "数值单元格中填写了文字"),
+    Rule("CELL-NEGATIVE", "cell_invalid", Severity.ERROR, "件数、金额不能为负数（2019年格式“本年增/减”除外）"),
+    Rule("CELL-FRACTION", "cell_invalid", Severity.ERROR, "件数必须为整数（收费金额、采购总金额除外）"),
+    Rule("CELL-UNIT", "implausible_value", Severity.WARNING, "单元格标注的单位与格式规定的单位不一致（如“元”填入“万元”栏）"),
+    Rule("TABLE-MISSING", "table_missing", Severity.ERROR, "缺少三张标准表格之一（第二、三、四部分）"),
+    Rule("TABLE-LAYOUT", "table_layout", Severity.WARNING, "表格的行、列与标准格式不一致（多出的行或列、数值缺少行名等）"),
+    Rule("LABEL-VARIANT", "table_layout", Severity.INFO, "表格使用了非标准的行名或列名（仍可对应到标准行列）"),
+    Rule("PARSE-ISSUE", "table_layout", Severity.INFO, "解析时发现的其他版式问题"),
+    Rule("OLD-FORMAT", "old_format", Severity.WARNING, "2021年及以后的年报仍使用2019年试行格式（或部分使用）"),
+    Rule("SECTION-MISSING", "section_missing", Severity.WARNING, "缺少六个规定部分之一"),
+    Rule("SECTION-EMPTY", "section_empty", Severity.WARNING, "某部分只有标题、没有内容"),
+    Rule("SECTION-NUMBERING", "section_numbering", Severity.WARNING, "部分序号重复、跳号、顺序错误或与标题不符"),
+    Rule("DOCUMENT-CUT-OFF", "section_missing", Severity.INFO, "文档被截断，截断处之后的部分和表格未能评估"),
+    Rule("NARRATIVE-MISMATCH", "narrative_mismatch", Severity.WARNING, "正文中的数字与表格数据不一致"),
+    Rule("IMPLAUSIBLE-REGULATIONS", "implausible_value", Severity.WARNING, "无规章制定权的机关（街道、乡镇、县区部门等）填报了规章数量"),
+    Rule("FEE-STATEMENT-MISSING", "fee_statement_missing", Severity.WARNING, "第六部分未说明信息处理费收取情况"),
+    Rule("METADATA-MISSING", "metadata_missing", Severity.WARNING, "无法确定年报的机关名称或年度"),
+)
+RULES_BY_CODE: dict[str, Rule] = {r.code: r for r in RULES}
+
+
+def finding(code: str, message: str, evidence: Evidence | None = None, *, severity: Severity | None = None,
+            assessable: bool = True) -> Finding:
+    """A finding for a registered rule; category and default severity come from :data:`RULES`."""
+    rule = RULES_BY_CODE[code]
+    return Finding(code=code, category=rule.category, severity=severity or rule.severity, message=message,
+                   evidence=evidence or Evidence(), assessable=assessable)
+
+
+# ---------------------------------------------------------------- formats
+
+
+@cache
+def only_in(format_id: str) -> frozenset[str]:
+    other = "2019" if format_id == "2021" else "2021"
+    return frozenset(get_format(format_id).cells) - frozenset(get_format(other).cells)
+
+
+def table_format(report: Report, table: str) -> Format:
+    """The format a table follows: the parser's variant, else the cell ids present, else the report format/year."""
+    info = report.tables.get(table)
+    if info is not None and info.variant in FORMAT_IDS:
+        return get_format(info.variant)
+    only_2019, only_2021 = only_in("2019"), only_in("2021")
+    prefix = table + "."
+    for cid in report.cells:
+        if cid.startswith(prefix):
+            if cid in only_2019:
+                return get_format("2019")
+            if cid in only_2021:
+                return get_format("2021")
+    if report.format in FORMAT_IDS:
+        return get_format(report.format)
+    if report.year is not None and report.year < 2021:
+        return get_format("2019")
+    return get_format("2021")
+
+
+def table_of(cell_id: str) -> str:
+    return cell_id.split(".", 1)[0]
+
+
+def table_title(fmt: Format, table: str) -> str:
+    no = TABLE_SECTION[table]
+    return f"{_NUMERALS[no]}、{fmt.sections[no - 1].title}"
+
+
+def numeral(n: int) -> str:
+    return _NUMERALS[n] if 0 <= n <= 10 else str(n)
+
+
+@cache
+def _labels(format_id: str) -> dict[str, tuple[str, str]]:
+    """(row, column) display labels for every cell; sub-rows carry their group caption (（三）不予公开1.属于国家秘密)."""
+    fmt = get_format(format_id)
+    col_labels = {
+        "proactive": {c: col for r in fmt.proactive_rows for c, col in zip(r.cells, r.column_labels)},
+        "requests": {c: col for r in fmt.request_rows for c, col in zip(r.cells, r.column_labels)},
+        "appeals": {f"appeals.{g}.{c}": cl for g, _, _ in fmt.appeals_groups for c, cl in fmt.appeals_columns},
+    }
+    return {cid: (row_label, col_labels[table][cid])
+            for table in TABLES for _, row_label, cells in _rows(format_id)[table] for cid in cells}
+
+
+def cell_parts(fmt: Format, cell_id: str) -> tuple[str, str]:
+    """(row label, column label) of a cell, looked up in ``fmt`` and then in the other format."""
+    parts = _labels(fmt.id).get(cell_id)
+    if parts is None:
+        other = "2019" if fmt.id == "2021" else "2021"
+        parts = _labels(other).get(cell_id, (cell_id, ""))
+    return parts
+
+
+def cell_label(fmt: Format, cell_id: str) -> str:
+    row, col = cell_parts(fmt, cell_id)
+    return f"{row}/{col}" if col else row
+
+
+@cache
+def _rows(format_id: str) -> dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]]:
+    fmt = get_format(format_id)
+    groups = {g.id: g for g in fmt.request_groups}
+    proactive = tuple((r.id, f"{r.caption}“{r.label}”", r.cells) for r in fmt.proactive_rows)
+    requests = []
+    for r in fmt.request_rows:
+        g = groups.get(r.group) if r.group else None
+        requests.append((r.id, f"“{g.label}{r.label}”" if g is not None and g.parent else f"“{r.label}”", r.cells))
+    appeals = tuple((gid, f"“{path}”", tuple(f"appeals.{gid}.{c}" for c, _ in fmt.appeals_columns))
+                    for gid, _, path in fmt.appeals_groups)
+    return {"proactive": proactive, "requests": tuple(requests), "appeals": appeals}
+
+
+def rows_of(fmt: Format, table: str) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """(row id, display label, cell ids) for every row of a table, in the standard order."""
+    return _rows(fmt.id)[table]
+
+
+def identity_scope(fmt: Format, idn: Identity) -> str:
+    """Which column/row/group an identity instance is about, in Chinese."""
+    if idn.rule == "requests.row_total":
+        return next(label for rid, label, _ in rows_of(fmt, "requests") if rid == idn.key) + "行"
+    if idn.rule.startswith("appeals."):
+        return next(label for gid, label, _ in rows_of(fmt, "appeals") if gid == idn.key)
+    return f"“{fmt.column_label(idn.key)}”列"
+
+
+# ---------------------------------------------------------------- truncation
+
+
+def cells_beyond_cut(report: Report, fmts: dict[str, Format]) -> frozenset[str]:
+    """For a truncated report: the standard cells after the last cell the document shows (never reported missing)."""
+    if not report.truncated:
+        return frozenset()
+    ordered = [cid for table in TABLES for _, _, cells in rows_of(fmts[table], table) for cid in cells]
+    last = -1
+    for i, cid in enumerate(ordered):
+        if cid in report.cells:
+            last = i
+    return frozenset(ordered[last + 1:])
+
+
+# ---------------------------------------------------------------- context
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    formats: dict[str, Format]
+    inferred: dict[str, Inferred]
+    beyond_cut: frozenset[str]
+
+    def fmt(self, table: str) -> Format:
+        return self.formats[table]
+
+    def label(self, cell_id: str) -> str:
+        return cell_label(self._fmt_of(cell_id), cell_id)
+
+    def row_label(self, cell_id: str) -> str:
+        return cell_parts(self._fmt_of(cell_id), cell_id)[0]
+
+    def column_label(self, cell_id: str) -> str:
+        return cell_parts(self._fmt_of(cell_id), cell_id)[1]
+
+    def _fmt_of(self, cell_id: str) -> Format:
+        return self.formats.get(table_of(cell_id)) or get_format("2021")
+
+
+def effective(report: Report, ctx: Context, cell_id: str):
+    """Stated numeric value, else the inferred one, else None."""
+    v = report.value(cell_id)
+    if v is None:
+        inf = ctx.inferred.get(cell_id)
+        return inf.value if inf is not None else None
+    return v
+
+
+def evidence_cell(report: Report, ctx: Context, cell_id: str) -> EvidenceCell:
+    """The cell as stated (raw, value, position); for a cell not usably stated, the inferred value if any."""
+    cell = report.cells.get(cell_id)
+    inf = ctx.inferred.get(cell_id) if cell is None or not cell.meaning.is_numeric else None
+    raw, pos = (cell.raw, cell.position) if cell is not None else (None, None)
+    if inf is not None:
+        return EvidenceCell(cell_id, raw, inf.value, pos, inferred=True)
+    return EvidenceCell(cell_id, raw, cell.gold_value() if cell is not None else None, pos)
+
+
+def table_seen(report: Report, table: str) -> bool:
+    """The parser found the table, or at least one of its cells."""
+    if table in report.tables:
+        return True
+    prefix = table + "."
+    return any(cid.startswith(prefix) for cid in report.cells)
+
+
+def is_unknown(report: Report, cell_id: str) -> bool:
+    """Absent, blank or unreadable: a value the document does not state usably (n/a and text are statements)."""
+    cell = report.cells.get(cell_id)
+    return cell is None or cell.meaning in UNKNOWN_MEANINGS
+
+
+def fmt_number(v) -> str:
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return str(v)
