@@ -58,12 +58,12 @@ def _summary(console: Console, report: Report) -> None:
             console.print(f"  [{style}]●[/] [dim]{f.code}[/] {escape(f.message)}")
             ev = f.evidence
             if ev.expected is not None or ev.stated is not None:
-                console.print(f"      应为 {ev.expected}，表中为 {ev.stated}"
+                console.print(f"      应为 {ev.expected}，实际为 {ev.stated}"
                               + (f"，相差 {ev.difference}" if ev.difference is not None else ""))
             for c in ev.cells[:8]:
                 where = f"第{c.position.line}行第{c.position.column}列" if c.position else "（未印出）"
-                raw = "（空白）" if c.raw == "" else (c.raw if c.raw is not None else "—")
-                extra = "（推算）" if c.inferred else ""
+                raw = "（空白）" if c.raw == "" else (c.raw if c.raw is not None else "未印出")
+                extra = f"，推算为 {c.value}" if c.inferred else ""
                 console.print(f"      [dim]{where}[/] {escape(_cell_label(c.id))}：{escape(str(raw))}{extra}")
             if len(ev.cells) > 8:
                 console.print(f"      [dim]……另有 {len(ev.cells) - 8} 个单元格[/]")
