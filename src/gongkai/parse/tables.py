@@ -117,7 +117,7 @@ class _RowReader:
         self.last_row: int | None = None
         self.open_at_end: int | None = None  # the row still collecting cells when the region ended
 
-    def _match(self, acc: list[Token], next_idx: int) -> tuple[_Label, bool] | None:
+    def _match(self, acc: list[Token], next_idx: int, fuzzy: bool = False) -> tuple[_Label, bool] | None:
         acc_key = "".join(t.key for t in acc)
         if not acc_key:
             return None
@@ -132,9 +132,9 @@ class _RowReader:
             for k in lab.keys:
                 if acc_key.endswith(k) and (best is None or len(k) > best[0]):
                     best = (len(k), lab, k in lab.aliases)
-        if best:
-            return best[1], best[2]
-        # typos: fuzzy match against the next expected rows only
+        if best or not fuzzy:
+            return (best[1], best[2]) if best else None
+        # typos: fuzzy match against the next expected rows only, once the label is complete
         for lab in self.labels:
             if lab.row is None or not next_idx <= lab.row < next_idx + 2:
                 continue
@@ -156,21 +156,7 @@ class _RowReader:
                 acc.append(tok)
                 hit = self._match(acc, next_idx)
                 if hit:
-                    lab, variant = hit
-                    if variant:
-                        raw = " ".join(t.raw for t in acc)
-                        self.issues.append(ParseIssue("label_variant", f"非标准标签「{raw}」按「{lab.official}」识别",
-                                                      row=self.rows[lab.row].id if lab.row is not None else lab.group,
-                                                      position=acc[0].position, raw=raw))
-                    if lab.row is None:
-                        group, current = lab.group, None
-                    else:
-                        current = lab.row
-                        self.row_cells[current] = []
-                        self.row_label_tok[current] = acc[0]
-                        next_idx = current + 1
-                        self.last_row = current
-                        group = self.rows[current].group
+                    current, group, next_idx = self._start(hit, acc, next_idx)
                     acc = []
                     continue
                 if current is not None and self._text_cell(tok, current):
@@ -180,13 +166,32 @@ class _RowReader:
                 if current is not None and self.row_cells[current]:
                     current = None  # text that is no label ends the row
                 continue
-            # value or blank cell
+            # value or blank cell: a label with a typo is matched now that it is complete
+            if acc and tok.kind is Kind.VALUE:
+                hit = self._match(acc, next_idx, fuzzy=True)
+                if hit:
+                    current, group, next_idx = self._start(hit, acc, next_idx)
             acc = []
             if current is not None:
                 self.row_cells[current].append(tok)
             elif group is not None and tok.kind is Kind.VALUE:
                 self.group_values.setdefault(group, []).append(tok)
         self.open_at_end = current
+
+    def _start(self, hit: tuple[_Label, bool], acc: list[Token], next_idx: int) -> tuple[int | None, str | None, int]:
+        """A label was recognised: start its row (or enter its group)."""
+        lab, variant = hit
+        if variant:
+            raw = " ".join(t.raw for t in acc)
+            self.issues.append(ParseIssue("label_variant", f"非标准标签「{raw}」按「{lab.official}」识别",
+                                          row=self.rows[lab.row].id if lab.row is not None else lab.group,
+                                          position=acc[0].position, raw=raw))
+        if lab.row is None:
+            return None, lab.group, next_idx
+        self.row_cells[lab.row] = []
+        self.row_label_tok[lab.row] = acc[0]
+        self.last_row = lab.row
+        return lab.row, self.rows[lab.row].group, lab.row + 1
 
     def _text_cell(self, tok: Token, row: int) -> bool:
         """A short piped text with a digit in a row still missing cells is a value cell gone wrong ("约300")."""

@@ -18,6 +18,17 @@ from gongkai.parse.labels import key
 from gongkai.parse.values import looks_like_value
 
 _WORDS = re.compile(r"\S+")
+# Lines that are page furniture, not report content: page numbers and site chrome. They can fall between
+# the rows (or inside a row) of a table copied from a PDF or a web page; the tokenizer passes over them.
+_NOISE = re.compile(
+    r"^\s*(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?"
+    r"|\d{1,3}\s*/\s*\d{1,3}|[Pp]age\s*\d{1,3}(?:\s*of\s*\d{1,3})?)\s*$"
+    r"|主办(?:单位)?[:：]|承办(?:单位)?[:：]|ICP备|版权所有|Copyright|网站标识码|网站识别码|技术支持[:：]|公网安备|网站地图"
+)
+
+
+def is_noise_line(text: str) -> bool:
+    return _NOISE.search(text) is not None
 
 
 class Kind(str, Enum):
@@ -58,8 +69,15 @@ def _line_of(lines_offsets: list[int], offset: int) -> int:
     return lo
 
 
+def _without_noise(doc: Document) -> str:
+    """The text with noise lines replaced by spaces of the same length, so every offset stays true."""
+    if not any(is_noise_line(ln.text) for ln in doc.lines):
+        return doc.text
+    return "\n".join(" " * len(ln.text) if is_noise_line(ln.text) else ln.text for ln in doc.lines)
+
+
 def tokenize(doc: Document) -> list[Token]:
-    text = doc.text
+    text = _without_noise(doc)
     starts = [ln.offset for ln in doc.lines]
     tokens: list[Token] = []
 
