@@ -42,7 +42,8 @@ class Cell:
 
     @property
     def numeric(self) -> Number | None:
-        return self.value if self.meaning.is_numeric else None
+        # value is only ever set for number/zero cells
+        return self.value
 
     def gold_value(self) -> Any:
         """The value in the vocabulary of the gold files: number, None for blank, "n/a", or the text."""

@@ -114,22 +114,25 @@ def _spec(ctx: Context, cell_id: str) -> CellSpec | None:
 def check_invalid_cells(report: Report, ctx: Context) -> list[Finding]:
     """Text in a value cell, negative counts, fractional counts, a unit other than the column's."""
     out: list[Finding] = []
+
+    def add(code: str, cid: str, message: str) -> None:
+        out.append(finding(code, message, Evidence(cells=[evidence_cell(report, ctx, cid)])))
+
     for cid, cell in report.cells.items():
+        v = cell.numeric
+        if cell.meaning is not Meaning.TEXT and (v is None or (v >= 0 and isinstance(v, int) and not cell.unit)):
+            continue  # the common case: a plain non-negative count
         spec = _spec(ctx, cid)
         if spec is None:
             continue
         label = ctx.label(cid)
-        evidence = Evidence(cells=[evidence_cell(report, ctx, cid)])
         if cell.meaning is Meaning.TEXT:
-            out.append(finding("CELL-INVALID-TEXT", f"{label}应填写数值，实际为文字“{cell.raw.strip()}”", evidence))
-            continue
-        v = cell.numeric
-        if v is None:
+            add("CELL-INVALID-TEXT", cid, f"{label}应填写数值，实际为文字“{cell.raw.strip()}”")
             continue
         if v < 0 and not spec.signed:
-            out.append(finding("CELL-NEGATIVE", f"{label}为负数{fmt_number(v)}，件数或金额不能为负", evidence))
+            add("CELL-NEGATIVE", cid, f"{label}为负数{fmt_number(v)}，件数或金额不能为负")
         if not spec.decimal and isinstance(v, float) and not v.is_integer():
-            out.append(finding("CELL-FRACTION", f"{label}为小数{fmt_number(v)}，件数必须为整数", evidence))
+            add("CELL-FRACTION", cid, f"{label}为小数{fmt_number(v)}，件数必须为整数")
         if spec.unit and cell.unit and cell.unit != spec.unit:
-            out.append(finding("CELL-UNIT", f"{label}标注单位为“{cell.unit}”，但该栏单位为“{spec.unit}”", evidence))
+            add("CELL-UNIT", cid, f"{label}标注单位为“{cell.unit}”，但该栏单位为“{spec.unit}”")
     return out

@@ -9,6 +9,7 @@ from gongkai.model import SectionInfo
 from gongkai.parse.labels import key
 from gongkai.standard import Format
 
+_NOT_CONTENT = re.compile(r"[\s|]+")
 NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _HEADING = re.compile(r"^\s*([一二三四五六七八九十])\s*[、.．,，]\s*(\S.{1,40}?)\s*\|*\s*$")
 
@@ -46,9 +47,7 @@ def find_sections(doc: Document, fmt: Format, row_keys: frozenset[str]) -> list[
     # content between one heading and the next (or the end of the text)
     for i, sec in enumerate(found):
         end_line = found[i + 1].position.line - 1 if i + 1 < len(found) else len(doc.lines)
-        chars = 0
-        for ln in doc.lines[sec.position.line:end_line]:
-            chars += sum(1 for ch in ln.text if not ch.isspace() and ch != "|")
-        sec.content_chars = chars
+        body = "".join(ln.text for ln in doc.lines[sec.position.line:end_line])
+        sec.content_chars = len(_NOT_CONTENT.sub("", body))
         sec.end_line = end_line
     return found

@@ -110,6 +110,14 @@ class _RowReader:
         self.table = table
         self.rows = rows
         self.labels = labels
+        # labels by the last two characters of their keys: a label can only match an accumulated text
+        # ending in the same two characters
+        self.by_tail: dict[str, list[tuple[_Label, str]]] = {}
+        for lab in labels:
+            for k in lab.keys:
+                self.by_tail.setdefault(k[-2:], []).append((lab, k))
+        self.group_last_row = {g: max(i for i, r in enumerate(rows) if r.group == g)
+                               for g in {r.group for r in rows if r.group}}
         self.row_cells: dict[int, list[Token]] = {}
         self.row_label_tok: dict[int, Token] = {}
         self.group_values: dict[str, list[Token]] = {}
@@ -122,16 +130,13 @@ class _RowReader:
         if not acc_key:
             return None
         best: tuple[int, _Label, bool] | None = None
-        for lab in self.labels:
+        for lab, k in self.by_tail.get(acc_key[-2:], ()):
             if lab.row is not None and not next_idx <= lab.row < next_idx + LOOKAHEAD:
                 continue
-            if lab.row is None and lab.group is not None:
-                children = [i for i, r in enumerate(self.rows) if r.group == lab.group]
-                if children and max(children) < next_idx:
-                    continue
-            for k in lab.keys:
-                if acc_key.endswith(k) and (best is None or len(k) > best[0]):
-                    best = (len(k), lab, k in lab.aliases)
+            if lab.row is None and self.group_last_row.get(lab.group, next_idx) < next_idx:
+                continue
+            if acc_key.endswith(k) and (best is None or len(k) > best[0]):
+                best = (len(k), lab, k in lab.aliases)
         if best or not fuzzy:
             return (best[1], best[2]) if best else None
         # typos: fuzzy match against the next expected rows only, once the label is complete

@@ -10,14 +10,17 @@ between them are joined back into label text.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from enum import Enum
 
 from gongkai.document import Document, Position
 from gongkai.parse.labels import key
-from gongkai.parse.values import looks_like_value
+from gongkai.parse.values import NOT_APPLICABLE_MARKS, looks_like_value
 
 _WORDS = re.compile(r"\S+")
+# a line without any of these characters holds no value word: it is one run of label text
+_VALUE_CHARS = re.compile(r"[0-9０-９/／\\\-—–－□■�?？▯◻×*]|N/?A|n/a")
 # Lines that are page furniture, not report content: page numbers and site chrome. They can fall between
 # the rows (or inside a row) of a table copied from a PDF or a web page; the tokenizer passes over them.
 _NOISE = re.compile(
@@ -58,15 +61,8 @@ class Token:
 
 
 def _line_of(lines_offsets: list[int], offset: int) -> int:
-    # binary search: index of the line containing offset
-    lo, hi = 0, len(lines_offsets) - 1
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if lines_offsets[mid] <= offset:
-            lo = mid
-        else:
-            hi = mid - 1
-    return lo
+    """Index of the line containing ``offset``."""
+    return bisect_right(lines_offsets, offset) - 1
 
 
 def _without_noise(doc: Document) -> str:
@@ -96,6 +92,21 @@ def tokenize(doc: Document) -> list[Token]:
                 tokens.append(Token(Kind.TEXT, segment[a:b], pos(seg_start + a, b - a), piped))
                 pending.clear()
 
+        stripped = segment.strip()
+        if stripped in NOT_APPLICABLE_MARKS:  # a cell of its own: "无", "—"
+            a = segment.index(stripped)
+            tokens.append(Token(Kind.VALUE, stripped, pos(seg_start + a, len(stripped)), piped))
+            return
+        if " " not in stripped and "\t" not in stripped and "\u3000" not in stripped:  # one word
+            a = segment.index(stripped)
+            kind = Kind.VALUE if looks_like_value(stripped) else Kind.TEXT
+            tokens.append(Token(kind, stripped, pos(seg_start + a, len(stripped)), piped))
+            return
+        if not _VALUE_CHARS.search(segment):
+            a = len(segment) - len(segment.lstrip())
+            b = len(segment.rstrip())
+            tokens.append(Token(Kind.TEXT, segment[a:b], pos(seg_start + a, b - a), piped))
+            return
         words = list(_WORDS.finditer(segment))
         if piped and words and not all(looks_like_value(w.group()) for w in words):
             # a pipe cell with label text: one token, spaces inside kept ("结果 纠正")

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from gongkai.model import Meaning, Number
 
 # "/" "—" "无" … say "not applicable / nothing to report": a statement, not a zero and not a blank.
-_NOT_APPLICABLE = frozenset({"/", "／", "\\", "-", "--", "—", "——", "–", "－", "一", "无", "暂无", "×", "*", "N/A", "n/a", "NA"})
+NOT_APPLICABLE_MARKS = _NOT_APPLICABLE = frozenset({"/", "／", "\\", "-", "--", "—", "——", "–", "－", "一", "无", "暂无", "×", "*", "N/A", "n/a", "NA"})
 _UNREADABLE_CHARS = frozenset("□■�?？▯◻")
 _UNITS = ("万元", "元", "件", "个", "项", "条", "批次", "次", "宗", "起")
 _NUMBER = re.compile(
