@@ -5,6 +5,7 @@ The parser states what the document says. It never checks, infers or corrects; t
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from functools import cache
 
 from gongkai.document import Document
@@ -51,20 +52,19 @@ def _ends_mid_label(doc: Document) -> bool:
     return bool(k) and any(lk.startswith(k) and lk != k for lk in _known_labels())
 
 
-def _token_index_at_line(tokens: list[Token], line: int) -> int:
-    for i, t in enumerate(tokens):
-        if t.position.line >= line:
-            return i
-    return len(tokens)
+def _token_index_at_line(token_lines: list[int], line: int) -> int:
+    """Index of the first token on or after ``line``."""
+    return bisect_left(token_lines, line)
 
 
 def parse_document(doc: Document) -> Report:
     f21 = get_format("2021")
     tokens = tokenize(doc)
     sections = find_sections(doc, f21, _row_keys())
+    token_lines = [t.position.line for t in tokens]
     section_starts: dict[int, int] = {}
     for s in sections:
-        section_starts.setdefault(s.canonical, _token_index_at_line(tokens, s.position.line))
+        section_starts.setdefault(s.canonical, _token_index_at_line(token_lines, s.position.line))
     tables = parse_tables(tokens, section_starts)
 
     report = Report(source=doc.source, text=doc.text)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 import unicodedata
 
 _KEEP = re.compile(r"[^0-9A-Za-z\u4e00-\u9fff]+")
 _NUMBERING = re.compile(r"^(?:[0-9]+|[一二三四五六七八九十]+)")
 
 
+@lru_cache(maxsize=16384)
 def key(text: str) -> str:
     """Matching key: NFKC (fixes Kangxi radicals and full-width forms), then only CJK ideographs, digits and
     letters. Used for lookup only; the raw text is always kept."""

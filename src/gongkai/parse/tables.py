@@ -10,6 +10,7 @@ the printed values are the leading ones). Everything else is reported, never gue
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
 from rapidfuzz import fuzz
 
@@ -17,7 +18,7 @@ from gongkai.model import Cell, Meaning, ParseIssue, TableInfo
 from gongkai.parse.labels import key, strip_numbering
 from gongkai.parse.tokens import Kind, Token
 from gongkai.parse.values import classify
-from gongkai.standard import Format, Row, get_format
+from gongkai.standard import Format, Group, Row, get_format
 
 LOOKAHEAD = 8  # how many rows ahead a label may be matched (rows can be missing)
 FUZZY_MIN_LEN = 8
@@ -63,16 +64,16 @@ def _label_keys(label: str, aliases: tuple[str, ...]) -> tuple[tuple[str, ...], 
     return tuple(keys), frozenset(alias_keys)
 
 
-def _labels_for(rows: tuple[Row, ...], fmt: Format | None) -> list[_Label]:
+@cache
+def _labels_for(rows: tuple[Row, ...], groups: tuple[Group, ...] = ()) -> tuple[_Label, ...]:
     labels = []
     for i, r in enumerate(rows):
         keys, alias_keys = _label_keys(r.label, r.aliases)
         labels.append(_Label(i, r.group, keys, r.label, alias_keys))
-    if fmt is not None:
-        for g in fmt.request_groups:
-            keys, _ = _label_keys(g.label, ())
-            labels.append(_Label(None, g.id, keys, g.label, frozenset()))
-    return labels
+    for g in groups:
+        keys, _ = _label_keys(g.label, ())
+        labels.append(_Label(None, g.id, keys, g.label, frozenset()))
+    return tuple(labels)
 
 
 def _place(cells: list[Token], m: int, cut_here: bool) -> tuple[list[Token | None], str]:
@@ -106,7 +107,7 @@ def _make_cell(cell_id: str, tok: Token) -> Cell:
 class _RowReader:
     """Walks one table region, matching row labels in order and collecting the cells after each."""
 
-    def __init__(self, table: str, rows: tuple[Row, ...], labels: list[_Label]):
+    def __init__(self, table: str, rows: tuple[Row, ...], labels: tuple[_Label, ...]):
         self.table = table
         self.rows = rows
         self.labels = labels
@@ -300,7 +301,7 @@ def parse_tables(tokens: list[Token], section_starts: dict[int, int]) -> TablesR
         t2_end = min(stops) if stops else n
         variant = _variant_t2(tokens, t2, t2_end)
         fmt = f19 if variant == "2019" else f21
-        reader = _RowReader("proactive", fmt.proactive_rows, _labels_for(fmt.proactive_rows, None))
+        reader = _RowReader("proactive", fmt.proactive_rows, _labels_for(fmt.proactive_rows))
         reader.read(tokens, t2, t2_end)
         cut = t2_end == n
         _assign_rows(reader, result, cut, reader.open_at_end)
@@ -323,7 +324,7 @@ def parse_tables(tokens: list[Token], section_starts: dict[int, int]) -> TablesR
         t3_end = min(stops) if stops else n
         variant = _variant_t3(tokens, start3, t3_end)
         fmt = f19 if variant == "2019" else f21
-        reader = _RowReader("requests", fmt.request_rows, _labels_for(fmt.request_rows, fmt))
+        reader = _RowReader("requests", fmt.request_rows, _labels_for(fmt.request_rows, fmt.request_groups))
         reader.read(tokens, start3, t3_end)
         cut = t3_end == n
         _assign_rows(reader, result, cut, reader.open_at_end)

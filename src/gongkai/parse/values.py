@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from gongkai.model import Meaning, Number
 
@@ -32,6 +33,7 @@ def _to_number(text: str) -> Number:
     return int(text)
 
 
+@lru_cache(maxsize=4096)  # cell texts repeat a lot ("0", "1", "/"); CellValue is immutable
 def classify(raw: str) -> CellValue:
     """Read one cell's text. ``raw`` is the cell as printed, whitespace around it removed."""
     text = unicodedata.normalize("NFKC", raw).strip() if not raw.isascii() else raw.strip()
@@ -52,6 +54,7 @@ def classify(raw: str) -> CellValue:
     return CellValue(Meaning.TEXT)
 
 
+@lru_cache(maxsize=8192)
 def looks_like_value(text: str) -> bool:
     """True when a whitespace-separated token of running text is a table value rather than label text."""
     if text in _NOT_APPLICABLE and text not in ("一", "无", "*"):
