@@ -44,25 +44,19 @@ class Kind(str, Enum):
 class Token:
     kind: Kind
     raw: str
-    position: Position
+    offset: int  # in the document text
+    line: int  # 1-based
+    column: int  # 1-based
     piped: bool = False  # delimited by "|" (a real table cell)
     terminated: bool = True  # something (space, newline, pipe) follows it; False only for a cut-off tail
-    _key: str | None = None
 
     @property
     def key(self) -> str:
-        if self._key is None:
-            self._key = key(self.raw)
-        return self._key
+        return key(self.raw)
 
     @property
-    def line(self) -> int:
-        return self.position.line
-
-
-def _line_of(lines_offsets: list[int], offset: int) -> int:
-    """Index of the line containing ``offset``."""
-    return bisect_right(lines_offsets, offset) - 1
+    def position(self) -> Position:
+        return Position(self.line, self.column, self.offset, len(self.raw))
 
 
 def _without_noise(doc: Document) -> str:
@@ -77,10 +71,9 @@ def tokenize(doc: Document) -> list[Token]:
     starts = [ln.offset for ln in doc.lines]
     tokens: list[Token] = []
 
-    def pos(offset: int, length: int) -> Position:
-        i = _line_of(starts, offset)
-        line = doc.lines[i]
-        return Position(line.number, offset - line.offset + 1, offset, length)
+    def make(kind: Kind, raw: str, offset: int, piped: bool) -> Token:
+        i = bisect_right(starts, offset) - 1
+        return Token(kind, raw, offset, i + 1, offset - starts[i] + 1, piped)
 
     def emit_words(seg_start: int, segment: str, piped: bool) -> None:
         # Words of one line segment: values stand alone, runs of text words are joined back.
@@ -89,34 +82,34 @@ def tokenize(doc: Document) -> list[Token]:
         def flush() -> None:
             if pending:
                 a, b = pending[0].start(), pending[-1].end()
-                tokens.append(Token(Kind.TEXT, segment[a:b], pos(seg_start + a, b - a), piped))
+                tokens.append(make(Kind.TEXT, segment[a:b], seg_start + a, piped))
                 pending.clear()
 
         stripped = segment.strip()
         if stripped in NOT_APPLICABLE_MARKS:  # a cell of its own: "无", "—"
             a = segment.index(stripped)
-            tokens.append(Token(Kind.VALUE, stripped, pos(seg_start + a, len(stripped)), piped))
+            tokens.append(make(Kind.VALUE, stripped, seg_start + a, piped))
             return
         if " " not in stripped and "\t" not in stripped and "\u3000" not in stripped:  # one word
             a = segment.index(stripped)
             kind = Kind.VALUE if looks_like_value(stripped) else Kind.TEXT
-            tokens.append(Token(kind, stripped, pos(seg_start + a, len(stripped)), piped))
+            tokens.append(make(kind, stripped, seg_start + a, piped))
             return
         if not _VALUE_CHARS.search(segment):
             a = len(segment) - len(segment.lstrip())
             b = len(segment.rstrip())
-            tokens.append(Token(Kind.TEXT, segment[a:b], pos(seg_start + a, b - a), piped))
+            tokens.append(make(Kind.TEXT, segment[a:b], seg_start + a, piped))
             return
         words = list(_WORDS.finditer(segment))
         if piped and words and not all(looks_like_value(w.group()) for w in words):
             # a pipe cell with label text: one token, spaces inside kept ("结果 纠正")
             a, b = words[0].start(), words[-1].end()
-            tokens.append(Token(Kind.TEXT, segment[a:b], pos(seg_start + a, b - a), True))
+            tokens.append(make(Kind.TEXT, segment[a:b], seg_start + a, True))
             return
         for w in words:
             if looks_like_value(w.group()):
                 flush()
-                tokens.append(Token(Kind.VALUE, w.group(), pos(seg_start + w.start(), len(w.group())), piped))
+                tokens.append(make(Kind.VALUE, w.group(), seg_start + w.start(), piped))
             else:
                 pending.append(w)
         flush()
@@ -140,12 +133,12 @@ def tokenize(doc: Document) -> list[Token]:
                 emit_words(line_start, seg, piped=same_line_pipe or (prev_was_pipe and line_start == piece_start))
             line_start += len(seg) + 1
         if closed and not has_content and prev_was_pipe:
-            tokens.append(Token(Kind.BLANK, "", pos(end, 1), True))
+            tokens.append(make(Kind.BLANK, "", end, True))
         prev_was_pipe = closed
         piece_start = end + 1
 
     # A value at the very end of the text with nothing after it may be cut off ("1" of "12").
     if tokens and tokens[-1].kind is Kind.VALUE:
         last = tokens[-1]
-        last.terminated = last.position.offset + len(last.raw) < len(text)
+        last.terminated = last.offset + len(last.raw) < len(text)
     return tokens
