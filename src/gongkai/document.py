@@ -8,11 +8,12 @@ offset; later readers fill ``page``/``bbox`` (PDF) or ``dom_path`` (HTML).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Position:
-    """Where a piece of text came from. ``line`` and ``column`` are 1-based; ``offset`` is 0-based in the text."""
+class Position(NamedTuple):
+    """Where a piece of text came from. ``line`` and ``column`` are 1-based; ``offset`` is 0-based in the text.
+    (A named tuple: immutable and cheap, since every token and cell carries one.)"""
 
     line: int
     column: int
@@ -33,8 +34,7 @@ class Position:
         return d
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
+class Line(NamedTuple):
     number: int  # 1-based
     offset: int  # offset of the first character in Document.text
     text: str

@@ -18,7 +18,7 @@ def check_document(doc: Document, *, require_report: bool = True) -> Report:
         raise NotAnAnnualReport("未找到年度报告的章节（一、总体情况……）或统计表格，这似乎不是政府信息公开工作年度报告",
                                 source=doc.source)
     report.inferred = infer_report(report)
-    report.findings = run_checks(report)
+    report.findings = run_checks(report, report.inferred)
     return report
 
 

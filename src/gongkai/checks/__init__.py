@@ -17,7 +17,7 @@ from gongkai.checks.plausibility import check_fee_statement, check_regulations
 from gongkai.checks.structure import (
     check_metadata, check_old_format, check_section_content, check_section_numbering, check_tables_and_sections,
 )
-from gongkai.model import Finding, Report
+from gongkai.model import Finding, Inferred, Report
 
 __all__ = ["RULES", "RULES_BY_CODE", "Rule", "CHECKS", "build_context", "infer", "infer_report", "run_checks"]
 
@@ -37,14 +37,16 @@ CHECKS: tuple[Callable[[Report, Context], list[Finding]], ...] = (
 )
 
 
-def build_context(report: Report) -> Context:
-    """Formats per table, the inferred values (``report.inferred``, else computed here), the cells beyond a cut."""
+def build_context(report: Report, inferred: dict[str, Inferred] | None = None) -> Context:
+    """Formats per table, the inferred values (given, else ``report.inferred`` when non-empty, else computed
+    here), the cells beyond a cut."""
     formats = {t: table_format(report, t) for t in TABLES}
-    inferred = report.inferred or infer(report, formats["requests"])
+    if inferred is None:
+        inferred = report.inferred or infer(report, formats["requests"])
     return Context(formats=formats, inferred=inferred, beyond_cut=cells_beyond_cut(report, formats))
 
 
-def run_checks(report: Report) -> list[Finding]:
-    """All findings for a report. Does not modify the report."""
-    ctx = build_context(report)
+def run_checks(report: Report, inferred: dict[str, Inferred] | None = None) -> list[Finding]:
+    """All findings for a report. Does not modify the report. ``inferred``: the inference already done."""
+    ctx = build_context(report, inferred)
     return [f for check in CHECKS for f in check(report, ctx)]

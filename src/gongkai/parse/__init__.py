@@ -5,11 +5,12 @@ The parser states what the document says. It never checks, infers or corrects; t
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from functools import cache
 
 from gongkai.document import Document
-from gongkai.model import Report
+from gongkai.model import Report, SectionInfo
 from gongkai.parse.labels import key
 from gongkai.parse.metadata import extract_metadata
 from gongkai.parse.narrative import extract_narrative
@@ -57,11 +58,24 @@ def _token_index_at_line(token_lines: list[int], line: int) -> int:
     return bisect_left(token_lines, line)
 
 
+_CAPTION_TEXT = re.compile(r"第二十条\s*第?\s*[（(]\s*[一五六八九]\s*[)）]\s*项")
+
+
+def _tables_start(doc: Document, sections: list[SectionInfo]) -> int:
+    """Offset of the line where the tables can begin (section 二 or the first 第二十条 caption); the prose
+    before it is not tokenized."""
+    candidates = [doc.lines[s.position.line - 1].offset for s in sections if s.canonical == 2]
+    m = _CAPTION_TEXT.search(doc.text)
+    if m:
+        candidates.append(doc.text.rfind("\n", 0, m.start()) + 1)
+    return min(candidates) if candidates else 0
+
+
 def parse_document(doc: Document) -> Report:
     f21 = get_format("2021")
-    tokens = tokenize(doc)
     sections = find_sections(doc, f21, _row_keys())
-    token_lines = [t.position.line for t in tokens]
+    tokens = tokenize(doc, _tables_start(doc, sections))
+    token_lines = [t.line for t in tokens]
     section_starts: dict[int, int] = {}
     for s in sections:
         section_starts.setdefault(s.canonical, _token_index_at_line(token_lines, s.position.line))
@@ -85,7 +99,7 @@ def parse_document(doc: Document) -> Report:
 
     last_section = sections[-1] if sections else None
     heading_at_end = (last_section is not None and last_section.canonical < 6 and last_section.content_chars == 0
-                      and last_section.position.line >= max(t.position.line for t in tokens) if tokens else False)
+                      and last_section.position.line >= tokens[-1].line if tokens else False)
     report.truncated = tables.cut_inside_table or _ends_mid_label(doc) or heading_at_end
     if report.truncated and tokens:
         report.cut_at = tokens[-1].position

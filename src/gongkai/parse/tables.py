@@ -9,6 +9,7 @@ the printed values are the leading ones). Everything else is reported, never gue
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -27,6 +28,8 @@ FUZZY_SCORE = 85.0
 _T2_2019_MARKERS = ("本年新制作", "本年新公开", "对外公开总数", "上一年项目数量", "本年增减", "采购项目数量",
                     "采购总金额", "政府集中采购", "其他对外管理服务事项", "第二十条第九项", "第二十条九项")
 _T2_2021_MARKERS = ("本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量", "本年收费金额")
+# 第二十条第（一）项 and its variants (第二十条(一)项, 第二十条  第(一)项) as a label key
+_CAPTION = re.compile(r"第二十条第?[一五六八九]项")
 _T3_ANCHORS = ("勾稽关系", "申请人情况")
 _T4_ANCHORS = ("复议后起诉", "未经复议直接起诉")
 _T3_2021_MARKERS = ("逾期不补正", "逾期未按收费通知")
@@ -286,7 +289,7 @@ def parse_tables(tokens: list[Token], section_starts: dict[int, int]) -> TablesR
     def sec(no: int) -> int | None:
         return section_starts.get(no)
 
-    t2 = _first(tokens, 0, n, ("第二十条",))
+    t2 = next((i for i, t in enumerate(tokens) if t.kind is Kind.TEXT and _CAPTION.search(t.key)), None)
     t3 = _first(tokens, t2 or 0, n, _T3_ANCHORS)
     if t3 is None:
         t3 = _first(tokens, t2 or 0, n, (key(f21.request_rows[0].label),))

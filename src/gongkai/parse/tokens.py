@@ -19,6 +19,7 @@ from gongkai.parse.labels import key
 from gongkai.parse.values import NOT_APPLICABLE_MARKS, looks_like_value
 
 _WORDS = re.compile(r"\S+")
+_PIPE = re.compile(r"\|")
 # a line without any of these characters holds no value word: it is one run of label text
 _VALUE_CHARS = re.compile(r"[0-9０-９/／\\\-—–－□■�?？▯◻×*]|N/?A|n/a")
 # Lines that are page furniture, not report content: page numbers and site chrome. They can fall between
@@ -66,7 +67,8 @@ def _without_noise(doc: Document) -> str:
     return "\n".join(" " * len(ln.text) if is_noise_line(ln.text) else ln.text for ln in doc.lines)
 
 
-def tokenize(doc: Document) -> list[Token]:
+def tokenize(doc: Document, start: int = 0) -> list[Token]:
+    """Tokens of the text from offset ``start`` (a line start) to the end."""
     text = _without_noise(doc)
     starts = [ln.offset for ln in doc.lines]
     tokens: list[Token] = []
@@ -115,9 +117,9 @@ def tokenize(doc: Document) -> list[Token]:
         flush()
 
     # Split on pipes; each piece is split into its lines.
-    piece_start = 0
+    piece_start = start
     n = len(text)
-    pipe_positions = [m.start() for m in re.finditer(r"\|", text)]
+    pipe_positions = [m.start() for m in _PIPE.finditer(text, start)]
     bounds = pipe_positions + [n]
     prev_was_pipe = False
     for end in bounds:
