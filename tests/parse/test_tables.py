@@ -93,3 +93,30 @@ def test_cut_off_text_keeps_leading_values_and_drops_a_possibly_cut_number():
     assert r.cells["requests.carried_over.commercial_enterprise"].value == 0
     assert "requests.carried_over.research_institution" not in r.cells  # "1" may be the start of "12"
     assert not any(i.code == "row_short" for i in r.issues)
+
+
+def _requests_pipe_table(carried_over_row: str) -> str:
+    head = ("三、收到和处理政府信息公开申请情况\n"
+            "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和） | 申请人情况 | ||||||||\n")
+    rows = ["一、本年新收政府信息公开申请数量 | 4 | 0 | 0 | 3 | 0 | 5 | 12 | ||",
+            carried_over_row,
+            "三、本年度办理结果 | （一）予以公开 | 1 | 0 | 0 | 0 | 0 | 0 | 1 | |",
+            "（二）部分公开（区分处理的，只计这一情形，不计其他情形） | 0 | 0 | 0 | 0 | 0 | 0 | 0 | ||",
+            "（三）不予公开 | 1.属于国家秘密 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | |"]
+    return head + "\n".join(rows) + "\n"
+
+
+def test_a_row_missing_a_cell_is_not_filled_from_its_filler():
+    # every row spans 10 cells; this one has 9: one value was lost, the filler must not stand in for it
+    r = parse_text(_requests_pipe_table("二、上年结转政府信息公开申请数量 | 2 | 1 | 1 | 0 | 1 | 5 | ||"))
+    assert not any(k.startswith("requests.carried_over.") for k in r.cells)
+    assert any(i.code == "row_short" and i.row == "carried_over" for i in r.issues)
+    # the rows around it are read as printed, including the row that carries the group label
+    assert r.cells["requests.granted.total"].value == 1
+    assert r.cells["requests.received.total"].value == 12
+
+
+def test_a_blank_cell_within_a_full_width_row_is_blank():
+    r = parse_text(_requests_pipe_table("二、上年结转政府信息公开申请数量 | 2 | 1 | 1 |  | 1 | 5 | 10 | ||"))
+    assert r.cells["requests.carried_over.social_welfare_org"].meaning is Meaning.BLANK
+    assert r.cells["requests.carried_over.total"].value == 10

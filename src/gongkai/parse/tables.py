@@ -124,6 +124,7 @@ class _RowReader:
                                for g in {r.group for r in rows if r.group}}
         self.row_cells: dict[int, list[Token]] = {}
         self.row_label_tok: dict[int, Token] = {}
+        self.row_label_cells: dict[int, int] = {}  # piped label cells before the row's values (group labels too)
         self.group_values: dict[str, list[Token]] = {}
         self.issues: list[ParseIssue] = []
         self.last_row: int | None = None
@@ -159,13 +160,18 @@ class _RowReader:
         current: int | None = None
         group: str | None = None
         next_idx = 0
+        label_cells = 0
         for i in range(start, end):
             tok = tokens[i]
             if tok.kind is Kind.TEXT:
                 acc.append(tok)
+                label_cells += tok.piped
                 hit = self._match(acc, next_idx)
                 if hit:
                     current, group, next_idx = self._start(hit, acc, next_idx)
+                    if current is not None:
+                        self.row_label_cells[current] = label_cells
+                        label_cells = 0
                     acc = []
                     continue
                 if current is not None and self._text_cell(tok, current):
@@ -180,7 +186,10 @@ class _RowReader:
                 hit = self._match(acc, next_idx, fuzzy=True)
                 if hit:
                     current, group, next_idx = self._start(hit, acc, next_idx)
+                    if current is not None:
+                        self.row_label_cells[current] = label_cells
             acc = []
+            label_cells = 0
             if current is not None:
                 self.row_cells[current].append(tok)
             elif group is not None and tok.kind is Kind.VALUE:
@@ -238,23 +247,52 @@ def _variant_t3(tokens: list[Token], start: int, end: int) -> str | None:
     return None
 
 
+def _typical_widths(reader: _RowReader) -> dict[int, int]:
+    """For piped rows: the usual printed width (label cells + cells) of rows with m columns. In tables copied
+    from HTML every row spans the same number of cells, so a row narrower than its peers lacks a cell."""
+    widths: dict[int, list[int]] = {}
+    for idx, toks in reader.row_cells.items():
+        if toks and all(t.piped for t in toks) and reader.row_label_cells.get(idx):
+            widths.setdefault(len(reader.rows[idx].cells), []).append(reader.row_label_cells[idx] + len(toks))
+    typical = {}
+    for m, ws in widths.items():
+        mode = max(set(ws), key=ws.count)
+        if ws.count(mode) >= 3:
+            typical[m] = mode
+    return typical
+
+
 def _assign_rows(reader: _RowReader, result: TablesResult, cut_at_end: bool, cut_row: int | None) -> None:
+    typical = _typical_widths(reader)
+    last_printed = max(reader.row_cells, default=None)
     for idx, toks in reader.row_cells.items():
         row = reader.rows[idx]
-        placed, status = _place(toks, len(row.cells), cut_here=cut_at_end and idx == cut_row)
+        m = len(row.cells)
+        placed, status = _place(toks, m, cut_here=cut_at_end and idx == cut_row)
+        width = reader.row_label_cells.get(idx, 0) + len(toks)
+        if (status == "ok" and len(toks) > m and idx != last_printed and m in typical and width < typical[m]
+                and any(t is not None and t.kind is Kind.BLANK for t in placed)):
+            # padded with filler like its peers but narrower than them, and a blank would fill a column:
+            # a cell is missing, and which one cannot be told; placing the values would shift them
+            placed, status = [None] * m, "narrow"
         for cid, tok in zip(row.cells, placed):
             if tok is not None:
                 result.cells[cid] = _make_cell(cid, tok)
         missing = [cid for cid, tok in zip(row.cells, placed) if tok is None]
         label_pos = reader.row_label_tok[idx].position
+        printed = " ".join(t.raw or "□" for t in toks)
         if status == "short":
             result.issues.append(ParseIssue(
-                "row_short", f"「{row.label}」一行印有{len(toks)}个数值，应为{len(row.cells)}个，无法确定各值所属列",
-                row=row.id, cells=missing, position=label_pos, raw=" ".join(t.raw or "□" for t in toks)))
+                "row_short", f"「{row.label}」一行印有{len(toks)}个数值，应为{m}个，无法确定各值所属列",
+                row=row.id, cells=missing, position=label_pos, raw=printed))
+        elif status == "narrow":
+            result.issues.append(ParseIssue(
+                "row_short", f"「{row.label}」一行比同表其他行少了单元格（印有{width}格，其他行{typical[m]}格），"
+                f"无法确定缺的是哪一列", row=row.id, cells=missing, position=label_pos, raw=printed))
         elif status == "long":
             result.issues.append(ParseIssue(
-                "row_long", f"「{row.label}」一行印有{len(toks)}个单元格，多于{len(row.cells)}列",
-                row=row.id, cells=missing, position=label_pos, raw=" ".join(t.raw or "□" for t in toks)))
+                "row_long", f"「{row.label}」一行印有{len(toks)}个单元格，多于{m}列",
+                row=row.id, cells=missing, position=label_pos, raw=printed))
 
 
 def _assign_group_values(reader: _RowReader, result: TablesResult) -> None:
