@@ -342,18 +342,8 @@ def parse_tables(tokens: list[Token], section_starts: dict[int, int]) -> TablesR
         t2_end = min(stops) if stops else n
         variant = _variant_t2(tokens, t2, t2_end)
         fmt = f19 if variant == "2019" else f21
-        reader = _RowReader("proactive", fmt.proactive_rows, _labels_for(fmt.proactive_rows))
-        reader.read(tokens, t2, t2_end)
-        cut = t2_end == n
-        _assign_rows(reader, result, cut, reader.open_at_end)
-        result.issues.extend(reader.issues)
+        _read_rows(tokens, t2, t2_end, "proactive", variant, fmt.proactive_rows, (), result)
         result.proactive_variant = variant
-        seen = [fmt.proactive_rows[i].id for i in sorted(reader.row_cells)]
-        complete = len(seen) == len(fmt.proactive_rows)
-        result.tables["proactive"] = TableInfo("proactive", variant, tokens[t2].position, complete, seen)
-        _absent(result, fmt.proactive_rows, reader, cut)
-        result.cut_inside_table |= cut and not complete
-        result.line_ranges.append((tokens[t2].line, tokens[t2_end - 1].line))
 
     # ---- 三、依申请 ----
     start3 = t3
@@ -365,19 +355,8 @@ def parse_tables(tokens: list[Token], section_starts: dict[int, int]) -> TablesR
         t3_end = min(stops) if stops else n
         variant = _variant_t3(tokens, start3, t3_end)
         fmt = f19 if variant == "2019" else f21
-        reader = _RowReader("requests", fmt.request_rows, _labels_for(fmt.request_rows, fmt.request_groups))
-        reader.read(tokens, start3, t3_end)
-        cut = t3_end == n
-        _assign_rows(reader, result, cut, reader.open_at_end)
-        _assign_group_values(reader, result)
-        result.issues.extend(reader.issues)
+        _read_rows(tokens, start3, t3_end, "requests", variant, fmt.request_rows, fmt.request_groups, result)
         result.requests_variant = variant
-        seen = [fmt.request_rows[i].id for i in sorted(reader.row_cells)]
-        complete = len(seen) == len(fmt.request_rows)
-        result.tables["requests"] = TableInfo("requests", variant, tokens[start3].position, complete, seen)
-        _absent(result, fmt.request_rows, reader, cut)
-        result.cut_inside_table |= cut and not complete
-        result.line_ranges.append((tokens[start3].line, tokens[t3_end - 1].line))
 
     # ---- 四、复议诉讼 ----
     start4 = t4
@@ -386,6 +365,23 @@ def parse_tables(tokens: list[Token], section_starts: dict[int, int]) -> TablesR
     if start4 is not None:
         _read_appeals(tokens, start4, end, f21, result)
     return result
+
+
+def _read_rows(tokens: list[Token], start: int, end: int, table: str, variant: str | None, rows: tuple[Row, ...],
+               groups: tuple[Group, ...], result: TablesResult) -> None:
+    """Read one labelled-rows table (二 or 三) from tokens[start:end] into ``result``."""
+    reader = _RowReader(table, rows, _labels_for(rows, groups))
+    reader.read(tokens, start, end)
+    cut = end == len(tokens)
+    _assign_rows(reader, result, cut, reader.open_at_end)
+    _assign_group_values(reader, result)
+    result.issues.extend(reader.issues)
+    seen = [rows[i].id for i in sorted(reader.row_cells)]
+    complete = len(seen) == len(rows)
+    result.tables[table] = TableInfo(table, variant, tokens[start].position, complete, seen)
+    _absent(result, rows, reader, cut)
+    result.cut_inside_table |= cut and not complete
+    result.line_ranges.append((tokens[start].line, tokens[end - 1].line))
 
 
 def _absent(result: TablesResult, rows: tuple[Row, ...], reader: _RowReader, cut: bool) -> None:
