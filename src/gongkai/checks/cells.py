@@ -45,17 +45,39 @@ def _issue_row(ctx: Context, issue: ParseIssue) -> str:
     return "表格"
 
 
+SHORT_ROWS_SUMMARY = 6  # more short rows than this in one table are reported as one finding
+
+
+def _short_rows_summary(report: Report, ctx: Context, issues: list[ParseIssue]) -> Finding:
+    """Many short rows in one table usually mean the copy dropped every blank cell: say it once."""
+    rows = "、".join(_issue_row(ctx, i) for i in issues)
+    cells = [c for i in issues for c in i.cells]
+    msg = (f"{table_title(ctx.fmt(table_of(cells[0])), table_of(cells[0]))}表有{len(issues)}行的数值少于列数"
+           f"（转录时空白单元格可能被省略），无法确定各数值所属列，这些行的单元格按缺失处理：{rows}"
+           f"{_inferred_note(ctx, cells)}")
+    return finding("ROW-SHORT", msg, Evidence(cells=[evidence_cell(report, ctx, c) for c in cells],
+                                             position=issues[0].position))
+
+
 def check_parse_issues(report: Report, ctx: Context) -> list[Finding]:
     """Turn the parser's layout notes into findings."""
     out: list[Finding] = []
+    short_by_table: dict[str, list[ParseIssue]] = {}
     for issue in report.issues:
+        if issue.code == "row_short" and issue.cells:
+            short_by_table.setdefault(table_of(issue.cells[0]), []).append(issue)
+    summarised = {t for t, issues in short_by_table.items() if len(issues) > SHORT_ROWS_SUMMARY}
+    for t in summarised:
+        out.append(_short_rows_summary(report, ctx, short_by_table[t]))
+    for issue in report.issues:
+        if issue.code == "row_short" and issue.cells and table_of(issue.cells[0]) in summarised:
+            continue
         code = ISSUE_CODES.get(issue.code, "PARSE-ISSUE")
         row = _issue_row(ctx, issue)
         raw = f"（原文：{issue.raw.strip()}）" if issue.raw and issue.raw.strip() else ""
         cols = "、".join(ctx.column_label(c) for c in issue.cells)
         if issue.code == "row_short":
-            msg = (f"{row}行的数值少于列数{raw}，无法确定各数值所属列，"
-                   f"以下单元格按缺失处理：{cols}{_inferred_note(ctx, issue.cells)}")
+            msg = f"{issue.message}{raw}，以下单元格按缺失处理：{cols}{_inferred_note(ctx, issue.cells)}"
         elif issue.code == "row_absent":
             msg = f"表格中未找到标准行{row}{'：' + cols if cols else ''}{_inferred_note(ctx, issue.cells)}"
         elif issue.code == "row_long":
