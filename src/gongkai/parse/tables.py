@@ -262,7 +262,9 @@ def _typical_widths(reader: _RowReader) -> dict[int, int]:
     return typical
 
 
-def _assign_rows(reader: _RowReader, result: TablesResult, cut_at_end: bool, cut_row: int | None) -> None:
+def _assign_rows(reader: _RowReader, result: TablesResult, cut_at_end: bool, cut_row: int | None) -> bool:
+    """Place every row's cells; True when the text ends inside a row that still lacks cells."""
+    cut_short = False
     typical = _typical_widths(reader)
     last_printed = max(reader.row_cells, default=None)
     for idx, toks in reader.row_cells.items():
@@ -279,6 +281,7 @@ def _assign_rows(reader: _RowReader, result: TablesResult, cut_at_end: bool, cut
             if tok is not None:
                 result.cells[cid] = _make_cell(cid, tok)
         missing = [cid for cid, tok in zip(row.cells, placed) if tok is None]
+        cut_short |= status == "cut" and bool(missing)
         label_pos = reader.row_label_tok[idx].position
         printed = " ".join(t.raw or "□" for t in toks)
         if status == "short":
@@ -293,6 +296,7 @@ def _assign_rows(reader: _RowReader, result: TablesResult, cut_at_end: bool, cut
             result.issues.append(ParseIssue(
                 "row_long", f"「{row.label}」一行印有{len(toks)}个单元格，多于{m}列",
                 row=row.id, cells=missing, position=label_pos, raw=printed))
+    return cut_short
 
 
 def _assign_group_values(reader: _RowReader, result: TablesResult) -> None:
@@ -373,14 +377,14 @@ def _read_rows(tokens: list[Token], start: int, end: int, table: str, variant: s
     reader = _RowReader(table, rows, _labels_for(rows, groups))
     reader.read(tokens, start, end)
     cut = end == len(tokens)
-    _assign_rows(reader, result, cut, reader.open_at_end)
+    cut_short = _assign_rows(reader, result, cut, reader.open_at_end)
     _assign_group_values(reader, result)
     result.issues.extend(reader.issues)
     seen = [rows[i].id for i in sorted(reader.row_cells)]
     complete = len(seen) == len(rows)
     result.tables[table] = TableInfo(table, variant, tokens[start].position, complete, seen)
     _absent(result, rows, reader, cut)
-    result.cut_inside_table |= cut and not complete
+    result.cut_inside_table |= cut and (cut_short or not complete)
     result.line_ranges.append((tokens[start].line, tokens[end - 1].line))
 
 
