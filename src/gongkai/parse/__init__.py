@@ -16,7 +16,7 @@ from gongkai.parse.metadata import extract_metadata
 from gongkai.parse.narrative import extract_narrative
 from gongkai.parse.sections import find_sections
 from gongkai.parse.tables import parse_tables
-from gongkai.parse.tokens import Token, tokenize
+from gongkai.parse.tokens import tokenize
 from gongkai.standard import get_format
 
 __all__ = ["parse_document", "parse_text"]
@@ -34,8 +34,7 @@ def _row_keys() -> frozenset[str]:
 def _known_labels() -> frozenset[str]:
     """Keys of every heading and label a cut-off text may end in the middle of."""
     f21, f19 = get_format("2021"), get_format("2019")
-    numerals = "一二三四五六"
-    keys = {key(n + s.title) for f in (f21,) for n, s in zip(numerals, f.sections)}
+    keys = {key(n + s.title) for n, s in zip("一二三四五六", f21.sections)}
     keys |= {key(s.title) for s in f21.sections}
     for f in (f21, f19):
         keys |= {key(r.label) for r in (*f.proactive_rows, *f.request_rows)}
