@@ -16,7 +16,7 @@ from rich.markup import escape
 
 from gongkai.errors import GongkaiError
 from gongkai.model import Report, Severity
-from gongkai.standard import get_format
+from gongkai.standard import find_cell
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 _FORMAT_NAMES = {"2021": "2021年版（国办公开办函〔2021〕30号）", "2019": "2019年试行版（国办公开办函〔2019〕60号）",
@@ -30,11 +30,8 @@ def _dump(obj) -> str:
 
 
 def _cell_label(cell_id: str) -> str:
-    for fid in ("2021", "2019"):
-        spec = get_format(fid).cells.get(cell_id)
-        if spec:
-            return spec.label
-    return cell_id
+    spec = find_cell(cell_id)
+    return spec.label if spec else cell_id
 
 
 def _summary(console: Console, report: Report) -> None:

@@ -216,13 +216,6 @@ class Report:
         cell = self.cells.get(cell_id)
         return cell.numeric if cell else None
 
-    def effective(self, cell_id: str) -> Number | None:
-        """The stated numeric value, else the inferred one."""
-        v = self.value(cell_id)
-        if v is None and cell_id in self.inferred:
-            return self.inferred[cell_id].value
-        return v
-
     def gold_cells(self) -> dict[str, Any]:
         """Cells in the gold-file vocabulary: stated cells, and inferred values for cells not usably stated."""
         out = {cid: c.gold_value() for cid, c in self.cells.items()}

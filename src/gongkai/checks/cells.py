@@ -6,7 +6,7 @@ from gongkai.checks.common import (
     TABLES, Context, evidence_cell, finding, fmt_number, is_unknown, rows_of, table_of, table_seen, table_title,
 )
 from gongkai.model import Evidence, Finding, Meaning, ParseIssue, Report
-from gongkai.standard.formats import CellSpec, get_format
+from gongkai.standard.formats import CellSpec, find_cell
 
 ISSUE_CODES = {
     "row_short": "ROW-SHORT",
@@ -124,13 +124,7 @@ def check_missing_cells(report: Report, ctx: Context) -> list[Finding]:
 
 def _spec(ctx: Context, cell_id: str) -> CellSpec | None:
     fmt = ctx.formats.get(table_of(cell_id))
-    if fmt is None:
-        return None
-    spec = fmt.cells.get(cell_id)
-    if spec is None:
-        other = get_format("2019" if fmt.id == "2021" else "2021")
-        spec = other.cells.get(cell_id)
-    return spec
+    return find_cell(cell_id, fmt.id) if fmt is not None else None
 
 
 def check_invalid_cells(report: Report, ctx: Context) -> list[Finding]:

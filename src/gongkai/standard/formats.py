@@ -196,3 +196,12 @@ def get_format(format_id: str) -> Format:
         identities=_identities(raw, [r.id for r in request_rows], [c for c, _ in columns], [g for g, _, _ in groups]),
         cells=cells,
     )
+
+
+def find_cell(cell_id: str, prefer: str = "2021") -> CellSpec | None:
+    """A cell's spec in the preferred format, else in the other one (2019-only ids live only there)."""
+    for format_id in (prefer, *(f for f in FORMAT_IDS if f != prefer)):
+        spec = get_format(format_id).cells.get(cell_id)
+        if spec is not None:
+            return spec
+    return None
