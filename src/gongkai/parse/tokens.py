@@ -31,6 +31,10 @@ _NOISE = re.compile(
 )
 
 
+# the same pattern over a whole text: a quick test that most documents have no noise line at all
+_NOISE_ANYWHERE = re.compile(_NOISE.pattern, re.MULTILINE)
+
+
 def is_noise_line(text: str) -> bool:
     return _NOISE.search(text) is not None
 
@@ -62,7 +66,7 @@ class Token:
 
 def _without_noise(doc: Document) -> str:
     """The text with noise lines replaced by spaces of the same length, so every offset stays true."""
-    if not any(is_noise_line(ln.text) for ln in doc.lines):
+    if not _NOISE_ANYWHERE.search(doc.text) or not any(is_noise_line(ln.text) for ln in doc.lines):
         return doc.text
     return "\n".join(" " * len(ln.text) if is_noise_line(ln.text) else ln.text for ln in doc.lines)
 
