@@ -7,8 +7,12 @@ offset; later readers fill ``page``/``bbox`` (PDF) or ``dom_path`` (HTML).
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from gongkai.readers.blocks import Source
 
 
 class Position(NamedTuple):
@@ -22,6 +26,7 @@ class Position(NamedTuple):
     page: int | None = None
     bbox: tuple[float, float, float, float] | None = None
     dom_path: str | None = None
+    confidence: float | None = None  # OCR recognition confidence of the text, 0..1
 
     def to_dict(self) -> dict:
         d = {"line": self.line, "column": self.column, "offset": self.offset, "length": self.length}
@@ -31,6 +36,8 @@ class Position(NamedTuple):
             d["bbox"] = list(self.bbox)
         if self.dom_path is not None:
             d["dom_path"] = self.dom_path
+        if self.confidence is not None:
+            d["confidence"] = round(self.confidence, 3)
         return d
 
 
@@ -43,21 +50,72 @@ class Line(NamedTuple):
         return Position(self.number, column + 1, self.offset + column, length)
 
 
+class Anchor(NamedTuple):
+    """A stretch ``[start, end)`` of the document text that came from ``source`` in the original file.
+    Anchors nest (a table row, a cell in it, a text line in the cell); the innermost one wins."""
+
+    start: int
+    end: int
+    source: "Source"
+
+
+# how far back from a bisect hit to look for an enclosing anchor: a row holds a few dozen nested anchors
+_ANCHOR_LOOKBACK = 256
+
+
 @dataclass(frozen=True)
 class Document:
-    """Plain text split into lines, plus where it came from."""
+    """Plain text split into lines, plus where it came from.
+
+    For text files the text is the file. Structured readers (HTML, DOCX, PDF, OCR) serialise what they read
+    into text the parser understands and add ``anchors`` tying stretches of it to pages, boxes and DOM paths.
+    """
 
     text: str
     source: str = "<memory>"
     media_type: str = "text/plain"
     lines: tuple[Line, ...] = field(default=(), repr=False)
+    anchors: tuple[Anchor, ...] = field(default=(), repr=False)  # sorted by start
+    pages: int | None = None
+    notes: tuple[str, ...] = ()  # remarks from the reader for the user, in Chinese
 
     @classmethod
-    def from_text(cls, text: str, source: str = "<memory>", media_type: str = "text/plain") -> "Document":
+    def from_text(cls, text: str, source: str = "<memory>", media_type: str = "text/plain",
+                  anchors: tuple[Anchor, ...] = (), pages: int | None = None,
+                  notes: tuple[str, ...] = ()) -> "Document":
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         lines = []
         offset = 0
         for i, raw in enumerate(text.split("\n"), start=1):
             lines.append(Line(i, offset, raw))
             offset += len(raw) + 1
-        return cls(text=text, source=source, media_type=media_type, lines=tuple(lines))
+        return cls(text=text, source=source, media_type=media_type, lines=tuple(lines), anchors=anchors,
+                   pages=pages, notes=notes)
+
+    def locate(self, offset: int) -> "Source | None":
+        """The innermost source anchor covering ``offset`` (None for plain text)."""
+        if not self.anchors:
+            return None
+        i = bisect_right(self._anchor_starts, offset)
+        best = None
+        for a in reversed(self.anchors[max(0, i - _ANCHOR_LOOKBACK):i]):
+            if a.start <= offset < a.end and (best is None or a.end - a.start < best.end - best.start):
+                best = a
+        return best.source if best else None
+
+    @property
+    def _anchor_starts(self) -> list[int]:
+        starts = self.__dict__.get("_starts")
+        if starts is None:
+            starts = [a.start for a in self.anchors]
+            object.__setattr__(self, "_starts", starts)
+        return starts
+
+    def enrich(self, pos: Position | None) -> Position | None:
+        """``pos`` with the page, box, DOM path and confidence of the original, where the reader knew them."""
+        if pos is None or not self.anchors or pos.page is not None or pos.dom_path is not None:
+            return pos
+        src = self.locate(pos.offset)
+        if src is None:
+            return pos
+        return pos._replace(page=src.page, bbox=src.bbox, dom_path=src.dom_path, confidence=src.confidence)

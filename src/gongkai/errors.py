@@ -28,3 +28,39 @@ class UnsupportedFormat(GongkaiError):
 
 class NotAnAnnualReport(GongkaiError):
     code = "E-NOT-REPORT"
+
+
+class EmptyInput(GongkaiError):
+    code = "E-EMPTY"
+
+
+class InputTooLarge(GongkaiError):
+    """Over a size, page or decompression limit (see :class:`gongkai.readers.limits.Limits`)."""
+
+    code = "E-LIMIT"
+
+
+class EncryptedInput(GongkaiError):
+    code = "E-ENCRYPTED"
+
+
+class CorruptInput(GongkaiError):
+    """The file claims a format but its content is damaged."""
+
+    code = "E-CORRUPT"
+
+
+class MissingDependency(GongkaiError):
+    """A format needs an optional component that is not installed (LibreOffice, the OCR extra)."""
+
+    code = "E-DEPENDENCY"
+
+
+class TimedOut(GongkaiError):
+    code = "E-TIMEOUT"
+
+
+class ReaderCrashed(GongkaiError):
+    """The process reading the file died (a native library crashed or memory ran out)."""
+
+    code = "E-CRASH"

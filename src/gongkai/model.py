@@ -209,6 +209,9 @@ class Report:
     issues: list[ParseIssue] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     metadata_positions: dict[str, Position] = field(default_factory=dict)
+    media_type: str = "text/plain"  # what the original file was (text/html, application/pdf …)
+    pages: int | None = None  # pages of the original, where it has pages
+    notes: list[str] = field(default_factory=list)  # remarks from the reader (Chinese), e.g. pages read by OCR
     text: str = field(default="", repr=False)
 
     def value(self, cell_id: str) -> Number | None:
@@ -226,6 +229,8 @@ class Report:
     def to_dict(self, include_findings: bool = True) -> dict:
         d: dict[str, Any] = {
             "source": self.source,
+            "media_type": self.media_type,
+            "pages": self.pages,
             "format": self.format,
             "year": self.year,
             "organization": self.organization,
@@ -233,6 +238,8 @@ class Report:
             "published": self.published,
             "truncated": self.truncated,
             "cut_at": self.cut_at.to_dict() if self.cut_at else None,
+            "metadata_positions": {k: p.to_dict() for k, p in self.metadata_positions.items()},
+            "notes": list(self.notes),
             "cells": {cid: c.to_dict() for cid, c in self.cells.items()},
             "inferred": {cid: i.to_dict() for cid, i in self.inferred.items()},
         }

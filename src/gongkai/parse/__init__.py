@@ -104,7 +104,21 @@ def parse_document(doc: Document) -> Report:
         report.cut_at = tokens[-1].position
 
     report.narrative = extract_narrative(doc, sections, tables.line_ranges)
+    if doc.anchors:
+        _attach_sources(report, doc)
+    report.pages = doc.pages
+    report.media_type = doc.media_type
+    report.notes = list(doc.notes)
     return report
+
+
+def _attach_sources(report: Report, doc: Document) -> None:
+    """Give every position the page/box/DOM path of the original file (structured readers only)."""
+    for item in (*report.cells.values(), *report.sections, *report.tables.values(), *report.issues,
+                 *report.narrative):
+        item.position = doc.enrich(item.position)
+    report.cut_at = doc.enrich(report.cut_at)
+    report.metadata_positions = {k: doc.enrich(v) for k, v in report.metadata_positions.items()}
 
 
 def parse_text(text: str, source: str = "<memory>") -> Report:

@@ -1,0 +1,87 @@
+"""What structured readers (HTML, DOCX, PDF, OCR) hand over: paragraphs and table grids with their sources.
+
+A reader that understands layout does not produce text directly. It produces :class:`Layout` — paragraphs
+and tables whose cells keep their grid position (rowspan/colspan expanded only once, at the span's origin)
+and where each came from in the original file (:class:`Source`: page and box, or DOM path, and an OCR
+confidence). :mod:`gongkai.readers.assemble` turns a layout into the one :class:`~gongkai.document.Document`
+model the parser reads, so every format goes through the same parser and every cell points back to the file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in the page's units, origin top-left
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a piece of text lies in the original file."""
+
+    page: int | None = None  # 1-based (PDF, OCR)
+    bbox: BBox | None = None  # PDF points or image pixels, origin top-left
+    dom_path: str | None = None  # HTML: e.g. /html/body/div[2]/table[1]/tr[5]/td[3]; DOCX: body/tbl[2]/tr[5]/tc[3]
+    confidence: float | None = None  # OCR recognition confidence, 0..1
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """A stretch of a paragraph's or cell's text with its own source (a PDF text line, an OCR box)."""
+
+    start: int  # offset within the owning text
+    length: int
+    source: Source
+
+
+@dataclass(slots=True)
+class Paragraph:
+    text: str  # may contain "\n" (a <br>, a PDF line break); each line becomes one document line
+    source: Source | None = None
+    pieces: tuple[Piece, ...] = ()
+
+
+@dataclass(slots=True)
+class TableCell:
+    row: int  # 0-based grid row of the cell's top-left corner
+    col: int  # 0-based grid column of the cell's top-left corner
+    text: str  # the cell's text; line breaks inside a cell are joined by the assembler
+    rowspan: int = 1
+    colspan: int = 1
+    source: Source | None = None
+    pieces: tuple[Piece, ...] = ()
+
+
+@dataclass(slots=True)
+class Table:
+    cells: list[TableCell]
+    source: Source | None = None  # the table as a whole (its DOM path, first page)
+
+    @property
+    def n_rows(self) -> int:
+        return max((c.row + c.rowspan for c in self.cells), default=0)
+
+    @property
+    def n_cols(self) -> int:
+        return max((c.col + c.colspan for c in self.cells), default=0)
+
+    def rows(self) -> list[list[TableCell]]:
+        """Cells grouped by the row of their origin, left to right (covered positions are not repeated)."""
+        out: list[list[TableCell]] = [[] for _ in range(self.n_rows)]
+        for c in self.cells:
+            out[c.row].append(c)
+        for r in out:
+            r.sort(key=lambda c: c.col)
+        return out
+
+
+Block = Paragraph | Table
+
+
+@dataclass(slots=True)
+class Layout:
+    """A reader's result before assembly."""
+
+    blocks: list[Block]
+    media_type: str
+    pages: int | None = None
+    notes: list[str] = field(default_factory=list)  # Chinese remarks for the user (e.g. pages sent to OCR)

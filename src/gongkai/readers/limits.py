@@ -1,0 +1,21 @@
+"""Bounds on what a reader accepts, so that hostile or broken files fail fast with a clear message."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_bytes: int = 200 * 1024 * 1024  # a real annual report is well under 20 MB, scans included
+    max_pages: int = 300  # PDF pages read (a report has 3–15)
+    max_unzipped_bytes: int = 300 * 1024 * 1024  # DOCX: total uncompressed size of the parts read
+    max_zip_ratio: int = 200  # DOCX: uncompressed/compressed ratio of any member (zip bombs)
+    max_html_bytes: int = 50 * 1024 * 1024
+    max_image_pixels: int = 80_000_000  # images sent to OCR (about 9000×9000)
+    ocr_dpi: int = 150  # scanned PDF pages are rendered at this resolution for OCR
+    seconds_per_file: float = 120.0  # batch processing: a file taking longer is stopped and reported
+    conversion_seconds: float = 90.0  # LibreOffice conversion of one .doc/.wps file
+
+
+DEFAULT_LIMITS = Limits()
