@@ -79,33 +79,93 @@ def main() -> None:
     """gongkai（公开）：读取、解析、校验政府信息公开工作年度报告。"""
 
 
+def _in_order(outcomes, paths: list[str]):
+    """Outcomes re-ordered to the input order (workers finish in any order); only the out-of-order ones wait."""
+    index = {p: i for i, p in enumerate(paths)}
+    waiting: dict[int, object] = {}
+    nxt = 0
+    for o in outcomes:
+        waiting[index[o.path]] = o
+        while nxt in waiting:
+            yield waiting.pop(nxt)
+            nxt += 1
+
+
+def _batch_summary(console: Console, total: int, failed: list, with_errors: int, seconds: float) -> None:
+    console.rule("[bold]汇总")
+    console.print(f"共处理 {total} 个文件，用时 {seconds:.1f} 秒：读取成功 {total - len(failed)} 份"
+                  f"（其中 {with_errors} 份有错误级问题），无法处理 {len(failed)} 个。")
+    for o in failed:
+        console.print(f"  [bold red]●[/] {escape(o.path)}  [dim]{o.error_code}[/] {escape(o.error_message or '')}")
+
+
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="输出完整 JSON（单元格原文、数值、含义、位置；问题及其类别）。")
-def check(files: tuple[Path, ...], as_json: bool) -> None:
-    """校验报告：逐份输出机关、年度、格式和按严重程度分组的问题。有错误时退出码为1，文件无法读取时为2。"""
-    from gongkai.pipeline import check_path
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
+              help="并行处理的进程数（默认：CPU 核数，最多 8）。")
+@click.option("--timeout", type=click.FloatRange(1, 3600), default=None,
+              help="单个文件的处理时限（秒，默认 120）；超时的文件被跳过并报告。")
+@click.option("--progress/--no-progress", default=None, help="显示进度条（默认：处理多个文件且在终端中时显示）。")
+def check(paths: tuple[Path, ...], as_json: bool, jobs: int | None, timeout: float | None,
+          progress: bool | None) -> None:
+    """校验报告（文件或整个文件夹，格式不限：文本、网页、PDF、Word、WPS、扫描件）。
+
+    逐份输出机关、年度、格式和按严重程度分组的问题。有错误时退出码为1，有文件无法处理时为2。"""
+    import dataclasses
+    import os
+    import time
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from gongkai.batch import collect, run
+    from gongkai.readers.limits import DEFAULT_LIMITS
 
     console = Console(highlight=False, stderr=False)
     err_console = Console(stderr=True, highlight=False)
-    outputs, code = [], EXIT_OK
-    for path in files:
-        try:
-            report = check_path(path)
-        except GongkaiError as err:
-            code = EXIT_INPUT
+    files = [str(p) for p in collect(paths)]
+    if not files:
+        err_console.print("[bold red]没有找到任何文件[/]（文件夹为空，或只有隐藏文件）")
+        sys.exit(EXIT_INPUT)
+    limits = DEFAULT_LIMITS if timeout is None else dataclasses.replace(DEFAULT_LIMITS, seconds_per_file=timeout)
+    jobs = jobs or max(1, min(os.cpu_count() or 1, 8))
+    show_progress = progress if progress is not None else (len(files) > 1 and err_console.is_terminal)
+    bar = Progress(TextColumn("[bold]读取中"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                   TextColumn("[dim]{task.description}"), console=err_console, disable=not show_progress,
+                   transient=True)
+    outputs, failed, with_errors, code = [], [], 0, EXIT_OK
+    started = time.perf_counter()
+    single = len(files) == 1 and not any(p.is_dir() for p in paths)
+    with bar:
+        task = bar.add_task("", total=len(files))
+        for outcome in _in_order(run(files, jobs=jobs, limits=limits), files):
+            bar.update(task, advance=1, description=Path(outcome.path).name)
+            if not outcome.ok:
+                code = EXIT_INPUT
+                failed.append(outcome)
+                if as_json:
+                    outputs.append({"source": outcome.path,
+                                    "error": {"code": outcome.error_code, "message": outcome.error_message}})
+                if single or as_json:
+                    _error_line(err_console, GongkaiError(outcome.error_message or "", source=outcome.path,
+                                                          code=outcome.error_code))
+                else:
+                    bar.console.print(f"[bold red]无法处理[/] [{outcome.error_code}] {escape(outcome.path)}: "
+                                      f"{escape(outcome.error_message or '')}")
+                continue
+            report = outcome.report
+            if any(f.severity is Severity.ERROR for f in report.findings):
+                with_errors += 1
+                if code == EXIT_OK:
+                    code = EXIT_FINDINGS
             if as_json:
-                outputs.append({"source": str(path), "error": {"code": err.code, "message": err.message}})
-            _error_line(err_console, err)
-            continue
-        if any(f.severity is Severity.ERROR for f in report.findings) and code == EXIT_OK:
-            code = EXIT_FINDINGS
-        if as_json:
-            outputs.append(report.to_dict())
-        else:
-            _summary(console, report)
+                outputs.append(report.to_dict())
+            else:
+                _summary(console, report)
     if as_json:
-        click.echo(_dump(outputs[0] if len(files) == 1 and outputs else outputs))
+        click.echo(_dump(outputs[0] if single and outputs else outputs))
+    elif not single:
+        _batch_summary(console, len(files), failed, with_errors, time.perf_counter() - started)
     sys.exit(code)
 
 

@@ -8,10 +8,12 @@ class GongkaiError(Exception):
 
     code = "E-GENERIC"
 
-    def __init__(self, message: str, *, source: str | None = None):
+    def __init__(self, message: str, *, source: str | None = None, code: str | None = None):
         super().__init__(message)
         self.message = message
         self.source = source
+        if code is not None:  # an error carried across a process boundary keeps its code
+            self.code = code
 
     def __str__(self) -> str:
         where = f"{self.source}: " if self.source else ""

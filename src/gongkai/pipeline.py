@@ -10,6 +10,7 @@ from gongkai.errors import NotAnAnnualReport
 from gongkai.model import Report
 from gongkai.parse import parse_document
 from gongkai.readers import read_path
+from gongkai.readers.limits import DEFAULT_LIMITS, Limits
 
 
 def check_document(doc: Document, *, require_report: bool = True) -> Report:
@@ -22,5 +23,5 @@ def check_document(doc: Document, *, require_report: bool = True) -> Report:
     return report
 
 
-def check_path(path: str | Path) -> Report:
-    return check_document(read_path(path))
+def check_path(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Report:
+    return check_document(read_path(path, limits))

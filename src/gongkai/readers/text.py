@@ -15,7 +15,7 @@ _BINARY_MAGIC = {b"%PDF": "PDF", b"PK\x03\x04": "DOCX/ZIP", b"\xd0\xcf\x11\xe0":
 def decode(data: bytes, source: str = "<memory>") -> str:
     for magic, kind in _BINARY_MAGIC.items():
         if data.startswith(magic):
-            raise UnsupportedFormat(f"这是{kind}文件，当前版本只能读取纯文本（.txt）报告", source=source)
+            raise UnsupportedFormat(f"这是{kind}文件，不是纯文本；请用 read_path/read_bytes 按格式读取", source=source)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
     if b"\x00" in data[:4096]:

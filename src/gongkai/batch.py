@@ -1,0 +1,171 @@
+"""Many files at once: each file is read in a worker process with a time limit, so one file that hangs,
+crashes a native library or exhausts memory is reported and the others go on.
+
+The supervisor keeps ``jobs`` worker processes. Each worker takes one file at a time; when a file overruns
+its time the worker is killed and replaced, and when a worker dies the file it held is reported as crashed.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+
+from gongkai.errors import GongkaiError, ReaderCrashed, TimedOut
+from gongkai.model import Report
+from gongkai.readers.limits import DEFAULT_LIMITS, Limits
+
+# files a folder walk passes over: operating-system litter, not documents anyone published
+_SKIP_NAMES = {"thumbs.db", "desktop.ini", ".ds_store"}
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What became of one file: a checked report, or the error that stopped it."""
+
+    path: str
+    report: Report | None = None
+    error_code: str | None = None
+    error_message: str | None = None
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.report is not None
+
+
+def collect(paths: Iterable[str | Path]) -> list[Path]:
+    """Files named, and every file under folders named (recursively, sorted), skipping hidden files.
+    A path that does not exist is kept, so that it is reported rather than silently dropped."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            for root, dirs, files in os.walk(p):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                out.extend(Path(root) / f for f in sorted(files)
+                           if not f.startswith(".") and f.lower() not in _SKIP_NAMES)
+        else:
+            out.append(p)
+    return out
+
+
+def check_one(path: str, limits: Limits = DEFAULT_LIMITS) -> Outcome:
+    """Read and check one file in this process; input problems become an outcome, never an exception."""
+    from gongkai.pipeline import check_path
+
+    start = time.perf_counter()
+    try:
+        report = check_path(path, limits)
+    except GongkaiError as err:
+        return Outcome(path, None, err.code, err.message, time.perf_counter() - start)
+    except MemoryError:
+        return Outcome(path, None, ReaderCrashed.code, "读取时内存不足（文件可能异常庞大或已损坏）",
+                       time.perf_counter() - start)
+    except Exception as exc:  # a bug or a library failure on odd input: reported for this file only
+        return Outcome(path, None, "E-INTERNAL", f"处理时发生内部错误：{type(exc).__name__}: {exc}",
+                       time.perf_counter() - start)
+    return Outcome(path, report, seconds=time.perf_counter() - start)
+
+
+def _worker(conn: Connection, limits: Limits) -> None:
+    import faulthandler
+
+    faulthandler.disable()  # a native crash is reported as this file's outcome, not as a dump on the terminal
+    while True:
+        try:
+            path = conn.recv()
+        except EOFError:
+            return
+        if path is None:
+            return
+        conn.send(check_one(path, limits))
+
+
+@dataclass(slots=True)
+class _Slot:
+    process: mp.Process
+    conn: Connection
+    path: str | None = None
+    deadline: float = 0.0
+    started: float = 0.0
+
+
+def run(paths: list[str | Path], *, jobs: int = 1, limits: Limits = DEFAULT_LIMITS,
+        on_start: Callable[[str], None] | None = None) -> Iterator[Outcome]:
+    """Outcomes of checking ``paths``, in the order they finish."""
+    pending = [str(p) for p in reversed(paths)]
+    if not pending:
+        return
+    ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+    slots: list[_Slot] = []
+
+    def spawn() -> _Slot:
+        parent, child = ctx.Pipe()
+        proc = ctx.Process(target=_worker, args=(child, limits), daemon=True)
+        proc.start()
+        child.close()
+        return _Slot(proc, parent)
+
+    def assign(slot: _Slot) -> None:
+        slot.path = pending.pop()
+        slot.started = time.monotonic()
+        slot.deadline = slot.started + limits.seconds_per_file
+        if on_start:
+            on_start(slot.path)
+        slot.conn.send(slot.path)
+
+    def replace(slot: _Slot) -> _Slot:
+        slot.process.kill()
+        slot.process.join(5)
+        slot.conn.close()
+        return spawn()
+
+    try:
+        for _ in range(max(1, min(jobs, len(pending)))):
+            slot = spawn()
+            slots.append(slot)
+            assign(slot)
+        while any(s.path for s in slots):
+            busy = [s for s in slots if s.path]
+            timeout = max(0.0, min(s.deadline for s in busy) - time.monotonic())
+            ready = wait([s.conn for s in busy] + [s.process.sentinel for s in busy], timeout)
+            now = time.monotonic()
+            for i, slot in enumerate(slots):
+                if not slot.path:
+                    continue
+                outcome = None
+                if slot.conn in ready:
+                    try:
+                        outcome = slot.conn.recv()
+                    except (EOFError, OSError):
+                        outcome = None
+                if outcome is None and (slot.process.sentinel in ready or slot.conn in ready):
+                    outcome = Outcome(slot.path, None, ReaderCrashed.code,
+                                      "读取此文件的进程意外终止（文件可能已损坏，或内存不足）", now - slot.started)
+                    slot = slots[i] = replace(slot)
+                elif outcome is None and now >= slot.deadline:
+                    outcome = Outcome(slot.path, None, TimedOut.code,
+                                      f"处理超时（超过 {limits.seconds_per_file:g} 秒），已跳过", now - slot.started)
+                    slot = slots[i] = replace(slot)
+                if outcome is None:
+                    continue
+                slot.path = None
+                yield outcome
+                if pending:
+                    assign(slot)
+    finally:
+        for slot in slots:
+            try:
+                slot.conn.send(None)
+            except (OSError, BrokenPipeError):
+                pass
+        for slot in slots:
+            slot.process.join(1)
+            if slot.process.is_alive():
+                slot.process.kill()
+                slot.process.join(1)
+            slot.conn.close()

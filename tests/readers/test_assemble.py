@@ -1,0 +1,64 @@
+"""Layouts from structured readers become documents the text parser reads, with every cell's source kept."""
+
+from __future__ import annotations
+
+from gongkai.document import Document
+from gongkai.parse.tokens import Kind, tokenize
+from gongkai.readers.assemble import cell_text, join_lines, to_document
+from gongkai.readers.blocks import Layout, Paragraph, Piece, Source, Table, TableCell
+
+
+def test_join_lines_cjk_without_space_words_with_space():
+    assert join_lines(["三、", "本", "年", "度"]) == "三、本年度"
+    assert join_lines(["（二）部分公开（区分处理的，只计这一情", "形，不计其他情形）"]) == \
+        "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"
+    assert join_lines(["Page", "3"]) == "Page 3"
+    assert cell_text("a|b") == "a｜b"
+
+
+def _table() -> Table:
+    cells = [
+        TableCell(0, 0, "三、本年度办理结果", rowspan=2, source=Source(dom_path="/t/tr[1]/td[1]")),
+        TableCell(0, 1, "（一）予以公开", source=Source(dom_path="/t/tr[1]/td[2]")),
+        TableCell(0, 2, "5", source=Source(dom_path="/t/tr[1]/td[3]")),
+        TableCell(0, 3, "", source=Source(dom_path="/t/tr[1]/td[4]")),
+        TableCell(1, 1, "（二）部分公开", source=Source(dom_path="/t/tr[2]/td[1]")),
+        TableCell(1, 2, "7", source=Source(page=2, bbox=(1, 2, 3, 4))),
+        TableCell(1, 3, "8", source=Source(page=2, bbox=(5, 6, 7, 8), confidence=0.5)),
+    ]
+    return Table(cells, source=Source(dom_path="/t"))
+
+
+def test_table_rows_are_pipe_lines_and_spans_appear_once():
+    doc = to_document(Layout([Paragraph("标题"), _table()], "text/html"), "x.html")
+    assert doc.text.split("\n") == ["标题", "|三、本年度办理结果|（一）予以公开|5||", "|（二）部分公开|7|8|"]
+    assert doc.media_type == "text/html"
+
+
+def test_every_token_finds_its_source():
+    doc = to_document(Layout([Paragraph("标题"), _table()], "text/html"), "x.html")
+    toks = tokenize(doc)
+    by_raw = {t.raw: t for t in toks if t.kind is not Kind.BLANK}
+    assert doc.locate(by_raw["5"].offset).dom_path == "/t/tr[1]/td[3]"
+    blank = next(t for t in toks if t.kind is Kind.BLANK)
+    assert doc.locate(blank.offset).dom_path == "/t/tr[1]/td[4]"
+    pos = doc.enrich(by_raw["8"].position)
+    assert (pos.page, pos.bbox, pos.confidence) == (2, (5, 6, 7, 8), 0.5)
+    assert pos.to_dict()["confidence"] == 0.5
+    # the row anchor covers text between cells; the cell anchor is the innermost
+    assert doc.locate(by_raw["（二）部分公开"].offset).dom_path == "/t/tr[2]/td[1]"
+
+
+def test_paragraph_pieces_give_line_level_sources():
+    para = Paragraph("第一行\n第二行", source=Source(page=1),
+                     pieces=(Piece(0, 3, Source(page=1, bbox=(0, 0, 1, 1))), Piece(4, 3, Source(page=1, bbox=(0, 2, 1, 3)))))
+    doc = to_document(Layout([para], "application/pdf"), "x.pdf")
+    assert doc.text == "第一行\n第二行"
+    assert doc.locate(doc.text.index("第二行")).bbox == (0, 2, 1, 3)
+
+
+def test_plain_text_has_no_sources():
+    doc = Document.from_text("a\nb")
+    assert doc.locate(0) is None
+    pos = doc.lines[0].position(0, 1)
+    assert doc.enrich(pos) is pos

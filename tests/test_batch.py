@@ -1,0 +1,84 @@
+"""A folder of files is processed with one bad file not stopping the others."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+from click.testing import CliRunner
+
+from gongkai import batch
+from gongkai.batch import collect, run
+from gongkai.cli import main
+from gongkai.examples.generate import random_spec
+from gongkai.readers.limits import Limits
+from gongkai.render.text import render_text
+
+import random
+
+
+def _write_reports(folder, n):
+    paths = []
+    for i in range(n):
+        p = folder / f"r{i}.txt"
+        p.write_text(render_text(random_spec(random.Random(i)), "pipe_rows", random.Random(i)), "utf-8")
+        paths.append(p)
+    return paths
+
+
+def test_collect_walks_folders_and_keeps_missing_paths(tmp_path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.txt").write_text("x")
+    (tmp_path / "a.txt").write_text("x")
+    (tmp_path / ".hidden").write_text("x")
+    (tmp_path / "Thumbs.db").write_bytes(b"x")
+    got = collect([tmp_path, tmp_path / "missing.pdf"])
+    assert [p.name for p in got] == ["a.txt", "b.txt", "missing.pdf"]
+
+
+def test_hanging_and_crashing_files_are_reported_and_the_rest_go_on(tmp_path, monkeypatch):
+    good = _write_reports(tmp_path, 3)
+    hang, crash = tmp_path / "hang.txt", tmp_path / "crash.txt"
+    hang.write_text("x")
+    crash.write_text("x")
+    real = batch.check_one
+
+    def fake(path, limits):
+        if path.endswith("hang.txt"):
+            time.sleep(60)
+        if path.endswith("crash.txt"):
+            os.kill(os.getpid(), signal.SIGSEGV)
+        return real(path, limits)
+
+    monkeypatch.setattr(batch, "check_one", fake)  # workers are forked, so they see the patched function
+    paths = [str(p) for p in (good[0], hang, good[1], crash, good[2])]
+    start = time.monotonic()
+    outcomes = {o.path: o for o in run(paths, jobs=2, limits=Limits(seconds_per_file=2))}
+    assert time.monotonic() - start < 30
+    assert set(outcomes) == set(paths)
+    assert outcomes[str(hang)].error_code == "E-TIMEOUT"
+    assert outcomes[str(crash)].error_code == "E-CRASH"
+    assert all(outcomes[str(p)].ok for p in good)
+    assert all(outcomes[str(p)].report.organization for p in good)
+
+
+def test_cli_checks_a_folder_and_lists_bad_files(tmp_path):
+    _write_reports(tmp_path, 3)
+    (tmp_path / "junk.bin").write_bytes(bytes(range(256)) * 8)
+    (tmp_path / "empty.txt").write_bytes(b"")
+    result = CliRunner().invoke(main, ["check", "--jobs", "2", str(tmp_path)])
+    assert result.exit_code == 2, result.output
+    assert "共处理 5 个文件" in result.output
+    assert "E-EMPTY" in result.output and "junk.bin" in result.output
+    assert result.output.count("机关：") == 3
+    assert "Traceback" not in result.output
+
+
+def test_cli_json_for_a_folder_is_a_list_in_input_order(tmp_path):
+    import json
+
+    paths = _write_reports(tmp_path, 4)
+    result = CliRunner().invoke(main, ["check", "--json", "--jobs", "3", str(tmp_path)])
+    data = json.loads(result.stdout)
+    assert [d["source"] for d in data] == [str(p) for p in paths]
