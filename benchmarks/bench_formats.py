@@ -1,0 +1,120 @@
+"""Per-format throughput of the whole job (read + parse + check), and for PDFs the ratio of our total time to
+the bare text extraction of the same PDFs with the same library (pypdfium2 ``get_text_range`` of every page).
+
+Documents are generated and rendered by the project (untimed) and then read from bytes (timed), one core.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from gongkai.examples.generate import random_spec
+from gongkai.pipeline import check_document
+from gongkai.readers import read_bytes
+
+SHARED_DOCS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "docs"
+
+
+def _time_all(blobs: list[bytes], repeat: int) -> float:
+    """Best-of-``repeat`` seconds to read+parse+check every blob once."""
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        for i, data in enumerate(blobs):
+            check_document(read_bytes(data, f"bench-{i}"))
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def _bare_pdf_text(blobs: list[bytes], repeat: int) -> float:
+    import pypdfium2 as pdfium
+
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        for data in blobs:
+            pdf = pdfium.PdfDocument(data)
+            for i in range(len(pdf)):
+                page = pdf[i]
+                tp = page.get_textpage()
+                tp.get_text_range()
+                tp.close()
+                page.close()
+            pdf.close()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def _line(name: str, n: int, seconds: float, extra: str = "") -> None:
+    print(f"{name:<28} {n:>5} docs  {n / seconds:>8.1f} docs/s  {seconds / n * 1000:>7.2f} ms/doc  {extra}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--html", type=int, default=200)
+    ap.add_argument("--docx", type=int, default=100)
+    ap.add_argument("--pdf", type=int, default=30)
+    ap.add_argument("--ocr-pages", type=int, default=2)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--seed", type=int, default=20261123)
+    args = ap.parse_args()
+    rng = random.Random(args.seed)
+    print("format                        docs  throughput            per doc")
+
+    from gongkai.render.html import HTML_STYLES, render_html
+
+    html = [render_html(random_spec(rng, "2021"), rng, style=HTML_STYLES[i % len(HTML_STYLES)], portal=True)
+            for i in range(args.html)]
+    _line("html (portal page, gb18030)", len(html), _time_all(html, args.repeat))
+
+    from gongkai.render.docx import DOCX_STYLES, render_docx
+
+    docx = [render_docx(random_spec(rng, "2021"), rng, style=DOCX_STYLES[i % len(DOCX_STYLES)])
+            for i in range(args.docx)]
+    _line("docx (merged cells)", len(docx), _time_all(docx, args.repeat))
+
+    from gongkai.readers.libreoffice import find_soffice
+
+    if find_soffice() is None:
+        print("pdf: skipped (LibreOffice not installed; install libreoffice-writer-nogui)")
+        return
+    from gongkai.render.pdf import render_pdfs
+
+    with tempfile.TemporaryDirectory() as tmp:
+        specs = [(random_spec(rng, "2021"), random.Random(i)) for i in range(args.pdf)]
+        pdfs = [p.read_bytes() for p in render_pdfs(specs, Path(tmp))]
+    ours = _time_all(pdfs, args.repeat)
+    bare = _bare_pdf_text(pdfs, args.repeat)
+    _line("pdf (LibreOffice export)", len(pdfs), ours, f"ratio to bare pypdfium2 text: {ours / bare:.2f}x")
+    real = sorted(SHARED_DOCS.glob("*.pdf")) if SHARED_DOCS.is_dir() else []
+    if real:
+        blobs = [p.read_bytes() for p in real]
+        ours, bare = _time_all(blobs, 10), _bare_pdf_text(blobs, 10)
+        _line(f"pdf (real, {len(real)} in corpus)", len(blobs), ours, f"ratio to bare pypdfium2 text: {ours / bare:.2f}x")
+
+    from gongkai.readers.ocr import ocr_available
+
+    if not ocr_available() or args.ocr_pages <= 0:
+        print("ocr: skipped (install gongkai[ocr])")
+        return
+    import pypdfium2 as pdfium
+
+    from gongkai.readers.limits import DEFAULT_LIMITS
+    from gongkai.readers.ocr import ocr_pdf_page
+
+    pdf = pdfium.PdfDocument(pdfs[0])
+    times = []
+    for i in range(min(args.ocr_pages, len(pdf))):
+        t0 = time.perf_counter()
+        ocr_pdf_page(pdf[i], i + 1, DEFAULT_LIMITS)
+        times.append(time.perf_counter() - t0)
+    print(f"ocr (scanned page, {DEFAULT_LIMITS.ocr_dpi} dpi)   {len(times):>5} pages {statistics.mean(times):>8.2f} s/page")
+
+
+if __name__ == "__main__":
+    main()
