@@ -58,15 +58,33 @@ def _summary(console: Console, report: Report) -> None:
                 console.print(f"      应为 {ev.expected}，实际为 {ev.stated}"
                               + (f"，相差 {ev.difference}" if ev.difference is not None else ""))
             for c in ev.cells[:8]:
-                where = f"第{c.position.line}行第{c.position.column}列" if c.position else "（未印出）"
+                where = _where(c.position)
                 raw = "（空白）" if c.raw == "" else (c.raw if c.raw is not None else "未印出")
                 extra = f"，推算为 {c.value}" if c.inferred else ""
-                console.print(f"      [dim]{where}[/] {escape(_cell_label(c.id))}：{escape(str(raw))}{extra}")
+                console.print(f"      [dim]{escape(where)}[/] {escape(_cell_label(c.id))}：{escape(str(raw))}{extra}")
             if len(ev.cells) > 8:
                 console.print(f"      [dim]……另有 {len(ev.cells) - 8} 个单元格[/]")
             if ev.text:
-                where = f"第{ev.position.line}行：" if ev.position else ""
-                console.print(f"      [dim]{where}[/]“{escape(ev.text)}”")
+                where = f"{_where(ev.position)}：" if ev.position else ""
+                console.print(f"      [dim]{escape(where)}[/]“{escape(ev.text)}”")
+
+
+def _where(pos) -> str:
+    """Where a cell or text is in the original, in words: page for PDFs and scans, element for web pages and
+    Word files, line and column for text."""
+    if pos is None:
+        return "（未印出）"
+    if pos.page is not None:
+        where = f"第{pos.page}页"
+        if pos.bbox is not None:
+            where += f"（{pos.bbox[0]:.0f},{pos.bbox[1]:.0f}）"
+    elif pos.dom_path is not None:
+        where = pos.dom_path if len(pos.dom_path) <= 40 else "…" + pos.dom_path[-39:]
+    else:
+        where = f"第{pos.line}行第{pos.column}列"
+    if pos.confidence is not None:
+        where += f" 识别置信度{pos.confidence:.2f}"
+    return where
 
 
 def _error_line(console: Console, err: GongkaiError) -> None:
@@ -190,9 +208,9 @@ def parse(file: Path, as_json: bool) -> None:
     console = Console(highlight=False)
     console.rule(escape(report.source))
     for cid, c in report.cells.items():
-        where = f"第{c.position.line}行" if c.position else ""
+        where = _where(c.position)
         raw = "（空白）" if c.raw == "" else c.raw
-        console.print(f"[dim]{where:>8}[/] {escape(_cell_label(cid))}：{escape(raw)} [dim]{c.meaning.value}[/]")
+        console.print(f"[dim]{escape(where)}[/] {escape(_cell_label(cid))}：{escape(raw)} [dim]{c.meaning.value}[/]")
 
 
 @main.command()
