@@ -82,3 +82,23 @@ def test_cli_json_for_a_folder_is_a_list_in_input_order(tmp_path):
     result = CliRunner().invoke(main, ["check", "--json", "--jobs", "3", str(tmp_path)])
     data = json.loads(result.stdout)
     assert [d["source"] for d in data] == [str(p) for p in paths]
+
+
+def test_a_file_that_exhausts_memory_is_reported(tmp_path, monkeypatch):
+    ok = _write_reports(tmp_path, 1)[0]
+    bomb = tmp_path / "bomb.txt"
+    bomb.write_text("x")
+    real = batch.check_one
+
+    def fake(path, limits):
+        if path.endswith("bomb.txt"):
+            hog = []
+            while True:
+                hog.append(bytearray(64 * 1024 * 1024))
+        return real(path, limits)
+
+    monkeypatch.setattr(batch, "check_one", fake)
+    limits = Limits(worker_memory_bytes=1024**3, seconds_per_file=20)
+    outcomes = {o.path: o for o in run([str(bomb), str(ok)], jobs=1, limits=limits)}
+    assert outcomes[str(bomb)].error_code in ("E-CRASH", "E-INTERNAL")
+    assert outcomes[str(ok)].ok

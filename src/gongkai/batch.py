@@ -71,10 +71,23 @@ def check_one(path: str, limits: Limits = DEFAULT_LIMITS) -> Outcome:
     return Outcome(path, report, seconds=time.perf_counter() - start)
 
 
+def _limit_memory(max_bytes: int) -> None:
+    """Cap the worker's address space so a decompression bomb fails in that worker, not on the machine."""
+    try:
+        import resource
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard == resource.RLIM_INFINITY or hard > max_bytes:
+            resource.setrlimit(resource.RLIMIT_AS, (max_bytes, hard))
+    except (ImportError, ValueError, OSError):  # not on this platform, or not allowed: the time limit still holds
+        pass
+
+
 def _worker(conn: Connection, limits: Limits) -> None:
     import faulthandler
 
     faulthandler.disable()  # a native crash is reported as this file's outcome, not as a dump on the terminal
+    _limit_memory(limits.worker_memory_bytes)
     while True:
         try:
             path = conn.recv()

@@ -14,6 +14,7 @@ class Limits:
     max_html_bytes: int = 50 * 1024 * 1024
     max_image_pixels: int = 80_000_000  # images sent to OCR (about 9000×9000)
     ocr_dpi: int = 150  # scanned PDF pages are rendered at this resolution for OCR
+    worker_memory_bytes: int = 6 * 1024**3  # batch processing: address space of a worker process (RLIMIT_AS)
     seconds_per_file: float = 120.0  # batch processing: a file taking longer is stopped and reported
     conversion_seconds: float = 90.0  # LibreOffice conversion of one .doc/.wps file
 
