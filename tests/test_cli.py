@@ -34,7 +34,7 @@ def test_unreadable_and_binary_files_get_a_message_and_exit_2(tmp_path):
     pdf.write_bytes(b"%PDF-1.7 binary")
     result = CliRunner().invoke(main, ["check", str(pdf), str(tmp_path / "missing.txt")])
     assert result.exit_code == 2
-    assert "E-FORMAT" in result.output and "E-READ" in result.output
+    assert "E-CORRUPT" in result.output and "E-READ" in result.output
     assert "Traceback" not in result.output
 
 

@@ -62,3 +62,14 @@ def test_plain_text_has_no_sources():
     assert doc.locate(0) is None
     pos = doc.lines[0].position(0, 1)
     assert doc.enrich(pos) is pos
+
+
+def test_empty_label_cells_are_dropped_but_blank_values_kept():
+    # an unmerged grid: the group label's covered cells are left empty, one value is blank
+    cells = [TableCell(0, 0, "三、本年度办理结果"), TableCell(0, 1, "（三）不予公开"), TableCell(0, 2, "1.属于国家秘密"),
+             TableCell(0, 3, "1"), TableCell(0, 4, ""), TableCell(0, 5, "1"),
+             TableCell(1, 0, ""), TableCell(1, 1, ""), TableCell(1, 2, "2.其他法律行政法规禁止公开"),
+             TableCell(1, 3, ""), TableCell(1, 4, "2"), TableCell(1, 5, "2")]
+    doc = to_document(Layout([Table(cells)], "text/html"), "x")
+    assert doc.text.split("\n") == ["|三、本年度办理结果|（三）不予公开|1.属于国家秘密|1||1|",
+                                     "|2.其他法律行政法规禁止公开||2|2|"]

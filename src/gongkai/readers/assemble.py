@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from gongkai.document import Anchor, Document
+from gongkai.parse.values import looks_like_value
 from gongkai.readers.blocks import Layout, Paragraph, Piece, Source, Table, TableCell
 
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef（）、，。：；“”《》]")
@@ -70,8 +71,25 @@ def to_document(layout: Layout, source: str) -> Document:
                               anchors=tuple(sorted(anchors, key=lambda a: (a.start, -a.end))))
 
 
+def _first_value_column(rows: list[list[TableCell]]) -> int:
+    """The leftmost grid column holding a value (a number, "/", "—"); columns left of it hold labels."""
+    first = None
+    for row in rows:
+        for c in row:
+            t = c.text.strip()
+            if t and (first is None or c.col < first) and looks_like_value(t):
+                first = c.col
+                break
+    return first or 0
+
+
 def _add_table(table: Table, add_line, current_offset) -> None:
-    for row in table.rows():
+    rows = table.rows()
+    # Empty cells among the label columns (unmerged layouts leave the covered part of a group label empty)
+    # carry nothing and would read as blank values; blank cells among the value columns are kept.
+    label_cols = _first_value_column(rows)
+    for row in rows:
+        row = [c for c in row if c.col >= label_cols or c.text.strip()]
         if not row or not any(c.text.strip() for c in row):
             continue
         text = "|"
