@@ -59,8 +59,36 @@ class Anchor(NamedTuple):
     source: "Source"
 
 
-# how far back from a bisect hit to look for an enclosing anchor: a row holds a few dozen nested anchors
-_ANCHOR_LOOKBACK = 256
+def _flatten(anchors: tuple[Anchor, ...]) -> tuple[list[int], list[int], list["Source"]]:
+    """Disjoint stretches, each covered by its innermost (shortest) anchor. A sweep over the boundaries with a
+    heap of open anchors keyed by length: O(n log n)."""
+    import heapq
+
+    bounds = sorted({a.start for a in anchors} | {a.end for a in anchors})
+    by_start = sorted(anchors, key=lambda a: a.start)
+    heap: list[tuple[int, int, Anchor]] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    sources: list = []
+    j = 0
+    for k, lo in enumerate(bounds[:-1]):
+        hi = bounds[k + 1]
+        while j < len(by_start) and by_start[j].start <= lo:
+            a = by_start[j]
+            heapq.heappush(heap, (a.end - a.start, -j, a))  # of two equal stretches the later (finer) one wins
+            j += 1
+        while heap and heap[0][2].end <= lo:  # ended anchors are dropped when they reach the top
+            heapq.heappop(heap)
+        if not heap:
+            continue
+        src = heap[0][2].source
+        if sources and ends[-1] == lo and sources[-1] is src:
+            ends[-1] = hi
+        else:
+            starts.append(lo)
+            ends.append(hi)
+            sources.append(src)
+    return starts, ends, sources
 
 
 @dataclass(frozen=True)
@@ -96,20 +124,19 @@ class Document:
         """The innermost source anchor covering ``offset`` (None for plain text)."""
         if not self.anchors:
             return None
-        i = bisect_right(self._anchor_starts, offset)
-        best = None
-        for a in reversed(self.anchors[max(0, i - _ANCHOR_LOOKBACK):i]):
-            if a.start <= offset < a.end and (best is None or a.end - a.start < best.end - best.start):
-                best = a
-        return best.source if best else None
+        starts, ends, sources = self._segments
+        i = bisect_right(starts, offset) - 1
+        return sources[i] if i >= 0 and offset < ends[i] else None
 
     @property
-    def _anchor_starts(self) -> list[int]:
-        starts = self.__dict__.get("_starts")
-        if starts is None:
-            starts = [a.start for a in self.anchors]
-            object.__setattr__(self, "_starts", starts)
-        return starts
+    def _segments(self) -> tuple[list[int], list[int], list["Source"]]:
+        """The anchors flattened once into disjoint stretches, each with its innermost source, so that
+        :meth:`locate` is one binary search."""
+        seg = self.__dict__.get("_segs")
+        if seg is None:
+            seg = _flatten(self.anchors)
+            object.__setattr__(self, "_segs", seg)
+        return seg
 
     def enrich(self, pos: Position | None) -> Position | None:
         """``pos`` with the page, box, DOM path and confidence of the original, where the reader knew them."""

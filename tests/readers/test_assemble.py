@@ -73,3 +73,34 @@ def test_empty_label_cells_are_dropped_but_blank_values_kept():
     doc = to_document(Layout([Table(cells)], "text/html"), "x")
     assert doc.text.split("\n") == ["|三、本年度办理结果|（三）不予公开|1.属于国家秘密|1||1|",
                                      "|2.其他法律行政法规禁止公开||2|2|"]
+
+
+def test_a_value_column_blank_in_every_row_keeps_its_blanks():
+    cells = [TableCell(0, 0, "申请人情况"), TableCell(0, 1, "自然人"), TableCell(0, 2, "商业企业"),
+             TableCell(1, 0, "（一）予以公开"), TableCell(1, 1, ""), TableCell(1, 2, "3"),
+             TableCell(2, 0, "（二）部分公开"), TableCell(2, 1, ""), TableCell(2, 2, "4")]
+    doc = to_document(Layout([Table(cells)], "application/pdf", pages=2, notes=["第2页经文字识别读取"]), "x")
+    assert doc.text.split("\n")[1:] == ["|（一）予以公开||3|", "|（二）部分公开||4|"]
+    assert doc.pages == 2 and doc.notes == ("第2页经文字识别读取",)
+
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from gongkai.document import Anchor  # noqa: E402
+
+
+@given(st.lists(st.tuples(st.integers(0, 60), st.integers(1, 30)), min_size=1, max_size=25))
+def test_locate_finds_the_innermost_anchor(spans):
+    anchors = [Anchor(a, a + n, Source(page=i)) for i, (a, n) in enumerate(spans)]
+    doc = Document.from_text("x" * 100, anchors=tuple(sorted(anchors, key=lambda a: (a.start, -a.end))))
+    order = {id(a.source): i for i, a in enumerate(doc.anchors)}
+    for offset in range(100):
+        covering = [a for a in doc.anchors if a.start <= offset < a.end]
+        got = doc.locate(offset)
+        if not covering:
+            assert got is None
+            continue
+        shortest = min(a.end - a.start for a in covering)
+        best = max((a for a in covering if a.end - a.start == shortest), key=lambda a: order[id(a.source)])
+        assert got is best.source

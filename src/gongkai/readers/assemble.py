@@ -68,28 +68,30 @@ def to_document(layout: Layout, source: str) -> Document:
         elif isinstance(block, Table):
             _add_table(block, add_line, lambda: offset)
     return Document.from_text("\n".join(lines), source=source, media_type=layout.media_type,
-                              anchors=tuple(sorted(anchors, key=lambda a: (a.start, -a.end))))
+                              anchors=tuple(sorted(anchors, key=lambda a: (a.start, -a.end))),
+                              pages=layout.pages, notes=tuple(layout.notes))
 
 
-def _first_value_column(rows: list[list[TableCell]]) -> int:
-    """The leftmost grid column holding a value (a number, "/", "—"); columns left of it hold labels."""
-    first = None
+def _label_columns(rows: list[list[TableCell]]) -> frozenset[int]:
+    """Grid columns that hold row labels: label text in some row that also holds values, and no value in any
+    row. (A value column blank in every row is not a label column: it never holds label text beside values.)"""
+    text_cols: set[int] = set()
+    value_cols: set[int] = set()
     for row in rows:
-        for c in row:
-            t = c.text.strip()
-            if t and (first is None or c.col < first) and looks_like_value(t):
-                first = c.col
-                break
-    return first or 0
+        kinds = [(c.col, looks_like_value(t)) for c in row if (t := c.text.strip())]
+        if any(is_value for _, is_value in kinds):
+            for col, is_value in kinds:
+                (value_cols if is_value else text_cols).add(col)
+    return frozenset(text_cols - value_cols)
 
 
 def _add_table(table: Table, add_line, current_offset) -> None:
     rows = table.rows()
     # Empty cells among the label columns (unmerged layouts leave the covered part of a group label empty)
     # carry nothing and would read as blank values; blank cells among the value columns are kept.
-    label_cols = _first_value_column(rows)
+    label_cols = _label_columns(rows)
     for row in rows:
-        row = [c for c in row if c.col >= label_cols or c.text.strip()]
+        row = [c for c in row if c.col not in label_cols or c.text.strip()]
         if not row or not any(c.text.strip() for c in row):
             continue
         text = "|"
