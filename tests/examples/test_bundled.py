@@ -9,12 +9,27 @@ from gongkai.render.text import LAYOUTS
 
 
 def test_write_examples_is_deterministic(tmp_path: Path) -> None:
-    first = write_examples(tmp_path / "a")
-    second = write_examples(tmp_path / "b")
+    first = write_examples(tmp_path / "a", with_pdf=False)
+    second = write_examples(tmp_path / "b", with_pdf=False)
     assert [p.name for p in first] == [p.name for p in second]
-    assert 8 <= len(first) <= 12
+    assert 10 <= len(first) <= 14
     for a, b in zip(first, second):
-        assert a.read_text("utf-8") == b.read_text("utf-8")
+        assert a.read_bytes() == b.read_bytes()
+
+
+def test_published_form_examples_read_without_error_findings(tmp_path: Path) -> None:
+    from gongkai.pipeline import check_path
+
+    paths = write_examples(tmp_path, with_pdf=False)
+    media = {}
+    for p in paths:
+        if p.suffix in (".html", ".docx"):
+            report = check_path(p)
+            assert report.organization and report.year, p.name
+            assert not [f for f in report.findings if f.severity.value == "error"], p.name
+            media[p.suffix] = report.media_type
+    assert media == {".html": "text/html",
+                     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 
 
 def test_one_example_per_layout_plus_2019_and_defects() -> None:

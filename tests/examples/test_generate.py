@@ -116,3 +116,15 @@ def test_hypothesis_strategy_draws_valid_specs(spec: ReportSpec) -> None:
 @given(report_specs(allow_blank=False))
 def test_hypothesis_strategy_respects_allow_blank(spec: ReportSpec) -> None:
     assert not spec.has_blanks
+
+
+def test_only_city_and_higher_governments_draw_regulations():
+    import random as _random
+
+    from gongkai.examples.generate import random_spec as _random_spec
+
+    for seed in range(300):
+        spec = _random_spec(_random.Random(seed), "2021", body_kind="government")
+        made = spec.values["proactive.regulations.made"]
+        if spec.organization.endswith(("区人民政府", "县人民政府")):
+            assert made in (0, None), (seed, spec.organization, made)

@@ -1,7 +1,9 @@
 """The bundled example reports: fictional, generated from fixed seeds, so the output never changes.
 
 One valid report per text layout, one in the 2019 试行 format, and three with deliberate defects so a
-demo has something to find. :func:`example_texts` builds them in memory; :func:`write_examples` writes them.
+demo has something to find. :func:`example_texts` builds them in memory; :func:`write_examples` writes them,
+together with the same kind of report as published on the web and in office files: a GB18030 portal page
+(HTML), a Word file (DOCX) and, when LibreOffice is installed, a PDF exported from it.
 """
 
 from __future__ import annotations
@@ -77,8 +79,21 @@ def example_texts() -> dict[str, str]:
     return {name: build() for name, build in _builders().items()}
 
 
-def write_examples(out_dir: Path) -> list[Path]:
-    """Write the bundled examples (UTF-8 text) to ``out_dir`` and return their paths."""
+def example_files() -> dict[str, bytes]:
+    """File name → bytes of the published-form examples (web page, Word file)."""
+    from gongkai.render.docx import render_docx
+    from gongkai.render.html import render_html
+
+    n = len(_builders())
+    html_spec = random_spec(random.Random(401), "2021")
+    docx_spec = random_spec(random.Random(402), "2021", allow_blank=False)
+    return {f"{n + 1:02d}_portal_page_gb18030.html": render_html(html_spec, random.Random(401), style="word"),
+            f"{n + 2:02d}_word_file.docx": render_docx(docx_spec, random.Random(402), style="official")}
+
+
+def write_examples(out_dir: Path, *, with_pdf: bool = True) -> list[Path]:
+    """Write the bundled examples to ``out_dir`` and return their paths: UTF-8 texts, an HTML page, a DOCX
+    and (when LibreOffice is installed and ``with_pdf``) a PDF."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
@@ -86,4 +101,20 @@ def write_examples(out_dir: Path) -> list[Path]:
         path = out_dir / name
         path.write_text(text, encoding="utf-8")
         paths.append(path)
+    for name, data in example_files().items():
+        path = out_dir / name
+        path.write_bytes(data)
+        paths.append(path)
+    if with_pdf:
+        from gongkai.readers.libreoffice import find_soffice
+
+        if find_soffice():
+            from gongkai.render.pdf import render_pdfs
+
+            n = len(paths)
+            spec = random_spec(random.Random(403), "2021", allow_blank=False)
+            (pdf,) = render_pdfs([(spec, random.Random(403))], out_dir, prefix="tmp-pdf")
+            path = out_dir / f"{n + 1:02d}_pdf_export.pdf"
+            pdf.replace(path)
+            paths.append(path)
     return paths

@@ -278,7 +278,9 @@ def random_spec(rng: random.Random, format_id: str = "2021", **overrides: Any) -
     organization, region = _organization(rng, body_kind)
 
     values: dict[str, Value] = {}
-    values.update(_draw_proactive(rng, fmt, activity, body_kind))
+    # only provincial and city governments may make 规章; a district/county government draws none
+    rule_maker = body_kind == "government" and not organization.endswith(("区人民政府", "县人民政府"))
+    values.update(_draw_proactive(rng, fmt, activity, "government" if rule_maker else "body"))
     values.update(_draw_requests(rng, fmt, activity))
     values.update(_draw_appeals(rng, fmt, activity))
     if allow_blank and rng.random() < 0.15:
