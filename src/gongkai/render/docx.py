@@ -1,7 +1,8 @@
 """Render a :class:`~gongkai.examples.generate.ReportSpec` as a Word (.docx) annual report.
 
 The prose and the table contents come from :mod:`gongkai.render.text` (same labels, same values, same label
-variants); this module only lays them out as Word paragraphs and tables. Styles:
+variants), the tables' cells and merges from :mod:`gongkai.render.grid`; this module only writes them as Word
+paragraphs and tables. Styles:
 
 - ``official``: the tables merged as in the official format — the group labels of table 三 merged
   vertically, 申请人情况 over the applicant columns, 法人或其他组织 over its five columns, table 四's
@@ -33,6 +34,7 @@ from docx.shared import Twips
 
 from gongkai.examples.generate import ReportSpec
 from gongkai.render import text as rt
+from gongkai.render.grid import Grid, GridCell, layout_tables
 
 DOCX_STYLES: tuple[str, ...] = ("official", "plain", "grid")
 # styles whose tables the parser reads back with blank value cells too (see the module docstring)
@@ -61,24 +63,9 @@ _LOOKS = {
 }
 
 
-# ---------------------------------------------------------------------------------------------------- grids
+# ---------------------------------------------------------------------------------------------------- widths
 
-@dataclass(frozen=True)
-class _Cell:
-    row: int
-    col: int
-    text: str
-    rowspan: int = 1
-    colspan: int = 1
-    header: bool = False
-
-
-@dataclass(frozen=True)
-class _Grid:
-    n_rows: int
-    n_cols: int
-    cells: tuple[_Cell, ...]
-    widths: tuple[int, ...]  # twips per grid column
+_LAYOUT_OF = {"official": "official", "plain": "plain", "grid": "unmerged"}  # docx style -> grid layout
 
 
 def _even_widths(n: int, first: int = 0) -> tuple[int, ...]:
@@ -88,118 +75,26 @@ def _even_widths(n: int, first: int = 0) -> tuple[int, ...]:
     return tuple([_TEXT_W // n] * n)
 
 
-def _plain_grid(table: rt.Table) -> _Grid:
-    """Every row left-aligned, padded with empty cells; no merges."""
-    width = table.width
-    cells = []
-    for r, row in enumerate(table.rows):
-        padded = list(row.cells) + [""] * (width - len(row.cells))
-        cells.extend(_Cell(r, c, t, header=row.kind != "data") for c, t in enumerate(padded))
-    first = 3000 if table.name != "appeals" else 0
-    return _Grid(len(table.rows), width, tuple(cells), _even_widths(width, first))
+def _official_widths(grid: Grid) -> tuple[int, ...]:
+    if grid.name == "proactive":
+        return _even_widths(grid.n_cols, 3200)
+    if grid.name == "requests":  # narrow group-label columns, a wide row-label column, narrow values
+        depth, n_values = grid.n_labels - 1, grid.n_cols - grid.n_labels
+        return (620,) * depth + (_TEXT_W - 620 * depth - 640 * n_values,) + (640,) * n_values
+    return _even_widths(grid.n_cols)
 
 
-def _proactive_official(table: rt.Table) -> _Grid:
-    width = table.width
-    cells = []
-    for r, row in enumerate(table.rows):
-        n = len(row.cells)
-        for c, t in enumerate(row.cells):
-            span = width - n + 1 if c == n - 1 else 1  # a short row's last cell spans the rest
-            cells.append(_Cell(r, c, t, colspan=span, header=row.kind != "data"))
-    return _Grid(len(table.rows), width, tuple(cells), _even_widths(width, 3200))
-
-
-def _requests_official(table: rt.Table, spec: ReportSpec) -> _Grid:
-    headers = [row for row in table.rows if row.kind == "header"]
-    data = [row for row in table.rows if row.kind == "data"]
-    n_values = len(data[0].cells) - data[0].n_labels
-
-    # label columns: one per nesting level of group labels, plus the row label
-    placed: list[tuple[int, int, int, str, int]] = []  # (row, col, colspan, text, rowspan) for labels
-    open_groups: list[int] = []  # rows still to go for each open group, outermost first
-    depth = 0
-    for i, row in enumerate(data):
-        while open_groups and open_groups[-1] == 0:
-            open_groups.pop()
-        for text, span in zip(row.cells[:row.n_labels - 1], row.spans):
-            placed.append((i, len(open_groups), 1, text, span))
-            open_groups.append(span)
-        placed.append((i, len(open_groups), -1, row.cells[row.n_labels - 1], 1))
-        depth = max(depth, len(open_groups))
-        open_groups = [n - 1 for n in open_groups]
-    n_labels = depth + 1
-
-    groups = dict(rt._column_groups(spec.format_id))  # label -> nested column ids
-    top, nested = headers[1].cells, headers[2].cells
-    cells = [_Cell(0, 0, headers[0].cells[0], rowspan=3, colspan=n_labels, header=True),
-             _Cell(0, n_labels, headers[0].cells[1], colspan=n_values, header=True)]
-    col = n_labels
-    nested_at = iter(nested)
-    for name in top:
-        if name in groups:
-            k = len(groups[name])
-            cells.append(_Cell(1, col, name, colspan=k, header=True))
-            cells.extend(_Cell(2, col + j, next(nested_at), header=True) for j in range(k))
-            col += k
-        else:
-            cells.append(_Cell(1, col, name, rowspan=2, header=True))
-            col += 1
-    for i, c, span, text, rowspan in placed:
-        colspan = n_labels - c if span == -1 else 1
-        cells.append(_Cell(3 + i, c, text, rowspan=rowspan, colspan=colspan, header=span != -1))
-    for i, row in enumerate(data):
-        cells.extend(_Cell(3 + i, n_labels + j, t) for j, t in enumerate(row.cells[row.n_labels:]))
-    label_widths = (620,) * depth + (_TEXT_W - 620 * depth - 640 * n_values,)
-    return _Grid(3 + len(data), n_labels + n_values, tuple(cells), label_widths + (640,) * n_values)
-
-
-def _appeals_official(table: rt.Table, spec: ReportSpec) -> _Grid:
-    fmt = spec.format
-    k = len(fmt.appeals_columns)
-    parts = [(path.split("/")[0], "/" in path) for _, _, path in fmt.appeals_groups]
-    top, middle, bottom, data = (row.cells for row in table.rows)
-    cells = []
-    col = 0
-    for name in top:
-        span = k * sum(1 for t, _ in parts if t == name)
-        cells.append(_Cell(0, col, name, colspan=span, header=True))
-        col += span
-    col, mid, low = 0, iter(middle), iter(bottom)
-    for _, is_nested in parts:
-        if is_nested:
-            cells.append(_Cell(1, col, next(mid), colspan=k, header=True))
-            cells.extend(_Cell(2, col + j, next(low), header=True) for j in range(k))
-        else:
-            cells.extend(_Cell(1, col + j, next(mid), rowspan=2, header=True) for j in range(k))
-        col += k
-    cells.extend(_Cell(3, j, t) for j, t in enumerate(data))
-    return _Grid(4, col, tuple(cells), _even_widths(col))
-
-
-def _unmerged(grid: _Grid) -> _Grid:
-    """Every span undone: its text stays in its first cell, the positions it covered become empty cells."""
-    cells = [_Cell(c.row, c.col, c.text, header=c.header) for c in grid.cells]
-    taken = {(c.row, c.col) for c in cells}
-    cells.extend(_Cell(r, k, "") for r in range(grid.n_rows) for k in range(grid.n_cols) if (r, k) not in taken)
-    # the narrow group-label columns now hold whole row labels too: share the label width evenly
-    widths = list(grid.widths)
+def _widths(grid: Grid, style: str) -> tuple[int, ...]:
+    """Twips per grid column of ``grid`` in ``style``."""
+    if style == "plain":
+        return _even_widths(grid.n_cols, 3000 if grid.name != "appeals" else 0)
+    widths = list(_official_widths(grid))
     wide = next((i for i, w in enumerate(widths) if w > 1000), 0)
-    if wide > 0:
+    if style == "grid" and wide > 0:
+        # the narrow group-label columns now hold whole row labels too: share the label width evenly
         share = sum(widths[:wide + 1]) // (wide + 1)
         widths[:wide + 1] = [share] * (wide + 1)
-    return _Grid(grid.n_rows, grid.n_cols, tuple(cells), tuple(widths))
-
-
-def table_grids(spec: ReportSpec, style: str, rng: random.Random) -> dict[str, _Grid]:
-    """The three tables of the report as cell grids in ``style``."""
-    tables = rt.build_tables(spec, rt.Style.draw(rng), rng)
-    if style == "plain":
-        return {name: _plain_grid(t) for name, t in tables.items()}
-    grids = {"proactive": _proactive_official(tables["proactive"]),
-             "requests": _requests_official(tables["requests"], spec),
-             "appeals": _appeals_official(tables["appeals"], spec)}
-    return {name: _unmerged(g) for name, g in grids.items()} if style == "grid" else grids
+    return tuple(widths)
 
 
 # ---------------------------------------------------------------------------------------------------- xml
@@ -234,7 +129,7 @@ def _split_label(text: str) -> list[str]:
     return [text[:len(text) // 2], text[len(text) // 2:]]
 
 
-def _cell_xml(cell: _Cell | None, width: int, look: _Look, rng: random.Random, *, gridspan: int = 1,
+def _cell_xml(cell: GridCell, width: int, look: _Look, rng: random.Random, *, gridspan: int = 1,
               vmerge: str | None = None) -> str:
     tcpr = f'<w:tcW w:w="{width}" w:type="dxa"/>'
     if gridspan > 1:
@@ -244,11 +139,11 @@ def _cell_xml(cell: _Cell | None, width: int, look: _Look, rng: random.Random, *
     elif vmerge == "continue":
         tcpr += "<w:vMerge/>"
     tcpr += '<w:vAlign w:val="center"/>'
-    text = cell.text if cell is not None and vmerge != "continue" else ""
+    text = cell.text if vmerge != "continue" else ""
     lines = [text]
-    if text and cell is not None and cell.header and look.split_labels and len(text) >= 8 and rng.random() < 0.25:
+    if text and cell.kind == "header" and look.split_labels and len(text) >= 8 and rng.random() < 0.25:
         lines = _split_label(text)
-    align = "left" if cell is not None and cell.header and cell.colspan > 1 and len(text) > 14 else "center"
+    align = "left" if cell.kind == "header" and cell.colspan > 1 and len(text) > 14 else "center"
     body = "".join(_para(t, look.table_size, align=align) for t in lines)
     return f"<w:tc><w:tcPr>{tcpr}</w:tcPr>{body}</w:tc>"
 
@@ -257,37 +152,27 @@ _BORDERS = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="0000
                    for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
 
 
-def _table_xml(grid: _Grid, look: _Look, rng: random.Random) -> str:
-    origin: dict[tuple[int, int], _Cell] = {(c.row, c.col): c for c in grid.cells}
-    covered: dict[tuple[int, int], _Cell] = {}  # positions under a vertical merge, below its origin
-    horizontal: set[tuple[int, int]] = set()  # positions inside a horizontal span, right of its start
-    for c in grid.cells:
-        for r in range(c.row, c.row + c.rowspan):
-            for k in range(c.col, c.col + c.colspan):
-                if r > c.row and k == c.col:
-                    covered[(r, k)] = c
-                elif k > c.col:
-                    horizontal.add((r, k))
-    parts = [f'<w:tbl><w:tblPr><w:tblW w:w="{sum(grid.widths)}" w:type="dxa"/><w:jc w:val="center"/>',
+def _table_xml(grid: Grid, widths: tuple[int, ...], look: _Look, rng: random.Random) -> str:
+    origin: dict[tuple[int, int], GridCell] = {(c.row, c.col): c for c in grid.cells}
+    covered = grid.covered()  # below an origin: a vertical merge continues; right of it: part of a gridSpan
+    parts = [f'<w:tbl><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>',
              f'<w:tblBorders>{_BORDERS}</w:tblBorders><w:tblLayout w:type="fixed"/></w:tblPr><w:tblGrid>']
-    parts.extend(f'<w:gridCol w:w="{w}"/>' for w in grid.widths)
+    parts.extend(f'<w:gridCol w:w="{w}"/>' for w in widths)
     parts.append("</w:tblGrid>")
     for r in range(grid.n_rows):
         parts.append('<w:tr><w:trPr><w:cantSplit/></w:trPr>')
         for k in range(grid.n_cols):
-            if (r, k) in horizontal:
+            by = covered.get((r, k))
+            if by is not None and k > by.col:
                 continue
             cell = origin.get((r, k))
             if cell is not None:
-                width = sum(grid.widths[k:k + cell.colspan])
+                width = sum(widths[k:k + cell.colspan])
                 vmerge = "restart" if cell.rowspan > 1 else None
                 parts.append(_cell_xml(cell, width, look, rng, gridspan=cell.colspan, vmerge=vmerge))
-            elif (r, k) in covered:
-                above = covered[(r, k)]
-                width = sum(grid.widths[k:k + above.colspan])
-                parts.append(_cell_xml(above, width, look, rng, gridspan=above.colspan, vmerge="continue"))
             else:
-                parts.append(_cell_xml(None, grid.widths[k], look, rng))
+                width = sum(widths[k:k + by.colspan])
+                parts.append(_cell_xml(by, width, look, rng, gridspan=by.colspan, vmerge="continue"))
         parts.append("</w:tr>")
     parts.append("</w:tbl>")
     return "".join(parts)
@@ -312,7 +197,8 @@ def _body_xml(spec: ReportSpec, rng: random.Random, style: str, look: _Look) -> 
     if rng.random() < 0.7 or spec.is_rollup:
         prose([rt.preamble(spec, rng)])
 
-    grids = table_grids(spec, style, rng)
+    tables = rt.build_tables(spec, rt.Style.draw(rng), rng)
+    grids = layout_tables(tables, spec.format, _LAYOUT_OF[style])
     sections = {1: rt.section_one, 2: rt.section_two, 3: rt.section_three, 4: rt.section_four,
                 5: rt.section_five, 6: rt.section_six}
     table_of = {2: "proactive", 3: "requests", 4: "appeals"}
@@ -321,7 +207,8 @@ def _body_xml(spec: ReportSpec, rng: random.Random, style: str, look: _Look) -> 
                          font=look.heading_font, indent=True))
         prose(sections[section.no](spec, rng))
         if section.no in table_of:
-            out.append(_table_xml(grids[table_of[section.no]], look, rng))
+            grid = grids[table_of[section.no]]
+            out.append(_table_xml(grid, _widths(grid, style), look, rng))
             out.append(_para("", look.body_size))  # Word needs a paragraph between two tables
     if spec.published is not None and rng.random() < 0.6:
         out.append(_para(spec.organization, look.body_size, align="right"))
@@ -356,4 +243,4 @@ def render_docx(spec: ReportSpec, rng: random.Random, *, style: str = "official"
     return buffer.getvalue()
 
 
-__all__ = ["BLANK_CAPABLE_STYLES", "DOCX_STYLES", "render_docx", "table_grids"]
+__all__ = ["BLANK_CAPABLE_STYLES", "DOCX_STYLES", "render_docx"]

@@ -1,10 +1,11 @@
 """Render a :class:`~gongkai.examples.generate.ReportSpec` as the HTML page a government site publishes.
 
-The rows, labels and prose come from :mod:`gongkai.render.text`; this module only decides the markup.
+The rows, labels and prose come from :mod:`gongkai.render.text`, the tables' cells and merges from
+:mod:`gongkai.render.grid`; this module only decides the markup.
 Table styles seen on real sites (:data:`HTML_STYLES`):
 
 * ``rowspan`` — the official grid: group labels as rowspan cells, the three-level headers with colspan;
-* ``flat`` — no spans at all: a span-stripped copy where spanned positions are empty or repeat the label;
+* ``flat`` — no spans at all: the ``unmerged`` grid, spanned positions empty or repeating the group label;
 * ``word`` — Word's "save as HTML": MsoNormalTable, ``<p class=MsoNormal><span>…<o:p></o:p></span></p>`` in
   every cell, width attributes, ``&nbsp;`` blanks, a hidden spacer row and source lines wrapped mid-text;
 * ``th_header`` — ``<thead>`` of ``<th>`` header rows, then ``<tbody>``.
@@ -19,13 +20,11 @@ from __future__ import annotations
 import html
 import random
 import re
-from dataclasses import dataclass
 
 from gongkai.examples.generate import ReportSpec
+from gongkai.render.grid import Grid, GridCell, layout_tables
 from gongkai.render.text import (
     Style,
-    TRow,
-    _column_groups,
     build_tables,
     metadata_lines,
     preamble,
@@ -37,7 +36,6 @@ from gongkai.render.text import (
     section_two,
     title,
 )
-from gongkai.render.text import Table as TextTable
 
 HTML_STYLES: tuple[str, ...] = ("rowspan", "flat", "word", "th_header")
 
@@ -45,134 +43,8 @@ _NUMERALS = "零一二三四五六七八九十"
 _CJK_PAIR = re.compile(r"(?<=[\u4e00-\u9fff])(?=[\u4e00-\u9fff])")
 
 
-@dataclass(frozen=True)
-class _Cell:
-    text: str
-    rowspan: int = 1
-    colspan: int = 1
-
-
-Grid = list[list[_Cell]]  # each row: the cells that start in it, left to right
-
-
 def _esc(text: str) -> str:
     return html.escape(text, quote=False)
-
-
-# ---------------------------------------------------------------------------------------------------- grids
-
-def _proactive(table: TextTable, spans: bool) -> Grid:
-    width = table.width
-    out: Grid = []
-    for row in table.rows:
-        cells = list(row.cells)
-        if spans:
-            # the last cell of a short row stretches to the table's right edge, as in the official form
-            grid_row = [_Cell(c) for c in cells[:-1]] + [_Cell(cells[-1], colspan=width - len(cells) + 1)]
-        else:
-            grid_row = [_Cell(c) for c in cells] + [_Cell("") for _ in range(width - len(cells))]
-        out.append(grid_row)
-    return out
-
-
-def _label_depths(rows: list[TRow]) -> tuple[list[tuple[list[str], int]], int]:
-    """For each data row: the names of the groups covering it (outermost first) and how many of those
-    open on this row; plus the number of label columns the table needs."""
-    open_groups: list[list] = []  # [name, rows still to cover]
-    out = []
-    for row in rows:
-        new = [[name, span] for name, span in zip(row.cells[:row.n_labels - 1], row.spans)]
-        open_groups.extend(new)
-        out.append(([g[0] for g in open_groups], len(new)))
-        for g in open_groups:
-            g[1] -= 1
-        open_groups = [g for g in open_groups if g[1] > 0]
-    width = max(len(names) + 1 for names, _ in out)
-    return out, width
-
-
-def _requests(table: TextTable, format_id: str, spans: bool, repeat: bool) -> Grid:
-    headers = [r for r in table.rows if r.kind == "header"]
-    data = [r for r in table.rows if r.kind == "data"]
-    groups = dict(_column_groups(format_id))
-    chains, n_labels = _label_depths(data)
-    n_values = len(data[0].cells) - data[0].n_labels
-    note, applicants = headers[0].cells
-    top, nested = headers[1].cells, list(headers[2].cells)
-    out: Grid = []
-    if spans:
-        out.append([_Cell(note, rowspan=3, colspan=n_labels), _Cell(applicants, colspan=n_values)])
-        out.append([_Cell(t, colspan=len(groups[t])) if t in groups else _Cell(t, rowspan=2) for t in top])
-        out.append([_Cell(t) for t in nested])
-    else:
-        pad = [_Cell("") for _ in range(n_labels)]
-        out.append([_Cell(note), *pad[1:], _Cell(applicants), *(_Cell("") for _ in range(n_values - 1))])
-        row1: list[_Cell] = list(pad)
-        row2: list[_Cell] = list(pad)
-        queue = list(nested)
-        for t in top:
-            if t in groups:
-                row1 += [_Cell(t)] + [_Cell("") for _ in range(len(groups[t]) - 1)]
-                row2 += [_Cell(queue.pop(0)) for _ in groups[t]]
-            else:
-                row1.append(_Cell(t))
-                row2.append(_Cell(""))
-        out += [row1, row2]
-    for row, (names, n_new) in zip(data, chains):
-        values = [_Cell(v) for v in row.cells[row.n_labels:]]
-        label = row.cells[row.n_labels - 1]
-        depth = len(names)
-        if spans:
-            opened = [_Cell(name, rowspan=span) for name, span in zip(names[depth - n_new:], row.spans)]
-            out.append([*opened, _Cell(label, colspan=n_labels - depth), *values])
-        else:
-            old = depth - n_new
-            lead = [_Cell(name if (repeat or i >= old) else "") for i, name in enumerate(names)]
-            fill = [_Cell("") for _ in range(n_labels - depth - 1)]
-            out.append([*lead, _Cell(label), *fill, *values])
-    return out
-
-
-def _appeals(table: TextTable, spec: ReportSpec, spans: bool) -> Grid:
-    fmt = spec.format
-    n_cols = len(fmt.appeals_columns)
-    col_labels = [label for _, label in fmt.appeals_columns]
-    parts = [(path.split("/")[0], "/" in path, label) for _, label, path in fmt.appeals_groups]
-    tops = list(dict.fromkeys(p[0] for p in parts))
-    leaves = {t: n_cols * sum(1 for p in parts if p[0] == t) for t in tops}
-    data = [_Cell(v) for v in table.rows[-1].cells]
-    if spans:
-        middle: list[_Cell] = []
-        bottom: list[_Cell] = []
-        for _, is_nested, label in parts:
-            if is_nested:
-                middle.append(_Cell(label, colspan=n_cols))
-                bottom += [_Cell(c) for c in col_labels]
-            else:
-                middle += [_Cell(c, rowspan=2) for c in col_labels]
-        return [[_Cell(t, colspan=leaves[t]) for t in tops], middle, bottom, data]
-    row0 = [c for t in tops for c in [_Cell(t)] + [_Cell("") for _ in range(leaves[t] - 1)]]
-    row1: list[_Cell] = []
-    row2: list[_Cell] = []
-    for _, is_nested, label in parts:
-        if is_nested:
-            row1 += [_Cell(label)] + [_Cell("") for _ in range(n_cols - 1)]
-            row2 += [_Cell(c) for c in col_labels]
-        else:
-            row1 += [_Cell(c) for c in col_labels]
-            row2 += [_Cell("") for _ in col_labels]
-    return [row0, row1, row2, data]
-
-
-def table_grids(spec: ReportSpec, rng: random.Random, *, spans: bool, style: Style | None = None,
-                repeat_labels: bool = False) -> dict[str, tuple[Grid, int]]:
-    """The three tables as grids of origin cells, with the number of leading header rows of each."""
-    tables = build_tables(spec, style or Style(), rng)
-    return {
-        "proactive": (_proactive(tables["proactive"], spans), 2),
-        "requests": (_requests(tables["requests"], spec.format_id, spans, repeat_labels), 3),
-        "appeals": (_appeals(tables["appeals"], spec, spans), 3),
-    }
 
 
 # ---------------------------------------------------------------------------------------------------- markup
@@ -187,7 +59,7 @@ def _maybe_break(text: str, rng: random.Random, rate: float) -> str:
     return _esc(text)
 
 
-def _span_attrs(c: _Cell) -> str:
+def _span_attrs(c: GridCell) -> str:
     out = ""
     if c.rowspan > 1:
         out += f' rowspan="{c.rowspan}"'
@@ -196,14 +68,15 @@ def _span_attrs(c: _Cell) -> str:
     return out
 
 
-def _table_plain(grid: Grid, n_head: int, rng: random.Random, *, th: bool) -> str:
+def _table_plain(grid: Grid, rng: random.Random, *, th: bool) -> str:
+    n_head = grid.n_head
     blank = rng.choice(("", "&nbsp;", " "))
     wrap_p = rng.random() < 0.4
     lines = [('<table border="1" cellspacing="0" cellpadding="0" width="100%" '
              'style="border-collapse:collapse;text-align:center">')]
     if th:
         lines.append("<thead>")
-    for i, row in enumerate(grid):
+    for i, row in enumerate(grid.rows()):
         if th and i == n_head:
             lines += ["</thead>", "<tbody>"]
         tag = "th" if th and i < n_head else "td"
@@ -242,14 +115,14 @@ def _word_cell_body(text: str, rng: random.Random, bold: bool) -> str:
             f"{inner}<o:p></o:p></span></p>")
 
 
-def _table_word(grid: Grid, n_head: int, rng: random.Random) -> str:
-    width = max(sum(c.colspan for c in row) for row in grid)
+def _table_word(grid: Grid, rng: random.Random) -> str:
+    n_head = grid.n_head
     col_w = rng.choice((45, 52, 60))
     lines = ["<div align=center>",
              ("<table class=MsoNormalTable border=1 cellspacing=0 cellpadding=0 width=600 "
              "style='width:450.0pt;border-collapse:collapse;border:none;mso-border-alt:solid windowtext .5pt;"
              "mso-yfti-tbllook:1184;mso-padding-alt:0cm 5.4pt 0cm 5.4pt'>")]
-    for i, row in enumerate(grid):
+    for i, row in enumerate(grid.rows()):
         cells = []
         for c in row:
             w = col_w * c.colspan
@@ -259,16 +132,16 @@ def _table_word(grid: Grid, n_head: int, rng: random.Random) -> str:
         lines.append(f"<tr style='mso-yfti-irow:{i};height:20.0pt'>\n" + "\n".join(cells) + "\n</tr>")
     # Word's hidden row that fixes the column widths for browsers without table support
     lines.append("<![if !supportMisc]>\n<tr height=0>\n"
-                 + "".join(f"<td width={col_w} style='border:none'></td>" for _ in range(width))
+                 + "".join(f"<td width={col_w} style='border:none'></td>" for _ in range(grid.n_cols))
                  + "\n</tr>\n<![endif]>")
     lines += ["</table>", "</div>"]
     return "\n".join(lines)
 
 
-def _render_table(grid: Grid, n_head: int, style: str, rng: random.Random) -> str:
+def _render_table(grid: Grid, style: str, rng: random.Random) -> str:
     if style == "word":
-        return _table_word(grid, n_head, rng)
-    return _table_plain(grid, n_head, rng, th=style == "th_header")
+        return _table_word(grid, rng)
+    return _table_plain(grid, rng, th=style == "th_header")
 
 
 def _para(text: str, style: str, rng: random.Random, *, heading: bool = False) -> str:
@@ -296,8 +169,10 @@ def report_body(spec: ReportSpec, rng: random.Random, style: str, *, with_title:
     """The report itself: title (optional), preamble, the six sections with their tables, signature."""
     if style not in HTML_STYLES:
         raise ValueError(f"unknown HTML style {style!r}; choose one of {', '.join(HTML_STYLES)}")
-    spans = style != "flat"
-    grids = table_grids(spec, rng, spans=spans, style=Style.draw(rng), repeat_labels=rng.random() < 0.5)
+    text_style = Style.draw(rng)
+    repeat = rng.random() < 0.5  # only flat uses it; drawn always so that every style draws the same sequence
+    layout = "unmerged" if style == "flat" else "official"
+    grids = layout_tables(build_tables(spec, text_style, rng), spec.format, layout, repeat_group_labels=repeat)
     parts: list[str] = []
     if with_title:
         t = _esc(title(spec))
@@ -311,8 +186,7 @@ def report_body(spec: ReportSpec, rng: random.Random, style: str, *, with_title:
         parts.append(_para(f"{_NUMERALS[section.no]}、{section.title}", style, rng, heading=True))
         parts += [_para(p, style, rng) for p in prose[section.no](spec, rng)]
         if section.no in table_of:
-            grid, n_head = grids[table_of[section.no]]
-            parts.append(_render_table(grid, n_head, style, rng))
+            parts.append(_render_table(grids[table_of[section.no]], style, rng))
     if spec.published is not None and rng.random() < 0.7:
         parts.append(f'<p align="right">{_esc(spec.organization)}</p>')
         parts.append(f'<p align="right">{_date_text(spec)}</p>')
@@ -432,4 +306,4 @@ def _portal_head(spec: ReportSpec, meta: str) -> str:
             "<script>var _hmt = _hmt || []; (function(){ var s='一、总体情况'; })();</script></head>")
 
 
-__all__ = ["HTML_STYLES", "render_html", "report_body", "table_grids"]
+__all__ = ["HTML_STYLES", "render_html", "report_body"]

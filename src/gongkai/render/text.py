@@ -98,7 +98,7 @@ class Table:
 
 
 @cache
-def _column_groups(format_id: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+def column_groups(format_id: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     raw = json.loads(resources.files("gongkai.standard").joinpath(f"data/format-{format_id}.json").read_text("utf-8"))
     return tuple((g["label"], tuple(g["columns"])) for g in raw["requests"].get("column_groups", ()))
 
@@ -126,7 +126,7 @@ def _group_chain(fmt: Format, group_id: str | None) -> list[str]:
 
 
 def requests_table(fmt: Format, spec: ReportSpec, style: Style, rng: random.Random) -> Table:
-    groups = _column_groups(fmt.id)
+    groups = column_groups(fmt.id)
     grouped = {c: label for label, cols in groups for c in cols}
     top: list[str] = []
     for cid, clabel in fmt.request_columns:
