@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from gongkai.checks.cells import check_invalid_cells, check_missing_cells, check_parse_issues
 from gongkai.checks.common import RULES, RULES_BY_CODE, TABLES, Context, Rule, cells_beyond_cut, table_format
+from gongkai.checks.confidence import check_low_confidence
 from gongkai.checks.identities import check_identities
 from gongkai.checks.inference import infer, infer_report
 from gongkai.checks.narrative import check_narrative
@@ -30,6 +31,7 @@ CHECKS: tuple[Callable[[Report, Context], list[Finding]], ...] = (
     check_parse_issues,
     check_missing_cells,
     check_invalid_cells,
+    check_low_confidence,
     check_identities,
     check_narrative,
     check_regulations,

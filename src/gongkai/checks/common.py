@@ -35,6 +35,8 @@ RULES: tuple[Rule, ...] = (
     Rule("CELL-MISSING", "cell_missing", Severity.WARNING, "格式要求的单元格缺失、空白或无法识别"),
     Rule("ROW-SHORT", "cell_missing", Severity.WARNING, "表格某行的数值少于列数，无法确定各数值所属列"),
     Rule("ROW-ABSENT", "cell_missing", Severity.WARNING, "表格缺少格式规定的行"),
+    Rule("CELL-LOW-CONFIDENCE", "cell_missing", Severity.WARNING,
+         "OCR 识别的数值置信度低，或数字中混有形近字母（如 O、l、I、S、B），需与原件核对"),
     Rule("CELL-INVALID-TEXT", "cell_invalid", Severity.WARNING, "数值单元格中填写了文字"),
     Rule("CELL-NEGATIVE", "cell_invalid", Severity.ERROR, "件数、金额不能为负数（2019年格式“本年增/减”除外）"),
     Rule("CELL-FRACTION", "cell_invalid", Severity.ERROR, "件数必须为整数（收费金额、采购总金额除外）"),

@@ -240,7 +240,21 @@ def render_docx(spec: ReportSpec, rng: random.Random, *, style: str = "official"
         sect_pr.addprevious(child)
     buffer = io.BytesIO()
     document.save(buffer)
-    return buffer.getvalue()
+    return _fixed_timestamps(buffer.getvalue())
+
+
+def _fixed_timestamps(package: bytes) -> bytes:
+    """The package with every member dated 1980-01-01, so the same spec always gives the same bytes
+    (python-docx stamps members with the time of saving)."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(package)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()
 
 
 __all__ = ["BLANK_CAPABLE_STYLES", "DOCX_STYLES", "render_docx"]
