@@ -83,8 +83,11 @@ def _limit_memory(max_bytes: int) -> None:
         pass
 
 
-def _worker(conn: Connection, limits: Limits) -> None:
+def _worker(conn: Connection, limits: Limits, ocr_threads: int | None) -> None:
     import faulthandler
+
+    if ocr_threads is not None:  # several workers share the cores: one OCR thread each
+        os.environ.setdefault("GONGKAI_OCR_THREADS", str(ocr_threads))
 
     faulthandler.disable()  # a native crash is reported as this file's outcome, not as a dump on the terminal
     _limit_memory(limits.worker_memory_bytes)
@@ -118,7 +121,7 @@ def run(paths: list[str | Path], *, jobs: int = 1, limits: Limits = DEFAULT_LIMI
 
     def spawn() -> _Slot:
         parent, child = ctx.Pipe()
-        proc = ctx.Process(target=_worker, args=(child, limits), daemon=True)
+        proc = ctx.Process(target=_worker, args=(child, limits, 1 if jobs > 1 else None), daemon=True)
         proc.start()
         child.close()
         return _Slot(proc, parent)
