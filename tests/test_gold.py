@@ -1,4 +1,5 @@
-"""The real reports in ../shared: exact cells, organization, year, and the finding categories of the gold.
+"""The real reports in ../shared (text, PDF and whatever form is added): exact cells, organization, year, and
+the finding categories of the gold.
 
 Skipped, with a message, when ../shared is absent.
 """
@@ -19,7 +20,7 @@ def _documents() -> list[tuple[str, Path, Path]]:
     out = []
     for gold in sorted((SHARED / "gold").glob("*.json")):
         out.append((gold.stem, gold, SHARED / "seeds" / json.loads(gold.read_text("utf-8"))["document"]))
-    for gold in sorted((SHARED / "corpus" / "gold").glob("pages-*.json")):
+    for gold in sorted((SHARED / "corpus" / "gold").glob("*.json")):  # every corpus document, any format
         out.append((gold.stem, gold, SHARED / "corpus" / json.loads(gold.read_text("utf-8"))["document"]))
     return out
 
