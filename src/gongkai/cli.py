@@ -21,6 +21,10 @@ from gongkai.standard import find_cell
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 _FORMAT_NAMES = {"2021": "2021年版（国办公开办函〔2021〕30号）", "2019": "2019年试行版（国办公开办函〔2019〕60号）",
                  "mixed": "新旧格式混用", "unknown": "无法判断"}
+_MEDIA_NAMES = {"text/plain": "纯文本", "text/html": "网页（HTML）", "application/pdf": "PDF",
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word（.docx）",
+                "application/msword": "Word/WPS（经 LibreOffice 转换）", "image/png": "图片（PNG，文字识别）",
+                "image/jpeg": "图片（JPEG，文字识别）", "image/tiff": "图片（TIFF，文字识别）"}
 _SEVERITY_NAMES = {Severity.ERROR: ("错误", "bold red"), Severity.WARNING: ("警告", "yellow"),
                    Severity.INFO: ("提示", "cyan")}
 
@@ -41,6 +45,10 @@ def _summary(console: Console, report: Report) -> None:
     console.print(f"机关：{escape(org)}　年度：{year}　格式：{_FORMAT_NAMES.get(report.format, report.format)}"
                   + ("　[magenta]汇总报告[/]" if report.is_rollup else "")
                   + (f"　发布日期：{report.published}" if report.published else ""))
+    kind = _MEDIA_NAMES.get(report.media_type, report.media_type)
+    console.print(f"[dim]来源：{escape(kind)}" + (f"，共 {report.pages} 页" if report.pages else "") + "[/]")
+    for note in report.notes:
+        console.print(f"[dim]　{escape(note)}[/]")
     stated = sum(1 for c in report.cells.values() if c.meaning.is_numeric)
     console.print(f"单元格：读取 {len(report.cells)} 个（其中数值 {stated} 个），由勾稽关系推算 {len(report.inferred)} 个"
                   + ("　[yellow]文本不完整（截断）[/]" if report.truncated else ""))
