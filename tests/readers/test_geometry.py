@@ -102,6 +102,37 @@ def test_stream_table_blank_middle_cell() -> None:
     assert blank.source.bbox[0] <= 380 and blank.source.bbox[2] >= 390
 
 
+def test_stream_group_label_is_its_own_cell() -> None:
+    # a group label stacked over several lines beside its items: one cell on the row of its first item,
+    # never glued to a row label; a row label wrapped around its values' line joins that row
+    words = [W("1．国家秘密", 100, 100), W("1", 300, 100), W("2", 380, 100),
+             W("(三)", 40, 130), W("2．其他", 100, 130), W("3", 300, 130), W("4", 380, 130),
+             W("不予", 40, 145), W("3．保护第三方", 100, 160), W("5", 300, 160), W("6", 380, 160),
+             W("公开", 40, 160), W("(四)部分公开区分处理", 100, 182), W("7", 300, 190), W("8", 380, 190),
+             W("的情形", 100, 197)]
+    t = tables(build_blocks(words, [], PAGE, 1))[0]
+    rows = [[c.replace("\n", "") for c in r if c.strip()] for r in texts(t)]
+    assert rows == [["(三)不予公开", "1．国家秘密", "1", "2"], ["2．其他", "3", "4"], ["3．保护第三方", "5", "6"],
+                    ["(四)部分公开区分处理的情形", "7", "8"]]
+
+
+def test_stream_column_blank_in_every_row_keeps_its_place() -> None:
+    # one row: its middle value is blank, only the header above says a column is there
+    words = [W("信息内容", 60, 80), W("本年制发", 280, 80), W("本年废止", 360, 80), W("现行有效", 440, 80),
+             W("规章", 60, 100), W("5", 295, 100), W("7", 455, 100),
+             W("行政许可", 60, 140), W("9", 295, 140)]
+    t = tables(build_blocks(words, [], PAGE, 1))[0]
+    assert texts(t)[0] == ["规章", "5", "", "7"]
+
+
+def test_stream_row_blank_throughout_is_a_row() -> None:
+    words = [W("1．甲", 60, 100), W("1", 300, 100), W("2", 380, 100),
+             W("2．乙", 60, 120),
+             W("3．丙", 60, 140), W("5", 300, 140), W("6", 380, 140)]
+    t = tables(build_blocks(words, [], PAGE, 1))[0]
+    assert texts(t) == [["1．甲", "1", "2"], ["2．乙", "", ""], ["3．丙", "5", "6"]]
+
+
 def test_prose_with_numbers_is_not_a_table() -> None:
     words = [W("全年共受理申请", 60, 100), W("3119", 130, 100), W("件，答复", 152, 100), W("3050", 192, 100),
              W("件。", 214, 100)]

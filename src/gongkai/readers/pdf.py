@@ -120,10 +120,10 @@ def _page_words(page: pdfium.PdfPage, page_no: int) -> tuple[list[Word] | None, 
             return None, box
         if len(text) != n:  # text offsets are char indexes only without surrogate pairs
             return _words_slow(textpage, page_no, left, top), box
-        tp = textpage.raw
+        tp = ctypes.cast(textpage.raw, ctypes.c_void_p).value
         rect = pdfium_c.FS_RECTF()
-        ref = ctypes.byref(rect)
-        loose_box = pdfium_c.FPDFText_GetLooseCharBox
+        ref = ctypes.addressof(rect)
+        loose_box = _LOOSE_BOX
         words: list[Word] = []
         append = words.append
         for m in _RUN.finditer(text):
@@ -151,7 +151,7 @@ def _split_run(words: list[Word], tp, text: str, s: int, e: int, left: float, to
                rect, ref) -> None:
     """A run of characters cut where a glyph jumps right by more than its height, back left, or to
     another line (pdfium did not insert a space or line break there)."""
-    loose_box = pdfium_c.FPDFText_GetLooseCharBox
+    loose_box = _LOOSE_BOX
     cur_start = s
     wx0 = wy0 = wx1 = wy1 = 0.0
     started = False
@@ -259,14 +259,28 @@ def _page_rulings(page: pdfium.PdfPage, page_no: int, box: tuple[float, float, f
 
     identity = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
     raw_page = page.raw
-    get_object, get_type = pdfium_c.FPDFPage_GetObject, pdfium_c.FPDFPageObj_GetType
-    wanted = (pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM)
-    # most objects are text; only paths and forms are visited
+    page_addr = ctypes.cast(raw_page, ctypes.c_void_p).value
+    get_object, get_type = _GET_OBJECT, _GET_TYPE
+    path, form = pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM
+    as_object = pdfium_c.FPDF_PAGEOBJECT
+    # most objects are text (often one per glyph): they are skipped with two bare calls each
     for k in range(pdfium_c.FPDFPage_CountObjects(raw_page)):
-        obj = get_object(raw_page, k)
-        if get_type(obj) in wanted:
-            visit(obj, 0, identity)
+        addr = get_object(page_addr, k)
+        kind = get_type(addr)
+        if kind == path or kind == form:
+            visit(ctypes.cast(addr, as_object), 0, identity)
     return out
+
+
+def _bare(function, restype, *argtypes):
+    """A pdfium function called with plain integers and without releasing the GIL: the wrapped call costs
+    twice as much, which matters for calls made per page object or per word."""
+    return ctypes.PYFUNCTYPE(restype, *argtypes)(ctypes.cast(function, ctypes.c_void_p).value)
+
+
+_GET_OBJECT = _bare(pdfium_c.FPDFPage_GetObject, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
+_GET_TYPE = _bare(pdfium_c.FPDFPageObj_GetType, ctypes.c_int, ctypes.c_void_p)
+_LOOSE_BOX = _bare(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)
 
 
 def _segment(out: list[Ruling], a: tuple[float, float], b: tuple[float, float], left: float, top: float,
@@ -301,11 +315,9 @@ def _apply_box(m: Matrix, x0: float, y0: float, x1: float, y1: float) -> tuple[f
 
 def _ocr_function():
     """The OCR helper's page reader, or None when the ``ocr`` extra is not installed."""
-    try:
-        from gongkai.readers.ocr import ocr_pdf_page
-    except ImportError:
-        return None
-    return ocr_pdf_page
+    from gongkai.readers.ocr import ocr_available, ocr_pdf_page  # light: the engine is imported on first use
+
+    return ocr_pdf_page if ocr_available() else None
 
 
 __all__ = ["MEDIA_TYPE", "read_pdf"]
