@@ -251,22 +251,22 @@ class _Walker:
             self.table(inner_tbl, inner_path)
 
     @staticmethod
-    def _rows(tbl: etree._Element):
-        for child in tbl:
+    def _children(el: etree._Element, wanted: str):
+        """Child elements named ``wanted`` (tr, tc), looking through content-control and revision wrappers."""
+        for child in el:
             name = _local(child)
-            if name == "tr":
+            if name == wanted:
                 yield child
             elif name in ("sdt", "sdtContent", "customXml", "ins"):
-                yield from _Walker._rows(child)
+                yield from _Walker._children(child, wanted)
+
+    @staticmethod
+    def _rows(tbl: etree._Element):
+        return _Walker._children(tbl, "tr")
 
     @staticmethod
     def _cells(tr: etree._Element):
-        for child in tr:
-            name = _local(child)
-            if name == "tc":
-                yield child
-            elif name in ("sdt", "sdtContent", "customXml", "ins"):
-                yield from _Walker._cells(child)
+        return _Walker._children(tr, "tc")
 
     @staticmethod
     def _cell_content(tc: etree._Element, path: str) -> tuple[str, list[tuple[etree._Element, str]]]:
