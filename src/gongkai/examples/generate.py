@@ -55,6 +55,8 @@ class ReportSpec:
     fee_collected: float = 0.0  # 信息处理费 actually collected, in 元 (section 六)
     state_figures: bool = True  # section 一 states the request figures in prose
     narrative_overrides: dict[str, int] = field(default_factory=dict)  # term -> figure stated instead
+    # paragraphs written by the author, by section key ("preamble", "1" … "6"); rendered instead of generated prose
+    texts: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def format(self) -> Format:

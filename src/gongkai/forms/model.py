@@ -1,0 +1,160 @@
+"""The report form: what an agency fills in — who, which year, the texts of sections 一, 五 and 六 (and any
+other section), and the table cells by their standard ids — and its YAML/JSON file form.
+
+A form is data, not a document: rendering (:mod:`gongkai.render`) turns it into the standard report, and the
+same checks as for a published report run on the result. Values keep their meaning: a number, ``None`` for a
+cell left blank, ``"n/a"`` for "/". Where a value came from (typed in, a formula, the register tally, last
+year's report) is kept in ``origins`` so a user can see what gongkai filled in.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from gongkai.errors import GongkaiError
+from gongkai.examples.generate import ReportSpec, Value
+from gongkai.standard import get_format
+
+# section keys of ``ReportForm.texts``: the preamble, then the six sections by number
+SECTION_KEYS: tuple[str, ...] = ("preamble", "1", "2", "3", "4", "5", "6")
+BODY_KINDS = ("department", "government", "street", "town")
+ORIGINS = ("entered", "formula", "tally", "last_year")
+
+
+class FormError(GongkaiError):
+    """A fill-in form that cannot be used as it is (the message says which field and why)."""
+
+    code = "E-FORM"
+
+
+@dataclass
+class ReportForm:
+    organization: str
+    year: int
+    format_id: str = "2021"
+    published: date | None = None
+    body_kind: str = "department"  # wording of the generated parts (我局/本街道…); see BODY_KINDS
+    is_rollup: bool = False  # a government's report that sums its departments
+    region: str = ""
+    texts: dict[str, list[str]] = field(default_factory=dict)  # SECTION_KEYS → paragraphs
+    values: dict[str, Value] = field(default_factory=dict)  # cell id → number | None (blank) | "n/a"
+    origins: dict[str, str] = field(default_factory=dict)  # cell id → one of ORIGINS (entered when absent)
+
+    def validate(self) -> None:
+        """Raise :class:`FormError` for anything that cannot be rendered; a broken identity is not an
+        error here (the checks report it)."""
+        try:
+            fmt = get_format(self.format_id)
+        except KeyError:
+            raise FormError(f"未知的年报格式“{self.format_id}”（应为 2021 或 2019）") from None
+        if not self.organization.strip():
+            raise FormError("未填写机关名称（organization）")
+        if not 2008 <= self.year <= 2100:
+            raise FormError(f"年度“{self.year}”不合理")
+        if self.body_kind not in BODY_KINDS:
+            raise FormError(f"机关类型“{self.body_kind}”无效，应为 {'、'.join(BODY_KINDS)} 之一")
+        unknown = sorted(set(self.values) - set(fmt.cell_ids))
+        if unknown:
+            raise FormError(f"表格中有 {len(unknown)} 个未知的单元格编号，例如 {unknown[0]}")
+        for cid, v in self.values.items():
+            if v is None or v == "n/a":
+                continue
+            if isinstance(v, bool) or not isinstance(v, (int, float)):
+                raise FormError(f"单元格 {cid} 的值“{v}”不是数字（空白请留空，不适用请填 /）")
+        bad = sorted(set(self.texts) - set(SECTION_KEYS))
+        if bad:
+            raise FormError(f"未知的正文部分“{bad[0]}”，应为 {'、'.join(SECTION_KEYS)} 之一")
+
+    def to_spec(self) -> ReportSpec:
+        """The form as the renderer's input; cells the form does not mention are blank."""
+        self.validate()
+        fmt = get_format(self.format_id)
+        return ReportSpec(format_id=self.format_id, year=self.year, organization=self.organization,
+                          body_kind=self.body_kind, is_rollup=self.is_rollup, published=self.published,
+                          values={cid: self.values.get(cid) for cid in fmt.cell_ids}, region=self.region,
+                          texts={k: list(v) for k, v in self.texts.items()})
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"organization": self.organization, "year": self.year, "format": self.format_id,
+                "published": self.published.isoformat() if self.published else None,
+                "body_kind": self.body_kind, "is_rollup": self.is_rollup, "region": self.region,
+                "texts": self.texts, "values": self.values, "origins": self.origins}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any], source: str = "<memory>") -> "ReportForm":
+        if not isinstance(d, dict):
+            raise FormError("表单内容应为键值结构（YAML/JSON 对象）", source=source)
+        try:
+            published = d.get("published")
+            if isinstance(published, str) and published:
+                published = date.fromisoformat(published)
+            texts = {str(k): ([v] if isinstance(v, str) else [str(p) for p in v or []])
+                     for k, v in (d.get("texts") or {}).items()}
+            values = {str(k): _value(v) for k, v in (d.get("values") or {}).items()}
+            form = cls(organization=str(d.get("organization") or ""), year=int(d.get("year") or 0),
+                       format_id=str(d.get("format") or "2021"), published=published or None,
+                       body_kind=str(d.get("body_kind") or "department"), is_rollup=bool(d.get("is_rollup")),
+                       region=str(d.get("region") or ""), texts=texts, values=values,
+                       origins={str(k): str(v) for k, v in (d.get("origins") or {}).items()})
+        except (TypeError, ValueError) as exc:
+            raise FormError(f"表单格式错误：{exc}", source=source) from None
+        try:
+            form.validate()
+        except FormError as err:
+            raise FormError(err.message, source=source) from None
+        return form
+
+
+def _value(v: Any) -> Value:
+    """A cell value as written in a form file: numbers, blank (null/""), "/" (and its variants) for n/a."""
+    if v is None or (isinstance(v, str) and not v.strip()):
+        return None
+    if isinstance(v, str):
+        s = v.strip()
+        if s in ("/", "／", "—", "-", "n/a", "N/A", "无"):
+            return "n/a"
+        try:
+            return int(s) if s.lstrip("-").isdigit() else float(s)
+        except ValueError:
+            return s  # kept as typed; validate() reports it
+    return v
+
+
+def load_form(path: str | Path) -> ReportForm:
+    """Read a form from YAML (.yaml/.yml) or JSON."""
+    p = Path(path)
+    try:
+        text = p.read_text("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FormError(f"无法读取表单文件：{exc}", source=str(p)) from None
+    if p.suffix.lower() in (".yaml", ".yml"):
+        import yaml
+
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            raise FormError(f"YAML 格式错误：{exc}", source=str(p)) from None
+    else:
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise FormError(f"JSON 格式错误（第{exc.lineno}行）：{exc.msg}", source=str(p)) from None
+    return ReportForm.from_dict(data, source=str(p))
+
+
+def dump_form(form: ReportForm, path: str | Path) -> None:
+    """Write a form as YAML (.yaml/.yml) or JSON, cells in the format's order."""
+    p = Path(path)
+    fmt = get_format(form.format_id)
+    d = form.to_dict()
+    d["values"] = {cid: form.values[cid] for cid in fmt.cell_ids if cid in form.values}
+    if p.suffix.lower() in (".yaml", ".yml"):
+        import yaml
+
+        p.write_text(yaml.safe_dump(d, allow_unicode=True, sort_keys=False), "utf-8")
+    else:
+        p.write_text(json.dumps(d, ensure_ascii=False, indent=1), "utf-8")
