@@ -243,5 +243,14 @@ def rules() -> None:
         console.print(f"[bold]{rule.code}[/]  [dim]{rule.category} · {rule.severity.value}[/]  {escape(rule.description)}")
 
 
+def _register_commands() -> None:
+    """Commands that produce reports live in gongkai.commands, one module each."""
+    from gongkai.commands.tally import tally
+
+    main.add_command(tally)
+
+
+_register_commands()
+
 if __name__ == "__main__":  # pragma: no cover
     main()
