@@ -245,9 +245,13 @@ def rules() -> None:
 
 def _register_commands() -> None:
     """Commands that produce reports live in gongkai.commands, one module each."""
+    from gongkai.commands.render import render
     from gongkai.commands.tally import tally
+    from gongkai.commands.template import template
 
+    main.add_command(template)
     main.add_command(tally)
+    main.add_command(render)
 
 
 _register_commands()

@@ -104,3 +104,27 @@ def test_locate_finds_the_innermost_anchor(spans):
         shortest = min(a.end - a.start for a in covering)
         best = max((a for a in covering if a.end - a.start == shortest), key=lambda a: order[id(a.source)])
         assert got is best.source
+
+
+def _row_texts(cells):
+    doc = to_document(Layout([Table(cells)], "x"), "x")
+    return doc.text.split("\n")
+
+
+def test_label_padding_after_a_spanning_label_is_dropped_when_rows_agree():
+    # unmerged grid: "（一）予以公开" covered two columns; most rows have 3 label levels and 3 value columns
+    cells = [TableCell(0, 0, "三、本年度办理结果"), TableCell(0, 1, "（一）予以公开"), TableCell(0, 2, ""),
+             TableCell(0, 3, ""), TableCell(0, 4, "2"), TableCell(0, 5, "2")]
+    for r in (1, 2):
+        cells += [TableCell(r, 0, ""), TableCell(r, 1, "（三）不予公开"), TableCell(r, 2, f"{r}.项"),
+                  TableCell(r, 3, "1"), TableCell(r, 4, ""), TableCell(r, 5, "1")]
+    assert _row_texts(cells)[0] == "|三、本年度办理结果|（一）予以公开||2|2|"
+
+
+def test_ragged_rows_keep_their_cells_when_the_width_is_unclear():
+    # left-aligned rows padded on the right; one row of each kind: nothing is dropped on a guess
+    cells = [TableCell(0, 0, "3.补正后申请内容仍不明确"), *[TableCell(0, c, "") for c in range(1, 7)],
+             TableCell(0, 7, "0"), TableCell(0, 8, ""),
+             TableCell(1, 0, "（五）不予处理"), TableCell(1, 1, "1.信访举报投诉类申请"), TableCell(1, 2, "0"),
+             *[TableCell(1, c, "") for c in range(3, 9)]]
+    assert _row_texts(cells)[0] == "|3.补正后申请内容仍不明确|||||||0||"

@@ -53,6 +53,9 @@ RULES: tuple[Rule, ...] = (
     Rule("NARRATIVE-MISMATCH", "narrative_mismatch", Severity.WARNING, "正文中的数字与表格数据不一致"),
     Rule("IMPLAUSIBLE-REGULATIONS", "implausible_value", Severity.WARNING, "无规章制定权的机关（街道、乡镇、县区部门等）填报了规章数量"),
     Rule("FEE-STATEMENT-MISSING", "fee_statement_missing", Severity.WARNING, "第六部分未说明信息处理费收取情况"),
+    Rule("CARRY-OVER-MISMATCH", "carry_over_mismatch", Severity.ERROR,
+         "本年“上年结转”与上一年度报告的“结转下年度继续办理”不一致（逐列比较）"),
+    Rule("RENDER-MISMATCH", "table_layout", Severity.ERROR, "生成报告时，表单中的数值未能按原样印出（如小数位过多）"),
     Rule("METADATA-MISSING", "metadata_missing", Severity.WARNING, "无法确定年报的机关名称或年度"),
 )
 RULES_BY_CODE: dict[str, Rule] = {r.code: r for r in RULES}

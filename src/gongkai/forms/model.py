@@ -64,7 +64,9 @@ class ReportForm:
             if v is None or v == "n/a":
                 continue
             if isinstance(v, bool) or not isinstance(v, (int, float)):
-                raise FormError(f"单元格 {cid} 的值“{v}”不是数字（空白请留空，不适用请填 /）")
+                from gongkai.forms.yaml_template import cell_title
+
+                raise FormError(f"单元格“{cell_title(fmt, cid)}”（{cid}）的值“{v}”不是数字（空白请留空，不适用请填 /）")
         bad = sorted(set(self.texts) - set(SECTION_KEYS))
         if bad:
             raise FormError(f"未知的正文部分“{bad[0]}”，应为 {'、'.join(SECTION_KEYS)} 之一")
@@ -93,8 +95,8 @@ class ReportForm:
             if isinstance(published, str) and published:
                 published = date.fromisoformat(published)
             texts = {str(k): ([v] if isinstance(v, str) else [str(p) for p in v or []])
-                     for k, v in (d.get("texts") or {}).items()}
-            values = {str(k): _value(v) for k, v in (d.get("values") or {}).items()}
+                     for k, v in (d.get("texts") or {}).items() if v}  # a section left empty is absent
+            values = {str(k): form_value(v) for k, v in (d.get("values") or {}).items()}
             form = cls(organization=str(d.get("organization") or ""), year=int(d.get("year") or 0),
                        format_id=str(d.get("format") or "2021"), published=published or None,
                        body_kind=str(d.get("body_kind") or "department"), is_rollup=bool(d.get("is_rollup")),
@@ -109,7 +111,7 @@ class ReportForm:
         return form
 
 
-def _value(v: Any) -> Value:
+def form_value(v: Any) -> Value:  # also used for XLSX input cells
     """A cell value as written in a form file: numbers, blank (null/""), "/" (and its variants) for n/a."""
     if v is None or (isinstance(v, str) and not v.strip()):
         return None

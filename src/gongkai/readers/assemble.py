@@ -72,26 +72,39 @@ def to_document(layout: Layout, source: str) -> Document:
                               pages=layout.pages, notes=tuple(layout.notes))
 
 
-def _label_columns(rows: list[list[TableCell]]) -> frozenset[int]:
-    """Grid columns that hold row labels: label text in some row that also holds values, and no value in any
-    row. (A value column blank in every row is not a label column: it never holds label text beside values.)"""
-    text_cols: set[int] = set()
-    value_cols: set[int] = set()
-    for row in rows:
-        kinds = [(c.col, looks_like_value(t)) for c in row if (t := c.text.strip())]
-        if any(is_value for _, is_value in kinds):
-            for col, is_value in kinds:
-                (value_cols if is_value else text_cols).add(col)
-    return frozenset(text_cols - value_cols)
+def _without_label_padding(rows: list[list[TableCell]]) -> list[list[TableCell]]:
+    """Rows without the empty cells that only pad the label part of a row, which would otherwise read as
+    blank values: empty cells before the row label (the covered part of a group label in an unmerged grid),
+    and, where a row has more cells after its label than the table's value columns, the empty cells right
+    after the label (the covered part of a label spanning two columns). Blank values are kept."""
+    def split(row: list[TableCell]) -> tuple[int | None, list[TableCell]]:
+        texts = [(i, looks_like_value(t)) for i, c in enumerate(row) if (t := c.text.strip())]
+        first_value = next((i for i, is_value in texts if is_value), len(row))
+        label = max((i for i, is_value in texts if not is_value and i < first_value), default=None)
+        if label is None:
+            return None, row
+        kept = [c for i, c in enumerate(row) if i >= label or c.text.strip()]
+        return kept.index(row[label]), kept
+
+    split_rows = [split(r) for r in rows]
+    widths = [len(r) - lab - 1 for (lab, r) in split_rows
+              if lab is not None and any(looks_like_value(c.text.strip()) for c in r[lab + 1:] if c.text.strip())]
+    if not widths:
+        return [r for _, r in split_rows]
+    # the most common width; on a tie the wider one, so that no cell is dropped on a guess
+    value_width = min(set(widths), key=lambda w: (-widths.count(w), -w))
+    out = []
+    for lab, row in split_rows:
+        excess = len(row) - lab - 1 - value_width if lab is not None else 0
+        drop = 0
+        while drop < excess and lab + 1 + drop < len(row) and not row[lab + 1 + drop].text.strip():
+            drop += 1
+        out.append(row[:lab + 1] + row[lab + 1 + drop:] if drop else row)
+    return out
 
 
 def _add_table(table: Table, add_line, current_offset) -> None:
-    rows = table.rows()
-    # Empty cells among the label columns (unmerged layouts leave the covered part of a group label empty)
-    # carry nothing and would read as blank values; blank cells among the value columns are kept.
-    label_cols = _label_columns(rows)
-    for row in rows:
-        row = [c for c in row if c.col not in label_cols or c.text.strip()]
+    for row in _without_label_padding(table.rows()):
         if not row or not any(c.text.strip() for c in row):
             continue
         text = "|"

@@ -15,6 +15,9 @@ paragraphs and tables. Styles:
   blank value cells are ambiguous to the parser, so use it with specs without blank cells
   (:data:`BLANK_CAPABLE_STYLES`).
 
+``render_docx(spec, production=True)`` is a user's report instead: always the official layout and labels,
+the author's texts only, title centred, organisation and date at the end, page numbers in the footer.
+
 Every cell has grid borders (the PDF reader finds ruling lines in PDFs made from these files). The body is
 built as one XML string and parsed once: python-docx's ``Table.cell()`` is O(n²) and per-run API calls are
 slow, and a report is rendered in about 20 ms this way.
@@ -41,7 +44,6 @@ DOCX_STYLES: tuple[str, ...] = ("official", "plain", "grid")
 BLANK_CAPABLE_STYLES: frozenset[str] = frozenset({"official", "plain"})
 
 _W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_NUMERALS = "零一二三四五六七八九十"
 _PAGE_W, _PAGE_H, _MARGIN = 11906, 16838, 1531  # A4 in twips, 2.7 cm side margins
 _TEXT_W = _PAGE_W - 2 * _MARGIN
 
@@ -195,19 +197,16 @@ def _body_xml(spec: ReportSpec, rng: random.Random, style: str, look: _Look) -> 
     if rng.random() < 0.3:
         out.extend(_para(m, look.table_size) for m in rt.metadata_lines(spec, rng))
     if rng.random() < 0.7 or spec.is_rollup:
-        prose([rt.preamble(spec, rng)])
+        prose(rt.preamble_paragraphs(spec, rng))
 
     tables = rt.build_tables(spec, rt.Style.draw(rng), rng)
     grids = layout_tables(tables, spec.format, _LAYOUT_OF[style])
-    sections = {1: rt.section_one, 2: rt.section_two, 3: rt.section_three, 4: rt.section_four,
-                5: rt.section_five, 6: rt.section_six}
-    table_of = {2: "proactive", 3: "requests", 4: "appeals"}
     for section in spec.format.sections:
-        out.append(_para(f"{_NUMERALS[section.no]}、{section.title}", look.body_size, bold=True,
+        out.append(_para(rt.section_heading(section.no, section.title), look.body_size, bold=True,
                          font=look.heading_font, indent=True))
-        prose(sections[section.no](spec, rng))
-        if section.no in table_of:
-            grid = grids[table_of[section.no]]
+        prose(rt.section_paragraphs(spec, section.no, rng))
+        if section.no in rt.TABLE_OF:
+            grid = grids[rt.TABLE_OF[section.no]]
             out.append(_table_xml(grid, _widths(grid, style), look, rng))
             out.append(_para("", look.body_size))  # Word needs a paragraph between two tables
     if spec.published is not None and rng.random() < 0.6:
@@ -216,16 +215,81 @@ def _body_xml(spec: ReportSpec, rng: random.Random, style: str, look: _Look) -> 
     return "".join(out)
 
 
-def render_docx(spec: ReportSpec, rng: random.Random, *, style: str = "official") -> bytes:
-    """The report as the bytes of a .docx file. Deterministic for a given spec, rng state and style."""
+# The look of a report an agency publishes: 仿宋-like serif 三号 body, 黑体-like headings, 小标宋-like 二号 title,
+# 五号 tables; no random splitting of labels.
+_PRODUCTION = _Look("Noto Serif CJK SC", "Noto Sans CJK SC", 32, 21, 44, False)
+
+
+def _date_cn(spec: ReportSpec) -> str:
+    d = spec.published
+    return f"{d.year}年{d.month}月{d.day}日" if d else ""
+
+
+def _production_body_xml(spec: ReportSpec, look: _Look) -> str:
+    """The official report, the same every time: title, preamble, the six sections with their headings and
+    tables in the official merged layout, the organisation and date. Only the author's texts are prose."""
+    rng = random.Random(0)  # official labels draw nothing that matters; the builders want an rng
+    out = [_para(rt.title(spec), look.title_size, align="center", bold=True, font=look.heading_font),
+           _para("", look.body_size)]
+    out.extend(_para(p, look.body_size, indent=True, align="both") for p in rt.preamble_paragraphs(
+        spec, rng, production=True))
+    grids = layout_tables(rt.build_tables(spec, rt.Style(), rng), spec.format, "official")
+    for section in spec.format.sections:
+        out.append(_para(rt.section_heading(section.no, section.title), look.body_size, bold=True,
+                         font=look.heading_font, indent=True))
+        out.extend(_para(p, look.body_size, indent=True, align="both")
+                   for p in rt.section_paragraphs(spec, section.no, rng, production=True))
+        if section.no in rt.TABLE_OF:
+            grid = grids[rt.TABLE_OF[section.no]]
+            out.append(_table_xml(grid, _widths(grid, "official"), look, rng))
+            out.append(_para("", look.body_size))  # Word needs a paragraph between two tables
+    out.append(_para("", look.body_size))
+    out.append(_para(spec.organization, look.body_size, align="right"))
+    if spec.published is not None:
+        out.append(_para(_date_cn(spec), look.body_size, align="right"))
+    return "".join(out)
+
+
+def render_docx(spec: ReportSpec, rng: random.Random | None = None, *, style: str = "official",
+                production: bool = False) -> bytes:
+    """The report as the bytes of a .docx file. Deterministic for a given spec, rng state and style.
+
+    ``production``: the report as an agency publishes it (see :func:`_production_body_xml`) — official
+    layout and labels, author texts only, no random variation; ``rng`` and ``style`` are not used.
+    """
+    if production:
+        return _document(spec, _PRODUCTION, _production_body_xml(spec, _PRODUCTION), page_numbers=True)
     if style not in _LOOKS:
         raise ValueError(f"unknown DOCX style {style!r}; choose one of {', '.join(DOCX_STYLES)}")
+    if rng is None:
+        raise ValueError("render_docx needs an rng unless production=True")
     look = _LOOKS[style]
+    return _document(spec, look, _body_xml(spec, rng, style, look))
+
+
+# "— 1 —" centred in the footer, as official documents number their pages
+_PAGE_FOOTER = (f'<w:p xmlns:w="{_W_NS}"><w:pPr><w:jc w:val="center"/></w:pPr>'
+                '<w:r><w:rPr><w:sz w:val="28"/></w:rPr><w:t xml:space="preserve">— </w:t></w:r>'
+                '<w:r><w:rPr><w:sz w:val="28"/></w:rPr><w:fldChar w:fldCharType="begin"/></w:r>'
+                '<w:r><w:rPr><w:sz w:val="28"/></w:rPr><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
+                '<w:r><w:rPr><w:sz w:val="28"/></w:rPr><w:fldChar w:fldCharType="separate"/></w:r>'
+                '<w:r><w:rPr><w:sz w:val="28"/></w:rPr><w:t>1</w:t></w:r>'
+                '<w:r><w:rPr><w:sz w:val="28"/></w:rPr><w:fldChar w:fldCharType="end"/></w:r>'
+                '<w:r><w:rPr><w:sz w:val="28"/></w:rPr><w:t xml:space="preserve"> —</w:t></w:r></w:p>')
+
+
+def _document(spec: ReportSpec, look: _Look, body_xml: str, *, page_numbers: bool = False) -> bytes:
     document = docx.Document()
     section = document.sections[0]
     section.page_width, section.page_height = Twips(_PAGE_W), Twips(_PAGE_H)
     section.left_margin = section.right_margin = Twips(_MARGIN)
     section.top_margin = section.bottom_margin = Twips(1440)
+    if page_numbers:
+        footer = section.footer._element
+        for child in list(footer):
+            footer.remove(child)
+        footer.append(parse_xml(_PAGE_FOOTER))
+        document.core_properties.title = rt.title(spec)
     normal = document.styles["Normal"]
     normal.font.name = look.body_font
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), look.body_font)
@@ -234,7 +298,7 @@ def render_docx(spec: ReportSpec, rng: random.Random, *, style: str = "official"
     for child in list(body):
         if child.tag != qn("w:sectPr"):
             body.remove(child)
-    parsed = parse_xml(f'<w:body xmlns:w="{_W_NS}">{_body_xml(spec, rng, style, look)}</w:body>')
+    parsed = parse_xml(f'<w:body xmlns:w="{_W_NS}">{body_xml}</w:body>')
     sect_pr = body.find(qn("w:sectPr"))
     for child in list(parsed):
         sect_pr.addprevious(child)

@@ -24,22 +24,18 @@ import re
 from gongkai.examples.generate import ReportSpec
 from gongkai.render.grid import Grid, GridCell, layout_tables
 from gongkai.render.text import (
+    TABLE_OF,
     Style,
     build_tables,
     metadata_lines,
-    preamble,
-    section_five,
-    section_four,
-    section_one,
-    section_six,
-    section_three,
-    section_two,
+    preamble_paragraphs,
+    section_heading,
+    section_paragraphs,
     title,
 )
 
 HTML_STYLES: tuple[str, ...] = ("rowspan", "flat", "word", "th_header")
 
-_NUMERALS = "零一二三四五六七八九十"
 _CJK_PAIR = re.compile(r"(?<=[\u4e00-\u9fff])(?=[\u4e00-\u9fff])")
 
 
@@ -179,14 +175,12 @@ def report_body(spec: ReportSpec, rng: random.Random, style: str, *, with_title:
         parts.append(rng.choice((f'<p align="center"><strong>{t}</strong></p>', f"<h2>{t}</h2>",
                                  f'<div style="text-align:center;font-size:22px">{t}</div>')))
     if rng.random() < 0.6 or spec.is_rollup:
-        parts.append(_para(preamble(spec, rng), style, rng))
-    prose = {1: section_one, 2: section_two, 3: section_three, 4: section_four, 5: section_five, 6: section_six}
-    table_of = {2: "proactive", 3: "requests", 4: "appeals"}
+        parts += [_para(p, style, rng) for p in preamble_paragraphs(spec, rng)]
     for section in spec.format.sections:
-        parts.append(_para(f"{_NUMERALS[section.no]}、{section.title}", style, rng, heading=True))
-        parts += [_para(p, style, rng) for p in prose[section.no](spec, rng)]
-        if section.no in table_of:
-            parts.append(_render_table(grids[table_of[section.no]], style, rng))
+        parts.append(_para(section_heading(section.no, section.title), style, rng, heading=True))
+        parts += [_para(p, style, rng) for p in section_paragraphs(spec, section.no, rng)]
+        if section.no in TABLE_OF:
+            parts.append(_render_table(grids[TABLE_OF[section.no]], style, rng))
     if spec.published is not None and rng.random() < 0.7:
         parts.append(f'<p align="right">{_esc(spec.organization)}</p>')
         parts.append(f'<p align="right">{_date_text(spec)}</p>')
@@ -272,13 +266,85 @@ def _portal(spec: ReportSpec, rng: random.Random, body: str, title_place: str) -
     return page
 
 
-def render_html(spec: ReportSpec, rng: random.Random, *, style: str, portal: bool = True,
-                encoding: str = "gb18030") -> bytes:
+# ---------------------------------------------------------------------------------------------------- production
+
+_PRINT_CSS = """
+body { font-family: "Noto Serif CJK SC", "FangSong", "仿宋", "SimSun", serif; font-size: 16pt; line-height: 1.75;
+       max-width: 48em; margin: 2em auto; padding: 0 1em; color: #000; background: #fff; }
+h1 { font-family: "Noto Serif CJK SC", "SimSun", serif; font-size: 22pt; text-align: center; margin: 1em 0; }
+h2 { font-family: "Noto Sans CJK SC", "SimHei", "黑体", sans-serif; font-size: 16pt; font-weight: bold;
+     text-indent: 2em; margin: 0.8em 0 0.4em; }
+p { text-indent: 2em; margin: 0; text-align: justify; }
+p.signature { text-align: right; text-indent: 0; }
+table { border-collapse: collapse; width: 100%; margin: 0.6em 0 1em; font-size: 10.5pt; line-height: 1.4;
+        page-break-inside: auto; }
+th, td { border: 1px solid #000; padding: 3px 4px; text-align: center; vertical-align: middle; font-weight: normal; }
+td.label { text-align: left; }
+tr { page-break-inside: avoid; }
+@media print {
+  body { margin: 0; max-width: none; font-size: 16pt; }
+  @page { size: A4; margin: 3.7cm 2.7cm 3.5cm 2.8cm; }
+  h2 { page-break-after: avoid; }
+  table { page-break-before: auto; }
+}
+""".strip()
+
+
+def _official_table(grid: Grid) -> str:
+    n_head = grid.n_head
+    lines = ["<table>", "<thead>"]
+    for i, row in enumerate(grid.rows()):
+        if i == n_head:
+            lines += ["</thead>", "<tbody>"]
+        cells = []
+        for c in row:
+            tag = "th" if i < n_head or c.kind == "header" else "td"
+            cls = ' class="label"' if c.kind == "label" else ""
+            cells.append(f"<{tag}{_span_attrs(c)}{cls}>{_esc(c.text)}</{tag}>")
+        lines.append("<tr>" + "".join(cells) + "</tr>")
+    lines += ["</tbody>" if n_head < grid.n_rows else "</thead>", "</table>"]
+    return "\n".join(lines)
+
+
+def production_body(spec: ReportSpec) -> str:
+    """The report as an agency publishes it, the same every time: title, preamble, the six sections with their
+    headings and the tables in the official merged layout, organisation and date; only author texts as prose."""
+    rng = random.Random(0)  # official labels draw nothing that matters; the builders want an rng
+    grids = layout_tables(build_tables(spec, Style(), rng), spec.format, "official")
+    parts = [f"<h1>{_esc(title(spec))}</h1>"]
+    parts += [f"<p>{_esc(p)}</p>" for p in preamble_paragraphs(spec, rng, production=True)]
+    for section in spec.format.sections:
+        parts.append(f"<h2>{_esc(section_heading(section.no, section.title))}</h2>")
+        parts += [f"<p>{_esc(p)}</p>" for p in section_paragraphs(spec, section.no, rng, production=True)]
+        if section.no in TABLE_OF:
+            parts.append(_official_table(grids[TABLE_OF[section.no]]))
+    parts.append(f'<p class="signature">{_esc(spec.organization)}</p>')
+    if spec.published is not None:
+        parts.append(f'<p class="signature">{_date_text(spec)}</p>')
+    return "\n".join(parts)
+
+
+def render_html_production(spec: ReportSpec) -> bytes:
+    """A clean standalone UTF-8 page of the report with a simple print stylesheet."""
+    return (f'<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"<title>{_esc(title(spec))}</title>\n<style>\n{_PRINT_CSS}\n</style>\n</head>\n"
+            f'<body>\n<main class="report">\n{production_body(spec)}\n</main>\n</body>\n</html>\n').encode()
+
+
+def render_html(spec: ReportSpec, rng: random.Random | None = None, *, style: str = "rowspan", portal: bool = True,
+                encoding: str = "gb18030", production: bool = False) -> bytes:
     """The report as the bytes of an HTML page in ``encoding``. Deterministic for a given spec and rng state.
 
     The report title is in the report body, in an ``<h1>`` above it (portal only) or only in the page
     ``<title>``: readers must find the organization and year in each case.
+    ``production``: :func:`render_html_production` (a user's report; ``rng``, ``style``, ``portal`` and
+    ``encoding`` are not used).
     """
+    if production:
+        return render_html_production(spec)
+    if rng is None:
+        raise ValueError("render_html needs an rng unless production=True")
     places = ("body", "h1", "title_only") if portal else ("body", "title_only")
     title_place = rng.choice(places)
     body = report_body(spec, rng, style, with_title=title_place == "body")
@@ -306,4 +372,4 @@ def _portal_head(spec: ReportSpec, meta: str) -> str:
             "<script>var _hmt = _hmt || []; (function(){ var s='一、总体情况'; })();</script></head>")
 
 
-__all__ = ["HTML_STYLES", "render_html", "report_body"]
+__all__ = ["HTML_STYLES", "production_body", "render_html", "render_html_production", "report_body"]

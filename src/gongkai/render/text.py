@@ -4,6 +4,9 @@ The text imitates what readers get from real reports: web pages copied as text (
 ``markdown``, ``cell_per_line``, ``row_opener``, ``blank_line_cells``) and PDF text extraction
 (``pdf_text``). Every layout prints every cell of the format in the standard row and column order.
 All labels come from :func:`gongkai.standard.get_format`; the prose is our own wording.
+Where the spec carries author texts (``ReportSpec.texts``) they replace the generated prose: every renderer
+takes its paragraphs from :func:`section_paragraphs` and :func:`preamble_paragraphs`, which in production
+(a user's report) never invent the content of sections 一/五/六.
 
 Blank cells (``None``) print as empty cells. ``blank_line_cells`` and ``pdf_text`` cannot show an empty
 cell (it would simply vanish), so they refuse specs with blank cells: see :data:`BLANK_CAPABLE`.
@@ -26,6 +29,7 @@ LAYOUTS: tuple[str, ...] = ("pipe_rows", "markdown", "cell_per_line", "row_opene
 BLANK_CAPABLE: frozenset[str] = frozenset({"pipe_rows", "markdown", "cell_per_line", "row_opener"})
 
 _NUMERALS = "零一二三四五六七八九十"
+TABLE_OF: dict[int, str] = {2: "proactive", 3: "requests", 4: "appeals"}  # section number → its table
 _APPLICANTS_HEADER = "申请人情况"
 _CONTENT_HEADER = "信息内容"
 
@@ -42,7 +46,7 @@ class Style:
     alias_rate: float = 0.0  # chance that a row prints one of its aliases
 
     @classmethod
-    def draw(cls, rng: random.Random) -> "Style":
+    def draw(cls, rng: random.Random) -> Style:
         return cls(
             half_brackets=rng.random() < 0.5,
             number_sep=rng.choice((".", ".", "、", "．")),
@@ -329,16 +333,21 @@ def metadata_lines(spec: ReportSpec, rng: random.Random) -> list[str]:
     return lines
 
 
-def preamble(spec: ReportSpec, rng: random.Random) -> str:
+def preamble_basis(spec: ReportSpec) -> str:
+    """The factual part of the preamble: the legal basis, who compiled the report, the statistical period."""
     basis = ("根据《中华人民共和国政府信息公开条例》（以下简称《条例》）和政府信息公开工作年度报告格式的要求，")
     if spec.is_rollup:
         who = f"综合{_local(spec)}各部门、各街道（镇）政府信息公开工作情况，编制本报告。"
     else:
         who = f"{spec.organization}编制本报告。"
     period = f"本报告所列数据的统计期限为{spec.year}年1月1日至{spec.year}年12月31日。"
+    return basis + who + period
+
+
+def preamble(spec: ReportSpec, rng: random.Random) -> str:
     where = rng.choice((f"本报告电子版可在{spec.region or spec.organization}人民政府门户网站政府信息公开专栏查阅和下载。",
                         "如对本报告有疑问，请与本机关政府信息公开工作机构联系。"))
-    return basis + who + period + where
+    return preamble_basis(spec) + where
 
 
 def request_figures_sentence(spec: ReportSpec) -> str:
@@ -427,9 +436,43 @@ def section_six(spec: ReportSpec, rng: random.Random) -> list[str]:
     return [fee_sentence(spec) + (proposals if rng.random() < 0.5 else "")]
 
 
+# ---------------------------------------------------------------------------------------------------- author texts
+
+_PROSE = {1: section_one, 2: section_two, 3: section_three, 4: section_four, 5: section_five, 6: section_six}
+# Sections whose content only the author can state (the year's work, problems, fees): production never invents them.
+AUTHOR_SECTIONS: tuple[int, ...] = (1, 5, 6)
+
+
+def section_heading(no: int, title_text: str) -> str:
+    return f"{_NUMERALS[no]}、{title_text}"
+
+
+def section_paragraphs(spec: ReportSpec, no: int, rng: random.Random, *, production: bool = False) -> list[str]:
+    """The paragraphs of section ``no`` (1–6): the author's text when the spec has it, else generated prose.
+
+    In production no prose is generated: sections 一/五/六 without author text stay empty (the checks flag
+    them) and sections 二/三/四 carry their tables. Generated prose is drawn only when used, so a spec
+    without texts draws the same random sequence as before author texts existed.
+    """
+    given = spec.texts.get(str(no))
+    if given is not None:
+        return [p for p in given if p.strip()]
+    if production:
+        return []
+    return _PROSE[no](spec, rng)
+
+
+def preamble_paragraphs(spec: ReportSpec, rng: random.Random, *, production: bool = False) -> list[str]:
+    """The preamble: the author's text when given, else generated (in production: only the factual basis)."""
+    given = spec.texts.get("preamble")
+    if given is not None:
+        return [p for p in given if p.strip()]
+    return [preamble_basis(spec)] if production else [preamble(spec, rng)]
+
+
 # ---------------------------------------------------------------------------------------------------- document
 
-def _prose_blocks(paras: list[str], layout: str, pdf: "PdfStyle | None") -> Blocks:
+def _prose_blocks(paras: list[str], layout: str, pdf: PdfStyle | None) -> Blocks:
     if pdf is not None:
         return [pdf.paragraph(p) for p in paras]
     if layout == "blank_line_cells":
@@ -508,15 +551,13 @@ def render_text(spec: ReportSpec, layout: str, rng: random.Random | None = None,
     if has_meta:
         blocks.append([line for m in metadata_lines(spec, rng) for line in (m, *sep)])
     if rng.random() < 0.6 or not has_title or spec.is_rollup:
-        blocks.extend(_prose_blocks([preamble(spec, rng)], layout, pdf))
+        blocks.extend(_prose_blocks(preamble_paragraphs(spec, rng), layout, pdf))
 
-    prose = {1: section_one, 2: section_two, 3: section_three, 4: section_four, 5: section_five, 6: section_six}
-    table_of = {2: "proactive", 3: "requests", 4: "appeals"}
     for section in spec.format.sections:
-        blocks.append([f"{_NUMERALS[section.no]}、{section.title}", *sep])
-        blocks.extend(_prose_blocks(prose[section.no](spec, rng), layout, pdf))
-        if section.no in table_of:
-            blocks.extend(table_renderer(tables[table_of[section.no]], rng))
+        blocks.append([section_heading(section.no, section.title), *sep])
+        blocks.extend(_prose_blocks(section_paragraphs(spec, section.no, rng), layout, pdf))
+        if section.no in TABLE_OF:
+            blocks.extend(table_renderer(tables[TABLE_OF[section.no]], rng))
     if spec.published is not None and rng.random() < 0.5:
         blocks.extend(_prose_blocks([spec.organization, _date_text(spec.published, rng)], layout, None))
 
