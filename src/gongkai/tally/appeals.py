@@ -20,7 +20,7 @@ from gongkai.tally.mapping import (
     strip_remarks,
 )
 from gongkai.tally.register import Cell, Register, RegisterRow, cell_text
-from gongkai.tally.requests import read_date
+from gongkai.tally.requests import row_dates
 from gongkai.tally.result import LeftOut, TallyResult
 
 OUTCOMES = ("upheld", "corrected", "other")
@@ -50,16 +50,10 @@ def classify_case(row: RegisterRow, year: int, *, has_closing_dates: bool = True
     outcome is taken as reached within the year)."""
     v = row.values
     ident = cell_text(v.get("id"))
-    received, why = read_date(v.get("received"), "收到日期", year)
-    if why:
-        return LeftOut(row.line, why, ident)
-    if received is None:
-        return LeftOut(row.line, "未填收到（立案）日期", ident)
-    closed, why = read_date(v.get("closed"), "结案日期", year)
-    if why:
-        return LeftOut(row.line, why, ident)
-    if closed is not None and closed < received:
-        return LeftOut(row.line, f"结案日期 {closed} 早于收到日期 {received}", ident)
+    dates = row_dates(row, year, "收到日期", "结案日期")
+    if isinstance(dates, LeftOut):
+        return dates
+    received, closed = dates
     if received.year != year:
         return None
     kind_text = cell_text(v.get("kind"))

@@ -75,21 +75,32 @@ def read_date(v: Cell, name: str, year: int) -> tuple[date | None, str]:
     return d, ""
 
 
+def row_dates(row: RegisterRow, year: int, received_name: str, closed_name: str) -> tuple[date, date | None] | LeftOut:
+    """The row's received and closing dates, or why they cannot be used (missing, unreadable, out of order)."""
+    v = row.values
+    ident = cell_text(v.get("id"))
+    received, why = read_date(v.get("received"), received_name, year)
+    if why:
+        return LeftOut(row.line, why, ident)
+    if received is None:
+        return LeftOut(row.line, f"未填{received_name}", ident)
+    closed, why = read_date(v.get("closed"), closed_name, year)
+    if why:
+        return LeftOut(row.line, why, ident)
+    if closed is not None and closed < received:
+        return LeftOut(row.line, f"{closed_name} {closed} 早于{received_name} {received}", ident)
+    return received, closed
+
+
 def classify_application(row: RegisterRow, year: int, format_id: str = "2021") -> Application | LeftOut | None:
     """The application on a register row as it counts for ``year``; None when it belongs to other years
     only; a :class:`LeftOut` when something needed for the year's table is missing or wrong."""
     v = row.values
     ident = cell_text(v.get("id"))
-    received, why = read_date(v.get("received"), "收到日期", year)
-    if why:
-        return LeftOut(row.line, why, ident)
-    if received is None:
-        return LeftOut(row.line, "未填收到日期", ident)
-    closed, why = read_date(v.get("closed"), "答复日期", year)
-    if why:
-        return LeftOut(row.line, why, ident)
-    if closed is not None and closed < received:
-        return LeftOut(row.line, f"答复日期 {closed} 早于收到日期 {received}", ident)
+    dates = row_dates(row, year, "收到日期", "答复日期")
+    if isinstance(dates, LeftOut):
+        return dates
+    received, closed = dates
     start, end = date(year, 1, 1), date(year, 12, 31)
     if received > end or (closed is not None and closed < start):
         return None
