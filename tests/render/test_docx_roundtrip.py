@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import random
-import time
 import zipfile
 
 import pytest
@@ -73,16 +72,12 @@ def test_official_tables_are_merged_and_the_others_are_not() -> None:
         assert 'w:insideV w:val="single"' in text and "Noto" in text
 
 
-def test_deterministic_and_fast() -> None:
+def test_deterministic() -> None:
+    # speed is measured by `make bench`, not asserted here
     spec = random_spec(random.Random(8), "2021")
     first = render_docx(spec, random.Random(1))
-    started = time.perf_counter()
-    for _ in range(5):
-        again = render_docx(spec, random.Random(1))
-    elapsed = (time.perf_counter() - started) / 5
-    xml = [zipfile.ZipFile(io.BytesIO(b)).read("word/document.xml") for b in (first, again)]
-    assert xml[0] == xml[1]
-    assert elapsed < 0.15, f"render_docx took {elapsed * 1000:.0f} ms"
+    again = render_docx(spec, random.Random(1))
+    assert first == again
 
 
 def test_unknown_style() -> None:
