@@ -27,6 +27,7 @@ from gongkai.readers import read_bytes
 from gongkai.readers.libreoffice import find_soffice
 from gongkai.render.html import render_html_production
 from gongkai.render.text import render_text
+from tests.roundtrip import differing_cells
 
 FEE = "本年度未发出信息处理费收费通知，未收取信息处理费。"
 TEXTS = {"1": ["本年度，本机关认真贯彻落实《条例》，健全工作机制。", "（一）主动公开", "及时发布各类政府信息。"],
@@ -41,21 +42,9 @@ def form_of(spec: ReportSpec, texts: dict[str, list[str]] | None = None) -> Repo
                       values=dict(spec.values))
 
 
-def _wrong_cells(form: ReportForm, report) -> dict:
-    spec = form.to_spec()
-    gold = report.gold_cells()
-    wrong = {}
-    for cid in spec.format.cell_ids:
-        expected = spec.values[cid]
-        actual = report.cells[cid].gold_value() if expected is None and cid in report.cells else gold.get(cid, "<missing>")
-        if actual != expected:
-            wrong[cid] = (expected, actual)
-    return wrong
-
-
 def _assert_reads_back(form: ReportForm, data: bytes, name: str) -> None:
     report = check_document(read_bytes(data, name))
-    wrong = _wrong_cells(form, report)
+    wrong = differing_cells(form.to_spec(), report)
     assert not wrong, f"{name}: {len(wrong)} cells differ, e.g. {dict(list(wrong.items())[:5])}"
     assert (report.organization, report.year) == (form.organization, form.year)
     errors = [f.message for f in report.findings if f.severity is Severity.ERROR]
@@ -233,7 +222,7 @@ def test_cli_last_year_prefill_and_mismatch(tmp_path: Path) -> None:
     assert ok.exit_code == 0, ok.output
     assert "已按上年报告填入" in ok.output
     report = check_document(read_bytes((tmp_path / "a.html").read_bytes(), "a.html"))
-    assert not _wrong_cells(form_of(this), report)
+    assert not differing_cells(form_of(this).to_spec(), report)
 
     wrong = form_of(this)
     cid = _carried_ids(this)[0]

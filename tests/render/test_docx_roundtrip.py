@@ -19,22 +19,14 @@ from gongkai.pipeline import check_document
 from gongkai.readers.assemble import to_document
 from gongkai.readers.docx import read_docx
 from gongkai.render.docx import BLANK_CAPABLE_STYLES, DOCX_STYLES, render_docx
+from tests.roundtrip import differing_cells
 
 
 def _check(spec: ReportSpec, style: str, seed: int) -> None:
     data = render_docx(spec, random.Random(seed), style=style)
     doc = to_document(read_docx(data, "r.docx"), "r.docx")
     report = check_document(doc)
-    gold = report.gold_cells()
-    wrong = {}
-    for cid in spec.format.cell_ids:
-        expected = spec.values[cid]
-        if expected is None and cid in report.cells:
-            actual = report.cells[cid].gold_value()
-        else:
-            actual = gold.get(cid, "<missing>")
-        if actual != expected:
-            wrong[cid] = (expected, actual)
+    wrong = differing_cells(spec, report)
     assert not wrong, f"{style}: {len(wrong)} cells differ, e.g. {dict(list(wrong.items())[:5])}\n{doc.text}"
     assert report.year == spec.year
     assert report.organization == spec.organization

@@ -20,6 +20,7 @@ from gongkai.pipeline import check_document
 from gongkai.readers.assemble import to_document
 from gongkai.readers.html import read_html
 from gongkai.render.html import HTML_STYLES, render_html
+from tests.roundtrip import differing_cells
 
 ENCODINGS = ("gb18030", "utf-8")
 
@@ -28,14 +29,7 @@ def _check(spec: ReportSpec, style: str, portal: bool, encoding: str, seed: int)
     data = render_html(spec, random.Random(seed), style=style, portal=portal, encoding=encoding)
     doc = to_document(read_html(data, "report.html"), "report.html")
     report = check_document(doc)
-    gold = report.gold_cells()
-    actual = {}
-    for cid in spec.format.cell_ids:
-        if spec.values[cid] is None and cid in report.cells:
-            actual[cid] = report.cells[cid].gold_value()
-        else:
-            actual[cid] = gold.get(cid, "<missing>")
-    wrong = {cid: (spec.values[cid], actual[cid]) for cid in spec.format.cell_ids if actual[cid] != spec.values[cid]}
+    wrong = differing_cells(spec, report)
     where = f"{style} portal={portal} {encoding} seed={seed}"
     assert not wrong, f"{where}: {len(wrong)} cells differ, e.g. {dict(list(wrong.items())[:5])}\n{doc.text}"
     assert report.year == spec.year, where

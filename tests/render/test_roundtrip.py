@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from gongkai.examples.generate import ReportSpec, report_specs
 from gongkai.render.text import BLANK_CAPABLE, LAYOUTS, render_text
+from tests.roundtrip import differing_cells
 
 try:
     from gongkai.parse import parse_text
@@ -26,15 +27,7 @@ pytestmark = pytest.mark.skipif(parse_text is None, reason="gongkai.parse.parse_
 def _check(spec: ReportSpec, layout: str, seed: int) -> None:
     text = render_text(spec, layout, random.Random(seed))
     report = parse_text(text)
-    ids = spec.format.cell_ids
-    gold = report.gold_cells()
-    actual = {}
-    for cid in ids:
-        if spec.values[cid] is None and cid in report.cells:
-            actual[cid] = report.cells[cid].gold_value()
-        else:
-            actual[cid] = gold.get(cid, "<missing>")
-    wrong = {cid: (spec.values[cid], actual[cid]) for cid in ids if actual[cid] != spec.values[cid]}
+    wrong = differing_cells(spec, report)
     assert not wrong, f"{layout}: {len(wrong)} cells differ, e.g. {dict(list(wrong.items())[:5])}\n{text}"
     assert report.year == spec.year
     assert report.organization == spec.organization
