@@ -93,12 +93,7 @@ def test_header_rows_and_label_columns(format_id: str) -> None:
 
 
 def _chain(fmt: Format, group_id: str | None) -> list[str]:
-    parents = {g.id: g.parent for g in fmt.request_groups}
-    out: list[str] = []
-    while group_id is not None:
-        out.insert(0, group_id)
-        group_id = parents[group_id]
-    return out
+    return [g.id for g in fmt.group_chain(group_id)]
 
 
 @pytest.mark.parametrize("format_id", FORMATS)

@@ -53,12 +53,7 @@ def cell_title(fmt: Format, cell_id: str) -> str:
         return spec.label
     row_id, col_id = cell_id.removeprefix("requests.").rsplit(".", 1)
     row = fmt.request_row(row_id)
-    groups = {g.id: g for g in fmt.request_groups}
-    chain: list[str] = []
-    gid = row.group
-    while gid is not None:
-        chain.insert(0, groups[gid].label)
-        gid = groups[gid].parent
+    chain = [g.label for g in fmt.group_chain(row.group)]
     col = fmt.column_label(col_id)
     from gongkai.render.text import (
         column_groups,  # the column groups are only written in the format data

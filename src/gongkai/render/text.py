@@ -121,12 +121,7 @@ def proactive_table(fmt: Format, spec: ReportSpec, style: Style, rng: random.Ran
 
 def _group_chain(fmt: Format, group_id: str | None) -> list[str]:
     """The group ids from the outermost to ``group_id``."""
-    parents = {g.id: g.parent for g in fmt.request_groups}
-    chain: list[str] = []
-    while group_id is not None:
-        chain.insert(0, group_id)
-        group_id = parents[group_id]
-    return chain
+    return [g.id for g in fmt.group_chain(group_id)]
 
 
 def requests_table(fmt: Format, spec: ReportSpec, style: Style, rng: random.Random) -> Table:

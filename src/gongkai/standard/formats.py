@@ -96,6 +96,15 @@ class Format:
     def request_row(self, row_id: str) -> Row:
         return next(r for r in self.request_rows if r.id == row_id)
 
+    def group_chain(self, group_id: str | None) -> list["Group"]:
+        """The request groups from the outermost down to ``group_id`` (empty for a row outside any group)."""
+        groups = {g.id: g for g in self.request_groups}
+        chain: list[Group] = []
+        while group_id is not None:
+            chain.insert(0, groups[group_id])
+            group_id = groups[group_id].parent
+        return chain
+
     @property
     def appeals_cell_ids(self) -> list[str]:
         return [f"appeals.{g}.{c}" for g, _, _ in self.appeals_groups for c, _ in self.appeals_columns]
