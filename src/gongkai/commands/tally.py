@@ -10,6 +10,7 @@ import json
 import re
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich import box
@@ -19,13 +20,9 @@ from rich.table import Table
 
 from gongkai.errors import GongkaiError
 from gongkai.standard import get_format
-from gongkai.tally import (
-    TallyResult,
-    read_appeals,
-    read_applications,
-    tally_appeals,
-    tally_requests,
-)
+
+if TYPE_CHECKING:
+    from gongkai.tally import TallyResult
 
 EXIT_OK, EXIT_LEFT_OUT, EXIT_INPUT = 0, 1, 2
 # column headers broken in two lines so the table fits an 80-column terminal
@@ -66,6 +63,9 @@ def tally(register: Path | None, year: int, appeals_path: Path | None, form_path
     try:
         form = _open_form(form_path, year, format_id, organization) if form_path else None
         fmt_id = format_id or (form.format_id if form else "2021")
+        # the register readers are imported when a register is read, not at every start of the CLI
+        from gongkai.tally import read_appeals, read_applications, tally_appeals, tally_requests
+
         results: list[TallyResult] = []
         if register is not None:
             results.append(tally_requests(read_applications(register, sheet=sheet, mapping=mapping), year, fmt_id))

@@ -15,7 +15,6 @@ import click
 from gongkai.errors import GongkaiError
 from gongkai.examples.generate import NOT_APPLICABLE, Value
 from gongkai.forms.model import FormError, ReportForm, dump_form
-from gongkai.forms.xlsx import write_xlsx_template
 from gongkai.forms.yaml_template import (
     BODY_KIND_NAMES,
     cell_title,
@@ -139,6 +138,8 @@ def template(year_text: str | None, format_id: str | None, org: str, last_year: 
 
     try:
         if kind == "xlsx":
+            from gongkai.forms.xlsx import write_xlsx_template  # XlsxWriter only when an XLSX is asked for
+
             write_xlsx_template(target, year, format_id, form)
         elif kind == "yaml":
             write_yaml_template(target, year, format_id, form)
