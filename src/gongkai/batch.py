@@ -11,6 +11,7 @@ import multiprocessing as mp
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
@@ -32,6 +33,7 @@ class Outcome:
     error_code: str | None = None
     error_message: str | None = None
     seconds: float = 0.0
+    payload: Any = None  # what a task other than checking returns (e.g. rows for the database)
 
     @property
     def ok(self) -> bool:
@@ -83,7 +85,15 @@ def _limit_memory(max_bytes: int) -> None:
         pass
 
 
-def _worker(conn: Connection, limits: Limits, ocr_threads: int | None) -> None:
+# a task turns one item (a path, or whatever the caller queues) into an Outcome; it runs in a worker process
+Task = Callable[[Any, Limits], Outcome]
+
+
+def _check_task(item: Any, limits: Limits) -> Outcome:
+    return check_one(item, limits)
+
+
+def _worker(conn: Connection, limits: Limits, ocr_threads: int | None, task: Task) -> None:
     import faulthandler
 
     if ocr_threads is not None:  # several workers share the cores: one OCR thread each
@@ -93,27 +103,30 @@ def _worker(conn: Connection, limits: Limits, ocr_threads: int | None) -> None:
     _limit_memory(limits.worker_memory_bytes)
     while True:
         try:
-            path = conn.recv()
+            item = conn.recv()
         except EOFError:
             return
-        if path is None:
+        if item is None:
             return
-        conn.send(check_one(path, limits))
+        conn.send(task(item, limits))
 
 
 @dataclass(slots=True)
 class _Slot:
     process: mp.Process
     conn: Connection
-    path: str | None = None
+    path: str | None = None  # label of the item being worked on
+    item: Any = None
     deadline: float = 0.0
     started: float = 0.0
 
 
-def run(paths: list[str | Path], *, jobs: int = 1, limits: Limits = DEFAULT_LIMITS,
-        on_start: Callable[[str], None] | None = None) -> Iterator[Outcome]:
-    """Outcomes of checking ``paths``, in the order they finish."""
-    pending = [str(p) for p in reversed(paths)]
+def run(paths: list[Any], *, jobs: int = 1, limits: Limits = DEFAULT_LIMITS,
+        on_start: Callable[[str], None] | None = None, task: Task = _check_task,
+        label: Callable[[Any], str] = str) -> Iterator[Outcome]:
+    """Outcomes of ``task`` (default: checking a file) over ``paths``, in the order they finish. Items other
+    than paths are named by ``label`` in timeout and crash outcomes."""
+    pending = [str(p) if task is _check_task else p for p in reversed(paths)]
     if not pending:
         return
     ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
@@ -121,18 +134,19 @@ def run(paths: list[str | Path], *, jobs: int = 1, limits: Limits = DEFAULT_LIMI
 
     def spawn() -> _Slot:
         parent, child = ctx.Pipe()
-        proc = ctx.Process(target=_worker, args=(child, limits, 1 if jobs > 1 else None), daemon=True)
+        proc = ctx.Process(target=_worker, args=(child, limits, 1 if jobs > 1 else None, task), daemon=True)
         proc.start()
         child.close()
         return _Slot(proc, parent)
 
     def assign(slot: _Slot) -> None:
-        slot.path = pending.pop()
+        slot.item = pending.pop()
+        slot.path = label(slot.item)
         slot.started = time.monotonic()
         slot.deadline = slot.started + limits.seconds_per_file
         if on_start:
             on_start(slot.path)
-        slot.conn.send(slot.path)
+        slot.conn.send(slot.item)
 
     def replace(slot: _Slot) -> _Slot:
         slot.process.kill()
@@ -145,13 +159,13 @@ def run(paths: list[str | Path], *, jobs: int = 1, limits: Limits = DEFAULT_LIMI
             slot = spawn()
             slots.append(slot)
             assign(slot)
-        while any(s.path for s in slots):
-            busy = [s for s in slots if s.path]
+        while any(s.item is not None for s in slots):
+            busy = [s for s in slots if s.item is not None]
             timeout = max(0.0, min(s.deadline for s in busy) - time.monotonic())
             ready = wait([s.conn for s in busy] + [s.process.sentinel for s in busy], timeout)
             now = time.monotonic()
             for i, slot in enumerate(slots):
-                if not slot.path:
+                if slot.item is None:
                     continue
                 outcome = None
                 if slot.conn in ready:
@@ -169,7 +183,7 @@ def run(paths: list[str | Path], *, jobs: int = 1, limits: Limits = DEFAULT_LIMI
                     slot = slots[i] = replace(slot)
                 if outcome is None:
                     continue
-                slot.path = None
+                slot.path = slot.item = None
                 yield outcome
                 if pending:
                     assign(slot)

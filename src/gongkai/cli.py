@@ -245,13 +245,18 @@ def rules() -> None:
 
 def _register_commands() -> None:
     """Commands that produce reports live in gongkai.commands, one module each."""
+    from gongkai.commands.ingest import ingest
     from gongkai.commands.render import render
+    from gongkai.commands.review import findings, review
     from gongkai.commands.tally import tally
     from gongkai.commands.template import template
 
     main.add_command(template)
     main.add_command(tally)
     main.add_command(render)
+    main.add_command(ingest)
+    main.add_command(findings)
+    main.add_command(review)
 
 
 _register_commands()

@@ -1,0 +1,1 @@
+"""Analysis over many stored reports: cross-report checks, statistics."""

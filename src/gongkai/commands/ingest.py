@@ -1,0 +1,105 @@
+"""`gongkai ingest`: files and folders into the database."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.markup import escape
+
+DB_OPTION = click.option("--db", "db_url", default=None, metavar="URL",
+                         help="数据库：SQLite 文件路径或 sqlite:///…，或 postgresql://用户@主机/库（默认：当前目录下的 gongkai.db，"
+                              "或环境变量 GONGKAI_DB）。")
+
+
+def open_or_exit(db_url: str | None):
+    """The store, or a Chinese message and exit 2."""
+    from gongkai.errors import GongkaiError
+    from gongkai.store.db import open_store
+
+    try:
+        return open_store(db_url)
+    except GongkaiError as err:
+        Console(stderr=True, highlight=False).print(f"[bold red]{err.code}[/] {escape(err.message)}")
+        sys.exit(2)
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=False, type=click.Path(path_type=Path))
+@DB_OPTION
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help="并行处理的进程数（默认：CPU 核数，最多 8）。")
+@click.option("--timeout", type=click.FloatRange(1, 3600), default=None, help="单个文件的处理时限（秒，默认 120）。")
+@click.option("--orgs", "registry", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="先导入机关名录（YAML/JSON，见 docs/organizations.md），再导入报告。")
+@click.option("--reparse", is_flag=True,
+              help="用当前解析器版本重新解析库中由旧版本解析的文件（旧结果保留为历史）。")
+@click.option("--progress/--no-progress", default=None, help="显示进度条（默认：在终端中时显示）。")
+def ingest(paths: tuple[Path, ...], db_url: str | None, jobs: int | None, timeout: float | None,
+           registry: Path | None, reparse: bool, progress: bool | None) -> None:
+    """导入报告（文件或文件夹，递归）到数据库：解析、校验、匹配机关，然后重新计算跨报告问题。
+
+    按内容哈希去重：再次导入相同文件不会产生任何变化。无法处理的文件也会保存（连同原因），退出码为2。"""
+    import dataclasses
+    import os
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from gongkai import PARSER_VERSION
+    from gongkai.errors import GongkaiError
+    from gongkai.readers.limits import DEFAULT_LIMITS
+    from gongkai.store.ingest import ingest as run_ingest
+
+    console = Console(highlight=False)
+    err = Console(stderr=True, highlight=False)
+    if not paths and not reparse and registry is None:
+        err.print("[bold red]请给出要导入的文件或文件夹[/]（或用 --reparse 重新解析库中的文件）")
+        sys.exit(2)
+    store = open_or_exit(db_url)
+    if registry is not None:
+        from gongkai.orgs.registry import load_registry
+        from gongkai.store.orgs import import_registry
+
+        try:
+            entries = load_registry(registry)
+        except GongkaiError as e:
+            err.print(f"[bold red]{e.code}[/] {escape(str(e.message))}")
+            sys.exit(2)
+        with store.begin() as conn:
+            result = import_registry(conn, entries)
+        console.print(f"机关名录：新增 {result.added}，更新 {result.updated}，未变 {result.unchanged}")
+    limits = DEFAULT_LIMITS if timeout is None else dataclasses.replace(DEFAULT_LIMITS, seconds_per_file=timeout)
+    jobs = jobs or max(1, min(os.cpu_count() or 1, 8))
+    show = progress if progress is not None else err.is_terminal
+    bar = Progress(TextColumn("[bold]导入中"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                   TextColumn("[dim]{task.description}"), console=err, disable=not show, transient=True)
+    with bar:
+        task = bar.add_task("", total=None)
+
+        def hook(label: str, done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total, description=Path(label).name)
+
+        summary = run_ingest(store, paths, jobs=jobs, limits=limits, reparse=reparse, progress=hook)
+    console.rule("[bold]导入完成")
+    console.print(f"数据库：{escape(store.display_url())}（解析器版本 {PARSER_VERSION}）")
+    console.print(f"共 {summary.files} 个文件，用时 {summary.seconds:.1f} 秒：新入库 {summary.stored}，"
+                  f"已在库中且未变 {summary.unchanged}"
+                  + (f"，重新解析 {summary.reparsed}" if reparse else "")
+                  + f"，无法处理 {len(summary.failed) + len(summary.missing)}。")
+    console.print(f"跨报告问题（上年结转、汇总、发布时间、内容重复）：{summary.cross_findings} 条"
+                  "（用 gongkai findings --cross 查看）")
+    for path, code, message in summary.failed:
+        console.print(f"  [bold red]●[/] {escape(path)}  [dim]{code}[/] {escape(message)}")
+    for path, message in summary.missing:
+        console.print(f"  [bold red]●[/] {escape(path)}  [dim]E-READ[/] {escape(message)}")
+    if summary.ambiguous:
+        console.print(f"[yellow]{len(summary.ambiguous)} 份报告的机关无法唯一确定[/]（gongkai orgs unmatched 查看，"
+                      "在机关名录中补充别名后重新导入即可）：")
+        for path, printed, candidates in summary.ambiguous[:20]:
+            cand = "、".join(candidates) if candidates else "名录中无对应机关"
+            console.print(f"  [yellow]●[/] {escape(path)}：“{escape(printed)}” → {escape(cand)}")
+        if len(summary.ambiguous) > 20:
+            console.print(f"  ……另有 {len(summary.ambiguous) - 20} 份")
+    store.dispose()
+    sys.exit(2 if summary.failed or summary.missing else 0)

@@ -1,0 +1,100 @@
+"""`gongkai findings` (list the stored findings) and `gongkai review` (confirm / dismiss one)."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from gongkai.commands.ingest import DB_OPTION, open_or_exit
+
+_SEVERITY = {"error": ("错误", "bold red"), "warning": ("警告", "yellow"), "info": ("提示", "cyan")}
+
+
+@click.command()
+@DB_OPTION
+@click.option("--org", "organization", default=None, help="机关名称（包含该文字即可）。")
+@click.option("--year", type=int, default=None, help="报告年度。")
+@click.option("--category", default=None, help="问题类别，如 carry_over_mismatch、rollup_mismatch。")
+@click.option("--code", default=None, help="规则代码，如 IDN-BALANCE（gongkai rules 列出全部）。")
+@click.option("--severity", type=click.Choice(["error", "warning", "info"]), default=None)
+@click.option("--cross/--own", "cross", default=None, help="只看跨报告问题 / 只看单份报告的问题。")
+@click.option("--status", type=click.Choice(["pending", "confirmed", "dismissed"]), default=None, help="审核状态。")
+@click.option("--limit", type=int, default=200, show_default=True, help="最多列出多少条（0 为不限）。")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出（含证据）。")
+def findings(db_url, organization, year, category, code, severity, cross, status, limit, as_json) -> None:
+    """列出库中报告的问题（含跨报告问题）及审核状态；第一列的编号供 gongkai review 使用。"""
+    from gongkai.store.review import DECISION_NAMES, list_findings
+
+    store = open_or_exit(db_url)
+    with store.engine.connect() as conn:
+        rows = list_findings(conn, organization=organization, year=year, category=category, code=code,
+                             severity=severity, cross=cross, status=status, limit=limit or None)
+    store.dispose()
+    if as_json:
+        click.echo(json.dumps([{"key": r.key, "document_sha256": r.document_sha256, "source": r.source,
+                                "organization": r.organization, "year": r.year, "code": r.code,
+                                "category": r.category, "severity": r.severity, "message": r.message,
+                                "evidence": r.evidence, "fingerprint": r.fingerprint,
+                                "review": {"decision": r.decision, "comment": r.comment, "reviewer": r.reviewer}
+                                if r.decision else None} for r in rows], ensure_ascii=False, indent=1))
+        return
+    console = Console(highlight=False)
+    if not rows:
+        console.print("没有符合条件的问题。")
+        return
+    table = Table(show_lines=False, header_style="bold")
+    for col in ("编号", "机关", "年度", "级别", "规则", "说明", "审核"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        name, style = _SEVERITY.get(r.severity, (r.severity, ""))
+        verdict = DECISION_NAMES.get(r.decision, r.decision)
+        if r.comment:
+            verdict += f"：{r.comment}"
+        table.add_row(r.key, escape(r.organization or "（未识别）"), str(r.year or ""), f"[{style}]{name}[/]",
+                      r.code, escape(r.message), escape(verdict))
+    console.print(table)
+    if limit and len(rows) >= limit:
+        console.print(f"[dim]只列出前 {limit} 条；用 --limit 0 列出全部，或用 --org/--year/--category 筛选。[/]")
+
+
+@click.command()
+@click.argument("keys", nargs=-1, required=True)
+@DB_OPTION
+@click.option("--confirm", "decision", flag_value="confirmed", help="确认：这是报告中的真实问题。")
+@click.option("--dismiss", "decision", flag_value="dismissed", help="驳回：不是问题（请在 --comment 中说明理由）。")
+@click.option("--undo", "decision", flag_value="undo", help="撤销已有的审核结论。")
+@click.option("--comment", "-m", default=None, help="审核意见。")
+@click.option("--reviewer", default=None, help="审核人。")
+def review(keys, db_url, decision, comment, reviewer) -> None:
+    """审核问题：确认（--confirm）或驳回（--dismiss）gongkai findings 列出的问题，可附意见。
+
+    结论按文件内容和问题特征保存：同一文件重新导入或重新解析后仍然有效。"""
+    from gongkai.errors import GongkaiError
+    from gongkai.store.review import DECISION_NAMES, decide, undo
+
+    err = Console(stderr=True, highlight=False)
+    if decision is None:
+        err.print("[bold red]请指定 --confirm、--dismiss 或 --undo[/]")
+        sys.exit(2)
+    store = open_or_exit(db_url)
+    console = Console(highlight=False)
+    code = 0
+    for key in keys:
+        try:
+            with store.begin() as conn:
+                if decision == "undo":
+                    done = undo(conn, key)
+                    console.print(f"{key}：{'已撤销审核结论' if done else '没有审核结论可撤销'}")
+                else:
+                    decide(conn, key, decision, comment, reviewer)
+                    console.print(f"{key}：{DECISION_NAMES[decision]}" + (f"（{escape(comment)}）" if comment else ""))
+        except GongkaiError as e:
+            err.print(f"[bold red]{e.code}[/] {escape(e.message)}")
+            code = 2
+    store.dispose()
+    sys.exit(code)

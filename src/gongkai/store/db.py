@@ -1,0 +1,197 @@
+"""Opening a store: one URL form for SQLite and PostgreSQL, the schema brought up to date by Alembic.
+
+SQLite is set up for several writers (WAL, a busy timeout, ``BEGIN IMMEDIATE`` so two processes never deadlock
+upgrading a read lock). Migrations run under a lock (a file lock beside the SQLite file, an advisory lock on
+PostgreSQL) so two ingests starting at once do not both create the tables.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+
+from gongkai.errors import GongkaiError
+
+DEFAULT_FILE = "gongkai.db"
+_MIGRATIONS = Path(__file__).with_name("migrations")
+_PG_LOCK_KEY = 0x60_6E_6B_61  # advisory lock for migrations ("gnka")
+
+
+class StoreError(GongkaiError):
+    code = "E-DB"
+
+
+def default_url() -> str:
+    """The embedded database in the current directory (overridable with GONGKAI_DB)."""
+    return os.environ.get("GONGKAI_DB") or f"sqlite:///{DEFAULT_FILE}"
+
+
+def normalize_url(url: str | os.PathLike | None) -> str:
+    """A database URL from what a user typed: a URL, ``postgresql://…`` (psycopg driver), or a file path."""
+    if url is None:
+        return default_url()
+    url = str(url)
+    if url.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    if "://" not in url:
+        return f"sqlite:///{url}"
+    return url
+
+
+@dataclass
+class Store:
+    engine: Engine  # reads (and single-process writes)
+    url: str
+
+    @property
+    def write_engine(self) -> Engine:
+        """Connections whose transactions take the write lock at BEGIN (SQLite): a writer that started as a
+        reader and upgrades later can fail at once with "database is locked" when another process writes."""
+        return self.engine.execution_options(write_lock=True)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @property
+    def is_postgresql(self) -> bool:
+        return self.engine.dialect.name == "postgresql"
+
+    def display_url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @contextlib.contextmanager
+    def begin(self) -> Iterator[Connection]:
+        """A write transaction. On PostgreSQL callers that must not interleave (the cross-report recomputation)
+        take :meth:`exclusive` inside it; SQLite's BEGIN IMMEDIATE already serialises writers."""
+        with self.write_engine.begin() as conn:
+            yield conn
+
+    def exclusive(self, conn: Connection, key: int = 1) -> None:
+        """Serialise this transaction against others taking the same key (PostgreSQL); no-op on SQLite."""
+        if self.is_postgresql:
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY + key})
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _sqlite_setup(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_conn, _record) -> None:  # pragma: no cover - exercised through every SQLite test
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=120000")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn) -> None:  # pragma: no cover
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("write_lock") else "BEGIN")
+
+
+def create(url: str | None = None) -> Store:
+    """An engine for ``url`` without touching the schema."""
+    url = normalize_url(url)
+    try:
+        if url.startswith("sqlite"):
+            engine = create_engine(url, connect_args={"timeout": 120})
+            _sqlite_setup(engine)
+        else:
+            engine = create_engine(url, pool_pre_ping=True)
+    except (ArgumentError, SQLAlchemyError) as exc:
+        raise StoreError(f"数据库地址无效：{url}（{exc}）") from None
+    except ModuleNotFoundError as exc:
+        raise StoreError(f"连接该数据库需要的驱动未安装：{exc.name}；PostgreSQL 请安装 pip install 'gongkai[postgres]'",
+                         code="E-DEPENDENCY") from None
+    return Store(engine, url)
+
+
+def _alembic_config(conn: Connection):
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(_MIGRATIONS))
+    cfg.attributes["connection"] = conn
+    return cfg
+
+
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    cfg = _alembic_config(None)  # type: ignore[arg-type]
+    return ScriptDirectory.from_config(cfg).get_current_head() or ""
+
+
+def current_revision(conn: Connection) -> str | None:
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+@contextlib.contextmanager
+def _migration_lock(store: Store) -> Iterator[None]:
+    if store.is_sqlite and store.engine.url.database not in (None, "", ":memory:"):
+        import fcntl
+
+        lock_path = Path(str(store.engine.url.database) + ".migrate-lock")
+        with open(lock_path, "a+") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+    elif store.is_postgresql:
+        with store.engine.connect() as conn:
+            conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _PG_LOCK_KEY})
+            conn.commit()
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _PG_LOCK_KEY})
+                conn.commit()
+    else:
+        yield
+
+
+def migrate(store: Store) -> None:
+    """Bring the schema to the newest migration (creating it in an empty database)."""
+    from alembic import command
+
+    head = head_revision()
+    with store.engine.connect() as conn:
+        if current_revision(conn) == head:
+            return
+    with _migration_lock(store):
+        with store.engine.begin() as conn:
+            if current_revision(conn) == head:  # another process did it while we waited
+                return
+            command.upgrade(_alembic_config(conn), "head")
+
+
+def open_store(url: str | os.PathLike | None = None, *, migrate_schema: bool = True) -> Store:
+    """Open (and create or upgrade) the database at ``url``; default ``gongkai.db`` in the current directory."""
+    store = create(url)
+    try:
+        if migrate_schema:
+            migrate(store)
+        else:
+            with store.engine.connect():
+                pass
+    except OperationalError as exc:
+        store.dispose()
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise StoreError(f"无法打开数据库 {store.display_url()}：{reason}") from None
+    return store
+
+
+__all__ = ["DEFAULT_FILE", "Store", "StoreError", "create", "current_revision", "default_url", "head_revision",
+           "migrate", "normalize_url", "open_store"]

@@ -1,0 +1,350 @@
+"""Ingest: files → checked reports → the database, in parallel, idempotent by content hash.
+
+The parent process hashes each file and skips content already stored with this parser version (only its path
+is recorded). The rest is read and checked in worker processes (:mod:`gongkai.batch`: time and memory limits,
+crash isolation), which hand back plain rows; the parent matches the organization and writes. Each report is
+its own transaction (SQLite groups a few for speed), so an ingest killed midway loses only what was in flight
+and a restart completes it; unique keys (document hash; document + parser version) make two ingests into one
+database at once store each report exactly once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, and_, select, update
+
+from gongkai import PARSER_VERSION
+from gongkai.batch import Outcome, collect, run
+from gongkai.errors import GongkaiError, ReaderCrashed
+from gongkai.readers.limits import DEFAULT_LIMITS, Limits
+from gongkai.store import schema as t
+from gongkai.store.db import Store
+from gongkai.store.rows import ReportRows, error_rows, report_rows
+from gongkai.store.sql import insert_ignore
+
+_HASH_CHUNK = 1 << 20
+_LOOKUP_CHUNK = 500
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+@dataclass(slots=True)
+class Job:
+    """One file for a worker: a path on disk, or the stored bytes of a document being re-parsed."""
+
+    label: str
+    path: str | None = None
+    data: bytes | None = None
+
+
+@dataclass(slots=True)
+class IngestItem:
+    sha256: str
+    size: int
+    data: bytes
+    rows: ReportRows
+
+
+def _label(job: Job) -> str:
+    return job.label
+
+
+def ingest_task(job: Job, limits: Limits) -> Outcome:
+    """Worker side: read, check, and turn the report into rows (errors become rows too: the file is kept)."""
+    from gongkai.analysis.prose import prose_hashes, prose_text
+    from gongkai.pipeline import check_document
+    from gongkai.readers import read_bytes
+
+    start = time.perf_counter()
+    data = job.data
+    if data is None:
+        try:
+            data = Path(job.path or job.label).read_bytes()
+        except OSError as exc:
+            return Outcome(job.label, None, "E-READ", f"无法读取文件（{exc.strerror or exc}）",
+                           time.perf_counter() - start)
+    sha = hashlib.sha256(data).hexdigest()
+    try:
+        report = check_document(read_bytes(data, source=job.label, limits=limits))
+        rows = report_rows(report, sorted(prose_hashes(prose_text(report))))
+        code = message = None
+    except GongkaiError as err:
+        rows, code, message = error_rows(job.label, err.code, err.message), err.code, err.message
+    except MemoryError:
+        code, message = ReaderCrashed.code, "读取时内存不足（文件可能异常庞大或已损坏）"
+        rows = error_rows(job.label, code, message)
+    except Exception as exc:  # a bug on odd input: reported and kept for this file only
+        code, message = "E-INTERNAL", f"处理时发生内部错误：{type(exc).__name__}: {exc}"
+        rows = error_rows(job.label, code, message)
+    return Outcome(job.label, None, code, message, time.perf_counter() - start,
+                   payload=IngestItem(sha, len(data), data, rows))
+
+
+# ---------------------------------------------------------------------------------------------------- summary
+
+@dataclass
+class IngestSummary:
+    files: int = 0
+    stored: int = 0  # new reports (or new parses) written
+    unchanged: int = 0  # content already stored with this parser version
+    reparsed: int = 0  # stored documents parsed again by this parser version
+    failed: list[tuple[str, str, str]] = field(default_factory=list)  # (path, code, message), stored as errors
+    missing: list[tuple[str, str]] = field(default_factory=list)  # paths that could not be read at all
+    ambiguous: list[tuple[str, str, list[str]]] = field(default_factory=list)  # (path, printed, candidates)
+    cross_findings: int = 0
+    seconds: float = 0.0
+
+
+# ---------------------------------------------------------------------------------------------------- writing
+
+def _sha_of_file(path: Path) -> tuple[str, int]:
+    h = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as fh:
+        while chunk := fh.read(_HASH_CHUNK):
+            h.update(chunk)
+            size += len(chunk)
+    return h.hexdigest(), size
+
+
+def _known(conn: Connection, shas: list[str], parser_version: str) -> dict[str, tuple[int, bool]]:
+    """sha → (document id, already parsed by ``parser_version``)."""
+    out: dict[str, tuple[int, bool]] = {}
+    for i in range(0, len(shas), _LOOKUP_CHUNK):
+        chunk = shas[i:i + _LOOKUP_CHUNK]
+        q = (select(t.document.c.sha256, t.document.c.id, t.parse.c.id)
+             .select_from(t.document.outerjoin(t.parse, and_(t.parse.c.document_id == t.document.c.id,
+                                                               t.parse.c.parser_version == parser_version)))
+             .where(t.document.c.sha256.in_(chunk)))
+        for sha, doc_id, parse_id in conn.execute(q):
+            out[sha] = (doc_id, parse_id is not None)
+    return out
+
+
+def _record_path(conn: Connection, document_id: int, path: str, when: str) -> None:
+    insert_ignore(conn, t.document_path, {"document_id": document_id, "path": path, "seen_at": when},
+                  ["document_id", "path"])
+
+
+def _document_id(conn: Connection, item: IngestItem, when: str) -> int:
+    insert_ignore(conn, t.document, {"sha256": item.sha256, "size": item.size,
+                                     "media_type": item.rows.parse.get("media_type"),
+                                     "content": item.data, "first_seen": when}, ["sha256"])
+    return conn.execute(select(t.document.c.id).where(t.document.c.sha256 == item.sha256)).scalar_one()
+
+
+OrgResolver = Callable[[Connection, str | None, int | None, str], tuple[int | None, str, list[int]]]
+
+
+def store_item(conn: Connection, item: IngestItem, *, path: str | None, parser_version: str,
+               resolve_org: OrgResolver | None = None, when: str | None = None) -> int | None:
+    """Write one report (or one error) in the caller's transaction; the new parse id, or None when this
+    document already has a parse by ``parser_version`` (another process stored it first)."""
+    when = when or now_iso()
+    doc_id = _document_id(conn, item, when)
+    if path is not None:
+        _record_path(conn, doc_id, path, when)
+    values: dict[str, Any] = dict(item.rows.parse)
+    if values.get("status") == "ok" and resolve_org is not None:
+        org_id, status, candidates = resolve_org(conn, values.get("organization_printed"), values.get("year"),
+                                                 path or values.get("source") or "")
+        values.update(organization_id=org_id, organization_match=status,
+                      organization_candidates=candidates or None)
+    values.update(document_id=doc_id, parser_version=parser_version, is_current=True, parsed_at=when)
+    parse_id = insert_ignore(conn, t.parse, values, ["document_id", "parser_version"], returning=t.parse.c.id)
+    if parse_id is None:
+        return None
+    conn.execute(update(t.parse).where(t.parse.c.document_id == doc_id, t.parse.c.id != parse_id)
+                 .values(is_current=False))
+    if item.rows.cells:
+        keys = ("cell_id", "raw", "meaning", "value", "unit", "inferred_value", "inferred_rule", "line", "page",
+                "position")
+        conn.execute(t.cell.insert(), [dict(zip(keys, row), parse_id=parse_id) for row in item.rows.cells])
+    if item.rows.findings:
+        keys = ("code", "category", "severity", "assessable", "message", "evidence", "fingerprint")
+        conn.execute(t.finding.insert(), [dict(zip(keys, row), parse_id=parse_id) for row in item.rows.findings])
+    return parse_id
+
+
+# ---------------------------------------------------------------------------------------------------- ingest
+
+ProgressHook = Callable[[str, int, int], None]  # (label, done, total)
+
+
+class _Writer:
+    """Writes items, committing every ``batch`` items or ``seconds`` (one per item on PostgreSQL, so that
+    concurrent ingests never hold each other's keys in opposite orders)."""
+
+    def __init__(self, store: Store, batch: int, seconds: float = 1.0):
+        self.store = store
+        self.batch = 1 if store.is_postgresql else batch
+        self.seconds = seconds
+        self.conn: Connection | None = None
+        self.trans = None
+        self.pending = 0
+        self.opened = 0.0
+
+    def connection(self) -> Connection:
+        if self.conn is None:
+            self.conn = self.store.write_engine.connect()
+        if self.trans is None:
+            self.trans = self.conn.begin()
+            self.opened = time.monotonic()
+        return self.conn
+
+    def wrote(self) -> None:
+        self.pending += 1
+        if self.pending >= self.batch or time.monotonic() - self.opened > self.seconds:
+            self.commit()
+
+    def commit(self) -> None:
+        if self.trans is not None:
+            self.trans.commit()
+        self.trans, self.pending = None, 0
+
+    def close(self) -> None:
+        try:
+            self.commit()
+        finally:
+            if self.conn is not None:
+                self.conn.close()
+
+
+def ingest(store: Store, paths: Iterable[str | Path], *, jobs: int = 1, limits: Limits = DEFAULT_LIMITS,
+           parser_version: str = PARSER_VERSION, reparse: bool = False, cross_check: bool = True,
+           progress: ProgressHook | None = None, batch: int = 50) -> IngestSummary:
+    """Store every file under ``paths``; with ``reparse`` also parse every stored document whose current parse
+    comes from another parser version. Cross-report findings are recomputed at the end."""
+    from gongkai.store.orgs_resolve import OrgMatcher
+
+    started = time.perf_counter()
+    summary = IngestSummary()
+    files = [str(p) for p in collect(paths)]
+    summary.files = len(files)
+    when = now_iso()
+
+    # 1. hash; what is already stored needs only its path recorded
+    hashed: list[tuple[str, str, int]] = []
+    for f in files:
+        try:
+            sha, size = _sha_of_file(Path(f))
+        except OSError as exc:
+            summary.missing.append((f, "文件不存在" if isinstance(exc, FileNotFoundError) else
+                                    f"无法读取文件（{exc.strerror or exc}）"))
+            continue
+        hashed.append((f, sha, size))
+    with store.begin() as conn:
+        known = _known(conn, sorted({sha for _, sha, _ in hashed}), parser_version)
+        for f, sha, _ in hashed:
+            if sha in known and known[sha][1]:
+                _record_path(conn, known[sha][0], f, when)
+    todo: list[Job] = []
+    first_path: dict[str, str] = {}
+    repeats: list[tuple[str, str]] = []  # (path, sha) of a file whose content is queued under another path
+    for f, sha, _ in hashed:
+        if sha in known and known[sha][1]:
+            summary.unchanged += 1
+        elif sha in first_path:
+            repeats.append((f, sha))
+        else:
+            first_path[sha] = f
+            todo.append(Job(f, path=f))
+
+    matcher = OrgMatcher(store)
+    writer = _Writer(store, batch)
+    total = len(todo)
+    done = 0
+    try:
+        for outcome in run(todo, jobs=jobs, limits=limits, task=ingest_task, label=_label):
+            done += 1
+            item: IngestItem | None = outcome.payload
+            if item is None:  # timed out or crashed: keep the file with the reason
+                try:
+                    data = Path(outcome.path).read_bytes()
+                except OSError as exc:
+                    summary.missing.append((outcome.path, f"无法读取文件（{exc.strerror or exc}）"))
+                    continue
+                item = IngestItem(hashlib.sha256(data).hexdigest(), len(data), data,
+                                  error_rows(outcome.path, outcome.error_code or "E-CRASH",
+                                             outcome.error_message or ""))
+            conn = writer.connection()
+            parse_id = store_item(conn, item, path=outcome.path, parser_version=parser_version,
+                                  resolve_org=matcher.resolve, when=when)
+            writer.wrote()
+            if parse_id is not None:
+                summary.stored += 1
+            else:
+                summary.unchanged += 1
+            if item.rows.parse.get("status") == "error":
+                summary.failed.append((outcome.path, item.rows.parse.get("error_code") or "",
+                                       item.rows.parse.get("error_message") or ""))
+            if progress:
+                progress(outcome.path, done, total)
+        writer.commit()
+        if repeats:
+            with store.begin() as conn:
+                ids = _known(conn, sorted({sha for _, sha in repeats}), parser_version)
+                for f, sha in repeats:
+                    if sha in ids:
+                        _record_path(conn, ids[sha][0], f, when)
+                        summary.unchanged += 1
+        if reparse:
+            summary.reparsed = _reparse(store, writer, matcher, jobs=jobs, limits=limits,
+                                        parser_version=parser_version, when=when, progress=progress)
+    finally:
+        writer.close()
+    summary.ambiguous = matcher.ambiguous
+    if cross_check:
+        from gongkai.store.cross import recompute_cross_findings
+
+        summary.cross_findings = recompute_cross_findings(store)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _reparse(store: Store, writer: _Writer, matcher, *, jobs: int, limits: Limits, parser_version: str,
+             when: str, progress: ProgressHook | None, chunk: int = 200) -> int:
+    """Parse stored documents that have no parse by ``parser_version`` from their stored bytes, ``chunk`` at
+    a time (memory stays bounded). Earlier parses stay, no longer current."""
+    with store.engine.connect() as conn:
+        has_version = select(t.parse.c.document_id).where(t.parse.c.parser_version == parser_version)
+        ids = list(conn.execute(select(t.document.c.id).where(t.document.c.id.not_in(has_version))
+                                .order_by(t.document.c.id)).scalars())
+    count = 0
+    for i in range(0, len(ids), chunk):
+        with store.engine.connect() as conn:
+            rows = conn.execute(select(t.document.c.id, t.document.c.content, t.document_path.c.path)
+                                .select_from(t.document.outerjoin(t.document_path,
+                                                                  t.document_path.c.document_id == t.document.c.id))
+                                .where(t.document.c.id.in_(ids[i:i + chunk])).order_by(t.document.c.id)).all()
+        jobs_list: list[Job] = []
+        seen: set[int] = set()
+        for doc_id, content, path in rows:
+            if doc_id not in seen:
+                seen.add(doc_id)
+                jobs_list.append(Job(path or f"document:{doc_id}", data=content))
+        for outcome in run(jobs_list, jobs=jobs, limits=limits, task=ingest_task, label=_label):
+            item = outcome.payload
+            if item is None:
+                continue
+            conn = writer.connection()
+            if store_item(conn, item, path=None, parser_version=parser_version, resolve_org=matcher.resolve,
+                          when=when) is not None:
+                count += 1
+            writer.wrote()
+            if progress:
+                progress(outcome.path, count, len(ids))
+        writer.commit()
+    return count
+
+
+__all__ = ["IngestItem", "IngestSummary", "Job", "ingest", "ingest_task", "store_item"]

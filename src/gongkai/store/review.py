@@ -1,0 +1,133 @@
+"""Findings of stored reports, and the reviewer's decisions on them.
+
+A decision is stored against the document's content hash and the finding's fingerprint (rule, cells, values —
+see :func:`gongkai.store.rows.fingerprint`), not against a row id: re-ingesting or re-parsing an unchanged file
+gives findings with the same fingerprints, so the decision still applies; a changed file is a new document and
+its findings start undecided.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, and_, literal, select, union_all
+
+from gongkai.errors import GongkaiError
+from gongkai.store import schema as t
+from gongkai.store.ingest import now_iso
+from gongkai.store.sql import insert_ignore
+
+DECISIONS = ("confirmed", "dismissed")
+DECISION_NAMES = {"confirmed": "已确认", "dismissed": "已驳回", None: "待审核"}
+
+
+class ReviewError(GongkaiError):
+    code = "E-REVIEW"
+
+
+@dataclass(frozen=True, slots=True)
+class FindingRow:
+    key: str  # F<id> (a report's own finding) or X<id> (a cross-report finding)
+    parse_id: int
+    document_sha256: str
+    source: str | None
+    organization: str | None
+    year: int | None
+    code: str
+    category: str
+    severity: str
+    message: str
+    evidence: Any
+    fingerprint: str
+    decision: str | None
+    comment: str | None
+    reviewer: str | None
+
+
+def _query(cross: bool | None):
+    org_name = t.organization.c.name
+    parts = []
+    for kind, table, prefix in (("report", t.finding, "F"), ("cross", t.cross_finding, "X")):
+        if cross is not None and cross != (kind == "cross"):
+            continue
+        parts.append(
+            select(literal(prefix).label("prefix"), table.c.id, table.c.parse_id, t.document.c.sha256,
+                   t.parse.c.source, org_name.label("org"), t.parse.c.organization_printed, t.parse.c.year,
+                   table.c.code, table.c.category, table.c.severity, table.c.message, table.c.evidence,
+                   table.c.fingerprint, t.review.c.decision, t.review.c.comment, t.review.c.reviewer)
+            .select_from(table.join(t.parse, t.parse.c.id == table.c.parse_id)
+                         .join(t.document, t.document.c.id == t.parse.c.document_id)
+                         .outerjoin(t.organization, t.organization.c.id == t.parse.c.organization_id)
+                         .outerjoin(t.review, and_(t.review.c.document_sha256 == t.document.c.sha256,
+                                                   t.review.c.fingerprint == table.c.fingerprint)))
+            .where(t.parse.c.is_current))
+    return parts
+
+
+def list_findings(conn: Connection, *, organization: str | None = None, year: int | None = None,
+                  category: str | None = None, code: str | None = None, severity: str | None = None,
+                  cross: bool | None = None, status: str | None = None, limit: int | None = None) -> list[FindingRow]:
+    """Findings of the current parses, filtered; ``status`` is pending | confirmed | dismissed."""
+    parts = []
+    for q in _query(cross):
+        c = q.selected_columns
+        if organization:
+            like = f"%{organization}%"
+            q = q.where((c.org.like(like)) | (c.organization_printed.like(like)))
+        if year is not None:
+            q = q.where(c.year == year)
+        if category:
+            q = q.where(c.category == category)
+        if code:
+            q = q.where(c.code == code)
+        if severity:
+            q = q.where(c.severity == severity)
+        if status == "pending":
+            q = q.where(c.decision.is_(None))
+        elif status in DECISIONS:
+            q = q.where(c.decision == status)
+        parts.append(q)
+    if not parts:
+        return []
+    stmt = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery()
+    sel = select(stmt).order_by(stmt.c.org, stmt.c.year, stmt.c.parse_id, stmt.c.prefix, stmt.c.id)
+    if limit:
+        sel = sel.limit(limit)
+    return [FindingRow(f"{r.prefix}{r.id}", r.parse_id, r.sha256, r.source, r.org or r.organization_printed, r.year,
+                       r.code, r.category, r.severity, r.message, r.evidence, r.fingerprint, r.decision, r.comment,
+                       r.reviewer) for r in conn.execute(sel)]
+
+
+def _resolve(conn: Connection, key: str) -> tuple[str, str]:
+    key = key.strip().upper()
+    table = {"F": t.finding, "X": t.cross_finding}.get(key[:1])
+    if table is None or not key[1:].isdigit():
+        raise ReviewError(f"问题编号“{key}”无效：应为 F 或 X 加数字（见 gongkai findings 的第一列）")
+    row = conn.execute(select(t.document.c.sha256, table.c.fingerprint)
+                       .select_from(table.join(t.parse, t.parse.c.id == table.c.parse_id)
+                                    .join(t.document, t.document.c.id == t.parse.c.document_id))
+                       .where(table.c.id == int(key[1:]))).first()
+    if row is None:
+        raise ReviewError(f"找不到问题 {key}（跨报告问题在每次导入后重新编号，请重新运行 gongkai findings 查看）")
+    return row.sha256, row.fingerprint
+
+
+def decide(conn: Connection, key: str, decision: str, comment: str | None = None,
+           reviewer: str | None = None) -> tuple[str, str]:
+    """Record (or replace) the decision on finding ``key``; returns (document sha256, fingerprint)."""
+    if decision not in DECISIONS:
+        raise ReviewError(f"审核结论应为 confirmed（确认）或 dismissed（驳回），而不是“{decision}”")
+    sha, fp = _resolve(conn, key)
+    values = {"decision": decision, "comment": comment, "reviewer": reviewer, "decided_at": now_iso()}
+    if insert_ignore(conn, t.review, {"document_sha256": sha, "fingerprint": fp, **values},
+                     ["document_sha256", "fingerprint"], returning=t.review.c.id) is None:
+        conn.execute(t.review.update().where(t.review.c.document_sha256 == sha, t.review.c.fingerprint == fp)
+                     .values(**values))
+    return sha, fp
+
+
+def undo(conn: Connection, key: str) -> bool:
+    sha, fp = _resolve(conn, key)
+    res = conn.execute(t.review.delete().where(t.review.c.document_sha256 == sha, t.review.c.fingerprint == fp))
+    return res.rowcount > 0

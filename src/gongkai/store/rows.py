@@ -1,0 +1,80 @@
+"""A checked report as plain rows for the database. Built in the worker process (so the parent, which writes
+the database, only inserts), and picklable."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from gongkai.model import Finding, Report
+
+
+@dataclass(slots=True)
+class ReportRows:
+    parse: dict[str, Any]  # parse columns except ids, document, version and timestamps
+    # (cell_id, raw, meaning, value, unit, inferred_value, inferred_rule, line, page, position)
+    cells: list[tuple] = field(default_factory=list)
+    # (code, category, severity, assessable, message, evidence, fingerprint)
+    findings: list[tuple] = field(default_factory=list)
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def fingerprint(code: str, cell_ids: list[str], stated: Any = None, expected: Any = None, text: str | None = None,
+                message: str | None = None, extra: Any = None) -> str:
+    """A stable key for a finding: the rule, the cells and values involved — not the wording or the positions, so
+    a review of it survives re-parsing by a newer parser that words or places it differently."""
+    key = [code, sorted(cell_ids), stated, expected, text, extra]
+    if not cell_ids and text is None and extra is None:
+        key.append(message)  # nothing else tells two findings of this rule apart (e.g. which section is missing)
+    return hashlib.sha1(_canonical(key).encode("utf-8")).hexdigest()
+
+
+def finding_fingerprint(f: Finding) -> str:
+    ev = f.evidence
+    return fingerprint(f.code, f.cell_ids, ev.stated, ev.expected, ev.text, f.message)
+
+
+def report_rows(report: Report, prose: list[int] | None = None) -> ReportRows:
+    d = report.to_dict(include_findings=True)
+    structure = {k: d[k] for k in ("sections", "tables", "narrative", "metadata_positions", "cut_at")}
+    parse = {
+        "status": "ok",
+        "source": report.source,
+        "text": report.text,
+        "format": report.format,
+        "year": report.year,
+        "organization_printed": report.organization,
+        "is_rollup": report.is_rollup,
+        "published": report.published,
+        "truncated": report.truncated,
+        "pages": report.pages,
+        "media_type": report.media_type,
+        "notes": list(report.notes),
+        "structure": structure,
+        "prose": prose,
+        "error_findings": sum(1 for f in report.findings if f.severity.value == "error"),
+    }
+    cells: list[tuple] = []
+    for cid, c in report.cells.items():
+        inf = report.inferred.get(cid)
+        pos = c.position
+        cells.append((cid, c.raw, c.meaning.value, c.value, c.unit, inf.value if inf else None,
+                      inf.rule if inf else None, pos.line if pos else None, pos.page if pos else None,
+                      pos.to_dict() if pos else None))
+    for cid, inf in report.inferred.items():
+        if cid not in report.cells:
+            cells.append((cid, None, None, None, None, inf.value, inf.rule, None, None, None))
+    findings = [(f.code, f.category, f.severity.value, f.assessable, f.message, f.evidence.to_dict(),
+                 finding_fingerprint(f)) for f in report.findings]
+    return ReportRows(parse, cells, findings)
+
+
+def error_rows(source: str, code: str, message: str, media_type: str | None = None) -> ReportRows:
+    """A file that could not be read or is not a report: kept, with the reason, so re-ingesting it is a no-op."""
+    return ReportRows({"status": "error", "source": source, "error_code": code, "error_message": message,
+                       "media_type": media_type, "is_rollup": False, "truncated": False, "error_findings": 0})

@@ -1,0 +1,158 @@
+"""The database schema: one definition (SQLAlchemy Core) for SQLite and PostgreSQL; Alembic migrations in
+``gongkai/store/migrations`` create exactly this (a test compares them).
+
+A stored file is a ``document`` (by content hash, with its bytes and every path it was seen at). Reading it
+with a parser version gives a ``parse``: metadata, the matched organization, every ``cell`` and every
+``finding``. Re-parsing with a new parser version adds a parse and marks it current; the old one stays as
+history. Findings that need several reports (carry-over, roll-ups, duplicates, late publication) are
+``cross_finding`` rows, recomputed from the current parses. A ``review`` (confirmed / dismissed) is keyed by
+the document's hash and the finding's fingerprint, so it survives re-ingest and re-parse of an unchanged file.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (JSON, BigInteger, Boolean, Column, Float, ForeignKey, Index, Integer, LargeBinary,
+                        MetaData, String, Table, Text, UniqueConstraint)
+
+metadata = MetaData()
+
+# ------------------------------------------------------------------------------------------- organizations
+
+organization = Table(
+    "organization", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),  # full registered name
+    # government | department | street | town | other
+    Column("kind", String(20), nullable=False, server_default="other"),
+    # province | city | district | county for governments; NULL for the bodies under them
+    Column("level", String(20)),
+    Column("parent_id", Integer, ForeignKey("organization.id", ondelete="SET NULL"), index=True),
+    Column("source", String(20), nullable=False, server_default="registry"),  # registry | auto (from a report)
+    Column("note", Text),
+)
+
+organization_alias = Table(
+    "organization_alias", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("organization_id", Integer, ForeignKey("organization.id", ondelete="CASCADE"), nullable=False,
+           index=True),
+    Column("alias", String(200), nullable=False),
+    Column("relation", String(20), nullable=False, server_default="alias"),  # alias | former
+    Column("until_year", Integer),  # a former name: the last report year it was in use
+    UniqueConstraint("organization_id", "alias", name="uq_alias_per_org"),
+)
+Index("ix_alias_alias", organization_alias.c.alias)
+
+# ------------------------------------------------------------------------------------------------ documents
+
+document = Table(
+    "document", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("sha256", String(64), nullable=False, unique=True),
+    Column("size", BigInteger, nullable=False),
+    Column("media_type", String(100)),
+    Column("content", LargeBinary, nullable=False),  # the file as given: nothing a user gave us is lost
+    Column("first_seen", String(32), nullable=False),  # ISO timestamp (UTC)
+)
+
+document_path = Table(
+    "document_path", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_id", Integer, ForeignKey("document.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("path", Text, nullable=False),
+    Column("seen_at", String(32), nullable=False),
+    UniqueConstraint("document_id", "path", name="uq_document_path"),
+)
+
+# ------------------------------------------------------------------------------------------------- parses
+
+parse = Table(
+    "parse", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_id", Integer, ForeignKey("document.id", ondelete="CASCADE"), nullable=False),
+    Column("parser_version", String(40), nullable=False),
+    Column("is_current", Boolean, nullable=False, server_default="1"),
+    Column("parsed_at", String(32), nullable=False),
+    Column("status", String(10), nullable=False),  # ok | error
+    Column("error_code", String(20)),
+    Column("error_message", Text),
+    Column("source", Text),  # the path it was read from (for messages)
+    Column("text", Text),  # the document text the parser read (pipe form for structured formats)
+    Column("format", String(10)),
+    Column("year", Integer),
+    Column("organization_printed", String(200)),
+    Column("organization_id", Integer, ForeignKey("organization.id", ondelete="SET NULL")),
+    # exact | alias | former | short | new | ambiguous | unmatched | none
+    Column("organization_match", String(20)),
+    Column("organization_candidates", JSON),  # ids when ambiguous
+    Column("is_rollup", Boolean, nullable=False, server_default="0"),
+    Column("published", String(10)),  # ISO date
+    Column("truncated", Boolean, nullable=False, server_default="0"),
+    Column("pages", Integer),
+    Column("media_type", String(100)),
+    Column("notes", JSON),
+    Column("structure", JSON),  # sections, tables, narrative figures, metadata positions, cut position
+    Column("prose", JSON),  # sampled shingle hashes of the prose sections (duplicate-content check)
+    Column("error_findings", Integer, nullable=False, server_default="0"),
+    UniqueConstraint("document_id", "parser_version", name="uq_parse_document_version"),
+)
+Index("ix_parse_current", parse.c.is_current, parse.c.organization_id, parse.c.year)
+Index("ix_parse_document", parse.c.document_id)
+
+cell = Table(
+    "cell", metadata,
+    Column("parse_id", Integer, ForeignKey("parse.id", ondelete="CASCADE"), primary_key=True),
+    Column("cell_id", String(80), primary_key=True),
+    Column("raw", Text),  # NULL: not stated (a value inferred only)
+    Column("meaning", String(20)),  # number | zero | blank | not_applicable | text | unreadable; NULL not stated
+    Column("value", Float),  # stated numeric value (number/zero only)
+    Column("unit", String(10)),
+    Column("inferred_value", Float),  # what the identities determine, never overwriting `value`
+    Column("inferred_rule", String(60)),
+    Column("line", Integer),
+    Column("page", Integer),
+    Column("position", JSON),  # the full position (column, offset, bbox, dom_path, confidence)
+)
+
+finding = Table(
+    "finding", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("parse_id", Integer, ForeignKey("parse.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("code", String(40), nullable=False),
+    Column("category", String(40), nullable=False),
+    Column("severity", String(10), nullable=False),
+    Column("assessable", Boolean, nullable=False, server_default="1"),
+    Column("message", Text, nullable=False),
+    Column("evidence", JSON),
+    Column("fingerprint", String(40), nullable=False),
+)
+
+cross_finding = Table(
+    "cross_finding", metadata,
+    Column("id", Integer, primary_key=True),
+    # the report the finding is about (this year's report, the roll-up, the later duplicate)
+    Column("parse_id", Integer, ForeignKey("parse.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("related_parse_ids", JSON),  # the other reports involved
+    Column("code", String(40), nullable=False),
+    Column("category", String(40), nullable=False),
+    Column("severity", String(10), nullable=False),
+    Column("message", Text, nullable=False),
+    Column("evidence", JSON),
+    Column("fingerprint", String(40), nullable=False),
+    Column("computed_at", String(32), nullable=False),
+)
+
+review = Table(
+    "review", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("document_sha256", String(64), nullable=False),
+    Column("fingerprint", String(40), nullable=False),
+    Column("decision", String(12), nullable=False),  # confirmed | dismissed
+    Column("comment", Text),
+    Column("reviewer", String(100)),
+    Column("decided_at", String(32), nullable=False),
+    UniqueConstraint("document_sha256", "fingerprint", name="uq_review_finding"),
+)
+
+__all__ = ["cell", "cross_finding", "document", "document_path", "finding", "metadata", "organization",
+           "organization_alias", "parse", "review"]
