@@ -11,17 +11,18 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Any
 
-from gongkai.errors import MissingDependency
+from gongkai.checks.carry import as_number, carry_message, carry_pairs, same_value
 from gongkai.checks.common import finding
-from gongkai.examples.generate import ReportSpec, Value, request_layout
+from gongkai.errors import MissingDependency
+from gongkai.examples.generate import ReportSpec, Value
 from gongkai.forms.model import ReportForm
 from gongkai.model import Evidence, EvidenceCell, Finding, Report, Severity
 from gongkai.pipeline import check_document
 from gongkai.readers import read_bytes
 from gongkai.render.text import AUTHOR_SECTIONS, format_value, section_heading
 from gongkai.standard import get_format
+from gongkai.standard.formats import FORMAT_IDS
 
 TARGETS: tuple[str, ...] = ("docx", "html", "md", "pdf")
 SUFFIXES: dict[str, str] = {".docx": "docx", ".html": "html", ".htm": "html", ".md": "md", ".markdown": "md",
@@ -75,7 +76,7 @@ def _mismatches(spec: ReportSpec, report: Report) -> list[Finding]:
         expected = spec.values[cid]
         cell = report.cells.get(cid)
         actual = cell.gold_value() if cell is not None else "<missing>"
-        if _same(expected, actual):
+        if same_value(expected, actual):
             continue
         printed = format_value(expected) or "（空白）"
         got = "未读出" if cell is None else (cell.raw or "（空白）")
@@ -84,12 +85,6 @@ def _mismatches(spec: ReportSpec, report: Report) -> list[Finding]:
             Evidence(cells=[EvidenceCell(cid, cell.raw if cell else None, actual, cell.position if cell else None)],
                      expected=expected, stated=actual)))
     return out
-
-
-def _same(a: Any, b: Any) -> bool:
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
-        return abs(a - b) < 1e-9
-    return a == b
 
 
 def _cell_name(fmt, cid: str) -> str:
@@ -139,20 +134,12 @@ class CarryOver:
     findings: list[Finding] = field(default_factory=list)
 
 
-def _as_number(v: Any) -> int | float | None:
-    if isinstance(v, bool) or not isinstance(v, (int, float)):
-        return None
-    return int(v) if isinstance(v, float) and v.is_integer() else v
-
-
 def carry_over(form: ReportForm, last: Report) -> CarryOver:
     """Fill the form's empty 上年结转 cells from ``last`` (last year's report, read and checked) — its
     结转下年度继续办理, column by column — and report every filled cell that differs (CARRY-OVER-MISMATCH,
-    an error: the same applications cannot be carried forward as one number and carried over as another)."""
-    fmt = get_format(form.format_id)
-    lay = request_layout(fmt)
-    last_fmt = get_format(last.format) if last.format in ("2021", "2019") else fmt
-    last_lay = request_layout(last_fmt)
+    an error: the same applications cannot be carried forward as one number and carried over as another).
+    The cells paired and the comparison are those of the stored-report check (:mod:`gongkai.checks.carry`)."""
+    last_format = last.format if last.format in FORMAT_IDS else form.format_id
     values, origins = dict(form.values), dict(form.origins)
     filled: dict[str, Value] = {}
     findings: list[Finding] = []
@@ -160,27 +147,23 @@ def carry_over(form: ReportForm, last: Report) -> CarryOver:
         findings.append(finding(
             CARRY_OVER_MISMATCH, severity=Severity.WARNING, message=f"作为上年报告提供的是{last.year}年度报告，本表单为{form.year}年度，上年结转应取自{form.year - 1}年度报告"))
     gold = last.gold_cells()
-    carried_label = fmt.row_label("requests", lay.carried_over)
-    forward_label = last_fmt.row_label("requests", last_lay.carried_forward)
-    for col in (*lay.applicant_columns, lay.total_column):
-        src, dst = f"requests.{last_lay.carried_forward}.{col}", f"requests.{lay.carried_over}.{col}"
-        prev = _as_number(gold.get(src))
+    for pair in carry_pairs(form.format_id, last_format):
+        src, dst = pair.last_cell, pair.this_cell
+        prev = as_number(gold.get(src))
         if prev is None:  # last year printed nothing usable here: nothing to carry
             continue
         mine = values.get(dst)
-        if mine is None:
+        if mine is None:  # in a form a blank means "not filled in yet": fill it
             values[dst] = prev
             origins[dst] = "last_year"
             filled[dst] = prev
             continue
-        if _same(mine, prev):
+        if same_value(mine, prev):
             continue
         cell = last.cells.get(src)
-        column = fmt.column_label(col)
         stated = format_value(mine)
         findings.append(finding(
-            CARRY_OVER_MISMATCH, message=(f"“{carried_label}”的“{column}”列填报为{stated}，但{last.year or '上'}年度报告"
-                     f"“{forward_label}”的“{column}”列为{format_value(prev)}"),
+            CARRY_OVER_MISMATCH, message=carry_message(pair, stated, format_value(prev), last.year),
             evidence=Evidence(
                 cells=[EvidenceCell(dst, stated, mine, None),
                        EvidenceCell(src, cell.raw if cell else None, prev, cell.position if cell else None,

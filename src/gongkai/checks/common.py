@@ -54,9 +54,17 @@ RULES: tuple[Rule, ...] = (
     Rule("IMPLAUSIBLE-REGULATIONS", "implausible_value", Severity.WARNING, "无规章制定权的机关（街道、乡镇、县区部门等）填报了规章数量"),
     Rule("FEE-STATEMENT-MISSING", "fee_statement_missing", Severity.WARNING, "第六部分未说明信息处理费收取情况"),
     Rule("CARRY-OVER-MISMATCH", "carry_over_mismatch", Severity.ERROR,
-         "本年“上年结转”与上一年度报告的“结转下年度继续办理”不一致（逐列比较）"),
+         "本年“上年结转”与同一机关上一年度报告（或生成报告时提供的上年报告）的“结转下年度继续办理”不一致（逐列比较）"),
     Rule("RENDER-MISMATCH", "table_layout", Severity.ERROR, "生成报告时，表单中的数值未能按原样印出（如小数位过多）"),
     Rule("METADATA-MISSING", "metadata_missing", Severity.WARNING, "无法确定年报的机关名称或年度"),
+    Rule("ROLLUP-MISMATCH", "rollup_mismatch", Severity.ERROR,
+         "汇总报告第三、四部分表格的数值与各成员机关同年度报告之和不一致"),
+    Rule("ROLLUP-INCOMPLETE", "rollup_mismatch", Severity.INFO,
+         "汇总报告的部分成员机关没有同年度报告，只能核对汇总数是否小于已有报告之和"),
+    Rule("LATE-PUBLICATION", "late_publication", Severity.WARNING,
+         "年报晚于条例规定的期限公布（县级以上人民政府为次年3月31日，部门、街道、乡镇为次年1月31日）"),
+    Rule("DUPLICATE-CONTENT", "duplicate_content", Severity.WARNING,
+         "第一、五、六部分的文字与本机关上年报告或同级其他机关同年报告大量雷同"),
 )
 RULES_BY_CODE: dict[str, Rule] = {r.code: r for r in RULES}
 

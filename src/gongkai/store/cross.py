@@ -18,9 +18,9 @@ from sqlalchemy import Connection, and_, delete, select
 from gongkai.analysis.crosscheck import (carry_over_findings, duplicate_finding, late_publication_finding,
                                          rollup_findings)
 from gongkai.analysis.records import OrgNode, ReportRecord
-from gongkai.examples.generate import request_layout
+from gongkai.checks.carry import carry_pairs
 from gongkai.model import Finding
-from gongkai.standard import get_format
+from gongkai.standard.formats import FORMAT_IDS
 from gongkai.store import schema as t
 from gongkai.store.db import Store
 from gongkai.store.ingest import now_iso
@@ -33,12 +33,9 @@ _META = (t.parse.c.id, t.document.c.sha256, t.parse.c.source, t.parse.c.organiza
 
 @cache
 def carry_cell_ids() -> tuple[str, ...]:
-    ids: list[str] = []
-    for fid in ("2021", "2019"):
-        lay = request_layout(get_format(fid))
-        for row in (lay.carried_over, lay.carried_forward):
-            ids += [f"requests.{row}.{c}" for c in (*lay.applicant_columns, lay.total_column)]
-    return tuple(dict.fromkeys(ids))
+    """The cells the carry-over check reads, in either format."""
+    pairs = [p for a in FORMAT_IDS for b in FORMAT_IDS for p in carry_pairs(a, b)]
+    return tuple(dict.fromkeys(c for p in pairs for c in (p.this_cell, p.last_cell)))
 
 
 def _gold(raw, meaning, value, inferred_value):

@@ -14,6 +14,7 @@ import hashlib
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -26,8 +27,8 @@ from gongkai.errors import GongkaiError, ReaderCrashed
 from gongkai.readers.limits import DEFAULT_LIMITS, Limits
 from gongkai.store import schema as t
 from gongkai.store.db import Store
-from gongkai.store.rows import ReportRows, error_rows, report_rows
-from gongkai.store.sql import insert_ignore
+from gongkai.store.rows import ReportRows, dumps, error_rows, report_rows
+from gongkai.store.sql import RawInsert, insert_ignore
 
 _HASH_CHUNK = 1 << 20
 _LOOKUP_CHUNK = 500
@@ -135,14 +136,29 @@ def _record_path(conn: Connection, document_id: int, path: str, when: str) -> No
                   ["document_id", "path"])
 
 
-def _document_id(conn: Connection, item: IngestItem, when: str) -> int:
-    insert_ignore(conn, t.document, {"sha256": item.sha256, "size": item.size,
-                                     "media_type": item.rows.parse.get("media_type"),
-                                     "content": item.data, "first_seen": when}, ["sha256"])
-    return conn.execute(select(t.document.c.id).where(t.document.c.sha256 == item.sha256)).scalar_one()
-
-
 OrgResolver = Callable[[Connection, str | None, int | None, str], tuple[int | None, str, list[int]]]
+
+_PARSE_COLUMNS = ["document_id", "parser_version", "is_current", "parsed_at", "status", "error_code",
+                  "error_message", "source", "text", "format", "year", "organization_printed", "organization_id",
+                  "organization_match", "organization_candidates", "is_rollup", "published", "truncated", "pages",
+                  "media_type", "notes", "structure", "prose", "error_findings"]
+_CELL_COLUMNS = ["parse_id", "cell_id", "raw", "meaning", "value", "unit", "inferred_value", "inferred_rule", "line",
+                 "page", "position"]
+_FINDING_COLUMNS = ["parse_id", "code", "category", "severity", "assessable", "message", "evidence", "fingerprint"]
+
+
+@cache
+def _statements(dialect: str) -> dict[str, RawInsert]:
+    return {
+        "document": RawInsert(dialect, t.document, ["sha256", "size", "media_type", "content", "first_seen"],
+                              conflict=["sha256"], returning="id"),
+        "path": RawInsert(dialect, t.document_path, ["document_id", "path", "seen_at"],
+                          conflict=["document_id", "path"]),
+        "parse": RawInsert(dialect, t.parse, _PARSE_COLUMNS, conflict=["document_id", "parser_version"],
+                           returning="id"),
+        "cell": RawInsert(dialect, t.cell, _CELL_COLUMNS),
+        "finding": RawInsert(dialect, t.finding, _FINDING_COLUMNS),
+    }
 
 
 def store_item(conn: Connection, item: IngestItem, *, path: str | None, parser_version: str,
@@ -150,28 +166,31 @@ def store_item(conn: Connection, item: IngestItem, *, path: str | None, parser_v
     """Write one report (or one error) in the caller's transaction; the new parse id, or None when this
     document already has a parse by ``parser_version`` (another process stored it first)."""
     when = when or now_iso()
-    doc_id = _document_id(conn, item, when)
+    sql = _statements(conn.dialect.name)
+    doc_id = sql["document"].one(conn, {"sha256": item.sha256, "size": item.size,
+                                        "media_type": item.rows.parse.get("media_type"), "content": item.data,
+                                        "first_seen": when})
+    new_document = doc_id is not None
+    if doc_id is None:
+        doc_id = conn.execute(select(t.document.c.id).where(t.document.c.sha256 == item.sha256)).scalar_one()
     if path is not None:
-        _record_path(conn, doc_id, path, when)
-    values: dict[str, Any] = dict(item.rows.parse)
+        sql["path"].one(conn, {"document_id": doc_id, "path": path, "seen_at": when})
+    values: dict[str, Any] = dict.fromkeys(_PARSE_COLUMNS)
+    values.update(item.rows.parse)
     if values.get("status") == "ok" and resolve_org is not None:
         org_id, status, candidates = resolve_org(conn, values.get("organization_printed"), values.get("year"),
                                                  path or values.get("source") or "")
         values.update(organization_id=org_id, organization_match=status,
-                      organization_candidates=candidates or None)
+                      organization_candidates=dumps(candidates) if candidates else None)
     values.update(document_id=doc_id, parser_version=parser_version, is_current=True, parsed_at=when)
-    parse_id = insert_ignore(conn, t.parse, values, ["document_id", "parser_version"], returning=t.parse.c.id)
+    parse_id = sql["parse"].one(conn, values)
     if parse_id is None:
         return None
-    conn.execute(update(t.parse).where(t.parse.c.document_id == doc_id, t.parse.c.id != parse_id)
-                 .values(is_current=False))
-    if item.rows.cells:
-        keys = ("cell_id", "raw", "meaning", "value", "unit", "inferred_value", "inferred_rule", "line", "page",
-                "position")
-        conn.execute(t.cell.insert(), [dict(zip(keys, row), parse_id=parse_id) for row in item.rows.cells])
-    if item.rows.findings:
-        keys = ("code", "category", "severity", "assessable", "message", "evidence", "fingerprint")
-        conn.execute(t.finding.insert(), [dict(zip(keys, row), parse_id=parse_id) for row in item.rows.findings])
+    if not new_document:  # earlier parses of this file become history
+        conn.execute(update(t.parse).where(t.parse.c.document_id == doc_id, t.parse.c.id != parse_id)
+                     .values(is_current=False))
+    sql["cell"].many(conn, [dict(zip(_CELL_COLUMNS, (parse_id, *row))) for row in item.rows.cells])
+    sql["finding"].many(conn, [dict(zip(_FINDING_COLUMNS, (parse_id, *row))) for row in item.rows.findings])
     return parse_id
 
 

@@ -13,10 +13,10 @@ from gongkai.model import Finding, Report
 
 @dataclass(slots=True)
 class ReportRows:
-    parse: dict[str, Any]  # parse columns except ids, document, version and timestamps
-    # (cell_id, raw, meaning, value, unit, inferred_value, inferred_rule, line, page, position)
+    parse: dict[str, Any]  # parse columns except ids, document, version and timestamps (JSON ones as text)
+    # (cell_id, raw, meaning, value, unit, inferred_value, inferred_rule, line, page, position JSON text)
     cells: list[tuple] = field(default_factory=list)
-    # (code, category, severity, assessable, message, evidence, fingerprint)
+    # (code, category, severity, assessable, message, evidence JSON text, fingerprint)
     findings: list[tuple] = field(default_factory=list)
 
 
@@ -39,6 +39,11 @@ def finding_fingerprint(f: Finding) -> str:
     return fingerprint(f.code, f.cell_ids, ev.stated, ev.expected, ev.text, f.message)
 
 
+def dumps(value: Any) -> str | None:
+    """JSON text for a JSON column (serialised here, in the worker, not in the writing parent)."""
+    return None if value is None else json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
 def report_rows(report: Report, prose: list[int] | None = None) -> ReportRows:
     d = report.to_dict(include_findings=True)
     structure = {k: d[k] for k in ("sections", "tables", "narrative", "metadata_positions", "cut_at")}
@@ -54,9 +59,9 @@ def report_rows(report: Report, prose: list[int] | None = None) -> ReportRows:
         "truncated": report.truncated,
         "pages": report.pages,
         "media_type": report.media_type,
-        "notes": list(report.notes),
-        "structure": structure,
-        "prose": prose,
+        "notes": dumps(list(report.notes)),
+        "structure": dumps(structure),
+        "prose": dumps(prose),
         "error_findings": sum(1 for f in report.findings if f.severity.value == "error"),
     }
     cells: list[tuple] = []
@@ -65,11 +70,11 @@ def report_rows(report: Report, prose: list[int] | None = None) -> ReportRows:
         pos = c.position
         cells.append((cid, c.raw, c.meaning.value, c.value, c.unit, inf.value if inf else None,
                       inf.rule if inf else None, pos.line if pos else None, pos.page if pos else None,
-                      pos.to_dict() if pos else None))
+                      dumps(pos.to_dict()) if pos else None))
     for cid, inf in report.inferred.items():
         if cid not in report.cells:
             cells.append((cid, None, None, None, None, inf.value, inf.rule, None, None, None))
-    findings = [(f.code, f.category, f.severity.value, f.assessable, f.message, f.evidence.to_dict(),
+    findings = [(f.code, f.category, f.severity.value, f.assessable, f.message, dumps(f.evidence.to_dict()),
                  finding_fingerprint(f)) for f in report.findings]
     return ReportRows(parse, cells, findings)
 

@@ -20,3 +20,36 @@ def insert_ignore(conn: Connection, table: Table, values: dict[str, Any], confli
         return conn.execute(stmt.returning(returning)).scalar()
     conn.execute(stmt)
     return None
+
+
+class RawInsert:
+    """An INSERT prepared once per dialect and run through the driver directly: the ingest hot path writes
+    hundreds of cells per report, where building SQLAlchemy statements per row costs more than the database.
+    JSON columns take text already serialised (in the worker processes)."""
+
+    def __init__(self, dialect: str, table: Table, columns: list[str], *, conflict: list[str] | None = None,
+                 returning: str | None = None):
+        from sqlalchemy import JSON
+
+        json_cols = {c.name for c in table.columns if isinstance(c.type, JSON)}
+        if dialect == "postgresql":
+            ph = [f"%({c})s" + ("::json" if c in json_cols else "") for c in columns]
+        else:
+            ph = [f":{c}" for c in columns]
+        sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join(ph)})"
+        if conflict:
+            sql += f" ON CONFLICT ({', '.join(conflict)}) DO NOTHING"
+        if returning:
+            sql += f" RETURNING {returning}"
+        self.sql = sql
+        self.columns = columns
+        self.returns = returning is not None
+
+    def one(self, conn: Connection, params: dict[str, Any]) -> Any:
+        """Insert one row; the RETURNING value (None when the row existed), or None without RETURNING."""
+        result = conn.exec_driver_sql(self.sql, params)
+        return result.scalar() if self.returns else None
+
+    def many(self, conn: Connection, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            conn.exec_driver_sql(self.sql, rows)
