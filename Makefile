@@ -22,10 +22,12 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 ## Parse+check throughput over 10,000 generated reports on one core, then per-format throughput
-## (HTML, DOCX, PDF with the ratio to bare pypdfium2 text extraction, OCR per page).
+## (HTML, DOCX, PDF with the ratio to bare pypdfium2 text extraction, OCR per page), then ingest throughput into
+## SQLite and PostgreSQL with peak memory.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_parse_check.py --reports 10000
 	$(BIN)/python benchmarks/bench_formats.py
+	$(BIN)/python benchmarks/bench_ingest.py --reports 10000
 
 clean:
 	rm -rf $(VENV) examples-out .pytest_cache .hypothesis

@@ -47,12 +47,41 @@ def run_one(name: str, url: str, folder: Path, n: int, jobs: int) -> None:
     t2 = time.perf_counter()
     again = ingest(store, [folder], jobs=jobs, cross_check=False)
     t_again = time.perf_counter() - t2
+    verified, differing = verify(store, folder)
     store.dispose()
     print(f"{name}: {summary.stored} reports stored in {t_ingest:.1f} s = {summary.stored / t_ingest:.0f} reports/s "
           f"({jobs} worker processes); cross-report recomputation {t_cross:.1f} s ({cross} findings); "
           f"re-ingest of the same files {t_again:.1f} s ({again.unchanged} unchanged, {again.stored} stored)")
     print(f"{name}: parent peak RSS " + ", ".join(f"{mib:.0f} MiB after {k} reports" for k, mib in sorted(marks.items()))
           + f"; largest worker {_rss_mib(resource.RUSAGE_CHILDREN):.0f} MiB")
+    print(f"{name}: stored cells equal `gongkai check` for {verified - len(differing)}/{verified} reports"
+          + (f"; differing: {differing[:5]}" if differing else ""))
+
+
+def verify(store, folder: Path) -> tuple[int, list[str]]:
+    """Every stored report's cells against checking its file again (untimed)."""
+    from sqlalchemy import select
+
+    from gongkai.batch import check_one
+    from gongkai.store import schema as t
+    from gongkai.store.cross import _gold
+
+    q = (select(t.document_path.c.path, t.cell.c.cell_id, t.cell.c.raw, t.cell.c.meaning, t.cell.c.value,
+                t.cell.c.inferred_value)
+         .select_from(t.cell.join(t.parse, t.parse.c.id == t.cell.c.parse_id)
+                      .join(t.document_path, t.document_path.c.document_id == t.parse.c.document_id))
+         .where(t.parse.c.is_current).order_by(t.document_path.c.path))
+    import itertools
+
+    count, differing = 0, []
+    with store.engine.connect() as conn:
+        rows = conn.execute(q.execution_options(yield_per=5000))
+        for path, group in itertools.groupby(rows, key=lambda r: r.path):
+            stored = {r.cell_id: _gold(r.raw, r.meaning, r.value, r.inferred_value) for r in group}
+            count += 1
+            if stored != check_one(path).report.gold_cells():
+                differing.append(path)
+    return count, differing
 
 
 def main() -> None:

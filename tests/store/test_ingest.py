@@ -19,6 +19,7 @@ from gongkai.store.cross import _gold
 from gongkai.store.db import open_store
 from gongkai.store.ingest import ingest
 from gongkai.store.review import decide, list_findings
+from gongkai.store.rows import position_dict
 from tests.store.corpus import write_reports
 
 REPO = Path(__file__).resolve().parents[2]
@@ -43,11 +44,17 @@ def stored_cells(store, path: str) -> dict:
 def raw_cells(store, path: str) -> dict:
     with store.engine.connect() as conn:
         rows = conn.execute(
-            select(t.cell.c.cell_id, t.cell.c.raw, t.cell.c.meaning, t.cell.c.line)
+            select(t.cell.c.cell_id, t.cell.c.raw, t.cell.c.meaning, t.cell.c.line, t.cell.c.col,
+                   t.cell.c.text_offset, t.cell.c.text_length, t.cell.c.page, t.cell.c.position)
             .select_from(t.cell.join(t.parse, t.parse.c.id == t.cell.c.parse_id)
                          .join(t.document_path, t.document_path.c.document_id == t.parse.c.document_id))
             .where(t.document_path.c.path == path, t.parse.c.is_current, t.cell.c.raw.is_not(None))).all()
-    return {r.cell_id: (r.raw, r.meaning, r.line) for r in rows}
+    return {r.cell_id: (r.raw, r.meaning, position_dict(*r[3:])) for r in rows}
+
+
+def expected_raw_cells(report) -> dict:
+    return {cid: (c.raw, c.meaning.value, c.position.to_dict() if c.position else None)
+            for cid, c in report.cells.items()}
 
 
 @pytest.fixture
@@ -67,8 +74,7 @@ def test_ingest_equals_check_and_is_idempotent(store, tmp_path):
     for p in paths:
         report = check_one(str(p)).report
         assert stored_cells(store, str(p)) == report.gold_cells()
-        assert raw_cells(store, str(p)) == {cid: (c.raw, c.meaning.value, c.position.line)
-                                            for cid, c in report.cells.items()}
+        assert raw_cells(store, str(p)) == expected_raw_cells(report)
     before = counts(store)
     assert before["document"] == 26 and before["parse"] == 26
     again = ingest(store, [tmp_path / "in"], jobs=2)

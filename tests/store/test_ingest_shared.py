@@ -7,7 +7,7 @@ from gongkai.batch import check_one, collect
 from gongkai.store.db import open_store
 from gongkai.store.ingest import ingest
 from tests.conftest import shared_dir
-from tests.store.test_ingest import counts, raw_cells, stored_cells
+from tests.store.test_ingest import counts, expected_raw_cells, raw_cells, stored_cells
 
 
 def test_shared_reports_ingest_like_check(store_url):
@@ -23,8 +23,7 @@ def test_shared_reports_ingest_like_check(store_url):
             if outcome.report is None:
                 continue  # stored as an error; the same error as check gives
             assert stored_cells(store, path) == outcome.report.gold_cells(), path
-            assert raw_cells(store, path) == {cid: (c.raw, c.meaning.value, c.position.line if c.position else None)
-                                              for cid, c in outcome.report.cells.items()}, path
+            assert raw_cells(store, path) == expected_raw_cells(outcome.report), path
         before = counts(store)
         second = ingest(store, folders, jobs=2)
         assert second.stored == 0 and second.unchanged == len(files)

@@ -24,7 +24,7 @@ from gongkai.standard.formats import FORMAT_IDS
 from gongkai.store import schema as t
 from gongkai.store.db import Store
 from gongkai.store.ingest import now_iso
-from gongkai.store.rows import fingerprint
+from gongkai.store.rows import fingerprint, position_dict
 
 _META = (t.parse.c.id, t.document.c.sha256, t.parse.c.source, t.parse.c.organization_id,
          t.parse.c.organization_printed, t.parse.c.year, t.parse.c.format, t.parse.c.is_rollup,
@@ -59,14 +59,16 @@ def _cells(conn: Connection, parse_ids: list[int], cell_ids: Iterable[str] | Non
            prefixes: tuple[str, ...] = ()) -> dict[int, tuple[dict, dict]]:
     out: dict[int, tuple[dict, dict]] = {pid: ({}, {}) for pid in parse_ids}
     q = select(t.cell.c.parse_id, t.cell.c.cell_id, t.cell.c.raw, t.cell.c.meaning, t.cell.c.value,
-               t.cell.c.inferred_value, t.cell.c.position).where(t.cell.c.parse_id.in_(parse_ids))
+               t.cell.c.inferred_value, t.cell.c.line, t.cell.c.col, t.cell.c.text_offset, t.cell.c.text_length,
+               t.cell.c.page, t.cell.c.position).where(t.cell.c.parse_id.in_(parse_ids))
     if cell_ids is not None:
         q = q.where(t.cell.c.cell_id.in_(list(cell_ids)))
-    for pid, cid, raw, meaning, value, inferred, position in conn.execute(q):
+    for pid, cid, raw, meaning, value, inferred, *where in conn.execute(q):
         if prefixes and not cid.startswith(prefixes):
             continue
         cells, positions = out[pid]
         cells[cid] = _gold(raw, meaning, value, inferred)
+        position = position_dict(*where)
         if position:
             positions[cid] = position
     return out

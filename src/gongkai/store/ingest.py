@@ -143,7 +143,7 @@ _PARSE_COLUMNS = ["document_id", "parser_version", "is_current", "parsed_at", "s
                   "organization_match", "organization_candidates", "is_rollup", "published", "truncated", "pages",
                   "media_type", "notes", "structure", "prose", "error_findings"]
 _CELL_COLUMNS = ["parse_id", "cell_id", "raw", "meaning", "value", "unit", "inferred_value", "inferred_rule", "line",
-                 "page", "position"]
+                 "col", "text_offset", "text_length", "page", "position"]
 _FINDING_COLUMNS = ["parse_id", "code", "category", "severity", "assessable", "message", "evidence", "fingerprint"]
 
 

@@ -14,7 +14,8 @@ from gongkai.model import Finding, Report
 @dataclass(slots=True)
 class ReportRows:
     parse: dict[str, Any]  # parse columns except ids, document, version and timestamps (JSON ones as text)
-    # (cell_id, raw, meaning, value, unit, inferred_value, inferred_rule, line, page, position JSON text)
+    # (cell_id, raw, meaning, value, unit, inferred_value, inferred_rule, line, col, offset, length, page,
+    #  position JSON text: bbox / dom_path / confidence when any)
     cells: list[tuple] = field(default_factory=list)
     # (code, category, severity, assessable, message, evidence JSON text, fingerprint)
     findings: list[tuple] = field(default_factory=list)
@@ -68,12 +69,18 @@ def report_rows(report: Report, prose: list[int] | None = None) -> ReportRows:
     for cid, c in report.cells.items():
         inf = report.inferred.get(cid)
         pos = c.position
+        if pos is None:
+            where: tuple = (None,) * 6
+        else:
+            extra = None
+            if pos.bbox is not None or pos.dom_path is not None or pos.confidence is not None:
+                extra = {k: v for k, v in pos.to_dict().items() if k in ("bbox", "dom_path", "confidence")}
+            where = (pos.line, pos.column, pos.offset, pos.length, pos.page, dumps(extra))
         cells.append((cid, c.raw, c.meaning.value, c.value, c.unit, inf.value if inf else None,
-                      inf.rule if inf else None, pos.line if pos else None, pos.page if pos else None,
-                      dumps(pos.to_dict()) if pos else None))
+                      inf.rule if inf else None, *where))
     for cid, inf in report.inferred.items():
         if cid not in report.cells:
-            cells.append((cid, None, None, None, None, inf.value, inf.rule, None, None, None))
+            cells.append((cid, None, None, None, None, inf.value, inf.rule, None, None, None, None, None, None))
     findings = [(f.code, f.category, f.severity.value, f.assessable, f.message, dumps(f.evidence.to_dict()),
                  finding_fingerprint(f)) for f in report.findings]
     return ReportRows(parse, cells, findings)
@@ -83,3 +90,16 @@ def error_rows(source: str, code: str, message: str, media_type: str | None = No
     """A file that could not be read or is not a report: kept, with the reason, so re-ingesting it is a no-op."""
     return ReportRows({"status": "error", "source": source, "error_code": code, "error_message": message,
                        "media_type": media_type, "is_rollup": False, "truncated": False, "error_findings": 0})
+
+
+def position_dict(line: int | None, col: int | None, offset: int | None, length: int | None, page: int | None,
+                  extra: dict | None) -> dict | None:
+    """A stored cell position in the shape of ``Position.to_dict()``."""
+    if line is None:
+        return None
+    d: dict[str, Any] = {"line": line, "column": col, "offset": offset, "length": length}
+    if page is not None:
+        d["page"] = page
+    if extra:
+        d.update(extra)
+    return d

@@ -109,9 +109,14 @@ cell = Table(
     Column("unit", String(10)),
     Column("inferred_value", Float),  # what the identities determine, never overwriting `value`
     Column("inferred_rule", String(60)),
+    # where the cell's text is: line/column (1-based) and offset/length in the document text, the page of the
+    # original, and the rest of the position (bbox, dom_path, OCR confidence) as JSON when there is any
     Column("line", Integer),
+    Column("col", Integer),
+    Column("text_offset", Integer),
+    Column("text_length", Integer),
     Column("page", Integer),
-    Column("position", JSON),  # the full position (column, offset, bbox, dom_path, confidence)
+    Column("position", JSON),
 )
 
 finding = Table(
