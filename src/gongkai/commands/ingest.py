@@ -14,13 +14,14 @@ DB_OPTION = click.option("--db", "db_url", default=None, metavar="URL",
                               "或环境变量 GONGKAI_DB）。")
 
 
-def open_or_exit(db_url: str | None):
-    """The store, or a Chinese message and exit 2."""
+def open_or_exit(db_url: str | None, *, existing: bool = False):
+    """The store (created or upgraded, unless ``existing``: then it must be there), or a Chinese message and
+    exit 2."""
     from gongkai.errors import GongkaiError
-    from gongkai.store.db import open_store
+    from gongkai.store.db import open_existing, open_store
 
     try:
-        return open_store(db_url)
+        return open_existing(db_url) if existing else open_store(db_url)
     except GongkaiError as err:
         Console(stderr=True, highlight=False).print(f"[bold red]{err.code}[/] {escape(err.message)}")
         sys.exit(2)

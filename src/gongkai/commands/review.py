@@ -30,7 +30,7 @@ def findings(db_url, organization, year, category, code, severity, cross, status
     """列出库中报告的问题（含跨报告问题）及审核状态；第一列的编号供 gongkai review 使用。"""
     from gongkai.store.review import DECISION_NAMES, list_findings
 
-    store = open_or_exit(db_url)
+    store = open_or_exit(db_url, existing=True)
     with store.engine.connect() as conn:
         rows = list_findings(conn, organization=organization, year=year, category=category, code=code,
                              severity=severity, cross=cross, status=status, limit=limit or None)
@@ -81,7 +81,7 @@ def review(keys, db_url, decision, comment, reviewer) -> None:
     if decision is None:
         err.print("[bold red]请指定 --confirm、--dismiss 或 --undo[/]")
         sys.exit(2)
-    store = open_or_exit(db_url)
+    store = open_or_exit(db_url, existing=True)
     console = Console(highlight=False)
     code = 0
     for key in keys:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from functools import cache
 
-from sqlalchemy import Connection, and_, delete, select
+from sqlalchemy import Connection, delete, select
 
 from gongkai.analysis.crosscheck import (carry_over_findings, duplicate_finding, late_publication_finding,
                                          rollup_findings)

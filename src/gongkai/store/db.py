@@ -195,5 +195,33 @@ def open_store(url: str | os.PathLike | None = None, *, migrate_schema: bool = T
     return store
 
 
-__all__ = ["DEFAULT_FILE", "Store", "StoreError", "create", "current_revision", "default_url", "head_revision",
+def open_existing(url: str | os.PathLike | None = None) -> Store:
+    """An existing store, for reading (export, stats, findings): never creates or migrates a database. Reads
+    start deferred transactions on SQLite, so a long export does not hold the write lock an ingest needs; on
+    PostgreSQL they run at REPEATABLE READ, so the several queries of one export see one snapshot."""
+    url = normalize_url(url)
+    if url.startswith("sqlite"):
+        from sqlalchemy.engine import make_url
+
+        path = make_url(url).database
+        if path and path != ":memory:" and not Path(path).is_file():
+            raise StoreError(f"数据库文件不存在：{path}（请先用 gongkai ingest 导入报告，或用 --db 指定数据库）")
+    store = create(url)
+    try:
+        with store.engine.connect() as conn:
+            if not inspect(conn).has_table("parse"):
+                raise StoreError(f"{store.display_url()} 不是 gongkai 数据库（没有报告表）")
+    except SQLAlchemyError as exc:
+        store.dispose()
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        raise StoreError(f"无法打开数据库 {store.display_url()}：{reason}") from None
+    except GongkaiError:
+        store.dispose()
+        raise
+    if store.is_postgresql:
+        store.engine = store.engine.execution_options(isolation_level="REPEATABLE READ")
+    return store
+
+
+__all__ = ["open_existing", "DEFAULT_FILE", "Store", "StoreError", "create", "current_revision", "default_url", "head_revision",
            "migrate", "normalize_url", "open_store"]

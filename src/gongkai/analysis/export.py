@@ -1,0 +1,642 @@
+"""Data out: stored reports as long or wide tables (CSV, XLSX, Parquet) or JSON, and findings as a table.
+
+Only current parses with status ``ok`` are exported. Everything streams: rows come from the database in
+batches (``yield_per``) ordered by parse id, the cells, findings and cross findings of one report are
+aligned with its metadata row by a merge on the parse id, and every writer writes as it goes (CSV rows,
+XlsxWriter ``constant_memory``, Parquet row groups, JSON one report at a time). Memory holds one report.
+
+Column names are English ids (documented in docs and in ``LONG_COLUMNS`` …); labels are Chinese.
+The wide form keeps numbers only (stated value, else inferred, else empty); the text of a "/" or a
+text cell is in the long form's ``raw`` column only.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from gongkai.errors import GongkaiError, MissingDependency
+from gongkai.standard import FORMAT_IDS, get_format
+
+EXPORT_FORMATS = ("csv", "xlsx", "parquet", "json")
+XLSX_MAX_ROWS = 1_048_575  # data rows per sheet: Excel's 1,048,576 rows less the header
+_BATCH = 2000  # rows fetched per round trip and written per Parquet row group (×10)
+
+
+class NotFound(GongkaiError):
+    """A name given on the command line is not in the registry."""
+
+    code = "E-NOT-FOUND"
+
+
+# --------------------------------------------------------------------------------------------- selection
+
+@dataclass(frozen=True)
+class Selection:
+    """Which reports: by body (registered name, alias or name as printed), region (a body and everything
+    under it in the registry) and year."""
+
+    org: str | None = None
+    region: str | None = None
+    year: int | None = None
+
+
+@dataclass(frozen=True)
+class Registry:
+    names: dict[int, str]
+    parents: dict[int, int | None]
+    by_name: dict[str, set[int]]  # registered names and aliases
+
+    def descendants(self, root: int) -> list[int]:
+        children: dict[int, list[int]] = {}
+        for oid, parent in self.parents.items():
+            if parent is not None:
+                children.setdefault(parent, []).append(oid)
+        out, todo, seen = [], [root], set()
+        while todo:
+            oid = todo.pop()
+            if oid in seen:  # a cycle in a hand-edited registry must not hang the export
+                continue
+            seen.add(oid)
+            out.append(oid)
+            todo.extend(sorted(children.get(oid, ()), reverse=True))
+        return out
+
+
+def load_registry(conn) -> Registry:
+    from sqlalchemy import select
+
+    from gongkai.store.schema import organization, organization_alias
+
+    names, parents, by_name = {}, {}, {}
+    for oid, name, parent in conn.execute(select(organization.c.id, organization.c.name, organization.c.parent_id)):
+        names[oid], parents[oid] = name, parent
+        by_name.setdefault(name, set()).add(oid)
+    for oid, alias in conn.execute(select(organization_alias.c.organization_id, organization_alias.c.alias)):
+        by_name.setdefault(alias, set()).add(oid)
+    return Registry(names, parents, by_name)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """A resolved selection: SQL conditions on the ``parse`` table, and the registered bodies it covers
+    (None when the selection is not a set of registered bodies)."""
+
+    conditions: tuple
+    bodies: tuple[int, ...] | None
+    registry: Registry
+
+
+def resolve(conn, sel: Selection) -> Scope:
+    from sqlalchemy import and_, or_
+
+    from gongkai.store.schema import parse
+
+    reg = load_registry(conn)
+    conds: list = [parse.c.is_current.is_(True), parse.c.status == "ok"]
+    bodies: list[int] | None = None
+    if sel.region is not None:
+        roots = reg.by_name.get(sel.region.strip())
+        if not roots:
+            raise NotFound(f"机关名录中没有“{sel.region}”，无法确定其所辖范围（可用 gongkai orgs 查看名录）")
+        bodies = sorted({d for r in roots for d in reg.descendants(r)})
+        conds.append(parse.c.organization_id.in_(bodies))
+    if sel.org is not None:
+        name = sel.org.strip()
+        ids = sorted(reg.by_name.get(name, ()))
+        # a body not in the registry is still found by the name printed in its reports
+        conds.append(or_(parse.c.organization_id.in_(ids),
+                         and_(parse.c.organization_id.is_(None), parse.c.organization_printed == name)))
+        bodies = ids if bodies is None else [b for b in bodies if b in ids]
+    if sel.year is not None:
+        conds.append(parse.c.year == sel.year)
+    return Scope(tuple(conds), tuple(bodies) if bodies is not None else None, reg)
+
+
+# ------------------------------------------------------------------------------------------- cell labels
+
+@cache
+def cell_order() -> dict[str, int]:
+    """Column order of the wide form: the 2021 cells, then the cells only the 2019 format has."""
+    order: dict[str, int] = {}
+    for fid in ("2021", "2019"):
+        for cid in get_format(fid).cell_ids:
+            order.setdefault(cid, len(order))
+    return order
+
+
+@cache
+def _labels(format_id: str) -> dict[str, tuple[str, str, str]]:
+    """cell id -> (table, row label, column label), official Chinese labels of that format."""
+    fmt = get_format(format_id)
+    out: dict[str, tuple[str, str, str]] = {}
+    for row in (*fmt.proactive_rows, *fmt.request_rows):
+        row_label = f"{row.caption}/{row.label}" if row.caption else row.label
+        for cid, col_label in zip(row.cells, row.column_labels):
+            out[cid] = (row.table, row_label, col_label)
+    for gid, _, path in fmt.appeals_groups:
+        for col, col_label in fmt.appeals_columns:
+            out[f"appeals.{gid}.{col}"] = ("appeals", path, col_label)
+    return out
+
+
+def cell_labels(cell_id: str, format_id: str | None = None) -> tuple[str, str | None, str | None]:
+    """(table, row label, column label) in the report's format, else in whichever format has the cell."""
+    for fid in ((format_id,) if format_id in FORMAT_IDS else ()) + FORMAT_IDS:
+        hit = _labels(fid).get(cell_id)
+        if hit:
+            return hit
+    return cell_id.split(".", 1)[0], None, None
+
+
+# ------------------------------------------------------------------------------------------ stored reports
+
+@dataclass
+class StoredCell:
+    cell_id: str
+    raw: str | None
+    meaning: str | None
+    value: float | None
+    inferred_value: float | None
+    line: int | None
+    page: int | None
+
+    @property
+    def value_or_inferred(self) -> float | None:
+        return self.value if self.value is not None else self.inferred_value
+
+
+@dataclass
+class StoredReport:
+    parse_id: int
+    report_key: str  # the document's sha256
+    organization: str | None  # registered name, else as printed
+    organization_printed: str | None
+    organization_id: int | None
+    year: int | None
+    format: str | None
+    is_rollup: bool
+    published: str | None
+    source: str | None
+    cells: list[StoredCell] = field(default_factory=list)
+    findings: list[dict] = field(default_factory=list)
+    cross_findings: list[dict] = field(default_factory=list)
+
+    def metadata(self) -> dict[str, Any]:
+        return {"report_key": self.report_key, "parse_id": self.parse_id, "organization": self.organization,
+                "organization_printed": self.organization_printed, "year": self.year, "format": self.format,
+                "is_rollup": self.is_rollup, "published": self.published, "source": self.source}
+
+
+def _stream(conn, stmt):
+    # yield_per: server-side cursor on PostgreSQL, fetchmany batches on SQLite; never the whole result
+    return conn.execute(stmt.execution_options(yield_per=_BATCH))
+
+
+def _report_rows(conn, scope: Scope):
+    from sqlalchemy import func, select
+
+    from gongkai.store.schema import document, organization, parse
+
+    stmt = (select(parse.c.id, document.c.sha256,
+                   func.coalesce(organization.c.name, parse.c.organization_printed),
+                   parse.c.organization_printed, parse.c.organization_id, parse.c.year, parse.c.format,
+                   parse.c.is_rollup, parse.c.published, parse.c.source)
+            .select_from(parse.join(document, parse.c.document_id == document.c.id)
+                         .outerjoin(organization, parse.c.organization_id == organization.c.id))
+            .where(*scope.conditions).order_by(parse.c.id))
+    for r in _stream(conn, stmt):
+        yield StoredReport(r[0], r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7]), r[8], r[9])
+
+
+def _cell_rows(conn, scope: Scope, cell_ids: Iterable[str] | None = None):
+    from sqlalchemy import select
+
+    from gongkai.store.schema import cell, parse
+
+    stmt = (select(cell.c.parse_id, cell.c.cell_id, cell.c.raw, cell.c.meaning, cell.c.value,
+                   cell.c.inferred_value, cell.c.line, cell.c.page)
+            .select_from(cell.join(parse, cell.c.parse_id == parse.c.id))
+            .where(*scope.conditions).order_by(cell.c.parse_id))
+    if cell_ids is not None:
+        stmt = stmt.where(cell.c.cell_id.in_(list(cell_ids)))
+    for r in _stream(conn, stmt):
+        yield r[0], StoredCell(*r[1:])
+
+
+def _finding_rows(conn, scope: Scope, cross: bool):
+    """(parse id, finding dict) ordered by parse id, with the review decision joined by (sha256, fingerprint)."""
+    from sqlalchemy import and_, literal, select
+
+    from gongkai.store.schema import cross_finding, document, finding, parse, review
+
+    t = cross_finding if cross else finding
+    extra = ((t.c.related_parse_ids, t.c.computed_at, literal(True)) if cross
+             else (literal(None), literal(None), t.c.assessable))
+    stmt = (select(t.c.parse_id, t.c.id, t.c.code, t.c.category, t.c.severity, t.c.message, t.c.evidence,
+                   t.c.fingerprint, *extra, review.c.decision, review.c.comment, review.c.reviewer,
+                   review.c.decided_at)
+            .select_from(t.join(parse, t.c.parse_id == parse.c.id)
+                         .join(document, parse.c.document_id == document.c.id)
+                         .outerjoin(review, and_(review.c.document_sha256 == document.c.sha256,
+                                                 review.c.fingerprint == t.c.fingerprint)))
+            .where(*scope.conditions).order_by(t.c.parse_id, t.c.id))
+    for r in _stream(conn, stmt):
+        d: dict[str, Any] = {"id": r[1], "code": r[2], "category": r[3], "severity": r[4], "message": r[5],
+                             "evidence": r[6], "fingerprint": r[7]}
+        if cross:
+            d["related_parse_ids"] = r[8]
+            d["computed_at"] = r[9]
+        else:
+            d["assessable"] = bool(r[10])
+        d["review"] = ({"decision": r[11], "comment": r[12], "reviewer": r[13], "decided_at": r[14]}
+                       if r[11] is not None else None)
+        yield r[0], d
+
+
+class _Aligned:
+    """Items of a stream ordered by parse id, handed out per parse id in ascending order."""
+
+    def __init__(self, items: Iterator[tuple[int, Any]]):
+        self._it = items
+        self._head: tuple[int, Any] | None = next(self._it, None)
+
+    def take(self, parse_id: int) -> list:
+        out = []
+        while self._head is not None and self._head[0] <= parse_id:
+            if self._head[0] == parse_id:
+                out.append(self._head[1])
+            self._head = next(self._it, None)
+        return out
+
+
+def iter_reports(conn, scope: Scope, *, with_cells: bool = True, with_findings: bool = False,
+                 cell_ids: Iterable[str] | None = None) -> Iterator[StoredReport]:
+    """The selected reports in parse id order, each with its cells in format order (and findings)."""
+    order = cell_order()
+    cells = _Aligned(_cell_rows(conn, scope, cell_ids)) if with_cells else None
+    found = _Aligned(_finding_rows(conn, scope, cross=False)) if with_findings else None
+    cross = _Aligned(_finding_rows(conn, scope, cross=True)) if with_findings else None
+    for rep in _report_rows(conn, scope):
+        if cells is not None:
+            rep.cells = sorted(cells.take(rep.parse_id), key=lambda c: (order.get(c.cell_id, len(order)), c.cell_id))
+        if found is not None and cross is not None:
+            rep.findings = found.take(rep.parse_id)
+            rep.cross_findings = cross.take(rep.parse_id)
+        yield rep
+
+
+# ------------------------------------------------------------------------------------------------ columns
+
+@dataclass(frozen=True)
+class Col:
+    name: str
+    kind: str  # str | int | float | bool | date | any (numbers or text: a string in Parquet)
+    width: int = 12  # XLSX column width
+
+
+_META = (Col("report_key", "str", 18), Col("parse_id", "int", 8), Col("organization", "str", 34),
+         Col("organization_printed", "str", 34), Col("year", "int", 6), Col("format", "str", 7),
+         Col("is_rollup", "bool", 9), Col("published", "date", 11), Col("source", "str", 40))
+LONG_COLUMNS: tuple[Col, ...] = _META + (
+    Col("table", "str", 9), Col("cell_id", "str", 44), Col("row_label", "str", 40), Col("column_label", "str", 16),
+    Col("raw", "str", 10), Col("meaning", "str", 14), Col("value", "float", 10), Col("inferred_value", "float", 10),
+    Col("value_or_inferred", "float", 10), Col("line", "int", 6), Col("page", "int", 6))
+FINDING_COLUMNS: tuple[Col, ...] = (
+    Col("report_key", "str", 18), Col("parse_id", "int", 8), Col("organization", "str", 34), Col("year", "int", 6),
+    Col("source", "str", 40), Col("origin", "str", 7), Col("code", "str", 22), Col("category", "str", 20),
+    Col("severity", "str", 8), Col("assessable", "bool", 9), Col("message", "str", 60), Col("expected", "any"),
+    Col("stated", "any"), Col("difference", "any"), Col("cell_ids", "str", 44), Col("related_parse_ids", "str", 12),
+    Col("fingerprint", "str", 18), Col("review_decision", "str", 10), Col("review_comment", "str", 30),
+    Col("reviewer", "str", 12), Col("reviewed_at", "str", 20))
+
+
+def wide_columns() -> tuple[Col, ...]:
+    return _META + tuple(Col(cid, "float", 10) for cid in cell_order())
+
+
+def _meta_values(rep: StoredReport) -> tuple:
+    return (rep.report_key, rep.parse_id, rep.organization, rep.organization_printed, rep.year, rep.format,
+            rep.is_rollup, rep.published, rep.source)
+
+
+def long_rows(rep: StoredReport) -> Iterator[tuple]:
+    meta = _meta_values(rep)
+    for c in rep.cells:
+        table, row_label, col_label = cell_labels(c.cell_id, rep.format)
+        yield meta + (table, c.cell_id, row_label, col_label, c.raw, c.meaning, c.value, c.inferred_value,
+                      c.value_or_inferred, c.line, c.page)
+
+
+def wide_row(rep: StoredReport) -> tuple:
+    order = cell_order()
+    values: list[float | None] = [None] * len(order)
+    for c in rep.cells:
+        i = order.get(c.cell_id)
+        if i is not None:
+            values[i] = c.value_or_inferred
+    return _meta_values(rep) + tuple(values)
+
+
+def finding_rows(rep: StoredReport) -> Iterator[tuple]:
+    for origin, items in (("report", rep.findings), ("cross", rep.cross_findings)):
+        for f in items:
+            ev = f.get("evidence") or {}
+            review = f.get("review") or {}
+            related = f.get("related_parse_ids") or []
+            yield (rep.report_key, rep.parse_id, rep.organization, rep.year, rep.source, origin, f["code"],
+                   f["category"], f["severity"], f.get("assessable", True), f["message"], ev.get("expected"),
+                   ev.get("stated"), ev.get("difference"),
+                   ";".join(c.get("id", "") for c in ev.get("cells", []) if isinstance(c, dict)),
+                   ";".join(str(p) for p in related), f["fingerprint"], review.get("decision"),
+                   review.get("comment"), review.get("reviewer"), review.get("decided_at"))
+
+
+# ------------------------------------------------------------------------------------------------ writers
+
+def _plain(v: Any) -> Any:
+    """A value for CSV/XLSX: counts stored as floats print as integers (12, not 12.0)."""
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    if isinstance(v, (dict, list)):
+        return json.dumps(v, ensure_ascii=False)
+    return v
+
+
+class _Sink:
+    def write(self, row: tuple) -> None: ...
+    def close(self) -> None: ...
+
+
+class CsvSink(_Sink):
+    """UTF-8 with BOM so that Excel opens it with the Chinese intact; booleans as true/false."""
+
+    def __init__(self, path: Path, cols: tuple[Col, ...]):
+        self._f = open(path, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115 - closed by close()
+        self._w = csv.writer(self._f)
+        self._w.writerow([c.name for c in cols])
+
+    def write(self, row: tuple) -> None:
+        self._w.writerow(["" if v is None else ("true" if v else "false") if isinstance(v, bool) else _plain(v)
+                          for v in row])
+
+    def close(self) -> None:
+        self._f.close()
+
+
+def _pyarrow():
+    try:
+        import pyarrow
+        import pyarrow.parquet
+    except ImportError as err:
+        raise MissingDependency("导出 Parquet 需要 pyarrow，请先安装：pip install 'gongkai[parquet]'") from err
+    return pyarrow, pyarrow.parquet
+
+
+def _arrow_type(pa, kind: str):
+    return {"str": pa.string(), "int": pa.int64(), "float": pa.float64(), "bool": pa.bool_(),
+            "date": pa.date32(), "any": pa.string()}[kind]
+
+
+def _iso_date(v: Any) -> date | None:
+    if v is None or isinstance(v, date):
+        return v
+    try:
+        return date.fromisoformat(str(v))
+    except ValueError:
+        return None
+
+
+class ParquetSink(_Sink):
+    """Typed columns, zstd, one row group per batch of rows as they stream."""
+
+    def __init__(self, path: Path, cols: tuple[Col, ...], rows_per_group: int = _BATCH * 10):
+        pa, pq = _pyarrow()
+        self._pa, self._cols, self._n = pa, cols, rows_per_group
+        self._schema = pa.schema([pa.field(c.name, _arrow_type(pa, c.kind)) for c in cols])
+        self._w = pq.ParquetWriter(str(path), self._schema, compression="zstd")
+        self._buf: list[list] = [[] for _ in cols]
+        self._rows = 0
+
+    def write(self, row: tuple) -> None:
+        for i, (c, v) in enumerate(zip(self._cols, row)):
+            if v is not None:
+                if c.kind == "date":
+                    v = _iso_date(v)
+                elif c.kind == "any":
+                    v = str(_plain(v))
+                elif c.kind == "float":
+                    v = float(v)
+            self._buf[i].append(v)
+        self._rows += 1
+        if self._rows >= self._n:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._rows:
+            arrays = [self._pa.array(b, type=f.type) for b, f in zip(self._buf, self._schema)]
+            self._w.write_batch(self._pa.record_batch(arrays, schema=self._schema))
+            self._buf = [[] for _ in self._cols]
+            self._rows = 0
+
+    def close(self) -> None:
+        self._flush()
+        self._w.close()
+
+
+class XlsxBook:
+    """An XlsxWriter workbook in constant_memory mode (rows go to disk as written, in order)."""
+
+    def __init__(self, path: Path):
+        import xlsxwriter
+
+        # text must stay text: a raw cell "=1+1" or "http://…" is not a formula or a link
+        self.book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
+                                                   "strings_to_urls": False, "strings_to_numbers": False})
+        self.header = self.book.add_format({"bold": True, "bg_color": "#DDEBF7"})
+
+    def sheet(self, name: str, cols: tuple[Col, ...]) -> XlsxSheet:
+        return XlsxSheet(self, self.book.add_worksheet(name), cols)
+
+    def close(self) -> None:
+        self.book.close()
+
+
+class XlsxSheet(_Sink):
+    def __init__(self, book: XlsxBook, ws, cols: tuple[Col, ...]):
+        self.ws, self.rows = ws, 0
+        for i, c in enumerate(cols):
+            ws.set_column(i, i, c.width)
+        ws.freeze_panes(1, 0)
+        ws.write_row(0, 0, [c.name for c in cols], book.header)
+
+    def write(self, row: tuple) -> None:
+        self.rows += 1
+        ws, r = self.ws, self.rows
+        for i, v in enumerate(row):
+            # the typed calls skip write()'s type dispatch: most of the time of a large export
+            if v is None:
+                continue
+            if isinstance(v, str):
+                ws.write_string(r, i, v)
+            elif isinstance(v, bool):
+                ws.write_boolean(r, i, v)
+            elif isinstance(v, (int, float)):
+                ws.write_number(r, i, v)
+            else:
+                ws.write_string(r, i, str(_plain(v)))
+
+
+class SplitSheets(_Sink):
+    """Long rows over several sheets (单元格, 单元格2, …) when they pass one sheet's row limit.
+
+    The sheets are made beforehand from a count, so that they sit together before 宽表; ``more`` makes
+    another one should the count have been short (rows added between the count and the read)."""
+
+    def __init__(self, sheets: list[XlsxSheet], max_rows: int, more: Callable[[int], XlsxSheet]):
+        self._sheets, self._max, self._i, self._more = sheets, max_rows, 0, more
+
+    def write(self, row: tuple) -> None:
+        if self._sheets[self._i].rows >= self._max:
+            self._i += 1
+            if self._i == len(self._sheets):
+                self._sheets.append(self._more(self._i))
+        self._sheets[self._i].write(row)
+
+
+# ----------------------------------------------------------------------------------------------- exports
+
+@dataclass(frozen=True)
+class ExportSummary:
+    reports: int
+    rows: int  # rows written (long: cells; wide: reports; findings: findings)
+    path: Path
+
+
+def export_format(path: Path, to: str | None) -> str:
+    fmt = (to or path.suffix.lstrip(".")).lower()
+    if fmt not in EXPORT_FORMATS:
+        raise GongkaiError(f"无法从文件名“{path.name}”判断导出格式，请用 --to 指定 csv、xlsx、parquet 或 json",
+                           code="E-FORMAT")
+    return fmt
+
+
+def _count(conn, scope: Scope, table) -> int:
+    from sqlalchemy import func, select
+
+    from gongkai.store.schema import parse
+
+    stmt = (select(func.count()).select_from(table.join(parse, table.c.parse_id == parse.c.id))
+            .where(*scope.conditions))
+    return int(conn.execute(stmt).scalar_one())
+
+
+def _run(reports: Iterator[StoredReport], sinks: list[_Sink],
+         rows_of: Callable[[StoredReport], list[Iterable[tuple]]]) -> tuple[int, int]:
+    n_reports = n_rows = 0
+    try:
+        for rep in reports:
+            n_reports += 1
+            for sink, rows in zip(sinks, rows_of(rep)):
+                for row in rows:
+                    sink.write(row)
+                    n_rows += 1 if sink is sinks[0] else 0
+    finally:
+        for s in sinks:
+            s.close()
+    return n_reports, n_rows
+
+
+def export_reports(conn, out: Path, to: str | None = None, *, wide: bool = False,
+                   selection: Selection | None = None, xlsx_max_rows: int = XLSX_MAX_ROWS) -> ExportSummary:
+    """Write the selected reports' cells. CSV/Parquet: long form, or wide with ``wide``; XLSX: both sheets
+    (单元格 long, split past the row limit, and 宽表 wide); JSON: one object per report with findings."""
+    fmt = export_format(out, to)
+    scope = resolve(conn, selection or Selection())
+    if fmt == "json":
+        return _export_json(conn, scope, out)
+    cols = wide_columns() if wide else LONG_COLUMNS
+    reports = iter_reports(conn, scope)
+    if fmt == "xlsx":
+        from gongkai.store.schema import cell
+
+        n_long = _count(conn, scope, cell)
+        book = XlsxBook(out)
+        try:
+            def part(i: int) -> XlsxSheet:
+                return book.sheet("单元格" if i == 0 else f"单元格{i + 1}", LONG_COLUMNS)
+
+            parts = [part(i) for i in range(max(1, -(-n_long // xlsx_max_rows)))]
+            wide_sheet = book.sheet("宽表", wide_columns())
+            n_reports, n_rows = _run(reports, [SplitSheets(parts, xlsx_max_rows, part), wide_sheet],
+                                     lambda r: [long_rows(r), [wide_row(r)]])
+        finally:
+            book.close()
+        return ExportSummary(n_reports, n_rows, out)
+    sink: _Sink = ParquetSink(out, cols) if fmt == "parquet" else CsvSink(out, cols)
+    n_reports, n_rows = _run(reports, [sink], (lambda r: [[wide_row(r)]]) if wide else (lambda r: [long_rows(r)]))
+    return ExportSummary(n_reports, n_rows, out)
+
+
+def report_json(rep: StoredReport) -> dict:
+    d = rep.metadata()
+    d["cells"] = {c.cell_id: {"raw": c.raw, "meaning": c.meaning, "value": _plain(c.value),
+                              "inferred": _plain(c.inferred_value)} for c in rep.cells}
+    d["findings"] = rep.findings
+    d["cross_findings"] = rep.cross_findings
+    return d
+
+
+def _export_json(conn, scope: Scope, out: Path) -> ExportSummary:
+    n = 0
+    with open(out, "w", encoding="utf-8") as f:
+        f.write("[")
+        for rep in iter_reports(conn, scope, with_findings=True):
+            f.write(("\n" if n == 0 else ",\n") + json.dumps(report_json(rep), ensure_ascii=False))
+            n += 1
+        f.write("\n]\n")
+    return ExportSummary(n, n, out)
+
+
+def export_findings(conn, out: Path, to: str | None = None, *,
+                    selection: Selection | None = None) -> ExportSummary:
+    """One row per finding of the selected reports, report findings and cross-report findings, each with
+    its review decision when there is one."""
+    fmt = export_format(out, to)
+    scope = resolve(conn, selection or Selection())
+    reports = iter_reports(conn, scope, with_cells=False, with_findings=True)
+    if fmt == "json":
+        n_reports = n_rows = 0
+        with open(out, "w", encoding="utf-8") as f:
+            f.write("[")
+            names = [c.name for c in FINDING_COLUMNS]
+            for rep in reports:
+                n_reports += 1
+                for row in finding_rows(rep):
+                    f.write(("\n" if n_rows == 0 else ",\n")
+                            + json.dumps(dict(zip(names, row)), ensure_ascii=False))
+                    n_rows += 1
+            f.write("\n]\n")
+        return ExportSummary(n_reports, n_rows, out)
+    if fmt == "xlsx":
+        book = XlsxBook(out)
+        try:
+            n_reports, n_rows = _run(reports, [book.sheet("问题", FINDING_COLUMNS)], lambda r: [finding_rows(r)])
+        finally:
+            book.close()
+        return ExportSummary(n_reports, n_rows, out)
+    sink: _Sink = ParquetSink(out, FINDING_COLUMNS) if fmt == "parquet" else CsvSink(out, FINDING_COLUMNS)
+    n_reports, n_rows = _run(reports, [sink], lambda r: [finding_rows(r)])
+    return ExportSummary(n_reports, n_rows, out)
+
+
+__all__ = ["EXPORT_FORMATS", "FINDING_COLUMNS", "LONG_COLUMNS", "XLSX_MAX_ROWS", "Col", "ExportSummary",
+           "NotFound", "Registry", "Scope", "Selection", "StoredCell", "StoredReport", "cell_labels", "cell_order",
+           "export_findings", "export_format", "export_reports", "finding_rows", "iter_reports", "load_registry",
+           "long_rows", "report_json", "resolve", "wide_columns", "wide_row"]

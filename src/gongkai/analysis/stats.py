@@ -1,0 +1,278 @@
+"""Sums and rates over stored reports, per year or per body (`gongkai stats`).
+
+Figures come from the current ``ok`` parses: each cell's stated value, else the value the identities
+infer; a blank or "/" cell counts 0; a cell neither usable nor inferable (text, unreadable, missing)
+counts 0 and marks the report incomplete (counted in ``reports_incomplete``).
+
+Cell ids are read from the 2021 format. The cells used here have the same ids in the 2019 format, so
+2019-format reports are summed alike; only the fee amount (第二十条第（八）项, 万元) has no 2019 counterpart,
+so 2019-format reports are left out of the fee sum (``fee_reports`` says how many were summed).
+
+Roll-up reports (a government's report that includes its departments) would count the members twice in a
+region, so they are left out by default; ``include_rollups`` counts only roll-ups instead.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from functools import cache
+
+from gongkai.analysis.export import Scope, Selection, iter_reports, resolve
+from gongkai.examples.generate import request_layout
+from gongkai.standard import get_format
+
+FEE_CELL = "proactive.fees.amount"
+
+
+@dataclass(frozen=True)
+class _Ids:
+    received: str
+    carried_over: str
+    results_total: str
+    carried_forward: str
+    granted: str
+    partially_granted: str
+    withheld: tuple[str, ...]
+    appeals: dict[str, dict[str, str]]  # group -> column -> cell id
+
+    def all(self) -> list[str]:
+        out = [self.received, self.carried_over, self.results_total, self.carried_forward, self.granted,
+               self.partially_granted, *self.withheld, FEE_CELL]
+        return out + [cid for cols in self.appeals.values() for cid in cols.values()]
+
+
+@cache
+def cell_ids() -> _Ids:
+    fmt = get_format("2021")
+    lay = request_layout(fmt)
+
+    def req(row: str) -> str:
+        return f"requests.{row}.{lay.total_column}"
+
+    withheld = tuple(req(r.id) for r in fmt.request_rows if r.group == "withheld")
+    appeals = {g: {c: f"appeals.{g}.{c}" for c, _ in fmt.appeals_columns} for g, _, _ in fmt.appeals_groups}
+    return _Ids(req(lay.received), req(lay.carried_over), req(lay.results_total), req(lay.carried_forward),
+                req(lay.result_rows[0]), req(lay.result_rows[1]), withheld, appeals)
+
+
+def _rate(num: float, den: float) -> float | None:
+    return num / den if den else None
+
+
+@dataclass(frozen=True)
+class AppealStats:
+    """行政复议 or 行政诉讼 cases: 结果维持, 结果纠正, 其他结果, 尚未审结, 总计."""
+
+    upheld: float = 0
+    corrected: float = 0
+    other: float = 0
+    pending: float = 0
+    total: float = 0
+
+    @property
+    def decided(self) -> float:
+        return self.total - self.pending
+
+    @property
+    def correction_rate(self) -> float | None:
+        """纠正率 = 结果纠正 ÷ (总计 − 尚未审结); None when nothing was decided."""
+        return _rate(self.corrected, self.decided)
+
+    def __add__(self, other: AppealStats) -> AppealStats:
+        return AppealStats(self.upheld + other.upheld, self.corrected + other.corrected, self.other + other.other,
+                           self.pending + other.pending, self.total + other.total)
+
+    def to_dict(self) -> dict:
+        return {**asdict(self), "correction_rate": self.correction_rate}
+
+
+@dataclass(frozen=True)
+class StatsRow:
+    key: str  # the year, or the body's name
+    reports: int = 0
+    reports_2019: int = 0  # of which in the 2019 format
+    reports_incomplete: int = 0  # with a needed cell neither usable nor inferable (counted 0)
+    bodies_without_report: int | None = None  # bodies of the selected region with no report (None: no region)
+    bodies_missing: tuple[str, ...] = ()
+    received: float = 0  # 本年新收
+    carried_over: float = 0  # 上年结转
+    results_total: float = 0  # 办理结果总计
+    carried_forward: float = 0  # 结转下年度继续办理
+    granted: float = 0  # 予以公开
+    partially_granted: float = 0  # 部分公开
+    withheld: float = 0  # 不予公开 (the eight reasons together)
+    review: AppealStats = field(default_factory=AppealStats)
+    litigation_direct: AppealStats = field(default_factory=AppealStats)
+    litigation_after_review: AppealStats = field(default_factory=AppealStats)
+    fees: float = 0  # 行政事业性收费 amount, 万元 (2021 format only)
+    fee_reports: int = 0  # reports whose fee amount was summed
+
+    @property
+    def litigation(self) -> AppealStats:
+        return self.litigation_direct + self.litigation_after_review
+
+    @property
+    def granted_share(self) -> float | None:
+        return _rate(self.granted, self.results_total)
+
+    @property
+    def partially_granted_share(self) -> float | None:
+        return _rate(self.partially_granted, self.results_total)
+
+    @property
+    def withheld_share(self) -> float | None:
+        return _rate(self.withheld, self.results_total)
+
+    def to_dict(self) -> dict:
+        d = {k: v for k, v in asdict(self).items() if not isinstance(v, dict)}
+        d["bodies_missing"] = list(self.bodies_missing)
+        d["fees"] = round(self.fees, 4)
+        d.update(granted_share=self.granted_share, partially_granted_share=self.partially_granted_share,
+                 withheld_share=self.withheld_share)
+        for name in ("review", "litigation_direct", "litigation_after_review", "litigation"):
+            d[name] = getattr(self, name).to_dict()
+        return d
+
+
+@dataclass(frozen=True)
+class StatsResult:
+    by: str  # year | org
+    rollups: str  # excluded | only
+    skipped: int  # reports not counted because of the roll-up choice
+    rows: tuple[StatsRow, ...]
+    total: StatsRow
+    region: str | None = None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def caption(self) -> str:
+        if self.rollups == "only":
+            what = "只统计汇总报告"
+            skip = f"（另有 {self.skipped} 份本级报告未计入）" if self.skipped else ""
+        else:
+            what = "不含汇总报告（汇总报告与其成员机关的报告会重复计算）"
+            skip = f"：{self.skipped} 份汇总报告未计入" if self.skipped else ""
+        return what + skip
+
+    def to_dict(self) -> dict:
+        return {"by": self.by, "rollups": self.rollups, "skipped": self.skipped, "region": self.region,
+                "caption": self.caption, "notes": list(self.notes), "rows": [r.to_dict() for r in self.rows],
+                "total": self.total.to_dict()}
+
+
+class _Acc:
+    """Running sums for one row (mutable while counting, frozen into a StatsRow at the end)."""
+
+    def __init__(self) -> None:
+        self.n = defaultdict(float)
+        self.appeals: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+
+    def add(self, values: dict[str, float | None], fmt: str | None, ids: _Ids) -> None:
+        self.n["reports"] += 1
+        self.n["reports_2019"] += fmt == "2019"
+        incomplete = False
+
+        def get(cid: str) -> float:
+            nonlocal incomplete
+            v = values.get(cid)
+            if v is None:
+                incomplete = True
+                return 0.0
+            return v
+
+        for name in ("received", "carried_over", "results_total", "carried_forward", "granted", "partially_granted"):
+            self.n[name] += get(getattr(ids, name))
+        self.n["withheld"] += sum(get(c) for c in ids.withheld)
+        for group, cols in ids.appeals.items():
+            for col, cid in cols.items():
+                self.appeals[group][col] += get(cid)
+        if fmt != "2019":  # the 2019 format has no fee amount
+            self.n["fees"] += get(FEE_CELL)
+            self.n["fee_reports"] += 1
+        self.n["reports_incomplete"] += incomplete
+
+    def freeze(self, key: str, **extra) -> StatsRow:
+        ints = ("reports", "reports_2019", "reports_incomplete", "fee_reports")
+        nums = {k: (int(v) if k in ints else v) for k, v in self.n.items()}
+        appeals = {g: AppealStats(**cols) for g, cols in self.appeals.items()}
+        return StatsRow(key=key, **nums, **appeals, **extra)
+
+
+def _values(rep) -> dict[str, float | None]:
+    """Each cell as a number: stated, else inferred; blank and "/" count 0; otherwise None (not usable)."""
+    out: dict[str, float | None] = {}
+    for c in rep.cells:
+        v = c.value_or_inferred
+        if v is None and c.meaning in ("blank", "not_applicable"):
+            v = 0.0
+        out[c.cell_id] = v
+    return out
+
+
+def compute_stats(conn, selection: Selection | None = None, *, by: str = "year",
+                  include_rollups: bool = False) -> StatsResult:
+    """Sums and rates of the selected reports per year (``by="year"``) or per body (``by="org"``)."""
+    if by not in ("year", "org"):
+        raise ValueError(by)
+    selection = selection or Selection()
+    ids = cell_ids()
+    scope: Scope = resolve(conn, selection)
+    accs: dict[str, _Acc] = {}
+    total = _Acc()
+    present: dict[int | None, set[int]] = defaultdict(set)  # year -> bodies with any report (roll-up or not)
+    skipped = 0
+    for rep in iter_reports(conn, scope, cell_ids=ids.all()):
+        if rep.organization_id is not None:
+            present[rep.year].add(rep.organization_id)
+        if rep.is_rollup != include_rollups:
+            skipped += 1
+            continue
+        key = (str(rep.year) if rep.year is not None else "未知年度") if by == "year" else (rep.organization or "（未知机关）")
+        values = _values(rep)
+        accs.setdefault(key, _Acc()).add(values, rep.format, ids)
+        total.add(values, rep.format, ids)
+
+    names = scope.registry.names
+    bodies = set(scope.bodies) if scope.bodies is not None and selection.region is not None else None
+    rows: list[StatsRow] = []
+    if by == "year":
+        keys = sorted(accs, key=lambda k: (not k.isdigit(), k))
+        if selection.year is not None and str(selection.year) not in keys:
+            keys.append(str(selection.year))
+        if bodies is not None:  # a year in which only roll-ups or nothing was counted still shows its gaps
+            keys += sorted({str(y) for y in present if y is not None} - set(keys))
+        for key in keys:
+            extra = {}
+            if bodies is not None:
+                missing = bodies - present.get(int(key) if key.isdigit() else None, set())
+                extra = {"bodies_without_report": len(missing),
+                         "bodies_missing": tuple(sorted(names[b] for b in missing))}
+            rows.append(accs.get(key, _Acc()).freeze(key, **extra))
+        total_extra = {}
+        if bodies is not None and len(keys) == 1:
+            total_extra = {"bodies_without_report": rows[0].bodies_without_report,
+                           "bodies_missing": rows[0].bodies_missing}
+    else:
+        if bodies is not None:  # every body of the region has a row, reported or not
+            for b in bodies:
+                accs.setdefault(names[b], _Acc())
+        rows = [accs[k].freeze(k) for k in sorted(accs)]
+        total_extra = {}
+        if bodies is not None:
+            reported = set().union(*present.values()) if present else set()
+            missing = bodies - reported
+            total_extra = {"bodies_without_report": len(missing),
+                           "bodies_missing": tuple(sorted(names[b] for b in missing))}
+    total_row = total.freeze("合计", **total_extra)
+    notes = []
+    if total_row.reports_2019:
+        notes.append(f"其中 {total_row.reports_2019} 份为 2019 年版格式：各项按相同的单元格计入；"
+                     "2019 年版没有“行政事业性收费金额”，这些报告不计入收费合计")
+    if total_row.reports_incomplete:
+        notes.append(f"{total_row.reports_incomplete} 份报告有单元格既未填数值也无法推算（如文字、无法识别），按 0 计")
+    return StatsResult(by=by, rollups="only" if include_rollups else "excluded", skipped=skipped,
+                       rows=tuple(rows), total=total_row, region=selection.region, notes=tuple(notes))
+
+
+__all__ = ["FEE_CELL", "AppealStats", "StatsResult", "StatsRow", "cell_ids", "compute_stats"]
