@@ -72,14 +72,6 @@ def test_dropped_characters_are_exactly_isdigit_or_isspace() -> None:
     assert not wrong
 
 
-def test_same_hashes_as_the_region_generator() -> None:
-    """The example-region generator predicts DUPLICATE-CONTENT with its own reading of the rule: it must agree."""
-    region = pytest.importorskip("gongkai.examples.region")
-    rng = random.Random(8)
-    text = "\n".join(prose_paragraphs(rng)) + "共收到申请①件，办结１２件。\u3000（APP） ²"
-    assert region.prose_hashes(text) == prose_hashes(text)
-
-
 def test_digits_and_whitespace_do_not_change_the_fingerprint() -> None:
     a = "本年度新收政府信息公开申请17件，上年结转3件，办结20件。\n  继续加强 政策解读。"
     b = "本年度新收政府信息公开申请245件，上年结转0件，办结238件。继续加强政策解读。"
