@@ -245,9 +245,12 @@ def rules() -> None:
 
 def _register_commands() -> None:
     """Commands that produce reports live in gongkai.commands, one module each."""
+    from gongkai.commands.export import export
     from gongkai.commands.ingest import ingest
+    from gongkai.commands.orgs import orgs
     from gongkai.commands.render import render
     from gongkai.commands.review import findings, review
+    from gongkai.commands.stats import stats
     from gongkai.commands.tally import tally
     from gongkai.commands.template import template
 
@@ -257,6 +260,9 @@ def _register_commands() -> None:
     main.add_command(ingest)
     main.add_command(findings)
     main.add_command(review)
+    main.add_command(orgs)
+    main.add_command(export)
+    main.add_command(stats)
 
 
 _register_commands()

@@ -191,3 +191,32 @@ def test_killed_ingest_restarts_and_completes(store_url, tmp_path):
         per_parse = conn.execute(select(func.count()).select_from(t.cell).group_by(t.cell.c.parse_id)).scalars().all()
     assert len(per_parse) == 300 and min(per_parse) >= 150
     s.dispose()
+
+
+def test_bodies_without_a_registry_are_grouped_under_their_place(tmp_path):
+    """No registry: bodies are added as they come; a department stored before its district's government still
+    ends up under it, and a name that does not say where it is stays unmatched and is reported."""
+    import random
+
+    from gongkai.examples.generate import random_spec
+    from gongkai.render.text import render_text
+
+    rng = random.Random(7)
+    names = {"a.txt": ("青禾市桐溪区民政局", "department"), "b.txt": ("青禾市桐溪区人民政府", "government"),
+             "c.txt": ("区财政局", "department")}
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for file, (org, kind) in names.items():
+        spec = random_spec(rng, "2021", organization=org, body_kind=kind, year=2023, allow_blank=False)
+        (folder / file).write_text(render_text(spec, "pipe_rows", rng), encoding="utf-8")
+    store = open_store(f"sqlite:///{tmp_path / 'g.db'}")
+    summary = ingest(store, [folder])
+    with store.engine.connect() as conn:
+        orgs = {r.name: r for r in conn.execute(select(t.organization))}
+        matches = dict(conn.execute(select(t.parse.c.organization_printed, t.parse.c.organization_match)).all())
+    store.dispose()
+    assert set(orgs) == {"青禾市桐溪区民政局", "青禾市桐溪区人民政府"}
+    assert orgs["青禾市桐溪区民政局"].parent_id == orgs["青禾市桐溪区人民政府"].id
+    assert orgs["青禾市桐溪区人民政府"].kind == "government" and orgs["青禾市桐溪区人民政府"].source == "auto"
+    assert matches["区财政局"] == "unmatched"
+    assert [printed for _, printed, _ in summary.ambiguous] == ["区财政局"]

@@ -26,6 +26,7 @@ from gongkai.checks.carry import (
 from gongkai.checks.common import cell_parts, finding, fmt_number
 from gongkai.document import Position
 from gongkai.model import Evidence, EvidenceCell, Finding
+from gongkai.orgs.registry import guess_kind
 
 DUPLICATE_THRESHOLD = 0.8
 MIN_HASHES = 20  # fewer sampled shingles (≈ 80 characters of prose) say nothing about copying
@@ -197,38 +198,13 @@ def _rollup_finding(rollup: ReportRecord, fmt, cid: str, stated, total: _Sum, su
 
 # ---------------------------------------------------------------------------------------------------- late
 
-def guess_kind(name: str) -> str:
-    """government | street | town | department, from the name (…街道办事处, …镇/乡人民政府, …人民政府)."""
-    name = name.strip()
-    if name.endswith("街道办事处"):
-        return "street"
-    if name.endswith(("镇人民政府", "乡人民政府", "镇政府", "乡政府")):
-        return "town"
-    if name.endswith("人民政府"):
-        return "government"
-    return "department"
-
-
-def guess_level(name: str) -> str | None:
-    """province | city | district | county of a government, from the unit before 人民政府; None when unclear."""
-    place = name.strip().removesuffix("人民政府").removesuffix("政府")
-    if place.endswith(("省", "自治区")):  # 自治区 before 区
-        return "province"
-    if place.endswith(("市", "州", "盟")):  # 自治州/盟 are prefecture-level like a 市
-        return "city"
-    if place.endswith("区"):
-        return "district"
-    if place.endswith(("县", "旗")):
-        return "county"
-    return None
-
-
 def publication_deadline(rec: ReportRecord) -> date | None:
     """(year+1)-03-31 for a 县级以上 government's own report (条例第五十条), else (year+1)-01-31 (第四十九条)."""
     if rec.year is None:
         return None
-    kind = rec.body_kind or guess_kind(rec.organization)
-    level = rec.body_level or (guess_level(rec.organization) if kind == "government" else None)
+    kind, level = rec.body_kind, rec.body_level
+    if kind is None:  # a body not in the registry: what its name says
+        kind, level = guess_kind(rec.organization)
     if kind == "government" and level in GOVERNMENT_LEVELS:
         return date(rec.year + 1, 3, 31)
     return date(rec.year + 1, 1, 31)
@@ -289,8 +265,6 @@ __all__ = [
     "carry_over_findings",
     "count_value",
     "duplicate_finding",
-    "guess_kind",
-    "guess_level",
     "late_publication_finding",
     "position_of",
     "publication_deadline",

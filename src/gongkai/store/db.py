@@ -73,8 +73,6 @@ class Store:
         with self.write_engine.begin() as conn:
             yield conn
 
-    writing = begin  # TODO(lead): one name; the orgs helper uses writing()
-
     def exclusive(self, conn: Connection, key: int = 1) -> None:
         """Serialise this transaction against others taking the same key (PostgreSQL); no-op on SQLite."""
         if self.is_postgresql:

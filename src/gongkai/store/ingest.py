@@ -322,6 +322,11 @@ def ingest(store: Store, paths: Iterable[str | Path], *, jobs: int = 1, limits: 
     finally:
         writer.close()
     summary.ambiguous = matcher.ambiguous
+    if matcher.created:
+        from gongkai.store.orgs_resolve import adopt_orphans
+
+        with store.begin() as conn:
+            adopt_orphans(conn)
     if cross_check:
         from gongkai.store.cross import recompute_cross_findings
 

@@ -32,7 +32,7 @@ class OrgMatcher:
     def __init__(self, store: Store):
         self.store = store
         self._index: OrgIndex | None = None
-        self._created: dict[str, int] = {}
+        self.created: dict[str, int] = {}  # bodies this run added (normalized name → id)
         self.ambiguous: list[tuple[str, str, list[str]]] = []  # (path, printed, candidate names); also unmatched
 
     def index(self, conn: Connection) -> OrgIndex:
@@ -48,8 +48,8 @@ class OrgMatcher:
             return None, "none", []
         index = self.index(conn)
         key = normalize(printed)
-        if key in self._created:
-            return self._created[key], "new", []
+        if key in self.created:
+            return self.created[key], "new", []
         m = index.match(printed, year, hint)
         if m.org_id is not None:
             return m.org_id, m.status, []
@@ -62,9 +62,31 @@ class OrgMatcher:
         from gongkai.store.orgs import ensure_auto_org
 
         org_id = ensure_auto_org(conn, key, index)
-        self._created[key] = org_id
+        self.created[key] = org_id
         return org_id, "new", []
 
 
 def organization_name(conn: Connection, org_id: int) -> str | None:
     return conn.execute(select(t.organization.c.name).where(t.organization.c.id == org_id)).scalar()
+
+
+def adopt_orphans(conn: Connection) -> int:
+    """Give bodies added automatically during an ingest the parent their place names, now that every body of
+    the ingest is known (a department may arrive before the government of its district). Returns how many."""
+    from sqlalchemy import update
+
+    from gongkai.orgs.match import derive_parent
+    from gongkai.store.orgs import load_index
+
+    orphans = conn.execute(select(t.organization.c.id, t.organization.c.name)
+                           .where(t.organization.c.source == "auto", t.organization.c.parent_id.is_(None))).all()
+    if not orphans:
+        return 0
+    index = load_index(conn)
+    adopted = 0
+    for org_id, name in orphans:
+        parent = derive_parent(name, index)
+        if parent is not None and parent != org_id:
+            conn.execute(update(t.organization).where(t.organization.c.id == org_id).values(parent_id=parent))
+            adopted += 1
+    return adopted
