@@ -127,15 +127,6 @@ def build_db(conn, seed: int = 7) -> Inserted:
     return out
 
 
-@pytest.fixture
-def db(tmp_path):
-    url = f"sqlite:///{tmp_path / 'gongkai.db'}"
-    engine = sa.create_engine(url)
-    s.metadata.create_all(engine)
-    with engine.begin() as conn:
-        inserted = build_db(conn)
-    yield engine, inserted, url
-    engine.dispose()
 
 
 def _read_csv(path: Path) -> list[dict]:

@@ -18,22 +18,12 @@ from tests.analysis.test_export import (
     DISTRICT,
     STREET,
     UNREGISTERED,
-    build_db,
 )
 
 WITHHELD = ["state_secret", "prohibited_by_law", "security_stability", "third_party_rights", "internal_affairs",
             "process_information", "enforcement_case_file", "administrative_query"]
 
 
-@pytest.fixture
-def db(tmp_path):
-    url = f"sqlite:///{tmp_path / 'gongkai.db'}"
-    engine = sa.create_engine(url)
-    s.metadata.create_all(engine)
-    with engine.begin() as conn:
-        inserted = build_db(conn)
-    yield engine, inserted, url
-    engine.dispose()
 
 
 def _n(cells: dict, cid: str) -> float:

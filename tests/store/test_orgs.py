@@ -228,8 +228,9 @@ def test_orgs_commands(tmp_path):
     registry.write_text(SAMPLE, "utf-8")
     url = f"sqlite:///{tmp_path / 'gongkai.db'}"
     runner = CliRunner()
-    result = runner.invoke(orgs, ["list", "--db", url])
-    assert result.exit_code == 0 and "还没有机关" in result.output
+    result = runner.invoke(orgs, ["list", "--db", url])  # no database yet: said so, nothing created
+    assert result.exit_code == 2 and "数据库文件不存在" in result.output
+    assert not (tmp_path / "gongkai.db").exists()
     result = runner.invoke(orgs, ["import", str(registry), "--db", url])
     assert result.exit_code == 0, result.output
     assert "新增 10，更新 0，未变 0" in result.output

@@ -45,7 +45,13 @@ def ingest(paths: tuple[Path, ...], db_url: str | None, jobs: int | None, timeou
     import dataclasses
     import os
 
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
 
     from gongkai import PARSER_VERSION
     from gongkai.errors import GongkaiError
@@ -59,19 +65,13 @@ def ingest(paths: tuple[Path, ...], db_url: str | None, jobs: int | None, timeou
         sys.exit(2)
     store = open_or_exit(db_url)
     if registry is not None:
-        from gongkai.orgs.registry import load_registry
-        from gongkai.store.orgs import import_registry, rematch
+        from gongkai.commands.orgs import import_file
 
         try:
-            entries = load_registry(registry)
+            console.print(import_file(store, registry))
         except GongkaiError as e:
             err.print(f"[bold red]{e.code}[/] {escape(str(e.message))}")
             sys.exit(2)
-        with store.begin() as conn:
-            result = import_registry(conn, entries)
-            changed = rematch(conn)  # reports stored earlier may now match a registered body
-        console.print(f"机关名录：新增 {result.added}，更新 {result.updated}，未变 {result.unchanged}"
-                      + (f"；{changed} 份已入库报告重新匹配了机关" if changed else ""))
     limits = DEFAULT_LIMITS if timeout is None else dataclasses.replace(DEFAULT_LIMITS, seconds_per_file=timeout)
     jobs = jobs or max(1, min(os.cpu_count() or 1, 8))
     show = progress if progress is not None else err.is_terminal

@@ -18,10 +18,24 @@ EXIT_OK, EXIT_INPUT = 0, 2
 _DB_HELP = "数据库地址（默认当前目录下的 gongkai.db；PostgreSQL 如 postgresql://用户@主机/库名）。"
 
 
-def _open(url: str | None):
-    from gongkai.store.db import open_store
+def _open(url: str | None, *, existing: bool = True):
+    from gongkai.commands.ingest import open_or_exit
 
-    return open_store(url)
+    return open_or_exit(url, existing=existing)
+
+
+def import_file(store, file: Path, *, rematch_reports: bool = True) -> str:
+    """Load the registry ``file`` into ``store`` (and match stored reports again); the summary line.
+    Raises RegistryError for a bad file."""
+    from gongkai.orgs.registry import load_registry
+    from gongkai.store.orgs import import_registry, rematch
+
+    entries = load_registry(file)
+    with store.begin() as conn:
+        result = import_registry(conn, entries)
+        changed = rematch(conn) if rematch_reports else 0
+    return (f"机关名录已导入：新增 {result.added}，更新 {result.updated}，未变 {result.unchanged}"
+            + (f"；重新匹配后机关有变化的报告 {changed} 份" if changed else ""))
 
 
 def _fail(exc: GongkaiError) -> None:
@@ -40,24 +54,13 @@ def orgs() -> None:
 @click.option("--no-rematch", is_flag=True, help="导入后不重新匹配已入库报告的机关。")
 def import_cmd(file: Path, db_url: str | None, no_rematch: bool) -> None:
     """导入（或更新）机关名录 FILE（YAML 或 JSON）。按名称更新，重复导入不产生变化。"""
-    from gongkai.orgs.registry import load_registry
-    from gongkai.store.orgs import import_registry, rematch
-
-    console = Console(highlight=False)
+    store = _open(db_url, existing=False)
     try:
-        entries = load_registry(file)
-        store = _open(db_url)
+        Console(highlight=False).print(import_file(store, file, rematch_reports=not no_rematch))
     except GongkaiError as exc:
         _fail(exc)
-        return
-    try:
-        with store.begin() as conn:
-            result = import_registry(conn, entries)
-            changed = 0 if no_rematch else rematch(conn)
     finally:
         store.dispose()
-    console.print(f"机关名录已导入：新增 {result.added}，更新 {result.updated}，未变 {result.unchanged}"
-                  + (f"；重新匹配后机关有变化的报告 {changed} 份" if changed else ""))
 
 
 @orgs.command("list")
@@ -72,11 +75,7 @@ def list_cmd(db_url: str | None) -> None:
     from gongkai.store.orgs import org_nodes, report_counts
 
     console = Console(highlight=False)
-    try:
-        store = _open(db_url)
-    except GongkaiError as exc:
-        _fail(exc)
-        return
+    store = _open(db_url)
     try:
         with store.engine.connect() as conn:
             nodes = org_nodes(conn)
@@ -138,11 +137,7 @@ def unmatched_cmd(db_url: str | None) -> None:
     from gongkai.store.orgs import org_nodes
 
     console = Console(highlight=False)
-    try:
-        store = _open(db_url)
-    except GongkaiError as exc:
-        _fail(exc)
-        return
+    store = _open(db_url)
     p = t.parse
     try:
         with store.engine.connect() as conn:

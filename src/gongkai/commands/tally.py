@@ -64,7 +64,12 @@ def tally(register: Path | None, year: int, appeals_path: Path | None, form_path
         form = _open_form(form_path, year, format_id, organization) if form_path else None
         fmt_id = format_id or (form.format_id if form else "2021")
         # the register readers are imported when a register is read, not at every start of the CLI
-        from gongkai.tally import read_appeals, read_applications, tally_appeals, tally_requests
+        from gongkai.tally import (
+            read_appeals,
+            read_applications,
+            tally_appeals,
+            tally_requests,
+        )
 
         results: list[TallyResult] = []
         if register is not None:

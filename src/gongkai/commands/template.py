@@ -138,7 +138,9 @@ def template(year_text: str | None, format_id: str | None, org: str, last_year: 
 
     try:
         if kind == "xlsx":
-            from gongkai.forms.xlsx import write_xlsx_template  # XlsxWriter only when an XLSX is asked for
+            from gongkai.forms.xlsx import (
+                write_xlsx_template,  # XlsxWriter only when an XLSX is asked for
+            )
 
             write_xlsx_template(target, year, format_id, form)
         elif kind == "yaml":

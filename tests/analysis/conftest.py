@@ -1,0 +1,21 @@
+"""The small database the export and stats tests share (built by tests.analysis.test_export.build_db)."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from gongkai.store import schema as s
+
+
+@pytest.fixture
+def db(tmp_path):
+    url = f"sqlite:///{tmp_path / 'gongkai.db'}"
+    engine = sa.create_engine(url)
+    s.metadata.create_all(engine)
+    with engine.begin() as conn:
+        from tests.analysis.test_export import build_db
+
+        inserted = build_db(conn)
+    yield engine, inserted, url
+    engine.dispose()
