@@ -50,23 +50,7 @@ class Selection:
 @dataclass(frozen=True)
 class Registry:
     names: dict[int, str]
-    parents: dict[int, int | None]
     by_name: dict[str, set[int]]  # registered names and aliases
-
-    def descendants(self, root: int) -> list[int]:
-        children: dict[int, list[int]] = {}
-        for oid, parent in self.parents.items():
-            if parent is not None:
-                children.setdefault(parent, []).append(oid)
-        out, todo, seen = [], [root], set()
-        while todo:
-            oid = todo.pop()
-            if oid in seen:  # a cycle in a hand-edited registry must not hang the export
-                continue
-            seen.add(oid)
-            out.append(oid)
-            todo.extend(sorted(children.get(oid, ()), reverse=True))
-        return out
 
 
 def load_registry(conn) -> Registry:
@@ -74,13 +58,13 @@ def load_registry(conn) -> Registry:
 
     from gongkai.store.schema import organization, organization_alias
 
-    names, parents, by_name = {}, {}, {}
-    for oid, name, parent in conn.execute(select(organization.c.id, organization.c.name, organization.c.parent_id)):
-        names[oid], parents[oid] = name, parent
+    names, by_name = {}, {}
+    for oid, name in conn.execute(select(organization.c.id, organization.c.name)):
+        names[oid] = name
         by_name.setdefault(name, set()).add(oid)
     for oid, alias in conn.execute(select(organization_alias.c.organization_id, organization_alias.c.alias)):
         by_name.setdefault(alias, set()).add(oid)
-    return Registry(names, parents, by_name)
+    return Registry(names, by_name)
 
 
 @dataclass(frozen=True)
@@ -96,6 +80,7 @@ class Scope:
 def resolve(conn, sel: Selection) -> Scope:
     from sqlalchemy import and_, or_
 
+    from gongkai.store.orgs import descendants
     from gongkai.store.schema import parse
 
     reg = load_registry(conn)
@@ -105,7 +90,7 @@ def resolve(conn, sel: Selection) -> Scope:
         roots = reg.by_name.get(sel.region.strip())
         if not roots:
             raise NotFound(f"机关名录中没有“{sel.region}”，无法确定其所辖范围（可用 gongkai orgs 查看名录）")
-        bodies = sorted({d for r in roots for d in reg.descendants(r)})
+        bodies = sorted({*roots, *(d.id for r in roots for d in descendants(conn, r))})
         conds.append(parse.c.organization_id.in_(bodies))
     if sel.org is not None:
         name = sel.org.strip()
