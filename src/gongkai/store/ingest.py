@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, and_, select, update
+from sqlalchemy import Connection, and_, func, select, update
 
 from gongkai import PARSER_VERSION
 from gongkai.batch import Outcome, collect, run
@@ -28,7 +28,7 @@ from gongkai.readers.limits import DEFAULT_LIMITS, Limits
 from gongkai.store import schema as t
 from gongkai.store.db import Store
 from gongkai.store.rows import ReportRows, dumps, error_rows, report_rows
-from gongkai.store.sql import RawInsert, insert_ignore
+from gongkai.store.sql import RawInsert
 
 _HASH_CHUNK = 1 << 20
 _LOOKUP_CHUNK = 500
@@ -132,8 +132,7 @@ def _known(conn: Connection, shas: list[str], parser_version: str) -> dict[str, 
 
 
 def _record_path(conn: Connection, document_id: int, path: str, when: str) -> None:
-    insert_ignore(conn, t.document_path, {"document_id": document_id, "path": path, "seen_at": when},
-                  ["document_id", "path"])
+    _statements(conn.dialect.name)["path"].one(conn, {"document_id": document_id, "path": path, "seen_at": when})
 
 
 OrgResolver = Callable[[Connection, str | None, int | None, str], tuple[int | None, str, list[int]]]
@@ -174,7 +173,7 @@ def store_item(conn: Connection, item: IngestItem, *, path: str | None, parser_v
     if doc_id is None:
         doc_id = conn.execute(select(t.document.c.id).where(t.document.c.sha256 == item.sha256)).scalar_one()
     if path is not None:
-        sql["path"].one(conn, {"document_id": doc_id, "path": path, "seen_at": when})
+        _record_path(conn, doc_id, path, when)
     values: dict[str, Any] = dict.fromkeys(_PARSE_COLUMNS)
     values.update(item.rows.parse)
     if values.get("status") == "ok" and resolve_org is not None:
@@ -343,19 +342,15 @@ def _reparse(store: Store, writer: _Writer, matcher, *, jobs: int, limits: Limit
         has_version = select(t.parse.c.document_id).where(t.parse.c.parser_version == parser_version)
         ids = list(conn.execute(select(t.document.c.id).where(t.document.c.id.not_in(has_version))
                                 .order_by(t.document.c.id)).scalars())
+    # one row per document (its first path names it in messages), so the bytes are fetched once
+    first_path = (select(func.min(t.document_path.c.path))
+                  .where(t.document_path.c.document_id == t.document.c.id).scalar_subquery())
     count = 0
     for i in range(0, len(ids), chunk):
         with store.engine.connect() as conn:
-            rows = conn.execute(select(t.document.c.id, t.document.c.content, t.document_path.c.path)
-                                .select_from(t.document.outerjoin(t.document_path,
-                                                                  t.document_path.c.document_id == t.document.c.id))
+            rows = conn.execute(select(t.document.c.id, t.document.c.content, first_path)
                                 .where(t.document.c.id.in_(ids[i:i + chunk])).order_by(t.document.c.id)).all()
-        jobs_list: list[Job] = []
-        seen: set[int] = set()
-        for doc_id, content, path in rows:
-            if doc_id not in seen:
-                seen.add(doc_id)
-                jobs_list.append(Job(path or f"document:{doc_id}", data=content))
+        jobs_list = [Job(path or f"document:{doc_id}", data=content) for doc_id, content, path in rows]
         for outcome in run(jobs_list, jobs=jobs, limits=limits, task=ingest_task, label=_label):
             item = outcome.payload
             if item is None:
