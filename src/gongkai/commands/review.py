@@ -12,8 +12,6 @@ from rich.table import Table
 
 from gongkai.commands.ingest import DB_OPTION, open_or_exit
 
-_SEVERITY = {"error": ("错误", "bold red"), "warning": ("警告", "yellow"), "info": ("提示", "cyan")}
-
 
 @click.command()
 @DB_OPTION
@@ -28,6 +26,8 @@ _SEVERITY = {"error": ("错误", "bold red"), "warning": ("警告", "yellow"), "
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出（含证据）。")
 def findings(db_url, organization, year, category, code, severity, cross, status, limit, as_json) -> None:
     """列出库中报告的问题（含跨报告问题）及审核状态；第一列的编号供 gongkai review 使用。"""
+    from gongkai.cli import _SEVERITY_NAMES  # the CLI's one naming of severities (loaded by now)
+    from gongkai.model import Severity
     from gongkai.store.review import DECISION_NAMES, list_findings
 
     store = open_or_exit(db_url, existing=True)
@@ -51,7 +51,7 @@ def findings(db_url, organization, year, category, code, severity, cross, status
     for col in ("编号", "机关", "年度", "级别", "规则", "说明", "审核"):
         table.add_column(col, overflow="fold")
     for r in rows:
-        name, style = _SEVERITY.get(r.severity, (r.severity, ""))
+        name, style = _SEVERITY_NAMES[Severity(r.severity)]
         verdict = DECISION_NAMES.get(r.decision, r.decision)
         if r.comment:
             verdict += f"：{r.comment}"
