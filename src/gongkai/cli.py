@@ -14,6 +14,7 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
+from gongkai.commands.zh import ChineseGroup
 from gongkai.errors import GongkaiError
 from gongkai.model import Report, Severity
 from gongkai.standard import find_cell
@@ -99,8 +100,8 @@ def _error_line(console: Console, err: GongkaiError) -> None:
     console.print(f"[bold red]无法处理[/] {escape(str(err))}")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="gongkai")
+@click.group(cls=ChineseGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="gongkai", message="%(prog)s，版本 %(version)s", help="显示版本并退出。")
 def main() -> None:
     """gongkai（公开）：读取、解析、校验政府信息公开工作年度报告。"""
 

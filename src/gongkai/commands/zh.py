@@ -1,0 +1,150 @@
+"""click in Chinese: usage errors, help boilerplate and Ctrl-C, for the `gongkai` command line only.
+
+click marks its messages for gettext (``from gettext import gettext as _`` in each module) but ships no
+translations, and a gettext catalogue would follow the user's LANG. The CLI's language is Chinese whatever the
+locale, so :func:`install` points click's message functions at the table below. It is called by the CLI's entry
+point, never on ``import gongkai``: library users keep click as they found it.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+EXIT_INTERRUPTED = 130  # the shell's convention for SIGINT
+
+MESSAGES: dict[str, str] = {
+    "Usage:": "用法：",
+    "Options": "选项",
+    "Commands": "命令",
+    "Positional arguments": "参数",
+    "Show this message and exit.": "显示本帮助并退出。",
+    "Show the version and exit.": "显示版本并退出。",
+    "%(prog)s, version %(version)s": "%(prog)s，版本 %(version)s",
+    "Error: {message}": "错误：{message}",
+    "Try '{command} {option}' for help.": "运行 “{command} {option}” 查看帮助。",
+    "Aborted!": "已中断。",
+    "Missing argument": "缺少参数",
+    "Missing option": "缺少选项",
+    "Missing parameter": "缺少参数",
+    "Missing parameter: {param_name}": "缺少参数：{param_name}",
+    "Missing {param_type}": "缺少{param_type}",
+    "Missing command.": "缺少命令。",
+    "argument": "参数",
+    "option": "选项",
+    "parameter": "参数",
+    "No such command {name!r}.": "没有命令 {name!r}。",
+    "No such option {name!r}.": "没有选项 {name!r}。",
+    "Option {name!r} does not take a value.": "选项 {name!r} 不接受值。",
+    "Invalid value for {param_hint}: {message}": "{param_hint} 的值无效：{message}",
+    "Invalid value: {message}": "值无效：{message}",
+    "Argument {name!r} takes {nargs} values.": "参数 {name!r} 需要 {nargs} 个值。",
+    "Choose from:\n\t{choices}": "可选：\n\t{choices}",
+    "Could not open file {filename!r}: {message}": "无法打开文件 {filename!r}：{message}",
+    "{name} {filename!r} does not exist.": "{name} {filename!r} 不存在。",
+    "{name} {filename!r} is a directory.": "{name} {filename!r} 是目录。",
+    "{name} {filename!r} is a file.": "{name} {filename!r} 是文件。",
+    "{name} {filename!r} is not readable.": "{name} {filename!r} 不可读。",
+    "{name} {filename!r} is not writable.": "{name} {filename!r} 不可写。",
+    "{name} {filename!r} is not executable.": "{name} {filename!r} 不可执行。",
+    "file": "文件",
+    "directory": "目录",
+    "path": "路径",
+    "{value!r} is not a valid {number_type}.": "{value!r} 不是有效的{number_type}。",
+    "integer": "整数",
+    "float": "数",
+    "{value} is not in the range {range}.": "{value} 不在范围 {range} 内。",
+    "{value!r} is not a valid UUID.": "{value!r} 不是有效的 UUID。",
+    "default: {default}": "默认：{default}",
+    "env var: {var}": "环境变量：{var}",
+    "(dynamic)": "（动态）",
+    "deprecated": "已弃用",
+    "required": "必填",
+    "Do you want to continue?": "是否继续？",
+    "Repeat for confirmation": "再输入一次以确认",
+    "Error: The two entered values do not match.": "错误：两次输入不一致。",
+    "Error: invalid input": "错误：输入无效",
+    "Confirm the action without prompting.": "不提示，直接确认。",
+    "Value must be an iterable.": "值必须是可迭代的。",
+    "unknown error": "未知错误",
+}
+
+PLURALS: dict[str, str] = {
+    "Got unexpected extra argument ({args})": "多余的参数（{args}）",
+    "Takes {nargs} values but 1 was given.": "需要 {nargs} 个值，只给了 1 个。",
+    "Did you mean {possibility}?": "是否要用 {possibility}？",
+    "Option {name!r} requires an argument.": "选项 {name!r} 需要一个值。",
+    "Option {name!r} requires {nargs} arguments.": "选项 {name!r} 需要 {nargs} 个值。",
+    "{value!r} is not {choice}.": "{value!r} 不是 {choice}。",
+    "{value!r} does not match the format {format}.": "{value!r} 不符合格式 {format}。",
+    "{len_type} values are required, but {len_value} was given.": "需要 {len_type} 个值，只给了 {len_value} 个。",
+}
+# the plural forms say the same in Chinese
+PLURALS.update({
+    "Got unexpected extra arguments ({args})": PLURALS["Got unexpected extra argument ({args})"],
+    "Takes {nargs} values but {len} were given.": "需要 {nargs} 个值，给了 {len} 个。",
+    "(Did you mean one of: {possibilities}?)": "（是否要用其中之一：{possibilities}？）",
+    "{value!r} is not one of {choices}.": "{value!r} 不是以下之一：{choices}。",
+    "{value!r} does not match the formats {formats}.": "{value!r} 不符合以下任一格式：{formats}。",
+    "{len_type} values are required, but {len_value} were given.": "需要 {len_type} 个值，给了 {len_value} 个。",
+})
+
+_CLICK_MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "types", "termui", "utils")
+
+
+def gettext(message: str) -> str:
+    return MESSAGES.get(message, message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    chosen = singular if n == 1 else plural
+    return PLURALS.get(chosen, chosen)
+
+
+def install() -> None:
+    """Make click speak Chinese in this process (idempotent)."""
+    for name in _CLICK_MODULES:
+        module = sys.modules.get(f"click.{name}") or __import__(f"click.{name}", fromlist=["_"])
+        if hasattr(module, "_"):
+            module._ = gettext
+        if hasattr(module, "ngettext"):
+            module.ngettext = ngettext
+
+
+def _chinese_metavars(cmd: click.Command) -> None:
+    if cmd.options_metavar == "[OPTIONS]":
+        cmd.options_metavar = "[选项]"
+    if isinstance(cmd, click.Group):
+        if cmd.subcommand_metavar in (None, "COMMAND [ARGS]..."):
+            cmd.subcommand_metavar = "命令 [参数]..."
+        for sub in cmd.commands.values():
+            _chinese_metavars(sub)
+
+
+class ChineseGroup(click.Group):
+    """The top-level group: Chinese messages, and Ctrl-C ends quietly with exit 130 instead of a traceback."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("options_metavar", "[选项]")
+        kwargs.setdefault("subcommand_metavar", "命令 [参数]...")
+        super().__init__(*args, **kwargs)
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        _chinese_metavars(cmd)
+        super().add_command(cmd, name)
+
+    def main(self, *args, **kwargs):  # type: ignore[override]
+        install()
+        kwargs["standalone_mode"] = False
+        try:
+            result = super().main(*args, **kwargs)
+        except click.exceptions.Exit as exit_:
+            sys.exit(exit_.exit_code)
+        except click.ClickException as err:
+            err.show()
+            sys.exit(err.exit_code)
+        except (click.Abort, KeyboardInterrupt, EOFError):
+            click.echo("\n[E-INTERRUPTED] 已中断（Ctrl-C）。", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        sys.exit(result if isinstance(result, int) else 0)
