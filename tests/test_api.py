@@ -1,0 +1,52 @@
+"""The public API: `import gongkai` names, read/check from a path, bytes or a Document, errors with codes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+import gongkai
+from gongkai.examples.bundled import write_examples
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory):
+    return write_examples(tmp_path_factory.mktemp("ex"))[0]
+
+
+def test_every_public_name_resolves() -> None:
+    for name in gongkai.__all__:
+        assert getattr(gongkai, name) is not None, name
+    with pytest.raises(AttributeError):
+        gongkai.no_such_name  # noqa: B018
+
+
+def test_check_from_path_bytes_and_document_agree(example) -> None:
+    by_path = gongkai.check(example)
+    by_bytes = gongkai.check(example.read_bytes(), name=example.name)
+    by_doc = gongkai.check(gongkai.read(example))
+    assert isinstance(by_path, gongkai.Report)
+    assert by_path.cells and by_path.organization
+    for other in (by_bytes, by_doc):
+        assert {k: (c.raw, c.value) for k, c in other.cells.items()} == \
+               {k: (c.raw, c.value) for k, c in by_path.cells.items()}
+        assert [f.code for f in other.findings] == [f.code for f in by_path.findings]
+    assert all(isinstance(f.severity, gongkai.Severity) for f in by_path.findings)
+
+
+def test_errors_carry_codes(tmp_path) -> None:
+    with pytest.raises(gongkai.EmptyInput) as empty:
+        gongkai.check(b"", name="empty.txt")
+    assert empty.value.code == "E-EMPTY"
+    with pytest.raises(gongkai.GongkaiError) as missing:
+        gongkai.read(tmp_path / "missing.pdf")
+    assert missing.value.code == "E-READ"
+
+
+def test_import_is_cheap() -> None:
+    """`import gongkai` loads none of the readers, parsers or checks (the CLI starts fast)."""
+    code = "import sys, gongkai; print(sorted(m for m in sys.modules if m.startswith('gongkai')))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "['gongkai']"
