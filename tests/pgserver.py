@@ -53,7 +53,10 @@ class Server:
             shutil.chown(self.dir, "postgres")
             self._as_user = ["runuser", "-u", "postgres", "--"]
         port = _free_port()
-        run = lambda *cmd: subprocess.run([*self._as_user, *cmd], capture_output=True, text=True, timeout=120)
+
+        def run(*cmd):
+            return subprocess.run([*self._as_user, *cmd], capture_output=True, text=True, timeout=120)
+
         r = run(initdb, "-D", str(data), "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8")
         if r.returncode != 0:
             r = run(initdb, "-D", str(data), "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-locale")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gongkai.examples.generate import ReportSpec
+from gongkai.spec import ReportSpec
 from gongkai.model import Report
 
 

@@ -50,3 +50,7 @@ def test_import_is_cheap() -> None:
     code = "import sys, gongkai; print(sorted(m for m in sys.modules if m.startswith('gongkai')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "['gongkai']"
+
+
+def test_all_lists_exactly_the_lazy_exports() -> None:
+    assert set(gongkai.__all__) == {"__version__", "PARSER_VERSION", *gongkai._EXPORTS}

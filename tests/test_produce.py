@@ -13,12 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gongkai.commands.render import render
-from gongkai.examples.generate import (
-    ReportSpec,
-    random_spec,
-    report_specs,
-    request_layout,
-)
+from gongkai.spec import ReportSpec
+from gongkai.standard.layout import request_layout
+from gongkai.examples.generate import random_spec, report_specs
 from gongkai.forms.model import ReportForm, dump_form
 from gongkai.model import Severity
 from gongkai.pipeline import check_document
@@ -174,7 +171,10 @@ def _last_year(this: ReportSpec, seed: int) -> ReportSpec:
     """Last year's report whose 结转下年度继续办理 equals this year's 上年结转 (identities kept)."""
     last = random_spec(random.Random(seed), this.format_id, year=this.year - 1, allow_blank=False)
     lay = request_layout(last.format)
-    row = lambda r, c: f"requests.{r}.{c}"
+
+    def row(r, c):
+        return f"requests.{r}.{c}"
+
     for col in lay.applicant_columns:
         forward = this.number(row(lay.carried_over, col))
         closed = last.number(row(lay.results_total, col))

@@ -31,7 +31,12 @@ _EXPORTS = {
     "TimedOut": "gongkai.errors", "ReaderCrashed": "gongkai.errors",
 }
 
-__all__ = ["__version__", "PARSER_VERSION", *_EXPORTS]
+__all__ = [
+    "__version__", "PARSER_VERSION", "read", "check", "Source", "Document", "Position", "Report", "Cell", "Finding",
+    "Evidence", "EvidenceCell", "Inferred", "Meaning", "Severity", "Limits", "DEFAULT_LIMITS", "GongkaiError",
+    "UnreadableInput", "UnsupportedFormat", "NotAnAnnualReport", "EmptyInput", "InputTooLarge", "EncryptedInput",
+    "CorruptInput", "MissingDependency", "TimedOut", "ReaderCrashed",
+]
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
     from gongkai._api import Source, check, read

@@ -14,20 +14,18 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
+from gongkai.commands.support import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, SEVERITY_NAMES
 from gongkai.commands.zh import ChineseGroup
 from gongkai.errors import GongkaiError
 from gongkai.model import Report, Severity
 from gongkai.standard import find_cell
 
-EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 _FORMAT_NAMES = {"2021": "2021年版（国办公开办函〔2021〕30号）", "2019": "2019年试行版（国办公开办函〔2019〕60号）",
                  "mixed": "新旧格式混用", "unknown": "无法判断"}
 _MEDIA_NAMES = {"text/plain": "纯文本", "text/html": "网页（HTML）", "application/pdf": "PDF",
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word（.docx）",
                 "application/msword": "Word/WPS（经 LibreOffice 转换）", "image/png": "图片（PNG，文字识别）",
                 "image/jpeg": "图片（JPEG，文字识别）", "image/tiff": "图片（TIFF，文字识别）"}
-_SEVERITY_NAMES = {Severity.ERROR: ("错误", "bold red"), Severity.WARNING: ("警告", "yellow"),
-                   Severity.INFO: ("提示", "cyan")}
 
 
 def _dump(obj) -> str:
@@ -54,8 +52,8 @@ def _summary(console: Console, report: Report) -> None:
     console.print(f"单元格：读取 {len(report.cells)} 个（其中数值 {stated} 个），由勾稽关系推算 {len(report.inferred)} 个"
                   + ("　[yellow]文本不完整（截断）[/]" if report.truncated else ""))
     counts = {s: sum(1 for f in report.findings if f.severity is s) for s in Severity}
-    console.print("　".join(f"[{style}]{name} {counts[s]}[/]" for s, (name, style) in _SEVERITY_NAMES.items()))
-    for sev, (name, style) in _SEVERITY_NAMES.items():
+    console.print("　".join(f"[{style}]{name} {counts[s]}[/]" for s, (name, style) in SEVERITY_NAMES.items()))
+    for sev, (name, style) in SEVERITY_NAMES.items():
         group = [f for f in report.findings if f.severity is sev]
         if not group:
             continue

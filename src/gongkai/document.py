@@ -9,10 +9,19 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
-if TYPE_CHECKING:
-    from gongkai.readers.blocks import Source
+BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in the page's units, origin top-left
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a piece of text lies in the original file."""
+
+    page: int | None = None  # 1-based (PDF, OCR)
+    bbox: BBox | None = None  # PDF points or image pixels, origin top-left
+    dom_path: str | None = None  # HTML: e.g. /html/body/div[2]/table[1]/tr[5]/td[3]; DOCX: body/tbl[2]/tr[5]/tc[3]
+    confidence: float | None = None  # OCR recognition confidence, 0..1
 
 
 class Position(NamedTuple):

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from gongkai.checks.carry import as_number, carry_message, carry_pairs, same_value
 from gongkai.checks.common import finding
 from gongkai.errors import MissingDependency
-from gongkai.examples.generate import ReportSpec, Value
+from gongkai.spec import ReportSpec, Value
 from gongkai.forms.model import ReportForm
 from gongkai.model import Evidence, EvidenceCell, Finding, Report, Severity
 from gongkai.pipeline import check_document

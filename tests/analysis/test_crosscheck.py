@@ -19,16 +19,14 @@ from gongkai.analysis.crosscheck import (
     similarity,
 )
 from gongkai.analysis.prose import report_prose_hashes
-from gongkai.analysis.records import OrgNode, ReportRecord
+from gongkai.analysis.records import ReportRecord
+from gongkai.orgs.registry import OrgNode
 from gongkai.checks.carry import carry_pairs
 from gongkai.checks.common import RULES_BY_CODE
 from gongkai.document import Position
-from gongkai.examples.generate import (
-    ReportSpec,
-    random_spec,
-    report_specs,
-    request_layout,
-)
+from gongkai.spec import ReportSpec
+from gongkai.standard.layout import request_layout
+from gongkai.examples.generate import random_spec, report_specs
 from gongkai.model import Severity
 from gongkai.standard import get_format
 from tests.analysis.test_prose import read_report, spec_with_texts

@@ -8,7 +8,8 @@ import zlib
 import pytest
 
 from gongkai.analysis.prose import prose_hashes, prose_text, report_prose_hashes
-from gongkai.examples.generate import ReportSpec, random_spec
+from gongkai.spec import ReportSpec
+from gongkai.examples.generate import random_spec
 from gongkai.model import Report
 from gongkai.pipeline import check_document
 from gongkai.produce import render_spec

@@ -8,9 +8,8 @@ from decimal import Decimal
 import pytest
 from hypothesis import given, settings
 
-from gongkai.examples.generate import (
-    NOT_APPLICABLE, ReportSpec, identity_violations, random_spec, report_specs, table_figure,
-)
+from gongkai.spec import NOT_APPLICABLE, ReportSpec, table_figure
+from gongkai.examples.generate import identity_violations, random_spec, report_specs
 from gongkai.standard import get_format
 
 

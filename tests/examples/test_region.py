@@ -12,7 +12,9 @@ import yaml
 
 from gongkai.analysis.crosscheck import similarity as prose_similarity
 from gongkai.analysis.prose import prose_hashes
-from gongkai.examples.generate import _req, identity_violations, request_layout
+from gongkai.standard.layout import request_layout
+from gongkai.spec import request_cell as _req
+from gongkai.examples.generate import identity_violations
 from gongkai.examples.region import (
     REGISTRY_FILE,
     ExpectedFinding,
@@ -193,7 +195,7 @@ def test_prose_is_distinct_except_the_planted_duplicate(region):
                 assert sim >= 0.8
             else:
                 worst = max(worst, sim)
-    for ((a, y), h), ((b, y2), h2) in combinations(hashes.items(), 2):
+    for ((_a, y), h), ((_b, y2), h2) in combinations(hashes.items(), 2):
         if y == y2:
             worst = max(worst, prose_similarity(h, h2))
     assert worst < 0.7

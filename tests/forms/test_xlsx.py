@@ -13,7 +13,8 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from gongkai.examples.generate import ReportSpec, random_spec
+from gongkai.spec import ReportSpec
+from gongkai.examples.generate import random_spec
 from gongkai.forms import FormError, ReportForm, load_form
 from gongkai.forms.xlsx import (
     CELLS_SHEET,

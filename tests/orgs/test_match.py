@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gongkai.analysis.records import OrgNode
+from gongkai.orgs.registry import OrgNode
 from gongkai.orgs import OrgIndex, derive_parent, load_registry, normalize
 from tests.orgs import SAMPLE
 

@@ -15,7 +15,8 @@ from gongkai.errors import (
     TimedOut,
     UnsupportedFormat,
 )
-from gongkai.examples.generate import ReportSpec, random_spec
+from gongkai.spec import ReportSpec
+from gongkai.examples.generate import random_spec
 from gongkai.pipeline import check_document
 from gongkai.readers import libreoffice
 from gongkai.readers.assemble import to_document

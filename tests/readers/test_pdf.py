@@ -15,7 +15,8 @@ from gongkai.errors import (
     InputTooLarge,
     MissingDependency,
 )
-from gongkai.examples.generate import ReportSpec, random_spec
+from gongkai.spec import ReportSpec
+from gongkai.examples.generate import random_spec
 from gongkai.pipeline import check_document
 from gongkai.readers import pdf as pdf_reader
 from gongkai.readers.assemble import to_document

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from gongkai.examples.generate import ReportSpec
+from gongkai.spec import ReportSpec
 from gongkai.readers import pdf as pdf_reader
 from gongkai.readers.blocks import Table
 from gongkai.readers.libreoffice import find_soffice

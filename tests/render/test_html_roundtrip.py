@@ -14,7 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gongkai.examples.generate import ReportSpec, random_spec, report_specs
+from gongkai.spec import ReportSpec
+from gongkai.examples.generate import random_spec, report_specs
 from gongkai.model import Severity
 from gongkai.pipeline import check_document
 from gongkai.readers.assemble import to_document

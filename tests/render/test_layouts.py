@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from gongkai.examples.generate import ReportSpec, random_spec
+from gongkai.spec import ReportSpec
+from gongkai.examples.generate import random_spec
 from gongkai.render.text import BLANK_CAPABLE, LAYOUTS, format_value, render_text
 from gongkai.standard import get_format
 

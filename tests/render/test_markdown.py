@@ -9,7 +9,8 @@ import re
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from gongkai.examples.generate import ReportSpec, random_spec, report_specs
+from gongkai.spec import ReportSpec
+from gongkai.examples.generate import random_spec, report_specs
 from gongkai.model import Severity
 from gongkai.pipeline import check_document
 from gongkai.readers import read_bytes

@@ -12,7 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gongkai.examples.generate import ReportSpec, report_specs
+from gongkai.spec import ReportSpec
+from gongkai.examples.generate import report_specs
 from gongkai.render.text import BLANK_CAPABLE, LAYOUTS, render_text
 from tests.roundtrip import differing_cells
 

@@ -163,7 +163,6 @@ def test_killed_ingest_restarts_and_completes(store_url, tmp_path):
     env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
     proc = subprocess.Popen(_ingest_cmd(tmp_path / "in", store_url), env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, start_new_session=True)
-    store = open_store(store_url) if False else None
     deadline = time.monotonic() + 120
     stored = 0
     while time.monotonic() < deadline and proc.poll() is None:

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
-from gongkai.analysis.records import OrgNode, ReportRecord
+from gongkai.analysis.records import ReportRecord
+from gongkai.orgs.registry import OrgNode
 from gongkai.checks.carry import (
     as_number,
     carry_message,

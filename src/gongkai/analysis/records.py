@@ -16,17 +16,6 @@ CellValue = Any
 
 
 @dataclass(frozen=True, slots=True)
-class OrgNode:
-    """A body in the organization registry."""
-
-    id: int
-    name: str
-    kind: str  # government | department | street | town | other
-    level: str | None = None  # province | city | district | county (governments); None otherwise
-    parent_id: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class ReportRecord:
     """One current parse of a stored report."""
 

@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field
 from functools import cache
 
 from gongkai.analysis.export import Scope, Selection, iter_reports, resolve
-from gongkai.examples.generate import request_layout
+from gongkai.standard.layout import request_layout
 from gongkai.standard import get_format
 
 FEE_CELL = "proactive.fees.amount"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from gongkai.examples.generate import request_layout
+from gongkai.standard.layout import request_layout
 from gongkai.standard.formats import FORMAT_IDS, Format, get_format
 
 # comparisons of amounts read from print: far below any printed precision (four decimals)

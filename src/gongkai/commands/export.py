@@ -15,7 +15,7 @@ from rich.markup import escape
 
 from gongkai.errors import GongkaiError
 
-EXIT_OK, EXIT_INPUT = 0, 2
+from gongkai.commands.support import EXIT_INPUT
 
 
 def open_for_reading(db: str | None):

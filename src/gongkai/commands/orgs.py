@@ -14,7 +14,7 @@ from rich.markup import escape
 
 from gongkai.errors import GongkaiError
 
-EXIT_OK, EXIT_INPUT = 0, 2
+from gongkai.commands.support import EXIT_INPUT
 _DB_HELP = "数据库地址（默认当前目录下的 gongkai.db；PostgreSQL 如 postgresql://用户@主机/库名）。"
 
 

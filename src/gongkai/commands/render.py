@@ -17,7 +17,7 @@ from rich.markup import escape
 from gongkai.errors import GongkaiError
 from gongkai.model import Finding, Severity
 
-EXIT_OK, EXIT_REFUSED, EXIT_INPUT = 0, 1, 2
+from gongkai.commands.support import EXIT_INPUT, EXIT_REFUSED
 _SEVERITY = {Severity.ERROR: ("错误", "bold red"), Severity.WARNING: ("警告", "yellow"), Severity.INFO: ("提示", "cyan")}
 _TARGET_NAMES = {"docx": "Word（.docx）", "html": "网页（HTML）", "md": "Markdown", "pdf": "PDF"}
 

@@ -26,7 +26,7 @@ from gongkai.commands.ingest import DB_OPTION, open_or_exit
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出（含证据）。")
 def findings(db_url, organization, year, category, code, severity, cross, status, limit, as_json) -> None:
     """列出库中报告的问题（含跨报告问题）及审核状态；第一列的编号供 gongkai review 使用。"""
-    from gongkai.cli import _SEVERITY_NAMES  # the CLI's one naming of severities (loaded by now)
+    from gongkai.commands.support import SEVERITY_NAMES
     from gongkai.model import Severity
     from gongkai.store.review import DECISION_NAMES, list_findings
 
@@ -51,7 +51,7 @@ def findings(db_url, organization, year, category, code, severity, cross, status
     for col in ("编号", "机关", "年度", "级别", "规则", "说明", "审核"):
         table.add_column(col, overflow="fold")
     for r in rows:
-        name, style = _SEVERITY_NAMES[Severity(r.severity)]
+        name, style = SEVERITY_NAMES[Severity(r.severity)]
         verdict = DECISION_NAMES.get(r.decision, r.decision)
         if r.comment:
             verdict += f"：{r.comment}"

@@ -16,7 +16,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from gongkai.commands.export import EXIT_INPUT, open_for_reading, selection_options
+from gongkai.commands.export import open_for_reading, selection_options
+from gongkai.commands.support import EXIT_INPUT
 from gongkai.errors import GongkaiError
 
 

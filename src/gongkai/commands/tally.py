@@ -24,7 +24,7 @@ from gongkai.standard import get_format
 if TYPE_CHECKING:
     from gongkai.tally import TallyResult
 
-EXIT_OK, EXIT_LEFT_OUT, EXIT_INPUT = 0, 1, 2
+from gongkai.commands.support import EXIT_INPUT, EXIT_LEFT_OUT, EXIT_OK
 # column headers broken in two lines so the table fits an 80-column terminal
 _APPLICANT_SHORT = {"natural_person": "自然人", "commercial_enterprise": "商业\n企业", "research_institution": "科研\n机构",
                     "social_welfare_org": "社会公益\n组织", "legal_service_org": "法律服务\n机构", "other_org": "其他",
@@ -150,7 +150,7 @@ def _show(console: Console, r: TallyResult) -> None:
         table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
         table.add_column("类型")
         cols = [c for c, _ in fmt.appeals_columns]
-        for c, label in fmt.appeals_columns:
+        for _column, label in fmt.appeals_columns:
             table.add_column(label, justify="right")
         for gid, _, path in fmt.appeals_groups:
             table.add_row(escape(path.replace("/", "：")), *(str(r.values[f"appeals.{gid}.{c}"]) for c in cols))

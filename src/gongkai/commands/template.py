@@ -13,7 +13,7 @@ from typing import NoReturn
 import click
 
 from gongkai.errors import GongkaiError
-from gongkai.examples.generate import NOT_APPLICABLE, Value
+from gongkai.spec import NOT_APPLICABLE, Value
 from gongkai.forms.model import FormError, ReportForm, dump_form
 from gongkai.forms.yaml_template import (
     BODY_KIND_NAMES,
@@ -24,7 +24,7 @@ from gongkai.forms.yaml_template import (
 from gongkai.model import Report, Severity
 from gongkai.standard import FORMAT_IDS, get_format
 
-EXIT_INPUT = 2
+from gongkai.commands.support import EXIT_INPUT
 _KINDS = {".xlsx": "xlsx", ".xlsm": "xlsx", ".yaml": "yaml", ".yml": "yaml", ".json": "json"}
 
 

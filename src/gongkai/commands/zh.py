@@ -12,7 +12,8 @@ import sys
 
 import click
 
-EXIT_INTERRUPTED = 130  # the shell's convention for SIGINT
+from gongkai.commands.support import EXIT_INTERRUPTED
+
 
 MESSAGES: dict[str, str] = {
     "Usage:": "用法：",

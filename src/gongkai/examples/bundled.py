@@ -13,7 +13,10 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from gongkai.examples.generate import ReportSpec, _req, random_spec, request_layout, table_figure
+from gongkai.spec import ReportSpec, table_figure
+from gongkai.standard.layout import request_layout
+from gongkai.spec import request_cell as _req
+from gongkai.examples.generate import random_spec
 from gongkai.render.text import LAYOUTS, render_text
 
 

@@ -11,17 +11,17 @@ the format, so nothing here hard-codes a row label.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from gongkai.spec import NOT_APPLICABLE, ReportSpec, Value, request_cell
 from gongkai.standard import Format, Identity, get_format
+from gongkai.standard.layout import request_layout
 
 if TYPE_CHECKING:  # pragma: no cover
     from hypothesis.strategies import SearchStrategy
 
-Value = int | float | None | str
-NOT_APPLICABLE = "n/a"
 BODY_KINDS = ("department", "street", "town", "government")
 ACTIVITY_LEVELS = ("none", "low", "busy")
 
@@ -32,116 +32,6 @@ _STREETS = ("杏林", "枫桥", "柳塘", "石泉", "槐荫", "雁栖", "竹园"
 _TOWNS = ("青石", "梅岭", "苇塘", "双溪", "龙湾", "桃坪", "稻香", "云岗")
 _DEPARTMENTS = ("民政局", "教育局", "卫生健康局", "市场监督管理局", "住房和城乡建设局", "人力资源和社会保障局",
                 "城市管理执法局", "自然资源和规划局", "司法局", "财政局", "农业农村局", "生态环境分局")
-
-
-@dataclass
-class ReportSpec:
-    """Everything needed to render one report. ``values`` has a value for every cell id of the format.
-
-    Values: ``int`` counts, ``float`` amounts (at most 4 decimals), ``None`` for a cell printed blank and
-    ``"n/a"`` for a cell printed "/". Blank and "/" cells count as 0 in the identities.
-    """
-
-    format_id: str
-    year: int
-    organization: str
-    body_kind: str  # department | street | town | government
-    is_rollup: bool
-    published: date | None
-    values: dict[str, Value]
-    region: str = ""  # the place the body belongs to, e.g. 青禾市桐溪区 (used in prose and page footers)
-    fee_statement: bool = True  # section 六 states the 信息处理费
-    fee_notices: int = 0  # 收费通知 sent (section 六)
-    fee_collected: float = 0.0  # 信息处理费 actually collected, in 元 (section 六)
-    state_figures: bool = True  # section 一 states the request figures in prose
-    narrative_overrides: dict[str, int] = field(default_factory=dict)  # term -> figure stated instead
-    # paragraphs written by the author, by section key ("preamble", "1" … "6"); rendered instead of generated prose
-    texts: dict[str, list[str]] = field(default_factory=dict)
-
-    @property
-    def format(self) -> Format:
-        return get_format(self.format_id)
-
-    def number(self, cell_id: str) -> int | float:
-        """The cell as a number: blank and "/" count as 0."""
-        v = self.values[cell_id]
-        return v if isinstance(v, (int, float)) else 0
-
-    def figure(self, term: str) -> int:
-        """A figure as stated in the prose: the table value unless ``narrative_overrides`` says otherwise."""
-        if term in self.narrative_overrides:
-            return self.narrative_overrides[term]
-        return table_figure(self, term)
-
-    @property
-    def has_blanks(self) -> bool:
-        return any(v is None for v in self.values.values())
-
-
-# ---------------------------------------------------------------------------------------------------- structure
-
-@dataclass(frozen=True)
-class RequestLayout:
-    """The request table's structure as the identities define it (all ids, no labels)."""
-
-    applicant_columns: tuple[str, ...]  # the columns that add up to the total column
-    total_column: str
-    received: str
-    carried_over: str
-    results_total: str
-    carried_forward: str
-    result_rows: tuple[str, ...]
-
-
-def _rule(fmt: Format, rule: str) -> list[Identity]:
-    return [i for i in fmt.identities if i.rule == rule]
-
-
-def _part(cell_id: str, index: int) -> str:
-    """'requests.withheld.state_secret.total' -> row 'withheld.state_secret' (index 1) / column 'total' (-1)."""
-    row, col = cell_id.split(".", 1)[1].rsplit(".", 1)
-    return row if index == 1 else col
-
-
-def request_layout(fmt: Format) -> RequestLayout:
-    row_total = _rule(fmt, "requests.row_total")[0]
-    balance = _rule(fmt, "requests.balance")[0]
-    results = _rule(fmt, "requests.results_total")[0]
-    return RequestLayout(
-        applicant_columns=tuple(_part(c, -1) for c in row_total.rhs),
-        total_column=_part(row_total.lhs[0], -1),
-        received=_part(balance.lhs[0], 1),
-        carried_over=_part(balance.lhs[1], 1),
-        results_total=_part(balance.rhs[0], 1),
-        carried_forward=_part(balance.rhs[1], 1),
-        result_rows=tuple(_part(c, 1) for c in results.rhs),
-    )
-
-
-def _req(row: str, col: str) -> str:
-    return f"requests.{row}.{col}"
-
-
-def table_figure(spec: ReportSpec, term: str) -> int:
-    """A narrative figure computed from the table (blank/"/" = 0).
-
-    Terms: received, carried_over, closed, carried_forward, granted (予以公开+部分公开), review (行政复议总计),
-    litigation (both 行政诉讼 totals).
-    """
-    fmt = spec.format
-    lay = request_layout(fmt)
-    rows = {"received": lay.received, "carried_over": lay.carried_over, "closed": lay.results_total,
-            "carried_forward": lay.carried_forward}
-    if term in rows:
-        return int(sum(spec.number(_req(rows[term], c)) for c in lay.applicant_columns))
-    if term == "granted":
-        return int(sum(spec.number(_req(r, c)) for r in lay.result_rows[:2] for c in lay.applicant_columns))
-    groups = [i for i in _rule(fmt, "appeals.group_total")]
-    if term == "review":
-        return int(sum(spec.number(c) for c in groups[0].rhs))
-    if term == "litigation":
-        return int(sum(spec.number(c) for g in groups[1:] for c in g.rhs))
-    raise KeyError(term)
 
 
 # ---------------------------------------------------------------------------------------------------- drawing
@@ -168,26 +58,26 @@ def _draw_requests(rng: random.Random, fmt: Format, level: str) -> dict[str, int
         col_level = level if col_scale[col] else ("low" if level == "busy" and rng.random() < 0.2 else "none")
         for row in lay.result_rows:
             if row in hot:
-                values[_req(row, col)] = _count(rng, col_level, col_scale[col] or 1)
+                values[request_cell(row, col)] = _count(rng, col_level, col_scale[col] or 1)
             elif rng.random() < 0.15:
-                values[_req(row, col)] = _count(rng, col_level, 1)
+                values[request_cell(row, col)] = _count(rng, col_level, 1)
             else:
-                values[_req(row, col)] = 0
-        closed = sum(values[_req(r, col)] for r in lay.result_rows)
-        values[_req(lay.results_total, col)] = closed
+                values[request_cell(row, col)] = 0
+        closed = sum(values[request_cell(r, col)] for r in lay.result_rows)
+        values[request_cell(lay.results_total, col)] = closed
         forward = rng.randint(0, max(0, closed // 5)) if col_level != "none" else 0
-        values[_req(lay.carried_forward, col)] = forward
+        values[request_cell(lay.carried_forward, col)] = forward
         over = rng.randint(0, closed + forward) if rng.random() < 0.4 else min(closed + forward, rng.randint(0, 2))
-        values[_req(lay.carried_over, col)] = over
-        values[_req(lay.received, col)] = closed + forward - over
+        values[request_cell(lay.carried_over, col)] = over
+        values[request_cell(lay.received, col)] = closed + forward - over
     for row in fmt.request_rows:
-        values[_req(row.id, lay.total_column)] = sum(values[_req(row.id, c)] for c in lay.applicant_columns)
+        values[request_cell(row.id, lay.total_column)] = sum(values[request_cell(row.id, c)] for c in lay.applicant_columns)
     return values
 
 
 def _draw_appeals(rng: random.Random, fmt: Format, level: str) -> dict[str, int]:
     values: dict[str, int] = {}
-    for ident in _rule(fmt, "appeals.group_total"):
+    for ident in (i for i in fmt.identities if i.rule == "appeals.group_total"):
         active = level == "busy" or (level == "low" and rng.random() < 0.2)
         for cid in ident.rhs:
             values[cid] = rng.choice((0, 0, 0, 1, 1, 2, 3, 5)) if active else 0
@@ -300,7 +190,7 @@ def random_spec(rng: random.Random, format_id: str = "2021", **overrides: Any) -
     lay = request_layout(fmt)
     unpaid = [r for r in lay.result_rows if r.startswith("other.fee")]
     if unpaid:  # requests dropped for an unpaid fee imply fee notices were sent
-        lapsed = int(sum(spec.number(_req(r, c)) for r in unpaid for c in lay.applicant_columns))
+        lapsed = int(sum(spec.number(request_cell(r, c)) for r in unpaid for c in lay.applicant_columns))
         paid = rng.choice((0, 0, 1, 2)) if activity == "busy" else 0
         spec.fee_notices = lapsed + paid
         spec.fee_collected = float(paid * rng.choice((100, 200, 300)))

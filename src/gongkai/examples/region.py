@@ -34,13 +34,10 @@ from pathlib import Path
 
 from gongkai.analysis.crosscheck import similarity
 from gongkai.analysis.prose import prose_hashes
-from gongkai.examples.generate import (
-    ReportSpec,
-    Value,
-    _req,
-    random_spec,
-    request_layout,
-)
+from gongkai.spec import ReportSpec, Value
+from gongkai.standard.layout import request_layout
+from gongkai.spec import request_cell as _req
+from gongkai.examples.generate import random_spec
 from gongkai.render.text import fee_sentence
 from gongkai.standard import Format, get_format
 
@@ -228,7 +225,7 @@ def _prose(rng: random.Random, spec: ReportSpec, kind: str) -> dict[str, list[st
     first = f"{year}年，{name}{rng.choice(_OPENINGS)}。"
     topics = rng.sample(range(len(_TOPICS)), k=rng.randint(5, 6))
     paras = [first]
-    for i, t in enumerate(topics):
+    for _i, t in enumerate(topics):
         actions, results = _TOPICS[t]
         a, b = rng.sample(actions, 2)
         lead = rng.choice(("", "一年来，", "全年，", f"{me}", "同时，", "此外，", "在此基础上，"))

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from gongkai.errors import GongkaiError
-from gongkai.examples.generate import ReportSpec, Value
+from gongkai.spec import ReportSpec, Value
 from gongkai.standard import get_format
 
 # section keys of ``ReportForm.texts``: the preamble, then the six sections by number

@@ -28,7 +28,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from gongkai.examples.generate import NOT_APPLICABLE, ReportSpec, Value
+from gongkai.spec import NOT_APPLICABLE, ReportSpec, Value
 from gongkai.forms.model import BODY_KINDS, SECTION_KEYS, FormError, ReportForm, form_value
 from gongkai.forms.yaml_template import (
     BODY_KIND_NAMES,

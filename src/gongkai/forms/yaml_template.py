@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from gongkai.examples.generate import Value
+from gongkai.spec import Value
 from gongkai.forms.model import BODY_KINDS, SECTION_KEYS, ReportForm
 from gongkai.standard import Format, get_format
 

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from gongkai.analysis.records import OrgNode
+from gongkai.orgs.registry import OrgNode
 
 EXACT, ALIAS, FORMER, SHORT, AMBIGUOUS, UNMATCHED = "exact", "alias", "former", "short", "ambiguous", "unmatched"
 

@@ -29,6 +29,18 @@ _LEVEL_SUFFIXES = (("特别行政区", "province"), ("自治区", "province"), (
                    ("旗", "county"))
 
 
+@dataclass(frozen=True, slots=True)
+class OrgNode:
+    """A body in the organization registry, as the store holds it (its row id, its parent's)."""
+
+    id: int
+    name: str
+    kind: str  # government | department | street | town | other
+    level: str | None = None  # province | city | district | county (governments); None otherwise
+    parent_id: int | None = None
+
+
+
 class RegistryError(GongkaiError):
     """The organization registry file is malformed or contradicts itself."""
 

@@ -11,17 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in the page's units, origin top-left
-
-
-@dataclass(frozen=True, slots=True)
-class Source:
-    """Where a piece of text lies in the original file."""
-
-    page: int | None = None  # 1-based (PDF, OCR)
-    bbox: BBox | None = None  # PDF points or image pixels, origin top-left
-    dom_path: str | None = None  # HTML: e.g. /html/body/div[2]/table[1]/tr[5]/td[3]; DOCX: body/tbl[2]/tr[5]/tc[3]
-    confidence: float | None = None  # OCR recognition confidence, 0..1
+from gongkai.document import BBox, Source  # noqa: F401 - part of what readers hand over
 
 
 @dataclass(frozen=True, slots=True)

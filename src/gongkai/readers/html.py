@@ -175,7 +175,7 @@ class _Walker:
         grid = build_grid(el, self.source)
         texts: dict[int, str] = {}
         nested: dict[int, list[etree._Element]] = {}
-        for i, c in enumerate(grid):
+        for _i, c in enumerate(grid):
             texts[id(c.element)], nested[id(c.element)] = cell_content(c.element)
         if self._is_layout(grid, texts, nested):
             self.stack.append(el)

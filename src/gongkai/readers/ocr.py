@@ -333,7 +333,7 @@ def read_image(data: bytes, source: str = "<memory>", limits: Limits = DEFAULT_L
 
     pages: list[PageInput] = []
     media = "image/unknown"
-    for page_no, (image, dpi, media) in enumerate(_frames(data, source, limits), start=1):
+    for page_no, (image, dpi, media) in enumerate(_frames(data, source, limits), start=1):  # noqa: B007 - the last frame's media type is used below
         words, rulings = ocr_array(image, page_no, dpi)
         pages.append(PageInput(words, rulings, (float(image.shape[1]), float(image.shape[0])), page_no))
     if not any(p.words for p in pages):

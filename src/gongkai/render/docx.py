@@ -35,7 +35,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Twips
 
-from gongkai.examples.generate import ReportSpec
+from gongkai.spec import ReportSpec
 from gongkai.render import text as rt
 from gongkai.render.grid import Grid, GridCell, layout_tables
 

@@ -21,7 +21,7 @@ import html
 import random
 import re
 
-from gongkai.examples.generate import ReportSpec
+from gongkai.spec import ReportSpec
 from gongkai.render.grid import Grid, GridCell, layout_tables
 from gongkai.render.text import (
     TABLE_OF,

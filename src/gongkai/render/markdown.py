@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import random
 
-from gongkai.examples.generate import ReportSpec
+from gongkai.spec import ReportSpec
 from gongkai.render.grid import Grid, layout_tables
 from gongkai.render.text import (
     TABLE_OF,

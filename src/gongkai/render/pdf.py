@@ -12,7 +12,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from gongkai.examples.generate import ReportSpec
+from gongkai.spec import ReportSpec
 from gongkai.readers.libreoffice import convert_many
 from gongkai.render.docx import render_docx
 

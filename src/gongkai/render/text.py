@@ -22,7 +22,7 @@ from functools import cache
 from importlib import resources
 from itertools import groupby
 
-from gongkai.examples.generate import NOT_APPLICABLE, ReportSpec, Value
+from gongkai.spec import NOT_APPLICABLE, ReportSpec, Value
 from gongkai.standard import Format
 
 LAYOUTS: tuple[str, ...] = ("pipe_rows", "markdown", "cell_per_line", "row_opener", "blank_line_cells", "pdf_text")

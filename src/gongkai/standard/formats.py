@@ -177,10 +177,10 @@ def get_format(format_id: str) -> Format:
     request_rows: list[Row] = []
     for row in req["rows"]:
         ids = tuple(f"requests.{row['id']}.{c}" for c, _ in columns)
-        for (c, clabel), cid in zip(columns, ids):
+        for (_column, clabel), cid in zip(columns, ids):
             cells[cid] = CellSpec(cid, "requests", f"{row['label']}/{clabel}")
         request_rows.append(Row(row["id"], "requests", row["label"], tuple(row["aliases"]), ids,
-                                group=row["group"], column_labels=tuple(l for _, l in columns)))
+                                group=row["group"], column_labels=tuple(label for _, label in columns)))
 
     app = raw["appeals"]
     groups = [(g["id"], g["label"], g["path"]) for g in app["groups"]]

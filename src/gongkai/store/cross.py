@@ -17,7 +17,8 @@ from sqlalchemy import Connection, delete, select
 
 from gongkai.analysis.crosscheck import (carry_over_findings, duplicate_finding, late_publication_finding,
                                          rollup_findings)
-from gongkai.analysis.records import OrgNode, ReportRecord
+from gongkai.analysis.records import ReportRecord
+from gongkai.orgs.registry import OrgNode
 from gongkai.checks.carry import carry_pairs
 from gongkai.model import Finding
 from gongkai.standard.formats import FORMAT_IDS

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from gongkai.analysis.records import OrgNode
+from gongkai.orgs.registry import OrgNode
 from gongkai.orgs.match import OrgIndex, derive_parent
 from gongkai.orgs.registry import RegistryEntry, guess_kind
 from gongkai.store import schema as t
