@@ -191,24 +191,30 @@ def compute_cross_findings(conn: Connection) -> Iterator[tuple[ReportRecord, Fin
     yield from _pass_rollups(conn, orgs)
 
 
-def recompute_cross_findings(store: Store) -> int:
-    """Replace every cross finding by a fresh computation over the current parses; the number written."""
+def write_cross_findings(conn: Connection) -> int:
+    """Replace every cross finding by a fresh computation over the current parses, inside the caller's
+    (serialised) transaction; the number written."""
     when = now_iso()
     count = 0
-    with store.begin() as conn:
-        store.exclusive(conn)
-        conn.execute(delete(t.cross_finding))
-        batch: list[dict] = []
-        for rec, f, related in compute_cross_findings(conn):
-            batch.append({"parse_id": rec.parse_id, "related_parse_ids": [r.parse_id for r in related],
-                          "code": f.code, "category": f.category, "severity": f.severity.value,
-                          "message": f.message, "evidence": f.evidence.to_dict(),
-                          "fingerprint": _cross_fingerprint(rec, f, related), "computed_at": when})
-            if len(batch) >= 500:
-                conn.execute(t.cross_finding.insert(), batch)
-                count += len(batch)
-                batch = []
-        if batch:
+    conn.execute(delete(t.cross_finding))
+    batch: list[dict] = []
+    for rec, f, related in compute_cross_findings(conn):
+        batch.append({"parse_id": rec.parse_id, "related_parse_ids": [r.parse_id for r in related],
+                      "code": f.code, "category": f.category, "severity": f.severity.value,
+                      "message": f.message, "evidence": f.evidence.to_dict(),
+                      "fingerprint": _cross_fingerprint(rec, f, related), "computed_at": when})
+        if len(batch) >= 500:
             conn.execute(t.cross_finding.insert(), batch)
             count += len(batch)
+            batch = []
+    if batch:
+        conn.execute(t.cross_finding.insert(), batch)
+        count += len(batch)
     return count
+
+
+def recompute_cross_findings(store: Store) -> int:
+    """Replace every cross finding by a fresh computation over the current parses; the number written."""
+    with store.begin() as conn:
+        store.exclusive(conn)
+        return write_cross_findings(conn)

@@ -321,15 +321,16 @@ def ingest(store: Store, paths: Iterable[str | Path], *, jobs: int = 1, limits: 
     finally:
         writer.close()
     summary.ambiguous = matcher.ambiguous
-    if matcher.created:
+    if cross_check:
+        # always, even when nothing new was stored: a run killed before its settle is repaired by the next
+        from gongkai.store.settle import settle
+
+        summary.cross_findings = settle(store).cross_findings
+    else:
         from gongkai.store.orgs_resolve import adopt_orphans
 
         with store.begin() as conn:
             adopt_orphans(conn)
-    if cross_check:
-        from gongkai.store.cross import recompute_cross_findings
-
-        summary.cross_findings = recompute_cross_findings(store)
     summary.seconds = time.perf_counter() - started
     return summary
 
