@@ -24,7 +24,7 @@ from gongkai.standard.formats import FORMAT_IDS
 from gongkai.store import schema as t
 from gongkai.store.db import Store
 from gongkai.store.ingest import now_iso
-from gongkai.store.rows import fingerprint, position_dict
+from gongkai.store.rows import finding_key, fingerprint, position_dict
 
 _META = (t.parse.c.id, t.document.c.sha256, t.parse.c.source, t.parse.c.organization_id,
          t.parse.c.organization_printed, t.parse.c.year, t.parse.c.format, t.parse.c.is_rollup,
@@ -198,11 +198,15 @@ def write_cross_findings(conn: Connection) -> int:
     count = 0
     conn.execute(delete(t.cross_finding))
     batch: list[dict] = []
+    seen: dict[tuple[str, str], int] = {}  # identical findings of one report are numbered (same key otherwise)
     for rec, f, related in compute_cross_findings(conn):
+        fp = _cross_fingerprint(rec, f, related)
+        n = seen.get((rec.document_sha256, fp), 0)
+        seen[(rec.document_sha256, fp)] = n + 1
         batch.append({"parse_id": rec.parse_id, "related_parse_ids": [r.parse_id for r in related],
                       "code": f.code, "category": f.category, "severity": f.severity.value,
-                      "message": f.message, "evidence": f.evidence.to_dict(),
-                      "fingerprint": _cross_fingerprint(rec, f, related), "computed_at": when})
+                      "message": f.message, "evidence": f.evidence.to_dict(), "fingerprint": fp,
+                      "key": finding_key(True, rec.document_sha256, fp, n), "computed_at": when})
         if len(batch) >= 500:
             conn.execute(t.cross_finding.insert(), batch)
             count += len(batch)
