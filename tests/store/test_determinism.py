@@ -56,3 +56,133 @@ def test_department_seen_before_its_county_government_gets_the_county(store_url,
         s.dispose()
     assert tree == {"青禾市人民政府": None, "青禾市桐溪区人民政府": "青禾市人民政府",
                     "青禾市桐溪区民政局": "青禾市桐溪区人民政府"}
+
+
+# ------------------------------------------------------------------- a generated region, ingested four ways
+
+import json  # noqa: E402
+import os  # noqa: E402
+import signal  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+
+from click.testing import CliRunner  # noqa: E402
+
+from gongkai.cli import main  # noqa: E402
+from gongkai.examples.region import REGISTRY_FILE, generate_region, write_region  # noqa: E402
+from gongkai.orgs.registry import load_registry  # noqa: E402
+from gongkai.store.orgs import import_registry  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def region_files(tmp_path_factory):
+    root = tmp_path_factory.mktemp("region")
+    region = generate_region(0, departments=8)
+    write_region(region, root)
+    files = sorted(p for p in root.rglob("*") if p.is_file() and p.name != REGISTRY_FILE)
+    return region, root, files
+
+
+def _registry(url: str, root: Path) -> None:
+    s = open_store(url)
+    try:
+        with s.begin() as conn:
+            import_registry(conn, load_registry(root / REGISTRY_FILE))
+    finally:
+        s.dispose()
+
+
+def _cmd(url: str, paths: list[Path]) -> list[str]:
+    return [sys.executable, "-m", "gongkai.cli", "ingest", *map(str, paths), "--db", url, "--no-progress"]
+
+
+def _env() -> dict:
+    return {**os.environ, "PYTHONPATH": str(REPO / "src")}
+
+
+def _state(url: str, tmp_path: Path) -> tuple[list[str], dict]:
+    """The findings export (one JSON row per finding; the rows sorted because reports come in row-id order)
+    and the organization tree."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    out = tmp_path / "findings.json"
+    result = CliRunner().invoke(main, ["export", "--findings", "--db", url, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = sorted(json.dumps(r, ensure_ascii=False, sort_keys=True) for r in json.loads(out.read_text("utf-8")))
+    s = open_store(url)
+    try:
+        tree = _tree(s)
+    finally:
+        s.dispose()
+    return rows, tree
+
+
+def _one_run(url, root, files, tmp_path):
+    s = open_store(url)
+    try:
+        ingest(s, files)
+    finally:
+        s.dispose()
+
+
+def _halves_reversed(url, root, files, tmp_path):
+    s = open_store(url)
+    try:
+        half = len(files) // 2
+        ingest(s, list(reversed(files[half:])))
+        ingest(s, list(reversed(files[:half])))
+    finally:
+        s.dispose()
+
+
+def _killed_then_rerun(url, root, files, tmp_path):
+    """SIGKILL a subprocess ingest at a random moment (seeded), then run again."""
+    import time
+
+    rng = random.Random(len(files))
+    shuffled = files[:]
+    rng.shuffle(shuffled)
+    proc = subprocess.Popen(_cmd(url, shuffled), env=_env(), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    time.sleep(rng.uniform(0.5, 4.0))  # waiting, not timing: any moment must converge
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(60)
+    s = open_store(url)
+    try:
+        ingest(s, files)
+    finally:
+        s.dispose()
+
+
+def _concurrent(url, root, files, tmp_path):
+    procs = [subprocess.Popen(_cmd(url, order), env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+             for order in (files, list(reversed(files)))]
+    outs = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outs
+
+
+WAYS = {"one_run": _one_run, "halves_reversed": _halves_reversed, "killed_then_rerun": _killed_then_rerun,
+        "concurrent": _concurrent}
+
+
+def test_region_ingested_four_ways_gives_the_same_findings_and_tree(store_url, tmp_path, region_files, request):
+    region, root, files = region_files
+    states = {}
+    for i, (name, way) in enumerate(WAYS.items()):
+        if i == 0:
+            url = store_url
+        elif store_url.startswith("sqlite"):
+            url = f"sqlite:///{tmp_path / (name + '.db')}"
+        else:
+            url = request.getfixturevalue("postgres_server").new_database(
+                f"t_{abs(hash(request.node.nodeid)) % 10**8}_{name}")
+        _registry(url, root)
+        way(url, root, files, tmp_path)
+        states[name] = _state(url, tmp_path / name)
+    first = states["one_run"]
+    assert first[0], "the region has planted findings"
+    for name, state in states.items():
+        assert state[0] == first[0], name
+        assert state[1] == first[1], name
