@@ -186,3 +186,79 @@ def test_region_ingested_four_ways_gives_the_same_findings_and_tree(store_url, t
     for name, state in states.items():
         assert state[0] == first[0], name
         assert state[1] == first[1], name
+
+
+# ------------------------------------------------------------------------------ keys, review, mirror sites
+
+def _cli(*args) -> "object":
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def _planted_keys(url: str) -> dict[tuple, str]:
+    from gongkai.store.review import list_findings
+
+    s = open_store(url)
+    try:
+        with s.engine.connect() as conn:
+            return {(f.code, f.organization, f.year, f.fingerprint): f.key for f in list_findings(conn, cross=True)}
+    finally:
+        s.dispose()
+
+
+def test_keys_are_stable_and_review_keeps_history(tmp_path, region_files):
+    region, root, files = region_files
+    a, b = f"sqlite:///{tmp_path / 'a.db'}", f"sqlite:///{tmp_path / 'b.db'}"
+    for url, order in ((a, files), (b, list(reversed(files)))):
+        _registry(url, root)
+        _one_run(url, root, order, tmp_path)
+    keys = _planted_keys(a)
+    assert keys and keys == _planted_keys(b)
+    assert all(k.startswith("X-") and len(k) == 12 for k in keys.values())
+    _one_run(a, root, files, tmp_path)  # re-ingest: the same keys
+    assert _planted_keys(a) == keys
+
+    key = next(k for (code, *_), k in sorted(keys.items()) if code == "LATE-PUBLICATION")
+    r = _cli("review", key, "--confirm", "--dismiss", "-m", "x", "--db", a)
+    assert r.exit_code == 2 and "[E-REVIEW-FLAGS]" in r.output
+    r = _cli("review", key, "--dismiss", "--db", a)
+    assert r.exit_code == 2 and "[E-REVIEW-REASON]" in r.output
+    assert _cli("review", key, "--dismiss", "-m", "系统故障，已报备", "--reviewer", "甲", "--db", a).exit_code == 0
+    assert _cli("review", key, "--confirm", "--reviewer", "乙", "--db", a).exit_code == 0
+    shown = json.loads(_cli("findings", "--json", "--cross", "--limit", "0", "--db", a).output)
+    mine = [f for f in shown if f["key"] == key]
+    assert len(mine) == 1 and mine[0]["review"]["decision"] == "confirmed"
+    assert mine[0]["review"]["comment"] == "系统故障，已报备"  # the confirmation brought no comment: kept
+    history = _cli("review", key, "--history", "--db", a)
+    assert history.exit_code == 0 and "2 条审核记录" in history.output and "系统故障，已报备" in history.output
+    assert history.output.index("已驳回") < history.output.index("已确认")
+    r = _cli("review", "X13", "--confirm", "--db", a)  # an old row-number key is refused, not guessed
+    assert r.exit_code == 2 and "[E-REVIEW]" in r.output
+
+
+def test_mirror_site_short_name_is_not_matched_across_places(tmp_path, region_files):
+    """A 区财政局 report from an unrelated place (a mirror site) is not matched to the registry's
+    青禾市桐溪区财政局 and gives no carry-over finding against it."""
+    region, root, files = region_files
+    url = f"sqlite:///{tmp_path / 'm.db'}"
+    _registry(url, root)
+    _one_run(url, root, files, tmp_path)
+    before = _planted_keys(url)
+    rng = random.Random(3)
+    mirror = tmp_path / "mirror" / "某省某县" / "2024"
+    spec = random_spec(rng, "2021", organization="区财政局", body_kind="department", year=2024)
+    mirror.mkdir(parents=True)
+    (mirror / "区财政局2024年报.txt").write_text(render_text(spec, "pipe_rows", rng), encoding="utf-8")
+    s = open_store(url)
+    try:
+        summary = ingest(s, [mirror])
+        from sqlalchemy import select
+
+        from gongkai.store import schema as t
+        with s.engine.connect() as conn:
+            row = conn.execute(select(t.parse.c.organization_id, t.parse.c.organization_match)
+                               .where(t.parse.c.organization_printed == "区财政局")).one()
+    finally:
+        s.dispose()
+    assert row.organization_id is None and row.organization_match in ("unmatched", "ambiguous")
+    assert any(printed == "区财政局" for _, printed, _ in summary.ambiguous)
+    assert _planted_keys(url) == before  # no new cross finding (no carry-over against 桐溪区财政局)

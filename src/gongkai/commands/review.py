@@ -86,7 +86,7 @@ def review(keys, db_url, confirm, dismiss, undo, history, comment, reviewer) -> 
     if len(chosen) != 1:
         e = ReviewFlagsError("请只指定 --confirm、--dismiss、--undo、--history 之一"
                              + (f"（给出了 {'、'.join(chosen)}）" if chosen else ""))
-        err.print(f"[bold red]{e.code}[/] {escape(e.message)}")
+        err.print(f"[bold red]{escape(f'[{e.code}]')}[/] {escape(e.message)}")
         sys.exit(2)
     store = open_or_exit(db_url, existing=True)
     console = Console(highlight=False)
@@ -110,7 +110,7 @@ def review(keys, db_url, confirm, dismiss, undo, history, comment, reviewer) -> 
                     decide(conn, key, decision, comment, reviewer)
                     console.print(f"{key}：{DECISION_NAMES[decision]}" + (f"（{escape(comment)}）" if comment else ""))
         except GongkaiError as e:
-            err.print(f"[bold red]{e.code}[/] {escape(e.message)}")
+            err.print(f"[bold red]{escape(f'[{e.code}]')}[/] {escape(e.message)}")
             code = 2
     store.dispose()
     sys.exit(code)
