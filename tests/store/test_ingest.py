@@ -112,7 +112,7 @@ def test_reparse_keeps_history_and_reviews_survive(store, tmp_path):
         after = [f for f in list_findings(conn, cross=False) if f.fingerprint == target.fingerprint
                  and f.document_sha256 == target.document_sha256]
     assert len(after) == 1 and after[0].decision == "dismissed" and after[0].comment == "原件如此"
-    assert after[0].key != target.key  # a new row, the same finding: the decision followed it
+    assert after[0].key == target.key  # a new row, the same finding: the same key, and the decision followed it
     # reparse again with the same version: nothing to do
     assert ingest(store, [], parser_version="new", reparse=True).reparsed == 0
 

@@ -226,17 +226,22 @@ def _finding_rows(conn, scope: Scope, cross: bool):
              else (literal(None), literal(None), t.c.assessable))
     stmt = (select(t.c.parse_id, t.c.id, t.c.code, t.c.category, t.c.severity, t.c.message, t.c.evidence,
                    t.c.fingerprint, *extra, review.c.decision, review.c.comment, review.c.reviewer,
-                   review.c.decided_at)
+                   review.c.decided_at, t.c.key)
             .select_from(t.join(parse, t.c.parse_id == parse.c.id)
                          .join(document, parse.c.document_id == document.c.id)
                          .outerjoin(review, and_(review.c.document_sha256 == document.c.sha256,
                                                  review.c.fingerprint == t.c.fingerprint)))
-            .where(*scope.conditions).order_by(t.c.parse_id, t.c.id))
+            .where(*scope.conditions).order_by(t.c.parse_id, t.c.key, t.c.id))
+    # the other reports of a cross finding by content hash: row ids depend on arrival order
+    shas = (dict(conn.execute(select(parse.c.id, document.c.sha256)
+                              .select_from(parse.join(document, parse.c.document_id == document.c.id))).all())
+            if cross else {})
     for r in _stream(conn, stmt):
-        d: dict[str, Any] = {"id": r[1], "code": r[2], "category": r[3], "severity": r[4], "message": r[5],
-                             "evidence": r[6], "fingerprint": r[7]}
+        d: dict[str, Any] = {"id": r[1], "key": r[15], "code": r[2], "category": r[3], "severity": r[4],
+                             "message": r[5], "evidence": r[6], "fingerprint": r[7]}
         if cross:
             d["related_parse_ids"] = r[8]
+            d["related_reports"] = sorted(shas.get(p, "") for p in r[8] or [])
             d["computed_at"] = r[9]
         else:
             d["assessable"] = bool(r[10])
@@ -294,10 +299,10 @@ LONG_COLUMNS: tuple[Col, ...] = _META + (
     Col("raw", "str", 10), Col("meaning", "str", 14), Col("value", "float", 10), Col("inferred_value", "float", 10),
     Col("value_or_inferred", "float", 10), Col("line", "int", 6), Col("page", "int", 6))
 FINDING_COLUMNS: tuple[Col, ...] = (
-    Col("report_key", "str", 18), Col("parse_id", "int", 8), Col("organization", "str", 34), Col("year", "int", 6),
+    Col("key", "str", 13), Col("report_key", "str", 18), Col("organization", "str", 34), Col("year", "int", 6),
     Col("source", "str", 40), Col("origin", "str", 7), Col("code", "str", 22), Col("category", "str", 20),
     Col("severity", "str", 8), Col("assessable", "bool", 9), Col("message", "str", 60), Col("expected", "any"),
-    Col("stated", "any"), Col("difference", "any"), Col("cell_ids", "str", 44), Col("related_parse_ids", "str", 12),
+    Col("stated", "any"), Col("difference", "any"), Col("cell_ids", "str", 44), Col("related_reports", "str", 12),
     Col("fingerprint", "str", 18), Col("review_decision", "str", 10), Col("review_comment", "str", 30),
     Col("reviewer", "str", 12), Col("reviewed_at", "str", 20))
 
@@ -334,12 +339,12 @@ def finding_rows(rep: StoredReport) -> Iterator[tuple]:
         for f in items:
             ev = f.get("evidence") or {}
             review = f.get("review") or {}
-            related = f.get("related_parse_ids") or []
-            yield (rep.report_key, rep.parse_id, rep.organization, rep.year, rep.source, origin, f["code"],
+            related = f.get("related_reports") or []
+            yield (f.get("key"), rep.report_key, rep.organization, rep.year, rep.source, origin, f["code"],
                    f["category"], f["severity"], f.get("assessable", True), f["message"], ev.get("expected"),
                    ev.get("stated"), ev.get("difference"),
                    ";".join(c.get("id", "") for c in ev.get("cells", []) if isinstance(c, dict)),
-                   ";".join(str(p) for p in related), f["fingerprint"], review.get("decision"),
+                   ";".join(related), f["fingerprint"], review.get("decision"),
                    review.get("comment"), review.get("reviewer"), review.get("decided_at"))
 
 

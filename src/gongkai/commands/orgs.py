@@ -28,12 +28,13 @@ def import_file(store, file: Path, *, rematch_reports: bool = True) -> str:
     """Load the registry ``file`` into ``store`` (and match stored reports again); the summary line.
     Raises RegistryError for a bad file."""
     from gongkai.orgs.registry import load_registry
-    from gongkai.store.orgs import import_registry, rematch
+    from gongkai.store.orgs import import_registry
+    from gongkai.store.settle import settle
 
     entries = load_registry(file)
     with store.begin() as conn:
         result = import_registry(conn, entries)
-        changed = rematch(conn) if rematch_reports else 0
+    changed = settle(store).rematched if rematch_reports else 0
     return (f"机关名录已导入：新增 {result.added}，更新 {result.updated}，未变 {result.unchanged}"
             + (f"；重新匹配后机关有变化的报告 {changed} 份" if changed else ""))
 

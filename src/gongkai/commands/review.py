@@ -65,36 +65,52 @@ def findings(db_url, organization, year, category, code, severity, cross, status
 @click.command()
 @click.argument("keys", nargs=-1, required=True)
 @DB_OPTION
-@click.option("--confirm", "decision", flag_value="confirmed", help="确认：这是报告中的真实问题。")
-@click.option("--dismiss", "decision", flag_value="dismissed", help="驳回：不是问题（请在 --comment 中说明理由）。")
-@click.option("--undo", "decision", flag_value="undo", help="撤销已有的审核结论。")
-@click.option("--comment", "-m", default=None, help="审核意见。")
+@click.option("--confirm", is_flag=True, help="确认：这是报告中的真实问题。")
+@click.option("--dismiss", is_flag=True, help="驳回：不是问题（必须用 -m 说明理由）。")
+@click.option("--undo", is_flag=True, help="撤销已有的审核结论（历史记录保留）。")
+@click.option("--history", is_flag=True, help="列出该问题的全部审核记录。")
+@click.option("--comment", "-m", default=None, help="审核意见（驳回时必填）；不会覆盖以前的意见。")
 @click.option("--reviewer", default=None, help="审核人。")
-def review(keys, db_url, decision, comment, reviewer) -> None:
-    """审核问题：确认（--confirm）或驳回（--dismiss）gongkai findings 列出的问题，可附意见。
+def review(keys, db_url, confirm, dismiss, undo, history, comment, reviewer) -> None:
+    """审核问题：确认（--confirm）或驳回（--dismiss -m 理由）gongkai findings 列出的问题（编号如 F-XXXXXXXXXX）。
 
-    结论按文件内容和问题特征保存：同一文件重新导入或重新解析后仍然有效。"""
+    编号由文件内容和问题特征算出：重新导入、重新解析或重新计算后不变。每次审核都记入历史（--history 查看）。"""
     from gongkai.errors import GongkaiError
-    from gongkai.store.review import DECISION_NAMES, decide, undo
+    from gongkai.store.review import DECISION_NAMES, ReviewFlagsError, decide
+    from gongkai.store.review import history as review_history
+    from gongkai.store.review import undo as undo_review
 
     err = Console(stderr=True, highlight=False)
-    if decision is None:
-        err.print("[bold red]请指定 --confirm、--dismiss 或 --undo[/]")
+    chosen = [name for name, on in (("--confirm", confirm), ("--dismiss", dismiss), ("--undo", undo),
+                                    ("--history", history)) if on]
+    if len(chosen) != 1:
+        e = ReviewFlagsError("请只指定 --confirm、--dismiss、--undo、--history 之一"
+                             + (f"（给出了 {'、'.join(chosen)}）" if chosen else ""))
+        err.print(f"[bold red]{escape(f'[{e.code}]')}[/] {escape(e.message)}")
         sys.exit(2)
     store = open_or_exit(db_url, existing=True)
     console = Console(highlight=False)
+    names = {**DECISION_NAMES, "undone": "撤销"}
     code = 0
     for key in keys:
         try:
             with store.begin() as conn:
-                if decision == "undo":
-                    done = undo(conn, key)
+                if history:
+                    events = review_history(conn, key)
+                    console.print(f"{key}：" + ("没有审核记录" if not events else f"{len(events)} 条审核记录"))
+                    for ev in events:
+                        console.print(f"  {ev.decided_at} {names.get(ev.decision, ev.decision)}"
+                                      + (f" {escape(ev.reviewer)}" if ev.reviewer else "")
+                                      + (f"：{escape(ev.comment)}" if ev.comment else ""))
+                elif undo:
+                    done = undo_review(conn, key, reviewer)
                     console.print(f"{key}：{'已撤销审核结论' if done else '没有审核结论可撤销'}")
                 else:
+                    decision = "confirmed" if confirm else "dismissed"
                     decide(conn, key, decision, comment, reviewer)
                     console.print(f"{key}：{DECISION_NAMES[decision]}" + (f"（{escape(comment)}）" if comment else ""))
         except GongkaiError as e:
-            err.print(f"[bold red]{e.code}[/] {escape(e.message)}")
+            err.print(f"[bold red]{escape(f'[{e.code}]')}[/] {escape(e.message)}")
             code = 2
     store.dispose()
     sys.exit(code)

@@ -25,7 +25,7 @@ from gongkai.standard.formats import FORMAT_IDS
 from gongkai.store import schema as t
 from gongkai.store.db import Store
 from gongkai.store.ingest import now_iso
-from gongkai.store.rows import fingerprint, position_dict
+from gongkai.store.rows import finding_key, fingerprint, position_dict
 
 _META = (t.parse.c.id, t.document.c.sha256, t.parse.c.source, t.parse.c.organization_id,
          t.parse.c.organization_printed, t.parse.c.year, t.parse.c.format, t.parse.c.is_rollup,
@@ -192,24 +192,34 @@ def compute_cross_findings(conn: Connection) -> Iterator[tuple[ReportRecord, Fin
     yield from _pass_rollups(conn, orgs)
 
 
-def recompute_cross_findings(store: Store) -> int:
-    """Replace every cross finding by a fresh computation over the current parses; the number written."""
+def write_cross_findings(conn: Connection) -> int:
+    """Replace every cross finding by a fresh computation over the current parses, inside the caller's
+    (serialised) transaction; the number written."""
     when = now_iso()
     count = 0
-    with store.begin() as conn:
-        store.exclusive(conn)
-        conn.execute(delete(t.cross_finding))
-        batch: list[dict] = []
-        for rec, f, related in compute_cross_findings(conn):
-            batch.append({"parse_id": rec.parse_id, "related_parse_ids": [r.parse_id for r in related],
-                          "code": f.code, "category": f.category, "severity": f.severity.value,
-                          "message": f.message, "evidence": f.evidence.to_dict(),
-                          "fingerprint": _cross_fingerprint(rec, f, related), "computed_at": when})
-            if len(batch) >= 500:
-                conn.execute(t.cross_finding.insert(), batch)
-                count += len(batch)
-                batch = []
-        if batch:
+    conn.execute(delete(t.cross_finding))
+    batch: list[dict] = []
+    seen: dict[tuple[str, str], int] = {}  # identical findings of one report are numbered (same key otherwise)
+    for rec, f, related in compute_cross_findings(conn):
+        fp = _cross_fingerprint(rec, f, related)
+        n = seen.get((rec.document_sha256, fp), 0)
+        seen[(rec.document_sha256, fp)] = n + 1
+        batch.append({"parse_id": rec.parse_id, "related_parse_ids": [r.parse_id for r in related],
+                      "code": f.code, "category": f.category, "severity": f.severity.value,
+                      "message": f.message, "evidence": f.evidence.to_dict(), "fingerprint": fp,
+                      "key": finding_key(True, rec.document_sha256, fp, n), "computed_at": when})
+        if len(batch) >= 500:
             conn.execute(t.cross_finding.insert(), batch)
             count += len(batch)
+            batch = []
+    if batch:
+        conn.execute(t.cross_finding.insert(), batch)
+        count += len(batch)
     return count
+
+
+def recompute_cross_findings(store: Store) -> int:
+    """Replace every cross finding by a fresh computation over the current parses; the number written."""
+    with store.begin() as conn:
+        store.exclusive(conn)
+        return write_cross_findings(conn)

@@ -27,7 +27,7 @@ from gongkai.errors import GongkaiError, ReaderCrashed
 from gongkai.readers.limits import DEFAULT_LIMITS, Limits
 from gongkai.store import schema as t
 from gongkai.store.db import Store
-from gongkai.store.rows import ReportRows, dumps, error_rows, report_rows
+from gongkai.store.rows import ReportRows, dumps, error_rows, finding_keys, report_rows
 from gongkai.store.sql import RawInsert
 
 _HASH_CHUNK = 1 << 20
@@ -143,7 +143,8 @@ _PARSE_COLUMNS = ["document_id", "parser_version", "is_current", "parsed_at", "s
                   "media_type", "notes", "structure", "prose", "error_findings"]
 _CELL_COLUMNS = ["parse_id", "cell_id", "raw", "meaning", "value", "unit", "inferred_value", "inferred_rule", "line",
                  "col", "text_offset", "text_length", "page", "position"]
-_FINDING_COLUMNS = ["parse_id", "code", "category", "severity", "assessable", "message", "evidence", "fingerprint"]
+_FINDING_COLUMNS = ["parse_id", "code", "category", "severity", "assessable", "message", "evidence", "fingerprint",
+                    "key"]
 
 
 @cache
@@ -189,7 +190,9 @@ def store_item(conn: Connection, item: IngestItem, *, path: str | None, parser_v
         conn.execute(update(t.parse).where(t.parse.c.document_id == doc_id, t.parse.c.id != parse_id)
                      .values(is_current=False))
     sql["cell"].many(conn, [dict(zip(_CELL_COLUMNS, (parse_id, *row))) for row in item.rows.cells])
-    sql["finding"].many(conn, [dict(zip(_FINDING_COLUMNS, (parse_id, *row))) for row in item.rows.findings])
+    keys = finding_keys(False, item.sha256, [row[-1] for row in item.rows.findings])
+    sql["finding"].many(conn, [dict(zip(_FINDING_COLUMNS, (parse_id, *row, key)))
+                               for row, key in zip(item.rows.findings, keys)])
     return parse_id
 
 
@@ -321,15 +324,16 @@ def ingest(store: Store, paths: Iterable[str | Path], *, jobs: int = 1, limits: 
     finally:
         writer.close()
     summary.ambiguous = matcher.ambiguous
-    if matcher.created:
+    if cross_check:
+        # always, even when nothing new was stored: a run killed before its settle is repaired by the next
+        from gongkai.store.settle import settle
+
+        summary.cross_findings = settle(store).cross_findings
+    else:
         from gongkai.store.orgs_resolve import adopt_orphans
 
         with store.begin() as conn:
             adopt_orphans(conn)
-    if cross_check:
-        from gongkai.store.cross import recompute_cross_findings
-
-        summary.cross_findings = recompute_cross_findings(store)
     summary.seconds = time.perf_counter() - started
     return summary
 

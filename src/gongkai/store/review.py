@@ -28,7 +28,7 @@ class ReviewError(GongkaiError):
 
 @dataclass(frozen=True, slots=True)
 class FindingRow:
-    key: str  # F<id> (a report's own finding) or X<id> (a cross-report finding)
+    key: str  # F-… (a report's own finding) or X-… (a cross-report finding): store.rows.finding_key
     parse_id: int
     document_sha256: str
     source: str | None
@@ -52,7 +52,7 @@ def _query(cross: bool | None):
         if cross is not None and cross != (kind == "cross"):
             continue
         parts.append(
-            select(literal(prefix).label("prefix"), table.c.id, table.c.parse_id, t.document.c.sha256,
+            select(literal(prefix).label("prefix"), table.c.id, table.c.key, table.c.parse_id, t.document.c.sha256,
                    t.parse.c.source, org_name.label("org"), t.parse.c.organization_printed, t.parse.c.year,
                    table.c.code, table.c.category, table.c.severity, table.c.message, table.c.evidence,
                    table.c.fingerprint, t.review.c.decision, t.review.c.comment, t.review.c.reviewer)
@@ -91,43 +91,88 @@ def list_findings(conn: Connection, *, organization: str | None = None, year: in
     if not parts:
         return []
     stmt = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery()
-    sel = select(stmt).order_by(stmt.c.org, stmt.c.year, stmt.c.parse_id, stmt.c.prefix, stmt.c.id)
+    sel = select(stmt).order_by(stmt.c.org, stmt.c.year, stmt.c.parse_id, stmt.c.prefix, stmt.c.key, stmt.c.id)
     if limit:
         sel = sel.limit(limit)
-    return [FindingRow(f"{r.prefix}{r.id}", r.parse_id, r.sha256, r.source, r.org or r.organization_printed, r.year,
+    return [FindingRow(r.key or f"{r.prefix}{r.id}", r.parse_id, r.sha256, r.source, r.org or r.organization_printed, r.year,
                        r.code, r.category, r.severity, r.message, r.evidence, r.fingerprint, r.decision, r.comment,
                        r.reviewer) for r in conn.execute(sel)]
 
 
-def _resolve(conn: Connection, key: str) -> tuple[str, str]:
+class ReviewFlagsError(ReviewError):
+    code = "E-REVIEW-FLAGS"
+
+
+class ReviewReasonError(ReviewError):
+    code = "E-REVIEW-REASON"
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewEvent:
+    key: str
+    decision: str  # confirmed | dismissed | undone
+    comment: str | None
+    reviewer: str | None
+    decided_at: str
+
+
+def _resolve(conn: Connection, key: str) -> tuple[str, str, str]:
+    """(document sha256, fingerprint, key) of the current finding called ``key`` (F-…/X-…)."""
     key = key.strip().upper()
-    table = {"F": t.finding, "X": t.cross_finding}.get(key[:1])
-    if table is None or not key[1:].isdigit():
-        raise ReviewError(f"问题编号“{key}”无效：应为 F 或 X 加数字（见 gongkai findings 的第一列）")
+    table = {"F-": t.finding, "X-": t.cross_finding}.get(key[:2])
+    if table is None or len(key) != 12:
+        raise ReviewError(f"问题编号“{key}”无效：应为 F- 或 X- 加 10 个字符（见 gongkai findings 的第一列）")
     row = conn.execute(select(t.document.c.sha256, table.c.fingerprint)
                        .select_from(table.join(t.parse, t.parse.c.id == table.c.parse_id)
                                     .join(t.document, t.document.c.id == t.parse.c.document_id))
-                       .where(table.c.id == int(key[1:]))).first()
+                       .where(table.c.key == key).order_by(t.parse.c.is_current.desc())).first()
     if row is None:
-        raise ReviewError(f"找不到问题 {key}（跨报告问题在每次导入后重新编号，请重新运行 gongkai findings 查看）")
-    return row.sha256, row.fingerprint
+        raise ReviewError(f"找不到问题 {key}（请运行 gongkai findings 查看现有问题的编号）")
+    return row.sha256, row.fingerprint, key
+
+
+def _event(conn: Connection, key: str, sha: str, fp: str, decision: str, comment: str | None,
+           reviewer: str | None, when: str) -> None:
+    conn.execute(t.review_event.insert().values(finding_key=key, document_sha256=sha, fingerprint=fp,
+                                                decision=decision, comment=comment, reviewer=reviewer,
+                                                decided_at=when))
 
 
 def decide(conn: Connection, key: str, decision: str, comment: str | None = None,
            reviewer: str | None = None) -> tuple[str, str]:
-    """Record (or replace) the decision on finding ``key``; returns (document sha256, fingerprint)."""
+    """Record the decision on finding ``key`` (a dismissal needs a reason); returns (document sha256,
+    fingerprint). Every decision is kept in the history; the current one keeps the earlier comment when this
+    one brings none."""
     if decision not in DECISIONS:
         raise ReviewError(f"审核结论应为 confirmed（确认）或 dismissed（驳回），而不是“{decision}”")
-    sha, fp = _resolve(conn, key)
-    values = {"decision": decision, "comment": comment, "reviewer": reviewer, "decided_at": now_iso()}
-    if insert_ignore(conn, t.review, {"document_sha256": sha, "fingerprint": fp, **values},
+    comment = (comment or "").strip() or None
+    if decision == "dismissed" and comment is None:
+        raise ReviewReasonError("驳回问题须用 -m 说明理由")
+    sha, fp, key = _resolve(conn, key)
+    when = now_iso()
+    _event(conn, key, sha, fp, decision, comment, reviewer, when)
+    values = {"decision": decision, "reviewer": reviewer, "decided_at": when}
+    if comment is not None:
+        values["comment"] = comment
+    if insert_ignore(conn, t.review, {"document_sha256": sha, "fingerprint": fp, "comment": comment, **values},
                      ["document_sha256", "fingerprint"], returning=t.review.c.id) is None:
         conn.execute(t.review.update().where(t.review.c.document_sha256 == sha, t.review.c.fingerprint == fp)
                      .values(**values))
     return sha, fp
 
 
-def undo(conn: Connection, key: str) -> bool:
-    sha, fp = _resolve(conn, key)
+def undo(conn: Connection, key: str, reviewer: str | None = None) -> bool:
+    sha, fp, key = _resolve(conn, key)
     res = conn.execute(t.review.delete().where(t.review.c.document_sha256 == sha, t.review.c.fingerprint == fp))
+    if res.rowcount > 0:
+        _event(conn, key, sha, fp, "undone", None, reviewer, now_iso())
     return res.rowcount > 0
+
+
+def history(conn: Connection, key: str) -> list[ReviewEvent]:
+    """Every decision taken on finding ``key`` (by its document and fingerprint), oldest first."""
+    sha, fp, key = _resolve(conn, key)
+    e = t.review_event
+    rows = conn.execute(select(e.c.finding_key, e.c.decision, e.c.comment, e.c.reviewer, e.c.decided_at)
+                        .where(e.c.document_sha256 == sha, e.c.fingerprint == fp).order_by(e.c.id))
+    return [ReviewEvent(*r) for r in rows]

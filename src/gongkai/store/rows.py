@@ -3,6 +3,7 @@ the database, only inserts), and picklable."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -33,6 +34,27 @@ def fingerprint(code: str, cell_ids: list[str], stated: Any = None, expected: An
     if not cell_ids and text is None and extra is None:
         key.append(message)  # nothing else tells two findings of this rule apart (e.g. which section is missing)
     return hashlib.sha1(_canonical(key).encode("utf-8")).hexdigest()
+
+
+def finding_key(cross: bool, document_sha256: str, fingerprint: str, occurrence: int = 0) -> str:
+    """The key a reviewer uses for a finding: ``F-``/``X-`` and 10 base32 characters of a sha256 over what the
+    finding is (the report's content hash and the finding's fingerprint: rule, cells, values, and for a cross
+    finding the other reports' hashes) — never over row ids, so it survives re-ingest and recomputation.
+    ``occurrence`` tells apart identical findings of one report (the n-th one, from 0)."""
+    what = [document_sha256, fingerprint] + ([occurrence] if occurrence else [])
+    digest = hashlib.sha256(_canonical(what).encode("utf-8")).digest()
+    return ("X-" if cross else "F-") + base64.b32encode(digest).decode("ascii")[:10]
+
+
+def finding_keys(cross: bool, document_sha256: str, fingerprints: list[str]) -> list[str]:
+    """Keys for one report's findings, in order (repeated fingerprints numbered by occurrence)."""
+    seen: dict[str, int] = {}
+    out = []
+    for fp in fingerprints:
+        n = seen.get(fp, 0)
+        seen[fp] = n + 1
+        out.append(finding_key(cross, document_sha256, fp, n))
+    return out
 
 
 def finding_fingerprint(f: Finding) -> str:

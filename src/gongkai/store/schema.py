@@ -130,6 +130,8 @@ finding = Table(
     Column("message", Text, nullable=False),
     Column("evidence", JSON),
     Column("fingerprint", String(40), nullable=False),
+    Column("key", String(12)),  # F-… (store.rows.finding_key); one per finding of a parse
+    UniqueConstraint("parse_id", "key", name="uq_finding_key"),
 )
 
 cross_finding = Table(
@@ -145,7 +147,9 @@ cross_finding = Table(
     Column("evidence", JSON),
     Column("fingerprint", String(40), nullable=False),
     Column("computed_at", String(32), nullable=False),
+    Column("key", String(12)),  # X-… (store.rows.finding_key)
 )
+Index("ix_cross_finding_key", cross_finding.c.key, unique=True)
 
 review = Table(
     "review", metadata,
@@ -159,5 +163,18 @@ review = Table(
     UniqueConstraint("document_sha256", "fingerprint", name="uq_review_finding"),
 )
 
+# every decision ever taken on a finding, in order: a later decision never erases an earlier comment
+review_event = Table(
+    "review_event", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("finding_key", String(12), nullable=False, index=True),
+    Column("document_sha256", String(64), nullable=False),
+    Column("fingerprint", String(40), nullable=False),
+    Column("decision", String(12), nullable=False),  # confirmed | dismissed | undone
+    Column("comment", Text),
+    Column("reviewer", String(100)),
+    Column("decided_at", String(32), nullable=False),
+)
+
 __all__ = ["cell", "cross_finding", "document", "document_path", "finding", "metadata", "organization",
-           "organization_alias", "parse", "review"]
+           "organization_alias", "parse", "review", "review_event"]
