@@ -29,6 +29,7 @@ from gongkai.store import schema as t
 from gongkai.store.db import Store
 from gongkai.store.rows import ReportRows, dumps, error_rows, report_rows
 from gongkai.store.sql import RawInsert
+from gongkai.store.versions import settle_versions
 
 _HASH_CHUNK = 1 << 20
 _LOOKUP_CHUNK = 500
@@ -326,6 +327,7 @@ def ingest(store: Store, paths: Iterable[str | Path], *, jobs: int = 1, limits: 
 
         with store.begin() as conn:
             adopt_orphans(conn)
+    settle_versions(store)  # report versions: the one call site (to move into settle())
     if cross_check:
         from gongkai.store.cross import recompute_cross_findings
 
