@@ -32,8 +32,12 @@ def test_blank_and_na_are_different_values():
     assert not same_report(cand("a", cells=a), cand("b", cells=b))
 
 
-def test_different_prose_with_equal_tables_is_not_the_same_report():
-    assert not same_report(cand("a"), cand("b", prose=frozenset(range(500, 600))))
+def test_equal_tables_are_the_same_report_whatever_the_prose_but_a_revision_needs_similar_prose():
+    other_prose = frozenset(range(500, 600))
+    assert same_report(cand("a"), cand("b", prose=other_prose))
+    one = dict(CELLS, **{"requests.r1.total": 99.0})
+    assert not same_report(cand("a"), cand("b", cells=one, prose=other_prose))
+    assert same_report(cand("a"), cand("b", cells=one, prose=frozenset(range(40, 140))))  # 60% similar
 
 
 def test_current_is_latest_then_most_complete_then_smallest_sha():

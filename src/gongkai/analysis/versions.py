@@ -5,11 +5,12 @@ Pure functions over :class:`Candidate`; the store (``store/versions.py``) loads 
 **Same report** (``same_report``): two reports of the same body and year are versions of one report — the
 same report in another form (HTML page and PDF attachment) or a revision — when
 
-- their tables agree: of the cells read in either report (union of cell ids), at least 95% have the same
-  value in both (a cell read in only one report counts as different), and at least ``MIN_CELLS`` cells were
-  read; and
-- their prose does not contradict it: when both have enough prose to compare (≥ 20 sampled shingle hashes),
-  the prose similarity of :func:`gongkai.analysis.crosscheck.similarity` is at least 0.8.
+- every cell read in either report (union of cell ids, at least ``MIN_CELLS``) has the same value in both
+  (blank, "/" and 0 are different values); the prose may differ (another rendering, a reworded sentence); or
+- at least 95% of those cells are the same (a cell read in only one report counts as different) and the
+  prose does not contradict it: when both have enough prose to compare (≥ 20 sampled shingle hashes), the
+  prose similarity of :func:`gongkai.analysis.crosscheck.similarity` is at least 0.5 (two renderings of one
+  report measure ≈ 0.6–1.0; two bodies' independent texts far less).
 
 Reports with fewer than ``MIN_CELLS`` cells are the same only when their prose similarity is at least 0.95.
 Grouping is the transitive closure of this relation (connected components), so it does not depend on order.
@@ -35,7 +36,7 @@ from gongkai.checks.common import finding
 from gongkai.model import Evidence, Finding
 
 CELL_AGREEMENT = 0.95
-PROSE_AGREEMENT = 0.8
+PROSE_AGREEMENT = 0.5
 PROSE_ONLY_AGREEMENT = 0.95
 MIN_CELLS = 10
 
@@ -87,6 +88,8 @@ def same_report(a: Candidate, b: Candidate) -> bool:
     same, total = cell_agreement(a.cells, b.cells)
     if total < MIN_CELLS:
         return prose is not None and prose >= PROSE_ONLY_AGREEMENT
+    if same == total:
+        return True
     if same < CELL_AGREEMENT * total:
         return False
     return prose is None or prose >= PROSE_AGREEMENT
