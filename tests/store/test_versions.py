@@ -151,3 +151,32 @@ def test_report_keys(store, tmp_path):
         assert resolve_key(conn, "abcd1") == twins[0]
         with pytest.raises(ReportKeyAmbiguous):
             resolve_key(conn, "abcd")
+
+
+def test_reports_commands(tmp_path):
+    from click.testing import CliRunner
+
+    from gongkai.cli import main
+
+    a, b = _spec(7), _spec(8)
+    (tmp_path / "in").mkdir()
+    for name, spec in (("a.txt", a), ("b.txt", b)):
+        (tmp_path / "in" / name).write_text(render_text(spec, "pipe_rows", random.Random(1)), encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'g.db'}"
+    run = CliRunner(env={"COLUMNS": "250"}).invoke
+    assert run(main, ["ingest", str(tmp_path / "in"), "--db", db]).exit_code == 0
+    store = open_store(db)
+    key = _counting(store)[0][0][:12]
+    out = run(main, ["reports", "versions", "--db", db, "--year", "2023"])
+    assert out.exit_code == 0 and key in out.output and out.output.count("是") >= 2
+    out = run(main, ["reports", "withdraw", key, "--db", db])
+    assert out.exit_code == 2 and "E-REASON-REQUIRED" in out.output
+    out = run(main, ["reports", "withdraw", "ffffffffffff", "-m", "重复", "--db", db])
+    assert out.exit_code == 2 and "E-REPORT-KEY" in out.output
+    assert _duplicates(store) == 2
+    out = run(main, ["reports", "withdraw", key, "-m", "重复报送", "--by", "张三", "--db", db])
+    assert out.exit_code == 0, out.output
+    assert _duplicates(store) == 0 and [c for _, c, _ in _counting(store)] == [False, True]
+    out = run(main, ["reports", "log", "--db", db])
+    assert out.exit_code == 0 and "张三" in out.output and "重复报送" in out.output and key in out.output
+    store.dispose()
