@@ -248,6 +248,7 @@ def _register_commands() -> None:
     from gongkai.commands.ingest import ingest
     from gongkai.commands.orgs import orgs
     from gongkai.commands.render import render
+    from gongkai.commands.reports import reports
     from gongkai.commands.review import findings, review
     from gongkai.commands.stats import stats
     from gongkai.commands.tally import tally
@@ -262,6 +263,7 @@ def _register_commands() -> None:
     main.add_command(orgs)
     main.add_command(export)
     main.add_command(stats)
+    main.add_command(reports)
 
 
 _register_commands()

@@ -86,7 +86,7 @@ CATEGORIES = (
     "identity_violation", "cell_missing", "cell_invalid", "table_missing", "table_layout", "old_format",
     "section_missing", "section_empty", "section_numbering", "narrative_mismatch", "implausible_value",
     "fee_statement_missing", "metadata_missing", "carry_over_mismatch", "rollup_mismatch",
-    "late_publication", "duplicate_content",
+    "late_publication", "duplicate_content", "duplicate_report",
 )
 
 

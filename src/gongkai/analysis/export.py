@@ -82,9 +82,10 @@ def resolve(conn, sel: Selection) -> Scope:
 
     from gongkai.store.orgs import descendants
     from gongkai.store.schema import parse
+    from gongkai.store.versions import counted
 
     reg = load_registry(conn)
-    conds: list = [parse.c.is_current.is_(True), parse.c.status == "ok"]
+    conds: list = [counted(), parse.c.status == "ok"]  # current report versions only
     bodies: list[int] | None = None
     if sel.region is not None:
         roots = reg.by_name.get(sel.region.strip())

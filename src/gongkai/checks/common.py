@@ -65,6 +65,8 @@ RULES: tuple[Rule, ...] = (
          "年报晚于条例规定的期限公布（县级以上人民政府为次年3月31日，部门、街道、乡镇为次年1月31日）"),
     Rule("DUPLICATE-CONTENT", "duplicate_content", Severity.WARNING,
          "第一、五、六部分的文字与本机关上年报告或同级其他机关同年报告大量雷同"),
+    Rule("DUPLICATE-REPORT", "duplicate_report", Severity.ERROR,
+         "同一机关同一年度有两份表格数值或文字明显不同的报告，需用 gongkai reports supersede/withdraw 决定哪一份有效"),
 )
 RULES_BY_CODE: dict[str, Rule] = {r.code: r for r in RULES}
 

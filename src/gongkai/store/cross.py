@@ -26,6 +26,7 @@ from gongkai.store import schema as t
 from gongkai.store.db import Store
 from gongkai.store.ingest import now_iso
 from gongkai.store.rows import finding_key, fingerprint, position_dict
+from gongkai.store.versions import counted, duplicate_report_findings
 
 _META = (t.parse.c.id, t.document.c.sha256, t.parse.c.source, t.parse.c.organization_id,
          t.parse.c.organization_printed, t.parse.c.year, t.parse.c.format, t.parse.c.is_rollup,
@@ -91,7 +92,7 @@ def _record(row, orgs: dict[int, OrgNode], cells=None, positions=None, prose=Non
 
 def _current(order_by) -> select:
     return (select(*_META, t.parse.c.prose).select_from(t.parse.join(t.document, t.document.c.id == t.parse.c.document_id))
-            .where(t.parse.c.is_current, t.parse.c.status == "ok").order_by(*order_by))
+            .where(counted(), t.parse.c.status == "ok").order_by(*order_by))
 
 
 def _groups(conn: Connection, stmt, key) -> Iterator[list]:
@@ -137,7 +138,7 @@ def _pass_siblings(conn: Connection, orgs: dict[int, OrgNode]) -> Iterator[tuple
     stmt = (select(*_META, t.parse.c.prose, t.organization.c.parent_id)
             .select_from(t.parse.join(t.document, t.document.c.id == t.parse.c.document_id)
                          .join(t.organization, t.organization.c.id == t.parse.c.organization_id))
-            .where(t.parse.c.is_current, t.parse.c.status == "ok", t.organization.c.parent_id.is_not(None),
+            .where(counted(), t.parse.c.status == "ok", t.organization.c.parent_id.is_not(None),
                    t.parse.c.year.is_not(None))
             .order_by(t.organization.c.parent_id, t.parse.c.year, t.parse.c.id))
     for group in _groups(conn, stmt, key=lambda r: (r.parent_id, r.year)):
@@ -190,6 +191,7 @@ def compute_cross_findings(conn: Connection) -> Iterator[tuple[ReportRecord, Fin
     yield from _pass_bodies(conn, orgs)
     yield from _pass_siblings(conn, orgs)
     yield from _pass_rollups(conn, orgs)
+    yield from duplicate_report_findings(conn, orgs)
 
 
 def write_cross_findings(conn: Connection) -> int:

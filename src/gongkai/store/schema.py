@@ -53,6 +53,10 @@ document = Table(
     Column("media_type", String(100)),
     Column("content", LargeBinary, nullable=False),  # the file as given: nothing a user gave us is lost
     Column("first_seen", String(32), nullable=False),  # ISO timestamp (UTC)
+    # a person's decision about this report among the versions of its body and year (NULL: none, the rule
+    # decides): superseded (by ``superseded_by``, a document sha256) | withdrawn. Nothing is ever deleted.
+    Column("decision", String(12)),
+    Column("superseded_by", String(64)),
 )
 
 document_path = Table(
@@ -94,6 +98,11 @@ parse = Table(
     Column("structure", JSON),  # sections, tables, narrative figures, metadata positions, cut position
     Column("prose", JSON),  # sampled shingle hashes of the prose sections (duplicate-content check)
     Column("error_findings", Integer, nullable=False, server_default="0"),
+    # set by store.versions.choose_versions: this parse is its (body, year)'s current version and counts in
+    # stats, exports and cross checks (``is_current`` above is about parser versions, not report versions)
+    Column("counts", Boolean, nullable=False, server_default="1"),
+    Column("version_group", String(64)),  # sha256 of the group's current document (groups versions)
+    Column("version_reason", Text),  # why this parse is or is not the current version (shown to users)
     UniqueConstraint("document_id", "parser_version", name="uq_parse_document_version"),
 )
 Index("ix_parse_current", parse.c.is_current, parse.c.organization_id, parse.c.year)
@@ -176,5 +185,16 @@ review_event = Table(
     Column("decided_at", String(32), nullable=False),
 )
 
-__all__ = ["cell", "cross_finding", "document", "document_path", "finding", "metadata", "organization",
+audit_log = Table(
+    "audit_log", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", String(32), nullable=False),  # ISO timestamp (UTC)
+    Column("by", String(100), nullable=False),  # the OS user or ``--by``
+    Column("action", String(20), nullable=False),  # supersede | withdraw | restore
+    Column("target", String(64), nullable=False),  # document sha256
+    Column("related", String(64)),  # supersede: the sha256 of the report that replaces it
+    Column("reason", Text, nullable=False),
+)
+
+__all__ = ["audit_log", "cell", "cross_finding", "document", "document_path", "finding", "metadata", "organization",
            "organization_alias", "parse", "review", "review_event"]

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, select, update
 
 from gongkai.store import schema as t
 from gongkai.store.db import Store
+from gongkai.store.versions import choose_versions
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,8 +56,9 @@ def settle(store: Store) -> Settled:
         store.exclusive(conn)
         reparented = reparent_auto_bodies(conn)
         rematched = rematch(conn)
-        # HOOK: choose_versions(conn) — the versions branch decides the current report per (body, year) here,
-        # after matching (it needs the bodies) and before the cross findings (they use current versions only).
+        # the current report per (body, year): after matching (it needs the bodies), before the cross findings
+        # (they use current versions only)
+        choose_versions(conn)
         cross = write_cross_findings(conn)
     return Settled(reparented, rematched, cross)
 
