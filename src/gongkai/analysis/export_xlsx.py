@@ -19,7 +19,7 @@ COLUMN_TITLES: dict[str, str] = {
     "category": "类别", "severity": "严重程度", "assessable": "可评估", "message": "说明", "expected": "应为",
     "stated": "所填", "difference": "差额", "cell_ids": "涉及单元格", "related_parse_ids": "相关报告解析编号",
     "fingerprint": "指纹", "review_decision": "审核状态", "review_comment": "审核意见", "reviewer": "审核人",
-    "reviewed_at": "审核时间",
+    "reviewed_at": "审核时间", "unit": "单位", "value_kind": "数值类型", "formats": "所在格式版本",
 }
 
 VALUE_WORDS: dict[str, dict[Any, str]] = {
