@@ -57,3 +57,29 @@ def test_wrong_year_names_the_cell(tmp_path):
     assert r.exit_code == 2 and "2023" in r.output and "基本信息!" in r.output
     r = CliRunner().invoke(tally, [str(apps), "--year", "2024", "--into", str(tmp_path / "none.xlsx")])
     assert r.exit_code == 2 and "gongkai template" in r.output
+
+
+def test_errors_from_an_xlsx_form_name_sheet_and_cell(tmp_path):
+    from gongkai.forms import FormError
+
+    book = tmp_path / "r.xlsx"
+    write_xlsx_template(book, 2024, "2021")
+    wb = openpyxl.load_workbook(book)
+    cells = {r[0]: r[1] for r in wb["_cells"].iter_rows(min_row=2, values_only=True)}
+    sheet, _, ref = cells["requests.received.natural_person"].partition("!")
+    wb[sheet][ref] = "十二"
+    wb.save(book)
+    form = read_xlsx_form(book)
+    try:
+        form.validate()
+    except FormError as err:
+        assert cells["meta.organization"] in err.message  # the organization is checked first
+    else:  # pragma: no cover
+        raise AssertionError("an empty organization must be refused")
+    form.organization = "某局"
+    try:
+        form.validate()
+    except FormError as err:
+        assert f"{sheet}!{ref}" in err.message and sheet == "表三"
+    else:  # pragma: no cover
+        raise AssertionError("a word in a number cell must be refused")
