@@ -22,7 +22,7 @@ from gongkai.standard import get_format
 # section keys of ``ReportForm.texts``: the preamble, then the six sections by number
 SECTION_KEYS: tuple[str, ...] = ("preamble", "1", "2", "3", "4", "5", "6")
 BODY_KINDS = ("department", "government", "street", "town")
-ORIGINS = ("entered", "formula", "tally", "last_year")
+ORIGINS = ("entered", "formula", "tally", "last_year", "rollup")
 
 
 class FormError(GongkaiError):
