@@ -9,15 +9,15 @@ from gongkai.document import Document
 from gongkai.errors import NotAnAnnualReport
 from gongkai.model import Report
 from gongkai.parse import parse_document
+from gongkai.parse.evidence import NOT_REPORT_MESSAGE, report_evidence
 from gongkai.readers import read_path
 from gongkai.readers.limits import DEFAULT_LIMITS, Limits
 
 
 def check_document(doc: Document, *, require_report: bool = True) -> Report:
     report = parse_document(doc)
-    if require_report and not report.sections and not report.tables:
-        raise NotAnAnnualReport("未找到年度报告的章节（一、总体情况……）或统计表格，这似乎不是政府信息公开工作年度报告",
-                                source=doc.source)
+    if require_report and not report_evidence(report).is_report:
+        raise NotAnAnnualReport(NOT_REPORT_MESSAGE, source=doc.source)
     report.inferred = infer_report(report)
     report.findings = run_checks(report, report.inferred)
     return report

@@ -227,9 +227,10 @@ def test_xlsx_has_long_and_wide_sheets_and_splits(db, tmp_path):
     long_rows = []
     for name in book.sheetnames[:-1]:
         rows = list(book[name].iter_rows(values_only=True))
-        assert rows[0] == tuple(c.name for c in LONG_COLUMNS)
-        assert len(rows) - 1 <= per_sheet
-        long_rows += rows[1:]
+        assert rows[1] == tuple(c.name for c in LONG_COLUMNS)
+        assert rows[0][:2] == ("报告标识（SHA-256）", "解析编号")
+        assert len(rows) - 2 <= per_sheet
+        long_rows += rows[2:]
     assert len(long_rows) == n_cells
     header = [c.name for c in LONG_COLUMNS]
     for row in long_rows:
@@ -238,9 +239,9 @@ def test_xlsx_has_long_and_wide_sheets_and_splits(db, tmp_path):
         assert r["value"] == value and r["inferred_value"] == inferred
         assert (r["raw"] or None) == (raw or None)
     wide = list(book["宽表"].iter_rows(values_only=True))
-    assert len(wide) == len(ins.reports) + 1
-    whead = wide[0]
-    for row in wide[1:]:
+    assert len(wide) == len(ins.reports) + 2
+    whead = wide[1]
+    for row in wide[2:]:
         r = dict(zip(whead, row))
         assert r["organization"] == ins.reports[r["parse_id"]]["org"]
         v = ins.cells[r["parse_id"]].get("requests.received.total")
@@ -323,7 +324,10 @@ def test_findings_export_includes_cross_findings_and_review(db, tmp_path, suffix
     else:
         import openpyxl
         sheet = list(openpyxl.load_workbook(out, read_only=True)["问题"].iter_rows(values_only=True))
-        rows = [dict(zip(sheet[0], r)) for r in sheet[1:]]
+        # people's sheet: Chinese header and values; ids in the second header row
+        assert sheet[0][sheet[1].index("review_decision")] == "审核状态"
+        back = {"跨报告": "cross", "本报告": "report", "已确认": "confirmed", "待复核": None, "是": True}
+        rows = [{k: back.get(v, v) for k, v in zip(sheet[1], r)} for r in sheet[2:]]
     assert len(rows) == summary.rows == len(ins.reports) + 1  # one per current report + the cross finding
     cross = [r for r in rows if r["origin"] == "cross"]
     assert len(cross) == 1 and cross[0]["review_decision"] == "confirmed" and cross[0]["review_comment"] == "已核实"
@@ -406,4 +410,4 @@ def test_long_sheet_split_grows_when_the_count_was_short(tmp_path):
     import openpyxl
     wb = openpyxl.load_workbook(tmp_path / "s.xlsx", read_only=True)
     assert wb.sheetnames == ["单元格", "单元格2", "单元格3"]
-    assert [r[1] for n in wb.sheetnames for r in list(wb[n].iter_rows(values_only=True))[1:]] == [0, 1, 2, 3, 4]
+    assert [r[1] for n in wb.sheetnames for r in list(wb[n].iter_rows(values_only=True))[2:]] == [0, 1, 2, 3, 4]

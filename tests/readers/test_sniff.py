@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from gongkai.errors import EmptyInput, InputTooLarge, UnsupportedFormat
+from gongkai.errors import EmptyInput, InputTooLarge, NotAnAnnualReport, UnsupportedFormat
 from gongkai.readers import Limits, read_bytes
 from gongkai.readers.sniff import Kind, sniff
 
@@ -46,7 +46,7 @@ def test_kind_from_content(data, kind):
 def test_zip_members_decide():
     assert sniff(_zip({"word/document.xml": b"<w:document/>", "[Content_Types].xml": b""}))[0] is Kind.DOCX
     kind, why = sniff(_zip({"xl/workbook.xml": b""}))
-    assert kind is Kind.UNSUPPORTED and "Excel" in why
+    assert kind is Kind.SPREADSHEET and "Excel" in why
     kind, why = sniff(_zip({"a.txt": b"x"}))
     assert kind is Kind.UNSUPPORTED and "解压" in why
 
@@ -61,8 +61,11 @@ def test_read_bytes_refuses_clearly():
     with pytest.raises(EmptyInput) as e:
         read_bytes(b"", "a.txt")
     assert e.value.code == "E-EMPTY" and "空" in e.value.message
-    with pytest.raises(UnsupportedFormat) as e:
+    with pytest.raises(NotAnAnnualReport) as e:
         read_bytes(_zip({"xl/workbook.xml": b""}), "a.xlsx")
+    assert e.value.code == "E-NOT-REPORT"
+    with pytest.raises(UnsupportedFormat) as e:
+        read_bytes(_zip({"a.txt": b"x"}), "a.zip")
     assert e.value.code == "E-FORMAT"
     with pytest.raises(InputTooLarge) as e:
         read_bytes(b"x" * 2048, "big.txt", Limits(max_bytes=1024))

@@ -21,11 +21,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from gongkai.analysis.export_xlsx import HEADER_ROWS, column_order, column_title, shown_value, wide_cell
 from gongkai.errors import GongkaiError, MissingDependency
 from gongkai.standard import FORMAT_IDS, get_format
 
 EXPORT_FORMATS = ("csv", "xlsx", "parquet", "json")
-XLSX_MAX_ROWS = 1_048_575  # data rows per sheet: Excel's 1,048,576 rows less the header
+XLSX_MAX_ROWS = 1_048_574  # data rows per sheet: Excel's 1,048,576 rows less the two header rows
 _BATCH = 2000  # rows fetched per round trip and written per Parquet row group (×10)
 
 
@@ -335,6 +336,17 @@ def wide_row(rep: StoredReport) -> tuple:
     return _meta_values(rep) + tuple(values)
 
 
+def wide_row_for_people(rep: StoredReport) -> tuple:
+    """The wide row of an XLSX export: as :func:`wide_row`, but "/" where the report printed "/"."""
+    order = cell_order()
+    values: list[float | str | None] = [None] * len(order)
+    for c in rep.cells:
+        i = order.get(c.cell_id)
+        if i is not None:
+            values[i] = wide_cell(c.value_or_inferred, c.meaning)
+    return _meta_values(rep) + tuple(values)
+
+
 def finding_rows(rep: StoredReport) -> Iterator[tuple]:
     for origin, items in (("report", rep.findings), ("cross", rep.cross_findings)):
         for f in items:
@@ -451,26 +463,49 @@ class XlsxBook:
         self.book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
                                                    "strings_to_urls": False, "strings_to_numbers": False})
         self.header = self.book.add_format({"bold": True, "bg_color": "#DDEBF7"})
+        self.ids = self.book.add_format({"italic": True, "font_color": "#595959", "bg_color": "#F2F2F2"})
+        self.sheets: list[XlsxSheet] = []
 
     def sheet(self, name: str, cols: tuple[Col, ...]) -> XlsxSheet:
-        return XlsxSheet(self, self.book.add_worksheet(name), cols)
+        self.sheets.append(XlsxSheet(self, self.book.add_worksheet(name), cols))
+        return self.sheets[-1]
 
     def close(self) -> None:
+        for sheet in self.sheets:
+            sheet.finish()
         self.book.close()
 
 
+def _title(name: str) -> str:
+    """Chinese header of an export column; a standard cell's column reads 表三 行 列."""
+    if name in cell_order():
+        table, row, col = cell_labels(name)
+        return column_title(name, " ".join(t for t in (shown_value("table", table), row, col) if t))
+    return column_title(name)
+
+
 class XlsxSheet(_Sink):
+    """Row 1 Chinese headers, row 2 the column ids, then the data; frozen headers and an autofilter. Coded
+    values are shown in Chinese (see :mod:`gongkai.analysis.export_xlsx`)."""
+
     def __init__(self, book: XlsxBook, ws, cols: tuple[Col, ...]):
         self.ws, self.rows = ws, 0
-        for i, c in enumerate(cols):
-            ws.set_column(i, i, c.width)
-        ws.freeze_panes(1, 0)
-        ws.write_row(0, 0, [c.name for c in cols], book.header)
+        self._order = column_order([c.name for c in cols])
+        self._names = [cols[j].name for j in self._order]
+        for i, j in enumerate(self._order):
+            ws.set_column(i, i, cols[j].width)
+        ws.freeze_panes(HEADER_ROWS, 0)
+        ws.write_row(0, 0, [_title(n) for n in self._names], book.header)
+        ws.write_row(1, 0, self._names, book.ids)
+
+    def finish(self) -> None:
+        self.ws.autofilter(HEADER_ROWS - 1, 0, HEADER_ROWS - 1 + self.rows, len(self._names) - 1)
 
     def write(self, row: tuple) -> None:
         self.rows += 1
-        ws, r = self.ws, self.rows
-        for i, v in enumerate(row):
+        ws, r = self.ws, self.rows + HEADER_ROWS - 1
+        for i, j in enumerate(self._order):
+            v = shown_value(self._names[i], row[j])
             # the typed calls skip write()'s type dispatch: most of the time of a large export
             if v is None:
                 continue
@@ -566,7 +601,7 @@ def export_reports(conn, out: Path, to: str | None = None, *, wide: bool = False
             parts = [part(i) for i in range(max(1, -(-n_long // xlsx_max_rows)))]
             wide_sheet = book.sheet("宽表", wide_columns())
             n_reports, n_rows = _run(reports, [SplitSheets(parts, xlsx_max_rows, part), wide_sheet],
-                                     lambda r: [long_rows(r), [wide_row(r)]])
+                                     lambda r: [long_rows(r), [wide_row_for_people(r)]])
         finally:
             book.close()
         return ExportSummary(n_reports, n_rows, out)

@@ -42,9 +42,11 @@ def selection_options(f):
 @click.option("--wide", is_flag=True,
               help="宽表：每份报告一行，每个单元格一列（只含数值：所填数值，否则推算值）。XLSX 总是同时含长表和宽表。")
 @click.option("--findings", is_flag=True, help="导出问题清单（含跨报告问题及复核结论），而不是单元格。")
+@click.option("--codebook", is_flag=True,
+              help="导出单元格字典（单元格编号→表/行/列/单位，来自标准格式），.csv 或 .xlsx；不读数据库。")
 @selection_options
-def export(out: Path, to: str | None, wide: bool, findings: bool, org: str | None, region: str | None,
-           year: int | None, db: str | None) -> None:
+def export(out: Path, to: str | None, wide: bool, findings: bool, codebook: bool, org: str | None,
+           region: str | None, year: int | None, db: str | None) -> None:
     """导出数据库中的报告：长表（每份报告×每个单元格一行）、宽表（--wide）、JSON，或问题清单（--findings）。
 
     只导出每份文件的当前解析结果（解析成功的）。CSV 为带 BOM 的 UTF-8（Excel 可直接打开）。
@@ -57,7 +59,8 @@ def export(out: Path, to: str | None, wide: bool, findings: bool, org: str | Non
             meaning（number/zero/blank/not_applicable/text/unreadable）、value（所填数值）、
             inferred_value（勾稽推算值）、value_or_inferred、line、page
       宽表：报告各列之后每个单元格编号一列（2021 年版在前，2019 年版独有的在后），“/”和文字不入宽表
-    XLSX 含“单元格”（长表，超过 1,048,575 行时续“单元格2”…）和“宽表”两个工作表。"""
+    XLSX 含“单元格”（长表，超过 1,048,574 行时续“单元格2”…）和“宽表”两个工作表，供人阅读：第一行中文列名、
+    第二行列名标识，数值以外的代码显示为中文（错误/警告/提示、待复核/已确认/已驳回），宽表中“/”照印。"""
     from gongkai.analysis.export import (
         Selection,
         export_findings,
@@ -67,6 +70,19 @@ def export(out: Path, to: str | None, wide: bool, findings: bool, org: str | Non
 
     console = Console(highlight=False)
     err = Console(stderr=True, highlight=False)
+    if codebook:
+        from gongkai.analysis.codebook import write_codebook
+
+        try:
+            n = write_codebook(out, to)
+        except GongkaiError as exc:
+            err.print(f"[bold red]无法导出[/] {escape(str(exc))}")
+            sys.exit(EXIT_INPUT)
+        except OSError as exc:
+            err.print(f"[bold red]无法导出[/] 无法写入 {escape(str(out))}：{escape(exc.strerror or str(exc))}")
+            sys.exit(EXIT_INPUT)
+        console.print(f"已导出单元格字典：{n} 个单元格 → {escape(str(out))}")
+        return
     try:
         fmt = export_format(out, to)
         if wide and fmt == "json":

@@ -38,7 +38,8 @@ _REMARK = re.compile(r"[（(][^（）()]*[）)]$")  # the trailing remark of （
 @click.option("--appeals", "appeals_path", type=click.Path(path_type=Path), default=None,
               help="行政复议、行政诉讼案件登记表（CSV/XLSX），用于统计表四。")
 @click.option("--into", "form_path", type=click.Path(path_type=Path), default=None,
-              help="把统计结果写入（或新建）填报表单（.yaml/.yml/.json），来源标记为 tally。")
+              help="把统计结果写入（或新建）填报表单（.yaml/.yml/.json），或写入 gongkai template 生成的 .xlsx"
+                   "（只改统计的单元格），来源标记为 tally。")
 @click.option("--format", "format_id", type=click.Choice(["2021", "2019"]), default=None,
               help="年报格式（默认：表单中的格式，否则 2021）。")
 @click.option("--sheet", default=None, help="申请登记表所在的工作表名称（XLSX，默认第一个）。")
@@ -60,8 +61,17 @@ def tally(register: Path | None, year: int, appeals_path: Path | None, form_path
     if register is None and appeals_path is None:
         err_console.print("[bold red]无法处理[/] 请给出申请登记表，或用 --appeals 给出案件登记表")
         sys.exit(EXIT_INPUT)
+    into_xlsx = form_path is not None and form_path.suffix.lower() == ".xlsx"
     try:
-        form = _open_form(form_path, year, format_id, organization) if form_path else None
+        if into_xlsx and not form_path.exists():
+            from gongkai.forms import FormError
+
+            raise FormError("Excel 填报文件不存在：请先用 gongkai template 生成", source=str(form_path))
+        form = _open_form(form_path, year, format_id, organization) if form_path and not into_xlsx else None
+        if into_xlsx and format_id is None:
+            from gongkai.forms.xlsx import read_xlsx_form
+
+            format_id = read_xlsx_form(form_path).format_id
         fmt_id = format_id or (form.format_id if form else "2021")
         # the register readers are imported when a register is read, not at every start of the CLI
         from gongkai.tally import (
@@ -79,6 +89,11 @@ def tally(register: Path | None, year: int, appeals_path: Path | None, form_path
                                          year, fmt_id))
         if form is not None:
             _update_form(form, results, form_path)
+        if into_xlsx:
+            from gongkai.forms.xlsx_into import write_into_xlsx
+
+            write_into_xlsx(form_path, {cid: v for r in results for cid, v in r.values.items()}, year=year,
+                            format_id=format_id)
     except GongkaiError as err:
         err_console.print(f"[bold red]无法处理[/] {escape(str(err))}")
         sys.exit(EXIT_INPUT)

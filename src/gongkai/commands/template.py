@@ -98,8 +98,12 @@ def _fail(message: str) -> NoReturn:
               help="上年度的年报（PDF、Word、网页等任何可读格式），用于预填机关名称和上年结转")
 @click.option("-o", "--output", metavar="文件", default=None, help="输出文件：.xlsx（默认）、.yaml/.yml 或 .json")
 @click.option("--force", is_flag=True, help="输出文件已存在时覆盖")
+@click.option("--rollup", "rollup_region", metavar="地区", default=None,
+              help="生成该地区（名录中的机关）的汇总报告 .xlsx：表三、表四按下属机关库中报告求和，表二只在各报告都填了时求和；"
+                   "工作表“汇总来源”列出每格计入的机关和没有报告的机关")
+@click.option("--db", default=None, help="--rollup 读取的数据库（默认 gongkai.db 或环境变量 GONGKAI_DB）")
 def template(year_text: str | None, format_id: str | None, org: str, last_year: str | None, output: str | None,
-             force: bool) -> None:
+             force: bool, rollup_region: str | None, db: str | None) -> None:
     if not year_text:
         _fail("请用 --year 指定报告年度，如 --year 2024")
     try:
@@ -114,6 +118,9 @@ def template(year_text: str | None, format_id: str | None, org: str, last_year: 
     if format_id != default_format(year):
         click.echo(f"提示：{year}年度的报告通常使用 {default_format(year)} 格式，此处按 {format_id} 格式生成", err=True)
 
+    if rollup_region:
+        _write_rollup(rollup_region, year, format_id, output, force, db)
+        return
     org = org.strip()
     form = ReportForm(organization=org, year=year, format_id=format_id, body_kind=guess_body_kind(org))
     if last_year:
@@ -160,3 +167,30 @@ def template(year_text: str | None, format_id: str | None, org: str, last_year: 
                                                      if "requests.carried_over.total" in carried else ""))
     if kind == "xlsx":
         click.echo("请在黄色单元格中填写；蓝色单元格为自动合计。填好后运行 gongkai render 生成报告。")
+
+
+def _write_rollup(region: str, year: int, format_id: str, output: str | None, force: bool, db: str | None) -> None:
+    from gongkai.analysis.rollup import build_rollup, write_rollup_xlsx
+    from gongkai.commands.export import open_for_reading
+
+    target = Path(output) if output else Path(f"{region}{year}年政府信息公开工作年度报告（汇总）填报表.xlsx")
+    if target.suffix.lower() != ".xlsx":
+        _fail("汇总报告只能生成 .xlsx")
+    if target.exists() and not force:
+        _fail(f"文件“{target}”已存在（可能已填写）；如要覆盖请加 --force")
+    try:
+        engine = open_for_reading(db)
+        try:
+            with engine.connect() as conn:
+                r = build_rollup(conn, region, year, format_id)
+        finally:
+            engine.dispose()
+        write_rollup_xlsx(r, target)
+    except (GongkaiError, OSError) as err:
+        _fail(f"无法生成汇总报告：{err}")
+    click.echo(f"已生成汇总报告填报文件：{target}（{r.region}，{year}年度，预填 {len(r.values)} 格，"
+               f"来源见工作表“汇总来源”）")
+    if r.without_report:
+        click.echo(f"没有{year}年度报告的下属机关（{len(r.without_report)}）：{'、'.join(r.without_report)}")
+    if r.several_reports:
+        click.echo(f"有多份报告、未计入的下属机关：{'、'.join(r.several_reports)}", err=True)

@@ -22,7 +22,7 @@ from gongkai.standard import get_format
 # section keys of ``ReportForm.texts``: the preamble, then the six sections by number
 SECTION_KEYS: tuple[str, ...] = ("preamble", "1", "2", "3", "4", "5", "6")
 BODY_KINDS = ("department", "government", "street", "town")
-ORIGINS = ("entered", "formula", "tally", "last_year")
+ORIGINS = ("entered", "formula", "tally", "last_year", "rollup")
 
 
 class FormError(GongkaiError):
@@ -43,6 +43,11 @@ class ReportForm:
     texts: dict[str, list[str]] = field(default_factory=dict)  # SECTION_KEYS → paragraphs
     values: dict[str, Value] = field(default_factory=dict)  # cell id → number | None (blank) | "n/a"
     origins: dict[str, str] = field(default_factory=dict)  # cell id → one of ORIGINS (entered when absent)
+    # where a field was read from, for messages: cell id or meta.<field> → "表三!D9" (XLSX forms only)
+    places: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+    def _at(self, key: str) -> str:
+        return f"（{self.places[key]}）" if key in self.places else ""
 
     def validate(self) -> None:
         """Raise :class:`FormError` for anything that cannot be rendered; a broken identity is not an
@@ -52,11 +57,11 @@ class ReportForm:
         except KeyError:
             raise FormError(f"未知的年报格式“{self.format_id}”（应为 2021 或 2019）") from None
         if not self.organization.strip():
-            raise FormError("未填写机关名称（organization）")
+            raise FormError(f"未填写机关名称（organization）{self._at('meta.organization')}")
         if not 2008 <= self.year <= 2100:
-            raise FormError(f"年度“{self.year}”不合理")
+            raise FormError(f"年度“{self.year}”不合理{self._at('meta.year')}")
         if self.body_kind not in BODY_KINDS:
-            raise FormError(f"机关类型“{self.body_kind}”无效，应为 {'、'.join(BODY_KINDS)} 之一")
+            raise FormError(f"机关类型“{self.body_kind}”无效{self._at('meta.body_kind')}，应为 {'、'.join(BODY_KINDS)} 之一")
         unknown = sorted(set(self.values) - set(fmt.cell_ids))
         if unknown:
             raise FormError(f"表格中有 {len(unknown)} 个未知的单元格编号，例如 {unknown[0]}")
@@ -66,7 +71,8 @@ class ReportForm:
             if isinstance(v, bool) or not isinstance(v, (int, float)):
                 from gongkai.forms.yaml_template import cell_title
 
-                raise FormError(f"单元格“{cell_title(fmt, cid)}”（{cid}）的值“{v}”不是数字（空白请留空，不适用请填 /）")
+                where = f"，{self.places[cid]}" if cid in self.places else ""
+                raise FormError(f"单元格“{cell_title(fmt, cid)}”（{cid}{where}）的值“{v}”不是数字（空白请留空，不适用请填 /）")
         bad = sorted(set(self.texts) - set(SECTION_KEYS))
         if bad:
             raise FormError(f"未知的正文部分“{bad[0]}”，应为 {'、'.join(SECTION_KEYS)} 之一")

@@ -504,6 +504,7 @@ def read_xlsx(path: str | Path) -> XlsxRead:
         is_rollup=_flag(book.raw(meta["is_rollup"]), str(p)) if "is_rollup" in meta else False,
         region=_text(book.raw(meta["region"])) if "region" in meta else "",
     )
+    form.places = {key: s.address for key, s in slots.items()}
     for s in slots.values():
         if s.kind == "text":
             raw = book.raw(s)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from gongkai.document import Document
-from gongkai.errors import EmptyInput, InputTooLarge, UnreadableInput, UnsupportedFormat
+from gongkai.errors import EmptyInput, InputTooLarge, NotAnAnnualReport, UnreadableInput, UnsupportedFormat
 from gongkai.readers.limits import DEFAULT_LIMITS, Limits
 from gongkai.readers.sniff import KIND_NAMES, Kind, sniff
 from gongkai.readers.text import read_text
@@ -25,6 +25,8 @@ def read_bytes(data: bytes, source: str = "<memory>", limits: Limits = DEFAULT_L
     kind, why = sniff(data, source)
     if kind is Kind.EMPTY:
         raise EmptyInput("文件为空（没有任何内容）", source=source)
+    if kind is Kind.SPREADSHEET:
+        raise NotAnAnnualReport(why, source=source)
     if kind is Kind.UNSUPPORTED:
         raise UnsupportedFormat(f"不支持的文件格式：{why}", source=source)
     if kind is Kind.TEXT:

@@ -17,12 +17,14 @@ class Kind(str, Enum):
     LEGACY_WORD = "legacy_word"  # .doc / .wps (OLE compound file) and RTF: converted by LibreOffice
     IMAGE = "image"
     EMPTY = "empty"
+    SPREADSHEET = "spreadsheet"  # a data file (xlsx): refused as not a report, not as an unknown format
     UNSUPPORTED = "unsupported"
 
 
 # what each kind is called in messages for users
 KIND_NAMES = {Kind.TEXT: "纯文本", Kind.HTML: "网页（HTML）", Kind.PDF: "PDF", Kind.DOCX: "Word（.docx）",
               Kind.LEGACY_WORD: "Word/WPS（.doc/.wps/.rtf）", Kind.IMAGE: "图片", Kind.EMPTY: "空文件",
+              Kind.SPREADSHEET: "Excel 表格",
               Kind.UNSUPPORTED: "不支持的格式"}
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -51,7 +53,7 @@ def _zip_kind(data: bytes) -> tuple[Kind, str]:
     if "content.xml" in names:
         return Kind.UNSUPPORTED, "OpenDocument 文档（.odt）：请另存为 .docx 或 PDF"
     if any(n.startswith("xl/") for n in names):
-        return Kind.UNSUPPORTED, "Excel 表格（.xlsx）不是年度报告全文"
+        return Kind.SPREADSHEET, "Excel 表格（.xlsx）是数据表，不是年度报告全文"
     if any(n.startswith("ppt/") for n in names):
         return Kind.UNSUPPORTED, "PowerPoint 文件不是年度报告全文"
     return Kind.UNSUPPORTED, "ZIP 压缩包：请解压后再处理其中的文件"
