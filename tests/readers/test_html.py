@@ -6,6 +6,8 @@ import random
 
 import lxml.html
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gongkai.errors import (
     EmptyInput,
@@ -22,6 +24,7 @@ from gongkai.readers.html import read_html
 from gongkai.readers.html_encoding import declared_charset
 from gongkai.readers.limits import Limits
 from gongkai.render.html import render_html
+from gongkai.standard.formats import get_format
 
 
 def _page(body: str, head: str = "") -> str:
@@ -329,3 +332,30 @@ def test_deeply_nested_page_is_read_or_refused_cleanly() -> None:
     assert _paragraphs(layout) == ["一、总体情况", "二、主动公开政府信息情况"]
     with pytest.raises(GongkaiError):
         read_html(_page("<div>" * 5000 + inner + "</div>" * 5000).encode(), "d.html")
+
+
+# -- class 1 of issue 11: table 四 as a clean grid, two header rows, a value row of 15 cells, blanks anywhere
+
+_APPEALS_HEAD = (
+    '<tr><td colspan="5">行政复议</td><td colspan="10">行政诉讼</td></tr>'
+    "<tr><td>结果维持</td><td>结果纠正</td><td>其他结果</td><td>尚未审结</td><td>总计</td>"
+    '<td colspan="5">未经复议直接起诉</td><td colspan="5">复议后起诉</td></tr>'
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(values=st.lists(st.one_of(st.none(), st.integers(0, 99)), min_size=15, max_size=15)
+       .filter(lambda v: any(x is not None for x in v[:5]) and any(x is not None for x in v[5:10])
+               and any(x is not None for x in v[10:])))
+def test_blank_cells_in_a_label_less_value_row_keep_their_columns(values: list[int | None]) -> None:
+    """A blank value cell ("&nbsp;") holds its own column: nothing is read one column to the right, and each
+    cell's position is its own ``<td>``, never the ``<table>``."""
+    row = "".join("<td>&nbsp;</td>" if v is None else f"<td>{v}</td>" for v in values)
+    body = ("<p>某某市某某局2021年政府信息公开工作年度报告</p><p>四、政府信息公开行政复议、行政诉讼情况</p>"
+            f'<table border="1">{_APPEALS_HEAD}<tr>{row}</tr></table>')
+    report = check_document(to_document(read_html(_page(body).encode("utf-8"), "t.html"), "t.html"))
+    ids = get_format("2021").appeals_cell_ids
+    for i, (cell_id, v) in enumerate(zip(ids, values, strict=True)):
+        cell = report.cells[cell_id]
+        assert cell.value == v and (cell.raw == "") == (v is None), (cell_id, values)
+        assert cell.position.dom_path.endswith(f"/tr[3]/td[{i + 1}]"), (cell_id, cell.position.dom_path)

@@ -71,6 +71,17 @@ def _without_noise(doc: Document) -> str:
     return "\n".join(" " * len(ln.text) if is_noise_line(ln.text) else ln.text for ln in doc.lines)
 
 
+def _opens_row(text: str, piece: str, pipe: int) -> bool:
+    """The pipe at ``pipe`` opens a row of pipe cells ("|0|||5|" on a line after another row): the stretch
+    between the previous line's closing pipe and it is a line break, not a blank cell. (A line holding only
+    "|" is a blank cell of a one-cell-per-line copy and still counts.)"""
+    if "\n" not in piece:
+        return False
+    line_end = text.find("\n", pipe)
+    rest = text[pipe + 1:line_end if line_end >= 0 else len(text)]
+    return "|" in rest
+
+
 def tokenize(doc: Document, start: int = 0) -> list[Token]:
     """Tokens of the text from offset ``start`` (a line start) to the end."""
     text = _without_noise(doc)
@@ -138,7 +149,7 @@ def tokenize(doc: Document, start: int = 0) -> list[Token]:
                 same_line_pipe = closed and "\n" not in text[line_start:end]
                 emit_words(line_start, seg, piped=same_line_pipe or (prev_was_pipe and line_start == piece_start))
             line_start += len(seg) + 1
-        if closed and not has_content and prev_was_pipe:
+        if closed and not has_content and prev_was_pipe and not _opens_row(text, piece, end):
             tokens.append(make(Kind.BLANK, "", end, True))
         prev_was_pipe = closed
         piece_start = end + 1

@@ -101,6 +101,8 @@ def drop_empty_columns(cells: list[GridCell], has_text: Callable[[GridCell], boo
     for c in cells:
         if has_text(c):
             used[c.col] = True
+    for k in _subdivided_columns(cells, has_text):
+        used[k] = True
     if all(used):
         return cells
     new_index = []
@@ -120,6 +122,33 @@ def drop_empty_columns(cells: list[GridCell], has_text: Callable[[GridCell], boo
             continue
         out.append(GridCell(c.row, new_index[c.col], c.rowspan, max(kept, 1), c.element))
     return out
+
+
+def _subdivided_columns(cells: list[GridCell], has_text: Callable[[GridCell], bool]) -> set[int]:
+    """Columns that a value row splits out of a header spanning several columns: the row has a cell of its
+    own there and a number in another cell under the same header. Such a column is a real value column even
+    when no header text starts in it and its value is blank (a header "行政诉讼" over ten value cells with
+    "&nbsp;" in some); dropping it would move every value right of it one column to the left."""
+    keep: set[int] = set()
+    own: dict[int, dict[int, GridCell]] = {}
+    for c in cells:
+        own.setdefault(c.row, {})[c.col] = c
+    headers = [h for h in cells if h.colspan > 1 and has_text(h)]
+    for h in headers:
+        span = range(h.col, h.col + h.colspan)
+        for row, by_col in own.items():
+            if row < h.row + h.rowspan:
+                continue
+            under = [by_col.get(k) for k in span]
+            if any(u is None or u.colspan != 1 for u in under):
+                continue
+            if any(has_text(u) and _NUMBER.match(_squeeze(_text_of(u))) for u in under if u is not None):
+                keep.update(span)
+    return keep
+
+
+def _text_of(cell: GridCell) -> str:
+    return "".join(cell.element.itertext())
 
 
 def drop_empty_rows(cells: list[GridCell], has_text: Callable[[GridCell], bool]) -> list[GridCell]:

@@ -16,7 +16,13 @@ def decode(data: bytes, source: str = "<memory>") -> str:
         return data.decode("utf-16")
     if b"\x00" in data[:4096]:
         raise UnreadableInput("文件含有二进制内容，不是文本文件", source=source)
-    for enc in _ENCODINGS:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        # a UTF-8 text cut inside its last character: read up to the cut (the cut itself is reported later)
+        if e.reason == "unexpected end of data" and e.end == len(data) and len(data) - e.start < 4:
+            return data[:e.start].decode("utf-8-sig")
+    for enc in _ENCODINGS[1:]:
         try:
             return data.decode(enc)
         except UnicodeDecodeError:
