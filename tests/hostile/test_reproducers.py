@@ -98,3 +98,17 @@ def test_docx_entry_with_unknown_zip_version_is_e_corrupt():
     with pytest.raises(GongkaiError) as err:
         read_bytes(bytes(data), "v84.docx")
     assert err.value.code == "E-CORRUPT"
+
+
+def test_a_table_of_many_rows_is_read_whole(page):
+    # getpath per cell made this quadratic (40,000 rows took 19.7 s); DOM paths are now computed per parent
+    n = 5000
+    rows = "".join(f"<tr><td>项目{i}</td><td>{i}</td></tr>" for i in range(n))
+    p = page.find("<h3")
+    from gongkai.readers.html import read_html
+
+    layout = read_html((page[:p] + f"<table>{rows}</table>" + page[p:]).encode("gb18030"), "rows.html")
+    from gongkai.readers.blocks import Table
+
+    sizes = [len({c.row for c in b.cells}) for b in layout.blocks if isinstance(b, Table)]
+    assert n in sizes
