@@ -112,3 +112,19 @@ def test_a_table_of_many_rows_is_read_whole(page):
 
     sizes = [len({c.row for c in b.cells}) for b in layout.blocks if isinstance(b, Table)]
     assert n in sizes
+
+
+@pytest.mark.parametrize("depth", [DEFAULT_LIMITS.max_html_depth + 1, 5000, 100_000])
+def test_html_nested_too_deep_is_e_limit_never_recursion(page, depth):
+    p = page.find("<h3")
+    bad = page[:p] + "<div>" * depth + "x" + "</div>" * depth + page[p:]
+    with pytest.raises(InputTooLarge) as err:
+        _check(bad)
+    assert err.value.code == "E-LIMIT"
+
+
+def test_html_nested_within_the_limit_reads(page):
+    p = page.find("<h3")
+    plain = _check(page)
+    nested = _check(page[:p] + "<div>" * 200 + "嵌套" + "</div>" * 200 + page[p:])
+    assert len(nested.tables) == len(plain.tables)

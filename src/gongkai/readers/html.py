@@ -270,8 +270,18 @@ def parse_page(data: bytes, source: str = "<memory>", limits: Limits = DEFAULT_L
         raise UnreadableInput("无法解析网页（HTML）内容", source=source) from None
 
 
+def _check_depth(root: etree._Element, source: str, limits: Limits) -> None:
+    """Refuse a page nested deeper than ``limits.max_html_depth`` before any recursive walk sees it."""
+    depth = 0
+    for event, _ in etree.iterwalk(root, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        if depth > limits.max_html_depth:
+            raise InputTooLarge(f"网页元素嵌套层次过深（超过 {limits.max_html_depth} 层）", source=source)
+
+
 def read_html(data: bytes, source: str = "<memory>", limits: Limits = DEFAULT_LIMITS) -> Layout:
     root = parse_page(data, source, limits)
+    _check_depth(root, source, limits)
     page = map_page(root)
     walker = _Walker(page, source)
     try:

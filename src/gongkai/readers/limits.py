@@ -20,6 +20,8 @@ class Limits:
     # Digits in one number (table cell, narrative figure, HTML span). Checked before int() so a hostile
     # run of digits is refused as E-LIMIT instead of costing quadratic time; real figures have < 15 digits.
     max_digit_run: int = 100
+    # HTML element nesting, measured without recursion before the page is walked; real pages stay under ~60
+    max_html_depth: int = 512
 
 
 def check_digit_run(digits: str, source: str | None = None, limits: "Limits | None" = None) -> None:
