@@ -16,7 +16,8 @@ from gongkai.document import Document, Position
 from gongkai.model import NarrativeFigure, SectionInfo
 from gongkai.readers.limits import check_digit_run
 
-_NUM = r"(?P<num>\d{1,3}(?:,\d{3})+|\d+)"
+# (?<!\d): a number starts where its digits start, so a long digit run is scanned once, not once per digit
+_NUM = r"(?<!\d)(?P<num>\d{1,3}(?:,\d{3})+|\d+)"
 _SP = r"[ \u3000\u00a0]*"
 _W = r"[^，,。；;：:、（）()\n\d]"  # a window character: no clause punctuation, no digit
 _UNIT = r"(?:件|宗|条)"
