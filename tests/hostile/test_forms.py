@@ -93,3 +93,10 @@ def test_recursive_alias_is_refused():
 def test_yaml_python_tags_are_never_constructed():
     with pytest.raises(YamlRefused):
         load("x: !!python/object/apply:os.system ['true']\n")
+
+
+def test_huge_integers_in_forms_are_e_form(tmp_path):
+    with pytest.raises(FormError):
+        _form(tmp_path, '{"organization": "某局", "year": ' + "9" * 5000 + "}", "f.json")
+    with pytest.raises(FormError):
+        _form(tmp_path, '{"organization": "某局", "year": 20240000000}', "f.json")

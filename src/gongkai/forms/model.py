@@ -118,6 +118,8 @@ def _year(v: Any, source: str) -> int:
     if v is None or v == "":
         return 0
     if isinstance(v, int) and not isinstance(v, bool):
+        if not 0 <= v <= 9999:  # never printed: a huge int cannot even be turned into text
+            raise FormError("年度（year）不是有效的年份", source=source)
         return v
     if isinstance(v, float) and math.isfinite(v) and v.is_integer():
         return int(v)
@@ -178,6 +180,8 @@ def load_form(path: str | Path) -> ReportForm:
             raise FormError(f"JSON 格式错误（第{exc.lineno}行）：{exc.msg}", source=str(p)) from None
         except RecursionError:
             raise FormError("JSON 嵌套层次过深", source=str(p)) from None
+        except ValueError:  # json.loads refuses an integer of more than 4,300 digits
+            raise FormError("JSON 中有过长的数字", source=str(p)) from None
     return ReportForm.from_dict(data, source=str(p))
 
 
