@@ -34,6 +34,9 @@ class Outcome:
     error_message: str | None = None
     seconds: float = 0.0
     payload: Any = None  # what a task other than checking returns (e.g. rows for the database)
+    # the work exhausted recursion or memory (or hit a bug): the worker that did it is replaced before the
+    # next file, so that nothing it left behind can hurt another file
+    recycle: bool = False
 
     @property
     def ok(self) -> bool:
@@ -55,6 +58,23 @@ def collect(paths: Iterable[str | Path]) -> list[Path]:
     return out
 
 
+# codes after which a worker process is not trusted with another file
+_RECYCLE_CODES = frozenset({"E-INTERNAL", ReaderCrashed.code})
+
+
+def exhausted(exc: BaseException) -> bool:
+    """True when ``exc`` or an exception it was raised from/during is a RecursionError or MemoryError
+    (a reader may turn them into an input error with ``from None``: the context is still recorded)."""
+    seen: set[int] = set()
+    cur: BaseException | None = exc
+    while cur is not None and id(cur) not in seen:
+        if isinstance(cur, (RecursionError, MemoryError)):
+            return True
+        seen.add(id(cur))
+        cur = cur.__cause__ or cur.__context__
+    return False
+
+
 def check_one(path: str, limits: Limits = DEFAULT_LIMITS) -> Outcome:
     """Read and check one file in this process; input problems become an outcome, never an exception."""
     from gongkai.pipeline import check_path
@@ -63,13 +83,13 @@ def check_one(path: str, limits: Limits = DEFAULT_LIMITS) -> Outcome:
     try:
         report = check_path(path, limits)
     except GongkaiError as err:
-        return Outcome(path, None, err.code, err.message, time.perf_counter() - start)
+        return Outcome(path, None, err.code, err.message, time.perf_counter() - start, recycle=exhausted(err))
     except MemoryError:
         return Outcome(path, None, ReaderCrashed.code, "读取时内存不足（文件可能异常庞大或已损坏）",
-                       time.perf_counter() - start)
+                       time.perf_counter() - start, recycle=True)
     except Exception as exc:  # a bug or a library failure on odd input: reported for this file only
         return Outcome(path, None, "E-INTERNAL", f"处理时发生内部错误：{type(exc).__name__}: {exc}",
-                       time.perf_counter() - start)
+                       time.perf_counter() - start, recycle=True)
     return Outcome(path, report, seconds=time.perf_counter() - start)
 
 
@@ -183,6 +203,8 @@ def run(paths: list[Any], *, jobs: int = 1, limits: Limits = DEFAULT_LIMITS,
                     slot = slots[i] = replace(slot)
                 if outcome is None:
                     continue
+                if getattr(outcome, "recycle", False) or outcome.error_code in _RECYCLE_CODES:
+                    slot = slots[i] = replace(slot)  # a fresh worker for the next file
                 slot.path = slot.item = None
                 yield outcome
                 if pending:

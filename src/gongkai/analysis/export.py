@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -372,6 +373,18 @@ def _plain(v: Any) -> Any:
     return v
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+\-]?\d[\d,]*(?:\.\d+)?|-+")  # "-3", "+1,200", "-" (a dash mark): no formula
+
+
+def _csv_text(v: Any) -> Any:
+    """Text a spreadsheet would run as a formula (=1+1, +1+1, -1+1, @SUM(…)) is written with a leading ' so
+    it shows as typed; numbers, and text that is just a number ("-3" as printed), stay as they are."""
+    if isinstance(v, str) and v.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(v):
+        return "'" + v
+    return v
+
+
 class _Sink:
     def write(self, row: tuple) -> None: ...
     def close(self) -> None: ...
@@ -386,8 +399,8 @@ class CsvSink(_Sink):
         self._w.writerow([c.name for c in cols])
 
     def write(self, row: tuple) -> None:
-        self._w.writerow(["" if v is None else ("true" if v else "false") if isinstance(v, bool) else _plain(v)
-                          for v in row])
+        self._w.writerow(["" if v is None else ("true" if v else "false") if isinstance(v, bool)
+                          else _csv_text(_plain(v)) for v in row])
 
     def close(self) -> None:
         self._f.close()

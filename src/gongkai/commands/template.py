@@ -89,6 +89,13 @@ def _fail(message: str) -> NoReturn:
     sys.exit(EXIT_INPUT)
 
 
+def _file_part(name: str) -> str:
+    """An organization name as part of a default file name: no directory parts, no characters Windows
+    refuses; the name stays readable ("../X" becomes "X")."""
+    cleaned = "".join("_" if ch in '/\\:*?"<>|' or ord(ch) < 32 else ch for ch in name)
+    return cleaned.strip(" ._") or "机关"
+
+
 @click.command("template", help="生成年度报告填报文件（XLSX 表格，或用于脚本的 YAML/JSON 表单）。")
 @click.option("--year", "year_text", metavar="年度", help="报告年度，如 2024（必填）")
 @click.option("--format", "format_id", metavar="格式", default=None,
@@ -134,7 +141,7 @@ def template(year_text: str | None, format_id: str | None, org: str, last_year: 
         for w in warnings:
             click.echo(f"警告：{w}", err=True)
 
-    target = Path(output) if output else Path(f"{form.organization}{year}年政府信息公开工作年度报告填报表.xlsx")
+    target = Path(output) if output else Path(f"{_file_part(form.organization)}{year}年政府信息公开工作年度报告填报表.xlsx")
     kind = _KINDS.get(target.suffix.lower())
     if kind is None:
         _fail(f"不支持的输出类型“{target.suffix or target.name}”：请用 .xlsx、.yaml/.yml 或 .json")

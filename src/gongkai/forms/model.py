@@ -10,8 +10,9 @@ year's report) is kept in ``origins`` so a user can see what gongkai filled in.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +69,8 @@ class ReportForm:
         for cid, v in self.values.items():
             if v is None or v == "n/a":
                 continue
+            if isinstance(v, float) and not math.isfinite(v):
+                raise FormError(f"单元格（{cid}）的值“{v}”不是有限的数字")
             if isinstance(v, bool) or not isinstance(v, (int, float)):
                 from gongkai.forms.yaml_template import cell_title
 
@@ -96,25 +99,55 @@ class ReportForm:
     def from_dict(cls, d: dict[str, Any], source: str = "<memory>") -> "ReportForm":
         if not isinstance(d, dict):
             raise FormError("表单内容应为键值结构（YAML/JSON 对象）", source=source)
+        published = _published(d.get("published"), source)
+        year = _year(d.get("year"), source)
         try:
-            published = d.get("published")
-            if isinstance(published, str) and published:
-                published = date.fromisoformat(published)
             texts = {str(k): ([v] if isinstance(v, str) else [str(p) for p in v or []])
                      for k, v in (d.get("texts") or {}).items() if v}  # a section left empty is absent
             values = {str(k): form_value(v) for k, v in (d.get("values") or {}).items()}
-            form = cls(organization=str(d.get("organization") or ""), year=int(d.get("year") or 0),
+            form = cls(organization=str(d.get("organization") or ""), year=year,
                        format_id=str(d.get("format") or "2021"), published=published or None,
                        body_kind=str(d.get("body_kind") or "department"), is_rollup=bool(d.get("is_rollup")),
                        region=str(d.get("region") or ""), texts=texts, values=values,
                        origins={str(k): str(v) for k, v in (d.get("origins") or {}).items()})
-        except (TypeError, ValueError) as exc:
+        except (TypeError, ValueError, OverflowError, AttributeError) as exc:
             raise FormError(f"表单格式错误：{exc}", source=source) from None
         try:
             form.validate()
         except FormError as err:
             raise FormError(err.message, source=source) from None
         return form
+
+
+def _year(v: Any, source: str) -> int:
+    """The report year as a whole number (2024, "2024"); 0 when absent, which validate() reports."""
+    if v is None or v == "":
+        return 0
+    if isinstance(v, int) and not isinstance(v, bool):
+        if not 0 <= v <= 9999:  # never printed: a huge int cannot even be turned into text
+            raise FormError("年度（year）不是有效的年份", source=source)
+        return v
+    if isinstance(v, float) and math.isfinite(v) and v.is_integer():
+        return int(v)
+    if isinstance(v, str) and v.strip().isdigit() and len(v.strip()) <= 4:
+        return int(v.strip())
+    raise FormError(f"年度（year）“{v}”不是有效的年份", source=source)
+
+
+def _published(v: Any, source: str) -> date | None:
+    """The publication date: a YAML date or an ISO text (2025-01-26); anything else names the field."""
+    if v is None or v == "":
+        return None
+    if isinstance(v, datetime):
+        return v.date()
+    if isinstance(v, date):
+        return v
+    if isinstance(v, str):
+        try:
+            return date.fromisoformat(v.strip())
+        except ValueError:
+            pass
+    raise FormError(f"发布日期（published）“{v}”不是有效日期，应写作 2025-01-26 的形式", source=source)
 
 
 def form_value(v: Any) -> Value:  # also used for XLSX input cells
@@ -140,17 +173,21 @@ def load_form(path: str | Path) -> ReportForm:
     except (OSError, UnicodeDecodeError) as exc:
         raise FormError(f"无法读取表单文件：{exc}", source=str(p)) from None
     if p.suffix.lower() in (".yaml", ".yml"):
-        import yaml
+        from gongkai.safe_yaml import YamlRefused, load
 
         try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            raise FormError(f"YAML 格式错误：{exc}", source=str(p)) from None
+            data = load(text)  # depth, size and alias expansion bounded before anything is built
+        except YamlRefused as exc:
+            raise FormError(str(exc), source=str(p)) from None
     else:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise FormError(f"JSON 格式错误（第{exc.lineno}行）：{exc.msg}", source=str(p)) from None
+        except RecursionError:
+            raise FormError("JSON 嵌套层次过深", source=str(p)) from None
+        except ValueError:  # json.loads refuses an integer of more than 4,300 digits
+            raise FormError("JSON 中有过长的数字", source=str(p)) from None
     return ReportForm.from_dict(data, source=str(p))
 
 

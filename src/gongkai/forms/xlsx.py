@@ -49,6 +49,7 @@ _SECTION_OF = {"proactive": 2, "requests": 3, "appeals": 4}
 _TOP = 3  # first row of a table's grid on its sheet (title, hint and unit lines above it)
 _YES, _NO = "是", "否"
 _MAX_RANGE = 5000  # cells a formula range may cover; a whole-column SUM is not one of our formulas
+_MAX_FORMULA_DEPTH = 100  # formulas referring to formulas; our template's totals nest 3 deep
 
 # (key, label, hint) of the metadata fields on 基本信息
 _META: tuple[tuple[str, str, str], ...] = (
@@ -537,6 +538,10 @@ def _open(data: bytes, source: str, data_only: bool):
     if not data.startswith(b"PK"):
         hint = "（旧版 .xls 请在 Excel/WPS 中另存为 .xlsx）" if data.startswith(b"\xd0\xcf\x11\xe0") else ""
         raise FormError(f"不是 Excel（.xlsx）文件{hint}", source=source)
+    if not data_only:  # once per file: the package is checked before openpyxl parses it
+        from gongkai.forms.xlsx_safety import check_package
+
+        check_package(data, source)
     try:
         return openpyxl.load_workbook(io.BytesIO(data), data_only=data_only)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:
@@ -608,6 +613,9 @@ class _Book:
             return self.memo[key]
         if key in self.busy:
             raise FormError(f"{sheet}!{a1(r, c)} 的公式存在循环引用", source=self.source)
+        if len(self.busy) >= _MAX_FORMULA_DEPTH:  # checked before recursing deeper, never a RecursionError
+            raise FormError(f"{sheet}!{a1(r, c)} 的公式引用链过长（超过 {_MAX_FORMULA_DEPTH} 层）", source=self.source,
+                            code="E-LIMIT")
         self.busy.add(key)
         try:
             result = self._compute(sheet, str(self.wb[sheet].cell(row=r + 1, column=c + 1).value))

@@ -14,8 +14,10 @@ from bisect import bisect_right
 
 from gongkai.document import Document, Position
 from gongkai.model import NarrativeFigure, SectionInfo
+from gongkai.readers.limits import check_digit_run
 
-_NUM = r"(?P<num>\d{1,3}(?:,\d{3})+|\d+)"
+# (?<!\d): a number starts where its digits start, so a long digit run is scanned once, not once per digit
+_NUM = r"(?<!\d)(?P<num>\d{1,3}(?:,\d{3})+|\d+)"
 _SP = r"[ \u3000\u00a0]*"
 _W = r"[^，,。；;：:、（）()\n\d]"  # a window character: no clause punctuation, no digit
 _UNIT = r"(?:件|宗|条)"
@@ -122,7 +124,9 @@ def _accept(term: str, m: re.Match[str], text: str) -> bool:
 
 
 def _value(num: str) -> int:
-    return int(num.replace(",", ""))
+    digits = num.replace(",", "")
+    check_digit_run(digits)
+    return int(digits)
 
 
 def extract_narrative(doc: Document, sections: list[SectionInfo],

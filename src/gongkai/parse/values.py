@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from gongkai.model import Meaning, Number
+from gongkai.readers.limits import check_digit_run
 
 # "/" "—" "无" … say "not applicable / nothing to report": a statement, not a zero and not a blank.
 NOT_APPLICABLE_MARKS = _NOT_APPLICABLE = frozenset({"/", "／", "\\", "-", "--", "—", "——", "–", "－", "一", "无", "暂无", "×", "*", "N/A", "n/a", "NA"})
@@ -28,6 +29,7 @@ class CellValue:
 
 def _to_number(text: str) -> Number:
     text = text.replace(",", "")
+    check_digit_run(text)
     if "." in text:
         return float(text)
     return int(text)

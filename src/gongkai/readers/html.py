@@ -11,6 +11,7 @@ elements when parsing the decoded page), so a parsed cell can point at its ``<td
 
 from __future__ import annotations
 
+from collections import Counter
 import re
 
 import lxml.html
@@ -109,6 +110,11 @@ def cell_content(td: etree._Element) -> tuple[str, list[etree._Element]]:
 
 # ---------------------------------------------------------------------------------------------------- walker
 
+def _plain(el: etree._Element) -> bool:
+    """An element whose getpath step is just its tag (no namespace; not a comment or PI)."""
+    return isinstance(el.tag, str) and "{" not in el.tag and ":" not in el.tag
+
+
 class _Walker:
     """Walks the content in document order, emitting paragraphs and tables."""
 
@@ -120,9 +126,32 @@ class _Walker:
         self.parts: list[str] = []
         self.owner: etree._Element | None = None
         self.stack: list[etree._Element] = []
+        self._paths: dict[etree._Element, str] = {}  # holding the element keeps its proxy (and hash) alive
 
     def path(self, el: etree._Element) -> str:
-        return self.tree.getpath(el)
+        """``tree.getpath(el)``, computed once per parent's children: libxml2's getpath counts siblings on
+        every call, which made a 40,000-row table quadratic."""
+        chain = []
+        node: etree._Element | None = el
+        while node is not None and node not in self._paths:
+            chain.append(node)
+            node = node.getparent()
+        for node in reversed(chain):
+            parent = node.getparent()
+            if node in self._paths:  # filled in while indexing an earlier sibling's parent
+                continue
+            if parent is None or not _plain(node):
+                self._paths[node] = self.tree.getpath(node)
+                continue
+            base = self._paths[parent]
+            counts = Counter(c.tag for c in parent if _plain(c))
+            seen: Counter[str] = Counter()
+            for child in parent:
+                if _plain(child):
+                    seen[child.tag] += 1
+                    name = child.tag if counts[child.tag] == 1 else f"{child.tag}[{seen[child.tag]}]"
+                    self._paths[child] = f"{base}/{name}"
+        return self._paths[el]
 
     # -- paragraphs
 
@@ -241,8 +270,18 @@ def parse_page(data: bytes, source: str = "<memory>", limits: Limits = DEFAULT_L
         raise UnreadableInput("无法解析网页（HTML）内容", source=source) from None
 
 
+def _check_depth(root: etree._Element, source: str, limits: Limits) -> None:
+    """Refuse a page nested deeper than ``limits.max_html_depth`` before any recursive walk sees it."""
+    depth = 0
+    for event, _ in etree.iterwalk(root, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        if depth > limits.max_html_depth:
+            raise InputTooLarge(f"网页元素嵌套层次过深（超过 {limits.max_html_depth} 层）", source=source)
+
+
 def read_html(data: bytes, source: str = "<memory>", limits: Limits = DEFAULT_LIMITS) -> Layout:
     root = parse_page(data, source, limits)
+    _check_depth(root, source, limits)
     page = map_page(root)
     walker = _Walker(page, source)
     try:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from gongkai.errors import InputTooLarge
+from gongkai.readers.limits import check_digit_run
 
 MAX_SPAN = 500
 MAX_SLOTS = 2_000_000  # grid positions one table may reserve (a hostile page cannot exhaust memory)
@@ -50,6 +51,7 @@ def _span(el: etree._Element, name: str) -> int:
     m = _DIGITS.search(raw)
     if not m:
         return 1
+    check_digit_run(m.group())
     n = int(m.group())
     return 0 if n == 0 else min(n, MAX_SPAN)  # rowspan="0": to the end of the table
 

@@ -17,6 +17,20 @@ class Limits:
     worker_memory_bytes: int = 6 * 1024**3  # batch processing: address space of a worker process (RLIMIT_AS)
     seconds_per_file: float = 120.0  # batch processing: a file taking longer is stopped and reported
     conversion_seconds: float = 90.0  # LibreOffice conversion of one .doc/.wps file
+    # Digits in one number (table cell, narrative figure, HTML span). Checked before int() so a hostile
+    # run of digits is refused as E-LIMIT instead of costing quadratic time; real figures have < 15 digits.
+    max_digit_run: int = 100
+    # HTML element nesting, measured without recursion before the page is walked; real pages stay under ~60
+    max_html_depth: int = 512
+
+
+def check_digit_run(digits: str, source: str | None = None, limits: "Limits | None" = None) -> None:
+    """Refuse a number longer than ``limits.max_digit_run`` digits before converting it."""
+    limit = (limits or DEFAULT_LIMITS).max_digit_run
+    if len(digits) > limit:
+        from gongkai.errors import InputTooLarge
+
+        raise InputTooLarge(f"数字过长（{len(digits)} 位，上限 {limit} 位）", source=source)
 
 
 DEFAULT_LIMITS = Limits()

@@ -46,7 +46,10 @@ def _zip_kind(data: bytes) -> tuple[Kind, str]:
     try:
         with zipfile.ZipFile(BytesIO(data)) as z:
             names = set(z.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError, ValueError):
+        # a damaged Word package (e.g. an entry claiming zip version 8.4) is still a DOCX: its reader says E-CORRUPT
+        if b"word/document.xml" in data[:1024 * 1024] or b"word/document.xml" in data[-1024 * 1024:]:
+            return Kind.DOCX, ""
         return Kind.UNSUPPORTED, "ZIP 压缩包已损坏"
     if "word/document.xml" in names:
         return Kind.DOCX, ""

@@ -1,0 +1,196 @@
+"""Mutation fuzzer: per input kind, mutated seeds go through the in-process API (and a sample through the CLI
+batch path); anything but a report or a GongkaiError is an internal error, anything over the time box a hang.
+
+    python -m fuzz.run --kinds text,html --count 1000 --seconds 120 --seed 1 [--save]
+
+Prints per kind: inputs tried, internal errors, hangs, peak memory (MB, of the process fuzzing that kind).
+Each kind runs in its own process (fork) under an address-space limit, so memory is per kind.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import multiprocessing as mp
+import random
+import resource
+import signal
+import sys
+import tempfile
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fuzz.mutate import mutate
+from fuzz.seeds import KINDS, seeds
+
+FOUND = Path(__file__).parent / "found"
+SUFFIX = {"text": ".txt", "html": ".html", "docx": ".docx", "pdf": ".pdf", "image": ".png", "xlsx_form": ".xlsx",
+          "yaml_form": ".yaml", "json_form": ".json", "csv_register": ".csv"}
+DOCUMENT_KINDS = ("text", "html", "docx", "pdf", "image")
+
+
+class _Hang(Exception):
+    pass
+
+
+@dataclass
+class Result:
+    kind: str
+    tried: int = 0
+    internal: int = 0
+    hangs: int = 0
+    batch_tried: int = 0
+    batch_bad: int = 0
+    peak_mb: float = 0.0
+    failures: list[tuple[str, bytes]] = field(default_factory=list)  # (what, input)
+
+
+def target(kind: str, data: bytes, workdir: Path) -> None:
+    """Run one input through the public API of its kind; GongkaiError is an accepted outcome."""
+    from gongkai.errors import GongkaiError
+
+    try:
+        if kind in DOCUMENT_KINDS:
+            from gongkai.pipeline import check_document
+            from gongkai.readers import read_bytes
+
+            check_document(read_bytes(data, f"fuzz{SUFFIX[kind]}"))
+            return
+        path = workdir / f"input{SUFFIX[kind]}"
+        path.write_bytes(data)
+        if kind == "xlsx_form":
+            from gongkai.forms.xlsx import read_xlsx
+
+            read_xlsx(path).form.to_spec()
+        elif kind in ("yaml_form", "json_form"):
+            from gongkai.forms.model import load_form
+            from gongkai.render.markdown import render_markdown
+
+            render_markdown(load_form(path).to_spec())
+        elif kind == "csv_register":
+            from gongkai.tally import read_applications, tally_requests
+
+            tally_requests(read_applications(path), 2024)
+    except GongkaiError:
+        return
+
+
+def _alarm(signum, frame):
+    raise _Hang
+
+
+def fuzz_kind(kind: str, count: int, seconds: float, seed: int, per_input: float, batch_every: int) -> Result:
+    res = Result(kind)
+    pool = seeds(kind)
+    if not pool:
+        return res
+    rng = random.Random(f"{kind}:{seed}")
+    end = time.monotonic() + seconds
+    signal.signal(signal.SIGALRM, _alarm)
+    batch_inputs: list[bytes] = []
+    with tempfile.TemporaryDirectory(prefix=f"fuzz-{kind}-") as tmp:
+        work = Path(tmp)
+        while res.tried < count and time.monotonic() < end:
+            data = mutate(kind, rng, rng.choice(pool))
+            res.tried += 1
+            signal.setitimer(signal.ITIMER_REAL, per_input)
+            try:
+                target(kind, data, work)
+            except _Hang:
+                res.hangs += 1
+                res.failures.append(("hang", data))
+            except Exception:  # noqa: BLE001 - counting internal errors is the point
+                res.internal += 1
+                res.failures.append((traceback.format_exc(limit=3), data))
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+            if kind in DOCUMENT_KINDS and batch_every and res.tried % batch_every == 0:
+                batch_inputs.append(data)
+        if batch_inputs:  # the CLI batch path: worker processes, time limit, isolation between files
+            res.batch_tried, res.batch_bad = _batch(kind, batch_inputs, work, per_input)
+    res.peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return res
+
+
+def _batch(kind: str, inputs: list[bytes], work: Path, per_input: float) -> tuple[int, int]:
+    from gongkai.batch import run
+    from gongkai.readers.limits import Limits
+
+    paths = []
+    for i, data in enumerate(inputs):
+        p = work / f"b{i:05d}{SUFFIX[kind]}"
+        p.write_bytes(data)
+        paths.append(str(p))
+    bad = 0
+    for o in run(paths, jobs=1, limits=Limits(seconds_per_file=max(per_input * 3, 10))):
+        if o.error_code in ("E-INTERNAL", "E-TIMEOUT", "E-CRASH"):
+            bad += 1
+    return len(paths), bad
+
+
+def _child(kind, count, seconds, seed, per_input, batch_every, memory, queue):
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    except (ValueError, OSError):
+        pass
+    queue.put(fuzz_kind(kind, count, seconds, seed, per_input, batch_every))
+
+
+def run_kinds(kinds, count, seconds, seed, per_input=10.0, batch_every=50, memory=4 << 30) -> list[Result]:
+    ctx = mp.get_context("fork")
+    out = []
+    for kind in kinds:
+        q = ctx.Queue()
+        p = ctx.Process(target=_child, args=(kind, count, seconds, seed, per_input, batch_every, memory, q))
+        p.start()
+        try:
+            res = q.get(timeout=seconds + 600)
+        except Exception:  # noqa: BLE001 - the child died: one crash for this kind
+            res = Result(kind, internal=1)
+        p.join(5)
+        out.append(res)
+    return out
+
+
+def save(res: Result) -> list[Path]:
+    """Keep each failing input as a reproducer in fuzz/found/<kind>/ (replayed by tests/fuzz)."""
+    saved = []
+    for what, data in res.failures:
+        d = FOUND / res.kind
+        d.mkdir(parents=True, exist_ok=True)
+        p = d / f"{hashlib.sha256(data).hexdigest()[:12]}{SUFFIX[res.kind]}"
+        p.write_bytes(data)
+        saved.append(p)
+    return saved
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--kinds", default=",".join(KINDS))
+    ap.add_argument("--count", type=int, default=1000, help="inputs per kind (upper bound)")
+    ap.add_argument("--counts", default="", help="per-kind overrides, e.g. pdf=200,image=50")
+    ap.add_argument("--seconds", type=float, default=60, help="time box per kind")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--per-input", type=float, default=10.0, help="seconds before an input counts as a hang")
+    ap.add_argument("--save", action="store_true", help="write failing inputs to fuzz/found/<kind>/")
+    args = ap.parse_args(argv)
+    overrides = dict(item.split("=") for item in args.counts.split(",") if item)
+    print(f"{'kind':<14}{'tried':>8}{'internal':>10}{'hangs':>7}{'batch':>7}{'batch bad':>11}{'peak MB':>9}")
+    bad = 0
+    for kind in args.kinds.split(","):
+        count = int(overrides.get(kind, args.count))
+        (res,) = run_kinds([kind], count, args.seconds, args.seed, args.per_input)
+        print(f"{res.kind:<14}{res.tried:>8}{res.internal:>10}{res.hangs:>7}{res.batch_tried:>7}{res.batch_bad:>11}"
+              f"{res.peak_mb:>9.0f}", flush=True)
+        for what, _ in res.failures[:3]:
+            print("   ", what.strip().splitlines()[-1] if what else "", file=sys.stderr)
+        if args.save:
+            save(res)
+        bad += res.internal + res.hangs + res.batch_bad
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

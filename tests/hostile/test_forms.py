@@ -1,0 +1,102 @@
+"""Hostile YAML/JSON forms end in E-FORM with a Chinese message naming the problem, never a traceback."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from gongkai.forms.model import FormError, load_form
+from gongkai.safe_yaml import YamlLimits, YamlRefused, load
+
+BASE = "organization: 某某县人民政府\nyear: 2024\nformat: '2021'\n"
+
+
+def _form(tmp_path, text: str, name: str = "f.yaml"):
+    p = tmp_path / name
+    p.write_text(text, "utf-8")
+    return load_form(p)
+
+
+def test_plain_form_loads(tmp_path):
+    form = _form(tmp_path, BASE + "published: 2025-01-26\n")
+    assert form.year == 2024 and form.published.isoformat() == "2025-01-26"
+
+
+@pytest.mark.parametrize("extra,word", [
+    ("published: 2025-02-30\n", "日期"),
+    ("published: 20250126\n", "published"),
+    ("published: [1, 2]\n", "published"),
+])
+def test_bad_published_is_e_form(tmp_path, extra, word):
+    with pytest.raises(FormError) as err:
+        _form(tmp_path, BASE + extra)
+    assert err.value.code == "E-FORM" and word in err.value.message
+
+
+@pytest.mark.parametrize("year", [".inf", "-.inf", ".nan", "1e400", "二〇二四", "[2024]"])
+def test_bad_year_is_e_form(tmp_path, year):
+    with pytest.raises(FormError) as err:
+        _form(tmp_path, f"organization: 某某县人民政府\nyear: {year}\n")
+    assert "year" in err.value.message or "年度" in err.value.message
+
+
+def test_infinite_cell_value_is_e_form(tmp_path):
+    with pytest.raises(FormError):
+        _form(tmp_path, BASE + "values:\n  requests.received.natural: 1e400\n")
+    with pytest.raises(FormError):
+        _form(tmp_path, json.dumps({"organization": "某局", "year": 2024,
+                                    "values": {"requests.received.natural": 1e400}}), "f.json")
+
+
+def test_deeply_nested_yaml_and_json_are_e_form(tmp_path):
+    with pytest.raises(FormError) as err:
+        _form(tmp_path, BASE + "texts:\n  '1': " + "[" * 10_000 + "]" * 10_000 + "\n")
+    assert "嵌套" in err.value.message
+    with pytest.raises(FormError):
+        _form(tmp_path, '{"organization": "某局", "year": 2024, "texts": ' + "[" * 100_000 + "]" * 100_000 + "}",
+              "f.json")
+
+
+def _bomb(levels: int, width: int = 9) -> str:
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    for i in range(1, levels):
+        lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * width) + "]")
+    return "\n".join(lines) + "\n"
+
+
+def test_alias_bomb_is_refused_before_expansion():
+    text = _bomb(12)  # 9**12 ≈ 2.8e11 nodes expanded; a few hundred bytes
+    assert len(text) < 2000
+    with pytest.raises(YamlRefused) as err:
+        load(text)
+    assert "别名" in str(err.value)
+
+
+def test_aliases_within_the_limit_load_shared():
+    data = load(_bomb(3))
+    assert data["a2"][0] == data["a1"] and len(data["a2"]) == 9
+    with pytest.raises(YamlRefused):
+        load(_bomb(3), YamlLimits(max_nodes=500))
+
+
+def test_alias_bomb_form_is_e_form(tmp_path):
+    with pytest.raises(FormError):
+        _form(tmp_path, BASE + "texts:\n  x: 1\n" + _bomb(12))
+
+
+def test_recursive_alias_is_refused():
+    with pytest.raises(YamlRefused):
+        load("a: &a [1, *a]\n")
+
+
+def test_yaml_python_tags_are_never_constructed():
+    with pytest.raises(YamlRefused):
+        load("x: !!python/object/apply:os.system ['true']\n")
+
+
+def test_huge_integers_in_forms_are_e_form(tmp_path):
+    with pytest.raises(FormError):
+        _form(tmp_path, '{"organization": "某局", "year": ' + "9" * 5000 + "}", "f.json")
+    with pytest.raises(FormError):
+        _form(tmp_path, '{"organization": "某局", "year": 20240000000}', "f.json")
