@@ -36,15 +36,18 @@ class PageLinks:
 
 
 def decode(content: bytes, headers: dict[str, str] | None = None) -> str:
-    """Text of a page: the declared charset (header or meta), else UTF-8, else GB18030 (a superset of GBK)."""
-    declared = None
-    ctype = (headers or {}).get("content-type", "")
-    m = re.search(r"charset=([\w-]+)", ctype, re.I) or re.search(rb"charset=[\"']?([\w-]+)", content[:4096], re.I)
-    if m:
-        declared = m.group(1).decode() if isinstance(m.group(1), bytes) else m.group(1)
-    if declared and declared.lower() in ("gbk", "gb2312", "gb18030"):
-        declared = "gb18030"
-    for enc in ([declared] if declared else []) + ["utf-8", "gb18030"]:
+    """Text of a page decoded as the HTML reader decodes it (GBK/GB18030, a wrong meta); for bodies the reader
+    refuses (JSON, odd types) the header's charset, else UTF-8, else GB18030 (a superset of GBK)."""
+    from gongkai.errors import GongkaiError
+    from gongkai.readers.html_encoding import decode_html
+
+    if content.lstrip()[:1] not in (b"{", b"["):
+        try:
+            return decode_html(content)[0]
+        except GongkaiError:
+            pass
+    m = re.search(r"charset=([\w-]+)", (headers or {}).get("content-type", ""), re.I)
+    for enc in ([m.group(1)] if m else []) + ["utf-8", "gb18030"]:
         try:
             return content.decode(enc)
         except (LookupError, UnicodeDecodeError):
