@@ -23,6 +23,7 @@ class PortalServer:
     portal: Portal
     busy_once: set[str] = field(default_factory=set)  # answered 429 the first time
     forbidden_paths: set[str] = field(default_factory=set)  # answered 403
+    redirects: dict[str, str] = field(default_factory=dict)  # path → Location (302)
     log: list[Logged] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -36,6 +37,8 @@ class PortalServer:
                 status, ctype, body, extra = 200, "text/html", b"", {}
                 if path in server.forbidden_paths:
                     status, body = 403, b"<html><body>Forbidden</body></html>"
+                elif path in server.redirects:
+                    status, extra = 302, {"Location": server.redirects[path]}
                 elif path in server.busy_once:
                     server.busy_once.discard(path)
                     status, body, extra = 429, b"busy", {"Retry-After": "0"}

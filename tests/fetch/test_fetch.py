@@ -136,3 +136,25 @@ def test_size_limit(server):
         client.get(server.base + "/nb/P0201.docx")
     client.close()
     assert err.value.code == "E-FETCH-SIZE"
+
+
+def test_redirects_are_checked_at_every_hop_and_limited():
+    portal = build_portal()
+    portal.pages["/cap/index.html"] = ("text/html", "<html><body><form>请输入验证码</form></body></html>".encode())
+    loop = {f"/loop/{i}": f"/loop/{i + 1}" for i in range(10)}
+    srv = PortalServer(portal, redirects={"/go/r.html": "/private/t9.html", "/go/ok.html": "/nb/t1.html", **loop})
+    client = Client(Policy(delay=0.0, allow_private=True, max_redirects=3))
+    try:
+        assert client.get(srv.base + "/go/ok.html").final_url == srv.base + "/nb/t1.html"
+        codes = []
+        for path in ("/go/r.html", "/loop/0", "/cap/index.html", "/nb/t1.html"):
+            with pytest.raises(Refused) as err:
+                client.get(srv.base + path)
+            codes.append(err.value.code)
+    finally:
+        client.close()
+        srv.close()
+    # robots.txt applies to the redirect target; redirects are limited; a captcha page stops the host
+    assert codes == ["E-FETCH-ROBOTS", "E-FETCH-REDIRECTS", "E-FETCH-CAPTCHA", "E-FETCH-STOPPED"]
+    assert "/private/t9.html" not in srv.paths()
+    assert [p for p in srv.paths() if p.startswith("/loop/")] == ["/loop/0", "/loop/1", "/loop/2", "/loop/3"]

@@ -34,3 +34,17 @@ def test_json_endpoint_named_in_script_and_its_records():
     links = json_links(json.dumps(data, ensure_ascii=False).encode(), BASE)
     assert [link.url for link in links.reports] == ["http://portal.example/a/t9.html"]
     assert [link.url for link in links.attachments] == ["http://portal.example/a/f.pdf"]
+
+
+def test_every_fetch_code_is_defined_once():
+    import re
+    from pathlib import Path
+
+    import gongkai
+    from gongkai.fetch.net import CODES
+
+    root = Path(gongkai.__file__).parent
+    used = set()
+    for path in [*(root / "fetch").glob("*.py"), root / "commands" / "fetch.py"]:
+        used |= set(re.findall(r"E-FETCH-[A-Z-]*[A-Z]", path.read_text(encoding="utf-8")))
+    assert used == set(CODES)

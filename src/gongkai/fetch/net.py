@@ -16,6 +16,24 @@ import httpx
 
 USER_AGENT = "gongkai-fetch/1 (annual report collection; polite, robots.txt honoured)"
 
+# every code an address can end with in `gongkai fetch` (shown as "[code] 说明")
+CODES = {
+    "E-FETCH-NO-URL": "没有给出起始地址",
+    "E-FETCH-SCHEME": "不是 http/https 地址",
+    "E-FETCH-DNS": "无法解析主机名",
+    "E-FETCH-PRIVATE": "本机或内网地址（未加 --allow-private）",
+    "E-FETCH-ROBOTS": "robots.txt 不允许",
+    "E-FETCH-NETWORK": "网络错误",
+    "E-FETCH-SIZE": "超过大小上限",
+    "E-FETCH-REDIRECTS": "重定向次数超过上限",
+    "E-FETCH-BUSY": "服务器持续返回 429/503",
+    "E-FETCH-FORBIDDEN": "服务器拒绝访问（403），停止访问该站点",
+    "E-FETCH-CAPTCHA": "出现验证码页面，停止访问该站点",
+    "E-FETCH-STOPPED": "该站点已停止访问",
+    "E-FETCH-STATUS": "服务器返回非 200 状态",
+    "E-FETCH-NOT-FILE": "附件地址返回的不是报告文件（如错误页）",
+}
+
 
 @dataclass(frozen=True, slots=True)
 class Policy:
