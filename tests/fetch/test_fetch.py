@@ -158,3 +158,17 @@ def test_redirects_are_checked_at_every_hop_and_limited():
     assert codes == ["E-FETCH-ROBOTS", "E-FETCH-REDIRECTS", "E-FETCH-CAPTCHA", "E-FETCH-STOPPED"]
     assert "/private/t9.html" not in srv.paths()
     assert [p for p in srv.paths() if p.startswith("/loop/")] == ["/loop/0", "/loop/1", "/loop/2", "/loop/3"]
+
+
+def test_start_at_a_report_page_takes_its_attachments_and_resumes(server, tmp_path):
+    store = open_store(tmp_path / "f.db")
+    client = Client(Policy(delay=DELAY, allow_private=True))
+    try:
+        first = crawl(store, [server.base + "/js/t5.html"], client, depth=1)
+        requests = len(server.log)
+        second = crawl(store, [server.base + "/js/t5.html"], client, depth=1)
+    finally:
+        client.close()
+    assert first.stored == [server.base + "/js/P0501.docx"]
+    assert second.stored == [] and len(server.log) == requests
+    assert (server.base + "/js/P0501.docx", "此前已抓取") in second.skipped

@@ -91,7 +91,7 @@ def crawl(store: Store, starts: list[str], client: Client, *, depth: int = 2, ye
             row = _row(conn, task.url)
         if row is not None and row["status"] == 200 and not refresh:
             report.skipped.append((task.url, "此前已抓取"))
-            _follow_known(store, task, push, depth, year, report)
+            _follow_known(store, task, row["outcome"], push, depth, year, report)
             continue
         if row is not None and row["status"] is not None and not refresh:
             report.skipped.append((task.url, f"此前已抓取，服务器返回 {row['status']}（--refresh 重试）"))
@@ -177,7 +177,8 @@ def _enqueue(task: Task, links: PageLinks, push, depth: int, year: int | None, r
             push(Task(link.url, "attachment", task.url, link.title, task.depth + 1))
 
 
-def _follow_known(store: Store, task: Task, push, depth: int, year: int | None, report: CrawlReport) -> None:
+def _follow_known(store: Store, task: Task, outcome: str | None, push, depth: int, year: int | None,
+                  report: CrawlReport) -> None:
     """A page fetched before: continue from the links found on it then (their rows say what is still to do)."""
     if task.kind == "attachment":
         return
@@ -188,7 +189,8 @@ def _follow_known(store: Store, task: Task, push, depth: int, year: int | None, 
             from gongkai.fetch.links import Link
 
             bucket.append(Link(url, title or "", kind))
-    _enqueue(task, links, push, depth, year, report, as_report_page=task.kind == "report")
+    _enqueue(task, links, push, depth, year, report,
+             as_report_page=task.kind == "report" or outcome in ("stored", "unchanged", "page"))
 
 
 def _attachment(store: Store, task: Task, got, kind: Kind, base: dict, unchanged: bool, report: CrawlReport,
