@@ -249,6 +249,7 @@ def rules() -> None:
 def _register_commands() -> None:
     """Commands that produce reports live in gongkai.commands, one module each."""
     from gongkai.commands.export import export
+    from gongkai.commands.fetch import fetch
     from gongkai.commands.ingest import ingest
     from gongkai.commands.orgs import orgs
     from gongkai.commands.render import render
@@ -268,6 +269,7 @@ def _register_commands() -> None:
     main.add_command(export)
     main.add_command(stats)
     main.add_command(reports)
+    main.add_command(fetch)
 
 
 _register_commands()

@@ -370,4 +370,56 @@ def _reparse(store: Store, writer: _Writer, matcher, *, jobs: int, limits: Limit
     return count
 
 
-__all__ = ["IngestItem", "IngestSummary", "Job", "ingest", "ingest_task", "store_item"]
+def ingest_bytes(store: Store, items: Iterable[tuple[str, bytes]], *, limits: Limits = DEFAULT_LIMITS,
+                 parser_version: str = PARSER_VERSION, cross_check: bool = True) -> IngestSummary:
+    """Like :func:`ingest` for content already in memory (e.g. a fetched page), each named by ``name`` (its
+    address), which is recorded as the document's path."""
+    from gongkai.store.orgs_resolve import OrgMatcher
+
+    started = time.perf_counter()
+    summary = IngestSummary()
+    when = now_iso()
+    todo: list[Job] = []
+    items = list(items)
+    summary.files = len(items)
+    with store.begin() as conn:
+        known = _known(conn, sorted({hashlib.sha256(d).hexdigest() for _, d in items}), parser_version)
+        for name, data in items:
+            sha = hashlib.sha256(data).hexdigest()
+            if sha in known and known[sha][1]:
+                _record_path(conn, known[sha][0], name, when)
+                summary.unchanged += 1
+            else:
+                todo.append(Job(name, data=data))
+    matcher = OrgMatcher(store)
+    data_of = {job.label: job.data for job in todo}
+    with store.begin() as conn:
+        for outcome in run(todo, jobs=1, limits=limits, task=ingest_task, label=_label):
+            item: IngestItem | None = outcome.payload
+            if item is None:
+                data = data_of[outcome.path] or b""
+                item = IngestItem(hashlib.sha256(data).hexdigest(), len(data), data,
+                                  error_rows(outcome.path, outcome.error_code or "E-CRASH", outcome.error_message or ""))
+            if store_item(conn, item, path=outcome.path, parser_version=parser_version, resolve_org=matcher.resolve,
+                          when=when) is not None:
+                summary.stored += 1
+            else:
+                summary.unchanged += 1
+            if item.rows.parse.get("status") == "error":
+                summary.failed.append((outcome.path, item.rows.parse.get("error_code") or "",
+                                       item.rows.parse.get("error_message") or ""))
+    summary.ambiguous = matcher.ambiguous
+    if matcher.created:
+        from gongkai.store.orgs_resolve import adopt_orphans
+
+        with store.begin() as conn:
+            adopt_orphans(conn)
+    if cross_check:
+        from gongkai.store.cross import recompute_cross_findings
+
+        summary.cross_findings = recompute_cross_findings(store)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+__all__ = ["IngestItem", "IngestSummary", "Job", "ingest", "ingest_bytes", "ingest_task", "store_item"]

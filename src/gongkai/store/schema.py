@@ -196,5 +196,29 @@ audit_log = Table(
     Column("reason", Text, nullable=False),
 )
 
-__all__ = ["audit_log", "cell", "cross_finding", "document", "document_path", "finding", "metadata", "organization",
-           "organization_alias", "parse", "review", "review_event"]
+# ------------------------------------------------------------------------------------------------- fetching
+
+# One row per address `gongkai fetch` found: discovered (status NULL), then fetched, with its provenance; the
+# crawl's resumable state. ``sha256`` names the stored document when the bytes were ingested.
+fetch_page = Table(
+    "fetch_page", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("url", Text, nullable=False),
+    Column("kind", String(12), nullable=False),  # list | report | attachment
+    Column("list_url", Text),  # the page the link was found on
+    Column("title", Text),  # link text
+    Column("final_url", Text),
+    Column("status", Integer),
+    Column("headers", Text),  # JSON
+    Column("fetched_at", String(32)),
+    Column("sha256", String(64), index=True),
+    Column("media_kind", String(20)),  # sniffed from the bytes
+    Column("published_printed", String(40)),  # the page's printed 发布日期, as printed
+    Column("source_printed", String(200)),  # the page's printed 来源
+    Column("outcome", String(20)),  # stored | unchanged | skipped | refused | failed
+    Column("note", Text),
+    UniqueConstraint("url", name="uq_fetch_page_url"),
+)
+
+__all__ = ["audit_log", "cell", "cross_finding", "document", "document_path", "fetch_page", "finding", "metadata",
+           "organization", "organization_alias", "parse", "review", "review_event"]

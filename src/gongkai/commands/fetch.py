@@ -1,0 +1,76 @@
+"""`gongkai fetch`: from portal addresses (年报专栏 list pages or report pages) to stored reports."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.markup import escape
+
+from gongkai.commands.ingest import DB_OPTION, open_or_exit
+
+_PORTAL_STATE = {"E-FETCH-STATUS", "E-FETCH-ROBOTS", "E-FETCH-NOT-FILE", "E-FETCH-STOPPED"}
+
+
+@click.command()
+@click.argument("urls", nargs=-1, required=False)
+@click.option("--from", "from_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="从文本文件读取起始地址（每行一个，# 开头为注释）。")
+@DB_OPTION
+@click.option("--depth", type=click.IntRange(0, 10), default=2, show_default=True,
+              help="从起始页向下跟随链接的层数（翻页不计层数）：1 只取报告页，2 还取报告页的附件。")
+@click.option("--year", type=click.IntRange(2007, 2100), default=None, help="只抓取标题中年度为该年的报告。")
+@click.option("--delay", type=click.FloatRange(0, 600), default=2.0, show_default=True,
+              help="对同一站点两次请求之间的间隔（秒）。")
+@click.option("--allow-private", is_flag=True, help="允许访问本机和内网地址（默认只访问公网地址）。")
+@click.option("--refresh", is_flag=True, help="重新抓取此前已抓取的地址；内容未变的不会重复入库。")
+def fetch(urls: tuple[str, ...], from_file: Path | None, db_url: str | None, depth: int, year: int | None,
+          delay: float, allow_private: bool, refresh: bool) -> None:
+    """从政府网站抓取年报：从年报专栏列表页或报告页出发，找到报告页及其附件，下载后解析、校验并入库，
+    同时保存来源地址、所在列表页、抓取时间、HTTP 头和页面上印出的发布日期、来源。
+
+    遵守 robots.txt，对每个站点一次只发一个请求并保持间隔；遇到 403 或验证码页面即停止访问该站点。
+    可中断：再次运行时跳过已抓取的地址。"""
+    from gongkai.fetch.crawl import crawl
+    from gongkai.fetch.net import Client, Policy
+
+    err = Console(stderr=True, highlight=False)
+    starts = list(urls)
+    if from_file is not None:
+        for line in from_file.read_text(encoding="utf-8-sig").splitlines():
+            line = line.strip()
+            if line and not line.startswith("#"):
+                starts.append(line)
+    if not starts:
+        err.print("[bold red][E-FETCH-NO-URL][/] 请给出至少一个起始地址（或用 --from 指定地址列表文件）")
+        sys.exit(2)
+    store = open_or_exit(db_url)
+    client = Client(Policy(delay=delay, allow_private=allow_private))
+    try:
+        result = crawl(store, starts, client, depth=depth, year=year, refresh=refresh)
+    finally:
+        client.close()
+    console = Console(highlight=False)
+    console.rule("[bold]抓取完成")
+    console.print(f"数据库：{escape(store.display_url())}")
+    console.print(f"发现地址 {result.found} 个，实际下载 {result.fetched} 个；新入库 {len(result.stored)} 份，"
+                  f"已在库中且未变 {len(result.unchanged)} 份，跳过 {len(result.skipped)} 个，"
+                  f"未能抓取 {len(result.refused)} 个，入库但无法读取 {len(result.failed)} 个。")
+    for url in result.stored:
+        console.print(f"  [green]●[/] 入库 {escape(url)}")
+    for url, code, why in result.refused:
+        console.print(f"  [bold red]●[/] {escape(url)}  [dim]{code}[/] {escape(why)}")
+    for url, code, why in result.failed:
+        console.print(f"  [yellow]●[/] {escape(url)}  [dim]{code}[/] {escape(why)}")
+    reasons: dict[str, int] = {}
+    for _, why in result.skipped:
+        reasons[why] = reasons.get(why, 0) + 1
+    for why, n in sorted(reasons.items(), key=lambda kv: -kv[1])[:20]:
+        console.print(f"  [dim]跳过 {n} 个：{escape(why)}[/]")
+    store.dispose()
+    # a broken link, a robots.txt rule or an error page served as a file is the portal's state, reported above;
+    # a host we had to stop at, a network failure or a stored file we cannot read makes the run incomplete
+    incomplete = any(code not in _PORTAL_STATE for _, code, _ in result.refused) or result.failed
+    sys.exit(2 if incomplete else 0)

@@ -1,0 +1,1 @@
+"""Collecting reports from government portals: find links (links), fetch politely (net), crawl (crawl)."""

@@ -1,0 +1,174 @@
+"""`gongkai fetch` against a generated portal on loopback, asserted from the server's own request log."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import pytest
+from sqlalchemy import select
+
+from gongkai.examples.portal import build_portal
+from gongkai.fetch.crawl import crawl
+from gongkai.fetch.net import Client, Policy, Refused
+from gongkai.store import schema as t
+from gongkai.store.db import open_store
+from tests.fetch.server import PortalServer
+
+DELAY = 0.05
+
+
+@pytest.fixture
+def server():
+    srv = PortalServer(build_portal(), busy_once={"/zw/t4.html"}, forbidden_paths={"/blocked/index.html"})
+    yield srv
+    srv.close()
+
+
+def _starts(srv: PortalServer) -> list[str]:
+    return [srv.base + p for p in ("/nb/index.html", "/zw/index.html", "/js/index.html")]
+
+
+def _run(srv, store, **kw):
+    client = Client(Policy(delay=DELAY, allow_private=True))
+    try:
+        return crawl(store, _starts(srv), client, **kw)
+    finally:
+        client.close()
+
+
+def _stored_paths(store) -> dict[str, str]:
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(t.document_path.c.path, t.document.c.sha256)
+                            .join(t.document, t.document.c.id == t.document_path.c.document_id)).all()
+    return {path: sha for path, sha in rows}
+
+
+def test_crawl_stores_each_report_once_with_provenance_and_is_polite(server, tmp_path):
+    store = open_store(tmp_path / "f.db")
+    result = _run(server, store)
+    portal = server.portal
+    expected = {server.base + p for p in portal.reports if p not in portal.forbidden}
+    stored = _stored_paths(store)
+    assert set(stored) == expected
+    assert len(set(stored.values())) == len(expected)
+    # robots: the forbidden report was never requested, and said why
+    assert "/private/t9.html" not in server.paths()
+    assert any(code == "E-FETCH-ROBOTS" for _, code, _ in result.refused)
+    # the HTML error page served as .pdf is recognised and not stored
+    assert any(url.endswith("/nb/P0202.pdf") and code == "E-FETCH-NOT-FILE" for url, code, _ in result.refused)
+    # 429 then success
+    assert [e.status for e in server.log if e.path == "/zw/t4.html"] == [429, 200]
+    # one request at a time, and at least DELAY between two requests (all to one host)
+    log = sorted(server.log, key=lambda e: e.started)
+    for before, after in zip(log, log[1:]):
+        assert after.started >= before.ended + DELAY
+    # each page requested once (the 429 retry aside)
+    counts = Counter(p for p in server.paths() if p != "/zw/t4.html")
+    assert max(counts.values()) == 1
+    # provenance: list page, final address, headers, printed 发布日期/来源
+    with store.engine.connect() as conn:
+        row = conn.execute(select(t.fetch_page).where(t.fetch_page.c.url == server.base + "/js/P0501.docx")
+                           ).mappings().one()
+        page = conn.execute(select(t.fetch_page).where(t.fetch_page.c.url == server.base + "/js/t5.html")
+                            ).mappings().one()
+    assert row["list_url"] == server.base + "/js/t5.html" and row["status"] == 200
+    assert row["media_kind"] == "docx" and row["sha256"] == stored[server.base + "/js/P0501.docx"]
+    assert "content-type" in json.loads(row["headers"]) and row["fetched_at"]
+    assert page["list_url"] == server.base + "/js/data/list.json"
+    org, year = server.portal.reports["/js/P0501.docx"]
+    assert page["published_printed"] == f"{year + 1}-01-20" and page["source_printed"] == org
+
+
+def test_rerun_and_interrupted_run_fetch_nothing_twice(server, tmp_path):
+    store = open_store(tmp_path / "f.db")
+    # interrupted: only a few requests in the first run
+    _run(server, store, max_pages=4)
+    first = Counter(server.paths())
+    _run(server, store)
+    _run(server, store)
+    counts = Counter(p for p in server.paths() if p != "/robots.txt")
+    assert counts["/zw/t4.html"] == 2  # 429 then 200
+    assert max(n for p, n in counts.items() if p != "/zw/t4.html") == 1
+    assert sum(first.values()) > 0
+    expected = {server.base + p for p in server.portal.reports if p not in server.portal.forbidden}
+    assert set(_stored_paths(store)) == expected
+
+
+def test_refresh_refetches_but_stores_nothing_new(server, tmp_path):
+    store = open_store(tmp_path / "f.db")
+    _run(server, store)
+    before = _stored_paths(store)
+    result = _run(server, store, refresh=True)
+    assert result.stored == [] and len(result.unchanged) == len(before)
+    assert _stored_paths(store) == before
+
+
+def test_year_filter_skips_other_years(server, tmp_path):
+    store = open_store(tmp_path / "f.db")
+    result = _run(server, store, year=2023)
+    assert "/nb/t8.html" not in server.paths()  # its title says 2022
+    assert any(url.endswith("/nb/t8.html") for url, _ in result.skipped)
+
+
+def test_403_stops_the_host(server, tmp_path):
+    store = open_store(tmp_path / "f.db")
+    client = Client(Policy(delay=DELAY, allow_private=True))
+    result = crawl(store, [server.base + "/blocked/index.html", server.base + "/nb/index.html"], client)
+    client.close()
+    assert result.refused[0][1] == "E-FETCH-FORBIDDEN"
+    assert "/nb/index.html" not in server.paths()
+    assert _stored_paths(store) == {}
+
+
+def test_private_addresses_are_refused_by_default(server):
+    client = Client(Policy(delay=DELAY))
+    with pytest.raises(Refused) as err:
+        client.get(server.base + "/nb/index.html")
+    client.close()
+    assert err.value.code == "E-FETCH-PRIVATE"
+    assert server.log == []
+
+
+def test_size_limit(server):
+    client = Client(Policy(delay=DELAY, allow_private=True, max_bytes=100))
+    with pytest.raises(Refused) as err:
+        client.get(server.base + "/nb/P0201.docx")
+    client.close()
+    assert err.value.code == "E-FETCH-SIZE"
+
+
+def test_redirects_are_checked_at_every_hop_and_limited():
+    portal = build_portal()
+    portal.pages["/cap/index.html"] = ("text/html", "<html><body><form>请输入验证码</form></body></html>".encode())
+    loop = {f"/loop/{i}": f"/loop/{i + 1}" for i in range(10)}
+    srv = PortalServer(portal, redirects={"/go/r.html": "/private/t9.html", "/go/ok.html": "/nb/t1.html", **loop})
+    client = Client(Policy(delay=0.0, allow_private=True, max_redirects=3))
+    try:
+        assert client.get(srv.base + "/go/ok.html").final_url == srv.base + "/nb/t1.html"
+        codes = []
+        for path in ("/go/r.html", "/loop/0", "/cap/index.html", "/nb/t1.html"):
+            with pytest.raises(Refused) as err:
+                client.get(srv.base + path)
+            codes.append(err.value.code)
+    finally:
+        client.close()
+        srv.close()
+    # robots.txt applies to the redirect target; redirects are limited; a captcha page stops the host
+    assert codes == ["E-FETCH-ROBOTS", "E-FETCH-REDIRECTS", "E-FETCH-CAPTCHA", "E-FETCH-STOPPED"]
+    assert "/private/t9.html" not in srv.paths()
+    assert sorted(p for p in srv.paths() if p.startswith("/loop/")) == ["/loop/0", "/loop/1", "/loop/2", "/loop/3"]
+
+
+def test_start_at_a_report_page_takes_its_attachments_and_resumes(server, tmp_path):
+    store = open_store(tmp_path / "f.db")
+    client = Client(Policy(delay=DELAY, allow_private=True))
+    try:
+        first = crawl(store, [server.base + "/js/t5.html"], client, depth=1)
+        requests = len(server.log)
+        second = crawl(store, [server.base + "/js/t5.html"], client, depth=1)
+    finally:
+        client.close()
+    assert first.stored == [server.base + "/js/P0501.docx"]
+    assert second.stored == [] and len(server.log) == requests
+    assert (server.base + "/js/P0501.docx", "此前已抓取") in second.skipped
