@@ -264,6 +264,7 @@ def _register_commands() -> None:
     main.add_command(orgs)
     main.add_command(export)
     main.add_command(stats)
+    from gongkai.commands.serve import serve, users; main.add_command(serve); main.add_command(users)  # noqa: E702
 
 
 _register_commands()

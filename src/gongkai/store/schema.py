@@ -159,5 +159,17 @@ review = Table(
     UniqueConstraint("document_sha256", "fingerprint", name="uq_review_finding"),
 )
 
+# ------------------------------------------------------------------------------------------- workbench users
+
+web_user = Table(
+    "web_user", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("password_hash", Text, nullable=False),  # argon2id, never the password
+    Column("role", String(20), nullable=False),  # admin | reviewer | uploader | viewer
+    Column("region", String(200)),  # an organization name: a reviewer sees only its subtree
+    Column("created_at", String(32), nullable=False),
+)
+
 __all__ = ["cell", "cross_finding", "document", "document_path", "finding", "metadata", "organization",
-           "organization_alias", "parse", "review"]
+           "organization_alias", "parse", "review", "web_user"]

@@ -1,0 +1,1 @@
+"""The web workbench (`gongkai serve`): server-rendered pages and a JSON API over the store."""
