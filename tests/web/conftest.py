@@ -11,6 +11,7 @@ pytest.importorskip("argon2")
 
 from fastapi.testclient import TestClient  # noqa: E402
 
+from gongkai.examples.bundled import example_texts  # noqa: E402
 from gongkai.examples.generate import random_spec  # noqa: E402
 from gongkai.render.text import render_text  # noqa: E402
 from gongkai.store.db import open_store  # noqa: E402
@@ -18,6 +19,9 @@ from gongkai.store.ingest import ingest  # noqa: E402
 from gongkai.web import auth, queries  # noqa: E402
 from gongkai.web.app import create_app  # noqa: E402
 
+DEFECT_ERRORS = "08_defect_street_rules_and_total.txt"  # 白芷县东篱街道办事处, identity errors
+DEFECT_WARNINGS = "09_defect_narrative_and_fee.txt"  # 澄湾市清漪区民政局, warnings
+TOTAL = 6
 XSS = "<script>alert(1)</script>"
 XSS_NAME = "<img src=x onerror=alert(1)>"  # a file name can hold markup too (no "/" possible)
 
@@ -36,6 +40,11 @@ def write_corpus(folder, n=4):
             name = f"r{i}{XSS_NAME}.txt"
         p = folder / name
         p.write_text(text, encoding="utf-8")
+        paths.append(p)
+    texts = example_texts()  # two bundled reports with errors and warnings, for review and region tests
+    for name in (DEFECT_ERRORS, DEFECT_WARNINGS):
+        p = folder / name
+        p.write_text(texts[name], encoding="utf-8")
         paths.append(p)
     return paths
 

@@ -24,7 +24,7 @@ ANON_COOKIE = "gongkai_anon"  # binds the login form's CSRF token before a sessi
 
 def create_app(store_url: str | None = None, *, host: str = "127.0.0.1", secret: bytes | None = None) -> FastAPI:
     store = open_store(store_url)
-    app = FastAPI(title="gongkai 工作台", docs_url="/api/docs", openapi_url="/api/openapi.json", redoc_url=None)
+    app = FastAPI(title="gongkai 工作台", docs_url=None, openapi_url="/api/openapi.json", redoc_url=None)
     app.state.store = store
     app.state.secret = secret or secrets.token_bytes(32)
     app.state.loopback = auth.is_loopback(host)

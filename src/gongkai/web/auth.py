@@ -74,3 +74,17 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def can_review(user) -> bool:
+    """``user`` None means the open single-person mode (loopback, no users): that person does everything."""
+    return user is None or user.role in ("admin", "reviewer")
+
+
+def can_upload(user) -> bool:
+    return user is None or user.role in ("admin", "uploader")
+
+
+def region_of(user) -> str | None:
+    """The region a user is limited to; admins see everything."""
+    return None if user is None or user.role == "admin" else user.region

@@ -26,11 +26,11 @@ def _csrf_binding(request: Request) -> str:
     return anon
 
 
-def render(request: Request, template: str, status: int = 200, **context) -> HTMLResponse:
+def render(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:
     app = request.app
     context.update(user=request.state.user, auth_required=request.state.auth_required,
                    csrf=auth.csrf_token(app.state.secret, _csrf_binding(request)))
-    return app.state.templates.TemplateResponse(request, template, context, status_code=status)
+    return app.state.templates.TemplateResponse(request, template, context, status_code=status_code)
 
 
 def check_csrf(request: Request, token: str | None) -> bool:
@@ -40,6 +40,10 @@ def check_csrf(request: Request, token: str | None) -> bool:
 
 def _forbidden() -> HTMLResponse:
     return HTMLResponse("[E-WEB-CSRF] 表单已失效，请刷新页面后重试", status_code=403)
+
+
+def org_scope(request: Request, conn) -> set[int] | None:
+    return queries.region_org_ids(conn, auth.region_of(request.state.user))
 
 
 @router.get("/login", response_class=HTMLResponse)
@@ -54,7 +58,7 @@ def login(request: Request, name: str = Form(""), password: str = Form(""), csrf
     with request.app.state.store.engine.connect() as conn:
         user = queries.get_user(conn, name)
     if user is None or not auth.verify_password(user.password_hash, password):
-        return render(request, "login.html", status=401, error="[E-WEB-LOGIN] 用户名或密码错误")
+        return render(request, "login.html", status_code=401, error="[E-WEB-LOGIN] 用户名或密码错误")
     response = RedirectResponse("/", status_code=303)
     response.set_cookie(auth.SESSION_COOKIE, auth.make_session(request.app.state.secret, user.name),
                         httponly=True, samesite="strict", max_age=auth.SESSION_SECONDS)
@@ -76,7 +80,7 @@ def reports(request: Request, q: str = "", year: int | None = None, errors: str 
     has_errors = {"yes": True, "no": False}.get(errors)
     with request.app.state.store.engine.connect() as conn:
         rows, total = queries.list_reports(conn, search=q or None, year=year, has_errors=has_errors, sort=sort,
-                                           descending=desc, page=page)
+                                           descending=desc, page=page, org_ids=org_scope(request, conn))
     pages = max(1, -(-total // queries.PAGE_SIZE))
     return render(request, "reports.html", rows=rows, total=total, page=page, pages=pages, q=q, year=year,
                   errors=errors, sort=sort, desc=desc)
@@ -85,18 +89,45 @@ def reports(request: Request, q: str = "", year: int | None = None, errors: str 
 @router.get("/reports/{key}", response_class=HTMLResponse)
 def report(request: Request, key: str):
     with request.app.state.store.engine.connect() as conn:
-        detail = queries.report_detail(conn, key)
+        detail = queries.report_detail(conn, key, org_scope(request, conn))
     if detail is None:
-        return render(request, "missing.html", status=404, key=key)
+        return render(request, "missing.html", status_code=404, key=key)
     marked = {c["id"] for f in detail.findings for c in (f["evidence"] or {}).get("cells", [])}
     labels = {c["id"]: (find_cell(c["id"]).label if find_cell(c["id"]) else c["id"]) for c in detail.cells}
-    return render(request, "report.html", d=detail, marked=marked, labels=labels)
+    return render(request, "report.html", d=detail, marked=marked, labels=labels,
+                  can_review=auth.can_review(request.state.user))
+
+
+@router.post("/reports/{key}/findings/{finding}/review")
+def review(request: Request, key: str, finding: str, decision: str = Form(""), comment: str = Form(""),
+           csrf: str = Form("")):
+    if not check_csrf(request, csrf):
+        return _forbidden()
+    if not auth.can_review(request.state.user):
+        return HTMLResponse("[E-WEB-ROLE] 当前用户无审核权限", status_code=403)
+    if decision not in ("confirmed", "dismissed"):
+        return HTMLResponse("[E-WEB-DECISION] 审核结论应为确认或驳回", status_code=400)
+    user = request.state.user
+    with request.app.state.store.begin() as conn:
+        ok = queries.review_finding(conn, finding, decision, comment.strip(), user.name if user else "本机用户",
+                                    org_scope(request, conn))
+    if not ok:
+        return HTMLResponse("[E-WEB-404] 找不到该问题", status_code=404)
+    return RedirectResponse(f"/reports/{key}#finding-{finding}", status_code=303)
+
+
+@router.get("/findings", response_class=HTMLResponse)
+def findings(request: Request, org: str = "", year: int | None = None, severity: str = "", status: str = ""):
+    with request.app.state.store.engine.connect() as conn:
+        rows = queries.list_findings(conn, org_ids=org_scope(request, conn), organization=org or None, year=year,
+                                     severity=severity or None, status=status or None)
+    return render(request, "findings.html", rows=rows, org=org, year=year, severity=severity, status=status)
 
 
 @router.get("/reports/{key}/original")
 def original(request: Request, key: str):
     with request.app.state.store.engine.connect() as conn:
-        found = queries.document_content(conn, key)
+        found = queries.document_content(conn, key, org_scope(request, conn))
     if found is None:
         return HTMLResponse("[E-WEB-404] 找不到该报告", status_code=404)
     content, media_type, _source = found

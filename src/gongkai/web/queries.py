@@ -97,9 +97,11 @@ _SORTS = {"org": "organization", "year": "year", "errors": "errors", "source": "
 
 def list_reports(conn: Connection, *, search: str | None = None, year: int | None = None,
                  has_errors: bool | None = None, sort: str = "org", descending: bool = False, page: int = 1,
-                 page_size: int = PAGE_SIZE) -> tuple[list[ReportRow], int]:
-    """A page of current reports and the total count matching the filters."""
+                 page_size: int = PAGE_SIZE, org_ids: set[int] | None = None) -> tuple[list[ReportRow], int]:
+    """A page of current reports and the total count matching the filters (within ``org_ids`` if given)."""
     stmt = _report_select()
+    if org_ids is not None:
+        stmt = stmt.where(t.parse.c.organization_id.in_(org_ids or {-1}))
     org = func.coalesce(t.organization.c.name, t.parse.c.organization_printed)
     if search:
         like = f"%{search}%"
@@ -122,9 +124,9 @@ def _by_key(conn: Connection, key: str):
     return conn.execute(_report_select().where(t.document.c.sha256.like(f"{key}%"))).first()
 
 
-def report_detail(conn: Connection, key: str) -> ReportDetail | None:
+def report_detail(conn: Connection, key: str, org_ids: set[int] | None = None) -> ReportDetail | None:
     r = _by_key(conn, key)
-    if r is None:
+    if r is None or not _in_region(conn, r.parse_id, org_ids):
         return None
     detail = ReportDetail(_row(r), r.media_type, r.pages, r.published, r.error_message,
                           conn.execute(select(t.parse.c.text).where(t.parse.c.id == r.parse_id)).scalar_one())
@@ -133,17 +135,94 @@ def report_detail(conn: Connection, key: str) -> ReportDetail | None:
         detail.cells.append({"id": cell.cell_id, "raw": cell.raw, "meaning": cell.meaning, "value": cell.value,
                              "inferred_value": cell.inferred_value, "page": cell.page, "line": cell.line,
                              "position": cell.position})
-    f = t.finding.c
-    for row in conn.execute(select(t.finding).where(f.parse_id == r.parse_id).order_by(f.id)):
-        detail.findings.append({"key": f"F{row.id}", "code": row.code, "severity": row.severity,
-                                "message": row.message, "evidence": row.evidence})
+    rv = t.review.c
+    for prefix, table in (("F", t.finding), ("X", t.cross_finding)):
+        f = table.c
+        stmt = (select(f.id, f.code, f.severity, f.message, f.evidence, rv.decision, rv.comment, rv.reviewer)
+                .select_from(table.outerjoin(t.review, (rv.document_sha256 == r.sha256)
+                                             & (rv.fingerprint == f.fingerprint)))
+                .where(f.parse_id == r.parse_id).order_by(f.id))
+        for row in conn.execute(stmt):
+            detail.findings.append({"key": f"{prefix}{row.id}", "code": row.code, "severity": row.severity,
+                                    "message": row.message, "evidence": row.evidence, "decision": row.decision,
+                                    "comment": row.comment, "reviewer": row.reviewer})
     return detail
 
 
-def document_content(conn: Connection, key: str) -> tuple[bytes, str | None, str | None] | None:
+def document_content(conn: Connection, key: str,
+                     org_ids: set[int] | None = None) -> tuple[bytes, str | None, str | None] | None:
     """(bytes, media type, source name) of the stored file: looked up by key only, never by a path."""
     r = _by_key(conn, key)
-    if r is None:
+    if r is None or not _in_region(conn, r.parse_id, org_ids):
         return None
     content = conn.execute(select(t.document.c.content).where(t.document.c.sha256 == r.sha256)).scalar_one()
     return content, r.media_type, r.source
+
+
+# ------------------------------------------------------------------------------------------------ regions
+
+def region_org_ids(conn: Connection, region: str | None) -> set[int] | None:
+    """The organizations a user with ``region`` may see (the body and everything below it); None: no limit.
+    A region naming no known body sees nothing (default deny)."""
+    if not region:
+        return None
+    from gongkai.store.orgs import descendants
+
+    org_id = conn.execute(select(t.organization.c.id).where(t.organization.c.name == region)).scalar()
+    if org_id is None:
+        return set()
+    return {org_id} | {n.id for n in descendants(conn, org_id)}
+
+
+def _in_region(conn: Connection, parse_id: int, org_ids: set[int] | None) -> bool:
+    if org_ids is None:
+        return True
+    org = conn.execute(select(t.parse.c.organization_id).where(t.parse.c.id == parse_id)).scalar()
+    return org in org_ids
+
+
+# ------------------------------------------------------------------------------------------------ findings
+
+def list_findings(conn: Connection, *, org_ids: set[int] | None = None, organization: str | None = None,
+                  year: int | None = None, severity: str | None = None, status: str | None = None,
+                  limit: int = 1000) -> list[dict[str, Any]]:
+    """Findings of current reports (the CLI's list), limited to a region's reports."""
+    from gongkai.store.review import list_findings as store_findings
+
+    rows = store_findings(conn, organization=organization, year=year, severity=severity, status=status)
+    if org_ids is not None:
+        allowed = {pid for (pid,) in conn.execute(select(t.parse.c.id).where(
+            t.parse.c.is_current.is_(True), t.parse.c.organization_id.in_(org_ids or {-1})))}
+        rows = [r for r in rows if r.parse_id in allowed]
+    return [{"key": r.key, "report": r.document_sha256[:KEY_LENGTH], "source": r.source,
+             "organization": r.organization, "year": r.year, "code": r.code, "category": r.category,
+             "severity": r.severity, "message": r.message, "evidence": r.evidence, "decision": r.decision,
+             "comment": r.comment, "reviewer": r.reviewer} for r in rows[:limit]]
+
+
+def finding_parse_id(conn: Connection, key: str) -> int | None:
+    key = key.strip().upper()
+    table = {"F": t.finding, "X": t.cross_finding}.get(key[:1])
+    if table is None or not key[1:].isdigit():
+        return None
+    return conn.execute(select(table.c.parse_id).where(table.c.id == int(key[1:]))).scalar()
+
+
+def review_finding(conn: Connection, key: str, decision: str, comment: str | None, reviewer: str,
+                   org_ids: set[int] | None) -> bool:
+    """Record a decision through the CLI's review function; False when the finding is unknown or outside the
+    reviewer's region (the two are not told apart, so a region's findings cannot be probed)."""
+    from gongkai.store.review import decide
+
+    parse_id = finding_parse_id(conn, key)
+    if parse_id is None or not _in_region(conn, parse_id, org_ids):
+        return False
+    decide(conn, key, decision, comment or None, reviewer=reviewer)
+    return True
+
+
+def stats(conn: Connection, region: str | None, year: int | None) -> dict[str, Any]:
+    from gongkai.analysis.export import Selection
+    from gongkai.analysis.stats import compute_stats
+
+    return compute_stats(conn, Selection(region=region, year=year), by="year").to_dict()
