@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 
 import pytest
@@ -12,7 +13,7 @@ pytest.importorskip("argon2")
 from fastapi.testclient import TestClient  # noqa: E402
 
 from gongkai.examples.bundled import example_texts  # noqa: E402
-from gongkai.examples.generate import random_spec  # noqa: E402
+from gongkai.examples.generate import _req, random_spec, request_layout  # noqa: E402
 from gongkai.render.text import render_text  # noqa: E402
 from gongkai.store.db import open_store  # noqa: E402
 from gongkai.store.ingest import ingest  # noqa: E402
@@ -69,3 +70,32 @@ def add_user(url, name="alice", password="correct horse", role="admin", region=N
 def client(db_url):
     with TestClient(create_app(db_url, secret=b"k" * 32)) as c:
         yield c
+
+
+@pytest.fixture(scope="session")
+def pdf_db(tmp_path_factory):
+    """A store holding one PDF made by our renderer (DOCX → LibreOffice), with a wrong total so a finding
+    points at cells; skips without LibreOffice."""
+    from gongkai.errors import MissingDependency
+    from gongkai.readers.libreoffice import find_soffice
+    from gongkai.render.pdf import render_pdfs
+
+    if find_soffice() is None:
+        pytest.skip("LibreOffice not installed: PDF fixtures cannot be made")
+    folder = tmp_path_factory.mktemp("pdf")
+    rng = random.Random(7)
+    spec = random_spec(rng, "2021", activity="busy", allow_blank=False, allow_na=False)
+    values = dict(spec.values)
+    lay = request_layout(spec.format)
+    total = _req(lay.results_total, lay.total_column)
+    values[total] = spec.number(total) + 3  # one printed number off: identities fail, the finding names cells
+    spec = dataclasses.replace(spec, values=values)
+    try:
+        paths = render_pdfs([(spec, rng)], folder / "in")
+    except MissingDependency as exc:
+        pytest.skip(str(exc))
+    url = f"sqlite:///{folder / 'pdf.db'}"
+    store = open_store(url)
+    ingest(store, paths)
+    store.dispose()
+    return url

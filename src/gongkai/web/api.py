@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from fastapi import APIRouter, Body, Header, HTTPException, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from gongkai.web import auth, queries
 
@@ -90,3 +90,10 @@ def api_stats(request: Request, year: int | None = None):
     region = auth.region_of(user)
     with request.app.state.store.engine.connect() as conn:
         return queries.stats(conn, region, year)
+
+
+@router.get("/api/v1/reports/{key}/pages/{n}.png", response_class=Response)
+def api_page(request: Request, key: str, n: int):
+    from gongkai.web.pages import page_png
+
+    return page_png(request, key, n)

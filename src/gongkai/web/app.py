@@ -16,6 +16,7 @@ from gongkai.store.db import open_store
 from gongkai.web import auth, queries
 from gongkai.web.api import router as api_router
 from gongkai.web.pages import router as pages_router
+from gongkai.web.source import PageCache
 
 _HERE = Path(__file__).parent
 _PUBLIC = ("/login", "/static/", "/healthz")
@@ -28,6 +29,7 @@ def create_app(store_url: str | None = None, *, host: str = "127.0.0.1", secret:
     app.state.store = store
     app.state.secret = secret or secrets.token_bytes(32)
     app.state.loopback = auth.is_loopback(host)
+    app.state.pages = PageCache()
     # autoescape on for every template: document text holding markup is shown as text
     app.state.templates = Jinja2Templates(env=Environment(loader=FileSystemLoader(str(_HERE / "templates")),
                                                            autoescape=True))

@@ -87,15 +87,46 @@ def reports(request: Request, q: str = "", year: int | None = None, errors: str 
 
 
 @router.get("/reports/{key}", response_class=HTMLResponse)
-def report(request: Request, key: str):
-    with request.app.state.store.engine.connect() as conn:
+def report(request: Request, key: str, page: int | None = None, cell: str = ""):
+    store = request.app.state.store
+    with store.engine.connect() as conn:
         detail = queries.report_detail(conn, key, org_scope(request, conn))
     if detail is None:
         return render(request, "missing.html", status_code=404, key=key)
     marked = {c["id"] for f in detail.findings for c in (f["evidence"] or {}).get("cells", [])}
     labels = {c["id"]: (find_cell(c["id"]).label if find_cell(c["id"]) else c["id"]) for c in detail.cells}
-    return render(request, "report.html", d=detail, marked=marked, labels=labels,
+    view = None
+    if detail.media_type == "application/pdf" and detail.pages:
+        if page is None:  # the first page holding a marked cell, else the first
+            page = min((c["page"] for c in detail.cells if c["id"] in marked and c["page"]), default=1)
+        page = max(1, min(page, detail.pages))
+        view = _pdf_view(request, detail, page, marked)
+    return render(request, "report.html", d=detail, marked=marked, labels=labels, view=view, selected=cell,
                   can_review=auth.can_review(request.state.user))
+
+
+def _pdf_view(request: Request, detail, page: int, marked: set[str]) -> dict | None:
+    """The page image's size in points and the boxes of the cells printed on it."""
+    store = request.app.state.store
+
+    def content():
+        with store.engine.connect() as conn:
+            return queries.file_content(conn, _sha_of(conn, detail.row.key))
+
+    with store.engine.connect() as conn:
+        sha = _sha_of(conn, detail.row.key)
+    image = request.app.state.pages.get(sha, page, content)
+    if image is None:
+        return None
+    boxes = [{"id": c["id"], "bbox": c["position"]["bbox"], "marked": c["id"] in marked}
+             for c in detail.cells
+             if c["page"] == page and c["position"] and c["position"].get("bbox")]
+    return {"page": page, "pages": detail.pages, "width": image.width_pt, "height": image.height_pt,
+            "boxes": boxes}
+
+
+def _sha_of(conn, key: str) -> str:
+    return queries.stored_file(conn, key).sha256
 
 
 @router.post("/reports/{key}/findings/{finding}/review")
@@ -124,13 +155,37 @@ def findings(request: Request, org: str = "", year: int | None = None, severity:
     return render(request, "findings.html", rows=rows, org=org, year=year, severity=severity, status=status)
 
 
+def page_png(request: Request, key: str, n: int) -> Response:
+    """Page ``n`` of the report's PDF as PNG (shared by the page and the API route)."""
+    store = request.app.state.store
+    with store.engine.connect() as conn:
+        found = queries.stored_file(conn, key, org_scope(request, conn))
+    if found is None or found.media_type != "application/pdf":
+        return HTMLResponse("[E-WEB-404] 找不到该报告的 PDF 页面", status_code=404)
+
+    def content():
+        with store.engine.connect() as conn:
+            return queries.file_content(conn, found.sha256)
+
+    image = request.app.state.pages.get(found.sha256, n, content)
+    if image is None:
+        return HTMLResponse(f"[E-WEB-404] 没有第 {n} 页", status_code=404)
+    return Response(image.png, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
+
+
+@router.get("/reports/{key}/pages/{n}.png")
+def page_image(request: Request, key: str, n: int):
+    return page_png(request, key, n)
+
+
 @router.get("/reports/{key}/original")
 def original(request: Request, key: str):
     with request.app.state.store.engine.connect() as conn:
-        found = queries.document_content(conn, key, org_scope(request, conn))
+        found = queries.stored_file(conn, key, org_scope(request, conn))
+        content = queries.file_content(conn, found.sha256) if found else None
     if found is None:
         return HTMLResponse("[E-WEB-404] 找不到该报告", status_code=404)
-    content, media_type, _source = found
+    media_type = found.media_type
     # the download name is built from the key, never from a stored path
     return Response(content, media_type=media_type or "application/octet-stream",
                     headers={"Content-Disposition": f'attachment; filename="{key}"',

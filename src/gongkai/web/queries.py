@@ -149,14 +149,23 @@ def report_detail(conn: Connection, key: str, org_ids: set[int] | None = None) -
     return detail
 
 
-def document_content(conn: Connection, key: str,
-                     org_ids: set[int] | None = None) -> tuple[bytes, str | None, str | None] | None:
-    """(bytes, media type, source name) of the stored file: looked up by key only, never by a path."""
+@dataclass(frozen=True)
+class StoredFile:
+    sha256: str
+    media_type: str | None
+    source: str | None
+
+
+def stored_file(conn: Connection, key: str, org_ids: set[int] | None = None) -> StoredFile | None:
+    """The stored file behind a report key (looked up by key only, never by a path), if the user may see it."""
     r = _by_key(conn, key)
     if r is None or not _in_region(conn, r.parse_id, org_ids):
         return None
-    content = conn.execute(select(t.document.c.content).where(t.document.c.sha256 == r.sha256)).scalar_one()
-    return content, r.media_type, r.source
+    return StoredFile(r.sha256, r.media_type, r.source)
+
+
+def file_content(conn: Connection, sha256: str) -> bytes:
+    return conn.execute(select(t.document.c.content).where(t.document.c.sha256 == sha256)).scalar_one()
 
 
 # ------------------------------------------------------------------------------------------------ regions
