@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from fastapi import APIRouter, Body, Header, HTTPException, Request
+from fastapi import APIRouter, BackgroundTasks, Body, File, Header, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
 from gongkai.web import auth, queries
@@ -97,3 +97,30 @@ def api_page(request: Request, key: str, n: int):
     from gongkai.web.pages import page_png
 
     return page_png(request, key, n)
+
+
+@router.post("/api/v1/documents", status_code=202)
+async def api_upload(request: Request, background: BackgroundTasks, files: list[UploadFile] = File(...),
+                     x_csrf_token: str | None = Header(None)):
+    """Upload files for ingest; the answer lists each file's outcome so far (refused ones at once)."""
+    from gongkai.web.pages import read_uploads, start_upload
+
+    user = request.state.user
+    binding = request.cookies.get(auth.SESSION_COOKIE) if user else request.cookies.get("gongkai_anon")
+    if not auth.csrf_ok(request.app.state.secret, binding, x_csrf_token):
+        raise HTTPException(403, "[E-WEB-CSRF] 缺少或无效的 X-CSRF-Token")
+    if not auth.can_upload(user):
+        raise HTTPException(403, "[E-WEB-ROLE] 当前用户无上传权限")
+    if len(files) > request.app.state.max_upload_files:
+        raise HTTPException(413, f"[E-WEB-UPLOAD-COUNT] 一次最多上传 {request.app.state.max_upload_files} 个文件")
+    up = start_upload(request, background, await read_uploads(request, files))
+    return up.to_dict()
+
+
+@router.get("/api/v1/uploads/{upload_id}")
+def api_upload_status(request: Request, upload_id: str):
+    up = request.app.state.uploads.get(upload_id)
+    user = request.state.user
+    if up is None or (user is not None and user.role != "admin" and up.user != user.name):
+        raise HTTPException(404, "[E-WEB-404] 找不到该上传")
+    return up.to_dict()

@@ -17,19 +17,23 @@ from gongkai.web import auth, queries
 from gongkai.web.api import router as api_router
 from gongkai.web.pages import router as pages_router
 from gongkai.web.source import PageCache
+from gongkai.web.upload import MAX_FILE_BYTES, MAX_FILES, Uploads
 
 _HERE = Path(__file__).parent
 _PUBLIC = ("/login", "/static/", "/healthz")
 ANON_COOKIE = "gongkai_anon"  # binds the login form's CSRF token before a session exists
 
 
-def create_app(store_url: str | None = None, *, host: str = "127.0.0.1", secret: bytes | None = None) -> FastAPI:
+def create_app(store_url: str | None = None, *, host: str = "127.0.0.1", secret: bytes | None = None,
+               max_upload_bytes: int = MAX_FILE_BYTES, max_upload_files: int = MAX_FILES) -> FastAPI:
     store = open_store(store_url)
     app = FastAPI(title="gongkai 工作台", docs_url=None, openapi_url="/api/openapi.json", redoc_url=None)
     app.state.store = store
     app.state.secret = secret or secrets.token_bytes(32)
     app.state.loopback = auth.is_loopback(host)
     app.state.pages = PageCache()
+    app.state.uploads = Uploads()
+    app.state.max_upload_bytes, app.state.max_upload_files = max_upload_bytes, max_upload_files
     # autoescape on for every template: document text holding markup is shown as text
     app.state.templates = Jinja2Templates(env=Environment(loader=FileSystemLoader(str(_HERE / "templates")),
                                                            autoescape=True))

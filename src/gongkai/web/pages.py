@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, BackgroundTasks, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from gongkai.standard import find_cell
@@ -190,3 +190,59 @@ def original(request: Request, key: str):
     return Response(content, media_type=media_type or "application/octet-stream",
                     headers={"Content-Disposition": f'attachment; filename="{key}"',
                              "X-Content-Type-Options": "nosniff"})
+
+
+async def read_uploads(request: Request, files: list[UploadFile]) -> list[tuple[str | None, bytes | None]]:
+    """Each file's bytes, or None past the size limit (read no further than the limit)."""
+    limit = request.app.state.max_upload_bytes
+    out = []
+    for f in files[: request.app.state.max_upload_files + 1]:
+        data = await f.read(limit + 1)
+        out.append((f.filename, None if len(data) > limit else data))
+    return out
+
+
+def start_upload(request: Request, background: BackgroundTasks, files: list[tuple[str | None, bytes | None]]):
+    from gongkai.web import upload
+
+    user = request.state.user
+    up = request.app.state.uploads.new(user.name if user else "本机用户")
+    folder, paths = upload.accept(up, files, request.app.state.max_upload_bytes, request.app.state.max_upload_files)
+    if paths:
+        background.add_task(upload.run, up, request.app.state.store, folder, paths)
+    else:
+        if folder is not None:
+            folder.rmdir()
+        up.done = True
+    return up
+
+
+@router.get("/upload", response_class=HTMLResponse)
+def upload_form(request: Request):
+    if not auth.can_upload(request.state.user):
+        return HTMLResponse("[E-WEB-ROLE] 当前用户无上传权限", status_code=403)
+    return render(request, "upload.html", max_mb=request.app.state.max_upload_bytes // (1024 * 1024),
+                  max_files=request.app.state.max_upload_files)
+
+
+@router.post("/upload")
+async def upload_files(request: Request, background: BackgroundTasks, files: list[UploadFile] = File(...),
+                       csrf: str = Form("")):
+    if not check_csrf(request, csrf):
+        return _forbidden()
+    if not auth.can_upload(request.state.user):
+        return HTMLResponse("[E-WEB-ROLE] 当前用户无上传权限", status_code=403)
+    if len(files) > request.app.state.max_upload_files:
+        return HTMLResponse(f"[E-WEB-UPLOAD-COUNT] 一次最多上传 {request.app.state.max_upload_files} 个文件",
+                            status_code=413)
+    up = start_upload(request, background, await read_uploads(request, files))
+    return RedirectResponse(f"/uploads/{up.id}", status_code=303)
+
+
+@router.get("/uploads/{upload_id}", response_class=HTMLResponse)
+def upload_status(request: Request, upload_id: str):
+    up = request.app.state.uploads.get(upload_id)
+    user = request.state.user
+    if up is None or (user is not None and user.role != "admin" and up.user != user.name):
+        return HTMLResponse("[E-WEB-404] 找不到该上传", status_code=404)
+    return render(request, "upload_status.html", up=up)

@@ -235,3 +235,12 @@ def stats(conn: Connection, region: str | None, year: int | None) -> dict[str, A
     from gongkai.analysis.stats import compute_stats
 
     return compute_stats(conn, Selection(region=region, year=year), by="year").to_dict()
+
+
+# ------------------------------------------------------------------------------------------------ ingest
+
+def ingest_files(store, paths: list) -> Any:
+    """Store uploaded files exactly as `gongkai ingest` does (same limits, idempotent by content hash)."""
+    from gongkai.store.ingest import ingest
+
+    return ingest(store, paths)
