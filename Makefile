@@ -19,6 +19,7 @@ demo: $(STAMP)
 	@$(BIN)/gongkai check examples-out || echo "（示例中有三份故意出错的报告，所以 gongkai check 以非零状态退出。）"
 	$(BIN)/gongkai ingest examples-out --db examples.db --no-progress
 	$(BIN)/gongkai stats --db examples.db
+	@echo "工作台：$(BIN)/gongkai serve --db examples.db  然后打开 http://127.0.0.1:8000/"
 
 ## Run the test suite (gold comparison runs when ../shared is present).
 test: $(STAMP)
