@@ -66,3 +66,16 @@ def test_file_names_never_leave_the_upload_folder():
         assert "/" not in safe and "\\" not in safe and not safe.startswith(".")
         assert safe.startswith("003_")
     assert safe_name("正常的报告.pdf", 0) == "000_正常的报告.pdf"
+
+
+def test_markup_in_an_uploaded_file_name_is_shown_as_text(db_url):
+    from tests.web.conftest import XSS_NAME
+
+    with TestClient(create_app(db_url, secret=b"k" * 32)) as c:
+        token = _csrf(c.get("/upload").text)
+        r = c.post("/upload", files=[("files", (f"{XSS_NAME}.txt", _report_text(920), "text/plain"))],
+                   data={"csrf": token})
+        assert r.status_code == 200 and XSS_NAME not in r.text
+        assert "&lt;img src=x onerror=alert(1)&gt;.txt" in r.text
+        for path in ("/findings", "/"):
+            assert XSS_NAME not in c.get(path).text
