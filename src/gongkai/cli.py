@@ -270,6 +270,10 @@ def _register_commands() -> None:
     main.add_command(stats)
     main.add_command(reports)
     main.add_command(fetch)
+    from gongkai.commands.serve import serve, users
+
+    main.add_command(serve)
+    main.add_command(users)
 
 
 _register_commands()

@@ -220,5 +220,17 @@ fetch_page = Table(
     UniqueConstraint("url", name="uq_fetch_page_url"),
 )
 
+# ------------------------------------------------------------------------------------------- workbench users
+
+web_user = Table(
+    "web_user", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("password_hash", Text, nullable=False),  # argon2id, never the password
+    Column("role", String(20), nullable=False),  # admin | reviewer | uploader | viewer
+    Column("region", String(200)),  # an organization name: a reviewer sees only its subtree
+    Column("created_at", String(32), nullable=False),
+)
+
 __all__ = ["audit_log", "cell", "cross_finding", "document", "document_path", "fetch_page", "finding", "metadata",
-           "organization", "organization_alias", "parse", "review", "review_event"]
+           "organization", "organization_alias", "parse", "review", "review_event", "web_user"]

@@ -1,0 +1,74 @@
+"""`gongkai serve` (the web workbench) and `gongkai users add` (its accounts).
+
+Exit codes: 0 done; 2 the database, the options or the password could not be used.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+EXIT_INPUT = 2
+
+
+@click.command(help="启动网页工作台（默认仅本机 http://127.0.0.1:8000；有用户或对外监听时须登录）。")
+@click.option("--db", default=None, help="数据库：文件路径或 postgresql://…（默认 ./gongkai.db）")
+@click.option("--host", default="127.0.0.1", show_default=True, help="监听地址；非本机地址时必须登录")
+@click.option("--port", default=8000, show_default=True, type=int, help="端口")
+def serve(db: str | None, host: str, port: int) -> None:
+    try:
+        import uvicorn
+
+        from gongkai.web.app import create_app
+    except ImportError:
+        click.echo("[E-WEB-DEPS] 未安装网页工作台所需的组件，请运行 pip install 'gongkai[web]'", err=True)
+        sys.exit(EXIT_INPUT)
+    from gongkai.errors import GongkaiError
+
+    try:
+        app = create_app(db, host=host)
+    except GongkaiError as exc:
+        click.echo(f"[{exc.code}] {exc.message}", err=True)
+        sys.exit(EXIT_INPUT)
+    click.echo(f"工作台：http://{host}:{port}/ （按 Ctrl-C 停止）")
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+@click.group(help="管理网页工作台的用户。")
+def users() -> None:
+    pass
+
+
+@users.command("add", help="添加或更新用户；密码从提示输入，非终端时从标准输入读取一行。")
+@click.argument("name")
+@click.option("--role", required=True, type=click.Choice(["admin", "reviewer", "uploader", "viewer"]),
+              help="角色：admin 管理员、reviewer 审核、uploader 上传、viewer 只读")
+@click.option("--region", default=None, help="审核员负责的区域（机关名称），只能看到该区域的报告")
+@click.option("--db", default=None, help="数据库：文件路径或 postgresql://…（默认 ./gongkai.db）")
+def users_add(name: str, role: str, region: str | None, db: str | None) -> None:
+    try:
+        from gongkai.web.auth import hash_password
+    except ImportError:
+        click.echo("[E-WEB-DEPS] 未安装网页工作台所需的组件，请运行 pip install 'gongkai[web]'", err=True)
+        sys.exit(EXIT_INPUT)
+    from gongkai.errors import GongkaiError
+    from gongkai.store.db import open_store
+    from gongkai.web import queries
+
+    if sys.stdin.isatty():
+        password = click.prompt("密码", hide_input=True, confirmation_prompt="再次输入密码")
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    if len(password) < 8:
+        click.echo("[E-WEB-PASSWORD] 密码至少 8 个字符", err=True)
+        sys.exit(EXIT_INPUT)
+    try:
+        store = open_store(db)
+    except GongkaiError as exc:
+        click.echo(f"[{exc.code}] {exc.message}", err=True)
+        sys.exit(EXIT_INPUT)
+    with store.begin() as conn:
+        new = queries.add_user(conn, name, role, region, hash_password(password))
+    store.dispose()
+    click.echo(f"{'已添加' if new else '已更新'}用户 {name}（{role}{'，区域 ' + region if region else ''}）")

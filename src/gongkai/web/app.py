@@ -1,0 +1,64 @@
+"""`create_app(store_url)`: the FastAPI application. Default deny: as soon as a user exists, or the server listens
+beyond loopback, every page and API call needs a session (pages redirect to /login, /api/v1 answers 401)."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader
+
+from gongkai.store.db import open_store
+from gongkai.web import auth, queries
+from gongkai.web.api import router as api_router
+from gongkai.web.pages import router as pages_router
+from gongkai.web.source import PageCache
+from gongkai.web.upload import MAX_FILE_BYTES, MAX_FILES, Uploads
+
+_HERE = Path(__file__).parent
+_PUBLIC = ("/login", "/static/", "/healthz")
+ANON_COOKIE = "gongkai_anon"  # binds the login form's CSRF token before a session exists
+
+
+def create_app(store_url: str | None = None, *, host: str = "127.0.0.1", secret: bytes | None = None,
+               max_upload_bytes: int = MAX_FILE_BYTES, max_upload_files: int = MAX_FILES) -> FastAPI:
+    store = open_store(store_url)
+    app = FastAPI(title="gongkai 工作台", docs_url=None, openapi_url="/api/openapi.json", redoc_url=None)
+    app.state.store = store
+    app.state.secret = secret or secrets.token_bytes(32)
+    app.state.loopback = auth.is_loopback(host)
+    app.state.pages = PageCache()
+    app.state.uploads = Uploads()
+    app.state.max_upload_bytes, app.state.max_upload_files = max_upload_bytes, max_upload_files
+    # autoescape on for every template: document text holding markup is shown as text
+    app.state.templates = Jinja2Templates(env=Environment(loader=FileSystemLoader(str(_HERE / "templates")),
+                                                           autoescape=True))
+    app.mount("/static", StaticFiles(directory=str(_HERE / "static")), name="static")
+
+    @app.middleware("http")
+    async def default_deny(request: Request, call_next):
+        path = request.url.path
+        request.state.user = None
+        with store.engine.connect() as conn:
+            name = auth.read_session(app.state.secret, request.cookies.get(auth.SESSION_COOKIE))
+            user = queries.get_user(conn, name) if name else None
+            required = not app.state.loopback or queries.user_count(conn) > 0
+        request.state.user = user
+        request.state.auth_required = required
+        if required and user is None and not path.startswith(_PUBLIC):
+            if path.startswith("/api/"):
+                return JSONResponse({"error": "E-WEB-AUTH", "message": "需要登录"}, status_code=401)
+            return RedirectResponse("/login", status_code=303)
+        response = await call_next(request)
+        if ANON_COOKIE not in request.cookies:
+            response.set_cookie(ANON_COOKIE, getattr(request.state, "anon", None) or secrets.token_urlsafe(16),
+                                httponly=True, samesite="strict")
+        return response
+
+    app.include_router(pages_router)
+    app.include_router(api_router)
+    return app

@@ -1,0 +1,81 @@
+"""Uploads: type by content, size and count limits, the CLI's ingest behind them, idempotent."""
+
+from __future__ import annotations
+
+import random
+import re
+
+from fastapi.testclient import TestClient
+
+from gongkai.examples.generate import random_spec
+from gongkai.render.text import render_text
+from gongkai.web.app import create_app
+from gongkai.web.upload import safe_name
+from tests.web.conftest import TOTAL
+
+
+def _csrf(html: str) -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
+
+
+def _report_text(seed: int) -> bytes:
+    rng = random.Random(seed)
+    return render_text(random_spec(rng, "2021", allow_blank=False), "pipe_rows", rng).encode("utf-8")
+
+
+def test_upload_form_stores_reports_and_refuses_disguised_files(db_url):
+    with TestClient(create_app(db_url, secret=b"k" * 32, max_upload_bytes=200_000)) as c:
+        token = _csrf(c.get("/upload").text)
+        files = [("files", ("new.txt", _report_text(900), "text/plain")),
+                 ("files", ("../../etc/passwd.pdf", b"\x00\x01\x02 not a pdf at all \xff\xfe" * 10, "application/pdf")),
+                 ("files", ("empty.docx", b"", "application/octet-stream")),
+                 ("files", ("huge.txt", b"a" * 200_001, "text/plain"))]
+        r = c.post("/upload", files=files, data={"csrf": token}, follow_redirects=False)
+        assert r.status_code == 303
+        page = c.get(r.headers["location"]).text
+        assert "new.txt" in page and "已读取" in page
+        assert page.count("拒收") == 3
+        assert "E-WEB-UPLOAD-TYPE" in page and "E-WEB-UPLOAD-SIZE" in page
+        assert c.get("/api/v1/reports").json()["total"] == TOTAL + 1
+        again = c.post("/upload", files=[("files", ("same-again.txt", _report_text(900), "text/plain"))],
+                       data={"csrf": token})
+        assert "已读取" in again.text
+        assert c.get("/api/v1/reports").json()["total"] == TOTAL + 1  # same content: stored once
+
+
+def test_upload_needs_csrf_and_respects_the_count_limit(db_url):
+    with TestClient(create_app(db_url, secret=b"k" * 32, max_upload_files=2)) as c:
+        files = [("files", (f"r{i}.txt", _report_text(910 + i), "text/plain")) for i in range(3)]
+        assert c.post("/upload", files=files[:1], data={"csrf": "forged"}).status_code == 403
+        token = _csrf(c.get("/upload").text)
+        assert c.post("/upload", files=files, data={"csrf": token}).status_code == 413
+        r = c.post("/api/v1/documents", files=files, headers={"X-CSRF-Token": token})
+        assert r.status_code == 413
+        assert c.post("/api/v1/documents", files=files[:2]).status_code == 403
+        r = c.post("/api/v1/documents", files=files[:2], headers={"X-CSRF-Token": token})
+        assert r.status_code == 202
+        status = c.get(f"/api/v1/uploads/{r.json()['id']}").json()
+        assert status["done"] and [f["state"] for f in status["files"]] == ["stored", "stored"]
+        keys = {f["key"] for f in status["files"]}
+        assert keys <= {row["key"] for row in c.get("/api/v1/reports", params={"page_size": 100}).json()["reports"]}
+
+
+def test_file_names_never_leave_the_upload_folder():
+    for name in ("../../etc/passwd", "..\\..\\win.ini", "/abs/path.pdf", "", None, "正常的报告.pdf"):
+        safe = safe_name(name, 3)
+        assert "/" not in safe and "\\" not in safe and not safe.startswith(".")
+        assert safe.startswith("003_")
+    assert safe_name("正常的报告.pdf", 0) == "000_正常的报告.pdf"
+
+
+def test_markup_in_an_uploaded_file_name_is_shown_as_text(db_url):
+    from tests.web.conftest import XSS_NAME
+
+    with TestClient(create_app(db_url, secret=b"k" * 32)) as c:
+        token = _csrf(c.get("/upload").text)
+        r = c.post("/upload", files=[("files", (f"{XSS_NAME}.txt", _report_text(920), "text/plain"))],
+                   data={"csrf": token})
+        assert r.status_code == 200 and XSS_NAME not in r.text
+        assert "&lt;img src=x onerror=alert(1)&gt;.txt" in r.text
+        for path in ("/findings", "/"):
+            assert XSS_NAME not in c.get(path).text
