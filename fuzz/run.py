@@ -157,7 +157,7 @@ def run_kinds(kinds, count, seconds, seed, per_input=10.0, batch_every=50, memor
 def save(res: Result) -> list[Path]:
     """Keep each failing input as a reproducer in fuzz/found/<kind>/ (replayed by tests/fuzz)."""
     saved = []
-    for what, data in res.failures:
+    for _what, data in res.failures:
         d = FOUND / res.kind
         d.mkdir(parents=True, exist_ok=True)
         p = d / f"{hashlib.sha256(data).hexdigest()[:12]}{SUFFIX[res.kind]}"

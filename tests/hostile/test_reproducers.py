@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import io
 import random
 import re
-import zipfile
 
 import pytest
 
-from gongkai.errors import CorruptInput, GongkaiError, InputTooLarge
+from gongkai.errors import GongkaiError, InputTooLarge
 from gongkai.examples.generate import random_spec
 from gongkai.parse.values import classify
 from gongkai.pipeline import check_document

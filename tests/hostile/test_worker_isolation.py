@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from gongkai import batch
 from gongkai.batch import Outcome, exhausted, run
 from gongkai.cli import main
 from gongkai.errors import UnreadableInput

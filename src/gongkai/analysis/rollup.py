@@ -96,7 +96,7 @@ def write_rollup_xlsx(r: Rollup, path) -> None:
     places = {row[0]: row[1] for row in wb[CELLS_SHEET].iter_rows(min_row=2, values_only=True) if row and row[0]}
     ws = wb.create_sheet(ORIGIN_SHEET)
     ws.append(["单元格编号", "位置", "汇总值", "计入的成员（报告）", "报告中未填的成员"])
-    for cid, v in r.values.items():
+    for cid, _v in r.values.items():
         ws.append([cid, places.get(cid, ""), form.values[cid], "、".join(r.sources[cid]),
                    "、".join(r.unstated.get(cid, []))])
     ws.append([])

@@ -196,7 +196,7 @@ def _follow_known(store: Store, task: Task, outcome: str | None, push, depth: in
 def _attachment(store: Store, task: Task, got, kind: Kind, base: dict, unchanged: bool, report: CrawlReport,
                 limits: Limits) -> None:
     if kind is Kind.HTML:
-        why = f"附件地址返回的是网页而非文件（可能是错误页），未入库"
+        why = "附件地址返回的是网页而非文件（可能是错误页），未入库"
         report.refused.append((task.url, "E-FETCH-NOT-FILE", why))
         _record(store, task.url, **base, outcome="refused", note=why)
         return

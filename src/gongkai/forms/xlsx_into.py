@@ -10,7 +10,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from gongkai.examples.generate import NOT_APPLICABLE, Value
+from gongkai.spec import NOT_APPLICABLE, Value
 from gongkai.forms.model import FormError
 from gongkai.forms.xlsx import CELLS_SHEET, _numeric, _open, _prefill_text, _read_slots, _year
 
