@@ -198,7 +198,7 @@ def _report_rows(conn, scope: Scope):
                    parse.c.is_rollup, parse.c.published, parse.c.source)
             .select_from(parse.join(document, parse.c.document_id == document.c.id)
                          .outerjoin(organization, parse.c.organization_id == organization.c.id))
-            .where(*scope.conditions).order_by(parse.c.id))
+            .where(*scope.conditions).order_by(document.c.sha256, parse.c.id))
     for r in _stream(conn, stmt):
         yield StoredReport(r[0], r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7]), r[8], r[9])
 
@@ -206,20 +206,21 @@ def _report_rows(conn, scope: Scope):
 def _cell_rows(conn, scope: Scope, cell_ids: Iterable[str] | None = None):
     from sqlalchemy import select
 
-    from gongkai.store.schema import cell, parse
+    from gongkai.store.schema import cell, document, parse
 
     stmt = (select(cell.c.parse_id, cell.c.cell_id, cell.c.raw, cell.c.meaning, cell.c.value,
-                   cell.c.inferred_value, cell.c.line, cell.c.page)
-            .select_from(cell.join(parse, cell.c.parse_id == parse.c.id))
-            .where(*scope.conditions).order_by(cell.c.parse_id))
+                   cell.c.inferred_value, cell.c.line, cell.c.page, document.c.sha256)
+            .select_from(cell.join(parse, cell.c.parse_id == parse.c.id)
+                         .join(document, parse.c.document_id == document.c.id))
+            .where(*scope.conditions).order_by(document.c.sha256, cell.c.parse_id))
     if cell_ids is not None:
         stmt = stmt.where(cell.c.cell_id.in_(list(cell_ids)))
     for r in _stream(conn, stmt):
-        yield r[0], StoredCell(*r[1:])
+        yield (r[8], r[0]), StoredCell(*r[1:8])
 
 
 def _finding_rows(conn, scope: Scope, cross: bool):
-    """(parse id, finding dict) ordered by parse id, with the review decision joined by (sha256, fingerprint)."""
+    """((sha256, parse id), finding dict) in that order, with the review decision joined by (sha256, fingerprint)."""
     from sqlalchemy import and_, literal, select
 
     from gongkai.store.schema import cross_finding, document, finding, parse, review
@@ -229,12 +230,12 @@ def _finding_rows(conn, scope: Scope, cross: bool):
              else (literal(None), literal(None), t.c.assessable))
     stmt = (select(t.c.parse_id, t.c.id, t.c.code, t.c.category, t.c.severity, t.c.message, t.c.evidence,
                    t.c.fingerprint, *extra, review.c.decision, review.c.comment, review.c.reviewer,
-                   review.c.decided_at, t.c.key)
+                   review.c.decided_at, t.c.key, document.c.sha256)
             .select_from(t.join(parse, t.c.parse_id == parse.c.id)
                          .join(document, parse.c.document_id == document.c.id)
                          .outerjoin(review, and_(review.c.document_sha256 == document.c.sha256,
                                                  review.c.fingerprint == t.c.fingerprint)))
-            .where(*scope.conditions).order_by(t.c.parse_id, t.c.key, t.c.id))
+            .where(*scope.conditions).order_by(document.c.sha256, t.c.parse_id, t.c.key, t.c.id))
     # the other reports of a cross finding by content hash: row ids depend on arrival order
     shas = (dict(conn.execute(select(parse.c.id, document.c.sha256)
                               .select_from(parse.join(document, parse.c.document_id == document.c.id))).all())
@@ -250,20 +251,21 @@ def _finding_rows(conn, scope: Scope, cross: bool):
             d["assessable"] = bool(r[10])
         d["review"] = ({"decision": r[11], "comment": r[12], "reviewer": r[13], "decided_at": r[14]}
                        if r[11] is not None else None)
-        yield r[0], d
+        yield (r[16], r[0]), d
 
 
 class _Aligned:
-    """Items of a stream ordered by parse id, handed out per parse id in ascending order."""
+    """Items of a stream ordered by (document sha256, parse id), handed out per report in that order: the order of
+    content, not of arrival, so the same stored set exports the same bytes however it was ingested."""
 
-    def __init__(self, items: Iterator[tuple[int, Any]]):
+    def __init__(self, items: Iterator[tuple[tuple[str, int], Any]]):
         self._it = items
-        self._head: tuple[int, Any] | None = next(self._it, None)
+        self._head: tuple[tuple[str, int], Any] | None = next(self._it, None)
 
-    def take(self, parse_id: int) -> list:
+    def take(self, key: tuple[str, int]) -> list:
         out = []
-        while self._head is not None and self._head[0] <= parse_id:
-            if self._head[0] == parse_id:
+        while self._head is not None and self._head[0] <= key:
+            if self._head[0] == key:
                 out.append(self._head[1])
             self._head = next(self._it, None)
         return out
@@ -271,17 +273,17 @@ class _Aligned:
 
 def iter_reports(conn, scope: Scope, *, with_cells: bool = True, with_findings: bool = False,
                  cell_ids: Iterable[str] | None = None) -> Iterator[StoredReport]:
-    """The selected reports in parse id order, each with its cells in format order (and findings)."""
+    """The selected reports in content order (document sha256, then parse id), each with its cells in format order (and findings)."""
     order = cell_order()
     cells = _Aligned(_cell_rows(conn, scope, cell_ids)) if with_cells else None
     found = _Aligned(_finding_rows(conn, scope, cross=False)) if with_findings else None
     cross = _Aligned(_finding_rows(conn, scope, cross=True)) if with_findings else None
     for rep in _report_rows(conn, scope):
         if cells is not None:
-            rep.cells = sorted(cells.take(rep.parse_id), key=lambda c: (order.get(c.cell_id, len(order)), c.cell_id))
+            rep.cells = sorted(cells.take((rep.report_key, rep.parse_id)), key=lambda c: (order.get(c.cell_id, len(order)), c.cell_id))
         if found is not None and cross is not None:
-            rep.findings = found.take(rep.parse_id)
-            rep.cross_findings = cross.take(rep.parse_id)
+            rep.findings = found.take((rep.report_key, rep.parse_id))
+            rep.cross_findings = cross.take((rep.report_key, rep.parse_id))
         yield rep
 
 
