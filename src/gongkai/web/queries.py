@@ -136,14 +136,14 @@ def report_detail(conn: Connection, key: str, org_ids: set[int] | None = None) -
                              "inferred_value": cell.inferred_value, "page": cell.page, "line": cell.line,
                              "position": cell.position})
     rv = t.review.c
-    for prefix, table in (("F", t.finding), ("X", t.cross_finding)):
+    for table in (t.finding, t.cross_finding):
         f = table.c
-        stmt = (select(f.id, f.code, f.severity, f.message, f.evidence, rv.decision, rv.comment, rv.reviewer)
+        stmt = (select(f.key, f.code, f.severity, f.message, f.evidence, rv.decision, rv.comment, rv.reviewer)
                 .select_from(table.outerjoin(t.review, (rv.document_sha256 == r.sha256)
                                              & (rv.fingerprint == f.fingerprint)))
-                .where(f.parse_id == r.parse_id).order_by(f.id))
+                .where(f.parse_id == r.parse_id).order_by(f.key))
         for row in conn.execute(stmt):
-            detail.findings.append({"key": f"{prefix}{row.id}", "code": row.code, "severity": row.severity,
+            detail.findings.append({"key": row.key, "code": row.code, "severity": row.severity,
                                     "message": row.message, "evidence": row.evidence, "decision": row.decision,
                                     "comment": row.comment, "reviewer": row.reviewer})
     return detail
@@ -210,11 +210,14 @@ def list_findings(conn: Connection, *, org_ids: set[int] | None = None, organiza
 
 
 def finding_parse_id(conn: Connection, key: str) -> int | None:
+    """The parse a finding key (store.rows.finding_key: F-… own, X-… cross) belongs to; the newest parse when
+    older parses of the same file carry the same key."""
     key = key.strip().upper()
-    table = {"F": t.finding, "X": t.cross_finding}.get(key[:1])
-    if table is None or not key[1:].isdigit():
+    table = {"F-": t.finding, "X-": t.cross_finding}.get(key[:2])
+    if table is None:
         return None
-    return conn.execute(select(table.c.parse_id).where(table.c.id == int(key[1:]))).scalar()
+    return conn.execute(select(table.c.parse_id).where(table.c.key == key)
+                        .order_by(table.c.parse_id.desc()).limit(1)).scalar()
 
 
 def review_finding(conn: Connection, key: str, decision: str, comment: str | None, reviewer: str,
