@@ -136,14 +136,12 @@ def _parse(text: str, source: str | None):
             return json.loads(text)
         except json.JSONDecodeError:
             pass  # YAML flow style also starts with { or [
-    import yaml
+    from gongkai.safe_yaml import YamlRefused, load
 
     try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"第 {mark.line + 1} 行" if mark is not None else ""
-        raise RegistryError(f"机关名录不是有效的 YAML/JSON {where}".rstrip(), source=source) from None
+        return load(text)  # bounded: depth, aliases and nodes are checked before anything is built
+    except YamlRefused as exc:
+        raise RegistryError(f"机关名录不是有效的 YAML/JSON：{exc}", source=source) from None
 
 
 def _text(value, what: str, path: str, source: str | None) -> str:

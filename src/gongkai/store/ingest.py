@@ -65,7 +65,10 @@ def ingest_task(job: Job, limits: Limits) -> Outcome:
     from gongkai.pipeline import check_document
     from gongkai.readers import read_bytes
 
+    from gongkai.batch import exhausted
+
     start = time.perf_counter()
+    recycle = False
     data = job.data
     if data is None:
         try:
@@ -80,14 +83,16 @@ def ingest_task(job: Job, limits: Limits) -> Outcome:
         code = message = None
     except GongkaiError as err:
         rows, code, message = error_rows(job.label, err.code, err.message), err.code, err.message
+        recycle = exhausted(err)  # a reader that ran out of recursion or memory: the next file gets a new worker
     except MemoryError:
         code, message = ReaderCrashed.code, "读取时内存不足（文件可能异常庞大或已损坏）"
         rows = error_rows(job.label, code, message)
+        recycle = True
     except Exception as exc:  # a bug on odd input: reported and kept for this file only
         code, message = "E-INTERNAL", f"处理时发生内部错误：{type(exc).__name__}: {exc}"
         rows = error_rows(job.label, code, message)
     return Outcome(job.label, None, code, message, time.perf_counter() - start,
-                   payload=IngestItem(sha, len(data), data, rows))
+                   payload=IngestItem(sha, len(data), data, rows), recycle=recycle)
 
 
 # ---------------------------------------------------------------------------------------------------- summary
