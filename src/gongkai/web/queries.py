@@ -10,8 +10,8 @@ from sqlalchemy import Connection, func, select
 
 from gongkai.store import schema as t
 from gongkai.store.ingest import now_iso
+from gongkai.store.versions import KEY_LENGTH, report_key
 
-KEY_LENGTH = 12
 PAGE_SIZE = 50
 
 
@@ -88,7 +88,7 @@ def _report_select():
 
 
 def _row(r) -> ReportRow:
-    return ReportRow(r.sha256[:KEY_LENGTH], r.source, r.organization, r.year, r.format, r.status, r.error_code,
+    return ReportRow(report_key(r.sha256), r.source, r.organization, r.year, r.format, r.status, r.error_code,
                      r.errors, r.warnings)
 
 
@@ -203,7 +203,7 @@ def list_findings(conn: Connection, *, org_ids: set[int] | None = None, organiza
         allowed = {pid for (pid,) in conn.execute(select(t.parse.c.id).where(
             t.parse.c.is_current.is_(True), t.parse.c.organization_id.in_(org_ids or {-1})))}
         rows = [r for r in rows if r.parse_id in allowed]
-    return [{"key": r.key, "report": r.document_sha256[:KEY_LENGTH], "source": r.source,
+    return [{"key": r.key, "report": report_key(r.document_sha256), "source": r.source,
              "organization": r.organization, "year": r.year, "code": r.code, "category": r.category,
              "severity": r.severity, "message": r.message, "evidence": r.evidence, "decision": r.decision,
              "comment": r.comment, "reviewer": r.reviewer} for r in rows[:limit]]
