@@ -32,7 +32,7 @@ def read(source: Source, *, name: str | None = None, limits: Limits = DEFAULT_LI
 
 def parse(source: Source, *, name: str | None = None, limits: Limits = DEFAULT_LIMITS) -> Report:
     """Read and parse a report: metadata and every cell (raw text, meaning, value, position); no checks."""
-    from gongkai.parse import parse_document
+    from gongkai.parsing import parse_document
 
     return parse_document(read(source, name=name, limits=limits))
 

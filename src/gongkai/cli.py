@@ -200,8 +200,8 @@ def check(paths: tuple[Path, ...], as_json: bool, jobs: int | None, timeout: flo
 def parse(file: Path, as_json: bool) -> None:
     """只解析：输出报告各单元格（原文、数值、含义、位置），不做校验。"""
     from gongkai.errors import NotAnAnnualReport
-    from gongkai.parse import parse_document
-    from gongkai.parse.evidence import NOT_REPORT_MESSAGE, report_evidence
+    from gongkai.parsing import parse_document
+    from gongkai.parsing.evidence import NOT_REPORT_MESSAGE, report_evidence
     from gongkai.readers import read_path
 
     try:

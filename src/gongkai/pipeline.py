@@ -8,8 +8,8 @@ from gongkai.checks import infer_report, run_checks
 from gongkai.document import Document
 from gongkai.errors import NotAnAnnualReport
 from gongkai.model import Report
-from gongkai.parse import parse_document
-from gongkai.parse.evidence import NOT_REPORT_MESSAGE, report_evidence
+from gongkai.parsing import parse_document
+from gongkai.parsing.evidence import NOT_REPORT_MESSAGE, report_evidence
 from gongkai.readers import read_path
 from gongkai.readers.limits import DEFAULT_LIMITS, Limits
 

@@ -1,7 +1,7 @@
 from gongkai.checks import run_checks
 from gongkai.document import Document, Position
 from gongkai.model import NarrativeFigure
-from gongkai.parse.narrative import extract_narrative
+from gongkai.parsing.narrative import extract_narrative
 
 from tests.checks.helpers import make_report, standard_sections, valid_values, zeros
 

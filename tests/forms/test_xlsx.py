@@ -475,7 +475,7 @@ def test_read_form_renders_and_checks_clean(templates, tmp_path, format_id):
     """A filled workbook is a complete report: rendered and parsed back, same cells, no error findings."""
     from gongkai.checks import infer_report, run_checks
     from gongkai.model import Severity
-    from gongkai.parse import parse_text
+    from gongkai.parsing import parse_text
     from gongkai.render.text import render_text
 
     spec = random_spec(random.Random(31), format_id, allow_blank=False)

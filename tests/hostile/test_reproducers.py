@@ -9,7 +9,7 @@ import pytest
 
 from gongkai.errors import GongkaiError, InputTooLarge
 from gongkai.examples.generate import random_spec
-from gongkai.parse.values import classify
+from gongkai.parsing.values import classify
 from gongkai.pipeline import check_document
 from gongkai.readers import read_bytes
 from gongkai.readers.limits import DEFAULT_LIMITS
@@ -49,7 +49,7 @@ def test_huge_number_in_a_report_table_is_e_limit(page):
 
 
 def test_huge_number_in_the_narrative_is_e_limit(page):
-    from gongkai.parse.narrative import _value
+    from gongkai.parsing.narrative import _value
 
     with pytest.raises(InputTooLarge):
         _value("1" * HUGE)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gongkai.document import Document
-from gongkai.parse.tokens import Kind, tokenize
+from gongkai.parsing.tokens import Kind, tokenize
 from gongkai.readers.assemble import cell_text, join_lines, to_document
 from gongkai.readers.blocks import Layout, Paragraph, Piece, Source, Table, TableCell
 

@@ -18,11 +18,11 @@ from gongkai.render.text import BLANK_CAPABLE, LAYOUTS, render_text
 from tests.roundtrip import differing_cells
 
 try:
-    from gongkai.parse import parse_text
+    from gongkai.parsing import parse_text
 except ImportError:  # the parser is not written yet
     parse_text = None
 
-pytestmark = pytest.mark.skipif(parse_text is None, reason="gongkai.parse.parse_text is not available yet")
+pytestmark = pytest.mark.skipif(parse_text is None, reason="gongkai.parsing.parse_text is not available yet")
 
 
 def _check(spec: ReportSpec, layout: str, seed: int) -> None:

@@ -31,7 +31,7 @@ def prose_text(report: Report) -> str:
     """The body text of the sections whose standard number is 1, 5 or 6, headings excluded.
 
     A section's body is ``lines[position.line : end_line]`` of the report text split at "\\n", exactly the
-    stretch :func:`gongkai.parse.sections.find_sections` measures (``position.line`` is the 1-based heading
+    stretch :func:`gongkai.parsing.sections.find_sections` measures (``position.line`` is the 1-based heading
     line, so the slice starts on the line after it; ``end_line`` is the 1-based last line of the section)."""
     if not report.text or not report.sections:
         return ""

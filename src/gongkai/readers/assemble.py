@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from gongkai.document import Anchor, Document
-from gongkai.parse.values import looks_like_value
+from gongkai.standard.values import looks_like_value
 from gongkai.readers.blocks import Layout, Paragraph, Piece, Source, Table, TableCell
 
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef（）、，。：；“”《》]")

@@ -6,7 +6,7 @@ import re
 
 from gongkai.document import Document
 from gongkai.model import SectionInfo
-from gongkai.parse.labels import key
+from gongkai.parsing.labels import key
 from gongkai.standard import Format
 
 _NOT_CONTENT = re.compile(r"[\s|]+")

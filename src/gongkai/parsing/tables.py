@@ -16,9 +16,9 @@ from functools import cache
 from rapidfuzz import fuzz
 
 from gongkai.model import Cell, Meaning, ParseIssue, TableInfo
-from gongkai.parse.labels import key, strip_numbering
-from gongkai.parse.tokens import Kind, Token
-from gongkai.parse.values import classify
+from gongkai.parsing.labels import key, strip_numbering
+from gongkai.parsing.tokens import Kind, Token
+from gongkai.parsing.values import classify
 from gongkai.standard import Format, Group, Row, get_format
 
 LOOKAHEAD = 8  # how many rows ahead a label may be matched (rows can be missing)

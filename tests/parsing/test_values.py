@@ -1,7 +1,7 @@
 import pytest
 
 from gongkai.model import Meaning
-from gongkai.parse.values import classify, looks_like_value
+from gongkai.parsing.values import classify, looks_like_value
 
 
 @pytest.mark.parametrize("raw, meaning, value", [

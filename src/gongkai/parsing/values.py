@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
 from gongkai.model import Meaning, Number
 from gongkai.readers.limits import check_digit_run
+from gongkai.standard.values import NOT_APPLICABLE_MARKS, NUMBER, UNREADABLE_CHARS, looks_like_value
 
-# "/" "—" "无" … say "not applicable / nothing to report": a statement, not a zero and not a blank.
-NOT_APPLICABLE_MARKS = _NOT_APPLICABLE = frozenset({"/", "／", "\\", "-", "--", "—", "——", "–", "－", "一", "无", "暂无", "×", "*", "N/A", "n/a", "NA"})
-_UNREADABLE_CHARS = frozenset("□■�?？▯◻")
-_UNITS = ("万元", "元", "件", "个", "项", "条", "批次", "次", "宗", "起")
-_NUMBER = re.compile(
-    r"(?P<sign>[+\-－]|增加?|减少?)?\s*(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>"
-    + "|".join(_UNITS) + r")?"
-)
+__all__ = ["CellValue", "classify", "looks_like_value", "NOT_APPLICABLE_MARKS"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,9 +34,9 @@ def classify(raw: str) -> CellValue:
     text = unicodedata.normalize("NFKC", raw).strip() if not raw.isascii() else raw.strip()
     if not text:
         return CellValue(Meaning.BLANK)
-    if text in _NOT_APPLICABLE or raw.strip() in _NOT_APPLICABLE:
+    if text in NOT_APPLICABLE_MARKS or raw.strip() in NOT_APPLICABLE_MARKS:
         return CellValue(Meaning.NOT_APPLICABLE)
-    m = _NUMBER.fullmatch(text)
+    m = NUMBER.fullmatch(text)
     if m:
         value = _to_number(m.group("num"))
         sign = m.group("sign")
@@ -51,16 +44,6 @@ def classify(raw: str) -> CellValue:
             value = -value
         meaning = Meaning.ZERO if value == 0 else Meaning.NUMBER
         return CellValue(meaning, value, m.group("unit"))
-    if all(ch in _UNREADABLE_CHARS for ch in text):
+    if all(ch in UNREADABLE_CHARS for ch in text):
         return CellValue(Meaning.UNREADABLE)
     return CellValue(Meaning.TEXT)
-
-
-@lru_cache(maxsize=8192)
-def looks_like_value(text: str) -> bool:
-    """True when a whitespace-separated token of running text is a table value rather than label text."""
-    if text in _NOT_APPLICABLE and text not in ("一", "无", "*"):
-        return True
-    if text[0].isdigit() or text[0] in "+-－增减":
-        return _NUMBER.fullmatch(unicodedata.normalize("NFKC", text)) is not None
-    return all(ch in _UNREADABLE_CHARS for ch in text)

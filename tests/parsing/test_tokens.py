@@ -1,5 +1,5 @@
 from gongkai.document import Document
-from gongkai.parse.tokens import Kind, tokenize
+from gongkai.parsing.tokens import Kind, tokenize
 
 
 def kinds(text):

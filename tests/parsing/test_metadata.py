@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import SHARED, load_gold, shared_dir
 from gongkai.document import Document
-from gongkai.parse.metadata import Metadata, extract_metadata
+from gongkai.parsing.metadata import Metadata, extract_metadata
 
 
 def meta(text: str, first_section_line: int | None = None) -> Metadata:

@@ -1,7 +1,7 @@
 """Table reading on small hand-written tables (our own text, official labels)."""
 
 from gongkai.model import Meaning
-from gongkai.parse import parse_text
+from gongkai.parsing import parse_text
 
 T2_PIPES = """二、主动公开政府信息情况
 第二十条第（一）项 | |||

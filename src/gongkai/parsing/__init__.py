@@ -11,12 +11,12 @@ from functools import cache
 
 from gongkai.document import Document
 from gongkai.model import Report, SectionInfo
-from gongkai.parse.labels import key
-from gongkai.parse.metadata import extract_metadata
-from gongkai.parse.narrative import extract_narrative
-from gongkai.parse.sections import find_sections
-from gongkai.parse.tables import parse_tables
-from gongkai.parse.tokens import tokenize
+from gongkai.parsing.labels import key
+from gongkai.parsing.metadata import extract_metadata
+from gongkai.parsing.narrative import extract_narrative
+from gongkai.parsing.sections import find_sections
+from gongkai.parsing.tables import parse_tables
+from gongkai.parsing.tokens import tokenize
 from gongkai.standard import get_format
 
 __all__ = ["parse_document", "parse_text"]

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from enum import Enum
 
 from gongkai.document import Document, Position
-from gongkai.parse.labels import key
-from gongkai.parse.values import NOT_APPLICABLE_MARKS, looks_like_value
+from gongkai.parsing.labels import key
+from gongkai.parsing.values import NOT_APPLICABLE_MARKS, looks_like_value
 
 _WORDS = re.compile(r"\S+")
 _PIPE = re.compile(r"\|")
