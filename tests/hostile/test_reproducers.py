@@ -86,6 +86,17 @@ def test_html_comment_before_a_heading_reads_normally(page):
     assert len(commented.tables) == len(plain.tables)
 
 
+def test_html_comment_inside_a_heading_before_its_text_reads_normally(page):
+    # the heading's text is then the comment's tail, whose getparent() is the comment (fuzzer, issue 12)
+    plain = _check(page)
+    commented = _check(re.sub(r"(<h[1-6][^>]*>)", r"\1<!-- 注释 -->", page))
+    assert [s.heading for s in commented.sections] == [s.heading for s in plain.sections]
+    assert len(commented.tables) == len(plain.tables)
+    p = page.find("<h3")
+    tail = _check(page[:p] + "<div><!-- c -->一、总体情况<br>正文</div>" + page[p:])
+    assert tail.sections
+
+
 def test_docx_entry_with_unknown_zip_version_is_e_corrupt():
     data = bytearray(render_docx(random_spec(random.Random(2)), random.Random(2)))
     # "version needed to extract" in every central-directory header -> 8.4 (84)
