@@ -35,7 +35,7 @@ from gongkai.readers.html_table import (
     drop_empty_rows,
     restore_label_spans,
 )
-from gongkai.readers.limits import DEFAULT_LIMITS, Limits
+from gongkai.readers.limits import DEFAULT_LIMITS, Limits, check_table_cells
 
 MEDIA_TYPE = "text/html"
 
@@ -282,6 +282,7 @@ def _check_depth(root: etree._Element, source: str, limits: Limits) -> None:
 def read_html(data: bytes, source: str = "<memory>", limits: Limits = DEFAULT_LIMITS) -> Layout:
     root = parse_page(data, source, limits)
     _check_depth(root, source, limits)
+    check_table_cells(sum(1 for _ in root.iter("td", "th")), source, limits)
     page = map_page(root)
     walker = _Walker(page, source)
     try:
