@@ -78,6 +78,20 @@ def test_long_digit_run_in_prose_reads_in_linear_work(page):
         assert exc.code in ("E-LIMIT", "E-NOT-REPORT")
 
 
+@pytest.mark.parametrize("run", ["1" * 100_000, "1 " * 50_000, "第" + "1" * 100_000 + "条", "1," * 50_000])
+def test_long_digit_runs_in_a_text_report_end_in_a_report_or_a_code(run):
+    from gongkai.render.text import render_text
+
+    text = render_text(random_spec(random.Random(4)), "pipe_rows", random.Random(4))
+    i = text.find("\n", len(text) // 2)
+    try:
+        report = check_document(read_bytes((text[:i] + "\n" + run + text[i:]).encode(), "digits.txt"))
+    except GongkaiError as exc:
+        assert exc.code in ("E-LIMIT", "E-NOT-REPORT")
+    else:
+        assert report.cells
+
+
 def test_html_comment_before_a_heading_reads_normally(page):
     plain = _check(page)
     commented = _check(re.sub(r"(<h[1-6][ >])", r"<!-- 注释 -->\1", page))
