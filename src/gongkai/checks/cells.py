@@ -73,6 +73,8 @@ def check_parse_issues(report: Report, ctx: Context) -> list[Finding]:
         if issue.code == "row_short" and issue.cells and table_of(issue.cells[0]) in summarised:
             continue
         code = ISSUE_CODES.get(issue.code, "PARSE-ISSUE")
+        if issue.code == "label_variant" and issue.reader_made:
+            code = "LABEL-ASSEMBLED"
         row = _issue_row(ctx, issue)
         raw = f"（原文：{issue.raw.strip()}）" if issue.raw and issue.raw.strip() else ""
         cols = "、".join(ctx.column_label(c) for c in issue.cells)
@@ -86,6 +88,10 @@ def check_parse_issues(report: Report, ctx: Context) -> list[Finding]:
             msg = f"表格含有标准格式以外的列{raw}"
         elif issue.code == "unlabelled_values":
             msg = f"表格中有一组数值缺少行名，无法对应到标准行{raw}"
+        elif issue.code == "label_variant" and issue.reader_made:
+            # our reader joined this label from separate pieces: never tell the user the document misnamed it
+            msg = (f"{row}的行名由读取时拼合的文字组成{raw}，与标准行名不同可能是读取所致（并非文档用词），"
+                   f"已按标准行处理，请核对原件")
         elif issue.code == "label_variant":
             msg = f"{row}使用了非标准的名称{raw}，已按标准行处理"
         else:
