@@ -185,3 +185,33 @@ def test_confidence_levels():
     assert ReadingReport("text", missing, truncated=True).confidence == "high"  # cut off: said by DOCUMENT-CUT-OFF
     short = [*found[:2], TableReading("appeals", True, rows=1, not_placed=[RowNotPlaced("appeals", "row_short")])]
     assert ReadingReport("text", short).confidence == "low"
+
+
+# ---------------------------------------------------------------- end to end: narrative vs a repaired table
+
+def _html_with_wrong_prose(style: str) -> Document:
+    spec = _spec(0)
+    data = render_html(spec, random.Random(0), style=style, portal=False)
+    received = spec.values["requests.received.total"]
+    html = data.decode("gb18030")
+    said = f"新收政府信息公开申请{received}件"
+    assert said in html
+    html = html.replace(said, f"新收政府信息公开申请{received + 1}件")
+    return to_document(read_html(html.encode("gb18030"), "r.html"), "r.html")
+
+
+def test_narrative_against_a_grid_read_as_printed_blames_the_document():
+    report = check_document(_html_with_wrong_prose("rowspan"))
+    assert report.reading.table("requests").repairs == []
+    codes = {f.code for f in report.findings if f.category == "narrative_mismatch"}
+    assert codes == {"NARRATIVE-MISMATCH"}
+
+
+def test_narrative_against_a_repaired_grid_says_the_reading_may_be_at_fault():
+    """The same report copied without its merged cells: the reader restores the spans before placing the
+    values, so a disagreement with the text is not put on the document."""
+    report = check_document(_html_with_wrong_prose("flat"))
+    assert [r.kind for r in report.reading.table("requests").repairs] == ["spans_restored"]
+    found = [f for f in report.findings if f.category == "narrative_mismatch"]
+    assert found and {f.code for f in found} == {"NARRATIVE-REVIEW"}
+    assert all("恢复合并单元格" in f.message and "待复核" in f.message for f in found)

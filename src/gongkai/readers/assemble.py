@@ -92,7 +92,7 @@ def _without_label_padding(rows: list[list[TableCell]], table: Table | None = No
         if label is None:
             return None, row
         kept = [c for i, c in enumerate(row) if i >= label or c.text.strip()]
-        if len(kept) < len(row) and table is not None:
+        if len(kept) < len(row) and table is not None and first_value < len(row):  # a value row: recorded
             table.repaired("padding_dropped", len(row) - len(kept))
         return kept.index(row[label]), kept
 
@@ -110,7 +110,7 @@ def _without_label_padding(rows: list[list[TableCell]], table: Table | None = No
         while drop < excess and lab + 1 + drop < len(row) and not row[lab + 1 + drop].text.strip():
             drop += 1
         out.append(row[:lab + 1] + row[lab + 1 + drop:] if drop else row)
-        if drop and table is not None:
+        if drop and table is not None and any(looks_like_value(c.text.strip()) for c in row if c.text.strip()):
             table.repaired("padding_dropped", drop)
     return out
 
