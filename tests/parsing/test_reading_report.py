@@ -12,11 +12,12 @@ from gongkai.parsing import parse_document
 from gongkai.pipeline import check_document
 from gongkai.reading import ReaderTrace, ReadingReport, Repair, RowNotPlaced, SourceTable, TableReading
 from gongkai.readers.assemble import to_document
-from gongkai.readers.blocks import Layout, Table
+from gongkai.readers.blocks import Layout, Paragraph, Table
 from gongkai.readers.geometry import PageInput, Word, layout_pages
 from gongkai.readers.html import read_html
 from gongkai.render.html import render_html
 from gongkai.render.text import render_text
+from gongkai.standard import get_format
 
 H = 10.0
 
@@ -215,3 +216,49 @@ def test_narrative_against_a_repaired_grid_says_the_reading_may_be_at_fault():
     found = [f for f in report.findings if f.category == "narrative_mismatch"]
     assert found and {f.code for f in found} == {"NARRATIVE-REVIEW"}
     assert all("恢复合并单元格" in f.message and "待复核" in f.message for f in found)
+
+
+def _class5_document() -> Document:
+    """Table 三 printed without lines, its group label 三、本年度办理结果 one character per line right beside
+    the row labels: the reader mixes the characters into the row labels (issue 11, class 5)."""
+    words = [_word("三、收到和处理政府信息公开申请情况", 60, 60)]
+    rows = [("一、本年新收政府信息公开申请数量", ["5", "0", "0", "0", "0", "0", "5"]),
+            ("二、上年结转政府信息公开申请数量", ["0"] * 7),
+            ("（一）予以公开", ["3", "0", "0", "0", "0", "0", "3"]),
+            ("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", ["1", "0", "0", "0", "0", "0", "1"]),
+            ("（三）不予公开", []),
+            ("1．属于国家秘密", ["0"] * 7)]
+    for i, (label, values) in enumerate(rows):
+        y = 100 + i * 2.2 * H
+        words.append(_word(label, 80, y))
+        words.extend(_word(v, 700 + 40 * k, y) for k, v in enumerate(values))
+    words.extend(_word(ch, 66, 142 + k * 1.1 * H) for k, ch in enumerate("三、本年度办理结果"))
+    layout = Layout(layout_pages([PageInput(words, [], (1100, 800), 1)]), "application/pdf", pages=1)
+    layout.blocks.append(Paragraph("四、政府信息公开行政复议、行政诉讼情况\n本年度未发生行政复议、行政诉讼。"))
+    return to_document(layout, "x.pdf")
+
+
+def test_class5_vertical_label_mixed_into_rows_is_reported_as_our_reading():
+    doc = _class5_document()
+    assert "本（二）部分公开" in doc.text  # the mix-up is reproduced
+    report = check_document(doc, require_report=False)
+    # nothing is stated that the document does not print where it prints it
+    expected = {"received": [5, 0, 0, 0, 0, 0, 5], "carried_over": [0] * 7, "granted": [3, 0, 0, 0, 0, 0, 3],
+                "partially_granted": [1, 0, 0, 0, 0, 0, 1], "withheld.state_secret": [0] * 7}
+    columns = [c for c, _ in get_format("2021").request_columns]
+    assert report.cells
+    for cid, cell in report.cells.items():
+        row, col = cid.removeprefix("requests.").rsplit(".", 1)
+        assert cell.value == expected[row][columns.index(col)], cid
+    reading = report.reading.table("requests")
+    assert reading.method == "stream" and any(r.kind == "labels_joined" for r in reading.repairs)
+    assert RowNotPlaced("partially_granted", "row_absent") in reading.not_placed
+    assert report.reading.confidence == "low"
+    # the findings about this table's layout say the reading may be at fault, and no label is called the
+    # document's non-standard wording
+    layout = [f for f in report.findings if f.code in ("ROW-ABSENT", "TABLE-LAYOUT")
+              and not any(c.id.startswith("appeals.") for c in f.evidence.cells)]
+    assert len(layout) > 10 and all("读取" in f.message and "请核对原件" in f.message for f in layout)
+    assert not [f for f in report.findings if f.code == "LABEL-VARIANT"]
+    absent = next(f for f in report.findings if f.code == "ROW-ABSENT" and "部分公开" in f.message)
+    assert absent.message.startswith("读取时未能找到标准行")
