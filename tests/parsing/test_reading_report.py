@@ -262,3 +262,16 @@ def test_class5_vertical_label_mixed_into_rows_is_reported_as_our_reading():
     assert not [f for f in report.findings if f.code == "LABEL-VARIANT"]
     absent = next(f for f in report.findings if f.code == "ROW-ABSENT" and "部分公开" in f.message)
     assert absent.message.startswith("读取时未能找到标准行")
+
+
+def test_a_character_on_another_baseline_joined_into_a_label_is_marked():
+    """A vertical label's character set a little lower than a row label but on the same text line: no line
+    break in the joined text, yet the label was put together from two baselines."""
+    words = [_word("（一）予以公开", 80, 100), _word("办", 66, 104)]
+    words += [_word(v, 300 + 40 * k, 100) for k, v in enumerate(["1", "2", "3", "4", "5", "6", "21"])]
+    words += [_word("（二）部分公开", 80, 122)] + [_word("0", 300 + 40 * k, 122) for k in range(7)]
+    [table] = [b for b in _layout(words).blocks if isinstance(b, Table)]
+    label = next(c for c in table.cells if "予以公开" in c.text)
+    assert label.text == "办（一）予以公开" and label.assembled
+    plain = next(c for c in table.cells if "部分公开" in c.text)
+    assert not plain.assembled

@@ -255,14 +255,14 @@ def _stream_table(lines: list[TextLine], parsed, header: list[TextLine], carry: 
             text = _join(ws)
             cells.append(TableCell(first, k, text, span, 1,
                                    source=Source(page=page_no, bbox=bbox, confidence=min_conf(ws)),
-                                   assembled="\n" in text))
+                                   assembled=_pieced(text, ws)))
     for i, row in enumerate(rows):
         top, bottom = row.top, row.bottom
         if row.label:
             text = _join(row.label)
             cells.append(TableCell(i, n_groups, text, source=Source(
                 page=page_no, bbox=(label_x0, top, label_x1, bottom), confidence=min_conf(row.label)),
-                assembled="\n" in text))
+                assembled=_pieced(text, row.label)))
         by_band: dict[int, list[Word]] = {}
         for w in row.values:
             by_band.setdefault(_band_of(bands, w), []).append(w)
@@ -276,6 +276,18 @@ def _stream_table(lines: list[TextLine], parsed, header: list[TextLine], carry: 
     if joined:  # labels from lines we chose to join: the wording may be ours, not the document's
         table.repaired("labels_joined", joined)
     return table, bands
+
+
+def _pieced(text: str, words: list[Word]) -> bool:
+    """Whether a label cell's text was put together by us from words on several lines or baselines (a
+    wrapped label, a vertical label's characters): its wording may be ours, not the document's."""
+    if "\n" in text:
+        return True
+    if len(words) < 2:
+        return False
+    h = min(w.bbox[3] - w.bbox[1] for w in words)
+    mids = [(w.bbox[1] + w.bbox[3]) / 2 for w in words]
+    return max(mids) - min(mids) > 0.3 * h
 
 
 def _join(words: list[Word]) -> str:
