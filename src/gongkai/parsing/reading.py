@@ -87,7 +87,8 @@ def reading_report(doc: Document, report: Report, tables: TablesResult) -> Readi
         rows = _rows_of(name, info.variant if info else None)
         reading.rows = len(rows)
         if info is not None:
-            sources = _overlapping(trace, tables.ranges.get(name))
+            lines = tables.ranges.get(name) or ((info.position.line,) * 2 if info.position else None)
+            sources = _overlapping(trace, lines)
             methods = {s.method for s in sources}
             reading.method = next((m for m in _WEAKEST_FIRST if m in methods), "text")
             reading.ocr = any(s.ocr for s in sources)
