@@ -48,6 +48,8 @@ def _summary(console: Console, report: Report) -> None:
     console.print(f"[dim]来源：{escape(kind)}" + (f"，共 {report.pages} 页" if report.pages else "") + "[/]")
     for note in report.notes:
         console.print(f"[dim]　{escape(note)}[/]")
+    if report.reading is not None:
+        console.print(escape(report.reading.summary_zh()))
     stated = sum(1 for c in report.cells.values() if c.meaning.is_numeric)
     console.print(f"单元格：读取 {len(report.cells)} 个（其中数值 {stated} 个），由勾稽关系推算 {len(report.inferred)} 个"
                   + ("　[yellow]文本不完整（截断）[/]" if report.truncated else ""))
@@ -214,10 +216,13 @@ def parse(file: Path, as_json: bool) -> None:
     if as_json:
         click.echo(_dump({"source": report.source, "format": report.format, "year": report.year,
                           "organization": report.organization,
+                          "reading": report.reading.to_dict() if report.reading else None,
                           "cells": {cid: c.to_dict() for cid, c in report.cells.items()}}))
         return
     console = Console(highlight=False)
     console.rule(escape(report.source))
+    if report.reading is not None:
+        console.print(escape(report.reading.summary_zh()))
     for cid, c in report.cells.items():
         where = _where(c.position)
         raw = "（空白）" if c.raw == "" else c.raw

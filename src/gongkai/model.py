@@ -12,6 +12,7 @@ from enum import Enum
 from typing import Any
 
 from gongkai.document import Position
+from gongkai.reading import ReadingReport
 
 Number = int | float
 
@@ -179,6 +180,7 @@ class ParseIssue:
     cells: list[str] = field(default_factory=list)
     position: Position | None = None
     raw: str | None = None
+    reader_made: bool = False  # the text it is about was assembled by our reader, not printed as one piece
 
 
 @dataclass(slots=True)
@@ -212,6 +214,7 @@ class Report:
     media_type: str = "text/plain"  # what the original file was (text/html, application/pdf …)
     pages: int | None = None  # pages of the original, where it has pages
     notes: list[str] = field(default_factory=list)  # remarks from the reader (Chinese), e.g. pages read by OCR
+    reading: ReadingReport | None = None  # how the document was read (reader, tables, repairs, confidence)
     text: str = field(default="", repr=False)
 
     def value(self, cell_id: str) -> Number | None:
@@ -240,6 +243,7 @@ class Report:
             "cut_at": self.cut_at.to_dict() if self.cut_at else None,
             "metadata_positions": {k: p.to_dict() for k, p in self.metadata_positions.items()},
             "notes": list(self.notes),
+            "reading": self.reading.to_dict() if self.reading else None,
             "cells": {cid: c.to_dict() for cid, c in self.cells.items()},
             "inferred": {cid: i.to_dict() for cid, i in self.inferred.items()},
         }

@@ -53,6 +53,8 @@ class TablesResult:
     proactive_variant: str | None = None
     requests_variant: str | None = None
     line_ranges: list[tuple[int, int]] = field(default_factory=list)
+    ranges: dict[str, tuple[int, int]] = field(default_factory=dict)  # table -> (first line, last line)
+    filler_dropped: dict[str, int] = field(default_factory=dict)  # table -> surplus blank cells passed over
 
 
 def _label_keys(label: str, aliases: tuple[str, ...]) -> tuple[tuple[str, ...], frozenset[str]]:
@@ -98,6 +100,17 @@ def _place(cells: list[Token], m: int, cut_here: bool) -> tuple[list[Token | Non
             kept.pop()  # the last printed value may itself be cut short
         return kept + [None] * (m - len(kept)), "cut"
     return [None] * m, "short"
+
+
+def _filler_choice(cells: list[Token], m: int) -> bool:
+    """Whether :func:`_place` chose between several ways of passing over surplus blanks, each putting the
+    values in other columns (for the reading report: the placement rests on that choice)."""
+    k = len(cells)
+    if k <= m or all(c.kind is Kind.BLANK for c in cells):
+        return False
+    valid = sum(1 for o in range(k - m + 1)
+                if all(cells[j].kind is Kind.BLANK for j in range(k) if not o <= j < o + m))
+    return valid > 1
 
 
 def _make_cell(cell_id: str, tok: Token) -> Cell:
@@ -280,6 +293,8 @@ def _assign_rows(reader: _RowReader, result: TablesResult, cut_at_end: bool, cut
         for cid, tok in zip(row.cells, placed):
             if tok is not None:
                 result.cells[cid] = _make_cell(cid, tok)
+        if status == "ok" and _filler_choice(toks, m):  # recorded for the reading report
+            result.filler_dropped[reader.table] = result.filler_dropped.get(reader.table, 0) + len(toks) - m
         missing = [cid for cid, tok in zip(row.cells, placed) if tok is None]
         cut_short |= status == "cut" and bool(missing)
         label_pos = reader.row_label_tok[idx].position
@@ -386,6 +401,7 @@ def _read_rows(tokens: list[Token], start: int, end: int, table: str, variant: s
     _absent(result, rows, reader, cut)
     result.cut_inside_table |= cut and (cut_short or not complete)
     result.line_ranges.append((tokens[start].line, tokens[end - 1].line))
+    result.ranges[table] = result.line_ranges[-1]
 
 
 def _absent(result: TablesResult, rows: tuple[Row, ...], reader: _RowReader, cut: bool) -> None:
@@ -416,6 +432,8 @@ def _read_appeals(tokens: list[Token], start: int, end: int, fmt: Format, result
     run = tokens[a:b]
     cut = b == len(tokens)
     placed, status = _place(run, len(ids), cut_here=cut)
+    if status == "ok" and _filler_choice(run, len(ids)):  # recorded for the reading report
+        result.filler_dropped["appeals"] = len(run) - len(ids)
     for cid, tok in zip(ids, placed):
         if tok is not None:
             result.cells[cid] = _make_cell(cid, tok)
@@ -433,3 +451,4 @@ def _read_appeals(tokens: list[Token], start: int, end: int, fmt: Format, result
         result.issues.append(ParseIssue("row_long", f"复议诉讼表印有{len(run)}个单元格，多于15列",
                                         row="appeals", cells=missing, position=run[0].position))
     result.line_ranges.append((tokens[start].line, tokens[b - 1].line))
+    result.ranges["appeals"] = result.line_ranges[-1]

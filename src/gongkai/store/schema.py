@@ -103,6 +103,7 @@ parse = Table(
     Column("counts", Boolean, nullable=False, server_default="1"),
     Column("version_group", String(64)),  # sha256 of the group's current document (groups versions)
     Column("version_reason", Text),  # why this parse is or is not the current version (shown to users)
+    Column("reading", JSON),  # the reading report: reader, tables and how, rows placed, repairs, confidence
     UniqueConstraint("document_id", "parser_version", name="uq_parse_document_version"),
 )
 Index("ix_parse_current", parse.c.is_current, parse.c.organization_id, parse.c.year)
