@@ -79,7 +79,7 @@ def parse_document(doc: Document) -> Report:
     section_starts: dict[int, int] = {}
     for s in sections:
         section_starts.setdefault(s.canonical, _token_index_at_line(token_lines, s.position.line))
-    tables = parse_tables(tokens, section_starts)
+    tables = parse_tables(tokens, section_starts, doc.lines)
 
     report = Report(source=doc.source, text=doc.text)
     report.cells = tables.cells

@@ -249,7 +249,8 @@ def _lattice_table(grid: _Grid, words: list[Word], page_no: int) -> tuple[Table,
     cells: list[TableCell] = []
     for k, (r, c, rs, cs) in enumerate(grid.cells):
         ws = inside[k]
-        text = ws[0].text if len(ws) == 1 else _cell_text([ln.text for ln in group_lines(ws)])
+        # the words are known to lie inside this cell: glyph runs closer than a space are one word
+        text = ws[0].text if len(ws) == 1 else _cell_text([ln.tight_text() for ln in group_lines(ws)])
         bbox = (xs[c], ys[r], xs[c + cs], ys[r + rs])
         cells.append(TableCell(r, c, text, rs, cs, Source(page=page_no, bbox=bbox, confidence=min_conf(inside[k]))))
     table = Table(cells, Source(page=page_no, bbox=grid.bbox), method="lattice")
