@@ -30,11 +30,23 @@ def read(source: Source, *, name: str | None = None, limits: Limits = DEFAULT_LI
     return read_path(Path(source), limits)
 
 
-def parse(source: Source, *, name: str | None = None, limits: Limits = DEFAULT_LIMITS) -> Report:
-    """Read and parse a report: metadata and every cell (raw text, meaning, value, position); no checks."""
-    from gongkai.parsing import parse_document
+def parse(source: Source, *, name: str | None = None, limits: Limits = DEFAULT_LIMITS,
+          require_report: bool = True) -> Report:
+    """Read and parse a report without checking it: metadata (body, year, format) and every cell as printed —
+    raw text, meaning (number, zero, blank, "/", text, unreadable), value and position. ``findings`` and
+    ``inferred`` stay empty; :func:`check` fills them.
 
-    return parse_document(read(source, name=name, limits=limits))
+    ``source`` is a path, bytes (with ``name``) or a Document, as for :func:`read`. Raises
+    :class:`gongkai.NotAnAnnualReport` (E-NOT-REPORT) for a document that is not an annual report, unless
+    ``require_report`` is False."""
+    from gongkai.errors import NotAnAnnualReport
+    from gongkai.parsing import parse_document
+    from gongkai.parsing.evidence import NOT_REPORT_MESSAGE, report_evidence
+
+    report = parse_document(read(source, name=name, limits=limits))
+    if require_report and not report_evidence(report).is_report:
+        raise NotAnAnnualReport(NOT_REPORT_MESSAGE, source=report.source)
+    return report
 
 
 def check(source: Source, *, name: str | None = None, limits: Limits = DEFAULT_LIMITS,

@@ -199,15 +199,10 @@ def check(paths: tuple[Path, ...], as_json: bool, jobs: int | None, timeout: flo
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出单元格。")
 def parse(file: Path, as_json: bool) -> None:
     """只解析：输出报告各单元格（原文、数值、含义、位置），不做校验。"""
-    from gongkai.errors import NotAnAnnualReport
-    from gongkai.parsing import parse_document
-    from gongkai.parsing.evidence import NOT_REPORT_MESSAGE, report_evidence
-    from gongkai.readers import read_path
+    from gongkai._api import parse as parse_report
 
     try:
-        report = parse_document(read_path(file))
-        if not report_evidence(report).is_report:
-            raise NotAnAnnualReport(NOT_REPORT_MESSAGE, source=report.source)
+        report = parse_report(file)
     except GongkaiError as err:
         _error_line(Console(stderr=True, highlight=False), err)
         sys.exit(EXIT_INPUT)

@@ -11,30 +11,39 @@ from rich.markup import escape
 from rich.table import Table
 
 from gongkai.commands.ingest import DB_OPTION, open_or_exit
+from gongkai.commands.support import ZhChoice, org_options
+from gongkai.vocabulary import CATEGORY_LABELS, SEVERITY_LABELS, STATUS_LABELS
 
 
 @click.command()
 @DB_OPTION
-@click.option("--org", "organization", default=None, help="机关名称（包含该文字即可）。")
-@click.option("--year", type=int, default=None, help="报告年度。")
-@click.option("--category", default=None, help="问题类别，如 carry_over_mismatch、rollup_mismatch。")
+@org_options
+@click.option("--region", default=None, help="只要该机关及其名录中下属全部机关的问题。")
+@click.option("--year", type=click.IntRange(2000, 2100), default=None, help="报告年度。")
+@click.option("--category", type=ZhChoice(CATEGORY_LABELS, "问题类别"), default=None,
+              help="问题类别，中文名或代码，如 上年结转不符（carry_over_mismatch）、汇总不符（rollup_mismatch）。")
 @click.option("--code", default=None, help="规则代码，如 IDN-BALANCE（gongkai rules 列出全部）。")
-@click.option("--severity", type=click.Choice(["error", "warning", "info"]), default=None)
+@click.option("--severity", type=ZhChoice(SEVERITY_LABELS, "严重程度"), default=None,
+              help="严重程度：错误、警告、提示（或 error、warning、info）。")
 @click.option("--cross/--own", "cross", default=None, help="只看跨报告问题 / 只看单份报告的问题。")
-@click.option("--status", type=click.Choice(["pending", "confirmed", "dismissed"]), default=None, help="审核状态。")
-@click.option("--limit", type=int, default=200, show_default=True, help="最多列出多少条（0 为不限）。")
+@click.option("--status", type=ZhChoice(STATUS_LABELS, "审核状态"), default=None,
+              help="审核状态：待审核、已确认、已驳回（或 pending、confirmed、dismissed）。")
+@click.option("--limit", type=click.IntRange(0), default=200, show_default=True, help="最多列出多少条（0 为不限）。")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出（含证据）。")
-def findings(db_url, organization, year, category, code, severity, cross, status, limit, as_json) -> None:
+def findings(db_url, org, org_like, region, year, category, code, severity, cross, status, limit, as_json) -> None:
     """列出库中报告的问题（含跨报告问题）及审核状态；第一列的编号供 gongkai review 使用。"""
-    from gongkai.commands.support import SEVERITY_NAMES
+    from gongkai.commands.support import SEVERITY_NAMES, fail
+    from gongkai.errors import GongkaiError
     from gongkai.model import Severity
-    from gongkai.store.review import DECISION_NAMES, list_findings
+    from gongkai.store.review import DECISION_NAMES
+    from gongkai.store_api import Store
 
-    store = open_or_exit(db_url, existing=True)
-    with store.engine.connect() as conn:
-        rows = list_findings(conn, organization=organization, year=year, category=category, code=code,
-                             severity=severity, cross=cross, status=status, limit=limit or None)
-    store.dispose()
+    with Store(open_or_exit(db_url, existing=True)) as store:
+        try:
+            rows = store.findings(org=org, org_like=org_like, region=region, year=year, category=category,
+                                  code=code, severity=severity, cross=cross, status=status, limit=limit or None)
+        except GongkaiError as err:
+            fail(err)
     if as_json:
         click.echo(json.dumps([{"key": r.key, "document_sha256": r.document_sha256, "source": r.source,
                                 "organization": r.organization, "year": r.year, "code": r.code,
