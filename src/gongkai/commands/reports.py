@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from gongkai.commands.ingest import DB_OPTION, open_or_exit
+from gongkai.commands.support import org_options
 
 _DECISION_NAMES = {None: "", "superseded": "已被取代", "withdrawn": "已撤回"}
 _ACTION_NAMES = {"supersede": "取代", "withdraw": "撤回", "restore": "恢复"}
@@ -25,12 +26,13 @@ def reports() -> None:
 
 @reports.command()
 @DB_OPTION
-@click.option("--org", "organization", default=None, help="机关名称（包含该文字即可）。")
-@click.option("--year", type=int, default=None, help="报告年度。")
-def versions(db_url, organization, year) -> None:
+@org_options
+@click.option("--year", type=click.IntRange(2000, 2100), default=None, help="报告年度。")
+def versions(db_url, org, org_like, year) -> None:
     """列出各机关各年度的报告版本：编号、是否现行（计入统计）、原因。"""
     from sqlalchemy import func, select
 
+    from gongkai.analysis.export import Selection, select_bodies
     from gongkai.store import schema as t
 
     store = open_or_exit(db_url, existing=True)
@@ -43,12 +45,9 @@ def versions(db_url, organization, year) -> None:
                          .outerjoin(org, org.c.id == t.parse.c.organization_id))
             .where(t.parse.c.is_current, t.parse.c.status == "ok")
             .order_by(name, t.parse.c.year, t.parse.c.is_rollup, t.parse.c.version_group, t.document.c.sha256))
-    if organization:
-        stmt = stmt.where(name.contains(organization.strip()))
-    if year is not None:
-        stmt = stmt.where(t.parse.c.year == year)
     with store.engine.connect() as conn:
-        rows = conn.execute(stmt).all()
+        scope = select_bodies(conn, Selection(org=org, org_like=org_like, year=year))
+        rows = conn.execute(stmt.where(*scope.conditions)).all()
     store.dispose()
     console = Console(highlight=False)
     if not rows:
