@@ -36,13 +36,13 @@ def versions(db_url, org, org_like, year) -> None:
     from gongkai.store import schema as t
 
     store = open_or_exit(db_url, existing=True)
-    org = t.organization
-    name = func.coalesce(org.c.name, t.parse.c.organization_printed)
+    body = t.organization
+    name = func.coalesce(body.c.name, t.parse.c.organization_printed)
     stmt = (select(name.label("name"), t.parse.c.year, t.parse.c.is_rollup, t.document.c.sha256,
                    t.parse.c.source, t.parse.c.published, t.parse.c.counts, t.parse.c.version_group,
                    t.parse.c.version_reason, t.document.c.decision)
             .select_from(t.parse.join(t.document, t.document.c.id == t.parse.c.document_id)
-                         .outerjoin(org, org.c.id == t.parse.c.organization_id))
+                         .outerjoin(body, body.c.id == t.parse.c.organization_id))
             .where(t.parse.c.is_current, t.parse.c.status == "ok")
             .order_by(name, t.parse.c.year, t.parse.c.is_rollup, t.parse.c.version_group, t.document.c.sha256))
     with store.engine.connect() as conn:
