@@ -27,9 +27,7 @@ def stored(request, tmp_path_factory):
     registry = tmp / "orgs.yaml"
     registry.write_text(REGISTRY, encoding="utf-8")
     with gongkai.open_store(url, create=True) as store:
-        from gongkai.commands.orgs import import_file
-
-        import_file(store._store, registry)
+        store.import_orgs(registry)
         summary = store.ingest(paths)
     assert summary.files == len(paths) and not summary.failed and not summary.missing
     return url, {p.name: gongkai.check(p) for p in paths}

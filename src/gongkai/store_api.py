@@ -62,6 +62,19 @@ class Store:
         db.migrate(self._store)  # a database opened for reading may predate the newest migration
         return ingest(self._store, [Path(p) for p in items], jobs=jobs)
 
+    def import_orgs(self, registry: str | os.PathLike) -> None:
+        """Import (or update) the organization registry (YAML/JSON, see docs/organizations.md) and match the
+        stored reports again — what ``gongkai orgs import`` does."""
+        from gongkai.orgs.registry import load_registry
+        from gongkai.store.orgs import import_registry
+        from gongkai.store.settle import settle
+
+        entries = load_registry(Path(registry))
+        db.migrate(self._store)
+        with self._store.begin() as conn:
+            import_registry(conn, entries)
+        settle(self._store)
+
     # ----------------------------------------------------------------------------------------------- reading
 
     def reports(self, *, org: str | None = None, org_like: str | None = None, region: str | None = None,

@@ -1,10 +1,10 @@
-"""The Chinese names of the finding vocabulary — severities, categories, review states — which the command
+"""The Chinese names of the finding vocabulary — severities, categories, review states, cell meanings — which the command
 line and the workbench print, and which every filter accepts beside the codes (错误 or error)."""
 
 from __future__ import annotations
 
 from gongkai.errors import GongkaiError
-from gongkai.model import Severity
+from gongkai.model import Meaning, Severity
 
 # Chinese names of the finding vocabulary; the CLI's tables print them, and filters accept them
 SEVERITY_LABELS = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.INFO: "提示"}
@@ -16,6 +16,8 @@ CATEGORY_LABELS = {
     "metadata_missing": "机关或年度不明", "carry_over_mismatch": "上年结转不符", "rollup_mismatch": "汇总不符",
     "late_publication": "逾期发布", "duplicate_content": "内容重复", "duplicate_report": "重复报告",
 }
+MEANING_LABELS = {Meaning.NUMBER: "数值", Meaning.ZERO: "零", Meaning.BLANK: "空白", Meaning.NOT_APPLICABLE: "不适用",
+                  Meaning.TEXT: "文字", Meaning.UNREADABLE: "无法识别"}
 STATUS_LABELS = {"pending": "待审核", "confirmed": "已确认", "dismissed": "已驳回"}
 ROLLUP_LABELS = {"excluded": "不含", "included": "包含", "only": "只含"}
 
@@ -40,4 +42,4 @@ def choice(value: str | None, labels: dict, what: str) -> str | None:
     raise UnknownChoice(f"{what}应为 {names} 之一，而不是“{text}”")
 
 
-__all__ = ["CATEGORY_LABELS", "ROLLUP_LABELS", "SEVERITY_LABELS", "STATUS_LABELS", "UnknownChoice", "choice"]
+__all__ = ["CATEGORY_LABELS", "MEANING_LABELS", "ROLLUP_LABELS", "SEVERITY_LABELS", "STATUS_LABELS", "UnknownChoice", "choice"]

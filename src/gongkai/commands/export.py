@@ -6,16 +6,14 @@ printed); 2 the database, the selection or the output could not be used (a messa
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.markup import escape
 
 from gongkai.errors import GongkaiError
 
-from gongkai.commands.support import EXIT_INPUT, org_options
+from gongkai.commands.support import E_WRITE, fail, make_console, org_options
 
 
 def open_for_reading(db: str | None):
@@ -67,19 +65,17 @@ def export(out: Path, to: str | None, wide: bool, findings: bool, codebook: bool
         export_reports,
     )
 
-    console = Console(highlight=False)
-    err = Console(stderr=True, highlight=False)
+    console = make_console()
+    err = make_console(stderr=True)
     if codebook:
         from gongkai.analysis.codebook import write_codebook
 
         try:
             n = write_codebook(out, to)
         except GongkaiError as exc:
-            err.print(f"[bold red]无法导出[/] {escape(str(exc))}")
-            sys.exit(EXIT_INPUT)
+            fail(exc)
         except OSError as exc:
-            err.print(f"[bold red]无法导出[/] 无法写入 {escape(str(out))}：{escape(exc.strerror or str(exc))}")
-            sys.exit(EXIT_INPUT)
+            fail((E_WRITE, f"无法写入 {out}：{exc.strerror or exc}"))
         console.print(f"已导出单元格字典：{n} 个单元格 → {escape(str(out))}")
         return
     try:
@@ -97,11 +93,9 @@ def export(out: Path, to: str | None, wide: bool, findings: bool, codebook: bool
         finally:
             engine.dispose()
     except GongkaiError as exc:
-        err.print(f"[bold red]无法导出[/] {escape(str(exc))}")
-        sys.exit(EXIT_INPUT)
+        fail(exc)
     except OSError as exc:
-        err.print(f"[bold red]无法导出[/] 无法写入 {escape(str(out))}：{escape(exc.strerror or str(exc))}")
-        sys.exit(EXIT_INPUT)
+        fail((E_WRITE, f"无法写入 {out}：{exc.strerror or exc}"))
     if summary.reports == 0:
         console.print(f"没有数据：没有符合条件的报告（{escape(str(out))} 只有表头）")
         return

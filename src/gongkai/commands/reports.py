@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import getpass
-import sys
 
 import click
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from gongkai.commands.ingest import DB_OPTION, open_or_exit
-from gongkai.commands.support import org_options
+from gongkai.commands.support import fail, make_console, org_options, print_table
 
 _DECISION_NAMES = {None: "", "superseded": "已被取代", "withdrawn": "已撤回"}
 _ACTION_NAMES = {"supersede": "取代", "withdraw": "撤回", "restore": "恢复"}
@@ -49,7 +47,7 @@ def versions(db_url, org, org_like, year) -> None:
         scope = select_bodies(conn, Selection(org=org, org_like=org_like, year=year))
         rows = conn.execute(stmt.where(*scope.conditions)).all()
     store.dispose()
-    console = Console(highlight=False)
+    console = make_console()
     if not rows:
         console.print("没有符合条件的报告。")
         return
@@ -61,7 +59,7 @@ def versions(db_url, org, org_like, year) -> None:
                       str(r.year or ""), (r.version_group or "")[:12], "是" if r.counts else "否",
                       _DECISION_NAMES.get(r.decision, r.decision), escape(r.version_reason or ""),
                       escape(r.source or ""))
-    console.print(table)
+    print_table(console, table)
 
 
 def _decide(db_url, key, action, reason, by, by_report=None) -> None:
@@ -69,19 +67,17 @@ def _decide(db_url, key, action, reason, by, by_report=None) -> None:
     from gongkai.store.settle import settle
     from gongkai.store.versions import decide
 
-    err = Console(stderr=True, highlight=False)
     store = open_or_exit(db_url, existing=True)
     try:
         with store.begin() as conn:
             d = decide(conn, key, action, reason, by or getpass.getuser(), by_report=by_report)
     except GongkaiError as e:
-        err.print(f"[bold red]{e.code}[/] {escape(e.message)}")
         store.dispose()
-        sys.exit(2)
+        fail(e)
     settle(store)
     store.dispose()
     extra = f"，由 {d.related[:12]} 取代" if d.related else ""
-    Console(highlight=False).print(f"{d.target[:12]}：已{_ACTION_NAMES[action]}{extra}（{escape(d.reason)}，{escape(d.by)}）")
+    make_console().print(f"{d.target[:12]}：已{_ACTION_NAMES[action]}{extra}（{escape(d.reason)}，{escape(d.by)}）")
 
 
 _REASON = click.option("--message", "-m", "reason", default=None, help="理由（必填）。")
@@ -129,7 +125,7 @@ def log(db_url) -> None:
     with store.engine.connect() as conn:
         entries = audit_entries(conn)
     store.dispose()
-    console = Console(highlight=False)
+    console = make_console()
     if not entries:
         console.print("没有记录。")
         return
@@ -139,4 +135,4 @@ def log(db_url) -> None:
     for e in entries:
         table.add_row(e.at, escape(e.by), _ACTION_NAMES.get(e.action, e.action), e.target[:12],
                       (e.related or "")[:12], escape(e.reason))
-    console.print(table)
+    print_table(console, table)

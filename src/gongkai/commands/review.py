@@ -6,12 +6,11 @@ import json
 import sys
 
 import click
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from gongkai.commands.ingest import DB_OPTION, open_or_exit
-from gongkai.commands.support import ZhChoice, org_options
+from gongkai.commands.support import ZhChoice, fail, make_console, org_options, print_error, print_table
 from gongkai.vocabulary import CATEGORY_LABELS, SEVERITY_LABELS, STATUS_LABELS
 
 
@@ -32,7 +31,7 @@ from gongkai.vocabulary import CATEGORY_LABELS, SEVERITY_LABELS, STATUS_LABELS
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出（含证据）。")
 def findings(db_url, org, org_like, region, year, category, code, severity, cross, status, limit, as_json) -> None:
     """列出库中报告的问题（含跨报告问题）及审核状态；第一列的编号供 gongkai review 使用。"""
-    from gongkai.commands.support import SEVERITY_NAMES, fail
+    from gongkai.commands.support import SEVERITY_NAMES
     from gongkai.errors import GongkaiError
     from gongkai.model import Severity
     from gongkai.store.review import DECISION_NAMES
@@ -52,7 +51,7 @@ def findings(db_url, org, org_like, region, year, category, code, severity, cros
                                 "review": {"decision": r.decision, "comment": r.comment, "reviewer": r.reviewer}
                                 if r.decision else None} for r in rows], ensure_ascii=False, indent=1))
         return
-    console = Console(highlight=False)
+    console = make_console()
     if not rows:
         console.print("没有符合条件的问题。")
         return
@@ -66,7 +65,7 @@ def findings(db_url, org, org_like, region, year, category, code, severity, cros
             verdict += f"：{r.comment}"
         table.add_row(r.key, escape(r.organization or "（未识别）"), str(r.year or ""), f"[{style}]{name}[/]",
                       r.code, escape(r.message), escape(verdict))
-    console.print(table)
+    print_table(console, table)
     if limit and len(rows) >= limit:
         console.print(f"[dim]只列出前 {limit} 条；用 --limit 0 列出全部，或用 --org/--year/--category 筛选。[/]")
 
@@ -89,16 +88,14 @@ def review(keys, db_url, confirm, dismiss, undo, history, comment, reviewer) -> 
     from gongkai.store.review import history as review_history
     from gongkai.store.review import undo as undo_review
 
-    err = Console(stderr=True, highlight=False)
     chosen = [name for name, on in (("--confirm", confirm), ("--dismiss", dismiss), ("--undo", undo),
                                     ("--history", history)) if on]
     if len(chosen) != 1:
         e = ReviewFlagsError("请只指定 --confirm、--dismiss、--undo、--history 之一"
                              + (f"（给出了 {'、'.join(chosen)}）" if chosen else ""))
-        err.print(f"[bold red]{escape(f'[{e.code}]')}[/] {escape(e.message)}")
-        sys.exit(2)
+        fail(e)
     store = open_or_exit(db_url, existing=True)
-    console = Console(highlight=False)
+    console = make_console()
     names = {**DECISION_NAMES, "undone": "撤销"}
     code = 0
     for key in keys:
@@ -119,7 +116,7 @@ def review(keys, db_url, confirm, dismiss, undo, history, comment, reviewer) -> 
                     decide(conn, key, decision, comment, reviewer)
                     console.print(f"{key}：{DECISION_NAMES[decision]}" + (f"（{escape(comment)}）" if comment else ""))
         except GongkaiError as e:
-            err.print(f"[bold red]{escape(f'[{e.code}]')}[/] {escape(e.message)}")
+            print_error(e)
             code = 2
     store.dispose()
     sys.exit(code)

@@ -7,7 +7,6 @@ be used.
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Callable
 
 import click
@@ -17,7 +16,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from gongkai.commands.export import open_for_reading, selection_options
-from gongkai.commands.support import EXIT_INPUT, ZhChoice
+from gongkai.commands.support import ZhChoice, fail, make_console, print_table
 from gongkai.errors import GongkaiError
 
 
@@ -88,7 +87,7 @@ def render(console: Console, result) -> None:
         for r in (*result.rows, result.total):
             table.add_row(escape(r.key), *(get(r) for _, get in metrics),
                           style="bold" if r is result.total else None)
-    console.print(table)
+    print_table(console, table)
     for note in result.notes:
         console.print(f"[dim]注：{escape(note)}[/]")
     missing = result.total.bodies_missing if not by_year else ()
@@ -118,7 +117,6 @@ def stats(by: str, rollups: str, as_json: bool, org: str | None, org_like: str |
     from gongkai.analysis.export import Selection
     from gongkai.analysis.stats import compute_stats
 
-    err = Console(stderr=True, highlight=False)
     try:
         engine = open_for_reading(db)
         try:
@@ -128,12 +126,11 @@ def stats(by: str, rollups: str, as_json: bool, org: str | None, org_like: str |
         finally:
             engine.dispose()
     except GongkaiError as exc:
-        err.print(f"[bold red]无法统计[/] {escape(str(exc))}")
-        sys.exit(EXIT_INPUT)
+        fail(exc)
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
         return
-    console = Console(highlight=False)
+    console = make_console()
     if result.total.reports == 0 and not any(r.bodies_without_report for r in result.rows) \
             and not result.total.bodies_without_report:
         console.print("没有数据：没有符合条件的报告" + (f"（{result.caption}）" if result.skipped else ""))

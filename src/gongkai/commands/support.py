@@ -1,4 +1,4 @@
-"""What every command shares: exit codes and the Chinese names of severities."""
+"""What every command shares: exit codes, message codes, the one message style, Chinese choices, --org."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import sys
 from typing import NoReturn
 
 import click
+from rich.console import Console, RenderableType
 
 from gongkai.errors import GongkaiError
 from gongkai.model import Severity
@@ -15,6 +16,14 @@ from gongkai.vocabulary import SEVERITY_LABELS, choice
 # 2 a file or the input could not be used; 130 interrupted (Ctrl-C, the shell's convention for SIGINT)
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 EXIT_REFUSED = EXIT_LEFT_OUT = EXIT_FINDINGS
+
+# codes of what only the command line meets (the library's errors carry theirs, see gongkai.errors)
+E_USAGE = "E-USAGE"  # a missing argument, an unknown option, a bad option value
+E_NO_INPUT = "E-NO-INPUT"  # nothing to work on: no file given, an empty folder
+E_WRITE = "E-WRITE"  # the output file could not be written
+E_EXISTS = "E-EXISTS"  # the output file exists and --force was not given
+E_REFUSED = "E-REFUSED"  # not produced because of error findings
+E_INTERRUPTED = "E-INTERRUPTED"  # Ctrl-C
 
 # name and terminal style of each severity
 SEVERITY_NAMES = {s: (SEVERITY_LABELS[s], style) for s, style in
@@ -56,18 +65,36 @@ def message_line(code: str, message: str, hint: str | None = None) -> str:
 
 
 def print_error(err: GongkaiError | tuple[str, str], hint: str | None = None) -> None:
-    """An error on stderr in the one style (markup escaped: document text and paths are printed as they are)."""
-    from rich.console import Console
+    """An error on stderr in the one style: ``[代码] 文件：说明`` (a GongkaiError's own ``str``), then the next step."""
     from rich.markup import escape
 
-    code, message = (err.code, err.message) if isinstance(err, GongkaiError) else err
-    if isinstance(err, GongkaiError) and err.source and err.source not in message:
-        message = f"{err.source}：{message}"
-    Console(stderr=True, highlight=False, soft_wrap=True).print(
-        f"[bold red]{escape(message_line(code, message, hint))}[/]")
+    line = str(err) if isinstance(err, GongkaiError) else message_line(*err)
+    if hint:
+        line += f"\n  {hint}"
+    make_console(stderr=True).print(f"[bold red]{escape(line)}[/]", soft_wrap=True)
 
 
 def fail(err: GongkaiError | tuple[str, str], hint: str | None = None, code: int = EXIT_INPUT) -> NoReturn:
     """Print the error in the one style and exit (2: the input or the database could not be used)."""
     print_error(err, hint)
     sys.exit(code)
+
+
+def make_console(*, stderr: bool = False) -> Console:
+    """A console for a command's output. Written to a file or a pipe, lines are not wrapped at 80 columns."""
+    console = Console(highlight=False, stderr=stderr)
+    if not console.is_terminal:
+        console.soft_wrap = True
+    return console
+
+
+def print_table(console: Console, table: RenderableType) -> None:
+    """A table (or tree) whole: on a terminal fitted to its width; to a file or a pipe at its natural width, so
+    no column is cut or folded, whatever the width of the terminal that started the command."""
+    if console.is_terminal:
+        console.print(table)
+        return
+    from rich.measure import Measurement
+
+    width = Measurement.get(console, console.options.update_width(1_000_000), table).maximum
+    console.print(table, width=max(width, 20), soft_wrap=False)
