@@ -14,11 +14,12 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
-from gongkai.commands.support import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, SEVERITY_NAMES
+from gongkai.commands.support import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, E_NO_INPUT, SEVERITY_NAMES, fail, make_console
 from gongkai.commands.zh import ChineseGroup
 from gongkai.errors import GongkaiError
 from gongkai.model import Report, Severity
 from gongkai.standard import find_cell
+from gongkai.vocabulary import CATEGORY_LABELS, MEANING_LABELS, SEVERITY_LABELS
 
 _FORMAT_NAMES = {"2021": "2021年版（国办公开办函〔2021〕30号）", "2019": "2019年试行版（国办公开办函〔2019〕60号）",
                  "mixed": "新旧格式混用", "unknown": "无法判断"}
@@ -97,7 +98,7 @@ def _where(pos) -> str:
 
 
 def _error_line(console: Console, err: GongkaiError) -> None:
-    console.print(f"[bold red]无法处理[/] {escape(str(err))}")
+    console.print(f"[bold red]{escape(str(err))}[/]")
 
 
 @click.group(cls=ChineseGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -148,12 +149,11 @@ def check(paths: tuple[Path, ...], as_json: bool, jobs: int | None, timeout: flo
     from gongkai.batch import collect, run
     from gongkai.readers.limits import DEFAULT_LIMITS
 
-    console = Console(highlight=False, stderr=False)
-    err_console = Console(stderr=True, highlight=False)
+    console = make_console()
+    err_console = make_console(stderr=True)
     files = [str(p) for p in collect(paths)]
     if not files:
-        err_console.print("[bold red]没有找到任何文件[/]（文件夹为空，或只有隐藏文件）")
-        sys.exit(EXIT_INPUT)
+        fail((E_NO_INPUT, "没有找到任何文件（文件夹为空，或只有隐藏文件）"))
     limits = DEFAULT_LIMITS if timeout is None else dataclasses.replace(DEFAULT_LIMITS, seconds_per_file=timeout)
     jobs = jobs or max(1, min(os.cpu_count() or 1, 8))
     show_progress = progress if progress is not None else (len(files) > 1 and err_console.is_terminal)
@@ -177,8 +177,7 @@ def check(paths: tuple[Path, ...], as_json: bool, jobs: int | None, timeout: flo
                     _error_line(err_console, GongkaiError(outcome.error_message or "", source=outcome.path,
                                                           code=outcome.error_code))
                 else:
-                    bar.console.print(f"[bold red]无法处理[/] [{outcome.error_code}] {escape(outcome.path)}: "
-                                      f"{escape(outcome.error_message or '')}")
+                    bar.console.print(f"[bold red]{escape(str(GongkaiError(outcome.error_message or '', source=outcome.path, code=outcome.error_code)))}[/]")
                 continue
             report = outcome.report
             if any(f.severity is Severity.ERROR for f in report.findings):
@@ -201,17 +200,12 @@ def check(paths: tuple[Path, ...], as_json: bool, jobs: int | None, timeout: flo
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出单元格。")
 def parse(file: Path, as_json: bool) -> None:
     """只解析：输出报告各单元格（原文、数值、含义、位置），不做校验。"""
-    from gongkai.errors import NotAnAnnualReport
-    from gongkai.parsing import parse_document
-    from gongkai.parsing.evidence import NOT_REPORT_MESSAGE, report_evidence
-    from gongkai.readers import read_path
+    from gongkai._api import parse as parse_report
 
     try:
-        report = parse_document(read_path(file))
-        if not report_evidence(report).is_report:
-            raise NotAnAnnualReport(NOT_REPORT_MESSAGE, source=report.source)
+        report = parse_report(file)
     except GongkaiError as err:
-        _error_line(Console(stderr=True, highlight=False), err)
+        _error_line(make_console(stderr=True), err)
         sys.exit(EXIT_INPUT)
     if as_json:
         click.echo(_dump({"source": report.source, "format": report.format, "year": report.year,
@@ -219,14 +213,14 @@ def parse(file: Path, as_json: bool) -> None:
                           "reading": report.reading.to_dict() if report.reading else None,
                           "cells": {cid: c.to_dict() for cid, c in report.cells.items()}}))
         return
-    console = Console(highlight=False)
+    console = make_console()
     console.rule(escape(report.source))
     if report.reading is not None:
         console.print(escape(report.reading.summary_zh()))
     for cid, c in report.cells.items():
         where = _where(c.position)
         raw = "（空白）" if c.raw == "" else c.raw
-        console.print(f"[dim]{escape(where)}[/] {escape(_cell_label(cid))}：{escape(raw)} [dim]{c.meaning.value}[/]")
+        console.print(f"[dim]{escape(where)}[/] {escape(_cell_label(cid))}：{escape(raw)} [dim]{MEANING_LABELS[c.meaning]}[/]")
 
 
 @main.command()
@@ -246,9 +240,10 @@ def rules() -> None:
     """列出全部校验规则（代码、类别、严重程度、说明）。"""
     from gongkai.checks import RULES
 
-    console = Console(highlight=False)
+    console = make_console()
     for rule in RULES:
-        console.print(f"[bold]{rule.code}[/]  [dim]{rule.category} · {rule.severity.value}[/]  {escape(rule.description)}")
+        kind = f"{CATEGORY_LABELS.get(rule.category, rule.category)} · {SEVERITY_LABELS[rule.severity]}"
+        console.print(f"[bold]{rule.code}[/]  [dim]{kind}[/]  {escape(rule.description)}")
 
 
 def _register_commands() -> None:

@@ -229,6 +229,35 @@ class Report:
             out[cid] = inf.value
         return out
 
+    def cells_frame(self) -> Any:
+        """The cells as a pandas DataFrame, one row per cell id in report order, then cells only inferred:
+        ``cell_id, raw, meaning, value`` (as stated), ``inferred_value`` (from the identities, beside the
+        stated value, never over it), ``unit, line, column, page``. Needs pandas (``pip install
+        'gongkai[pandas]'``); without it raises :class:`gongkai.MissingDependency` (E-DEPENDENCY)."""
+        try:
+            import pandas as pd
+        except ImportError:
+            from gongkai.errors import MissingDependency
+
+            raise MissingDependency("生成数据表需要 pandas：请运行 pip install 'gongkai[pandas]'",
+                                    source=self.source) from None
+        rows = []
+        for cid in [*self.cells, *(i for i in self.inferred if i not in self.cells)]:
+            cell, inf = self.cells.get(cid), self.inferred.get(cid)
+            pos = cell.position if cell else None
+            rows.append({"cell_id": cid, "raw": cell.raw if cell else None,
+                         "meaning": cell.meaning.value if cell else None,
+                         "value": cell.value if cell else None, "inferred_value": inf.value if inf else None,
+                         "unit": cell.unit if cell else None, "line": pos.line if pos else None,
+                         "column": pos.column if pos else None, "page": pos.page if pos else None})
+        columns = ["cell_id", "raw", "meaning", "value", "inferred_value", "unit", "line", "column", "page"]
+        frame = pd.DataFrame(rows, columns=columns)
+        for col in ("value", "inferred_value"):
+            frame[col] = frame[col].astype("Float64")
+        for col in ("line", "column", "page"):
+            frame[col] = frame[col].astype("Int64")
+        return frame
+
     def to_dict(self, include_findings: bool = True) -> dict:
         d: dict[str, Any] = {
             "source": self.source,
