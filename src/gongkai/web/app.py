@@ -17,6 +17,7 @@ from gongkai.web import auth, queries
 from gongkai.web.api import router as api_router
 from gongkai.web.detail import router as detail_router
 from gongkai.web.dom_view import BlockCache
+from gongkai.web.notice import router as notice_router
 from gongkai.web.pages import router as pages_router
 from gongkai.web.source import PageCache
 from gongkai.web.upload import MAX_FILE_BYTES, MAX_FILES, Uploads
@@ -64,5 +65,6 @@ def create_app(store_url: str | None = None, *, host: str = "127.0.0.1", secret:
 
     app.include_router(pages_router)
     app.include_router(detail_router)
+    app.include_router(notice_router)
     app.include_router(api_router)
     return app
