@@ -127,3 +127,9 @@ def test_pdf_notice_names_the_page_of_each_problem(pdf_db):
 @pytest.mark.parametrize("path", ["/notices/zzzzzzzzzzzz.docx", "/notices/..%2F..%2Fetc.docx"])
 def test_unknown_notice_is_404(client, path):
     assert client.get(path).status_code == 404
+
+
+def test_empty_form_fields_mean_any(client):
+    # a GET form sends "year=" when the field is left empty
+    assert client.get("/notices", params={"region": "", "year": ""}).status_code == 200
+    assert client.get("/notices.zip", params={"region": "", "year": ""}).status_code == 200

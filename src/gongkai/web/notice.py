@@ -147,11 +147,17 @@ def _reports(request: Request, region: str, year: int | None, key: str | None = 
     return [r for r in found if key is None or r.key == key]
 
 
+def _year(text: str) -> int | None:
+    """The year filter of a GET form: an empty field means any year."""
+    return int(text) if text.strip().isdigit() else None
+
+
 @router.get("/notices", response_class=HTMLResponse)
-def notices(request: Request, region: str = "", year: int | None = None):
-    rows = [(r, notice_items(r)) for r in _reports(request, region, year)]
+def notices(request: Request, region: str = "", year: str = ""):
+    chosen = _year(year)
+    rows = [(r, notice_items(r)) for r in _reports(request, region, chosen)]
     return render(request, "notices.html", rows=[(r, items) for r, items in rows if items], region=region,
-                  year=year, can_review=auth.can_review(request.state.user))
+                  year=chosen, can_review=auth.can_review(request.state.user))
 
 
 @router.get("/notices/{key}.docx")
@@ -165,8 +171,8 @@ def notice(request: Request, key: str):
 
 
 @router.get("/notices.zip")
-def notices_zip(request: Request, region: str = "", year: int | None = None):
-    reports = [r for r in _reports(request, region, year) if notice_items(r)]
+def notices_zip(request: Request, region: str = "", year: str = ""):
+    reports = [r for r in _reports(request, region, _year(year)) if notice_items(r)]
     if not reports:
         return HTMLResponse("[E-WEB-NOTICE-EMPTY] 所选范围内没有需要整改的问题", status_code=404)
     out = io.BytesIO()
