@@ -222,3 +222,49 @@ def test_json_and_xlsx_downloads_are_the_export_of_this_report(dom_client):
     for bad in ("000000000000", "..%2F..%2Fx"):
         assert dom_client.get(f"/reports/{bad}/report.json").status_code == 404
         assert dom_client.get(f"/reports/{bad}/report.xlsx").status_code == 404
+
+
+def test_a_finding_without_cells_highlights_its_own_text(dom_client):
+    detail = _reports(dom_client)[DOCX]
+    finding = next(f for f in detail["findings"] if not (f["evidence"] or {}).get("cells")
+                   and ((f["evidence"] or {}).get("position") or {}).get("dom_path"))
+    path = finding["evidence"]["position"]["dom_path"]
+    html = dom_client.get(f"/reports/{detail['key']}", params={"finding": finding["key"]}).text
+    m = re.search(r'<(td|p)[^>]*data-path="([^"]+)"[^>]*id="src-selected"[^>]*>(.*?)</\1>', html)
+    assert m and m.group(2) == path
+    assert finding["evidence"]["text"].split("\n")[0] in m.group(3).replace("<br>", "\n")
+
+
+def test_pdf_finding_on_prose_shows_its_own_box(pdf_db):
+    with TestClient(create_app(pdf_db, secret=b"k" * 32)) as c:
+        key = c.get("/api/v1/reports").json()["reports"][0]["key"]
+        detail = c.get(f"/api/v1/reports/{key}").json()
+        own = [f for f in detail["findings"] if ((f["evidence"] or {}).get("position") or {}).get("bbox")]
+        assert own, "the wrong total contradicts the prose's figure: a narrative finding with its own box"
+        pos = own[0]["evidence"]["position"]
+        html = c.get(f"/reports/{key}", params={"finding": own[0]["key"]}).text
+    assert f'<h3>原文第 {pos["page"]} / {detail["pages"]} 页</h3>' in html
+    x0, top, x1, bottom = pos["bbox"]
+    m = re.search(r'<rect id="box-finding" x="([^"]+)" y="([^"]+)" width="([^"]+)" height="([^"]+)"', html)
+    assert m and tuple(float(v) for v in m.groups()) == pytest.approx((x0, top, x1 - x0, bottom - top))
+
+
+def test_versions_notices_and_downloads_on_each_database(store_url, tmp_path):
+    store = open_store(store_url)
+    ingest(store, write_dom_reports(tmp_path / "in"))
+    store.dispose()
+    with TestClient(create_app(store_url, secret=b"k" * 32)) as c:
+        reports = _reports(c)
+        html_key, docx_key = reports["text/html"]["key"], reports[DOCX]["key"]
+        token = _csrf(c.get(f"/reports/{html_key}").text)
+        r = c.post(f"/reports/{docx_key}/versions", data={"action": "withdraw", "reason": "重复报送", "csrf": token},
+                   follow_redirects=False)
+        assert r.status_code == 303
+        assert '<span id="version-state">已撤回</span>' in c.get(f"/reports/{docx_key}").text
+        assert '<span id="version-state">现行（计入统计）</span>' in c.get(f"/reports/{html_key}").text
+        notices = c.get("/notices").text
+        assert f"/notices/{html_key}.docx" in notices and f"/notices/{docx_key}.docx" not in notices
+        assert c.get(f"/notices/{docx_key}.docx").status_code == 404  # a withdrawn report gets no notice
+        assert c.get(f"/notices/{html_key}.docx").status_code == 200
+        assert json.loads(c.get(f"/reports/{docx_key}/report.json").content)["cells"]
+        c.app.state.store.dispose()

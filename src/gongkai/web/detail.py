@@ -41,15 +41,16 @@ def _cell_target(cell: dict[str, Any]) -> Target:
 
 
 def _finding_target(finding: dict[str, Any], cells: dict[str, dict]) -> Target | None:
-    """A finding's first evidence cell that was read (its stored position), else the finding's own text."""
+    """Where a finding points: its own text when it has one (e.g. the sentence of a narrative mismatch), else its
+    first evidence cell that was read (at the cell's stored position)."""
     evidence = finding.get("evidence") or {}
+    pos = evidence.get("position")
+    if isinstance(pos, dict) and (pos.get("bbox") or pos.get("dom_path") or pos.get("line")):
+        return Target(None, pos.get("page"), pos.get("bbox"), pos.get("dom_path"), pos.get("line"))
     for c in evidence.get("cells") or []:
         stored = cells.get(c.get("id"))
         if stored is not None and stored.get("raw") is not None:
             return _cell_target(stored)
-    pos = evidence.get("position")
-    if isinstance(pos, dict):
-        return Target(None, pos.get("page"), pos.get("bbox"), pos.get("dom_path"), pos.get("line"))
     return None
 
 
