@@ -268,3 +268,27 @@ def test_versions_notices_and_downloads_on_each_database(store_url, tmp_path):
         assert c.get(f"/notices/{html_key}.docx").status_code == 200
         assert json.loads(c.get(f"/reports/{docx_key}/report.json").content)["cells"]
         c.app.state.store.dispose()
+
+
+def test_the_2019_format_is_drawn_from_its_own_data():
+    fmt = get_format("2019")
+    tables = shown_tables("2019", [], [])
+    ids = [c.cell_id for t in tables for row in t.rows for c in row if c.cell_id]
+    assert sorted(ids) == sorted(fmt.cell_ids) and len(ids) == len(set(ids))
+    assert [t.title.split("、")[0] for t in tables] == ["二", "三", "四"]
+
+
+def test_a_file_that_could_not_be_read_shows_its_error_not_empty_tables(tmp_path):
+    (tmp_path / "in").mkdir()
+    bad = tmp_path / "in" / "notes.txt"
+    bad.write_text("会议纪要\n今天讨论了食堂菜单。\n", encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'bad.db'}"
+    store = open_store(url)
+    ingest(store, [bad])
+    store.dispose()
+    with TestClient(create_app(url, secret=b"k" * 32)) as c:
+        row = c.get("/api/v1/reports").json()["reports"][0]
+        assert row["status"] != "ok"
+        html = c.get(f"/reports/{row['key']}").text
+    assert f"[{row['error_code']}]" in html and 'id="table-requests"' not in html
+    assert "本报告未能读取，不参与版本选择。" in html

@@ -133,3 +133,16 @@ def test_empty_form_fields_mean_any(client):
     # a GET form sends "year=" when the field is left empty
     assert client.get("/notices", params={"region": "", "year": ""}).status_code == 200
     assert client.get("/notices.zip", params={"region": "", "year": ""}).status_code == 200
+
+
+def test_notice_survives_control_characters_from_a_damaged_file():
+    from gongkai.web.notice import notice_docx
+    from gongkai.web.report_store import BodyReport
+
+    report = BodyReport("abcdef012345", "某某县人民政府", 2021, "x\x01.txt", "text/plain",
+                        {"requests.received.total": {"raw": "3\x0b", "page": None, "line": 7, "position": None}},
+                        [{"key": "F-AAAAAAAAAA", "code": "IDN-BALANCE", "severity": "error", "message": "不平衡\x00",
+                          "evidence": {"cells": [{"id": "requests.received.total"}], "text": "原文\x1f"},
+                          "decision": None, "comment": None}])
+    _, rows = _docx_rows(notice_docx(report))
+    assert rows[1][1] == "F-AAAAAAAAAA" and "读取文本第7行" in rows[1][4] and "\ufffd" in rows[1][5]

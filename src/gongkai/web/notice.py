@@ -27,6 +27,12 @@ LISTED = ("error", "warning")
 SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 _TABLE_NAMES = {"proactive": "表二", "requests": "表三", "appeals": "表四"}
 _UNSAFE_NAME = re.compile(r"[\\/:*?\"<>|\x00-\x1f]")
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # python-docx refuses these
+
+
+def _xml(text: str) -> str:
+    """Text as Word can hold it: characters XML forbids (a damaged file's control codes) become U+FFFD."""
+    return _NOT_XML.sub("\ufffd", text)
 
 
 @dataclass(frozen=True)
@@ -99,24 +105,21 @@ def notice_docx(report: BodyReport) -> bytes:
     normal.font.size = Pt(11)
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "宋体")
     year = f"{report.year}年度" if report.year else ""
-    doc.add_heading(f"关于{report.organization}{year}政府信息公开工作年度报告问题的整改通知", level=1)
+    doc.add_heading(_xml(f"关于{report.organization}{year}政府信息公开工作年度报告问题的整改通知"), level=1)
     items = notice_items(report)
-    doc.add_paragraph(f"{report.organization}：")
-    doc.add_paragraph(f"经核查，贵单位报送的{year}政府信息公开工作年度报告（报告编号 {report.key}，文件 "
+    doc.add_paragraph(_xml(f"{report.organization}："))
+    doc.add_paragraph(_xml(f"经核查，贵单位报送的{year}政府信息公开工作年度报告（报告编号 {report.key}，文件 "
                       f"{report.source or '—'}）存在以下 {len(items)} 个问题，请逐项核实整改，并在修改后重新报送。"
-                      "页码指原文件的页码；“应为/实际为”为统计表勾稽关系的核对结果。")
+                      "页码指原文件的页码；“应为/实际为”为统计表勾稽关系的核对结果。"))
     table = doc.add_table(rows=1, cols=6)
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, ("序号", "问题编号", "类别", "问题说明", "位置", "证据")):
         cell.text = text
     for n, item in enumerate(items, start=1):
-        row = table.add_row().cells
-        row[0].text = str(n)
-        row[1].text = item.key
-        row[2].text = SEVERITY_NAMES[item.severity] + (f"（{item.review}）" if item.review else "")
-        row[3].text = f"[{item.code}] {item.message}"
-        row[4].text = item.where
-        row[5].text = "\n".join(item.evidence) or "—"
+        texts = (str(n), item.key, SEVERITY_NAMES[item.severity] + (f"（{item.review}）" if item.review else ""),
+                 f"[{item.code}] {item.message}", item.where, "\n".join(item.evidence) or "—")
+        for cell, text in zip(table.add_row().cells, texts):
+            cell.text = _xml(text)
     if not items:
         doc.add_paragraph("未发现需要整改的问题。")
     out = io.BytesIO()
