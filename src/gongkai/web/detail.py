@@ -71,8 +71,10 @@ def _pdf_view(request: Request, detail, sha: str, page: int, severity: dict[str,
              for c in detail.cells
              if c["page"] == page and c["position"] and c["position"].get("bbox")]
     extra = target.bbox if target and target.cell is None and target.page == page and target.bbox else None
+    # shown at 1.5 px per PDF point; a scan (boxes in its pixels) fitted to a readable width instead
+    scale = 1.5 if detail.media_type == PDF_TYPE else min(1.0, 1000 / max(image.width_pt, 1.0))
     return {"page": page, "pages": detail.pages, "width": image.width_pt, "height": image.height_pt,
-            "boxes": boxes, "finding_box": extra}
+            "scale": scale, "boxes": boxes, "finding_box": extra}
 
 
 def _dom_view(request: Request, detail, sha: str, severity: dict[str, str], target: Target | None):
@@ -104,7 +106,7 @@ def report(request: Request, key: str, page: int | None = None, cell: str = "", 
     elif cell in cells:
         target = _cell_target(cells[cell])
     view = dom = None
-    if detail.media_type == PDF_TYPE and detail.pages:
+    if (detail.media_type == PDF_TYPE or (detail.media_type or "").startswith("image/")) and detail.pages:
         if page is None:  # the target's page, else the first page holding a marked cell, else the first
             page = target.page if target and target.page else min(
                 (c["page"] for c in detail.cells if c["id"] in severity and c["page"]), default=1)

@@ -112,11 +112,11 @@ def findings(request: Request, org: str = "", year: int | None = None, severity:
 
 
 def page_png(request: Request, key: str, n: int) -> Response:
-    """Page ``n`` of the report's PDF as PNG (shared by the page and the API route)."""
+    """Page ``n`` of the report's PDF or scan as PNG (shared by the page and the API route)."""
     store = request.app.state.store
     with store.engine.connect() as conn:
         found = queries.stored_file(conn, key, org_scope(request, conn))
-    if found is None or found.media_type != "application/pdf":
+    if found is None or not (found.media_type == "application/pdf" or (found.media_type or "").startswith("image/")):
         return HTMLResponse("[E-WEB-404] 找不到该报告的 PDF 页面", status_code=404)
 
     def content():
