@@ -146,3 +146,13 @@ def test_notice_survives_control_characters_from_a_damaged_file():
                           "decision": None, "comment": None}])
     _, rows = _docx_rows(notice_docx(report))
     assert rows[1][1] == "F-AAAAAAAAAA" and "读取文本第7行" in rows[1][4] and "\ufffd" in rows[1][5]
+
+
+def test_same_findings_same_notice_bytes(client, monkeypatch):
+    import time
+
+    key = _report(client, ERRORS_BODY)["key"]
+    first = client.get(f"/notices/{key}.docx").content
+    real = time.time
+    monkeypatch.setattr(time, "time", lambda: real() + 86400 * 400)  # saved "a year later"
+    assert client.get(f"/notices/{key}.docx").content == first

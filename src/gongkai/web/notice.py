@@ -124,6 +124,18 @@ def notice_docx(report: BodyReport) -> bytes:
         doc.add_paragraph("未发现需要整改的问题。")
     out = io.BytesIO()
     doc.save(out)
+    return _dated(out.getvalue(), (2000, 1, 1, 0, 0, 0))
+
+
+def _dated(package: bytes, when: tuple[int, ...]) -> bytes:
+    """The package with every member dated ``when``: python-docx stamps members with the time of saving, and
+    the same findings should give the same file."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(package)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dated = zipfile.ZipInfo(info.filename, date_time=when)
+            dated.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(dated, src.read(info.filename))
     return out.getvalue()
 
 
@@ -146,8 +158,7 @@ def _scope(request: Request, conn, region: str) -> set[int] | None:
 
 def _reports(request: Request, region: str, year: int | None, key: str | None = None) -> list[BodyReport]:
     with request.app.state.store.engine.connect() as conn:
-        found = body_reports(conn, org_ids=_scope(request, conn, region), year=year)
-    return [r for r in found if key is None or r.key == key]
+        return body_reports(conn, org_ids=_scope(request, conn, region), year=year, key=key, severities=LISTED)
 
 
 def _year(text: str) -> int | None:

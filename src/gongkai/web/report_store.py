@@ -11,10 +11,10 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Connection, func, or_, select
+from sqlalchemy import Connection, exists, func, or_, select
 
 from gongkai.store import schema as t
-from gongkai.store.versions import report_key
+from gongkai.store.versions import KEY_LENGTH, report_key
 
 STATE_NAMES = {"current": "现行（计入统计）", "superseded": "已被取代", "withdrawn": "已撤回",
                "not_counted": "不计入统计"}
@@ -179,17 +179,24 @@ class BodyReport:
 
 
 def body_reports(conn: Connection, *, org_ids: set[int] | None, organization: str | None = None,
-                 year: int | None = None) -> list[BodyReport]:
-    """Current reports (counted versions) with at least one finding, by body name then key; within
-    ``org_ids`` when given (a reviewer's region or a chosen region)."""
+                 year: int | None = None, key: str | None = None,
+                 severities: tuple[str, ...] = ("error", "warning")) -> list[BodyReport]:
+    """Current reports (counted versions) with at least one finding of ``severities``, by body name then key;
+    within ``org_ids`` when given (a reviewer's region or a chosen region); only report ``key`` if given."""
     from gongkai.store.versions import counted
 
     p, d = t.parse.c, t.document.c
     org = func.coalesce(t.organization.c.name, p.organization_printed)
+    has_findings = or_(*(exists().where(f.c.parse_id == p.id, f.c.severity.in_(severities))
+                         for f in (t.finding, t.cross_finding)))
     stmt = (select(p.id, d.sha256, org.label("organization"), p.year, p.source, p.media_type)
             .select_from(t.parse.join(t.document, t.document.c.id == p.document_id)
                          .outerjoin(t.organization, t.organization.c.id == p.organization_id))
-            .where(counted(), p.status == "ok").order_by(org, p.year, d.sha256))
+            .where(counted(), p.status == "ok", has_findings).order_by(org, p.year, d.sha256))
+    if key is not None:
+        if len(key) != KEY_LENGTH or any(ch not in "0123456789abcdef" for ch in key):
+            return []
+        stmt = stmt.where(d.sha256.like(f"{key}%"))
     if org_ids is not None:
         stmt = stmt.where(p.organization_id.in_(org_ids or {-1}))
     if organization:
