@@ -15,6 +15,9 @@ from jinja2 import Environment, FileSystemLoader
 from gongkai.store.db import open_store
 from gongkai.web import auth, queries
 from gongkai.web.api import router as api_router
+from gongkai.web.detail import router as detail_router
+from gongkai.web.dom_view import BlockCache
+from gongkai.web.notice import router as notice_router
 from gongkai.web.pages import router as pages_router
 from gongkai.web.source import PageCache
 from gongkai.web.upload import MAX_FILE_BYTES, MAX_FILES, Uploads
@@ -32,6 +35,7 @@ def create_app(store_url: str | None = None, *, host: str = "127.0.0.1", secret:
     app.state.secret = secret or secrets.token_bytes(32)
     app.state.loopback = auth.is_loopback(host)
     app.state.pages = PageCache()
+    app.state.dom_blocks = BlockCache()
     app.state.uploads = Uploads()
     app.state.max_upload_bytes, app.state.max_upload_files = max_upload_bytes, max_upload_files
     # autoescape on for every template: document text holding markup is shown as text
@@ -60,5 +64,7 @@ def create_app(store_url: str | None = None, *, host: str = "127.0.0.1", secret:
         return response
 
     app.include_router(pages_router)
+    app.include_router(detail_router)
+    app.include_router(notice_router)
     app.include_router(api_router)
     return app
