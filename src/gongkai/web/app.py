@@ -13,7 +13,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 
 from gongkai.store.db import open_store
-from gongkai.web import auth, queries
+from gongkai.web import auth, queries, tokens
 from gongkai.web.api import router as api_router
 from gongkai.web.compare import router as compare_router
 from gongkai.web.pages import router as pages_router
@@ -45,9 +45,17 @@ def create_app(store_url: str | None = None, *, host: str = "127.0.0.1", secret:
     async def default_deny(request: Request, call_next):
         path = request.url.path
         request.state.user = None
+        request.state.via_token = False
+        bearer = _bearer(request) if path.startswith("/api/v1/") else None  # tokens are for the API only
         with store.engine.connect() as conn:
-            name = auth.read_session(app.state.secret, request.cookies.get(auth.SESSION_COOKIE))
-            user = queries.get_user(conn, name) if name else None
+            if bearer is not None:
+                user = tokens.user_for_token(conn, bearer)
+                if user is None:
+                    return JSONResponse({"error": "E-WEB-TOKEN", "message": "API 令牌无效或已撤销"}, status_code=401)
+                request.state.via_token = True
+            else:
+                name = auth.read_session(app.state.secret, request.cookies.get(auth.SESSION_COOKIE))
+                user = queries.get_user(conn, name) if name else None
             required = not app.state.loopback or queries.user_count(conn) > 0
         request.state.user = user
         request.state.auth_required = required
@@ -66,3 +74,9 @@ def create_app(store_url: str | None = None, *, host: str = "127.0.0.1", secret:
     app.include_router(region_router)
     app.include_router(compare_router)
     return app
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
