@@ -16,6 +16,7 @@ from gongkai.store.db import open_store
 from gongkai.web import auth, queries, tokens
 from gongkai.web.api import router as api_router
 from gongkai.web.compare import router as compare_router
+from gongkai.web.fill import router as fill_router
 from gongkai.web.pages import router as pages_router
 from gongkai.web.region import router as region_router
 from gongkai.web.source import PageCache
@@ -73,6 +74,7 @@ def create_app(store_url: str | None = None, *, host: str = "127.0.0.1", secret:
     app.include_router(api_router)
     app.include_router(region_router)
     app.include_router(compare_router)
+    app.include_router(fill_router)
     return app
 
 
