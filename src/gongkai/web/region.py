@@ -185,7 +185,7 @@ class Figures:
 
     def chart_option(self) -> dict:
         """The ECharts option (plain data: labels are ours, never text from a document)."""
-        return {"tooltip": {"trigger": "axis"}, "legend": {"top": 0},
+        return {"animation": False, "tooltip": {"trigger": "axis"}, "legend": {"top": 0},
                 "grid": {"left": 60, "right": 20, "top": 40, "bottom": 30},
                 "xAxis": {"type": "category", "data": self.years}, "yAxis": {"type": "value"},
                 "series": [{"name": label, "type": "line", "data": values} for label, values in self.series]}
