@@ -126,3 +126,16 @@ def test_first_year_has_nothing_to_compare_and_regions_are_kept(region, tmp_path
         _login(c, "leaf")
         assert re.fullmatch(r"[0-9a-f]{12}", other)
         assert c.get(f"/reports/{other}/compare").status_code == 404  # another body's report: not found
+
+
+def test_only_differing_cells_are_listed_unless_all_are_asked_for(region):
+    url, gen, _ = region
+    body = next(b for b in gen.members if not b.aliases and not b.former)
+    year = max(s.year for n, s in gen.specs.items() if gen.organizations[n] == body.name)
+    with TestClient(create_app(url, secret=b"k" * 32)) as c:
+        key = _key(c, body.name, year)
+        some, every = c.get(f"/reports/{key}/compare").text, c.get(f"/reports/{key}/compare?all=1").text
+    changed = int(re.search(r"表格数值（(\d+) 处不同，共 (\d+) 个单元格", some).group(1))
+    total = int(re.search(r"共 (\d+) 个单元格", some).group(1))
+    assert some.count("<tr class=\"warning changed\"") == changed
+    assert len(re.findall(r"<tr class=\"[^\"]*\" data-cell=", every)) == total > changed

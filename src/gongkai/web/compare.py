@@ -198,9 +198,9 @@ def shown(value: Any) -> str:
 
 
 @router.get("/reports/{key}/compare", response_class=HTMLResponse)
-def compare_page(request: Request, key: str):
+def compare_page(request: Request, key: str, all: bool = False):
     with request.app.state.store.engine.connect() as conn:
         result = compare(conn, key, queries.region_org_ids(conn, auth.region_of(request.state.user)))
     if result is None:
         return render(request, "missing.html", status_code=404, key=key)
-    return render(request, "compare.html", c=result, shown=shown)
+    return render(request, "compare.html", c=result, shown=shown, show_all=all)
