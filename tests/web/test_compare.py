@@ -139,3 +139,31 @@ def test_only_differing_cells_are_listed_unless_all_are_asked_for(region):
     total = int(re.search(r"共 (\d+) 个单元格", some).group(1))
     assert some.count("<tr class=\"warning changed\"") == changed
     assert len(re.findall(r"<tr class=\"[^\"]*\" data-cell=", every)) == total > changed
+
+
+def test_markup_in_prose_is_text_on_the_compare_page(region, tmp_path):
+    from dataclasses import replace
+
+    from gongkai.produce import render_spec
+    from gongkai.store.ingest import ingest
+    from tests.web.conftest import XSS
+
+    _, gen, _ = region
+    body = next(b for b in gen.members if not b.aliases and not b.former)
+    specs = sorted((s for n, s in gen.specs.items() if gen.organizations[n] == body.name), key=lambda s: s.year)
+    paths = []
+    for spec in specs[-2:]:
+        texts = {**spec.texts, "1": [f"本机关{XSS}认真落实条例，持续推进政务公开。"]}
+        path = tmp_path / f"{spec.year}.md"
+        path.write_bytes(render_spec(replace(spec, texts=texts), "md"))
+        paths.append(path)
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    store = open_store(url)
+    ingest(store, paths)
+    store.dispose()
+    with TestClient(create_app(url, secret=b"k" * 32)) as c:
+        key = _key(c, body.name, specs[-1].year)
+        html = c.get(f"/reports/{key}/compare").text
+    assert 'id="no-previous"' not in html
+    assert XSS not in html and "&lt;script&gt;" in html
+    assert re.search(r'<mark class="repeated">[^<]*&lt;script&gt;', html)  # the repeated passage holds it, as text

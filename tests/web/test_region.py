@@ -166,3 +166,22 @@ def test_a_reviewer_sees_only_his_region(region_copy):
         _login(c, "leaf")
         assert c.get(f"/regions/{quote(gen.district)}/{last}").status_code == 403
         assert c.get(f"/regions/{quote(leaf)}/{last}").status_code == 200
+
+
+def test_region_as_json(region_copy):
+    url, gen = region_copy
+    last = max(s.year for s in gen.specs.values())
+    add_user(url, "leaf", role="viewer", region=gen.members[0].name)
+    with _client(url) as c:
+        assert c.get(f"/api/v1/regions/{quote(gen.district)}/{last}").status_code == 401
+    add_user(url, "admin")
+    with _client(url) as c:
+        _login(c, "admin")
+        data = c.get(f"/api/v1/regions/{quote(gen.district)}/{last}").json()
+        assert c.get(f"/api/v1/regions/{quote('没有这个机关')}/{last}").status_code == 404
+    gone = {n for n, y in gen.missing if y == last}
+    assert {b["name"] for b in data["bodies"] if b["missing"]} == gone
+    assert data["rollup"]["with_report"] == len(gen.members) - len(gone)
+    with _client(url) as c:
+        _login(c, "leaf")
+        assert c.get(f"/api/v1/regions/{quote(gen.district)}/{last}").status_code == 403

@@ -253,3 +253,26 @@ def region_page(request: Request, region: str, year: int):
             return _denied()
         figures = region_figures(conn, matrix.region)
     return render(request, "region.html", m=matrix, fig=figures, option=figures.chart_option())
+
+
+@router.get("/api/v1/regions/{region}/{year}")
+def api_region(request: Request, region: str, year: int):
+    """The 区域 matrix as JSON: each body's state (null where unknown) and the roll-up state."""
+    from fastapi import HTTPException
+
+    with request.app.state.store.engine.connect() as conn:
+        try:
+            check_access(conn, request.state.user, region_id(conn, region))
+            m = region_matrix(conn, region, year)
+        except NotFound as exc:
+            raise HTTPException(404, f"[E-WEB-404] {exc.message}") from None
+        except Forbidden:
+            raise HTTPException(403, "[E-WEB-REGION] 无权查看该区域") from None
+    bodies = [{"name": r.name, "registered": r.registered, "is_region": r.is_region, "reported": r.reported,
+               "missing": r.missing, "late": r.late if r.reported else None, "rollup": r.rollup,
+               "pending": r.pending, "errors": r.errors, "reports": [c.key for c in r.reports]} for r in m.rows]
+    rollup = None if m.rollup is None else {
+        "members": m.rollup.members, "with_report": m.rollup.with_report, "reports": m.rollup.rollup_keys,
+        "rollup_mismatch": m.rollup.mismatches, "incomplete": m.rollup.incomplete}
+    return {"region": m.region, "year": m.year, "years": m.years, "expected": m.expected, "rollup": rollup,
+            "bodies": bodies}
