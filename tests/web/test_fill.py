@@ -148,3 +148,14 @@ def test_csrf_and_escaping(client):
     page = client.post("/fill/check", data=_fields(spec, csrf, organization=f"某局{XSS}")).text
     assert XSS not in page and "&lt;script&gt;" in page
     assert XSS not in client.get("/fill", params={"organization": XSS}).text
+
+
+def test_last_years_report_is_read_once_per_file():
+    from gongkai.web.fill import ReadCache
+
+    reads = []
+    cache = ReadCache(size=2)
+    for sha in ("a", "b", "a", "c", "a", "b"):
+        cache.get(sha, lambda sha=sha: reads.append(sha) or sha.upper())
+    assert reads == ["a", "b", "c", "b"]  # "a" stays (used again), "b" was evicted when "c" came
+    assert cache.get("a", lambda: "never") == "A"

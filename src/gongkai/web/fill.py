@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import random
 import tempfile
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -119,7 +121,37 @@ def check(form: ReportForm, last=None) -> CheckResult:
     return result
 
 
-def last_year_report(conn: Connection, organization: str, year: int, org_ids: set[int] | None):
+class ReadCache:
+    """Last years' reports as read from their stored files, by content hash (the live check asks on every
+    change; reading a PDF again each time would be slow). Bounded; one per application."""
+
+    def __init__(self, size: int = 16) -> None:
+        self._items: OrderedDict[str, object] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def get(self, sha256: str, read):
+        with self._lock:
+            if sha256 in self._items:
+                self._items.move_to_end(sha256)
+                return self._items[sha256]
+        report = read()
+        with self._lock:
+            self._items[sha256] = report
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return report
+
+
+def _read_cache(request: Request) -> ReadCache:
+    state = request.app.state
+    if not hasattr(state, "fill_reads"):
+        state.fill_reads = ReadCache()
+    return state.fill_reads
+
+
+def last_year_report(conn: Connection, organization: str, year: int, org_ids: set[int] | None,
+                     cache: ReadCache | None = None):
     """Last year's current stored report of ``organization`` (registered name, alias or as printed), read and
     checked again from the stored file — what `render --last-year` reads; None when there is none."""
     from gongkai.analysis.export import load_registry
@@ -130,17 +162,22 @@ def last_year_report(conn: Connection, organization: str, year: int, org_ids: se
     ids = sorted(load_registry(conn).by_name.get(organization.strip(), ()))
     body = p.organization_id.in_(ids) if ids else (p.organization_id.is_(None)
                                                     & (p.organization_printed == organization.strip()))
-    stmt = (select(t.document.c.content, p.source, p.organization_id)
+    stmt = (select(t.document.c.sha256, p.source, p.organization_id)
             .select_from(t.parse.join(t.document, t.document.c.id == p.document_id))
             .where(counted(), p.status == "ok", p.is_rollup.is_(False), p.year == year - 1, body)
             .order_by(t.document.c.sha256).limit(1))
     row = conn.execute(stmt).first()
     if row is None or (org_ids is not None and row.organization_id not in org_ids):
         return None
-    try:
-        return check_document(read_bytes(row.content, row.source or "上年报告"))
-    except GongkaiError:
-        return None
+
+    def read():
+        content = conn.execute(select(t.document.c.content).where(t.document.c.sha256 == row.sha256)).scalar_one()
+        try:
+            return check_document(read_bytes(content, row.source or "上年报告"))
+        except GongkaiError:
+            return None
+
+    return cache.get(row.sha256, read) if cache is not None else read()
 
 
 def blank_form(organization: str, year: int, format_id: str) -> ReportForm:
@@ -193,7 +230,7 @@ def fill_page(request: Request, organization: str = "", year: int | None = None,
     message = None
     if form.organization:
         with request.app.state.store.engine.connect() as conn:
-            last = last_year_report(conn, form.organization, year, _scope(request, conn))
+            last = last_year_report(conn, form.organization, year, _scope(request, conn), _read_cache(request))
         form, carried = prefill(form, last)
         message = (f"已按 {year - 1} 年度报告填入“上年结转”（{len(carried)} 格）" if last is not None
                    else f"没有找到 {form.organization} {year - 1} 年度的报告，“上年结转”需手工填写")
@@ -226,7 +263,8 @@ def _check_fields(request: Request, fields: dict[str, str]) -> tuple[CheckResult
     except GongkaiError as exc:
         return CheckResult(None, error=f"[{exc.code}] {exc.message}"), _lenient(fields)
     with request.app.state.store.engine.connect() as conn:
-        last = last_year_report(conn, form.organization, form.year, _scope(request, conn))
+        last = last_year_report(conn, form.organization, form.year, _scope(request, conn),
+                                _read_cache(request))
     return check(form, last), form
 
 
@@ -289,7 +327,8 @@ async def fill_upload(request: Request, file: UploadFile = File(...), csrf: str 
     form = read.form
     carried = {cid for cid, o in form.origins.items() if o == "last_year"}
     with request.app.state.store.engine.connect() as conn:
-        last = last_year_report(conn, form.organization, form.year, _scope(request, conn)) if form.year else None
+        last = last_year_report(conn, form.organization, form.year, _scope(request, conn),
+                                _read_cache(request)) if form.year else None
     result = check(form, last)
     message = "已读入上传的 Excel 表单" + (("；" + "；".join(read.notes)) if read.notes else "")
     return _page(request, form, result=result, carried=carried, message=message)
