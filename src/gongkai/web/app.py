@@ -13,14 +13,15 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 
 from gongkai.store.db import open_store
-from gongkai.web import auth, queries, tokens
+from gongkai.web import auth, queries
 from gongkai.web.api import router as api_router
-from gongkai.web.compare import router as compare_router
-from gongkai.web.fill import router as fill_router
 from gongkai.web.pages import router as pages_router
-from gongkai.web.region import router as region_router
 from gongkai.web.source import PageCache
 from gongkai.web.upload import MAX_FILE_BYTES, MAX_FILES, Uploads
+from gongkai.web import tokens  # 区域/对比/填报 and API tokens
+from gongkai.web.compare import router as compare_router
+from gongkai.web.fill import router as fill_router
+from gongkai.web.region import router as region_router
 
 _HERE = Path(__file__).parent
 _PUBLIC = ("/login", "/static/", "/healthz")
