@@ -159,3 +159,16 @@ def test_last_years_report_is_read_once_per_file():
         cache.get(sha, lambda sha=sha: reads.append(sha) or sha.upper())
     assert reads == ["a", "b", "c", "b"]  # "a" stays (used again), "b" was evicted when "c" came
     assert cache.get("a", lambda: "never") == "A"
+
+
+def test_pdf_when_libreoffice_is_there(client):
+    from gongkai.readers.libreoffice import find_soffice
+
+    if find_soffice() is None:
+        pytest.skip("LibreOffice not installed")
+    rng = random.Random(8)
+    spec = random_spec(rng, "2021", allow_blank=False)
+    page = client.get("/fill").text
+    assert 'value="pdf"' in page
+    r = client.post("/fill/render", data={**_fields(spec, _csrf(page)), "to": "pdf"})
+    assert r.status_code == 200 and r.content[:5] == b"%PDF-" and r.headers["content-type"] == "application/pdf"
