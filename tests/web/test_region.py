@@ -103,6 +103,8 @@ def test_body_outside_the_registry_is_shown_with_dashes(region_copy):
         district = conn.execute(select(t.organization.c.id).where(t.organization.c.name == gen.district)).scalar()
         conn.execute(insert(t.organization).values(name="青禾市桐溪区档案馆", kind="department", parent_id=district,
                                                    source="auto"))
+        leaf = conn.execute(select(t.organization.c.id).where(t.organization.c.name == gen.members[0].name)).scalar()
+        conn.execute(insert(t.organization).values(name="某某科", kind="other", parent_id=leaf, source="auto"))
     store.dispose()
     last = max(s.year for s in gen.specs.values())
     with _client(url) as c:
@@ -111,6 +113,9 @@ def test_body_outside_the_registry_is_shown_with_dashes(region_copy):
     assert row, "the auto body has a row"
     assert '<td class="missing">—</td>' in row.group(1)  # nobody said it must report
     assert f"应报 {len(gen.members) + 1} 个机关" in html  # and it is not counted as expected
+    with _client(url) as c:
+        only_auto = c.get(f"/regions/{quote(gen.members[0].name)}/{last}").text
+    assert "某某科（名录外）" in only_auto and "汇总：—" in only_auto and "应报 — 个机关" in only_auto
 
 
 def test_figures_over_years_are_the_members_sums(region):

@@ -147,7 +147,7 @@ def region_matrix(conn: Connection, region: str, year: int) -> RegionMatrix:
     # bodies the registry expects a report from; None when the region has no registered member
     expected = sum(r.registered for r in ordered) if any(r.registered for r in ordered[1:]) else None
     rollup = None
-    if members:
+    if members and expected is not None:  # without registered members nobody says what the roll-up must hold
         rollup = RollupState(len(members), sum(bool(m.reports) for m in members), rollup_keys, mismatches,
                              incomplete)
     return RegionMatrix(name, root, year, _years(conn, name), ordered, expected, rollup)
