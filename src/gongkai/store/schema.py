@@ -233,5 +233,18 @@ web_user = Table(
     Column("created_at", String(32), nullable=False),
 )
 
-__all__ = ["audit_log", "cell", "cross_finding", "document", "document_path", "fetch_page", "finding", "metadata",
+# Tokens for scripts calling /api/v1 (`gongkai users token NAME`): only the SHA-256 of the token is kept (the
+# token is 32 random bytes, so a fast hash is enough); ``prefix`` is its public part, shown and used to revoke.
+api_token = Table(
+    "api_token", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("web_user.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("prefix", String(16), nullable=False, unique=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("label", Text),
+    Column("created_at", String(32), nullable=False),
+    Column("revoked_at", String(32)),
+)
+
+__all__ = ["api_token", "audit_log", "cell", "cross_finding", "document", "document_path", "fetch_page", "finding", "metadata",
            "organization", "organization_alias", "parse", "review", "review_event", "web_user"]

@@ -21,6 +21,10 @@ from gongkai.web.notice import router as notice_router
 from gongkai.web.pages import router as pages_router
 from gongkai.web.source import PageCache
 from gongkai.web.upload import MAX_FILE_BYTES, MAX_FILES, Uploads
+from gongkai.web import tokens  # 区域/对比/填报 and API tokens
+from gongkai.web.compare import router as compare_router
+from gongkai.web.fill import router as fill_router
+from gongkai.web.region import router as region_router
 
 _HERE = Path(__file__).parent
 _PUBLIC = ("/login", "/static/", "/healthz")
@@ -47,9 +51,17 @@ def create_app(store_url: str | None = None, *, host: str = "127.0.0.1", secret:
     async def default_deny(request: Request, call_next):
         path = request.url.path
         request.state.user = None
+        request.state.via_token = False
+        bearer = _bearer(request) if path.startswith("/api/v1/") else None  # tokens are for the API only
         with store.engine.connect() as conn:
-            name = auth.read_session(app.state.secret, request.cookies.get(auth.SESSION_COOKIE))
-            user = queries.get_user(conn, name) if name else None
+            if bearer is not None:
+                user = tokens.user_for_token(conn, bearer)
+                if user is None:
+                    return JSONResponse({"error": "E-WEB-TOKEN", "message": "API 令牌无效或已撤销"}, status_code=401)
+                request.state.via_token = True
+            else:
+                name = auth.read_session(app.state.secret, request.cookies.get(auth.SESSION_COOKIE))
+                user = queries.get_user(conn, name) if name else None
             required = not app.state.loopback or queries.user_count(conn) > 0
         request.state.user = user
         request.state.auth_required = required
@@ -67,4 +79,13 @@ def create_app(store_url: str | None = None, *, host: str = "127.0.0.1", secret:
     app.include_router(detail_router)
     app.include_router(notice_router)
     app.include_router(api_router)
+    app.include_router(region_router)
+    app.include_router(compare_router)
+    app.include_router(fill_router)
     return app
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
