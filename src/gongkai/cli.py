@@ -6,8 +6,11 @@ Exit codes: 0 all reports read, no error findings; 1 at least one report has an 
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
+import textwrap
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
@@ -161,16 +164,19 @@ def check(paths: tuple[Path, ...], as_json: bool, jobs: int | None, timeout: flo
     outputs, failed, with_errors, code = [], [], 0, EXIT_OK
     started = time.perf_counter()
     single = len(files) == 1 and not any(p.is_dir() for p in paths)
+    # workers render what is printed (the summary, or the report's JSON): the parent only writes text
+    task = functools.partial(_checked_task, as_json=as_json, style=_ConsoleStyle.of(console))
     with bar:
-        task = bar.add_task("", total=len(files))
-        for outcome in _in_order(run(files, jobs=jobs, limits=limits), files):
-            bar.update(task, advance=1, description=Path(outcome.path).name)
-            if not outcome.ok:
+        progress_task = bar.add_task("", total=len(files))
+        for outcome in _in_order(run(files, jobs=jobs, limits=limits, task=task), files):
+            bar.update(progress_task, advance=1, description=Path(outcome.path).name)
+            checked: _Checked | None = outcome.payload
+            if checked is None:
                 code = EXIT_INPUT
                 failed.append(outcome)
                 if as_json:
-                    outputs.append({"source": outcome.path,
-                                    "error": {"code": outcome.error_code, "message": outcome.error_message}})
+                    outputs.append(_dump({"source": outcome.path,
+                                          "error": {"code": outcome.error_code, "message": outcome.error_message}}))
                 if single or as_json:
                     _error_line(err_console, GongkaiError(outcome.error_message or "", source=outcome.path,
                                                           code=outcome.error_code))
@@ -178,20 +184,72 @@ def check(paths: tuple[Path, ...], as_json: bool, jobs: int | None, timeout: flo
                     bar.console.print(f"[bold red]无法处理[/] [{outcome.error_code}] {escape(outcome.path)}: "
                                       f"{escape(outcome.error_message or '')}")
                 continue
-            report = outcome.report
-            if any(f.severity is Severity.ERROR for f in report.findings):
+            if checked.has_errors:
                 with_errors += 1
                 if code == EXIT_OK:
                     code = EXIT_FINDINGS
             if as_json:
-                outputs.append(report.to_dict())
+                outputs.append(checked.text)
             else:
-                _summary(console, report)
+                console.file.write(checked.text)
     if as_json:
-        click.echo(_dump(outputs[0] if single and outputs else outputs))
+        click.echo(outputs[0] if single and outputs else _json_list(outputs))
     elif not single:
         _batch_summary(console, len(files), failed, with_errors, time.perf_counter() - started)
     sys.exit(code)
+
+
+@dataclass(frozen=True, slots=True)
+class _ConsoleStyle:
+    """How the parent's console writes, so that a worker renders exactly what the parent would print."""
+
+    width: int
+    color_system: str | None
+    terminal: bool
+
+    @classmethod
+    def of(cls, console: Console) -> _ConsoleStyle:
+        return cls(console.width, console.color_system, console.is_terminal)
+
+    def console(self, file) -> Console:
+        return Console(file=file, width=self.width, color_system=self.color_system,  # type: ignore[arg-type]
+                       force_terminal=self.terminal, highlight=False, legacy_windows=False)
+
+
+@dataclass(frozen=True, slots=True)
+class _Checked:
+    """A checked report as the parent needs it: the text to print and whether it has an error finding."""
+
+    text: str
+    has_errors: bool
+
+
+def _checked_task(path: str, limits, *, as_json: bool, style: _ConsoleStyle):
+    """Worker side of `check`: check one file and render its summary or JSON (compact: text, not a Report)."""
+    import io
+
+    from gongkai import batch
+
+    outcome = batch.check_one(path, limits)
+    report = outcome.report
+    if report is None:
+        return outcome
+    if as_json:
+        text = _dump(report.to_dict())
+    else:
+        buf = io.StringIO()
+        _summary(style.console(buf), report)
+        text = buf.getvalue()
+    outcome.payload = _Checked(text, any(f.severity is Severity.ERROR for f in report.findings))
+    outcome.report = None
+    return outcome
+
+
+def _json_list(items: list[str]) -> str:
+    """``_dump`` of a list, from its items already dumped (by the workers)."""
+    if not items:
+        return "[]"
+    return "[\n" + ",\n".join(textwrap.indent(item, " ") for item in items) + "\n]"
 
 
 @main.command()
