@@ -42,41 +42,43 @@ def _cell_label(cell_id: str) -> str:
 
 def _summary(console: Console, report: Report) -> None:
     console.rule(f"[bold]{escape(report.source)}")
+    lines: list[str] = []  # printed at once: one print per line would cost as much as checking the report
     org = report.organization or "（未能确定）"
     year = f"{report.year}年" if report.year else "（未能确定）"
-    console.print(f"机关：{escape(org)}　年度：{year}　格式：{_FORMAT_NAMES.get(report.format, report.format)}"
+    lines.append(f"机关：{escape(org)}　年度：{year}　格式：{_FORMAT_NAMES.get(report.format, report.format)}"
                   + ("　[magenta]汇总报告[/]" if report.is_rollup else "")
                   + (f"　发布日期：{report.published}" if report.published else ""))
     kind = _MEDIA_NAMES.get(report.media_type, report.media_type)
-    console.print(f"[dim]来源：{escape(kind)}" + (f"，共 {report.pages} 页" if report.pages else "") + "[/]")
+    lines.append(f"[dim]来源：{escape(kind)}" + (f"，共 {report.pages} 页" if report.pages else "") + "[/]")
     for note in report.notes:
-        console.print(f"[dim]　{escape(note)}[/]")
+        lines.append(f"[dim]　{escape(note)}[/]")
     stated = sum(1 for c in report.cells.values() if c.meaning.is_numeric)
-    console.print(f"单元格：读取 {len(report.cells)} 个（其中数值 {stated} 个），由勾稽关系推算 {len(report.inferred)} 个"
+    lines.append(f"单元格：读取 {len(report.cells)} 个（其中数值 {stated} 个），由勾稽关系推算 {len(report.inferred)} 个"
                   + ("　[yellow]文本不完整（截断）[/]" if report.truncated else ""))
     counts = {s: sum(1 for f in report.findings if f.severity is s) for s in Severity}
-    console.print("　".join(f"[{style}]{name} {counts[s]}[/]" for s, (name, style) in SEVERITY_NAMES.items()))
+    lines.append("　".join(f"[{style}]{name} {counts[s]}[/]" for s, (name, style) in SEVERITY_NAMES.items()))
     for sev, (name, style) in SEVERITY_NAMES.items():
         group = [f for f in report.findings if f.severity is sev]
         if not group:
             continue
-        console.print(f"[{style}]{name}[/]")
+        lines.append(f"[{style}]{name}[/]")
         for f in group:
-            console.print(f"  [{style}]●[/] [dim]{f.code}[/] {escape(f.message)}")
+            lines.append(f"  [{style}]●[/] [dim]{f.code}[/] {escape(f.message)}")
             ev = f.evidence
             if ev.expected is not None or ev.stated is not None:
-                console.print(f"      应为 {ev.expected}，实际为 {ev.stated}"
+                lines.append(f"      应为 {ev.expected}，实际为 {ev.stated}"
                               + (f"，相差 {ev.difference}" if ev.difference is not None else ""))
             for c in ev.cells[:8]:
                 where = _where(c.position)
                 raw = "（空白）" if c.raw == "" else (c.raw if c.raw is not None else "未印出")
                 extra = f"，推算为 {c.value}" if c.inferred else ""
-                console.print(f"      [dim]{escape(where)}[/] {escape(_cell_label(c.id))}：{escape(str(raw))}{extra}")
+                lines.append(f"      [dim]{escape(where)}[/] {escape(_cell_label(c.id))}：{escape(str(raw))}{extra}")
             if len(ev.cells) > 8:
-                console.print(f"      [dim]……另有 {len(ev.cells) - 8} 个单元格[/]")
+                lines.append(f"      [dim]……另有 {len(ev.cells) - 8} 个单元格[/]")
             if ev.text:
                 where = f"{_where(ev.position)}：" if ev.position else ""
-                console.print(f"      [dim]{escape(where)}[/]“{escape(ev.text)}”")
+                lines.append(f"      [dim]{escape(where)}[/]“{escape(ev.text)}”")
+    console.print("\n".join(lines))
 
 
 def _where(pos) -> str:
