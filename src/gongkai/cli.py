@@ -6,8 +6,11 @@ Exit codes: 0 all reports read, no error findings; 1 at least one report has an 
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
+import textwrap
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
@@ -40,43 +43,45 @@ def _cell_label(cell_id: str) -> str:
 
 def _summary(console: Console, report: Report) -> None:
     console.rule(f"[bold]{escape(report.source)}")
+    lines: list[str] = []  # printed at once: one print per line would cost as much as checking the report
     org = report.organization or "（未能确定）"
     year = f"{report.year}年" if report.year else "（未能确定）"
-    console.print(f"机关：{escape(org)}　年度：{year}　格式：{_FORMAT_NAMES.get(report.format, report.format)}"
+    lines.append(f"机关：{escape(org)}　年度：{year}　格式：{_FORMAT_NAMES.get(report.format, report.format)}"
                   + ("　[magenta]汇总报告[/]" if report.is_rollup else "")
                   + (f"　发布日期：{report.published}" if report.published else ""))
     kind = _MEDIA_NAMES.get(report.media_type, report.media_type)
-    console.print(f"[dim]来源：{escape(kind)}" + (f"，共 {report.pages} 页" if report.pages else "") + "[/]")
+    lines.append(f"[dim]来源：{escape(kind)}" + (f"，共 {report.pages} 页" if report.pages else "") + "[/]")
     for note in report.notes:
-        console.print(f"[dim]　{escape(note)}[/]")
+        lines.append(f"[dim]　{escape(note)}[/]")
     if report.reading is not None:
-        console.print(escape(report.reading.summary_zh()))
+        lines.append(escape(report.reading.summary_zh()))
     stated = sum(1 for c in report.cells.values() if c.meaning.is_numeric)
-    console.print(f"单元格：读取 {len(report.cells)} 个（其中数值 {stated} 个），由勾稽关系推算 {len(report.inferred)} 个"
+    lines.append(f"单元格：读取 {len(report.cells)} 个（其中数值 {stated} 个），由勾稽关系推算 {len(report.inferred)} 个"
                   + ("　[yellow]文本不完整（截断）[/]" if report.truncated else ""))
     counts = {s: sum(1 for f in report.findings if f.severity is s) for s in Severity}
-    console.print("　".join(f"[{style}]{name} {counts[s]}[/]" for s, (name, style) in SEVERITY_NAMES.items()))
+    lines.append("　".join(f"[{style}]{name} {counts[s]}[/]" for s, (name, style) in SEVERITY_NAMES.items()))
     for sev, (name, style) in SEVERITY_NAMES.items():
         group = [f for f in report.findings if f.severity is sev]
         if not group:
             continue
-        console.print(f"[{style}]{name}[/]")
+        lines.append(f"[{style}]{name}[/]")
         for f in group:
-            console.print(f"  [{style}]●[/] [dim]{f.code}[/] {escape(f.message)}")
+            lines.append(f"  [{style}]●[/] [dim]{f.code}[/] {escape(f.message)}")
             ev = f.evidence
             if ev.expected is not None or ev.stated is not None:
-                console.print(f"      应为 {ev.expected}，实际为 {ev.stated}"
+                lines.append(f"      应为 {ev.expected}，实际为 {ev.stated}"
                               + (f"，相差 {ev.difference}" if ev.difference is not None else ""))
             for c in ev.cells[:8]:
                 where = _where(c.position)
                 raw = "（空白）" if c.raw == "" else (c.raw if c.raw is not None else "未印出")
                 extra = f"，推算为 {c.value}" if c.inferred else ""
-                console.print(f"      [dim]{escape(where)}[/] {escape(_cell_label(c.id))}：{escape(str(raw))}{extra}")
+                lines.append(f"      [dim]{escape(where)}[/] {escape(_cell_label(c.id))}：{escape(str(raw))}{extra}")
             if len(ev.cells) > 8:
-                console.print(f"      [dim]……另有 {len(ev.cells) - 8} 个单元格[/]")
+                lines.append(f"      [dim]……另有 {len(ev.cells) - 8} 个单元格[/]")
             if ev.text:
                 where = f"{_where(ev.position)}：" if ev.position else ""
-                console.print(f"      [dim]{escape(where)}[/]“{escape(ev.text)}”")
+                lines.append(f"      [dim]{escape(where)}[/]“{escape(ev.text)}”")
+    console.print("\n".join(lines))
 
 
 def _where(pos) -> str:
@@ -163,36 +168,91 @@ def check(paths: tuple[Path, ...], as_json: bool, jobs: int | None, timeout: flo
     outputs, failed, with_errors, code = [], [], 0, EXIT_OK
     started = time.perf_counter()
     single = len(files) == 1 and not any(p.is_dir() for p in paths)
+    # workers render what is printed (the summary, or the report's JSON): the parent only writes text
+    task = functools.partial(_checked_task, as_json=as_json, style=_ConsoleStyle.of(console))
     with bar:
-        task = bar.add_task("", total=len(files))
-        for outcome in _in_order(run(files, jobs=jobs, limits=limits), files):
-            bar.update(task, advance=1, description=Path(outcome.path).name)
-            if not outcome.ok:
+        progress_task = bar.add_task("", total=len(files))
+        for outcome in _in_order(run(files, jobs=jobs, limits=limits, task=task), files):
+            bar.update(progress_task, advance=1, description=Path(outcome.path).name)
+            checked: _Checked | None = outcome.payload
+            if checked is None:
                 code = EXIT_INPUT
                 failed.append(outcome)
                 if as_json:
-                    outputs.append({"source": outcome.path,
-                                    "error": {"code": outcome.error_code, "message": outcome.error_message}})
+                    outputs.append(_dump({"source": outcome.path,
+                                          "error": {"code": outcome.error_code, "message": outcome.error_message}}))
                 if single or as_json:
                     _error_line(err_console, GongkaiError(outcome.error_message or "", source=outcome.path,
                                                           code=outcome.error_code))
                 else:
                     bar.console.print(f"[bold red]{escape(str(GongkaiError(outcome.error_message or '', source=outcome.path, code=outcome.error_code)))}[/]")
                 continue
-            report = outcome.report
-            if any(f.severity is Severity.ERROR for f in report.findings):
+            if checked.has_errors:
                 with_errors += 1
                 if code == EXIT_OK:
                     code = EXIT_FINDINGS
             if as_json:
-                outputs.append(report.to_dict())
+                outputs.append(checked.text)
             else:
-                _summary(console, report)
+                console.file.write(checked.text)
     if as_json:
-        click.echo(_dump(outputs[0] if single and outputs else outputs))
+        click.echo(outputs[0] if single and outputs else _json_list(outputs))
     elif not single:
         _batch_summary(console, len(files), failed, with_errors, time.perf_counter() - started)
     sys.exit(code)
+
+
+@dataclass(frozen=True, slots=True)
+class _ConsoleStyle:
+    """How the parent's console writes, so that a worker renders exactly what the parent would print."""
+
+    width: int
+    color_system: str | None
+    terminal: bool
+
+    @classmethod
+    def of(cls, console: Console) -> _ConsoleStyle:
+        return cls(console.width, console.color_system, console.is_terminal)
+
+    def console(self, file) -> Console:
+        return Console(file=file, width=self.width, color_system=self.color_system,  # type: ignore[arg-type]
+                       force_terminal=self.terminal, highlight=False, legacy_windows=False)
+
+
+@dataclass(frozen=True, slots=True)
+class _Checked:
+    """A checked report as the parent needs it: the text to print and whether it has an error finding."""
+
+    text: str
+    has_errors: bool
+
+
+def _checked_task(path: str, limits, *, as_json: bool, style: _ConsoleStyle):
+    """Worker side of `check`: check one file and render its summary or JSON (compact: text, not a Report)."""
+    import io
+
+    from gongkai import batch
+
+    outcome = batch.check_one(path, limits)
+    report = outcome.report
+    if report is None:
+        return outcome
+    if as_json:
+        text = _dump(report.to_dict())
+    else:
+        buf = io.StringIO()
+        _summary(style.console(buf), report)
+        text = buf.getvalue()
+    outcome.payload = _Checked(text, any(f.severity is Severity.ERROR for f in report.findings))
+    outcome.report = None
+    return outcome
+
+
+def _json_list(items: list[str]) -> str:
+    """``_dump`` of a list, from its items already dumped (by the workers)."""
+    if not items:
+        return "[]"
+    return "[\n" + ",\n".join(textwrap.indent(item, " ") for item in items) + "\n]"
 
 
 @main.command()
