@@ -4,7 +4,8 @@ batch path); anything but a report or a GongkaiError is an internal error, anyth
     python -m fuzz.run --kinds text,html --count 1000 --seconds 120 --seed 1 --jobs 2 [--save]
 
 Prints per kind: inputs tried, internal errors, hangs, peak memory (MB, of the largest process fuzzing that
-kind) and the wall time. Each kind runs in ``--jobs`` processes (fork, one shard of the count each, its own
+kind), the wall time and the CPU seconds (which, unlike the wall time, do not depend on what else the machine
+is doing: inputs per CPU second × cores gives the rate on an idle machine). Each kind runs in ``--jobs`` processes (fork, one shard of the count each, its own
 random stream) under an address-space limit; the seeds are made once, before the shards fork.
 """
 
@@ -48,7 +49,8 @@ class Result:
     batch_bad: int = 0
     peak_mb: float = 0.0
     failures: list[tuple[str, bytes]] = field(default_factory=list)  # (what, input)
-    seconds: float = 0.0
+    seconds: float = 0.0  # wall time of the kind (seeds included)
+    cpu: float = 0.0  # CPU seconds of the fuzzing itself, all shards and their batch workers (load-independent)
 
     def add(self, other: "Result") -> None:
         """Fold a shard's result into this kind's total (memory: the largest process)."""
@@ -58,6 +60,7 @@ class Result:
         self.batch_tried += other.batch_tried
         self.batch_bad += other.batch_bad
         self.peak_mb = max(self.peak_mb, other.peak_mb)
+        self.cpu += other.cpu
         self.failures.extend(other.failures)
 
 
@@ -102,6 +105,7 @@ def fuzz_kind(kind: str, count: int, seconds: float, seed: int, per_input: float
     if not pool:
         return res
     rng = random.Random(f"{kind}:{seed}" if shard == 0 else f"{kind}:{seed}:{shard}")
+    cpu_start = _cpu()
     end = time.monotonic() + seconds
     signal.signal(signal.SIGALRM, _alarm)
     batch_inputs: list[bytes] = []
@@ -126,7 +130,13 @@ def fuzz_kind(kind: str, count: int, seconds: float, seed: int, per_input: float
         if batch_inputs:  # the CLI batch path: worker processes, time limit, isolation between files
             res.batch_tried, res.batch_bad = _batch(kind, batch_inputs, work, per_input)
     res.peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    res.cpu = _cpu() - cpu_start
     return res
+
+
+def _cpu() -> float:
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def _batch(kind: str, inputs: list[bytes], work: Path, per_input: float) -> tuple[int, int]:
@@ -211,14 +221,14 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     overrides = dict(item.split("=") for item in args.counts.split(",") if item)
     print(f"{'kind':<14}{'tried':>8}{'internal':>10}{'hangs':>7}{'batch':>7}{'batch bad':>11}{'peak MB':>9}"
-          f"{'seconds':>9}")
+          f"{'seconds':>9}{'cpu s':>8}")
     bad = 0
     for kind in args.kinds.split(","):
         count = int(overrides.get(kind, args.count))
         (res,) = run_kinds([kind], count, args.seconds, args.seed, args.per_input, jobs=max(1, args.jobs))
         short = "" if res.tried >= count else f"  (time box: {res.tried} of {count})"
         print(f"{res.kind:<14}{res.tried:>8}{res.internal:>10}{res.hangs:>7}{res.batch_tried:>7}{res.batch_bad:>11}"
-              f"{res.peak_mb:>9.0f}{res.seconds:>9.0f}{short}", flush=True)
+              f"{res.peak_mb:>9.0f}{res.seconds:>9.0f}{res.cpu:>8.0f}{short}", flush=True)
         for what, _ in res.failures[:3]:
             print("   ", what.strip().splitlines()[-1] if what else "", file=sys.stderr)
         if args.save:
