@@ -16,6 +16,7 @@ class Logged:
     status: int
     started: float
     ended: float
+    host: str = ""  # the Host header as received
 
 
 @dataclass
@@ -54,7 +55,7 @@ class PortalServer:
                 self.end_headers()
                 self.wfile.write(body)
                 with server._lock:
-                    server.log.append(Logged(path, status, started, time.monotonic()))
+                    server.log.append(Logged(path, status, started, time.monotonic(), self.headers.get("Host", "")))
 
             def log_message(self, *args) -> None:
                 pass

@@ -137,10 +137,12 @@ def crawl(store: Store, starts: list[str], client: Client, *, depth: int = 2, ye
             _record(store, task.url, **base, outcome="page", note="网页中没有表格，只取其附件")
             continue
         _ingest(store, task, got.final_url, got.content, base, unchanged, report, limits)
-    from gongkai.store.cross import recompute_cross_findings
+    # the deterministic end of every ingest (store/settle.py): bodies matched, the current version of each
+    # (body, year) chosen — a report page and its attachment become versions of one report — and the cross
+    # findings; always, so that a crawl killed before this point is repaired by the next run
+    from gongkai.store.settle import settle
 
-    if report.stored:
-        recompute_cross_findings(store)
+    settle(store)
     return report
 
 
