@@ -14,7 +14,8 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
-from gongkai.commands.support import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, E_NO_INPUT, SEVERITY_NAMES, fail, make_console
+from gongkai.commands.support import (E_INTERRUPTED, E_NO_INPUT, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK,
+                                      SEVERITY_NAMES, fail, make_console, message_line)
 from gongkai.commands.zh import ChineseGroup
 from gongkai.errors import GongkaiError
 from gongkai.model import Report, Severity
@@ -122,7 +123,8 @@ def _batch_summary(console: Console, total: int, failed: list, with_errors: int,
     console.print(f"共处理 {total} 个文件，用时 {seconds:.1f} 秒：读取成功 {total - len(failed)} 份"
                   f"（其中 {with_errors} 份有错误级问题），无法处理 {len(failed)} 个。")
     for o in failed:
-        console.print(f"  [bold red]●[/] {escape(o.path)}  [dim]{o.error_code}[/] {escape(o.error_message or '')}")
+        line = message_line(o.error_code or "E-READ", f"{o.path}: {o.error_message or ''}")
+        console.print(f"  [bold red]●[/] {escape(line)}")
 
 
 @main.command()
@@ -161,31 +163,42 @@ def check(paths: tuple[Path, ...], as_json: bool, jobs: int | None, timeout: flo
     outputs, failed, with_errors, code = [], [], 0, EXIT_OK
     started = time.perf_counter()
     single = len(files) == 1 and not any(p.is_dir() for p in paths)
-    with bar:
-        task = bar.add_task("", total=len(files))
-        for outcome in _in_order(run(files, jobs=jobs, limits=limits), files):
-            bar.update(task, advance=1, description=Path(outcome.path).name)
-            if not outcome.ok:
-                code = EXIT_INPUT
-                failed.append(outcome)
+    done, interrupted = 0, False
+    try:
+        with bar:
+            task = bar.add_task("", total=len(files))
+            for outcome in _in_order(run(files, jobs=jobs, limits=limits), files):
+                bar.update(task, advance=1, description=Path(outcome.path).name)
+                done += 1
+                if not outcome.ok:
+                    code = EXIT_INPUT
+                    failed.append(outcome)
+                    if as_json:
+                        outputs.append({"source": outcome.path,
+                                        "error": {"code": outcome.error_code, "message": outcome.error_message}})
+                    if single or as_json:
+                        _error_line(err_console, GongkaiError(outcome.error_message or "", source=outcome.path,
+                                                              code=outcome.error_code))
+                    else:
+                        shown = GongkaiError(outcome.error_message or "", source=outcome.path, code=outcome.error_code)
+                        bar.console.print(f"[bold red]{escape(str(shown))}[/]")
+                    continue
+                report = outcome.report
+                if any(f.severity is Severity.ERROR for f in report.findings):
+                    with_errors += 1
+                    if code == EXIT_OK:
+                        code = EXIT_FINDINGS
                 if as_json:
-                    outputs.append({"source": outcome.path,
-                                    "error": {"code": outcome.error_code, "message": outcome.error_message}})
-                if single or as_json:
-                    _error_line(err_console, GongkaiError(outcome.error_message or "", source=outcome.path,
-                                                          code=outcome.error_code))
+                    outputs.append(report.to_dict())
                 else:
-                    bar.console.print(f"[bold red]{escape(str(GongkaiError(outcome.error_message or '', source=outcome.path, code=outcome.error_code)))}[/]")
-                continue
-            report = outcome.report
-            if any(f.severity is Severity.ERROR for f in report.findings):
-                with_errors += 1
-                if code == EXIT_OK:
-                    code = EXIT_FINDINGS
-            if as_json:
-                outputs.append(report.to_dict())
-            else:
-                _summary(console, report)
+                    _summary(console, report)
+    except KeyboardInterrupt:  # the workers ignore Ctrl-C; run() ends them when its loop is left
+        interrupted = True
+    if interrupted:
+        if not as_json and not single:
+            _batch_summary(console, done, failed, with_errors, time.perf_counter() - started)
+        fail((E_INTERRUPTED, f"已中断（Ctrl-C）：已处理 {done} / {len(files)} 个文件，其余 {len(files) - done} 个未处理"),
+             code=EXIT_INTERRUPTED)
     if as_json:
         click.echo(_dump(outputs[0] if single and outputs else outputs))
     elif not single:

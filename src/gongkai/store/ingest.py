@@ -244,6 +244,19 @@ class _Writer:
             if self.conn is not None:
                 self.conn.close()
 
+    def abort(self) -> None:
+        """After an exception (Ctrl-C included): roll back what is not committed — the item being written may
+        be half-written — and close; the next run stores those files again."""
+        try:
+            if self.trans is not None:
+                self.trans.rollback()
+        except Exception:  # noqa: BLE001 - a broken connection: closing it discards the transaction too
+            pass
+        finally:
+            self.trans = None
+            if self.conn is not None:
+                self.conn.close()
+
 
 def ingest(store: Store, paths: Iterable[str | Path], *, jobs: int = 1, limits: Limits = DEFAULT_LIMITS,
            parser_version: str = PARSER_VERSION, reparse: bool = False, cross_check: bool = True,
@@ -326,8 +339,10 @@ def ingest(store: Store, paths: Iterable[str | Path], *, jobs: int = 1, limits: 
         if reparse:
             summary.reparsed = _reparse(store, writer, matcher, jobs=jobs, limits=limits,
                                         parser_version=parser_version, when=when, progress=progress)
-    finally:
-        writer.close()
+    except BaseException:
+        writer.abort()
+        raise
+    writer.close()
     summary.ambiguous = matcher.ambiguous
     if cross_check:
         # always, even when nothing new was stored: a run killed before its settle is repaired by the next
