@@ -15,9 +15,9 @@ from rich.console import Console
 from rich.markup import escape
 
 from gongkai.commands.support import (E_INTERRUPTED, E_NO_INPUT, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK,
-                                      SEVERITY_NAMES, fail, make_console, message_line)
+                                      E_WRITE, SEVERITY_NAMES, fail, make_console, message_line)
 from gongkai.commands.zh import ChineseGroup
-from gongkai.errors import GongkaiError
+from gongkai.errors import GongkaiError, os_reason
 from gongkai.model import Report, Severity
 from gongkai.standard import find_cell
 from gongkai.vocabulary import CATEGORY_LABELS, MEANING_LABELS, SEVERITY_LABELS
@@ -238,7 +238,10 @@ def examples(out_dir: Path) -> None:
     """生成内置示例报告（由本项目的生成器写出，含几份故意出错的报告）。"""
     from gongkai.examples.bundled import write_examples
 
-    paths = write_examples(out_dir)
+    try:
+        paths = write_examples(out_dir)
+    except OSError as exc:
+        fail((E_WRITE, f"无法写入 {out_dir}：{os_reason(exc)}"))
     for p in paths:
         click.echo(str(p))
 

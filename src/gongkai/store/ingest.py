@@ -23,7 +23,7 @@ from sqlalchemy import Connection, and_, func, select, update
 
 from gongkai import PARSER_VERSION
 from gongkai.batch import Outcome, collect, run
-from gongkai.errors import GongkaiError, ReaderCrashed
+from gongkai.errors import GongkaiError, ReaderCrashed, os_reason
 from gongkai.readers.limits import DEFAULT_LIMITS, Limits
 from gongkai.store import schema as t
 from gongkai.store.db import Store
@@ -74,7 +74,7 @@ def ingest_task(job: Job, limits: Limits) -> Outcome:
         try:
             data = Path(job.path or job.label).read_bytes()
         except OSError as exc:
-            return Outcome(job.label, None, "E-READ", f"无法读取文件（{exc.strerror or exc}）",
+            return Outcome(job.label, None, "E-READ", f"无法读取文件（{os_reason(exc)}）",
                            time.perf_counter() - start)
     sha = hashlib.sha256(data).hexdigest()
     try:
@@ -278,7 +278,7 @@ def ingest(store: Store, paths: Iterable[str | Path], *, jobs: int = 1, limits: 
             sha, size = _sha_of_file(Path(f))
         except OSError as exc:
             summary.missing.append((f, "文件不存在" if isinstance(exc, FileNotFoundError) else
-                                    f"无法读取文件（{exc.strerror or exc}）"))
+                                    f"无法读取文件（{os_reason(exc)}）"))
             continue
         hashed.append((f, sha, size))
     with store.begin() as conn:
@@ -310,7 +310,7 @@ def ingest(store: Store, paths: Iterable[str | Path], *, jobs: int = 1, limits: 
                 try:
                     data = Path(outcome.path).read_bytes()
                 except OSError as exc:
-                    summary.missing.append((outcome.path, f"无法读取文件（{exc.strerror or exc}）"))
+                    summary.missing.append((outcome.path, f"无法读取文件（{os_reason(exc)}）"))
                     continue
                 item = IngestItem(hashlib.sha256(data).hexdigest(), len(data), data,
                                   error_rows(outcome.path, outcome.error_code or "E-CRASH",
