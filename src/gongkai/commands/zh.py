@@ -146,7 +146,8 @@ def usage_message(err: click.ClickException, prog: str = "gongkai") -> str:
         hint = f"运行 “{ctx.command_path} {ctx.help_option_names[0]}” 查看帮助。"
     else:
         hint = f"运行 “{prog} -h” 查看帮助。"
-    message = err.format_message()
+    # one line: click lists a choice's values on tab-indented lines of their own
+    message = " ".join(part.strip() for part in err.format_message().splitlines() if part.strip())
     if message.endswith("."):  # click ends some sentences with an English full stop
         message = message[:-1] + "。"
     return message_line(E_USAGE, message, hint)
