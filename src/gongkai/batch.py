@@ -117,7 +117,11 @@ def _check_task(item: Any, limits: Limits) -> Outcome:
 
 def _worker(conn: Connection, limits: Limits, ocr_threads: int | None, task: Task) -> None:
     import faulthandler
+    import signal
 
+    # Ctrl-C reaches the whole process group: the parent stops the batch and ends the workers, so a worker
+    # ignores it instead of printing a traceback
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if ocr_threads is not None:  # several workers share the cores: one OCR thread each
         os.environ.setdefault("GONGKAI_OCR_THREADS", str(ocr_threads))
 

@@ -9,7 +9,7 @@ import click
 from rich.markup import escape
 
 from gongkai.commands.ingest import DB_OPTION, open_or_exit
-from gongkai.commands.support import fail, make_console
+from gongkai.commands.support import fail, make_console, message_line
 
 _PORTAL_STATE = {"E-FETCH-STATUS", "E-FETCH-ROBOTS", "E-FETCH-NOT-FILE", "E-FETCH-STOPPED"}
 
@@ -59,9 +59,9 @@ def fetch(urls: tuple[str, ...], from_file: Path | None, db_url: str | None, dep
     for url in result.stored:
         console.print(f"  [green]●[/] 入库 {escape(url)}")
     for url, code, why in result.refused:
-        console.print(f"  [bold red]●[/] {escape(url)}  [dim]{code}[/] {escape(why)}")
+        console.print(f"  [bold red]●[/] {escape(message_line(code, f'{url}: {why}'))}")
     for url, code, why in result.failed:
-        console.print(f"  [yellow]●[/] {escape(url)}  [dim]{code}[/] {escape(why)}")
+        console.print(f"  [yellow]●[/] {escape(message_line(code, f'{url}: {why}'))}")
     reasons: dict[str, int] = {}
     for _, why in result.skipped:
         reasons[why] = reasons.get(why, 0) + 1

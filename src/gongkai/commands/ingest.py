@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from rich.markup import escape
 
-from gongkai.commands.support import E_NO_INPUT, fail, make_console
+from gongkai.commands.support import E_INTERRUPTED, E_NO_INPUT, EXIT_INTERRUPTED, fail, make_console, message_line
 
 DB_OPTION = click.option("--db", "db_url", default=None, metavar="URL",
                          help="数据库：SQLite 文件路径或 sqlite:///…，或 postgresql://用户@主机/库（默认：当前目录下的 gongkai.db，"
@@ -87,13 +87,21 @@ def ingest(paths: tuple[Path, ...], db_url: str | None, jobs: int | None, timeou
     show = progress if progress is not None else err.is_terminal
     bar = Progress(TextColumn("[bold]导入中"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                    TextColumn("[dim]{task.description}"), console=err, disable=not show, transient=True)
-    with bar:
-        task = bar.add_task("", total=None)
+    seen = [0, 0]  # files done, files in all: what an interrupted run reports
 
-        def hook(label: str, done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total, description=Path(label).name)
+    try:
+        with bar:
+            task = bar.add_task("", total=None)
 
-        summary = run_ingest(store, paths, jobs=jobs, limits=limits, reparse=reparse, progress=hook)
+            def hook(label: str, done: int, total: int) -> None:
+                seen[:] = [done, total]
+                bar.update(task, completed=done, total=total, description=Path(label).name)
+
+            summary = run_ingest(store, paths, jobs=jobs, limits=limits, reparse=reparse, progress=hook)
+    except KeyboardInterrupt:  # the workers ignore Ctrl-C; what was written stays, a new run goes on from there
+        store.dispose()
+        fail((E_INTERRUPTED, f"已中断（Ctrl-C）：已读取 {seen[0]} / {seen[1]} 个文件"),
+             "已提交到数据库的报告保留；再次运行同一命令会跳过它们，继续导入其余文件。", code=EXIT_INTERRUPTED)
     console.rule("[bold]导入完成")
     console.print(f"数据库：{escape(store.display_url())}（解析器版本 {PARSER_VERSION}）")
     console.print(f"共 {summary.files} 个文件，用时 {summary.seconds:.1f} 秒：新入库 {summary.stored}，"
@@ -103,9 +111,9 @@ def ingest(paths: tuple[Path, ...], db_url: str | None, jobs: int | None, timeou
     console.print(f"跨报告问题（上年结转、汇总、发布时间、内容重复）：{summary.cross_findings} 条"
                   "（用 gongkai findings --cross 查看）")
     for path, code, message in summary.failed:
-        console.print(f"  [bold red]●[/] {escape(path)}  [dim]{code}[/] {escape(message)}")
+        console.print(f"  [bold red]●[/] {escape(message_line(code, f'{path}: {message}'))}")
     for path, message in summary.missing:
-        console.print(f"  [bold red]●[/] {escape(path)}  [dim]E-READ[/] {escape(message)}")
+        console.print(f"  [bold red]●[/] {escape(message_line('E-READ', f'{path}: {message}'))}")
     if summary.ambiguous:
         console.print(f"[yellow]{len(summary.ambiguous)} 份报告的机关无法唯一确定[/]（gongkai orgs unmatched 查看，"
                       "在机关名录中补充别名后重新导入即可）：")

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from gongkai.errors import GongkaiError
+from gongkai.errors import GongkaiError, os_reason
 from gongkai.spec import ReportSpec, Value
 from gongkai.standard import get_format
 
@@ -203,12 +203,10 @@ def load_form(path: str | Path) -> ReportForm:
             raise FormError(f"表单文件过大（{size // 1048576} MB，上限 {MAX_FORM_BYTES // 1048576} MB）",
                             source=str(p))
         text = p.read_text("utf-8-sig")
-    except FileNotFoundError:
-        raise FormError("表单文件不存在", source=str(p)) from None
-    except UnicodeDecodeError:
-        raise FormError("表单文件不是 UTF-8 编码的文字", source=str(p)) from None
     except OSError as exc:
-        raise FormError(f"无法读取表单文件（{exc.strerror or type(exc).__name__}）", source=str(p)) from None
+        raise FormError(f"无法读取表单文件：{os_reason(exc)}", source=str(p)) from None
+    except UnicodeDecodeError:
+        raise FormError("表单文件应为 UTF-8 编码的 YAML 或 JSON 文本（Excel 表单请用 .xlsx）", source=str(p)) from None
     if p.suffix.lower() in (".yaml", ".yml"):
         from gongkai.safe_yaml import YamlRefused, load
 

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gongkai.errors import GongkaiError
+from gongkai.errors import GongkaiError, os_reason
 
 KINDS = ("government", "department", "street", "town", "other")
 LEVELS = ("province", "city", "district", "county")
@@ -114,7 +114,7 @@ def _read(path_or_text: str | Path) -> tuple[str, str | None]:
         try:
             raw = path.read_bytes()
         except OSError as exc:
-            raise RegistryError(f"无法读取机关名录文件：{exc.strerror or exc}", source=str(path)) from None
+            raise RegistryError(f"无法读取机关名录文件：{os_reason(exc)}", source=str(path)) from None
         try:
             return raw.decode("utf-8-sig"), str(path)
         except UnicodeDecodeError:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from gongkai.document import Document
-from gongkai.errors import EmptyInput, InputTooLarge, NotAnAnnualReport, UnreadableInput, UnsupportedFormat
+from gongkai.errors import EmptyInput, InputTooLarge, NotAnAnnualReport, UnreadableInput, UnsupportedFormat, os_reason
 from gongkai.readers.limits import DEFAULT_LIMITS, Limits
 from gongkai.readers.sniff import KIND_NAMES, Kind, sniff
 from gongkai.readers.text import read_text
@@ -73,5 +73,5 @@ def read_path(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Document:
     except IsADirectoryError:
         raise UnreadableInput("这是一个目录，不是文件", source=str(p)) from None
     except OSError as exc:
-        raise UnreadableInput(f"无法读取文件（{exc.strerror}）", source=str(p)) from None
+        raise UnreadableInput(f"无法读取文件（{os_reason(exc)}）", source=str(p)) from None
     return read_bytes(data, source=str(p), limits=limits)

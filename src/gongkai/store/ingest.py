@@ -23,7 +23,7 @@ from sqlalchemy import Connection, and_, func, select, update
 
 from gongkai import PARSER_VERSION
 from gongkai.batch import Outcome, collect, run
-from gongkai.errors import GongkaiError, ReaderCrashed
+from gongkai.errors import GongkaiError, ReaderCrashed, os_reason
 from gongkai.readers.limits import DEFAULT_LIMITS, Limits
 from gongkai.store import schema as t
 from gongkai.store.db import Store
@@ -74,7 +74,7 @@ def ingest_task(job: Job, limits: Limits) -> Outcome:
         try:
             data = Path(job.path or job.label).read_bytes()
         except OSError as exc:
-            return Outcome(job.label, None, "E-READ", f"无法读取文件（{exc.strerror or exc}）",
+            return Outcome(job.label, None, "E-READ", f"无法读取文件（{os_reason(exc)}）",
                            time.perf_counter() - start)
     sha = hashlib.sha256(data).hexdigest()
     try:
@@ -244,6 +244,19 @@ class _Writer:
             if self.conn is not None:
                 self.conn.close()
 
+    def abort(self) -> None:
+        """After an exception (Ctrl-C included): roll back what is not committed — the item being written may
+        be half-written — and close; the next run stores those files again."""
+        try:
+            if self.trans is not None:
+                self.trans.rollback()
+        except Exception:  # noqa: BLE001 - a broken connection: closing it discards the transaction too
+            pass
+        finally:
+            self.trans = None
+            if self.conn is not None:
+                self.conn.close()
+
 
 def ingest(store: Store, paths: Iterable[str | Path], *, jobs: int = 1, limits: Limits = DEFAULT_LIMITS,
            parser_version: str = PARSER_VERSION, reparse: bool = False, cross_check: bool = True,
@@ -265,7 +278,7 @@ def ingest(store: Store, paths: Iterable[str | Path], *, jobs: int = 1, limits: 
             sha, size = _sha_of_file(Path(f))
         except OSError as exc:
             summary.missing.append((f, "文件不存在" if isinstance(exc, FileNotFoundError) else
-                                    f"无法读取文件（{exc.strerror or exc}）"))
+                                    f"无法读取文件（{os_reason(exc)}）"))
             continue
         hashed.append((f, sha, size))
     with store.begin() as conn:
@@ -297,7 +310,7 @@ def ingest(store: Store, paths: Iterable[str | Path], *, jobs: int = 1, limits: 
                 try:
                     data = Path(outcome.path).read_bytes()
                 except OSError as exc:
-                    summary.missing.append((outcome.path, f"无法读取文件（{exc.strerror or exc}）"))
+                    summary.missing.append((outcome.path, f"无法读取文件（{os_reason(exc)}）"))
                     continue
                 item = IngestItem(hashlib.sha256(data).hexdigest(), len(data), data,
                                   error_rows(outcome.path, outcome.error_code or "E-CRASH",
@@ -326,8 +339,10 @@ def ingest(store: Store, paths: Iterable[str | Path], *, jobs: int = 1, limits: 
         if reparse:
             summary.reparsed = _reparse(store, writer, matcher, jobs=jobs, limits=limits,
                                         parser_version=parser_version, when=when, progress=progress)
-    finally:
-        writer.close()
+    except BaseException:
+        writer.abort()
+        raise
+    writer.close()
     summary.ambiguous = matcher.ambiguous
     if cross_check:
         # always, even when nothing new was stored: a run killed before its settle is repaired by the next
