@@ -177,3 +177,25 @@ def test_html_notice_places_problems_by_table_row_and_column(tmp_path):
     # four cells: the first three named by 表/行/列, then how many there are
     assert by_key[balance["key"]][4] == ("表三 一、本年新收政府信息公开申请数量/总计；表三 二、上年结转政府信息公开申请数量/总计；"
                                          "表三 （七）总计/总计 等4个单元格")
+
+
+def test_markup_in_a_registered_body_name_stays_text(db_url):
+    from gongkai.orgs.registry import RegistryEntry
+    from gongkai.store.db import open_store
+    from gongkai.store.orgs import import_registry
+    from gongkai.store.settle import settle
+
+    hostile = "<script>alert(9)</script>东篱街道"
+    store = open_store(db_url)
+    with store.begin() as conn:  # a registry file renames the body its reports were filed under
+        import_registry(conn, [RegistryEntry(hostile, "street", aliases=(ERRORS_BODY,))])
+    settle(store)
+    store.dispose()
+    with TestClient(create_app(db_url, secret=b"k" * 32)) as c:
+        detail = _report(c, hostile)
+        for page in (c.get(f"/reports/{detail['key']}").text, c.get("/notices").text):
+            assert hostile not in page and "&lt;script&gt;alert(9)&lt;/script&gt;东篱街道" in page
+        text, _ = _docx_rows(c.get(f"/notices/{detail['key']}.docx").content)
+        assert f"关于{hostile}" in text  # Word holds it as text
+        names = zipfile.ZipFile(io.BytesIO(c.get("/notices.zip").content)).namelist()
+        assert f"_script_alert(9)__script_东篱街道-{detail['year']}-{detail['key']}.docx" in names
