@@ -199,3 +199,11 @@ def test_markup_in_a_registered_body_name_stays_text(db_url):
         assert f"关于{hostile}" in text  # Word holds it as text
         names = zipfile.ZipFile(io.BytesIO(c.get("/notices.zip").content)).namelist()
         assert f"_script_alert(9)__script_东篱街道-{detail['year']}-{detail['key']}.docx" in names
+
+
+def test_filter_forms_left_empty_are_not_refused(client):
+    # the 报告 and 问题清单 forms send every field, "year=" when it is left empty
+    assert client.get("/", params={"q": "", "year": "", "errors": "", "sort": "org"}).status_code == 200
+    assert client.get("/findings", params={"org": "", "year": "", "severity": "", "status": ""}).status_code == 200
+    listed = client.get("/findings", params={"year": "", "severity": "error"}).text
+    assert ERRORS_BODY in listed

@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse, Response
 from gongkai.standard import find_cell
 from gongkai.web import auth, queries
 from gongkai.web.official import shown_raw
-from gongkai.web.pages import org_scope, render
+from gongkai.web.pages import form_year, org_scope, render
 from gongkai.web.report_store import BodyReport, body_reports
 
 router = APIRouter()
@@ -173,14 +173,9 @@ def _reports(request: Request, region: str, year: int | None, key: str | None = 
         return body_reports(conn, org_ids=_scope(request, conn, region), year=year, key=key, severities=LISTED)
 
 
-def _year(text: str) -> int | None:
-    """The year filter of a GET form: an empty field means any year."""
-    return int(text) if text.strip().isdigit() else None
-
-
 @router.get("/notices", response_class=HTMLResponse)
 def notices(request: Request, region: str = "", year: str = ""):
-    chosen = _year(year)
+    chosen = form_year(year)
     rows = [(r, notice_items(r)) for r in _reports(request, region, chosen)]
     return render(request, "notices.html", rows=[(r, items) for r, items in rows if items], region=region,
                   year=chosen, can_review=auth.can_review(request.state.user))
@@ -198,7 +193,7 @@ def notice(request: Request, key: str):
 
 @router.get("/notices.zip")
 def notices_zip(request: Request, region: str = "", year: str = ""):
-    reports = [r for r in _reports(request, region, _year(year)) if notice_items(r)]
+    reports = [r for r in _reports(request, region, form_year(year)) if notice_items(r)]
     if not reports:
         return HTMLResponse("[E-WEB-NOTICE-EMPTY] 所选范围内没有需要整改的问题", status_code=404)
     out = io.BytesIO()
