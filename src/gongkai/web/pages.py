@@ -41,6 +41,11 @@ def _forbidden() -> HTMLResponse:
     return HTMLResponse("[E-WEB-CSRF] 表单已失效，请刷新页面后重试", status_code=403)
 
 
+def form_year(text: str) -> int | None:
+    """The year field of a GET filter form: left empty (the form sends "year=") it means any year."""
+    return int(text) if text.strip().isdigit() else None
+
+
 def org_scope(request: Request, conn) -> set[int] | None:
     return queries.region_org_ids(conn, auth.region_of(request.state.user))
 
@@ -74,9 +79,10 @@ def logout(request: Request, csrf: str = Form("")):
 
 
 @router.get("/", response_class=HTMLResponse)
-def reports(request: Request, q: str = "", year: int | None = None, errors: str = "", sort: str = "org",
+def reports(request: Request, q: str = "", year: str = "", errors: str = "", sort: str = "org",
             desc: bool = False, page: int = 1):
     has_errors = {"yes": True, "no": False}.get(errors)
+    year = form_year(year)
     with request.app.state.store.engine.connect() as conn:
         rows, total = queries.list_reports(conn, search=q or None, year=year, has_errors=has_errors, sort=sort,
                                            descending=desc, page=page, org_ids=org_scope(request, conn))
@@ -104,7 +110,8 @@ def review(request: Request, key: str, finding: str, decision: str = Form(""), c
 
 
 @router.get("/findings", response_class=HTMLResponse)
-def findings(request: Request, org: str = "", year: int | None = None, severity: str = "", status: str = ""):
+def findings(request: Request, org: str = "", year: str = "", severity: str = "", status: str = ""):
+    year = form_year(year)
     with request.app.state.store.engine.connect() as conn:
         rows = queries.list_findings(conn, org_ids=org_scope(request, conn), organization=org or None, year=year,
                                      severity=severity or None, status=status or None)
