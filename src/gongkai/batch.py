@@ -173,17 +173,20 @@ class _Slot:
 
 def run(paths: list[Any], *, jobs: int = 1, limits: Limits = DEFAULT_LIMITS,
         on_start: Callable[[str], None] | None = None, task: Task = _check_task,
-        label: Callable[[Any], str] = str, chunk: int = CHUNK_ITEMS) -> Iterator[Outcome]:
+        label: Callable[[Any], str] = str, chunk: int = CHUNK_ITEMS,
+        start_method: str | None = None) -> Iterator[Outcome]:
     """Outcomes of ``task`` (default: checking a file) over ``paths``, in the order they finish. Items other
     than paths are named by ``label`` in timeout and crash outcomes.
 
     Small files go to a worker up to ``chunk`` at a time; each item still has its own time limit (counted from
     when the previous item's outcome arrives), and when an item times out, crashes its worker or leaves it
-    untrusted, the items after it in that chunk are queued again, so no item is lost or done twice."""
+    untrusted, the items after it in that chunk are queued again, so no item is lost or done twice.
+    ``start_method`` overrides how workers start (default: fork where there is fork; a caller that runs threads,
+    such as a Dask worker, passes "forkserver")."""
     pending = [str(p) if task is _check_task else p for p in reversed(paths)]
     if not pending:
         return
-    ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+    ctx = mp.get_context(start_method or ("fork" if "fork" in mp.get_all_start_methods() else "spawn"))
     slots: list[_Slot] = []
     workers = max(1, min(jobs, len(pending)))
 

@@ -66,3 +66,9 @@ class ReaderCrashed(GongkaiError):
     """The process reading the file died (a native library crashed or memory ran out)."""
 
     code = "E-CRASH"
+
+
+class ClusterUnavailable(GongkaiError):
+    """`--cluster` names no reachable Dask scheduler, or the `cluster` extra is not installed."""
+
+    code = "E-CLUSTER"

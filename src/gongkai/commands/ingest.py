@@ -37,8 +37,12 @@ def open_or_exit(db_url: str | None, *, existing: bool = False):
 @click.option("--reparse", is_flag=True,
               help="用当前解析器版本重新解析库中由旧版本解析的文件（旧结果保留为历史）。")
 @click.option("--progress/--no-progress", default=None, help="显示进度条（默认：在终端中时显示）。")
+@click.option("--cluster", "cluster", default=None, metavar="ADDRESS",
+              help="在 Dask 集群上解析和校验：tcp://调度器主机:8786，或 local[:N]（本机 N 个进程）；"
+                   "写库仍在本机。需要 pip install 'gongkai[cluster]'。")
+@click.option("--ship", is_flag=True, help="与 --cluster 一起用：把文件内容发给工作节点（各机器看不到同一路径时）。")
 def ingest(paths: tuple[Path, ...], db_url: str | None, jobs: int | None, timeout: float | None,
-           registry: Path | None, reparse: bool, progress: bool | None) -> None:
+           registry: Path | None, reparse: bool, progress: bool | None, cluster: str | None, ship: bool) -> None:
     """导入报告（文件或文件夹，递归）到数据库：解析、校验、匹配机关，然后重新计算跨报告问题。
 
     按内容哈希去重：再次导入相同文件不会产生任何变化。无法处理的文件也会保存（连同原因），退出码为2。"""
@@ -63,6 +67,9 @@ def ingest(paths: tuple[Path, ...], db_url: str | None, jobs: int | None, timeou
     if not paths and not reparse and registry is None:
         err.print("[bold red]请给出要导入的文件或文件夹[/]（或用 --reparse 重新解析库中的文件）")
         sys.exit(2)
+    if ship and cluster is None:
+        err.print("[bold red]--ship 只能与 --cluster 一起使用[/]")
+        sys.exit(2)
     store = open_or_exit(db_url)
     if registry is not None:
         from gongkai.commands.orgs import import_file
@@ -83,7 +90,22 @@ def ingest(paths: tuple[Path, ...], db_url: str | None, jobs: int | None, timeou
         def hook(label: str, done: int, total: int) -> None:
             bar.update(task, completed=done, total=total, description=Path(label).name)
 
-        summary = run_ingest(store, paths, jobs=jobs, limits=limits, reparse=reparse, progress=hook)
+        if cluster is None:
+            summary = run_ingest(store, paths, jobs=jobs, limits=limits, reparse=reparse, progress=hook)
+        else:
+            from gongkai.store.cluster import ingest_on_cluster
+
+            def connected(client) -> None:
+                link = getattr(client, "dashboard_link", None)
+                err.print(f"已连接集群：{sum(client.nthreads().values())} 个工作线程"
+                          + (f"，进度面板 {escape(link)}" if link else ""))
+
+            try:
+                summary = ingest_on_cluster(store, paths, cluster, limits=limits, ship=ship, reparse=reparse,
+                                            progress=hook, on_connect=connected)
+            except GongkaiError as e:
+                err.print(f"[bold red]{e.code}[/] {escape(str(e.message))}")
+                sys.exit(2)
     console.rule("[bold]导入完成")
     console.print(f"数据库：{escape(store.display_url())}（解析器版本 {PARSER_VERSION}）")
     console.print(f"共 {summary.files} 个文件，用时 {summary.seconds:.1f} 秒：新入库 {summary.stored}，"
