@@ -53,6 +53,7 @@ class IngestItem:
     size: int
     data: bytes
     rows: ReportRows
+    keys: list[str] | None = None  # the findings' review keys, computed by the worker (else by the writer)
 
 
 def _label(job: Job) -> str:
@@ -91,8 +92,9 @@ def ingest_task(job: Job, limits: Limits) -> Outcome:
     except Exception as exc:  # a bug on odd input: reported and kept for this file only
         code, message = "E-INTERNAL", f"处理时发生内部错误：{type(exc).__name__}: {exc}"
         rows = error_rows(job.label, code, message)
+    keys = finding_keys(False, sha, [row[-1] for row in rows.findings])  # here, not in the writing parent
     return Outcome(job.label, None, code, message, time.perf_counter() - start,
-                   payload=IngestItem(sha, len(data), data, rows), recycle=recycle)
+                   payload=IngestItem(sha, len(data), data, rows, keys), recycle=recycle)
 
 
 # ---------------------------------------------------------------------------------------------------- summary
@@ -195,7 +197,8 @@ def store_item(conn: Connection, item: IngestItem, *, path: str | None, parser_v
         conn.execute(update(t.parse).where(t.parse.c.document_id == doc_id, t.parse.c.id != parse_id)
                      .values(is_current=False))
     sql["cell"].many(conn, [dict(zip(_CELL_COLUMNS, (parse_id, *row))) for row in item.rows.cells])
-    keys = finding_keys(False, item.sha256, [row[-1] for row in item.rows.findings])
+    keys = item.keys if item.keys is not None else finding_keys(False, item.sha256,
+                                                                 [row[-1] for row in item.rows.findings])
     sql["finding"].many(conn, [dict(zip(_FINDING_COLUMNS, (parse_id, *row, key)))
                                for row, key in zip(item.rows.findings, keys)])
     return parse_id
