@@ -9,6 +9,7 @@ rest of its chunk is queued again.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing as mp
 import os
 import time
@@ -193,7 +194,13 @@ def run(paths: list[Any], *, jobs: int = 1, limits: Limits = DEFAULT_LIMITS,
     def spawn() -> _Slot:
         parent, child = ctx.Pipe()
         proc = ctx.Process(target=_worker, args=(child, limits, 1 if jobs > 1 else None, task), daemon=True)
-        proc.start()
+        # a forked worker's garbage collector would walk (and so copy) every object inherited from this
+        # process on each collection; frozen, they are left alone there. Here they are unfrozen right after.
+        gc.freeze()
+        try:
+            proc.start()
+        finally:
+            gc.unfreeze()
         child.close()
         return _Slot(proc, parent)
 
