@@ -82,7 +82,32 @@ def _summary(console: Console, report: Report) -> None:
             if ev.text:
                 where = f"{_where(ev.position)}：" if ev.position else ""
                 lines.append(f"      [dim]{escape(where)}[/]“{escape(ev.text)}”")
-    console.print("\n".join(lines))
+    _print_lines(console, lines)
+
+
+def _print_lines(console: Console, lines: list[str]) -> None:
+    """``console.print`` of each markup line. Without colours (output to a file or a pipe, the batch case) a
+    line prints as its plain text, wrapped by rich's own wrapping when it is wider than the console: what rich
+    prints for it, at a fraction of the cost of rich's full rendering. Colour output goes through rich."""
+    if console.color_system is not None or console.is_terminal or console.record:
+        console.print("\n".join(lines))
+        return
+    from rich.markup import render
+    from rich.text import Text
+
+    width = console.width
+    out: list[str] = []
+    for line in lines:
+        text = render(line, emoji=True)  # as console.print parses it (emoji on, control codes stripped)
+        if "\t" in text.plain:
+            console.file.write("".join(out))
+            out.clear()
+            console.print(line)
+        elif text.cell_len > width:  # rich's own wrapping, on the plain text (the styles print as nothing)
+            out.extend(part.plain + "\n" for part in Text(text.plain).wrap(console, width))
+        else:
+            out.append(text.plain + "\n")
+    console.file.write("".join(out))
 
 
 def _where(pos) -> str:

@@ -82,3 +82,9 @@ def os_reason(exc: OSError) -> str:
     """Why a file could not be read or written, in Chinese (the error number only when it is not a known one)."""
     reason = _OS_REASONS.get(exc.errno) if exc.errno is not None else None
     return reason or (f"系统错误 {exc.errno}" if exc.errno is not None else "系统错误")
+
+
+class ClusterUnavailable(GongkaiError):
+    """`--cluster` names no reachable Dask scheduler, or the `cluster` extra is not installed."""
+
+    code = "E-CLUSTER"

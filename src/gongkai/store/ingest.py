@@ -53,6 +53,7 @@ class IngestItem:
     size: int
     data: bytes
     rows: ReportRows
+    keys: list[str] | None = None  # the findings' review keys, computed by the worker (else by the writer)
 
 
 def _label(job: Job) -> str:
@@ -91,8 +92,9 @@ def ingest_task(job: Job, limits: Limits) -> Outcome:
     except Exception as exc:  # a bug on odd input: reported and kept for this file only
         code, message = "E-INTERNAL", f"处理时发生内部错误：{type(exc).__name__}: {exc}"
         rows = error_rows(job.label, code, message)
+    keys = finding_keys(False, sha, [row[-1] for row in rows.findings])  # here, not in the writing parent
     return Outcome(job.label, None, code, message, time.perf_counter() - start,
-                   payload=IngestItem(sha, len(data), data, rows), recycle=recycle)
+                   payload=IngestItem(sha, len(data), data, rows, keys), recycle=recycle)
 
 
 # ---------------------------------------------------------------------------------------------------- summary
@@ -195,7 +197,8 @@ def store_item(conn: Connection, item: IngestItem, *, path: str | None, parser_v
         conn.execute(update(t.parse).where(t.parse.c.document_id == doc_id, t.parse.c.id != parse_id)
                      .values(is_current=False))
     sql["cell"].many(conn, [dict(zip(_CELL_COLUMNS, (parse_id, *row))) for row in item.rows.cells])
-    keys = finding_keys(False, item.sha256, [row[-1] for row in item.rows.findings])
+    keys = item.keys if item.keys is not None else finding_keys(False, item.sha256,
+                                                                 [row[-1] for row in item.rows.findings])
     sql["finding"].many(conn, [dict(zip(_FINDING_COLUMNS, (parse_id, *row, key)))
                                for row, key in zip(item.rows.findings, keys)])
     return parse_id
@@ -204,6 +207,9 @@ def store_item(conn: Connection, item: IngestItem, *, path: str | None, parser_v
 # ---------------------------------------------------------------------------------------------------- ingest
 
 ProgressHook = Callable[[str, int, int], None]  # (label, done, total)
+# runs ingest_task over jobs and yields their outcomes in any order: worker processes here (the default), or a
+# cluster (gongkai.store.cluster)
+Runner = Callable[[list[Job]], Iterable[Outcome]]
 
 
 class _Writer:
@@ -260,9 +266,10 @@ class _Writer:
 
 def ingest(store: Store, paths: Iterable[str | Path], *, jobs: int = 1, limits: Limits = DEFAULT_LIMITS,
            parser_version: str = PARSER_VERSION, reparse: bool = False, cross_check: bool = True,
-           progress: ProgressHook | None = None, batch: int = 50) -> IngestSummary:
+           progress: ProgressHook | None = None, batch: int = 50, runner: Runner | None = None) -> IngestSummary:
     """Store every file under ``paths``; with ``reparse`` also parse every stored document whose current parse
-    comes from another parser version. Cross-report findings are recomputed at the end."""
+    comes from another parser version. Cross-report findings are recomputed at the end. Files are read and
+    checked by ``runner`` (default: ``jobs`` worker processes on this machine); this process writes."""
     from gongkai.store.orgs_resolve import OrgMatcher
 
     started = time.perf_counter()
@@ -298,12 +305,15 @@ def ingest(store: Store, paths: Iterable[str | Path], *, jobs: int = 1, limits: 
             first_path[sha] = f
             todo.append(Job(f, path=f))
 
+    if runner is None:
+        def runner(batch_jobs: list[Job]) -> Iterable[Outcome]:
+            return run(batch_jobs, jobs=jobs, limits=limits, task=ingest_task, label=_label)
     matcher = OrgMatcher(store)
     writer = _Writer(store, batch)
     total = len(todo)
     done = 0
     try:
-        for outcome in run(todo, jobs=jobs, limits=limits, task=ingest_task, label=_label):
+        for outcome in runner(todo):
             done += 1
             item: IngestItem | None = outcome.payload
             if item is None:  # timed out or crashed: keep the file with the reason
@@ -337,8 +347,8 @@ def ingest(store: Store, paths: Iterable[str | Path], *, jobs: int = 1, limits: 
                         _record_path(conn, ids[sha][0], f, when)
                         summary.unchanged += 1
         if reparse:
-            summary.reparsed = _reparse(store, writer, matcher, jobs=jobs, limits=limits,
-                                        parser_version=parser_version, when=when, progress=progress)
+            summary.reparsed = _reparse(store, writer, matcher, runner, parser_version=parser_version, when=when,
+                                        progress=progress)
     except BaseException:
         writer.abort()
         raise
@@ -358,8 +368,8 @@ def ingest(store: Store, paths: Iterable[str | Path], *, jobs: int = 1, limits: 
     return summary
 
 
-def _reparse(store: Store, writer: _Writer, matcher, *, jobs: int, limits: Limits, parser_version: str,
-             when: str, progress: ProgressHook | None, chunk: int = 200) -> int:
+def _reparse(store: Store, writer: _Writer, matcher, runner: Runner, *, parser_version: str, when: str,
+             progress: ProgressHook | None, chunk: int = 200) -> int:
     """Parse stored documents that have no parse by ``parser_version`` from their stored bytes, ``chunk`` at
     a time (memory stays bounded). Earlier parses stay, no longer current."""
     with store.engine.connect() as conn:
@@ -375,7 +385,7 @@ def _reparse(store: Store, writer: _Writer, matcher, *, jobs: int, limits: Limit
             rows = conn.execute(select(t.document.c.id, t.document.c.content, first_path)
                                 .where(t.document.c.id.in_(ids[i:i + chunk])).order_by(t.document.c.id)).all()
         jobs_list = [Job(path or f"document:{doc_id}", data=content) for doc_id, content, path in rows]
-        for outcome in run(jobs_list, jobs=jobs, limits=limits, task=ingest_task, label=_label):
+        for outcome in runner(jobs_list):
             item = outcome.payload
             if item is None:
                 continue
@@ -442,4 +452,4 @@ def ingest_bytes(store: Store, items: Iterable[tuple[str, bytes]], *, limits: Li
     return summary
 
 
-__all__ = ["IngestItem", "IngestSummary", "Job", "ingest", "ingest_bytes", "ingest_task", "store_item"]
+__all__ = ["IngestItem", "IngestSummary", "Job", "Runner", "ingest", "ingest_bytes", "ingest_task", "store_item"]
