@@ -31,7 +31,8 @@ from fuzz.seeds import KINDS, seeds
 
 FOUND = Path(__file__).parent / "found"
 SUFFIX = {"text": ".txt", "html": ".html", "docx": ".docx", "pdf": ".pdf", "image": ".png", "xlsx_form": ".xlsx",
-          "yaml_form": ".yaml", "json_form": ".json", "csv_register": ".csv"}
+          "yaml_form": ".yaml", "json_form": ".json", "csv_register": ".csv", "xlsx_register": ".xlsx",
+          "registry": ".yaml"}
 DOCUMENT_KINDS = ("text", "html", "docx", "pdf", "image")
 
 
@@ -86,10 +87,14 @@ def target(kind: str, data: bytes, workdir: Path) -> None:
             from gongkai.render.markdown import render_markdown
 
             render_markdown(load_form(path).to_spec())
-        elif kind == "csv_register":
+        elif kind in ("csv_register", "xlsx_register"):
             from gongkai.tally import read_applications, tally_requests
 
             tally_requests(read_applications(path), 2024)
+        elif kind == "registry":
+            from gongkai.orgs.registry import load_registry
+
+            load_registry(path)
     except GongkaiError:
         return
 

@@ -136,6 +136,10 @@ def _parse(text: str, source: str | None):
             return json.loads(text)
         except json.JSONDecodeError:
             pass  # YAML flow style also starts with { or [
+        except RecursionError:
+            raise RegistryError("机关名录的 JSON 嵌套层次过深", source=source) from None
+        except ValueError:  # json.loads refuses an integer of more than 4,300 digits
+            raise RegistryError("机关名录的 JSON 中有过长的数字", source=source) from None
     from gongkai.safe_yaml import YamlRefused, load
 
     try:
