@@ -32,11 +32,13 @@ lint: $(STAMP)
 
 ## Parse+check throughput over 10,000 generated reports on one core, then per-format throughput
 ## (HTML, DOCX, PDF with the ratio to bare pypdfium2 text extraction, OCR per page), then ingest throughput into
-## SQLite and PostgreSQL with peak memory.
+## SQLite and PostgreSQL with peak memory, then check/ingest on 1 and 2 workers and on a local Dask cluster as
+## ratios to the single-core in-process rate (with CPU per report for the parent and the workers).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_parse_check.py --reports 10000
 	$(BIN)/python benchmarks/bench_formats.py
 	$(BIN)/python benchmarks/bench_ingest.py --reports 10000
+	$(BIN)/python benchmarks/bench_scaling.py --reports 1000 --cluster
 
 ## Mutation fuzzing of every input kind (seeded, time-boxed; about 15 minutes on a busy 2-core machine): prints
 ## per kind the inputs tried, internal errors, hangs and peak memory. FUZZ_ARGS overrides counts/seconds.
