@@ -19,7 +19,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from functools import cache
 
-from gongkai.analysis.export import Scope, Selection, iter_reports, resolve
+from gongkai.analysis.export import Registry, Scope, Selection, iter_reports, resolve
 from gongkai.standard.layout import request_layout
 from gongkai.standard import get_format
 
@@ -217,7 +217,7 @@ ROLLUP_MODES = ("excluded", "included", "only")
 
 
 def compute_stats(conn, selection: Selection | None = None, *, by: str = "year",
-                  rollups: str = "excluded") -> StatsResult:
+                  rollups: str = "excluded", registry: Registry | None = None) -> StatsResult:
     """Sums and rates of the selected reports per year (``by="year"``) or per body (``by="org"``); roll-up
     reports ``rollups`` = excluded (default) | included | only."""
     if by not in ("year", "org"):
@@ -226,7 +226,7 @@ def compute_stats(conn, selection: Selection | None = None, *, by: str = "year",
         raise ValueError(rollups)
     selection = selection or Selection()
     ids = cell_ids()
-    scope: Scope = resolve(conn, selection)
+    scope: Scope = resolve(conn, selection, registry)
     accs: dict[str, _Acc] = {}
     total = _Acc()
     present: dict[int | None, set[int]] = defaultdict(set)  # year -> bodies with any report (roll-up or not)

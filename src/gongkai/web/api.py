@@ -57,11 +57,16 @@ def api_report(request: Request, key: str):
 
 @router.get("/api/v1/findings")
 def api_findings(request: Request, org: str | None = None, year: int | None = None, severity: str | None = None,
-                 status: str | None = None, limit: int = 1000):
+                 status: str | None = None, limit: int = 1000, offset: int = 0):
+    """A page of findings (``offset``/``limit``, in the CLI's order) and how many match in all (``total``)."""
+    limit, offset = max(1, min(limit, 10000)), max(0, offset)
     with request.app.state.store.engine.connect() as conn:
-        rows = queries.list_findings(conn, org_ids=_scope(request, conn), organization=org, year=year,
-                                     severity=severity, status=status, limit=max(1, min(limit, 10000)))
-    return {"findings": rows}
+        scope = _scope(request, conn)
+        rows = queries.list_findings(conn, org_ids=scope, organization=org, year=year, severity=severity,
+                                     status=status, limit=limit, offset=offset)
+        total = queries.count_findings(conn, org_ids=scope, organization=org, year=year, severity=severity,
+                                       status=status)
+    return {"total": total, "offset": offset, "limit": limit, "findings": rows}
 
 
 @router.post("/api/v1/findings/{key}/review")

@@ -11,6 +11,7 @@ from gongkai.web import auth, queries
 
 router = APIRouter()
 _ANON = "gongkai_anon"
+FINDINGS_PAGE = 200  # findings per page of 问题清单
 
 
 def _csrf_binding(request: Request) -> str:
@@ -104,11 +105,18 @@ def review(request: Request, key: str, finding: str, decision: str = Form(""), c
 
 
 @router.get("/findings", response_class=HTMLResponse)
-def findings(request: Request, org: str = "", year: int | None = None, severity: str = "", status: str = ""):
+def findings(request: Request, org: str = "", year: int | None = None, severity: str = "", status: str = "",
+             page: int = 1):
+    filters = {"organization": org or None, "year": year, "severity": severity or None, "status": status or None}
+    page = max(1, page)
     with request.app.state.store.engine.connect() as conn:
-        rows = queries.list_findings(conn, org_ids=org_scope(request, conn), organization=org or None, year=year,
-                                     severity=severity or None, status=status or None)
-    return render(request, "findings.html", rows=rows, org=org, year=year, severity=severity, status=status)
+        scope = org_scope(request, conn)
+        rows = queries.list_findings(conn, org_ids=scope, limit=FINDINGS_PAGE, offset=(page - 1) * FINDINGS_PAGE,
+                                     **filters)
+        total = queries.count_findings(conn, org_ids=scope, **filters)
+    pages = max(1, -(-total // FINDINGS_PAGE))
+    return render(request, "findings.html", rows=rows, total=total, page=page, pages=pages, org=org, year=year,
+                  severity=severity, status=status)
 
 
 def page_png(request: Request, key: str, n: int) -> Response:

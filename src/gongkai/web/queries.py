@@ -192,21 +192,32 @@ def _in_region(conn: Connection, parse_id: int, org_ids: set[int] | None) -> boo
 
 # ------------------------------------------------------------------------------------------------ findings
 
+def _finding_filters(org_ids: set[int] | None, organization: str | None, year: int | None,
+                     severity: str | None, status: str | None) -> dict[str, Any]:
+    """The store's findings filters; a region is a condition on the parse, so the database does the limiting."""
+    where = () if org_ids is None else (t.parse.c.organization_id.in_(sorted(org_ids) or [-1]),)
+    return {"organization": organization, "year": year, "severity": severity, "status": status, "where": where}
+
+
 def list_findings(conn: Connection, *, org_ids: set[int] | None = None, organization: str | None = None,
                   year: int | None = None, severity: str | None = None, status: str | None = None,
-                  limit: int = 1000) -> list[dict[str, Any]]:
-    """Findings of current reports (the CLI's list), limited to a region's reports."""
+                  limit: int = 1000, offset: int = 0) -> list[dict[str, Any]]:
+    """A page of findings of current reports (the CLI's list, in its order), limited to a region's reports."""
     from gongkai.store.review import list_findings as store_findings
 
-    rows = store_findings(conn, organization=organization, year=year, severity=severity, status=status)
-    if org_ids is not None:
-        allowed = {pid for (pid,) in conn.execute(select(t.parse.c.id).where(
-            t.parse.c.is_current.is_(True), t.parse.c.organization_id.in_(org_ids or {-1})))}
-        rows = [r for r in rows if r.parse_id in allowed]
+    rows = store_findings(conn, limit=limit, offset=offset,
+                          **_finding_filters(org_ids, organization, year, severity, status))
     return [{"key": r.key, "report": report_key(r.document_sha256), "source": r.source,
              "organization": r.organization, "year": r.year, "code": r.code, "category": r.category,
              "severity": r.severity, "message": r.message, "evidence": r.evidence, "decision": r.decision,
-             "comment": r.comment, "reviewer": r.reviewer} for r in rows[:limit]]
+             "comment": r.comment, "reviewer": r.reviewer} for r in rows]
+
+
+def count_findings(conn: Connection, *, org_ids: set[int] | None = None, organization: str | None = None,
+                   year: int | None = None, severity: str | None = None, status: str | None = None) -> int:
+    from gongkai.store.review import count_findings as store_count
+
+    return store_count(conn, **_finding_filters(org_ids, organization, year, severity, status))
 
 
 def finding_parse_id(conn: Connection, key: str) -> int | None:
