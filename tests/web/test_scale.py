@@ -149,3 +149,21 @@ def test_stats_summed_in_the_database_are_the_python_sums(conn, monkeypatch, by,
     old = [stats.compute_stats(c, sel, by=by, rollups=rollups).to_dict() for sel in selections]
     assert new == old
     assert new[0]["total"]["reports"] > 0
+
+
+def test_stats_in_the_database_on_sqlite_and_postgresql(store_url, tmp_path, monkeypatch):
+    """The SQL of the sums (CASE, conditional counts, a boolean group) on both databases."""
+    from gongkai.analysis import stats
+    from gongkai.store.ingest import ingest
+    from tests.web.conftest import write_corpus
+
+    store = open_store(store_url)
+    try:
+        ingest(store, write_corpus(tmp_path / "in"))
+        with store.engine.connect() as c:
+            new = [stats.compute_stats(c, by=by).to_dict() for by in ("year", "org")]
+            monkeypatch.setattr(stats, "_parts", _python_parts)
+            old = [stats.compute_stats(c, by=by).to_dict() for by in ("year", "org")]
+    finally:
+        store.dispose()
+    assert new == old and new[0]["total"]["reports"] >= 4
