@@ -99,18 +99,22 @@ def list_reports(conn: Connection, *, search: str | None = None, year: int | Non
                  has_errors: bool | None = None, sort: str = "org", descending: bool = False, page: int = 1,
                  page_size: int = PAGE_SIZE, org_ids: set[int] | None = None) -> tuple[list[ReportRow], int]:
     """A page of current reports and the total count matching the filters (within ``org_ids`` if given)."""
-    stmt = _report_select()
+    conds = []
     if org_ids is not None:
-        stmt = stmt.where(t.parse.c.organization_id.in_(org_ids or {-1}))
+        conds.append(t.parse.c.organization_id.in_(org_ids or {-1}))
     org = func.coalesce(t.organization.c.name, t.parse.c.organization_printed)
     if search:
         like = f"%{search}%"
-        stmt = stmt.where(org.like(like) | t.parse.c.source.like(like))
+        conds.append(org.like(like) | t.parse.c.source.like(like))
     if year is not None:
-        stmt = stmt.where(t.parse.c.year == year)
+        conds.append(t.parse.c.year == year)
     if has_errors is not None:
-        stmt = stmt.where((t.parse.c.error_findings > 0) if has_errors else (t.parse.c.error_findings == 0))
-    total = conn.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
+        conds.append((t.parse.c.error_findings > 0) if has_errors else (t.parse.c.error_findings == 0))
+    stmt = _report_select().where(*conds)
+    # the total counts rows only: no per-row finding counts, no document join (a parse has one document)
+    total = conn.execute(select(func.count()).select_from(
+        t.parse.outerjoin(t.organization, t.organization.c.id == t.parse.c.organization_id))
+        .where(t.parse.c.is_current.is_(True), *conds)).scalar_one()
     column = stmt.selected_columns[_SORTS.get(sort, "organization")]
     order = column.desc() if descending else column.asc()
     stmt = stmt.order_by(order, t.document.c.sha256).limit(page_size).offset((max(page, 1) - 1) * page_size)
