@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from fastapi import APIRouter, BackgroundTasks, Body, File, Header, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Body, File, Header, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
 from gongkai.web import auth, queries
@@ -106,7 +106,7 @@ def api_page(request: Request, key: str, n: int):
 
 
 @router.post("/api/v1/documents", status_code=202)
-async def api_upload(request: Request, background: BackgroundTasks, files: list[UploadFile] = File(...),
+async def api_upload(request: Request, files: list[UploadFile] = File(...),
                      x_csrf_token: str | None = Header(None)):
     """Upload files for ingest; the answer lists each file's outcome so far (refused ones at once)."""
     from gongkai.web.pages import read_uploads, start_upload
@@ -120,7 +120,7 @@ async def api_upload(request: Request, background: BackgroundTasks, files: list[
         raise HTTPException(403, "[E-WEB-ROLE] 当前用户无上传权限")
     if len(files) > request.app.state.max_upload_files:
         raise HTTPException(413, f"[E-WEB-UPLOAD-COUNT] 一次最多上传 {request.app.state.max_upload_files} 个文件")
-    up = start_upload(request, background, await read_uploads(request, files))
+    up = start_upload(request, await read_uploads(request, files))
     return up.to_dict()
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from fastapi import APIRouter, BackgroundTasks, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from gongkai.web import auth, queries
@@ -166,14 +166,14 @@ async def read_uploads(request: Request, files: list[UploadFile]) -> list[tuple[
     return out
 
 
-def start_upload(request: Request, background: BackgroundTasks, files: list[tuple[str | None, bytes | None]]):
+def start_upload(request: Request, files: list[tuple[str | None, bytes | None]]):
     from gongkai.web import upload
 
     user = request.state.user
     up = request.app.state.uploads.new(user.name if user else "本机用户")
     folder, paths = upload.accept(up, files, request.app.state.max_upload_bytes, request.app.state.max_upload_files)
     if paths:
-        background.add_task(upload.run, up, request.app.state.store, folder, paths)
+        request.app.state.upload_queue.submit(up, folder, paths)
     else:
         if folder is not None:
             folder.rmdir()
@@ -190,7 +190,7 @@ def upload_form(request: Request):
 
 
 @router.post("/upload")
-async def upload_files(request: Request, background: BackgroundTasks, files: list[UploadFile] = File(...),
+async def upload_files(request: Request, files: list[UploadFile] = File(...),
                        csrf: str = Form("")):
     if not check_csrf(request, csrf):
         return _forbidden()
@@ -199,7 +199,7 @@ async def upload_files(request: Request, background: BackgroundTasks, files: lis
     if len(files) > request.app.state.max_upload_files:
         return HTMLResponse(f"[E-WEB-UPLOAD-COUNT] 一次最多上传 {request.app.state.max_upload_files} 个文件",
                             status_code=413)
-    up = start_upload(request, background, await read_uploads(request, files))
+    up = start_upload(request, await read_uploads(request, files))
     return RedirectResponse(f"/uploads/{up.id}", status_code=303)
 
 

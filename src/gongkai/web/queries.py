@@ -257,8 +257,18 @@ def stats(conn: Connection, region: str | None, year: int | None) -> dict[str, A
 
 # ------------------------------------------------------------------------------------------------ ingest
 
-def ingest_files(store, paths: list) -> Any:
-    """Store uploaded files exactly as `gongkai ingest` does (same limits, idempotent by content hash)."""
+def ingest_files(store, paths: list, **options: Any) -> Any:
+    """Store uploaded files exactly as `gongkai ingest` does (same limits, idempotent by content hash);
+    ``options``: `ingest`'s jobs, limits and progress hook."""
     from gongkai.store.ingest import ingest
 
-    return ingest(store, paths)
+    return ingest(store, paths, **options)
+
+
+def already_stored(conn: Connection, shas: list[str]) -> set[str]:
+    """The contents (sha256) already read by this parser version: uploading them again stores nothing."""
+    from gongkai import PARSER_VERSION
+
+    q = (select(t.document.c.sha256).join(t.parse, t.parse.c.document_id == t.document.c.id)
+         .where(t.document.c.sha256.in_(shas), t.parse.c.parser_version == PARSER_VERSION))
+    return set(conn.execute(q).scalars())
