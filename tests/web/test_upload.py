@@ -125,3 +125,17 @@ def test_a_pathological_file_fails_alone_in_a_worker_and_the_server_keeps_answer
         assert c.get("/healthz").status_code == 200
         page = c.get(f"/uploads/{status['id']}").text
         assert "E-LIMIT" in page and page.count("无法读取") == 1
+
+
+def test_finished_uploads_are_forgotten_past_the_limit_unfinished_never():
+    from gongkai.web.upload import Uploads
+
+    uploads = Uploads(keep=3)
+    first = uploads.new("a")  # still running: kept
+    done = []
+    for _ in range(4):
+        up = uploads.new("a")
+        up.done = True
+        done.append(up)
+    assert uploads.get(first.id) is first
+    assert [uploads.get(u.id) is not None for u in done] == [False, False, True, True]

@@ -46,16 +46,21 @@ class Upload:
 
 
 class Uploads:
-    """The uploads of this server process, by id (outcomes are also in the store once ingested)."""
+    """The uploads of this server process, by id (outcomes are also in the store once ingested); the oldest
+    finished ones are forgotten past ``keep``, so a long-running server's memory stays flat."""
 
-    def __init__(self):
+    def __init__(self, keep: int = 1000):
         self._items: dict[str, Upload] = {}
         self._lock = threading.Lock()
+        self._keep = keep
 
     def new(self, user: str) -> Upload:
         up = Upload(uuid.uuid4().hex[:16], user)
         with self._lock:
             self._items[up.id] = up
+            if len(self._items) > self._keep:
+                for old in [k for k, v in self._items.items() if v.done][: len(self._items) - self._keep]:
+                    del self._items[old]
         return up
 
     def get(self, upload_id: str) -> Upload | None:
