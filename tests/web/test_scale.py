@@ -167,3 +167,37 @@ def test_stats_in_the_database_on_sqlite_and_postgresql(store_url, tmp_path, mon
     finally:
         store.dispose()
     assert new == old and new[0]["total"]["reports"] >= 4
+
+
+def test_region_matrix_from_finding_marks_is_the_matrix_from_full_findings(tmp_path, monkeypatch):
+    """The matrix counts findings from their code, severity and review only; with every finding loaded in full
+    (evidence, related reports) as before, it is the same — reviews included."""
+    import shutil
+
+    from gongkai.analysis.export import Scope, Selection, iter_reports, resolve
+    from gongkai.store.review import decide
+    from gongkai.web import region
+
+    _, gen, folder = built_region()
+    shutil.copy(folder / "region.db", tmp_path / "r.db")
+    store = open_store(f"sqlite:///{tmp_path / 'r.db'}")
+    with store.begin() as c:  # one decision of each kind, on own and cross findings
+        marked = store_findings(c, severity="error", limit=3) + store_findings(c, cross=True, limit=2)
+        for i, f in enumerate(marked):
+            decide(c, f.key, ("dismissed", "confirmed")[i % 2], "测试用的说明", reviewer="测试")
+    assert len(marked) >= 3
+    c = store.engine.connect()
+    years = sorted({s.year for s in gen.specs.values()})
+    new = [region_matrix(c, gen.district, y) for y in years]
+
+    def full(conn_, org_ids, year, registry):
+        scope = resolve(conn_, Selection(year=year), registry)
+        scope = Scope(scope.conditions + (t.parse.c.organization_id.in_(org_ids),), None, scope.registry)
+        return iter_reports(conn_, scope, with_cells=False, with_findings=True)
+
+    monkeypatch.setattr(region, "_reports", full)
+    assert [region_matrix(c, gen.district, y) for y in years] == new
+    assert any(r.errors or r.pending or r.late for m in new for r in m.rows)
+    assert any(m.rollup and m.rollup.mismatches for m in new)
+    c.close()
+    store.dispose()

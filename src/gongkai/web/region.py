@@ -158,10 +158,40 @@ def region_matrix(conn: Connection, region: str, year: int, registry: Registry |
 
 
 def _reports(conn: Connection, org_ids: list[int], year: int, registry: Registry):
-    """The counted reports of the given bodies in ``year``, with their own and cross findings (and reviews)."""
+    """The counted reports of the given bodies in ``year``, with their own and cross findings as the matrix
+    counts them (code, severity, review decision: :func:`_marks`)."""
     scope = resolve(conn, Selection(year=year), registry)
     scope = Scope(scope.conditions + (t.parse.c.organization_id.in_(org_ids),), None, scope.registry)
-    return iter_reports(conn, scope, with_cells=False, with_findings=True)
+    reports = list(iter_reports(conn, scope, with_cells=False))
+    marks = _marks(conn, [r.parse_id for r in reports])
+    for rep in reports:
+        rep.findings, rep.cross_findings = marks[rep.parse_id]
+    return reports
+
+
+_CHUNK = 500  # parse ids per IN list
+
+
+def _marks(conn: Connection, parse_ids: list[int]) -> dict[int, tuple[list[dict], list[dict]]]:
+    """Per report, its own and its cross findings with only what :func:`_counts` reads — the code, the
+    severity and the review decision, joined as every findings list joins it (document hash + fingerprint) —
+    never the evidence, which is most of a finding's bytes."""
+    from sqlalchemy import and_
+
+    out: dict[int, tuple[list[dict], list[dict]]] = {pid: ([], []) for pid in parse_ids}
+    for i, table in enumerate((t.finding, t.cross_finding)):
+        f = table.c
+        for start in range(0, len(parse_ids), _CHUNK):
+            q = (select(f.parse_id, f.code, f.severity, t.review.c.decision)
+                 .select_from(table.join(t.parse, t.parse.c.id == f.parse_id)
+                              .join(t.document, t.document.c.id == t.parse.c.document_id)
+                              .outerjoin(t.review, and_(t.review.c.document_sha256 == t.document.c.sha256,
+                                                        t.review.c.fingerprint == f.fingerprint)))
+                 .where(f.parse_id.in_(parse_ids[start:start + _CHUNK])))
+            for pid, code, severity, decision in conn.execute(q):
+                out[pid][i].append({"code": code, "severity": severity,
+                                    "review": None if decision is None else {"decision": decision}})
+    return out
 
 
 def _years(conn: Connection, region: str, registry: Registry | None = None) -> list[int]:
