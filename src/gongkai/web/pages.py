@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import secrets
 
-from fastapi import APIRouter, BackgroundTasks, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from gongkai.web import auth, queries
 
 router = APIRouter()
 _ANON = "gongkai_anon"
+FINDINGS_PAGE = 200  # findings per page of 问题清单
 
 
 def _csrf_binding(request: Request) -> str:
@@ -110,12 +111,19 @@ def review(request: Request, key: str, finding: str, decision: str = Form(""), c
 
 
 @router.get("/findings", response_class=HTMLResponse)
-def findings(request: Request, org: str = "", year: str = "", severity: str = "", status: str = ""):
+def findings(request: Request, org: str = "", year: str = "", severity: str = "", status: str = "",
+             page: int = 1):
     year = form_year(year)
+    filters = {"organization": org or None, "year": year, "severity": severity or None, "status": status or None}
+    page = max(1, page)
     with request.app.state.store.engine.connect() as conn:
-        rows = queries.list_findings(conn, org_ids=org_scope(request, conn), organization=org or None, year=year,
-                                     severity=severity or None, status=status or None)
-    return render(request, "findings.html", rows=rows, org=org, year=year, severity=severity, status=status)
+        scope = org_scope(request, conn)
+        rows = queries.list_findings(conn, org_ids=scope, limit=FINDINGS_PAGE, offset=(page - 1) * FINDINGS_PAGE,
+                                     **filters)
+        total = queries.count_findings(conn, org_ids=scope, **filters)
+    pages = max(1, -(-total // FINDINGS_PAGE))
+    return render(request, "findings.html", rows=rows, total=total, page=page, pages=pages, org=org, year=year,
+                  severity=severity, status=status)
 
 
 def page_png(request: Request, key: str, n: int) -> Response:
@@ -165,14 +173,14 @@ async def read_uploads(request: Request, files: list[UploadFile]) -> list[tuple[
     return out
 
 
-def start_upload(request: Request, background: BackgroundTasks, files: list[tuple[str | None, bytes | None]]):
+def start_upload(request: Request, files: list[tuple[str | None, bytes | None]]):
     from gongkai.web import upload
 
     user = request.state.user
     up = request.app.state.uploads.new(user.name if user else "本机用户")
     folder, paths = upload.accept(up, files, request.app.state.max_upload_bytes, request.app.state.max_upload_files)
     if paths:
-        background.add_task(upload.run, up, request.app.state.store, folder, paths)
+        request.app.state.upload_queue.submit(up, folder, paths)
     else:
         if folder is not None:
             folder.rmdir()
@@ -189,7 +197,7 @@ def upload_form(request: Request):
 
 
 @router.post("/upload")
-async def upload_files(request: Request, background: BackgroundTasks, files: list[UploadFile] = File(...),
+async def upload_files(request: Request, files: list[UploadFile] = File(...),
                        csrf: str = Form("")):
     if not check_csrf(request, csrf):
         return _forbidden()
@@ -198,7 +206,7 @@ async def upload_files(request: Request, background: BackgroundTasks, files: lis
     if len(files) > request.app.state.max_upload_files:
         return HTMLResponse(f"[E-WEB-UPLOAD-COUNT] 一次最多上传 {request.app.state.max_upload_files} 个文件",
                             status_code=413)
-    up = start_upload(request, background, await read_uploads(request, files))
+    up = start_upload(request, await read_uploads(request, files))
     return RedirectResponse(f"/uploads/{up.id}", status_code=303)
 
 
