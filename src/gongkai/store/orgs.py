@@ -57,7 +57,8 @@ def import_registry(conn: Connection, entries: Iterable[RegistryEntry]) -> Impor
                              .values(name=entry.name, **wanted))
                 existing.pop(row.name, None)
             outcome = "updated" if changed else "unchanged"
-        aliases = {(a, "alias", None) for a in entry.aliases} | {(n, "former", u) for n, u in entry.former}
+        aliases = {(a, "alias", None) for a in entry.aliases} | {(n, "former", u) for n, u in entry.former} \
+            | {(site, "site", None) for site in entry.sites}  # declared web sites ride in the alias table
         if aliases != alias_rows.get(org_id, set()):
             _replace_aliases(conn, org_id, aliases, alias_rows.get(org_id, set()))
             outcome = "updated" if outcome == "unchanged" else outcome
@@ -72,7 +73,7 @@ def import_registry(conn: Connection, entries: Iterable[RegistryEntry]) -> Impor
 
 def _auto_to_take_over(entry: RegistryEntry, existing: dict):
     """An auto body whose name the registry gives as this entry's alias or former name (first one found)."""
-    for other in (*entry.aliases, *(n for n, _ in entry.former)):
+    for other in (*entry.aliases, *(n for n, _ in entry.former)):  # names only, never a site
         row = existing.get(other)
         if row is not None and row.source == "auto":
             return row
