@@ -5,8 +5,8 @@ changed content). A list page's row keeps the page's own title in ``note``; an a
 发布日期/来源 printed on the report page that links it.
 
 Which body a report belongs to is decided by the name it prints; when that name allows several bodies, a hint
-built only from stored rows (addresses, link texts, list page titles, printed 来源) chooses among them, so an
-interrupted and resumed crawl matches exactly as an uninterrupted one."""
+built only from stored rows (:mod:`gongkai.store.fetched`) chooses among them, so an interrupted and resumed
+crawl, and every later re-match, matches exactly as an uninterrupted crawl."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from gongkai.readers.limits import DEFAULT_LIMITS, Limits
 from gongkai.readers.sniff import KIND_NAMES, Kind, sniff
 from gongkai.store import schema as t
 from gongkai.store.db import Store
+from gongkai.store.fetched import fetch_hint
 from gongkai.store.ingest import ingest_bytes
 
 _KEPT_HEADERS = ("content-type", "content-length", "last-modified", "etag", "date", "server", "content-disposition")
@@ -255,23 +256,6 @@ def _carrier_printed(store: Store, task: Task) -> tuple[str | None, str | None]:
     return row["published_printed"], row["source_printed"]
 
 
-def match_hint(store: Store, task: Task, final_url: str, source: str | None) -> str:
-    """What helps choose the body when the printed name allows several: the addresses (a host or path on a
-    site the registry declares, place names in the percent-decoded path), the link text, the titles of the list
-    pages above and the printed 来源 — all from stored rows, so a resumed crawl builds the same hint."""
-    parts = [final_url, task.url, task.title, f"来源：{source}" if source else ""]
-    url = task.list_url
-    with store.engine.connect() as conn:
-        for _ in range(3):  # the report page, its list page, the list above
-            row = _row(conn, url) if url else None
-            if row is None:
-                break
-            parts += [row["final_url"] or url, row["title"] or "", row["note"] if row["outcome"] == "list" else "",
-                      f"来源：{row['source_printed']}" if row["source_printed"] else ""]
-            url = row["list_url"]
-    return " | ".join(dict.fromkeys(p for p in parts if p))
-
-
 def _ingest(store: Store, task: Task, name: str, content: bytes, base: dict, unchanged: bool,
             report: CrawlReport, limits: Limits) -> None:
     with store.engine.connect() as conn:  # this address already holds this content (an interrupted run)
@@ -279,7 +263,12 @@ def _ingest(store: Store, task: Task, name: str, content: bytes, base: dict, unc
                            .join(t.document, t.document.c.id == t.document_path.c.document_id)
                            .where(t.document_path.c.path == name, t.document.c.sha256 == base["sha256"])
                            ).first() is not None
-    hint = match_hint(store, task, name, base.get("source_printed"))
+    # the provenance the hint is built from, before the report is stored (no status yet: an interrupted run
+    # still fetches this address again)
+    _record(store, task.url, final_url=base["final_url"], published_printed=base.get("published_printed"),
+            source_printed=base.get("source_printed"))
+    with store.engine.connect() as conn:
+        hint = fetch_hint(conn, name) or name
     summary = ingest_bytes(store, [(name, content)], limits=limits, cross_check=False, hints={name: hint})
     if summary.stored:
         report.stored.append(task.url)

@@ -169,11 +169,14 @@ def rematch(conn: Connection, index: OrgIndex | None = None) -> int:
     rows = conn.execute(select(p.c.id, p.c.organization_printed, p.c.year, p.c.source, p.c.organization_id,
                                p.c.organization_match, p.c.organization_candidates)
                         .where(p.c.is_current.is_(True), p.c.status == "ok")).all()
+    from gongkai.store.fetched import FetchHints
+
+    hints = FetchHints(conn)  # a fetched report is matched again with the hint it was first matched with
     changed = 0
     for r in rows:
         if not r.organization_printed:
             continue
-        m = index.match(r.organization_printed, r.year, r.source or "")
+        m = index.match(r.organization_printed, r.year, hints.hint(r.source) or r.source or "")
         if r.organization_id is not None and (m.status == "unmatched" or (
                 m.org_id == r.organization_id and r.organization_match == "new" and m.status == "exact")):
             continue  # the auto body made for this report: still the best we have, and still 'new'
