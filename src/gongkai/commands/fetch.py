@@ -26,13 +26,16 @@ _PORTAL_STATE = {"E-FETCH-STATUS", "E-FETCH-ROBOTS", "E-FETCH-NOT-FILE", "E-FETC
 @click.option("--year", type=click.IntRange(2007, 2100), default=None, help="只抓取标题中年度为该年的报告。")
 @click.option("--delay", type=click.FloatRange(0, 600), default=2.0, show_default=True,
               help="对同一站点两次请求之间的间隔（秒）。")
+@click.option("--max-size", type=click.FloatRange(0.01, 4096), default=50.0, show_default=True,
+              help="单个文件的大小上限（MB），超过的不下载。")
 @click.option("--allow-private", is_flag=True, help="允许访问本机和内网地址（默认只访问公网地址）。")
 @click.option("--refresh", is_flag=True, help="重新抓取此前已抓取的地址；内容未变的不会重复入库。")
 @click.option("--orgs", "registry", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="先导入机关名录（YAML/JSON，可为机关写明网站 sites，见 docs/organizations.md），再抓取。")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出抓取报告（每个地址的结果和原因）。")
 def fetch(urls: tuple[str, ...], from_file: Path | None, db_url: str | None, depth: int, year: int | None,
-          delay: float, allow_private: bool, refresh: bool, registry: Path | None, as_json: bool) -> None:
+          delay: float, max_size: float, allow_private: bool, refresh: bool, registry: Path | None,
+          as_json: bool) -> None:
     """从政府网站抓取年报：从年报专栏列表页或报告页出发，找到报告页及其附件，下载后解析、校验并入库，
     同时保存来源地址、所在列表页、抓取时间、HTTP 头和页面上印出的发布日期、来源。
 
@@ -67,7 +70,7 @@ def fetch(urls: tuple[str, ...], from_file: Path | None, db_url: str | None, dep
             fail(e)
         if not as_json:
             make_console().print(imported)
-    client = Client(Policy(delay=delay, allow_private=allow_private))
+    client = Client(Policy(delay=delay, allow_private=allow_private, max_bytes=int(max_size * 1024 * 1024)))
     try:
         result = crawl(store, starts, client, depth=depth, year=year, refresh=refresh)
     finally:

@@ -181,6 +181,7 @@ def crawl(store: Store, starts: list[str], client: Client, *, depth: int = 2, ye
 
 
 def _looks_like_report_page(content: bytes) -> bool:
+    """A start page titled as one year's report (a 年报专栏 list page is titled with the column's name, no year)."""
     import lxml.html
 
     from gongkai.fetch.links import decode
@@ -190,7 +191,7 @@ def _looks_like_report_page(content: bytes) -> bool:
     except ValueError:
         return False
     heads = [root.findtext(".//title") or ""] + [h.text_content() for h in root.iter("h1")]
-    return any(is_report_title(h) for h in heads)
+    return any(is_report_title(h) and title_year(h) is not None for h in heads)
 
 
 def _enqueue(task: Task, links: PageLinks, push, depth: int, year: int | None, report: CrawlReport, *,
