@@ -70,8 +70,13 @@ def build_portal(seed: int = 16) -> Portal:
     portal.forbidden.add("/private/t9.html")
     add("/private/t9.html", html, render_html(specs[5], random.Random(rng.random()), encoding="utf-8"), specs[5])
     add("/nb/t3.html", "text/html", render_html(specs[2], random.Random(rng.random())), specs[2])  # GB18030
+    # a GBK page whose meta and Content-Type both say UTF-8
+    wrong = random_spec(random.Random(seed * 100 + 8), "2021", year=2023)
+    page = render_html(wrong, random.Random(rng.random()), encoding="gbk")
+    add("/nb/t6.html", html, page.replace(b"gb2312", b"utf-8"), wrong)
     add("/nb/index_1.html", "text/html", _list_page(COLUMN, [("t3.html", report_title(specs[2])),
-                                                             ("t8.html", report_title(specs[3]))], encoding="gbk"))
+                                                             ("t8.html", report_title(specs[3])),
+                                                             ("t6.html", report_title(wrong))], encoding="gbk"))
     add("/nb/t8.html", html, render_html(specs[3], random.Random(rng.random()), encoding="utf-8"), specs[3])
     # style 2: createPageHTML; its second page's report is answered 429 once (the test server does that)
     script = '<script>createPageHTML(2, 0, "index", "html");</script>'
