@@ -65,7 +65,8 @@ def load_registry(conn) -> Registry:
     for oid, name in conn.execute(select(organization.c.id, organization.c.name)):
         names[oid] = name
         by_name.setdefault(name, set()).add(oid)
-    for oid, alias in conn.execute(select(organization_alias.c.organization_id, organization_alias.c.alias)):
+    for oid, alias in conn.execute(select(organization_alias.c.organization_id, organization_alias.c.alias)
+                                   .where(organization_alias.c.relation != "site")):  # a web site is no name
         by_name.setdefault(alias, set()).add(oid)
     return Registry(names, by_name)
 

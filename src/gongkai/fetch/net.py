@@ -99,6 +99,7 @@ class Client:
     _last: dict[str, float] = field(default_factory=dict)
     _robots: dict[str, urllib.robotparser.RobotFileParser] = field(default_factory=dict)
     _stopped: dict[str, str] = field(default_factory=dict)
+    backoffs: list[tuple[str, int, float]] = field(default_factory=list)  # (address, 429/503, seconds waited)
 
     def __post_init__(self) -> None:
         self._http = httpx.Client(follow_redirects=False, timeout=self.policy.timeout, transport=self.transport,
@@ -213,6 +214,7 @@ class Client:
                     raise Refused(f"服务器持续返回 {status}（请求过多或暂不可用）", code="E-FETCH-BUSY")
                 retry = headers.get("retry-after", "")
                 wait = float(retry) if retry.isdigit() else self.policy.delay * 2 ** attempt
+                self.backoffs.append((current, status, min(wait, 300.0)))
                 self.sleep(min(wait, 300.0))
             if status in (301, 302, 303, 307, 308) and headers.get("location"):
                 current = urljoin(current, headers["location"])

@@ -169,9 +169,11 @@ def _statements(dialect: str) -> dict[str, RawInsert]:
 
 
 def store_item(conn: Connection, item: IngestItem, *, path: str | None, parser_version: str,
-               resolve_org: OrgResolver | None = None, when: str | None = None) -> int | None:
+               resolve_org: OrgResolver | None = None, when: str | None = None,
+               hint: str | None = None) -> int | None:
     """Write one report (or one error) in the caller's transaction; the new parse id, or None when this
-    document already has a parse by ``parser_version`` (another process stored it first)."""
+    document already has a parse by ``parser_version`` (another process stored it first). ``hint`` (default:
+    the path) is what helps choose among several bodies the printed name allows."""
     when = when or now_iso()
     sql = _statements(conn.dialect.name)
     doc_id = sql["document"].one(conn, {"sha256": item.sha256, "size": item.size,
@@ -186,7 +188,7 @@ def store_item(conn: Connection, item: IngestItem, *, path: str | None, parser_v
     values.update(item.rows.parse)
     if values.get("status") == "ok" and resolve_org is not None:
         org_id, status, candidates = resolve_org(conn, values.get("organization_printed"), values.get("year"),
-                                                 path or values.get("source") or "")
+                                                 hint or path or values.get("source") or "")
         values.update(organization_id=org_id, organization_match=status,
                       organization_candidates=dumps(candidates) if candidates else None)
     values.update(document_id=doc_id, parser_version=parser_version, is_current=True, parsed_at=when)
@@ -401,9 +403,11 @@ def _reparse(store: Store, writer: _Writer, matcher, runner: Runner, *, parser_v
 
 
 def ingest_bytes(store: Store, items: Iterable[tuple[str, bytes]], *, limits: Limits = DEFAULT_LIMITS,
-                 parser_version: str = PARSER_VERSION, cross_check: bool = True) -> IngestSummary:
+                 parser_version: str = PARSER_VERSION, cross_check: bool = True,
+                 hints: dict[str, str] | None = None) -> IngestSummary:
     """Like :func:`ingest` for content already in memory (e.g. a fetched page), each named by ``name`` (its
-    address), which is recorded as the document's path."""
+    address), which is recorded as the document's path. ``hints``: name → text that helps match the body
+    (a fetched page's address, link text, printed 来源), instead of the name alone."""
     from gongkai.store.orgs_resolve import OrgMatcher
 
     started = time.perf_counter()
@@ -431,7 +435,7 @@ def ingest_bytes(store: Store, items: Iterable[tuple[str, bytes]], *, limits: Li
                 item = IngestItem(hashlib.sha256(data).hexdigest(), len(data), data,
                                   error_rows(outcome.path, outcome.error_code or "E-CRASH", outcome.error_message or ""))
             if store_item(conn, item, path=outcome.path, parser_version=parser_version, resolve_org=matcher.resolve,
-                          when=when) is not None:
+                          when=when, hint=(hints or {}).get(outcome.path)) is not None:
                 summary.stored += 1
             else:
                 summary.unchanged += 1
