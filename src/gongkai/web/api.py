@@ -52,7 +52,7 @@ def api_report(request: Request, key: str):
         raise HTTPException(404, "[E-WEB-404] 找不到该报告")
     return {**asdict(detail.row), "media_type": detail.media_type, "pages": detail.pages,
             "published": detail.published, "error_message": detail.error_message, "cells": detail.cells,
-            "findings": detail.findings, "text": detail.text}
+            "findings": detail.findings, "reading": detail.reading, "text": detail.text}
 
 
 @router.get("/api/v1/findings")

@@ -46,6 +46,7 @@ class ReportDetail:
     text: str | None = None  # what the parser read (pipe form for structured formats)
     cells: list[dict[str, Any]] = field(default_factory=list)
     findings: list[dict[str, Any]] = field(default_factory=list)
+    reading: dict[str, Any] | None = None  # the reading report (parse.reading); None for older stores' rows
 
 
 # ------------------------------------------------------------------------------------------------ users
@@ -132,8 +133,9 @@ def report_detail(conn: Connection, key: str, org_ids: set[int] | None = None) -
     r = _by_key(conn, key)
     if r is None or not _in_region(conn, r.parse_id, org_ids):
         return None
-    detail = ReportDetail(_row(r), r.media_type, r.pages, r.published, r.error_message,
-                          conn.execute(select(t.parse.c.text).where(t.parse.c.id == r.parse_id)).scalar_one())
+    p = t.parse.c
+    text, reading = conn.execute(select(p.text, p.reading).where(p.id == r.parse_id)).one()
+    detail = ReportDetail(_row(r), r.media_type, r.pages, r.published, r.error_message, text, reading=reading)
     c = t.cell.c
     for cell in conn.execute(select(t.cell).where(c.parse_id == r.parse_id).order_by(c.cell_id)):
         detail.cells.append({"id": cell.cell_id, "raw": cell.raw, "meaning": cell.meaning, "value": cell.value,
