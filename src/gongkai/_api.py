@@ -41,13 +41,24 @@ def read(source: Source, *, name: str | None = None, limits: Limits = DEFAULT_LI
 
 
 def parse(source: Source, *, name: str | None = None, limits: Limits = DEFAULT_LIMITS,
-          timeout: float | None = None) -> Report:
-    """Read and parse a report: metadata and every cell (raw text, meaning, value, position); no checks."""
-    if timeout is not None:
-        return _isolated("parse", source, name, limits, timeout)
-    from gongkai.parsing import parse_document
+          require_report: bool = True, timeout: float | None = None) -> Report:
+    """Read and parse a report without checking it: metadata (body, year, format) and every cell as printed —
+    raw text, meaning (number, zero, blank, "/", text, unreadable), value and position. ``findings`` and
+    ``inferred`` stay empty; :func:`check` fills them.
 
-    return parse_document(read(source, name=name, limits=limits))
+    ``source`` is a path, bytes (with ``name``) or a Document, as for :func:`read`. Raises
+    :class:`gongkai.NotAnAnnualReport` (E-NOT-REPORT) for a document that is not an annual report, unless
+    ``require_report`` is False. ``timeout``: see :func:`read`."""
+    if timeout is not None:
+        return _isolated("parse", source, name, limits, timeout, require_report)
+    from gongkai.errors import NotAnAnnualReport
+    from gongkai.parsing import parse_document
+    from gongkai.parsing.evidence import NOT_REPORT_MESSAGE, report_evidence
+
+    report = parse_document(read(source, name=name, limits=limits))
+    if require_report and not report_evidence(report).is_report:
+        raise NotAnAnnualReport(NOT_REPORT_MESSAGE, source=report.source)
+    return report
 
 
 def check(source: Source, *, name: str | None = None, limits: Limits = DEFAULT_LIMITS,
@@ -79,12 +90,12 @@ def _isolated_task(item: tuple, limits: Limits) -> Any:
     from gongkai.errors import GongkaiError
 
     op, source, name, require_report = item
-    calls = {"read": read, "parse": parse}
     try:
-        if op == "check":
-            result = check(source, name=name, limits=limits, require_report=require_report)
+        if op == "read":
+            result = read(source, name=name, limits=limits)
         else:
-            result = calls[op](source, name=name, limits=limits)
+            result = (check if op == "check" else parse)(source, name=name, limits=limits,
+                                                          require_report=require_report)
     except GongkaiError as err:
         return Outcome(_label(item), None, err.code, err.message, payload=err, recycle=exhausted(err))
     except MemoryError:

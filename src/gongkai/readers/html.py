@@ -213,12 +213,20 @@ class _Walker:
             self.stack.pop()
             return
         grid = drop_empty_rows(grid, lambda c: bool(texts[id(c.element)]))
+        width = max((c.col + c.colspan for c in grid), default=0)
         grid = drop_empty_columns(grid, lambda c: bool(texts[id(c.element)]))
+        dropped_columns = width - max((c.col + c.colspan for c in grid), default=0)
+        n_cells = len(grid)
         grid = restore_label_spans(grid, lambda c: texts[id(c.element)])
         cells = [TableCell(c.row, c.col, texts[id(c.element)], c.rowspan, c.colspan,
                            Source(dom_path=self.path(c.element))) for c in grid]
         if any(c.text for c in cells):
-            self.blocks.append(Table(cells, Source(dom_path=self.path(el))))
+            table = Table(cells, Source(dom_path=self.path(el)))
+            if dropped_columns:
+                table.repaired("empty_columns_dropped", dropped_columns)
+            if n_cells > len(grid):
+                table.repaired("spans_restored", n_cells - len(grid))
+            self.blocks.append(table)
         for c in grid:
             for inner in nested[id(c.element)]:
                 self.table(inner)
