@@ -101,12 +101,21 @@ class Client:
     _stopped: dict[str, str] = field(default_factory=dict)
     backoffs: list[tuple[str, int, float]] = field(default_factory=list)  # (address, 429/503, seconds waited)
 
-    def __post_init__(self) -> None:
-        self._http = httpx.Client(follow_redirects=False, timeout=self.policy.timeout, transport=self.transport,
-                                  headers={"User-Agent": USER_AGENT}, trust_env=False)
+    # one connection pool per host name: requests go to an address, and a pool keyed by address would send one
+    # name's request over a TLS connection made (and its certificate checked) for another name on that address
+    _pools: dict[str, httpx.Client] = field(default_factory=dict)
+
+    def _http(self, name: str) -> httpx.Client:
+        if name not in self._pools:
+            self._pools[name] = httpx.Client(follow_redirects=False, timeout=self.policy.timeout,
+                                             transport=self.transport, headers={"User-Agent": USER_AGENT},
+                                             trust_env=False)
+        return self._pools[name]
 
     def close(self) -> None:
-        self._http.close()
+        for pool in self._pools.values():
+            pool.close()
+        self._pools.clear()
 
     def _check(self, url: str) -> str:
         parts = urlsplit(url)
@@ -166,7 +175,8 @@ class Client:
         headers = {"Host": named.netloc.decode("ascii")}
         extensions = {"sni_hostname": named.raw_host.decode("ascii")}
         try:
-            with self._http.stream("GET", target, headers=headers, extensions=extensions) as resp:
+            with self._http(extensions["sni_hostname"]).stream("GET", target, headers=headers,
+                                                               extensions=extensions) as resp:
                 declared = resp.headers.get("content-length")
                 if declared and declared.isdigit() and int(declared) > self.policy.max_bytes:
                     raise Refused(f"文件过大（{int(declared) // 1048576} MB）", code="E-FETCH-SIZE")
