@@ -89,8 +89,16 @@ def _fits(cells: list[Token], m: int) -> list[int]:
     return [o for o in range(k - m + 1) if all(cells[j].kind is Kind.BLANK for j in range(k) if not o <= j < o + m)]
 
 
+def _unpadded(cells: list[Token], m: int) -> list[Token]:
+    """The row's cells without the padding lines at its end (see :attr:`Token.filler`)."""
+    while len(cells) > m and cells[-1].filler:
+        cells = cells[:-1]
+    return cells
+
+
 def _place(cells: list[Token], m: int, cut_here: bool) -> tuple[list[Token | None], str]:
     """Place a row's printed cells into its m columns; see the module docstring."""
+    cells = _unpadded(cells, m)
     k = len(cells)
     if k == m:
         return list(cells), "ok"
@@ -118,6 +126,7 @@ def _filler_sides(reader: _RowReader) -> list[str]:
     sides = []
     for idx, toks in reader.row_cells.items():
         m = len(reader.rows[idx].cells)
+        toks = _unpadded(toks, m)
         if len(toks) > m and all(t.piped for t in toks):
             fits = _fits(toks, m)
             if len(fits) == 1:
@@ -330,6 +339,48 @@ def _variant_t2(tokens: list[Token], start: int, end: int) -> str:
     return "2019" if old > new else "2021"
 
 
+# a block's own column header tells its shape: the 2019 columns of （五）（六）（八） carry 上一年项目数量 and
+# 本年增/减; the 2021 ones only 处理决定数量 or 收费金额
+_BLOCK_2019 = ("本年新制作", "本年新公开", "对外公开总数", "上一年项目数量", "本年增减", "采购项目数量", "采购总金额")
+_BLOCK_2021 = ("本年制发件数", "本年废止件数", "现行有效件数", "处理决定数量", "收费金额")
+
+
+def _block_variants(tokens: list[Token], start: int, end: int) -> list[tuple[str, str | None]]:
+    """(item, variant) for each 第二十条第（X）项 block of table 二 in order, the variant read from the block's
+    own column header: "2019" (a column only 2019 has; 处理决定数量 is in both), "2021" or None (no column
+    named)."""
+    blocks: list[list] = []  # [item, names a 2019 column, names a 2021 column]
+    for i in range(start, end):
+        t = tokens[i]
+        if t.kind is not Kind.TEXT:
+            continue
+        m = _CAPTION.search(t.key)
+        if m:
+            blocks.append([m.group()[-2], False, False])
+        elif blocks:
+            old = any(k in t.key for k in _BLOCK_2019)
+            blocks[-1][1] |= old
+            blocks[-1][2] |= not old and any(k in t.key for k in _BLOCK_2021)
+    return [(item, "2019" if old else "2021" if new else None) for item, old, new in blocks]
+
+
+def _hybrid_rows(blocks: list[tuple[str, str | None]], f19: Format, f21: Format) -> tuple[Row, ...] | None:
+    """The rows of a table 二 whose blocks are in different formats (（一） in the 2019 columns, （五）（六）（八）
+    in the 2021 ones): each block's rows in its own format. None unless every block's header is clear and
+    both formats occur."""
+    variants = [v for _, v in blocks]
+    if None in variants or len(set(variants)) < 2:
+        return None
+    rows: list[Row] = []
+    for item, variant in blocks:
+        fmt = f19 if variant == "2019" else f21
+        block = [r for r in fmt.proactive_rows if r.caption and f"（{item}）" in r.caption]
+        if not block:
+            return None
+        rows.extend(block)
+    return tuple(rows)
+
+
 def _variant_t3(tokens: list[Token], start: int, end: int) -> str | None:
     for i in range(start, end):
         t = tokens[i]
@@ -370,9 +421,10 @@ def _assign_rows(reader: _RowReader, result: TablesResult, cut_at_end: bool, cut
         placed, status = _place(toks, m, cut_here=cut_at_end and idx == cut_row)
         if status == "ambiguous" and side is not None and all(t.piped for t in toks):
             # the table's other rows show on which side the filler stands; this row is read the same way
-            o = 0 if side == "end" else len(toks) - m
-            if o in _fits(toks, m):
-                placed, status = list(toks[o:o + m]), "ok"
+            cells = _unpadded(toks, m)
+            o = 0 if side == "end" else len(cells) - m
+            if o in _fits(cells, m):
+                placed, status = list(cells[o:o + m]), "ok"
         if status == "short" and line_mode is not None and lines is not None:
             slots = _line_slots(toks, reader.row_label_end[idx], reader.row_end.get(idx), m, line_mode, lines)
             if slots is not None:
@@ -459,8 +511,11 @@ def parse_tables(tokens: list[Token], section_starts: dict[int, int],
         stops = [i for i in (t3, sec(3), t4, sec(4), end) if i is not None and i > t2]
         t2_end = min(stops) if stops else n
         variant = _variant_t2(tokens, t2, t2_end)
-        fmt = f19 if variant == "2019" else f21
-        mode, sides2 = _read_rows(tokens, t2, t2_end, "proactive", variant, fmt.proactive_rows, (), result, lines, [])
+        rows2 = (f19 if variant == "2019" else f21).proactive_rows
+        hybrid = _hybrid_rows(_block_variants(tokens, t2, t2_end), f19, f21)
+        if hybrid is not None:  # each block read by its own column header
+            variant, rows2 = "mixed", hybrid
+        mode, sides2 = _read_rows(tokens, t2, t2_end, "proactive", variant, rows2, (), result, lines, [])
         modes.append(mode)
         result.proactive_variant = variant
 
@@ -534,7 +589,7 @@ def _read_appeals(tokens: list[Token], start: int, end: int, fmt: Format, result
                                             position=tokens[start].position))
         return
     a = first_value
-    while a > start and tokens[a - 1].kind is Kind.BLANK:
+    while a > start and tokens[a - 1].kind is Kind.BLANK and not tokens[a - 1].filler:
         a -= 1
     b = first_value
     while b < end and tokens[b].kind is not Kind.TEXT:

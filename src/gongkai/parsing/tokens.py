@@ -54,6 +54,7 @@ class Token:
     column: int  # 1-based
     piped: bool = False  # delimited by "|" (a real table cell)
     terminated: bool = True  # something (space, newline, pipe) follows it; False only for a cut-off tail
+    filler: bool = False  # a blank from a line of pipes only after a one-cell line: row-end padding, no cell
 
     @property
     def key(self) -> str:
@@ -80,6 +81,25 @@ def _opens_row(text: str, piece: str, pipe: int) -> bool:
     line_end = text.find("\n", pipe)
     rest = text[pipe + 1:line_end if line_end >= 0 else len(text)]
     return "|" in rest
+
+
+def _is_filler_line(text: str, pos: int) -> bool:
+    """The pipe at ``pos`` is on a line of pipes only ("||", "|||") that follows a line holding one cell
+    ("0 |"): in a copy with one cell per line such a line pads the row to the table's width; a blank cell
+    of that copy is a line with one pipe."""
+    ls = text.rfind("\n", 0, pos) + 1
+    le = text.find("\n", pos)
+    line = text[ls:le if le >= 0 else len(text)].strip()
+    if line.count("|") < 2 or line.strip("|"):
+        return False
+    prev_end = ls - 1
+    while prev_end > 0:
+        ps = text.rfind("\n", 0, prev_end) + 1
+        prev = text[ps:prev_end].strip()
+        if prev:
+            return prev.endswith("|") and prev.count("|") == 1
+        prev_end = ps - 1
+    return False
 
 
 def tokenize(doc: Document, start: int = 0) -> list[Token]:
@@ -151,6 +171,7 @@ def tokenize(doc: Document, start: int = 0) -> list[Token]:
             line_start += len(seg) + 1
         if closed and not has_content and prev_was_pipe and not _opens_row(text, piece, end):
             tokens.append(make(Kind.BLANK, "", end, True))
+            tokens[-1].filler = "\n" not in piece and _is_filler_line(text, end)
         prev_was_pipe = closed
         piece_start = end + 1
 

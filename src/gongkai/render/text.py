@@ -170,9 +170,15 @@ def appeals_table(fmt: Format, spec: ReportSpec) -> Table:
                              TRow(data, "data", 0)))
 
 
-def build_tables(spec: ReportSpec, style: Style, rng: random.Random) -> dict[str, Table]:
+def build_tables(spec: ReportSpec, style: Style, rng: random.Random, hybrid: bool = False) -> dict[str, Table]:
     fmt = spec.format
-    return {"proactive": proactive_table(fmt, spec, style, rng), "requests": requests_table(fmt, spec, style, rng),
+    if hybrid:
+        from gongkai.render.hybrid import hybrid_proactive_table  # it builds on this module's rows
+
+        proactive = hybrid_proactive_table(spec, style, rng)
+    else:
+        proactive = proactive_table(fmt, spec, style, rng)
+    return {"proactive": proactive, "requests": requests_table(fmt, spec, style, rng),
             "appeals": appeals_table(fmt, spec)}
 
 
@@ -527,11 +533,13 @@ def _paginate(blocks: Blocks, spec: ReportSpec, rng: random.Random) -> list[str]
 
 
 def render_text(spec: ReportSpec, layout: str, rng: random.Random | None = None,
-                variants: bool | None = None) -> str:
+                variants: bool | None = None, hybrid_proactive: bool = False) -> str:
     """The full text of a report in ``layout``. Deterministic for a given spec and rng state.
 
     ``variants`` (default: on when ``rng`` is given) prints label variants seen in the wild: half-width
-    brackets, 1、/1． numbering, straight quotes and the aliases the format lists.
+    brackets, 1、/1． numbering, straight quotes and the aliases the format lists. ``hybrid_proactive`` (a
+    2019 spec only) prints table 二 as :func:`gongkai.render.hybrid.hybrid_proactive_table`, with
+    :func:`gongkai.render.hybrid.hybrid_proactive_values` instead of the spec's proactive cells.
     """
     if layout not in LAYOUTS:
         raise ValueError(f"unknown layout {layout!r}; choose one of {', '.join(LAYOUTS)}")
@@ -541,7 +549,7 @@ def render_text(spec: ReportSpec, layout: str, rng: random.Random | None = None,
     rng = rng or random.Random(0)
     style = Style.draw(rng) if use_variants else Style()
     pdf = PdfStyle(rng.choice((24, 26, 28)), rng.random() < 0.5, rng.random() < 0.4) if layout == "pdf_text" else None
-    tables = build_tables(spec, style, rng)
+    tables = build_tables(spec, style, rng, hybrid_proactive)
     table_renderer = _TABLE_RENDERERS[layout]
     sep = [""] if layout == "blank_line_cells" else []
 
