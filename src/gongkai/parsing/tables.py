@@ -541,7 +541,9 @@ def parse_tables(tokens: list[Token], section_starts: dict[int, int],
     if start4 is not None:
         # the value row of 四 has no label to confirm a line mode: it takes the mode the other tables showed
         shown = {mode for mode in modes if mode}
-        _read_appeals(tokens, start4, end, f21, result, shown.pop() if len(shown) == 1 else None, lines)
+        # a table split by group has its first group label (行政复议) before the anchor: look from the heading
+        head = sec(4) if sec(4) is not None and (start3 is None or sec(4) > start3) and sec(4) < start4 else start4
+        _read_appeals(tokens, start4, end, f21, result, shown.pop() if len(shown) == 1 else None, lines, head)
     return result
 
 
@@ -576,9 +578,47 @@ def _absent(result: TablesResult, rows: tuple[Row, ...], reader: _RowReader, cut
         result.issues.append(ParseIssue("row_absent", f"未找到「{row.label}」一行", row=row.id, cells=list(row.cells)))
 
 
+def _split_appeals(tokens: list[Token], start: int, end: int, fmt: Format) -> tuple[int, dict[str, list[Token]]] | None:
+    """Table 四 printed as three tables, one per group (a transcript's split): each group label (行政复议,
+    未经复议直接起诉, 复议后起诉), then text only (its column headers), then exactly its five cells. The index
+    of the first group label and the cells of each group by group id, or None when not laid out so."""
+    labels = {key(label): gid for gid, label, _ in fmt.appeals_groups}
+    n_cols = len(fmt.appeals_columns)
+    runs: dict[str, list[Token]] = {}
+    first: int | None = None
+    i = start
+    while i < end:
+        gid = labels.get(tokens[i].key) if tokens[i].kind is Kind.TEXT else None
+        i += 1
+        if gid is None:
+            continue
+        first = i - 1 if first is None else first
+        while i < end and tokens[i].kind is Kind.TEXT and tokens[i].key not in labels:
+            i += 1
+        run: list[Token] = []
+        while i < end and tokens[i].kind is not Kind.TEXT:
+            run.append(tokens[i])
+            i += 1
+        run = _unpadded(run, n_cols)
+        if gid in runs or len(run) != n_cols:
+            return None
+        runs[gid] = run
+    return (first, runs) if first is not None and len(runs) == len(labels) else None
+
+
 def _read_appeals(tokens: list[Token], start: int, end: int, fmt: Format, result: TablesResult,
-                  line_mode: str | None, lines: Sequence[Line] | None) -> None:
+                  line_mode: str | None, lines: Sequence[Line] | None, head: int) -> None:
     ids = fmt.appeals_cell_ids
+    split = _split_appeals(tokens, head, end, fmt)
+    if split is not None:  # one table per group: each group's own five cells
+        head, runs = split
+        for gid, run in runs.items():
+            for (col, _), tok in zip(fmt.appeals_columns, run):
+                cid = f"appeals.{gid}.{col}"
+                result.cells[cid] = _make_cell(cid, tok)
+        result.tables["appeals"] = TableInfo("appeals", None, tokens[head].position, True, ["appeals"])
+        result.line_ranges.append((tokens[head].line, tokens[end - 1].line))
+        return
     first_value = next((i for i in range(start, end) if tokens[i].kind is Kind.VALUE), None)
     if first_value is None:
         result.tables["appeals"] = TableInfo("appeals", None, tokens[start].position, False)

@@ -1,8 +1,8 @@
 """Render a :class:`~gongkai.examples.generate.ReportSpec` as the plain text of a complete annual report.
 
 The text imitates what readers get from real reports: web pages copied as text (``pipe_rows``,
-``markdown``, ``cell_per_line``, ``row_opener``, ``blank_line_cells``, ``line_cells``) and PDF text extraction
-(``pdf_text``). Every layout prints every cell of the format in the standard row and column order.
+``markdown``, ``cell_per_line``, ``row_opener``, ``blank_line_cells``, ``line_cells``), transcripts that
+split tables 三 and 四 into small markdown tables (``split_tables``) and PDF text extraction (``pdf_text``). Every layout prints every cell of the format in the standard row and column order.
 All labels come from :func:`gongkai.standard.get_format`; the prose is our own wording.
 Where the spec carries author texts (``ReportSpec.texts``) they replace the generated prose: every renderer
 takes its paragraphs from :func:`section_paragraphs` and :func:`preamble_paragraphs`, which in production
@@ -28,9 +28,9 @@ from gongkai.spec import NOT_APPLICABLE, ReportSpec, Value
 from gongkai.standard import Format
 
 LAYOUTS: tuple[str, ...] = ("pipe_rows", "markdown", "cell_per_line", "row_opener", "blank_line_cells", "pdf_text",
-                             "line_cells")
+                             "line_cells", "split_tables")
 BLANK_CAPABLE: frozenset[str] = frozenset({"pipe_rows", "markdown", "cell_per_line", "row_opener",
-                                           "blank_line_cells", "line_cells"})
+                                           "blank_line_cells", "line_cells", "split_tables"})
 
 _NUMERALS = "零一二三四五六七八九十"
 TABLE_OF: dict[int, str] = {2: "proactive", 3: "requests", 4: "appeals"}  # section number → its table
@@ -236,6 +236,43 @@ def _line_cells(table: Table, rng: random.Random) -> Blocks:
     return [list(row.cells) for row in table.rows]
 
 
+def _md_row(cells) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def _md_table(header: list[str], rows: list[tuple[str, ...]]) -> list[str]:
+    return [_md_row(header), "|" + "---|" * len(header), *(_md_row(r) for r in rows)]
+
+
+def _split_tables(table: Table, rng: random.Random) -> Blocks:
+    """Tables 三 and 四 as a transcript splits them: 三 one small table per result group (the group label as
+    a title line, the columns headed 数据1… or by their names again), 四 one table per group."""
+    if table.name == "proactive":
+        return _markdown(table, rng)
+    if table.name == "appeals":
+        columns = list(table.rows[2].cells[:5])
+        groups = [table.rows[0].cells[0], *(c for c in table.rows[1].cells if c not in columns)]
+        values = table.rows[3].cells
+        return [[g, *_md_table(columns, [values[5 * i:5 * i + 5]])] for i, g in enumerate(groups)]
+    headers = [r for r in table.rows if r.kind == "header"]
+    top, nested = headers[1].cells, headers[2].cells
+    names = [top[0], *nested, top[-1]]
+    numbered = rng.random() < 0.5
+    head = ["情形", *(f"数据{i}" for i in range(1, len(names) + 1))] if numbered else ["情形", *names]
+    out: Blocks = [_markdown(Table(table.name, tuple(headers)), rng)[0]]
+    first = True
+    segment: list[tuple[str, ...]] = []
+    titles: list[str] = []
+    for row in (r for r in table.rows if r.kind == "data"):
+        if row.n_labels > 1 or first:
+            if segment:
+                out.append([*titles, *_md_table(head, segment)])
+            titles, segment, first = list(row.cells[:row.n_labels - 1]), [], False
+        segment.append(row.cells[row.n_labels - 1:])
+    out.append([*titles, *_md_table(head, segment)])
+    return out
+
+
 def _chunks(text: str, size: int) -> list[str]:
     return [text[i:i + size] for i in range(0, len(text), size)] or [""]
 
@@ -311,7 +348,7 @@ def _pdf_rows(table: Table, rng: random.Random) -> Blocks:
 
 _TABLE_RENDERERS = {"pipe_rows": _pipe_rows, "markdown": _markdown, "cell_per_line": _cell_per_line,
                     "row_opener": _row_opener, "blank_line_cells": _blank_line_cells, "pdf_text": _pdf_rows,
-                    "line_cells": _line_cells}
+                    "line_cells": _line_cells, "split_tables": _split_tables}
 
 
 # ---------------------------------------------------------------------------------------------------- prose
