@@ -83,10 +83,13 @@ def _labels_for(rows: tuple[Row, ...], groups: tuple[Group, ...] = ()) -> tuple[
     return tuple(labels)
 
 
-def _fits(cells: list[Token], m: int) -> list[int]:
+def _fits(cells: list[Token], m: int) -> range:
     """Offsets o at which a row of more cells than its m columns leaves only blank filler outside o..o+m."""
     k = len(cells)
-    return [o for o in range(k - m + 1) if all(cells[j].kind is Kind.BLANK for j in range(k) if not o <= j < o + m)]
+    printed = [j for j, t in enumerate(cells) if t.kind is not Kind.BLANK]
+    if not printed:
+        return range(k - m + 1)
+    return range(max(0, printed[-1] - m + 1), min(printed[0], k - m) + 1)
 
 
 def _unpadded(cells: list[Token], m: int) -> list[Token]:
@@ -108,8 +111,8 @@ def _place(cells: list[Token], m: int, cut_here: bool) -> tuple[list[Token | Non
         fits = _fits(cells, m)
         if not fits:
             return [None] * m, "long"
-        readings = {tuple(j for j in range(m) if cells[o + j].kind is not Kind.BLANK) for o in fits}
-        if len(readings) == 1:
+        # two offsets put a printed value in different columns; only an all-blank row reads alike at every one
+        if len(fits) == 1 or all(t.kind is Kind.BLANK for t in cells):
             return list(cells[fits[0]:fits[0] + m]), "ok"
         return [None] * m, "ambiguous"
     if cut_here:
