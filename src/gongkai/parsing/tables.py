@@ -623,6 +623,15 @@ def _read_appeals(tokens: list[Token], start: int, end: int, fmt: Format, result
         result.line_ranges.append((tokens[head].line, tokens[end - 1].line))
         return
     first_value = next((i for i in range(start, end) if tokens[i].kind is Kind.VALUE), None)
+    if first_value is None and line_mode is not None and lines is not None and end < len(tokens):
+        # every cell a blank line: the blank lines between the header and what follows hold the fifteen
+        slots = _line_slots([], tokens[end - 1].line, tokens[end].line, len(ids), line_mode, lines)
+        if slots is not None:
+            for cid, tok in zip(ids, slots):
+                result.cells[cid] = _make_cell(cid, tok)
+            result.tables["appeals"] = TableInfo("appeals", None, tokens[start].position, True, ["appeals"])
+            result.line_ranges.append((tokens[start].line, tokens[end - 1].line))
+            return
     if first_value is None:
         result.tables["appeals"] = TableInfo("appeals", None, tokens[start].position, False)
         if end == len(tokens):
