@@ -14,6 +14,7 @@ from gongkai.model import Report, SectionInfo
 from gongkai.parsing.labels import key
 from gongkai.parsing.metadata import extract_metadata
 from gongkai.parsing.narrative import extract_narrative
+from gongkai.parsing.reading import mark_reader_made, reading_report
 from gongkai.parsing.sections import find_sections
 from gongkai.parsing.tables import parse_tables
 from gongkai.parsing.tokens import tokenize
@@ -109,6 +110,8 @@ def parse_document(doc: Document) -> Report:
     report.pages = doc.pages
     report.media_type = doc.media_type
     report.notes = list(doc.notes)
+    mark_reader_made(report, doc)
+    report.reading = reading_report(doc, report, tables)
     return report
 
 

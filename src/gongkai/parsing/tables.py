@@ -57,6 +57,8 @@ class TablesResult:
     proactive_variant: str | None = None
     requests_variant: str | None = None
     line_ranges: list[tuple[int, int]] = field(default_factory=list)
+    ranges: dict[str, tuple[int, int]] = field(default_factory=dict)  # table -> (first line, last line)
+    filler_dropped: dict[str, int] = field(default_factory=dict)  # table -> surplus blank cells passed over
 
 
 def _label_keys(label: str, aliases: tuple[str, ...]) -> tuple[tuple[str, ...], frozenset[str]]:
@@ -144,6 +146,16 @@ def _agreed_side(own: list[str], other: list[str]) -> str | None:
     if len(sides) >= 2 and len(set(sides)) == 1 and sides[0] != "middle":
         return sides[0]
     return None
+
+
+def _filler_choice(cells: list[Token], m: int) -> bool:
+    """Whether the placement of the row chose between several ways of passing over surplus blanks, each
+    putting the values in other columns (for the reading report: the placement rests on the filler side
+    that the document's other rows showed)."""
+    cells = _unpadded(cells, m)
+    if len(cells) <= m or all(c.kind is Kind.BLANK for c in cells):
+        return False
+    return len(_fits(cells, m)) > 1
 
 
 # ---- rows of one cell per line, where the blank lines hold the positions (portal pages copied as text) ----
@@ -441,6 +453,8 @@ def _assign_rows(reader: _RowReader, result: TablesResult, cut_at_end: bool, cut
         for cid, tok in zip(row.cells, placed):
             if tok is not None:
                 result.cells[cid] = _make_cell(cid, tok)
+        if status == "ok" and _filler_choice(toks, m):  # recorded for the reading report
+            result.filler_dropped[reader.table] = result.filler_dropped.get(reader.table, 0) + len(toks) - m
         missing = [cid for cid, tok in zip(row.cells, placed) if tok is None]
         cut_short |= status == "cut" and bool(missing)
         label_pos = reader.row_label_tok[idx].position
@@ -570,6 +584,7 @@ def _read_rows(tokens: list[Token], start: int, end: int, table: str, variant: s
     _absent(result, rows, reader, cut)
     result.cut_inside_table |= cut and (cut_short or not complete)
     result.line_ranges.append((tokens[start].line, tokens[end - 1].line))
+    result.ranges[table] = result.line_ranges[-1]
     return line_mode, sides
 
 
@@ -621,6 +636,7 @@ def _read_appeals(tokens: list[Token], start: int, end: int, fmt: Format, result
                 result.cells[cid] = _make_cell(cid, tok)
         result.tables["appeals"] = TableInfo("appeals", None, tokens[head].position, True, ["appeals"])
         result.line_ranges.append((tokens[head].line, tokens[end - 1].line))
+        result.ranges["appeals"] = result.line_ranges[-1]
         return
     first_value = next((i for i in range(start, end) if tokens[i].kind is Kind.VALUE), None)
     if first_value is None and line_mode is not None and lines is not None and end < len(tokens):
@@ -631,6 +647,7 @@ def _read_appeals(tokens: list[Token], start: int, end: int, fmt: Format, result
                 result.cells[cid] = _make_cell(cid, tok)
             result.tables["appeals"] = TableInfo("appeals", None, tokens[start].position, True, ["appeals"])
             result.line_ranges.append((tokens[start].line, tokens[end - 1].line))
+            result.ranges["appeals"] = result.line_ranges[-1]
             return
     if first_value is None:
         result.tables["appeals"] = TableInfo("appeals", None, tokens[start].position, False)
@@ -649,6 +666,8 @@ def _read_appeals(tokens: list[Token], start: int, end: int, fmt: Format, result
     run = tokens[a:b]
     cut = b == len(tokens)
     placed, status = _place(run, len(ids), cut_here=cut)
+    if status == "ok" and _filler_choice(run, len(ids)):  # recorded for the reading report
+        result.filler_dropped["appeals"] = len(run) - len(ids)
     if status == "short" and line_mode is not None and lines is not None and a > start:
         slots = _line_slots(run, tokens[a - 1].line, tokens[b].line if b < len(tokens) else None, len(ids),
                             line_mode, lines)
@@ -672,3 +691,4 @@ def _read_appeals(tokens: list[Token], start: int, end: int, fmt: Format, result
                                         + ("，无法确定各值所属列" if status == "ambiguous" else ""),
                                         row="appeals", cells=missing, position=run[0].position))
     result.line_ranges.append((tokens[start].line, tokens[b - 1].line))
+    result.ranges["appeals"] = result.line_ranges[-1]
