@@ -8,11 +8,10 @@ from pathlib import Path
 import click
 from rich.markup import escape
 
-from gongkai.commands.support import E_INTERRUPTED, E_NO_INPUT, E_USAGE, EXIT_INTERRUPTED, fail, make_console, message_line
+from gongkai.commands.support import (E_INTERRUPTED, E_NO_INPUT, E_USAGE, EXIT_INTERRUPTED, db_option, fail, make_console,
+                                      message_line)
 
-DB_OPTION = click.option("--db", "db_url", default=None, metavar="URL",
-                         help="数据库：SQLite 文件路径或 sqlite:///…，或 postgresql://用户@主机/库（默认：当前目录下的 gongkai.db，"
-                              "或环境变量 GONGKAI_DB）。")
+DB_OPTION = db_option()
 
 
 def open_or_exit(db_url: str | None, *, existing: bool = False):
