@@ -17,11 +17,12 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
-from gongkai.commands.support import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, SEVERITY_NAMES
+from gongkai.commands.support import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, E_NO_INPUT, SEVERITY_NAMES, fail, make_console
 from gongkai.commands.zh import ChineseGroup
 from gongkai.errors import GongkaiError
 from gongkai.model import Report, Severity
 from gongkai.standard import find_cell
+from gongkai.vocabulary import CATEGORY_LABELS, MEANING_LABELS, SEVERITY_LABELS
 
 _FORMAT_NAMES = {"2021": "2021年版（国办公开办函〔2021〕30号）", "2019": "2019年试行版（国办公开办函〔2019〕60号）",
                  "mixed": "新旧格式混用", "unknown": "无法判断"}
@@ -52,6 +53,8 @@ def _summary(console: Console, report: Report) -> None:
     lines.append(f"[dim]来源：{escape(kind)}" + (f"，共 {report.pages} 页" if report.pages else "") + "[/]")
     for note in report.notes:
         lines.append(f"[dim]　{escape(note)}[/]")
+    if report.reading is not None:
+        lines.append(escape(report.reading.summary_zh()))
     stated = sum(1 for c in report.cells.values() if c.meaning.is_numeric)
     lines.append(f"单元格：读取 {len(report.cells)} 个（其中数值 {stated} 个），由勾稽关系推算 {len(report.inferred)} 个"
                   + ("　[yellow]文本不完整（截断）[/]" if report.truncated else ""))
@@ -83,8 +86,9 @@ def _summary(console: Console, report: Report) -> None:
 
 def _print_lines(console: Console, lines: list[str]) -> None:
     """``console.print`` of each markup line. Without colours (output to a file or a pipe, the batch case) a
-    line prints as its plain text, wrapped by rich's own wrapping when it is wider than the console: what rich
-    prints for it, at a fraction of the cost of rich's full rendering. Colour output goes through rich."""
+    line prints as its plain text, wrapped by rich's own wrapping when it is wider than the console (unless the
+    console soft-wraps): what rich prints for it, at a fraction of the cost of rich's full rendering. Colour
+    output goes through rich."""
     if console.color_system is not None or console.is_terminal or console.record:
         console.print("\n".join(lines))
         return
@@ -99,7 +103,7 @@ def _print_lines(console: Console, lines: list[str]) -> None:
             console.file.write("".join(out))
             out.clear()
             console.print(line)
-        elif text.cell_len > width:  # rich's own wrapping, on the plain text (the styles print as nothing)
+        elif text.cell_len > width and not console.soft_wrap:  # rich's own wrapping, on the plain text
             out.extend(part.plain + "\n" for part in Text(text.plain).wrap(console, width))
         else:
             out.append(text.plain + "\n")
@@ -125,7 +129,7 @@ def _where(pos) -> str:
 
 
 def _error_line(console: Console, err: GongkaiError) -> None:
-    console.print(f"[bold red]无法处理[/] {escape(str(err))}")
+    console.print(f"[bold red]{escape(str(err))}[/]")
 
 
 @click.group(cls=ChineseGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -176,12 +180,11 @@ def check(paths: tuple[Path, ...], as_json: bool, jobs: int | None, timeout: flo
     from gongkai.batch import collect, run
     from gongkai.readers.limits import DEFAULT_LIMITS
 
-    console = Console(highlight=False, stderr=False)
-    err_console = Console(stderr=True, highlight=False)
+    console = make_console()
+    err_console = make_console(stderr=True)
     files = [str(p) for p in collect(paths)]
     if not files:
-        err_console.print("[bold red]没有找到任何文件[/]（文件夹为空，或只有隐藏文件）")
-        sys.exit(EXIT_INPUT)
+        fail((E_NO_INPUT, "没有找到任何文件（文件夹为空，或只有隐藏文件）"))
     limits = DEFAULT_LIMITS if timeout is None else dataclasses.replace(DEFAULT_LIMITS, seconds_per_file=timeout)
     jobs = jobs or max(1, min(os.cpu_count() or 1, 8))
     show_progress = progress if progress is not None else (len(files) > 1 and err_console.is_terminal)
@@ -208,8 +211,7 @@ def check(paths: tuple[Path, ...], as_json: bool, jobs: int | None, timeout: flo
                     _error_line(err_console, GongkaiError(outcome.error_message or "", source=outcome.path,
                                                           code=outcome.error_code))
                 else:
-                    bar.console.print(f"[bold red]无法处理[/] [{outcome.error_code}] {escape(outcome.path)}: "
-                                      f"{escape(outcome.error_message or '')}")
+                    bar.console.print(f"[bold red]{escape(str(GongkaiError(outcome.error_message or '', source=outcome.path, code=outcome.error_code)))}[/]")
                 continue
             if checked.has_errors:
                 with_errors += 1
@@ -233,14 +235,16 @@ class _ConsoleStyle:
     width: int
     color_system: str | None
     terminal: bool
+    soft_wrap: bool
 
     @classmethod
     def of(cls, console: Console) -> _ConsoleStyle:
-        return cls(console.width, console.color_system, console.is_terminal)
+        return cls(console.width, console.color_system, console.is_terminal, console.soft_wrap)
 
     def console(self, file) -> Console:
         return Console(file=file, width=self.width, color_system=self.color_system,  # type: ignore[arg-type]
-                       force_terminal=self.terminal, highlight=False, legacy_windows=False)
+                       force_terminal=self.terminal, highlight=False, legacy_windows=False,
+                       soft_wrap=self.soft_wrap)
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,29 +288,27 @@ def _json_list(items: list[str]) -> str:
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出单元格。")
 def parse(file: Path, as_json: bool) -> None:
     """只解析：输出报告各单元格（原文、数值、含义、位置），不做校验。"""
-    from gongkai.errors import NotAnAnnualReport
-    from gongkai.parsing import parse_document
-    from gongkai.parsing.evidence import NOT_REPORT_MESSAGE, report_evidence
-    from gongkai.readers import read_path
+    from gongkai._api import parse as parse_report
 
     try:
-        report = parse_document(read_path(file))
-        if not report_evidence(report).is_report:
-            raise NotAnAnnualReport(NOT_REPORT_MESSAGE, source=report.source)
+        report = parse_report(file)
     except GongkaiError as err:
-        _error_line(Console(stderr=True, highlight=False), err)
+        _error_line(make_console(stderr=True), err)
         sys.exit(EXIT_INPUT)
     if as_json:
         click.echo(_dump({"source": report.source, "format": report.format, "year": report.year,
                           "organization": report.organization,
+                          "reading": report.reading.to_dict() if report.reading else None,
                           "cells": {cid: c.to_dict() for cid, c in report.cells.items()}}))
         return
-    console = Console(highlight=False)
+    console = make_console()
     console.rule(escape(report.source))
+    if report.reading is not None:
+        console.print(escape(report.reading.summary_zh()))
     for cid, c in report.cells.items():
         where = _where(c.position)
         raw = "（空白）" if c.raw == "" else c.raw
-        console.print(f"[dim]{escape(where)}[/] {escape(_cell_label(cid))}：{escape(raw)} [dim]{c.meaning.value}[/]")
+        console.print(f"[dim]{escape(where)}[/] {escape(_cell_label(cid))}：{escape(raw)} [dim]{MEANING_LABELS[c.meaning]}[/]")
 
 
 @main.command()
@@ -326,9 +328,10 @@ def rules() -> None:
     """列出全部校验规则（代码、类别、严重程度、说明）。"""
     from gongkai.checks import RULES
 
-    console = Console(highlight=False)
+    console = make_console()
     for rule in RULES:
-        console.print(f"[bold]{rule.code}[/]  [dim]{rule.category} · {rule.severity.value}[/]  {escape(rule.description)}")
+        kind = f"{CATEGORY_LABELS.get(rule.category, rule.category)} · {SEVERITY_LABELS[rule.severity]}"
+        console.print(f"[bold]{rule.code}[/]  [dim]{kind}[/]  {escape(rule.description)}")
 
 
 def _register_commands() -> None:
