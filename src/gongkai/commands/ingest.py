@@ -65,12 +65,12 @@ def ingest(paths: tuple[Path, ...], db_url: str | None, jobs: int | None, timeou
     err = make_console(stderr=True)
     if not paths and not reparse and registry is None:
         fail((E_NO_INPUT, "请给出要导入的文件或文件夹"), "或用 --reparse 重新解析库中的文件。")
+    if ship and cluster is None:
+        fail((E_USAGE, "--ship 只能与 --cluster 一起使用"))
     # what cannot work is refused before a database is created or opened
     if paths and not reparse and registry is None and not any(p.exists() for p in paths):
         fail(("E-READ", f"文件或文件夹不存在：{'、'.join(str(p) for p in paths[:5])}"
               + ("……" if len(paths) > 5 else "")))
-    if ship and cluster is None:
-        fail((E_USAGE, "--ship 只能与 --cluster 一起使用"))
     entries = None
     if registry is not None:
         from gongkai.orgs.registry import load_registry
