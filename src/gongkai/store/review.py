@@ -52,8 +52,7 @@ def _tables(cross: bool | None):
 
 
 def _query(cross: bool | None, slim: bool = False):
-    """One SELECT per findings table; ``slim``: only the columns filters and the list order use (a page is
-    chosen by sorting these, then only its rows are read in full)."""
+    """One SELECT per findings table; ``slim``: only the columns the filters use (for counting)."""
     org_name = t.organization.c.name
     parts = []
     for prefix, table in _tables(cross):
@@ -79,25 +78,18 @@ def list_findings(conn: Connection, *, organization: str | None = None, year: in
     """Findings of the current parses, filtered; ``status`` is pending | confirmed | dismissed; ``organization``
     is part of a name; ``where`` are further conditions on the ``parse`` table (body, region: see
     :func:`gongkai.analysis.export.select_bodies`); ``offset``/``limit`` page through them in list order."""
-    filters = {"organization": organization, "year": year, "category": category, "code": code,
-               "severity": severity, "cross": cross, "status": status, "where": where}
-    if limit or offset:  # a page: sort the slim rows, then read only the page's findings in full
-        slim = _filtered(**filters, slim=True)
-        if slim is None:
-            return []
-        page = select(slim.c.prefix, slim.c.id).order_by(*_order(slim)).offset(offset or None)
-        chosen = conn.execute(page.limit(limit) if limit else page).all()
-        full = {}
-        for (prefix, table), q in zip(_tables(cross), _query(cross)):
-            ids = [i for p, i in chosen if p == prefix]
-            for start in range(0, len(ids), 500):
-                full.update(((prefix, r.id), r) for r in conn.execute(q.where(table.c.id.in_(ids[start:start + 500]))))
-        rows = [full[(p, i)] for p, i in chosen]
-    else:
-        stmt = _filtered(**filters)
-        if stmt is None:
-            return []
-        rows = conn.execute(select(stmt).order_by(*_order(stmt))).all()
+    stmt = _filtered(organization=organization, year=year, category=category, code=code, severity=severity,
+                     cross=cross, status=status, where=where)
+    if stmt is None:
+        return []
+    # (sorting only slim rows and reading the page's in full afterwards was measured slower: with a LIMIT the
+    # database keeps just the top rows while sorting)
+    sel = select(stmt).order_by(*_order(stmt))
+    if limit:
+        sel = sel.limit(limit)
+    if offset:
+        sel = sel.offset(offset)
+    rows = conn.execute(sel)
     return [FindingRow(r.key or f"{r.prefix}{r.id}", r.parse_id, r.sha256, r.source, r.org or r.organization_printed, r.year,
                        r.code, r.category, r.severity, r.message, r.evidence, r.fingerprint, r.decision, r.comment,
                        r.reviewer) for r in rows]
