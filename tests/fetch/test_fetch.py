@@ -26,7 +26,7 @@ def server():
 
 
 def _starts(srv: PortalServer) -> list[str]:
-    return [srv.base + p for p in ("/nb/index.html", "/zw/index.html", "/js/index.html")]
+    return [srv.base + p for p in ("/nb/index.html", "/zw/index.html", "/js/index.html", "/xml/index.html")]
 
 
 def _run(srv, store, **kw):
@@ -91,7 +91,8 @@ def test_crawl_stores_each_report_once_with_provenance_and_is_polite(server, tmp
     gbk = [e for e in server.log if e.path in ("/nb/index_1.html", "/nb/t3.html", "/nb/t6.html")]
     assert [(e.path, e.status) for e in gbk] == [("/nb/index_1.html", 200), ("/nb/t3.html", 200), ("/nb/t6.html", 200)]
     # both pagination styles and the list data a page loads by script
-    assert {"/nb/index_1.html", "/zw/index_1.html", "/js/data/list.json"} <= set(server.paths())
+    assert {"/nb/index_1.html", "/zw/index_1.html", "/js/data/list.json", "/xml/data/list.xml"} <= set(server.paths())
+    assert "/xml/t0.html" not in server.paths()  # listed, but not titled as a report
 
 
 def test_rerun_and_interrupted_run_fetch_nothing_twice(server, tmp_path):
