@@ -189,3 +189,35 @@ def test_start_at_a_report_page_takes_its_attachments_and_resumes(server, tmp_pa
     assert first.stored == [server.base + "/js/P0501.docx"]
     assert second.stored == [] and len(server.log) == requests
     assert (server.base + "/js/P0501.docx", "S-FETCH-DONE", "此前已抓取") in second.skipped
+
+
+class _Interrupt(BaseException):
+    """Stands for Ctrl-C: not an Exception, so nothing on the way catches it."""
+
+
+@pytest.mark.parametrize("after", [2, 5, 9])
+def test_interrupted_between_requests_and_rerun_fetches_nothing_twice(server, tmp_path, after):
+    store = open_store(tmp_path / "f.db")
+    calls = {"n": 0}
+
+    def sleep_then_interrupt(seconds: float) -> None:  # the client sleeps before each request but a host's first
+        calls["n"] += 1
+        if calls["n"] % after == 0:
+            raise _Interrupt
+
+    for _ in range(30):
+        client = Client(Policy(delay=DELAY, allow_private=True), sleep=sleep_then_interrupt)
+        try:
+            crawl(store, _starts(server), client)
+            break
+        except _Interrupt:
+            continue
+        finally:
+            client.close()
+    else:
+        pytest.fail("the crawl never finished")
+    counts = Counter(p for p in server.paths() if p not in ("/robots.txt", "/zw/t4.html"))
+    assert max(counts.values()) == 1
+    assert [e.status for e in server.log if e.path == "/zw/t4.html"] == [429, 200]
+    expected = {server.base + p for p in server.portal.reports if p not in server.portal.forbidden}
+    assert set(_stored_paths(store)) == expected
