@@ -221,3 +221,21 @@ def test_interrupted_between_requests_and_rerun_fetches_nothing_twice(server, tm
     assert [e.status for e in server.log if e.path == "/zw/t4.html"] == [429, 200]
     expected = {server.base + p for p in server.portal.reports if p not in server.portal.forbidden}
     assert set(_stored_paths(store)) == expected
+
+
+def test_503_backs_off_then_succeeds_and_gives_up_after_the_retries():
+    srv = PortalServer(build_portal(), busy_once={"/nb/t1.html"}, always_busy={"/nb/t3.html"}, busy_status=503)
+    waits: list[float] = []
+    client = Client(Policy(delay=0.0, allow_private=True, retries=2), sleep=waits.append)
+    try:
+        assert client.get(srv.base + "/nb/t1.html").status == 200
+        with pytest.raises(Refused) as err:
+            client.get(srv.base + "/nb/t3.html")
+    finally:
+        client.close()
+        srv.close()
+    assert err.value.code == "E-FETCH-BUSY"
+    assert [(e.path, e.status) for e in srv.log if e.path != "/robots.txt"] == \
+        [("/nb/t1.html", 503), ("/nb/t1.html", 200)] + [("/nb/t3.html", 503)] * 3
+    assert [(url[len(srv.base):], status) for url, status, _ in client.backoffs] == \
+        [("/nb/t1.html", 503), ("/nb/t3.html", 503), ("/nb/t3.html", 503)]
