@@ -239,3 +239,17 @@ def test_503_backs_off_then_succeeds_and_gives_up_after_the_retries():
         [("/nb/t1.html", 503), ("/nb/t1.html", 200)] + [("/nb/t3.html", 503)] * 3
     assert [(url[len(srv.base):], status) for url, status, _ in client.backoffs] == \
         [("/nb/t1.html", 503), ("/nb/t3.html", 503), ("/nb/t3.html", 503)]
+
+
+def test_a_comment_form_asking_for_a_captcha_is_not_a_captcha_page():
+    import random
+
+    from gongkai.examples.generate import random_spec
+    from gongkai.fetch.net import looks_like_captcha
+    from gongkai.render.html import render_html
+
+    page = render_html(random_spec(random.Random(3), "2021", year=2023), random.Random(3), encoding="utf-8")
+    form = '<form>留言：<textarea></textarea>请输入验证码<img src="/captcha.jpg"></form></body>'.encode()
+    assert not looks_like_captcha(page.replace(b"</body>", form))
+    assert looks_like_captcha("<html><body><form>请输入验证码</form></body></html>".encode())
+    assert looks_like_captcha("<html><body><script>var a='x'.repeat(9000)</script>请输入验证码</body></html>".encode("gbk"))

@@ -4,6 +4,7 @@ stop on 403 or a captcha page, size and redirect limits, and only public hosts u
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
 import time
 import urllib.robotparser
@@ -76,8 +77,13 @@ def _public(host: str) -> bool:
 
 
 def looks_like_captcha(content: bytes) -> bool:
+    """A challenge page: it names a captcha and says little else (a portal page whose comment form asks for a
+    验证码 has a whole page of text besides, and must not stop the host)."""
     head = content[:20000].lower()
-    return b"captcha" in head or "验证码".encode() in head or "验证码".encode("gbk") in head
+    if not (b"captcha" in head or "验证码".encode() in head or "验证码".encode("gbk") in head):
+        return False
+    text = re.sub(rb"(?is)<(script|style)\b.*?</\1\s*>|<[^>]*>|&[#\w]+;|\s+", b"", content[:200000])
+    return len(text) < 3000  # bytes: about a thousand characters of Chinese
 
 
 @dataclass
