@@ -253,3 +253,24 @@ def test_a_comment_form_asking_for_a_captcha_is_not_a_captcha_page():
     assert not looks_like_captcha(page.replace(b"</body>", form))
     assert looks_like_captcha("<html><body><form>请输入验证码</form></body></html>".encode())
     assert looks_like_captcha("<html><body><script>var a='x'.repeat(9000)</script>请输入验证码</body></html>".encode("gbk"))
+
+
+def test_robots_crawl_delay_lengthens_the_delay():
+    portal = build_portal()
+    srv = PortalServer(portal)
+    waits: list[list[float]] = []
+    try:
+        for robots in (b"User-agent: *\nDisallow: /private/\n", b"User-agent: *\nCrawl-delay: 5\n"):
+            portal.pages["/robots.txt"] = ("text/plain", robots)
+            sleeps: list[float] = []
+            client = Client(Policy(delay=0.0, allow_private=True), sleep=sleeps.append)
+            try:
+                for path in ("/nb/t1.html", "/nb/t3.html", "/nb/t8.html"):
+                    client.get(srv.base + path)
+            finally:
+                client.close()
+            waits.append(sleeps)
+    finally:
+        srv.close()
+    assert waits[0] == []  # no delay asked for: none made
+    assert len(waits[1]) == 3 and all(0 < w <= 5 for w in waits[1])  # robots.txt itself came first

@@ -118,7 +118,9 @@ class Client:
     def _wait(self, host: str) -> None:
         last = self._last.get(host)
         if last is not None:
-            gap = self.policy.delay - (time.monotonic() - last)
+            rp = self._robots.get(host)
+            asked = rp.crawl_delay(USER_AGENT) if rp is not None else None  # robots.txt's Crawl-delay, if longer
+            gap = max(self.policy.delay, min(float(asked or 0), 60.0)) - (time.monotonic() - last)
             if gap > 0:
                 self.sleep(gap)
 
