@@ -52,8 +52,8 @@ def _matches(store) -> dict[str, tuple[str | None, str]]:
     return {urlsplit(path).path: (name, how) for path, name, how in rows}
 
 
-def test_host_and_printed_source_choose_among_same_named_bodies(server, tmp_path):
-    store = _store(tmp_path / "f.db")
+def test_host_and_printed_source_choose_among_same_named_bodies(server, store_url):
+    store = _store(store_url)
     result = _crawl(server, store)
     matches = _matches(store)
     assert set(matches) == set(server.portal.bodies)
