@@ -4,6 +4,7 @@ stop on 403 or a captcha page, size and redirect limits, and only public hosts u
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
 import time
 import urllib.robotparser
@@ -82,8 +83,13 @@ def _public(addresses: list[str]) -> bool:
 
 
 def looks_like_captcha(content: bytes) -> bool:
+    """A challenge page: it names a captcha and says little else (a portal page whose comment form asks for a
+    验证码 has a whole page of text besides, and must not stop the host)."""
     head = content[:20000].lower()
-    return b"captcha" in head or "验证码".encode() in head or "验证码".encode("gbk") in head
+    if not (b"captcha" in head or "验证码".encode() in head or "验证码".encode("gbk") in head):
+        return False
+    text = re.sub(rb"(?is)<(script|style)\b.*?</\1\s*>|<[^>]*>|&[#\w]+;|\s+", b"", content[:200000])
+    return len(text) < 3000  # bytes: about a thousand characters of Chinese
 
 
 @dataclass
@@ -145,7 +151,9 @@ class Client:
     def _wait(self, host: str) -> None:
         last = self._last.get(host)
         if last is not None:
-            gap = self.policy.delay - (time.monotonic() - last)
+            rp = self._robots.get(host)
+            asked = rp.crawl_delay(USER_AGENT) if rp is not None else None  # robots.txt's Crawl-delay, if longer
+            gap = max(self.policy.delay, min(float(asked or 0), 60.0)) - (time.monotonic() - last)
             if gap > 0:
                 self.sleep(gap)
 
