@@ -139,6 +139,13 @@ def test_payloads_render_as_text_on_every_route(hostile):
                 assert not kind.startswith(("text/html", "application/xhtml")), u
                 if kind.startswith("application/json"):
                     assert r.json() is not None
+        # the 整改通知 holds the names as Word text (python-docx reads them back unchanged)
+        import io
+
+        from docx import Document
+
+        notice = Document(io.BytesIO(c.get(f"/notices/{key}.docx").content))
+        assert BODY in "\n".join(p.text for p in notice.paragraphs)
         # where the payload is shown at all, it is shown escaped
         for page in ("/", f"/reports/{key}", "/findings", "/regions", f"/uploads/{up['id']}",
                      f"/regions/{quote(DISTRICT, safe='')}/2021", f"/reports/{key}/compare", "/fill", "/notices"):
