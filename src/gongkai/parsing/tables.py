@@ -11,7 +11,6 @@ leading ones). Everything else is reported, never guessed.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -20,7 +19,11 @@ from rapidfuzz import fuzz
 
 from gongkai.document import Line
 from gongkai.model import Cell, Meaning, ParseIssue, TableInfo
+from gongkai.parsing.hybrid import CAPTION as _CAPTION
+from gongkai.parsing.hybrid import block_variants, hybrid_rows
 from gongkai.parsing.labels import key, strip_numbering
+from gongkai.parsing.line_cells import line_mode as shown_line_mode
+from gongkai.parsing.line_cells import line_slots
 from gongkai.parsing.tokens import Kind, Token
 from gongkai.parsing.values import classify
 from gongkai.standard import Format, Group, Row, get_format
@@ -32,8 +35,6 @@ FUZZY_SCORE = 85.0
 _T2_2019_MARKERS = ("本年新制作", "本年新公开", "对外公开总数", "上一年项目数量", "本年增减", "采购项目数量",
                     "采购总金额", "政府集中采购", "其他对外管理服务事项", "第二十条第九项", "第二十条九项")
 _T2_2021_MARKERS = ("本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量", "本年收费金额")
-# 第二十条第（一）项 and its variants (第二十条(一)项, 第二十条  第(一)项) as a label key
-_CAPTION = re.compile(r"第二十条第?[一五六八九]项")
 _T3_ANCHORS = ("勾稽关系", "申请人情况")
 _T4_ANCHORS = ("复议后起诉", "未经复议直接起诉")
 _T3_2021_MARKERS = ("逾期不补正", "逾期未按收费通知")
@@ -156,58 +157,6 @@ def _filler_choice(cells: list[Token], m: int) -> bool:
     if len(cells) <= m or all(c.kind is Kind.BLANK for c in cells):
         return False
     return len(_fits(cells, m)) > 1
-
-
-# ---- rows of one cell per line, where the blank lines hold the positions (portal pages copied as text) ----
-# "dense": the cells follow the label on consecutive lines, an empty cell is a blank line.
-# "separator": every label and cell line is followed by one blank line; an empty cell is a blank line too.
-LINE_MODES = ("dense", "separator")
-
-
-def _line_slots(toks: list[Token], label_end: int, end_line: int | None, m: int, mode: str,
-                lines: Sequence[Line]) -> list[Token] | None:
-    """The row's m cells read from the lines between its label and the next text, or None when the lines do
-    not have exactly the shape of ``mode`` (each cell line holds one value or nothing)."""
-    if end_line is None or any(t.piped or t.kind is not Kind.VALUE for t in toks):
-        return None
-    dense = mode == "dense"
-    if end_line - label_end - 1 != (m if dense else 2 * m + 1):
-        return None
-    by_line: dict[int, Token] = {}
-    for t in toks:
-        if t.line in by_line:
-            return None
-        by_line[t.line] = t
-
-    def blank(no: int) -> bool:
-        return no not in by_line and 0 < no <= len(lines) and not lines[no - 1].text.strip()
-
-    if not dense and not all(blank(label_end + 1 + 2 * j) for j in range(m + 1)):
-        return None
-    placed: list[Token] = []
-    for j in range(m):
-        no = label_end + 1 + j if dense else label_end + 2 + 2 * j
-        if no in by_line:
-            placed.append(by_line.pop(no))
-        elif blank(no):
-            line = lines[no - 1]
-            placed.append(Token(Kind.BLANK, "", line.offset, no, 1))
-        else:
-            return None
-    return placed if not by_line else None
-
-
-def _line_mode(reader: _RowReader, lines: Sequence[Line] | None) -> str | None:
-    """The line mode every row of the region agrees with (at least two rows), or None. One row that does not
-    fit (cells dropped rather than left blank, a wrapped value) makes the blank lines meaningless."""
-    rows = [i for i in reader.row_cells if i in reader.row_end]  # a row cut off by the end of the text cannot tell
-    if lines is None or len(rows) < 2:
-        return None
-    for mode in LINE_MODES:
-        if all(_line_slots(reader.row_cells[i], reader.row_label_end[i], reader.row_end.get(i),
-                           len(reader.rows[i].cells), mode, lines) is not None for i in rows):
-            return mode
-    return None
 
 
 def _make_cell(cell_id: str, tok: Token) -> Cell:
@@ -354,48 +303,6 @@ def _variant_t2(tokens: list[Token], start: int, end: int) -> str:
     return "2019" if old > new else "2021"
 
 
-# a block's own column header tells its shape: the 2019 columns of （五）（六）（八） carry 上一年项目数量 and
-# 本年增/减; the 2021 ones only 处理决定数量 or 收费金额
-_BLOCK_2019 = ("本年新制作", "本年新公开", "对外公开总数", "上一年项目数量", "本年增减", "采购项目数量", "采购总金额")
-_BLOCK_2021 = ("本年制发件数", "本年废止件数", "现行有效件数", "处理决定数量", "收费金额")
-
-
-def _block_variants(tokens: list[Token], start: int, end: int) -> list[tuple[str, str | None]]:
-    """(item, variant) for each 第二十条第（X）项 block of table 二 in order, the variant read from the block's
-    own column header: "2019" (a column only 2019 has; 处理决定数量 is in both), "2021" or None (no column
-    named)."""
-    blocks: list[list] = []  # [item, names a 2019 column, names a 2021 column]
-    for i in range(start, end):
-        t = tokens[i]
-        if t.kind is not Kind.TEXT:
-            continue
-        m = _CAPTION.search(t.key)
-        if m:
-            blocks.append([m.group()[-2], False, False])
-        elif blocks:
-            old = any(k in t.key for k in _BLOCK_2019)
-            blocks[-1][1] |= old
-            blocks[-1][2] |= not old and any(k in t.key for k in _BLOCK_2021)
-    return [(item, "2019" if old else "2021" if new else None) for item, old, new in blocks]
-
-
-def _hybrid_rows(blocks: list[tuple[str, str | None]], f19: Format, f21: Format) -> tuple[Row, ...] | None:
-    """The rows of a table 二 whose blocks are in different formats (（一） in the 2019 columns, （五）（六）（八）
-    in the 2021 ones): each block's rows in its own format. None unless every block's header is clear and
-    both formats occur."""
-    variants = [v for _, v in blocks]
-    if None in variants or len(set(variants)) < 2:
-        return None
-    rows: list[Row] = []
-    for item, variant in blocks:
-        fmt = f19 if variant == "2019" else f21
-        block = [r for r in fmt.proactive_rows if r.caption and f"（{item}）" in r.caption]
-        if not block:
-            return None
-        rows.extend(block)
-    return tuple(rows)
-
-
 def _variant_t3(tokens: list[Token], start: int, end: int) -> str | None:
     for i in range(start, end):
         t = tokens[i]
@@ -441,7 +348,7 @@ def _assign_rows(reader: _RowReader, result: TablesResult, cut_at_end: bool, cut
             if o in _fits(cells, m):
                 placed, status = list(cells[o:o + m]), "ok"
         if status == "short" and line_mode is not None and lines is not None:
-            slots = _line_slots(toks, reader.row_label_end[idx], reader.row_end.get(idx), m, line_mode, lines)
+            slots = line_slots(toks, reader.row_label_end[idx], reader.row_end.get(idx), m, line_mode, lines)
             if slots is not None:
                 placed, status = list(slots), "ok"
         width = reader.row_label_cells.get(idx, 0) + len(toks)
@@ -529,7 +436,7 @@ def parse_tables(tokens: list[Token], section_starts: dict[int, int],
         t2_end = min(stops) if stops else n
         variant = _variant_t2(tokens, t2, t2_end)
         rows2 = (f19 if variant == "2019" else f21).proactive_rows
-        hybrid = _hybrid_rows(_block_variants(tokens, t2, t2_end), f19, f21)
+        hybrid = hybrid_rows(block_variants(tokens, t2, t2_end), f19, f21)
         if hybrid is not None:  # each block read by its own column header
             variant, rows2 = "mixed", hybrid
         mode, sides2 = _read_rows(tokens, t2, t2_end, "proactive", variant, rows2, (), result, lines, [])
@@ -572,7 +479,9 @@ def _read_rows(tokens: list[Token], start: int, end: int, table: str, variant: s
     reader = _RowReader(table, rows, _labels_for(rows, groups))
     reader.read(tokens, start, end)
     cut = end == len(tokens)
-    line_mode = _line_mode(reader, lines)
+    rows_seen = [(reader.row_cells[i], reader.row_label_end[i], reader.row_end[i], len(rows[i].cells))
+                 for i in reader.row_cells if i in reader.row_end]  # a row cut off by the end of the text cannot tell
+    line_mode = shown_line_mode(rows_seen, lines)
     sides = _filler_sides(reader)
     cut_short = _assign_rows(reader, result, cut, reader.open_at_end, line_mode, lines,
                              _agreed_side(sides, other_sides))
@@ -641,7 +550,7 @@ def _read_appeals(tokens: list[Token], start: int, end: int, fmt: Format, result
     first_value = next((i for i in range(start, end) if tokens[i].kind is Kind.VALUE), None)
     if first_value is None and line_mode is not None and lines is not None and end < len(tokens):
         # every cell a blank line: the blank lines between the header and what follows hold the fifteen
-        slots = _line_slots([], tokens[end - 1].line, tokens[end].line, len(ids), line_mode, lines)
+        slots = line_slots([], tokens[end - 1].line, tokens[end].line, len(ids), line_mode, lines)
         if slots is not None:
             for cid, tok in zip(ids, slots):
                 result.cells[cid] = _make_cell(cid, tok)
@@ -669,7 +578,7 @@ def _read_appeals(tokens: list[Token], start: int, end: int, fmt: Format, result
     if status == "ok" and _filler_choice(run, len(ids)):  # recorded for the reading report
         result.filler_dropped["appeals"] = len(run) - len(ids)
     if status == "short" and line_mode is not None and lines is not None and a > start:
-        slots = _line_slots(run, tokens[a - 1].line, tokens[b].line if b < len(tokens) else None, len(ids),
+        slots = line_slots(run, tokens[a - 1].line, tokens[b].line if b < len(tokens) else None, len(ids),
                             line_mode, lines)
         if slots is not None:
             placed, status = list(slots), "ok"
