@@ -192,3 +192,29 @@ def test_cli_local_cluster_shipping_bytes_equals_a_single_process_ingest(tmp_pat
     assert res.exit_code == 0, res.output
     assert "新入库 12" in res.output
     _same(_export(url, tmp_path / "cluster"), expected)
+
+
+def test_any_arrival_order_stores_the_same(tmp_path):
+    """What a cluster (or -j N) relies on: outcomes arriving in another order give the same exports. (Roll-up
+    members were once chosen by row id, i.e. by arrival order.)"""
+    import random
+
+    from gongkai.readers.limits import DEFAULT_LIMITS
+    from gongkai.store.ingest import ingest_task
+
+    folder = tmp_path / "reports"
+    write_reports(folder, 48, seed=15)
+    expected = _single_process(folder, f"sqlite:///{tmp_path / 'single.db'}", tmp_path / "single")
+
+    def shuffled(jobs):
+        outcomes = [ingest_task(job, DEFAULT_LIMITS) for job in jobs]
+        random.Random(7).shuffle(outcomes)
+        return outcomes
+
+    url = f"sqlite:///{tmp_path / 'shuffled.db'}"
+    s = open_store(url)
+    try:
+        ingest(s, [folder], runner=shuffled)
+    finally:
+        s.dispose()
+    _same(_export(url, tmp_path / "shuffled"), expected)

@@ -179,15 +179,16 @@ def _pass_rollups(conn: Connection, orgs: dict[int, OrgNode]) -> Iterator[tuple[
                                                              t.parse.c.year.is_not(None))).all()
     prefixes = tuple(f"{name}." for name in ("requests", "appeals"))
     for row in rollups:
-        members = sorted(children.get(row.organization_id, []), key=lambda n: n.id)
+        # by name, and a member's report by content hash: ids follow arrival order, the findings must not
+        members = sorted(children.get(row.organization_id, []), key=lambda n: (n.name, n.id))
         if not members:
             continue
         member_rows = conn.execute(_current((t.parse.c.organization_id, t.parse.c.is_rollup.desc(),
-                                             t.parse.c.id.desc()))
+                                             t.document.c.sha256))
                                    .where(t.parse.c.year == row.year,
                                           t.parse.c.organization_id.in_([m.id for m in members]))).all()
         chosen: dict[int, object] = {}
-        for r in member_rows:  # per member: its roll-up first, then the most recent parse
+        for r in member_rows:  # per member: its roll-up first, then the smallest content hash
             chosen.setdefault(r.organization_id, r)
         ids = [row.id] + [r.id for r in chosen.values()]
         cells = _cells(conn, ids, None, prefixes)
