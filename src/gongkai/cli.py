@@ -19,9 +19,8 @@ from gongkai.commands.zh import ChineseGroup
 from gongkai.errors import GongkaiError
 from gongkai.model import Report, Severity
 from gongkai.standard import find_cell
+from gongkai.standard.labels import format_name
 
-_FORMAT_NAMES = {"2021": "2021年版（国办公开办函〔2021〕30号）", "2019": "2019年试行版（国办公开办函〔2019〕60号）",
-                 "mixed": "新旧格式混用", "unknown": "无法判断"}
 _MEDIA_NAMES = {"text/plain": "纯文本", "text/html": "网页（HTML）", "application/pdf": "PDF",
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word（.docx）",
                 "application/msword": "Word/WPS（经 LibreOffice 转换）", "image/png": "图片（PNG，文字识别）",
@@ -41,7 +40,7 @@ def _summary(console: Console, report: Report) -> None:
     console.rule(f"[bold]{escape(report.source)}")
     org = report.organization or "（未能确定）"
     year = f"{report.year}年" if report.year else "（未能确定）"
-    console.print(f"机关：{escape(org)}　年度：{year}　格式：{_FORMAT_NAMES.get(report.format, report.format)}"
+    console.print(f"机关：{escape(org)}　年度：{year}　格式：{format_name(report.format)}"
                   + ("　[magenta]汇总报告[/]" if report.is_rollup else "")
                   + (f"　发布日期：{report.published}" if report.published else ""))
     kind = _MEDIA_NAMES.get(report.media_type, report.media_type)

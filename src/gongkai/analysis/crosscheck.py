@@ -28,6 +28,7 @@ from gongkai.checks.common import cell_parts, finding, fmt_number
 from gongkai.document import Position
 from gongkai.model import Evidence, EvidenceCell, Finding
 from gongkai.orgs.registry import guess_kind
+from gongkai.standard.labels import int_if_whole
 
 DUPLICATE_THRESHOLD = 0.8
 MIN_HASHES = 20  # fewer sampled shingles (≈ 80 characters of prose) say nothing about copying
@@ -90,8 +91,7 @@ def _year(rec: ReportRecord) -> str:
 def _difference(a: float, b: float) -> int | float:
     d = a - b
     if isinstance(d, float):  # amounts have at most four decimals: drop the binary noise of the subtraction
-        d = round(d, 4)
-        return int(d) if d.is_integer() else d
+        return int_if_whole(round(d, 4))
     return d
 
 

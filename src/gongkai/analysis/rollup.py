@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from gongkai.analysis.export import NotFound, Selection, StoredReport, iter_reports, load_registry, resolve
 from gongkai.standard import get_format
+from gongkai.standard.labels import int_if_whole
 
 
 @dataclass
@@ -89,7 +90,7 @@ def write_rollup_xlsx(r: Rollup, path) -> None:
 
     form = ReportForm(organization=r.region, year=r.year, format_id=r.format_id, body_kind="government",
                       is_rollup=True)
-    form.values = {cid: (int(v) if float(v).is_integer() else v) for cid, v in r.values.items()}
+    form.values = {cid: int_if_whole(float(v)) for cid, v in r.values.items()}
     form.origins = {cid: "rollup" for cid in r.values}
     write_xlsx_template(path, r.year, r.format_id, form)
     wb = openpyxl.load_workbook(path)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from gongkai.checks.common import (
-    TABLES, Context, evidence_cell, finding, fmt_number, is_unknown, rows_of, table_of, table_seen, table_title,
+    Context, evidence_cell, finding, fmt_number, is_unknown, rows_of, table_of, table_seen,
 )
 from gongkai.model import Evidence, Finding, Meaning, ParseIssue, Report
 from gongkai.standard.formats import CellSpec, find_cell
+from gongkai.standard.labels import TABLES, table_title
 
 ISSUE_CODES = {
     "row_short": "ROW-SHORT",

@@ -11,11 +11,8 @@ from functools import cache
 
 from gongkai.model import Evidence, EvidenceCell, Finding, Inferred, Meaning, Report, Severity
 from gongkai.standard.formats import FORMAT_IDS, Format, Identity, get_format
-
-TABLES = ("proactive", "requests", "appeals")
-TABLE_SECTION = {"proactive": 2, "requests": 3, "appeals": 4}
+from gongkai.standard.labels import TABLES, format_for_year, int_if_whole, other_format
 UNKNOWN_MEANINGS = (Meaning.BLANK, Meaning.UNREADABLE)
-_NUMERALS = "〇一二三四五六七八九十"
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,8 +81,7 @@ def finding(code: str, message: str, evidence: Evidence | None = None, *, severi
 
 @cache
 def only_in(format_id: str) -> frozenset[str]:
-    other = "2019" if format_id == "2021" else "2021"
-    return frozenset(get_format(format_id).cells) - frozenset(get_format(other).cells)
+    return frozenset(get_format(format_id).cells) - frozenset(get_format(other_format(format_id)).cells)
 
 
 def table_format(report: Report, table: str) -> Format:
@@ -103,22 +99,11 @@ def table_format(report: Report, table: str) -> Format:
                 return get_format("2021")
     if report.format in FORMAT_IDS:
         return get_format(report.format)
-    if report.year is not None and report.year < 2021:
-        return get_format("2019")
-    return get_format("2021")
+    return get_format(format_for_year(report.year))
 
 
 def table_of(cell_id: str) -> str:
     return cell_id.split(".", 1)[0]
-
-
-def table_title(fmt: Format, table: str) -> str:
-    no = TABLE_SECTION[table]
-    return f"{_NUMERALS[no]}、{fmt.sections[no - 1].title}"
-
-
-def numeral(n: int) -> str:
-    return _NUMERALS[n] if 0 <= n <= 10 else str(n)
 
 
 @cache
@@ -138,8 +123,7 @@ def cell_parts(fmt: Format, cell_id: str) -> tuple[str, str]:
     """(row label, column label) of a cell, looked up in ``fmt`` and then in the other format."""
     parts = _labels(fmt.id).get(cell_id)
     if parts is None:
-        other = "2019" if fmt.id == "2021" else "2021"
-        parts = _labels(other).get(cell_id, (cell_id, ""))
+        parts = _labels(other_format(fmt.id)).get(cell_id, (cell_id, ""))
     return parts
 
 
@@ -250,6 +234,4 @@ def is_unknown(report: Report, cell_id: str) -> bool:
 
 
 def fmt_number(v) -> str:
-    if isinstance(v, float) and v.is_integer():
-        v = int(v)
-    return str(v)
+    return str(int_if_whole(v))

@@ -11,18 +11,6 @@ from gongkai.checks.common import Context, effective, evidence_cell, finding, fm
 from gongkai.model import Evidence, Finding, Report
 from gongkai.standard.formats import Format, Identity
 
-FAMILY_CODES = {
-    "requests.balance": "IDN-BALANCE",
-    "requests.results_total": "IDN-RESULTS-TOTAL",
-    "requests.row_total": "IDN-ROW-TOTAL",
-    "appeals.group_total": "IDN-APPEALS-TOTAL",
-}
-_SIDES = {
-    "requests.balance": ("新收＋上年结转", "办理结果总计＋结转下年度"),
-    "requests.results_total": ("（七）总计", "（一）至（六）各项之和"),
-    "requests.row_total": ("总计", "各申请人列之和"),
-    "appeals.group_total": ("总计", "结果维持、结果纠正、其他结果、尚未审结之和"),
-}
 _EPS = 1e-9
 
 
@@ -70,10 +58,10 @@ def _check_instance(report: Report, ctx: Context, fmt: Format, idn: Identity) ->
 
 
 def _violation(report: Report, ctx: Context, fmt: Format, idn: Identity, lhs, rhs) -> Finding:
-    left, right = _SIDES.get(idn.rule, ("左边", "右边"))
+    left, right = fmt.identity_sides.get(idn.rule, ("左边", "右边"))
     diff = lhs - rhs
     message = (f"{identity_scope(fmt, idn)}不符合“{idn.label}”：{left}为{fmt_number(lhs)}，"
                f"{right}为{fmt_number(rhs)}，相差{fmt_number(diff)}")
     evidence = Evidence(cells=[evidence_cell(report, ctx, c) for c in idn.cells], expected=rhs, stated=lhs,
                         difference=diff, formula=f"{idn.rule}:{idn.key}")
-    return finding(FAMILY_CODES[idn.rule], message, evidence)
+    return finding(fmt.identity_codes[idn.rule], message, evidence)

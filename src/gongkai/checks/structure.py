@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from gongkai.checks.common import (
-    TABLE_SECTION, TABLES, Context, cell_parts, evidence_cell, finding, numeral, only_in, table_seen, table_title,
-)
+from gongkai.checks.common import Context, cell_parts, evidence_cell, finding, only_in, table_seen
 from gongkai.model import Evidence, Finding, Report, SectionInfo, Severity
 from gongkai.standard.formats import get_format
+from gongkai.standard.labels import (
+    CURRENT_FORMAT, TABLE_SECTION, TABLES, format_for_year, numeral, other_format, section_heading, table_title,
+)
 
 # The standard order of the document: sections and the tables inside sections 二, 三, 四.
 _ORDER: tuple[tuple[str, int | str], ...] = (
@@ -16,7 +17,7 @@ _ORDER: tuple[tuple[str, int | str], ...] = (
 
 
 def _section_title(no: int) -> str:
-    return f"{numeral(no)}、{get_format('2021').sections[no - 1].title}"
+    return section_heading(get_format(CURRENT_FORMAT), no)
 
 
 def _seen(report: Report) -> list[bool]:
@@ -126,7 +127,7 @@ def _old_format_features(report: Report) -> list[str]:
 
 def check_old_format(report: Report, ctx: Context) -> list[Finding]:
     """OLD-FORMAT: a report on 2021 or later using the 2019 试行 tables (wholly or in part)."""
-    if report.year is None or report.year < 2021:
+    if report.year is None or format_for_year(report.year) != CURRENT_FORMAT:
         return []
     old_tables = [t for t in TABLES if t in report.tables and report.tables[t].variant == "2019"]
     if not old_tables and report.format not in ("2019", "mixed"):
@@ -134,8 +135,9 @@ def check_old_format(report: Report, ctx: Context) -> list[Finding]:
     features = _old_format_features(report)
     cells = [evidence_cell(report, ctx, c) for c in report.cells if c in only_in("2019")]
     where = "、".join(f"{table_title(ctx.fmt(t), t)}表" for t in old_tables)
-    msg = (f"{report.year}年度报告应使用2021年格式（国办公开办函〔2021〕30号），"
-           f"{where or '表格'}仍使用2019年试行格式" + (f"：含{'、'.join(features)}" if features else ""))
+    current, old = get_format(CURRENT_FORMAT), get_format(other_format(CURRENT_FORMAT))
+    msg = (f"{report.year}年度报告应使用{current.id}年格式（{current.document_no}），"
+           f"{where or '表格'}仍使用{old.id}年试行格式" + (f"：含{'、'.join(features)}" if features else ""))
     return [finding("OLD-FORMAT", msg, Evidence(cells=cells))]
 
 

@@ -40,12 +40,12 @@ from gongkai.forms.yaml_template import (
 from gongkai.render.grid import Grid, official
 from gongkai.render.text import Style, build_tables
 from gongkai.standard import FORMAT_IDS, Format, get_format
+from gongkai.standard.labels import TABLE_NAMES, TABLE_SECTION, int_if_whole
 
 CELLS_SHEET = "_cells"
 META_SHEET = "基本信息"
 TEXT_SHEET = "正文"
-TABLE_SHEETS: dict[str, str] = {"proactive": "表二", "requests": "表三", "appeals": "表四"}
-_SECTION_OF = {"proactive": 2, "requests": 3, "appeals": 4}
+TABLE_SHEETS: dict[str, str] = dict(TABLE_NAMES)
 _TOP = 3  # first row of a table's grid on its sheet (title, hint and unit lines above it)
 _YES, _NO = "是", "否"
 _MAX_RANGE = 5000  # cells a formula range may cover; a whole-column SUM is not one of our formulas
@@ -156,8 +156,7 @@ def _numeric(v: Any) -> bool:
 
 
 def _tidy(x: float) -> int | float:
-    x = round(x, 6)
-    return int(x) if float(x).is_integer() else x
+    return int_if_whole(float(round(x, 6)))
 
 
 def form_totals(fmt: Format, values: dict[str, Value]) -> dict[str, Value]:
@@ -337,7 +336,7 @@ def _table_sheet(wb, st, fmt: Format, plan: TablePlan, values: dict[str, Value],
     written as numbers where they differ from the formula's result."""
     ws = wb.add_worksheet(plan.sheet)
     grid = plan.grid
-    no = _SECTION_OF[plan.name]
+    no = TABLE_SECTION[plan.name]
     last_col = grid.n_cols - 1
     ws.merge_range(0, 0, 0, last_col, section_name(fmt, str(no)), st["title"])
     ws.merge_range(1, 0, 1, last_col, "黄色单元格为填报项（没有发生的填 0，不适用的填 /）；蓝色单元格为合计，自动计算。", st["hint"])
@@ -682,9 +681,7 @@ def _parse_sum(formula: str, sheet: str):
 def _text(raw: Any) -> str:
     if raw is None:
         return ""
-    if isinstance(raw, float) and raw.is_integer():
-        return str(int(raw))
-    return str(raw).strip()
+    return str(int_if_whole(raw)).strip()
 
 
 def _cell_value(raw: Any, decimal: bool) -> Value | str:

@@ -24,6 +24,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from gongkai.document import Document, Position
+from gongkai.standard.labels import NUMERAL_CHARS, YEAR_DIGIT_CHARS, chinese_number
 
 __all__ = ["Metadata", "extract_metadata"]
 
@@ -43,7 +44,7 @@ class Metadata:
 # Character classes and vocabulary
 
 _H = "\u3007\u4e00-\u9fff"  # CJK ideographs plus 〇
-_CN_DIGITS = "〇○零一二三四五六七八九"
+_CN_DIGITS = YEAR_DIGIT_CHARS
 
 # Organ suffixes, longest first so that alternation prefers 街道办事处 over 街道.
 _ORG_SUFFIXES = (
@@ -128,7 +129,7 @@ _SUBJECT_VERB_RE = "|".join(sorted(set(_SUBJECT_VERBS), key=len, reverse=True))
 _INTRO_TIME = rf"(?:(?:{_YEAR_CORE})\s*年\s*度?(?:以来|全年|内|上半年|中)?|今年以来|本年度|本年|年内|一年来|近年来|过去一年)"
 _INTRO_LEAD = r"在[^。；;，,\n]{1,30}?(?:、[^。；;，,\n]{1,20}?)?(?:领导|指导|关心|支持|部署|带领|监督)下"
 _SUBJECT = re.compile(
-    rf"(?:^|(?<=[。；;！!：:\n]))\s*(?:[（(][一二三四五六七八九十\d]{{1,3}}[)）]\s*)?"
+    rf"(?:^|(?<=[。；;！!：:\n]))\s*(?:[（(][{NUMERAL_CHARS}\d]{{1,3}}[)）]\s*)?"
     rf"(?:{_INTRO_TIME}\s*[,，、]?\s*(?:{_INTRO_LEAD}\s*[,，]\s*)?|{_INTRO_LEAD}\s*[,，]\s*)"
     rf"(?P<org>[{_H}]{{1,30}}?(?:{_SUBJECT_SUFFIX_RE}))(?=\s*(?:{_SUBJECT_VERB_RE}))",
     re.M,
@@ -177,28 +178,9 @@ _ROLLUP = re.compile(
 # Helpers
 
 
-def _cn_number(s: str) -> int | None:
-    """二〇二四 → 2024 (digit by digit), 十二 → 12, 二十六 → 26."""
-    digits = {c: i for i, c in enumerate("〇一二三四五六七八九")}
-    digits.update({"○": 0, "零": 0})
-    if "十" in s:
-        head, _, tail = s.partition("十")
-        tens = digits.get(head, -1) if head else 1
-        ones = digits.get(tail, -1) if tail else 0
-        if tens < 0 or ones < 0:
-            return None
-        return tens * 10 + ones
-    out = 0
-    for c in s:
-        if c not in digits:
-            return None
-        out = out * 10 + digits[c]
-    return out
-
-
 def _year_value(raw: str) -> int | None:
     raw = re.sub(r"\s+", "", raw)
-    y = int(raw) if raw.isdigit() else _cn_number(raw)
+    y = int(raw) if raw.isdigit() else chinese_number(raw)
     return y if y is not None and YEAR_MIN <= y <= YEAR_MAX else None
 
 
@@ -437,7 +419,7 @@ def _iso(m: re.Match) -> str | None:
     if g[0]:
         y, mo, d = int(g[0]), int(g[1]), int(g[2])
     else:
-        y, mo, d = _cn_number(g[3]) or 0, _cn_number(g[4]) or 0, _cn_number(g[5]) or 0
+        y, mo, d = chinese_number(g[3]) or 0, chinese_number(g[4]) or 0, chinese_number(g[5]) or 0
     if not (YEAR_MIN <= y <= YEAR_MAX + 1 and 1 <= mo <= 12 and 1 <= d <= 31):
         return None
     return f"{y:04d}-{mo:02d}-{d:02d}"

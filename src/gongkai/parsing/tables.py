@@ -9,7 +9,6 @@ the printed values are the leading ones). Everything else is reported, never gue
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -20,19 +19,21 @@ from gongkai.parsing.labels import key, strip_numbering
 from gongkai.parsing.tokens import Kind, Token
 from gongkai.parsing.values import classify
 from gongkai.standard import Format, Group, Row, get_format
+from gongkai.standard.labels import (
+    APPEALS_ANCHORS, ARTICLE_20_KEY, PROACTIVE_2019_MARKERS, PROACTIVE_2021_MARKERS, REQUESTS_2021_MARKERS,
+    REQUESTS_ANCHORS,
+)
 
 LOOKAHEAD = 8  # how many rows ahead a label may be matched (rows can be missing)
 FUZZY_MIN_LEN = 8
 FUZZY_SCORE = 85.0
 
-_T2_2019_MARKERS = ("本年新制作", "本年新公开", "对外公开总数", "上一年项目数量", "本年增减", "采购项目数量",
-                    "采购总金额", "政府集中采购", "其他对外管理服务事项", "第二十条第九项", "第二十条九项")
-_T2_2021_MARKERS = ("本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量", "本年收费金额")
-# 第二十条第（一）项 and its variants (第二十条(一)项, 第二十条  第(一)项) as a label key
-_CAPTION = re.compile(r"第二十条第?[一五六八九]项")
-_T3_ANCHORS = ("勾稽关系", "申请人情况")
-_T4_ANCHORS = ("复议后起诉", "未经复议直接起诉")
-_T3_2021_MARKERS = ("逾期不补正", "逾期未按收费通知")
+_T2_2019_MARKERS = PROACTIVE_2019_MARKERS
+_T2_2021_MARKERS = PROACTIVE_2021_MARKERS
+_CAPTION = ARTICLE_20_KEY  # 第二十条第（一）项 and its variants as a label key
+_T3_ANCHORS = REQUESTS_ANCHORS
+_T4_ANCHORS = APPEALS_ANCHORS
+_T3_2021_MARKERS = REQUESTS_2021_MARKERS
 
 
 @dataclass(slots=True)

@@ -73,6 +73,9 @@ class Identity:
 @dataclass(frozen=True)
 class Format:
     id: str
+    name: str  # 2021年版
+    document_no: str  # 国办公开办函〔2021〕30号
+    applies_from_year: int  # the first report year the format is required for
     source: str
     sections: tuple[Section, ...]
     proactive_rows: tuple[Row, ...]
@@ -84,7 +87,16 @@ class Format:
     appeals_groups: tuple[tuple[str, str, str], ...]  # (id, label, path)
     appeals_columns: tuple[tuple[str, str], ...]
     identities: tuple[Identity, ...]
+    table_sections: dict[str, int]  # table -> number of the section that holds it
+    request_column_groups: tuple[tuple[str, tuple[str, ...]], ...]  # (group label, its column ids)
+    identity_codes: dict[str, str]  # identity rule -> finding code
+    identity_sides: dict[str, tuple[str, str]]  # identity rule -> Chinese names of its two sides
     cells: dict[str, CellSpec] = field(repr=False)
+
+    @property
+    def full_name(self) -> str:
+        """2021年版（国办公开办函〔2021〕30号）"""
+        return f"{self.name}（{self.document_no}）"
 
     @property
     def cell_ids(self) -> list[str]:
@@ -192,6 +204,9 @@ def get_format(format_id: str) -> Format:
 
     return Format(
         id=raw["format"],
+        name=raw["name"],
+        document_no=raw["document_no"],
+        applies_from_year=raw["applies_from_year"],
         source=raw["source"],
         sections=tuple(Section(s["no"], s["title"], tuple(s["keywords"])) for s in raw["sections"]),
         proactive_rows=tuple(proactive_rows),
@@ -203,6 +218,10 @@ def get_format(format_id: str) -> Format:
         appeals_groups=tuple(groups),
         appeals_columns=tuple(app_cols),
         identities=_identities(raw, [r.id for r in request_rows], [c for c, _ in columns], [g for g, _, _ in groups]),
+        table_sections={table: raw[table]["section"] for table in ("proactive", "requests", "appeals")},
+        request_column_groups=tuple((g["label"], tuple(g["columns"])) for g in req.get("column_groups", ())),
+        identity_codes={i["id"]: i["code"] for i in raw["identities"]},
+        identity_sides={i["id"]: (i["sides"][0], i["sides"][1]) for i in raw["identities"]},
         cells=cells,
     )
 

@@ -27,6 +27,7 @@ from gongkai.store.db import Store
 from gongkai.store.ingest import now_iso
 from gongkai.store.rows import finding_key, fingerprint, position_dict
 from gongkai.store.versions import counted, duplicate_report_findings
+from gongkai.standard.labels import int_if_whole
 
 _META = (t.parse.c.id, t.document.c.sha256, t.parse.c.source, t.parse.c.organization_id,
          t.parse.c.organization_printed, t.parse.c.year, t.parse.c.format, t.parse.c.is_rollup,
@@ -54,7 +55,7 @@ def _gold(raw, meaning, value, inferred_value):
 
 
 def _number(v):
-    return int(v) if isinstance(v, float) and v.is_integer() else v
+    return int_if_whole(v)
 
 
 def _cells(conn: Connection, parse_ids: list[int], cell_ids: Iterable[str] | None,

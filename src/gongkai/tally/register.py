@@ -26,6 +26,7 @@ from gongkai.errors import (
     UnsupportedFormat,
 )
 from gongkai.tally.mapping import header_lookup, norm, strip_remarks
+from gongkai.standard.labels import int_if_whole
 
 MAX_BYTES = 100 * 1024 * 1024  # a register of a million applications is well under this
 MAX_ROWS = 1_000_000
@@ -278,6 +279,4 @@ def parse_date(v: Cell) -> date | None:
 def cell_text(v: Cell) -> str:
     if v is None:
         return ""
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v).strip()
+    return str(int_if_whole(v)).strip()
