@@ -11,7 +11,7 @@ from functools import cache
 
 from gongkai.model import Evidence, EvidenceCell, Finding, Inferred, Meaning, Report, Severity
 from gongkai.standard.formats import FORMAT_IDS, Format, Identity, get_format
-from gongkai.standard.labels import TABLES, format_for_year, int_if_whole, other_format
+from gongkai.standard.labels import CURRENT_FORMAT, TABLES, format_for_year, int_if_whole, other_format
 UNKNOWN_MEANINGS = (Meaning.BLANK, Meaning.UNREADABLE)
 
 
@@ -23,11 +23,12 @@ class Rule:
     description: str  # Chinese, one line
 
 
+_IDENTITY = {i.rule: i.label for i in get_format(CURRENT_FORMAT).identities}  # the wording is the format's
 RULES: tuple[Rule, ...] = (
-    Rule("IDN-BALANCE", "identity_violation", Severity.ERROR, "各列：第一项加第二项之和等于第三项加第四项之和（新收＋上年结转＝办理结果总计＋结转下年度）"),
-    Rule("IDN-RESULTS-TOTAL", "identity_violation", Severity.ERROR, "各列：（七）总计等于（一）至（六）各项之和"),
-    Rule("IDN-ROW-TOTAL", "identity_violation", Severity.ERROR, "各行：总计列等于自然人与法人或其他组织各列之和"),
-    Rule("IDN-APPEALS-TOTAL", "identity_violation", Severity.ERROR, "行政复议、行政诉讼：总计等于结果维持、结果纠正、其他结果、尚未审结之和"),
+    Rule("IDN-BALANCE", "identity_violation", Severity.ERROR, "各列：" + _IDENTITY["requests.balance"]),
+    Rule("IDN-RESULTS-TOTAL", "identity_violation", Severity.ERROR, "各列：" + _IDENTITY["requests.results_total"]),
+    Rule("IDN-ROW-TOTAL", "identity_violation", Severity.ERROR, "各行：" + _IDENTITY["requests.row_total"]),
+    Rule("IDN-APPEALS-TOTAL", "identity_violation", Severity.ERROR, "行政复议、行政诉讼：" + _IDENTITY["appeals.group_total"]),
     Rule("NOT-ASSESSABLE", "identity_violation", Severity.INFO, "勾稽关系因单元格空白、“/”、文字或无法识别而未能评估"),
     Rule("CELL-MISSING", "cell_missing", Severity.WARNING, "格式要求的单元格缺失、空白或无法识别"),
     Rule("ROW-SHORT", "cell_missing", Severity.WARNING, "表格某行的数值少于列数，无法确定各数值所属列"),

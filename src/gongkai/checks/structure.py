@@ -110,16 +110,17 @@ def _old_format_features(report: Report) -> list[str]:
     only_2019 = only_in("2019")
     present = [cid for cid in report.cells if cid in only_2019]
     names: list[str] = []
-    fmt19 = get_format("2019")
+    old, new = get_format(other_format(CURRENT_FORMAT)), get_format(CURRENT_FORMAT)
     for cid in present:
-        if cid.startswith("requests.other_handling."):
-            name = "单行的“（六）其他处理”"
-        elif cid.startswith("proactive.procurement."):
-            name = "第二十条第（九）项“政府集中采购”"
-        elif cid.startswith("proactive.other_services."):
-            name = "“其他对外管理服务事项”"
+        table, row_id = cid.split(".", 1)[0], cid.split(".", 1)[1].rsplit(".", 1)[0]
+        if table == "proactive" and row_id not in {r.id for r in new.proactive_rows}:  # a row the format dropped
+            row = next(r for r in old.proactive_rows if r.id == row_id)
+            caption = row.caption if row.caption not in new.proactive_captions else ""  # a block it dropped
+            name = f"{caption}“{row.label}”"
+        elif table == "requests" and row_id not in {r.id for r in new.request_rows}:  # split into several rows
+            name = f"单行的“{old.row_label('requests', row_id)}”"
         else:
-            name = f"“{cell_parts(fmt19, cid)[1]}”"
+            name = f"“{cell_parts(old, cid)[1]}”"
         if name not in names:
             names.append(name)
     return names

@@ -20,6 +20,7 @@ from rich.table import Table
 
 from gongkai.errors import GongkaiError
 from gongkai.standard import get_format
+from gongkai.standard.labels import table_heading
 
 if TYPE_CHECKING:
     from gongkai.tally import TallyResult
@@ -146,7 +147,7 @@ def _update_form(form, results: list[TallyResult], path: Path) -> None:
 def _show(console: Console, r: TallyResult) -> None:
     fmt = get_format(r.format_id)
     if r.table == "requests":
-        console.rule(f"[bold]表三　收到和处理政府信息公开申请情况（{r.year}年）")
+        console.rule(f"[bold]{table_heading(fmt, r.table)}（{r.year}年）")
         table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
         # the seven number columns and the padding take about 62 cells; the labels get the rest of the terminal
         table.add_column("项目", no_wrap=True, overflow="ellipsis", max_width=max(16, console.width - 62))
@@ -161,7 +162,7 @@ def _show(console: Console, r: TallyResult) -> None:
             table.add_row(escape(label), *(str(r.values[f"requests.{row.id}.{c}"]) for c in cols),
                           style="bold" if row.id in ("total", "received", "carried_over", "carried_forward") else None)
     else:
-        console.rule(f"[bold]表四　政府信息公开行政复议、行政诉讼情况（{r.year}年）")
+        console.rule(f"[bold]{table_heading(fmt, r.table)}（{r.year}年）")
         table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
         table.add_column("类型")
         cols = [c for c, _ in fmt.appeals_columns]

@@ -87,7 +87,7 @@ _MENTION_LEAD = re.compile(
 # --------------------------------------------------------------------------------------------------
 # Lines and layout
 
-_YEAR_CORE = r"(?<![\d０-９])(?:20\s*\d\s*\d|二\s*[〇○零]\s*[〇○零一二三]\s*[〇○零一二三四五六七八九])"
+_YEAR_CORE = rf"(?<![\d０-９])(?:20\s*\d\s*\d|二\s*[〇○零]\s*[〇○零{NUMERAL_CHARS[:3]}]\s*[{YEAR_DIGIT_CHARS}])"
 _FIRST_SECTION = re.compile(r"^\s*[一1]\s*[、.,，．]\s*(?:总体情况|工作基本情况|基本情况|概述|总体|工作概况|概况)")
 _SECOND_SECTION = re.compile(r"^\s*[二2]\s*[、.,，．]\s*\S")
 # Website chrome and metadata-block lines that are never a title.

@@ -21,7 +21,7 @@ from itertools import groupby
 
 from gongkai.spec import NOT_APPLICABLE, ReportSpec, Value
 from gongkai.standard import Format
-from gongkai.standard.labels import APPLICANTS_HEADER, CONTENT_HEADER, SECTION_TABLE, numeral
+from gongkai.standard.labels import APPLICANTS_HEADER, CONTENT_HEADER, NUMERAL_CHARS, SECTION_TABLE, numeral
 
 LAYOUTS: tuple[str, ...] = ("pipe_rows", "markdown", "cell_per_line", "row_opener", "blank_line_cells", "pdf_text")
 BLANK_CAPABLE: frozenset[str] = frozenset({"pipe_rows", "markdown", "cell_per_line", "row_opener"})
@@ -216,7 +216,7 @@ def _chunks(text: str, size: int) -> list[str]:
 
 def _vertical(label: str, rng: random.Random) -> list[str]:
     """A rowspan label as a narrow PDF column prints it: an enumerator line, then two or three characters a line."""
-    m = re.match(r"^([（(][一二三四五六七八九十]+[）)])(.*)$", label)
+    m = re.match(rf"^([（(][{NUMERAL_CHARS}]+[）)])(.*)$", label)
     size = rng.choice((2, 3))
     if m:
         return [m.group(1), *_chunks(m.group(2), size)]

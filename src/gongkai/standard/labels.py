@@ -78,6 +78,12 @@ def table_title(fmt: Format, table: str) -> str:
     return section_heading(fmt, TABLE_SECTION[table])
 
 
+def table_heading(fmt: Format, table: str) -> str:
+    """表三　收到和处理政府信息公开申请情况: a table's short name and its section's title."""
+    no = TABLE_SECTION[table]
+    return f"{TABLE_NAMES[table]}　{next(s.title for s in fmt.sections if s.no == no)}"
+
+
 def format_for_year(year: int | None) -> str:
     """The format a report of ``year`` must use (the newest one when the year is not known)."""
     for format_id in FORMAT_IDS:

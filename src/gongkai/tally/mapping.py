@@ -13,10 +13,11 @@ import unicodedata
 from functools import cache
 
 from gongkai.standard import get_format
+from gongkai.standard.labels import NUMERAL_CHARS
 
 _KEEP = re.compile(r"[^0-9A-Za-z\u4e00-\u9fff]+")
 _PAREN = re.compile(r"[（(][^（）()]*[）)]")
-_ORDINAL = re.compile(r"^(?:[0-9]+|[一二三四五六七八九十]+)")
+_ORDINAL = re.compile(rf"^(?:[0-9]+|[{NUMERAL_CHARS}]+)")
 
 
 def norm(text: str) -> str:

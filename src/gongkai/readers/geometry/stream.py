@@ -21,9 +21,10 @@ from itertools import pairwise
 from gongkai.readers.blocks import Source, Table, TableCell
 from gongkai.readers.geometry.lines import TextLine, group_lines, min_conf
 from gongkai.readers.geometry.words import Word
+from gongkai.standard.labels import NUMERAL_CHARS
 
 VALUE = re.compile(r"^\s*[-+]?[\d０-９][\d０-９.,，．]*%?\s*$|^\s*[/／—–\-－]\s*$")
-LABEL_START = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+[、.．]|\d+[、.．]|总计|合计)")
+LABEL_START = re.compile(rf"^\s*(?:[（(][{NUMERAL_CHARS}\d]+[)）]|[{NUMERAL_CHARS}]+[、.．]|\d+[、.．]|总计|合计)")
 _FIRST_ITEM = re.compile(r"^\s*(?:1[、.．]|[（(]一[)）])")
 Bands = list[tuple[float, float]]  # value columns: x-extents, left to right
 _MAX_HEADER_LINES = 8  # header lines above the first row looked at for columns blank in every row
