@@ -63,7 +63,7 @@ def same_value(a: Any, b: Any) -> bool:
     if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool) \
             and not isinstance(b, bool):
         return abs(a - b) < _TOLERANCE
-    return a == b
+    return bool(a == b)
 
 
 def carry_message(pair: CarryPair, stated: str, previous: str, last_year: int | None, *,

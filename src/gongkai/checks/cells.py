@@ -146,6 +146,8 @@ def check_invalid_cells(report: Report, ctx: Context) -> list[Finding]:
         if cell.meaning is Meaning.TEXT:
             add("CELL-INVALID-TEXT", cid, f"{label}应填写数值，实际为文字“{cell.raw.strip()}”")
             continue
+        if v is None:  # not reached: a cell without a number was skipped above unless it is text
+            continue
         if v < 0 and not spec.signed:
             add("CELL-NEGATIVE", cid, f"{label}为负数{fmt_number(v)}，件数或金额不能为负")
         if not spec.decimal and isinstance(v, float) and not v.is_integer():

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from gongkai.model import Evidence, EvidenceCell, Finding, Inferred, Meaning, Report, Severity
+from gongkai.model import Evidence, EvidenceCell, Finding, Inferred, Meaning, Number, Report, Severity
 from gongkai.standard.formats import FORMAT_IDS, Format, Identity, get_format
 from gongkai.standard.labels import CURRENT_FORMAT, TABLES, format_for_year, int_if_whole, other_format
 UNKNOWN_MEANINGS = (Meaning.BLANK, Meaning.UNREADABLE)
@@ -201,7 +201,7 @@ class Context:
         return self.formats.get(table_of(cell_id)) or get_format("2021")
 
 
-def effective(report: Report, ctx: Context, cell_id: str):
+def effective(report: Report, ctx: Context, cell_id: str) -> Number | None:
     """Stated numeric value, else the inferred one, else None."""
     v = report.value(cell_id)
     if v is None:
@@ -234,5 +234,5 @@ def is_unknown(report: Report, cell_id: str) -> bool:
     return cell is None or cell.meaning in UNKNOWN_MEANINGS
 
 
-def fmt_number(v) -> str:
+def fmt_number(v: object) -> str:
     return str(int_if_whole(v))

@@ -22,7 +22,7 @@ def _section_title(no: int) -> str:
 
 def _seen(report: Report) -> list[bool]:
     canon = {s.canonical for s in report.sections}
-    return [(no in canon) if kind == "section" else table_seen(report, no) for kind, no in _ORDER]
+    return [(no in canon) if kind == "section" else table_seen(report, str(no)) for kind, no in _ORDER]
 
 
 def _cut_index(report: Report, seen: list[bool]) -> int | None:
@@ -90,7 +90,7 @@ def check_section_numbering(report: Report, ctx: Context) -> list[Finding]:
 
 
 def _sequence_problems(sections: list[SectionInfo], truncated: bool) -> list[str]:
-    printed = [s.number_printed for s in sections]
+    printed = [s.number_printed for s in sections if s.number_printed is not None]  # callers pass numbered ones
     problems = []
     dups = sorted({n for n in printed if printed.count(n) > 1})
     if dups:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from functools import cache
+from typing import Any
 
 from gongkai.document import Document
 from gongkai.model import Report, SectionInfo
@@ -114,6 +115,7 @@ def parse_document(doc: Document) -> Report:
 
 def _attach_sources(report: Report, doc: Document) -> None:
     """Give every position the page/box/DOM path of the original file (structured readers only)."""
+    item: Any  # cells, sections, tables, issues and figures: everything with a position
     for item in (*report.cells.values(), *report.sections, *report.tables.values(), *report.issues,
                  *report.narrative):
         item.position = doc.enrich(item.position)

@@ -414,7 +414,7 @@ def _is_period_bound(text: str, pos: int) -> bool:
     return _PERIOD_BOUND.match(text, pos) is not None
 
 
-def _iso(m: re.Match) -> str | None:
+def _iso(m: re.Match[str]) -> str | None:
     g = m.groups()[-6:]
     if g[0]:
         y, mo, d = int(g[0]), int(g[1]), int(g[2])
@@ -425,7 +425,7 @@ def _iso(m: re.Match) -> str | None:
     return f"{y:04d}-{mo:02d}-{d:02d}"
 
 
-def _date_span(m: re.Match) -> tuple[int, int]:
+def _date_span(m: re.Match[str]) -> tuple[int, int]:
     """Start and length of the date itself within a date match (no label, no trailing blanks)."""
     start = m.start(1) if m.group(1) else m.start(4)
     return start, len(m.string[start:m.end()].rstrip(" \t\n)）"))
@@ -441,11 +441,11 @@ def _published(doc: Document, text: str, head_end: int, idx: _Index) -> tuple[st
     head = [ln for ln in doc.lines if ln.offset < head_end]
     for group in (reversed(tail), head):
         for ln in group:
-            m = _STANDALONE_DATE.match(ln.text)
-            if m:
-                iso = _iso(m)
+            alone = _STANDALONE_DATE.match(ln.text)
+            if alone:
+                iso = _iso(alone)
                 if iso:
-                    start, length = _date_span(m)
+                    start, length = _date_span(alone)
                     return iso, ln.position(start, length)
     return None
 

@@ -139,7 +139,7 @@ class _RowReader:
         for lab, k in self.by_tail.get(acc_key[-2:], ()):
             if lab.row is not None and not next_idx <= lab.row < next_idx + LOOKAHEAD:
                 continue
-            if lab.row is None and self.group_last_row.get(lab.group, next_idx) < next_idx:
+            if lab.row is None and self.group_last_row.get(lab.group or "", next_idx) < next_idx:
                 continue
             if acc_key.endswith(k) and (best is None or len(k) > best[0]):
                 best = (len(k), lab, k in lab.aliases)
@@ -345,7 +345,7 @@ def parse_tables(tokens: list[Token], section_starts: dict[int, int]) -> TablesR
     if t2 is not None:
         stops = [i for i in (t3, sec(3), t4, sec(4), end) if i is not None and i > t2]
         t2_end = min(stops) if stops else n
-        variant = _variant_t2(tokens, t2, t2_end)
+        variant: str | None = _variant_t2(tokens, t2, t2_end)
         fmt = f19 if variant == "2019" else f21
         _read_rows(tokens, t2, t2_end, "proactive", variant, fmt.proactive_rows, (), result)
         result.proactive_variant = variant
@@ -365,8 +365,9 @@ def parse_tables(tokens: list[Token], section_starts: dict[int, int]) -> TablesR
 
     # ---- 四、复议诉讼 ----
     start4 = t4
-    if start4 is None and sec(4) is not None and (start3 is None or sec(4) > start3):
-        start4 = sec(4)
+    s4 = sec(4)
+    if start4 is None and s4 is not None and (start3 is None or s4 > start3):
+        start4 = s4
     if start4 is not None:
         _read_appeals(tokens, start4, end, f21, result)
     return result

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 from importlib import resources
 
 FORMAT_IDS = ("2021", "2019")
@@ -136,7 +137,8 @@ def _expand(pattern: str, row_ids: list[str]) -> list[str]:
     return [pattern]
 
 
-def _identities(raw: dict, request_rows: list[str], request_cols: list[str], appeals_groups: list[str]):
+def _identities(raw: dict[str, Any], request_rows: list[str], request_cols: list[str],
+                appeals_groups: list[str]) -> tuple[Identity, ...]:
     out: list[Identity] = []
     for spec in raw["identities"]:
         kind, label = spec["kind"], spec["label"]
@@ -188,10 +190,10 @@ def get_format(format_id: str) -> Format:
     columns = [(c["id"], c["label"]) for c in req["columns"]]
     request_rows: list[Row] = []
     for row in req["rows"]:
-        ids = tuple(f"requests.{row['id']}.{c}" for c, _ in columns)
-        for (_column, clabel), cid in zip(columns, ids):
+        row_cells = tuple(f"requests.{row['id']}.{c}" for c, _ in columns)
+        for (_column, clabel), cid in zip(columns, row_cells):
             cells[cid] = CellSpec(cid, "requests", f"{row['label']}/{clabel}")
-        request_rows.append(Row(row["id"], "requests", row["label"], tuple(row["aliases"]), ids,
+        request_rows.append(Row(row["id"], "requests", row["label"], tuple(row["aliases"]), row_cells,
                                 group=row["group"], column_labels=tuple(label for _, label in columns)))
 
     app = raw["appeals"]

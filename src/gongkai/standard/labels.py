@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from types import MappingProxyType
-from typing import Any
+from typing import TypeVar
 
 from gongkai.standard.formats import FORMAT_IDS, Format, get_format
 
@@ -121,6 +121,9 @@ def chinese_number(text: str) -> int | None:
     return out
 
 
-def int_if_whole(value: Any) -> Any:
+_V = TypeVar("_V")
+
+
+def int_if_whole(value: _V) -> _V | int:
     """A float that is a whole number as an int (2.0 → 2); every other value unchanged."""
     return int(value) if isinstance(value, float) and value.is_integer() else value
