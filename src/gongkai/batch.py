@@ -133,7 +133,7 @@ def _worker(conn: Connection, limits: Limits, ocr_threads: int | None, task: Tas
 
 @dataclass(slots=True)
 class _Slot:
-    process: mp.Process
+    process: mp.process.BaseProcess
     conn: Connection
     path: str | None = None  # label of the item being worked on
     item: Any = None
@@ -149,7 +149,7 @@ def run(paths: list[Any], *, jobs: int = 1, limits: Limits = DEFAULT_LIMITS,
     pending = [str(p) if task is _check_task else p for p in reversed(paths)]
     if not pending:
         return
-    ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context("spawn")
     slots: list[_Slot] = []
 
     def spawn() -> _Slot:
@@ -194,11 +194,11 @@ def run(paths: list[Any], *, jobs: int = 1, limits: Limits = DEFAULT_LIMITS,
                     except (EOFError, OSError):
                         outcome = None
                 if outcome is None and (slot.process.sentinel in ready or slot.conn in ready):
-                    outcome = Outcome(slot.path, None, ReaderCrashed.code,
+                    outcome = Outcome(slot.path or "", None, ReaderCrashed.code,
                                       "读取此文件的进程意外终止（文件可能已损坏，或内存不足）", now - slot.started)
                     slot = slots[i] = replace(slot)
                 elif outcome is None and now >= slot.deadline:
-                    outcome = Outcome(slot.path, None, TimedOut.code,
+                    outcome = Outcome(slot.path or "", None, TimedOut.code,
                                       f"处理超时（超过 {limits.seconds_per_file:g} 秒），已跳过", now - slot.started)
                     slot = slots[i] = replace(slot)
                 if outcome is None:

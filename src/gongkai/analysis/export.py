@@ -61,7 +61,8 @@ def load_registry(conn) -> Registry:
 
     from gongkai.store.schema import organization, organization_alias
 
-    names, by_name = {}, {}
+    names: dict[int, str] = {}
+    by_name: dict[str, set[int]] = {}
     for oid, name in conn.execute(select(organization.c.id, organization.c.name)):
         names[oid] = name
         by_name.setdefault(name, set()).add(oid)

@@ -65,7 +65,7 @@ def build_rollup(conn, region: str, year: int, format_id: str = "2021") -> Rollu
     if not counted:
         return r
     for cid, spec in fmt.cells.items():
-        stated = [(n, v[cid]) for n, v in counted if v.get(cid) is not None]
+        stated = [(n, x) for n, v in counted if (x := v.get(cid)) is not None]
         missing = [n for n, v in counted if v.get(cid) is None]
         if not stated or (spec.table == "proactive" and missing):
             continue

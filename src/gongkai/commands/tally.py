@@ -64,12 +64,12 @@ def tally(register: Path | None, year: int, appeals_path: Path | None, form_path
         sys.exit(EXIT_INPUT)
     into_xlsx = form_path is not None and form_path.suffix.lower() == ".xlsx"
     try:
-        if into_xlsx and not form_path.exists():
+        if into_xlsx and form_path is not None and not form_path.exists():
             from gongkai.forms import FormError
 
             raise FormError("Excel 填报文件不存在：请先用 gongkai template 生成", source=str(form_path))
         form = _open_form(form_path, year, format_id, organization) if form_path and not into_xlsx else None
-        if into_xlsx and format_id is None:
+        if into_xlsx and form_path is not None and format_id is None:
             from gongkai.forms.xlsx import read_xlsx_form
 
             format_id = read_xlsx_form(form_path).format_id
@@ -88,9 +88,9 @@ def tally(register: Path | None, year: int, appeals_path: Path | None, form_path
         if appeals_path is not None:
             results.append(tally_appeals(read_appeals(appeals_path, sheet=appeals_sheet, mapping=appeals_mapping),
                                          year, fmt_id))
-        if form is not None:
+        if form is not None and form_path is not None:
             _update_form(form, results, form_path)
-        if into_xlsx:
+        if into_xlsx and form_path is not None:
             from gongkai.forms.xlsx_into import write_into_xlsx
 
             write_into_xlsx(form_path, {cid: v for r in results for cid, v in r.values.items()}, year=year,

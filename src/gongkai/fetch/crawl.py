@@ -63,7 +63,7 @@ def _record(store: Store, url: str, **values) -> None:
 
 def _children(store: Store, url: str) -> list[tuple[str, str, str]]:
     with store.engine.connect() as conn:
-        return [tuple(r) for r in conn.execute(
+        return [(r[0], r[1], r[2]) for r in conn.execute(
             select(t.fetch_page.c.url, t.fetch_page.c.kind, t.fetch_page.c.title)
             .where(t.fetch_page.c.list_url == url).order_by(t.fetch_page.c.id))]
 

@@ -26,7 +26,7 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from gongkai.spec import NOT_APPLICABLE, ReportSpec, Value
 from gongkai.forms.model import BODY_KINDS, SECTION_KEYS, FormError, ReportForm, form_value
@@ -121,8 +121,8 @@ def table_plans(fmt: Format) -> dict[str, TablePlan]:
     plans = {}
     for name, table in tables.items():
         grid = official(table, fmt)
-        value_rows = [sorted(c.col for c in row if c.kind == "value") for row in grid.rows()]
-        value_rows = [(r, cols) for r, cols in enumerate(value_rows) if cols]
+        cols_of_rows = [sorted(c.col for c in row if c.kind == "value") for row in grid.rows()]
+        value_rows = [(r, cols) for r, cols in enumerate(cols_of_rows) if cols]
         ids = rows_of[name]
         if len(value_rows) != len(ids) or any(len(cols) != len(i) for (_, cols), i in zip(value_rows, ids)):
             raise AssertionError(f"{name}: the rendered grid does not match the format's rows")  # a bug
@@ -151,7 +151,7 @@ def sum_formula(refs: list[tuple[int, int]]) -> str:
     return f'=IF(COUNT({r})=0,"",SUM({r}))'
 
 
-def _numeric(v: Any) -> bool:
+def _numeric(v: Any) -> TypeGuard[int | float]:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
@@ -276,7 +276,7 @@ def _meta_sheet(wb, st, fmt: Format, year: int, form: ReportForm | None) -> list
             ws.data_validation(r, 1, r, 1, {"validate": "integer", "criteria": "between", "minimum": 2008,
                                             "maximum": 2100, "error_title": "年度", "error_message": "请填写四位数字的年份，如 2024"})
         elif key == "published":
-            if v:
+            if isinstance(v, date):
                 ws.write_datetime(r, 1, datetime(v.year, v.month, v.day), st["meta_date"])
             else:
                 ws.write_blank(r, 1, None, st["meta_date"])
@@ -514,9 +514,10 @@ def read_xlsx(path: str | Path) -> XlsxRead:
 
     notes: list[str] = []
     for cid in fmt.cell_ids:
-        s = slots.get(cid)
-        if s is None:
+        cell_slot = slots.get(cid)
+        if cell_slot is None:
             continue  # validate / the checks report missing cells as blank
+        s = cell_slot
         raw = book.raw(s)
         if isinstance(raw, str) and raw.startswith("="):
             form.values[cid] = book.formula_value(s, fmt, notes)

@@ -109,12 +109,11 @@ class OrgIndex:
         for org_id, alias, relation, until in alias_rows:
             if org_id not in index.nodes:
                 continue
-            target = index._short_former if relation == "former" else index._short
             for short in index._short_keys(normalize(alias)):
                 if relation == "former":
-                    target[short][org_id] = until
+                    index._short_former[short][org_id] = until
                 else:
-                    target[short].add(org_id)
+                    index._short[short].add(org_id)
         return index
 
     def _longest_place(self, key: str) -> str | None:

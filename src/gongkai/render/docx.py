@@ -173,6 +173,7 @@ def _table_xml(grid: Grid, widths: tuple[int, ...], look: _Look, rng: random.Ran
                 vmerge = "restart" if cell.rowspan > 1 else None
                 parts.append(_cell_xml(cell, width, look, rng, gridspan=cell.colspan, vmerge=vmerge))
             else:
+                assert by is not None, (r, k)  # a grid position is a cell's origin or covered by one
                 width = sum(widths[k:k + by.colspan])
                 parts.append(_cell_xml(by, width, look, rng, gridspan=by.colspan, vmerge="continue"))
         parts.append("</w:tr>")

@@ -205,7 +205,7 @@ def unmerged(grid: Grid, *, repeat_group_labels: bool = False) -> Grid:
 def plain(table: Table) -> Grid:
     """No merges: each row of ``table`` left-aligned, padded with empty cells to the table's width."""
     width = table.width
-    cells = []
+    cells: list[GridCell] = []
     for r, row in enumerate(table.rows):
         cells.extend(GridCell(r, c, t, _kind(row, c)) for c, t in enumerate(row.cells))
         pad: Kind = "header" if row.kind != "data" else "value"

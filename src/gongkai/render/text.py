@@ -98,8 +98,8 @@ class Table:
 
 def proactive_table(fmt: Format, spec: ReportSpec, style: Style, rng: random.Random) -> Table:
     rows: list[TRow] = []
-    for caption, block in groupby(fmt.proactive_rows, key=lambda r: r.caption):
-        block = list(block)
+    for caption, rows_of_block in groupby(fmt.proactive_rows, key=lambda r: r.caption):
+        block = list(rows_of_block)
         rows.append(TRow((style.label(caption or ""),), "caption"))
         rows.append(TRow((CONTENT_HEADER, *(style.label(c) for c in block[0].column_labels)), "header"))
         for row in block:

@@ -13,7 +13,9 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from functools import cache
 
-from sqlalchemy import Connection, delete, select
+from typing import Any
+
+from sqlalchemy import Connection, Select, delete, select
 
 from gongkai.analysis.crosscheck import (carry_over_findings, duplicate_finding, late_publication_finding,
                                          rollup_findings)
@@ -66,7 +68,8 @@ def _cells(conn: Connection, parse_ids: list[int], cell_ids: Iterable[str] | Non
                t.cell.c.page, t.cell.c.position).where(t.cell.c.parse_id.in_(parse_ids))
     if cell_ids is not None:
         q = q.where(t.cell.c.cell_id.in_(list(cell_ids)))
-    for pid, cid, raw, meaning, value, inferred, *where in conn.execute(q):
+    result: Any = conn.execute(q)
+    for pid, cid, raw, meaning, value, inferred, *where in result:
         if prefixes and not cid.startswith(prefixes):
             continue
         cells, positions = out[pid]
@@ -91,7 +94,7 @@ def _record(row, orgs: dict[int, OrgNode], cells=None, positions=None, prose=Non
                         prose=frozenset(prose or ()))
 
 
-def _current(order_by) -> select:
+def _current(order_by: Iterable[Any]) -> Select[Any]:
     return (select(*_META, t.parse.c.prose).select_from(t.parse.join(t.document, t.document.c.id == t.parse.c.document_id))
             .where(counted(), t.parse.c.status == "ok").order_by(*order_by))
 
@@ -170,7 +173,7 @@ def _pass_rollups(conn: Connection, orgs: dict[int, OrgNode]) -> Iterator[tuple[
                                              t.parse.c.id.desc()))
                                    .where(t.parse.c.year == row.year,
                                           t.parse.c.organization_id.in_([m.id for m in members]))).all()
-        chosen: dict[int, object] = {}
+        chosen: dict[int, Any] = {}
         for r in member_rows:  # per member: its roll-up first, then the most recent parse
             chosen.setdefault(r.organization_id, r)
         ids = [row.id] + [r.id for r in chosen.values()]

@@ -235,7 +235,7 @@ def _xlsx_value(v: object) -> Cell:
     if isinstance(v, datetime):
         return v.date()
     if isinstance(v, (date, str, int, float)) or v is None:
-        return v  # type: ignore[return-value]
+        return v
     return str(v)
 
 

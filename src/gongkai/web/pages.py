@@ -94,7 +94,7 @@ def report(request: Request, key: str, page: int | None = None, cell: str = ""):
     if detail is None:
         return render(request, "missing.html", status_code=404, key=key)
     marked = {c["id"] for f in detail.findings for c in (f["evidence"] or {}).get("cells", [])}
-    labels = {c["id"]: (find_cell(c["id"]).label if find_cell(c["id"]) else c["id"]) for c in detail.cells}
+    labels = {c["id"]: (spec.label if (spec := find_cell(c["id"])) else c["id"]) for c in detail.cells}
     view = None
     if detail.media_type == "application/pdf" and detail.pages:
         if page is None:  # the first page holding a marked cell, else the first
@@ -126,7 +126,10 @@ def _pdf_view(request: Request, detail, page: int, marked: set[str]) -> dict | N
 
 
 def _sha_of(conn, key: str) -> str:
-    return queries.stored_file(conn, key).sha256
+    stored = queries.stored_file(conn, key)
+    if stored is None:  # the report was just found: only a withdrawal in between gets here
+        raise LookupError(f"report {key} has no stored file")
+    return stored.sha256
 
 
 @router.post("/reports/{key}/findings/{finding}/review")
