@@ -18,8 +18,7 @@ from gongkai.commands.support import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, SEVERIT
 from gongkai.commands.zh import ChineseGroup
 from gongkai.errors import GongkaiError
 from gongkai.model import Report, Severity
-from gongkai.standard import find_cell
-from gongkai.standard.labels import format_name
+from gongkai.standard.labels import cell_label, format_name
 
 _MEDIA_NAMES = {"text/plain": "纯文本", "text/html": "网页（HTML）", "application/pdf": "PDF",
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word（.docx）",
@@ -32,8 +31,7 @@ def _dump(obj) -> str:
 
 
 def _cell_label(cell_id: str) -> str:
-    spec = find_cell(cell_id)
-    return spec.label if spec else cell_id
+    return cell_label(cell_id)
 
 
 def _summary(console: Console, report: Report) -> None:

@@ -10,8 +10,8 @@ import pytest
 from gongkai.standard import FORMAT_IDS, get_format
 from gongkai.standard.labels import (
     ARTICLE_20_CAPTION, ARTICLE_20_KEY, NUMERAL_VALUES, SECTION_TABLE, TABLE_NAMES, TABLE_SECTION, TABLES,
-    chinese_number, format_for_year, format_name, int_if_whole, numeral, other_format, section_heading,
-    table_heading, table_title,
+    cell_label, chinese_number, format_for_year, format_name, int_if_whole, numbered_heading, numeral, other_format,
+    section_heading, table_heading, table_title,
 )
 from tests.conftest import SHARED
 
@@ -123,10 +123,18 @@ def test_numerals_headings_and_numbers():
     assert numeral(11) == "11" and numeral(0) == "〇"
     assert all(numeral(v) == c for c, v in NUMERAL_VALUES.items())
     fmt = get_format("2021")
-    assert section_heading(fmt, 1) == "一、总体情况"
+    assert section_heading(fmt, 1) == "一、总体情况" == numbered_heading(1, fmt.sections[0].title)
     assert table_title(fmt, "requests") == "三、收到和处理政府信息公开申请情况"
     assert table_heading(fmt, "appeals") == "表四　政府信息公开行政复议、行政诉讼情况"
     assert [chinese_number(s) for s in ("二〇二四", "二○二一", "十二", "二十六", "十", "三十一", "年")] == [
         2024, 2021, 12, 26, 10, 31, None]
     assert int_if_whole(2.0) == 2 and isinstance(int_if_whole(2.0), int)
     assert int_if_whole(2.5) == 2.5 and int_if_whole("2.0") == "2.0" and int_if_whole(None) is None
+
+
+def test_cell_labels_come_from_the_format_asked_then_the_other():
+    assert cell_label("proactive.regulations.made") == "第二十条第（一）项/规章/本年制发件数"
+    only_2019 = next(c for c in get_format("2019").cells if c not in get_format("2021").cells)
+    assert cell_label(only_2019) == get_format("2019").cells[only_2019].label
+    assert cell_label(only_2019, "2021") == only_2019  # asked of one format only
+    assert cell_label("no.such.cell") == "no.such.cell"

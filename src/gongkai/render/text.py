@@ -21,7 +21,7 @@ from itertools import groupby
 
 from gongkai.spec import NOT_APPLICABLE, ReportSpec, Value
 from gongkai.standard import Format
-from gongkai.standard.labels import APPLICANTS_HEADER, CONTENT_HEADER, NUMERAL_CHARS, SECTION_TABLE, numeral
+from gongkai.standard.labels import APPLICANTS_HEADER, CONTENT_HEADER, NUMERAL_CHARS, SECTION_TABLE, numbered_heading
 
 LAYOUTS: tuple[str, ...] = ("pipe_rows", "markdown", "cell_per_line", "row_opener", "blank_line_cells", "pdf_text")
 BLANK_CAPABLE: frozenset[str] = frozenset({"pipe_rows", "markdown", "cell_per_line", "row_opener"})
@@ -427,10 +427,6 @@ _PROSE = {1: section_one, 2: section_two, 3: section_three, 4: section_four, 5: 
 AUTHOR_SECTIONS: tuple[int, ...] = (1, 5, 6)
 
 
-def section_heading(no: int, title_text: str) -> str:
-    return f"{numeral(no)}、{title_text}"
-
-
 def section_paragraphs(spec: ReportSpec, no: int, rng: random.Random, *, production: bool = False) -> list[str]:
     """The paragraphs of section ``no`` (1–6): the author's text when the spec has it, else generated prose.
 
@@ -538,7 +534,7 @@ def render_text(spec: ReportSpec, layout: str, rng: random.Random | None = None,
         blocks.extend(_prose_blocks(preamble_paragraphs(spec, rng), layout, pdf))
 
     for section in spec.format.sections:
-        blocks.append([section_heading(section.no, section.title), *sep])
+        blocks.append([numbered_heading(section.no, section.title), *sep])
         blocks.extend(_prose_blocks(section_paragraphs(spec, section.no, rng), layout, pdf))
         if section.no in TABLE_OF:
             blocks.extend(table_renderer(tables[TABLE_OF[section.no]], rng))

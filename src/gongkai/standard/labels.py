@@ -11,7 +11,7 @@ import re
 from types import MappingProxyType
 from typing import TypeVar
 
-from gongkai.standard.formats import FORMAT_IDS, Format, get_format
+from gongkai.standard.formats import FORMAT_IDS, Format, find_cell, get_format
 
 TABLES = ("proactive", "requests", "appeals")
 CURRENT_FORMAT = FORMAT_IDS[0]  # the format in force ("2021")
@@ -67,10 +67,14 @@ def numeral(n: int) -> str:
 TABLE_NAMES: MappingProxyType[str, str] = MappingProxyType({t: f"表{numeral(no)}" for t, no in TABLE_SECTION.items()})
 
 
+def numbered_heading(no: int, title: str) -> str:
+    """一、总体情况: a section heading as the format numbers it."""
+    return f"{numeral(no)}、{title}"
+
+
 def section_heading(fmt: Format, no: int) -> str:
     """一、总体情况 for section 1."""
-    title = next(s.title for s in fmt.sections if s.no == no)
-    return f"{numeral(no)}、{title}"
+    return numbered_heading(no, next(s.title for s in fmt.sections if s.no == no))
 
 
 def table_title(fmt: Format, table: str) -> str:
@@ -82,6 +86,13 @@ def table_heading(fmt: Format, table: str) -> str:
     """表三　收到和处理政府信息公开申请情况: a table's short name and its section's title."""
     no = TABLE_SECTION[table]
     return f"{TABLE_NAMES[table]}　{next(s.title for s in fmt.sections if s.no == no)}"
+
+
+def cell_label(cell_id: str, format_id: str | None = None) -> str:
+    """A cell's official path label (第二十条第（一）项/规章/本年制发件数), the id itself for an unknown cell. With
+    ``format_id`` only that format is asked; without, the current format and then the other one."""
+    spec = get_format(format_id).cells.get(cell_id) if format_id else find_cell(cell_id)
+    return spec.label if spec is not None else cell_id
 
 
 def format_for_year(year: int | None) -> str:

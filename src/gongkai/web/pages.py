@@ -7,7 +7,7 @@ import secrets
 from fastapi import APIRouter, BackgroundTasks, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from gongkai.standard import find_cell
+from gongkai.standard.labels import cell_label
 from gongkai.web import auth, queries
 
 router = APIRouter()
@@ -94,7 +94,7 @@ def report(request: Request, key: str, page: int | None = None, cell: str = ""):
     if detail is None:
         return render(request, "missing.html", status_code=404, key=key)
     marked = {c["id"] for f in detail.findings for c in (f["evidence"] or {}).get("cells", [])}
-    labels = {c["id"]: (spec.label if (spec := find_cell(c["id"])) else c["id"]) for c in detail.cells}
+    labels = {c["id"]: cell_label(c["id"]) for c in detail.cells}
     view = None
     if detail.media_type == "application/pdf" and detail.pages:
         if page is None:  # the first page holding a marked cell, else the first
