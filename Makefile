@@ -34,11 +34,13 @@ lint: $(STAMP)
 
 ## Parse+check throughput over 10,000 generated reports on one core, then per-format throughput
 ## (HTML, DOCX, PDF with the ratio to bare pypdfium2 text extraction, OCR per page), then ingest throughput into
-## SQLite and PostgreSQL with peak memory.
+## SQLite and PostgreSQL with peak memory, then the workbench's p50/p95 latency per page and API route under a
+## bounded load loop on loopback, with the server's memory.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_parse_check.py --reports 10000
 	$(BIN)/python benchmarks/bench_formats.py
 	$(BIN)/python benchmarks/bench_ingest.py --reports 10000
+	$(BIN)/python benchmarks/bench_web.py --reports 10000
 
 ## Mutation fuzzing of every input kind (seeded, time-boxed; about 15 minutes on a busy 2-core machine): prints
 ## per kind the inputs tried, internal errors, hangs and peak memory. FUZZ_ARGS overrides counts/seconds.

@@ -54,3 +54,42 @@ def test_import_is_cheap() -> None:
 
 def test_all_lists_exactly_the_lazy_exports() -> None:
     assert set(gongkai.__all__) == {"__version__", "PARSER_VERSION", *gongkai._EXPORTS}
+
+
+def test_parse_gives_cells_without_checks(example) -> None:
+    parsed = gongkai.parse(example)
+    checked = gongkai.check(example)
+    assert parsed.cells and not parsed.findings and not parsed.inferred
+    assert {k: (c.raw, c.value) for k, c in parsed.cells.items()} == \
+           {k: (c.raw, c.value) for k, c in checked.cells.items()}
+    assert gongkai.parse(example.read_bytes(), name=example.name).cells.keys() == parsed.cells.keys()
+    with pytest.raises(gongkai.NotAnAnnualReport) as not_report:
+        gongkai.parse("今天天气很好。".encode(), name="note.txt")
+    assert not_report.value.code == "E-NOT-REPORT"
+    assert gongkai.parse("今天天气很好。".encode(), name="note.txt", require_report=False).cells == {}
+
+
+def test_entry_points_are_documented() -> None:
+    for name in ("read", "parse", "check", "open_store"):
+        assert len(getattr(gongkai, name).__doc__ or "") > 80, name
+
+
+def test_cells_frame(example) -> None:
+    pd = pytest.importorskip("pandas")
+    report = gongkai.check(example)
+    frame = report.cells_frame()
+    assert isinstance(frame, pd.DataFrame)
+    assert list(frame["cell_id"][:len(report.cells)]) == list(report.cells)
+    assert set(frame["cell_id"]) == set(report.cells) | set(report.inferred)
+    for cid, cell in report.cells.items():
+        row = frame[frame["cell_id"] == cid].iloc[0]
+        assert row["raw"] == cell.raw and row["meaning"] == cell.meaning.value
+        assert (pd.isna(row["value"]) and cell.value is None) or row["value"] == cell.value
+
+
+def test_cells_frame_without_pandas_says_so(example, monkeypatch) -> None:
+    report = gongkai.parse(example)
+    monkeypatch.setitem(sys.modules, "pandas", None)  # import pandas → ImportError
+    with pytest.raises(gongkai.MissingDependency) as missing:
+        report.cells_frame()
+    assert missing.value.code == "E-DEPENDENCY" and "pandas" in missing.value.message

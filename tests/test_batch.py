@@ -102,3 +102,63 @@ def test_a_file_that_exhausts_memory_is_reported(tmp_path, monkeypatch):
     outcomes = {o.path: o for o in run([str(bomb), str(ok)], jobs=1, limits=limits)}
     assert outcomes[str(bomb)].error_code in ("E-CRASH", "E-INTERNAL")
     assert outcomes[str(ok)].ok
+
+
+def test_a_chunk_with_a_hanging_crashing_or_untrusting_file_loses_and_repeats_nothing(tmp_path, monkeypatch):
+    good = _write_reports(tmp_path, 9)
+    bad = {name: tmp_path / name for name in ("hang.txt", "crash.txt", "spent.txt")}
+    for p in bad.values():
+        p.write_text("x")
+    log = tmp_path / "ran.log"
+    real = batch.check_one
+
+    def fake(path, limits):
+        with open(log, "a") as fh:
+            fh.write(f"{path}\t{os.getpid()}\n")
+        if path.endswith("hang.txt"):
+            time.sleep(60)
+        if path.endswith("crash.txt"):
+            os.kill(os.getpid(), signal.SIGSEGV)
+        if path.endswith("spent.txt"):  # e.g. recursion exhausted: the worker must not take another file
+            return batch.Outcome(path, None, "E-READ", "spent", recycle=True)
+        return real(path, limits)
+
+    monkeypatch.setattr(batch, "check_one", fake)
+    paths = [str(p) for p in good[:3]] + [str(bad["hang.txt"])] + [str(p) for p in good[3:6]] \
+        + [str(bad["crash.txt"])] + [str(p) for p in good[6:]] + [str(bad["spent.txt"])] + [str(good[0]) + "x"]
+    outcomes = list(run(paths, jobs=1, limits=Limits(seconds_per_file=2), chunk=8))
+    assert sorted(o.path for o in outcomes) == sorted(paths)  # each exactly once
+    by_path = {o.path: o for o in outcomes}
+    assert by_path[str(bad["hang.txt"])].error_code == "E-TIMEOUT"
+    assert by_path[str(bad["crash.txt"])].error_code == "E-CRASH"
+    assert all(by_path[str(p)].ok for p in good)
+    ran = [line.split("\t") for line in log.read_text().splitlines()]
+    assert sorted(p for p, _ in ran) == sorted(paths)  # nothing was worked on twice
+    pid_of = {p: pid for p, pid in ran}
+    assert pid_of[str(good[0]) + "x"] != pid_of[str(bad["spent.txt"])]  # a fresh worker after the untrusted one
+    assert pid_of[str(good[3])] != pid_of[str(bad["hang.txt"])]
+    assert len({pid_of[str(p)] for p in good[:3]}) == 1  # the first files did share one worker (a chunk)
+
+
+def test_cli_output_rendered_by_workers_equals_rendering_in_the_parent(tmp_path):
+    import io
+    import json
+
+    from rich.console import Console
+
+    from gongkai.batch import check_one
+    from gongkai.cli import _dump, _summary
+
+    paths = _write_reports(tmp_path, 5)
+    (tmp_path / "empty.txt").write_bytes(b"")
+    reports = [check_one(str(p)).report for p in paths]
+    out = CliRunner().invoke(main, ["check", "--json", "--jobs", "2", str(tmp_path)]).stdout
+    entries = [r.to_dict() for r in reports]
+    entries.insert(0, {"source": str(tmp_path / "empty.txt"), "error": json.loads(out)[0]["error"]})
+    assert out == _dump(entries) + "\n"
+    assert json.loads(out)[0]["error"]["code"] == "E-EMPTY"
+    text = CliRunner().invoke(main, ["check", "--jobs", "2", str(tmp_path)]).stdout
+    buf = io.StringIO()
+    for report in reports:
+        _summary(Console(file=buf, width=80, highlight=False), report)
+    assert text.startswith(buf.getvalue())

@@ -3,6 +3,10 @@
     >>> import gongkai
     >>> report = gongkai.check("2024年报.pdf")
     >>> report.cells["requests.received.total"].value, [f.code for f in report.findings]
+    >>> with gongkai.open_store("gongkai.db") as store:
+    ...     errors = store.findings(severity="错误", year=2024)
+
+See docs/api.md for a walkthrough.
 
 The names below are the public API; everything else is private and may change. They are loaded on first use, so
 ``import gongkai`` stays cheap for the command line.
@@ -15,11 +19,15 @@ __version__ = "0.1.0"
 
 # Bumped whenever reading, parsing or checking gives different results for the same file: a stored report
 # parsed by another version is re-parsed by `gongkai ingest --reparse` (the old results stay as history).
-PARSER_VERSION = "0.1.0+6"
+PARSER_VERSION = "0.1.0+8"
 
 # public name → module that defines it
 _EXPORTS = {
-    "read": "gongkai._api", "check": "gongkai._api", "Source": "gongkai._api",
+    "read": "gongkai._api", "parse": "gongkai._api", "check": "gongkai._api", "Source": "gongkai._api",
+    "open_store": "gongkai.store_api", "Store": "gongkai.store_api",
+    "StoredReport": "gongkai.analysis.export", "StoredCell": "gongkai.analysis.export",
+    "FindingRow": "gongkai.store.review", "StatsResult": "gongkai.analysis.stats", "StatsRow": "gongkai.analysis.stats",
+    "IngestSummary": "gongkai.store.ingest", "UnknownChoice": "gongkai.vocabulary",
     "Document": "gongkai.document", "Position": "gongkai.document",
     "Report": "gongkai.model", "Cell": "gongkai.model", "Finding": "gongkai.model", "Evidence": "gongkai.model",
     "EvidenceCell": "gongkai.model", "Inferred": "gongkai.model", "Meaning": "gongkai.model",
@@ -32,20 +40,27 @@ _EXPORTS = {
 }
 
 __all__ = [
-    "__version__", "PARSER_VERSION", "read", "check", "Source", "Document", "Position", "Report", "Cell", "Finding",
+    "__version__", "PARSER_VERSION", "read", "parse", "check", "Source", "open_store", "Store", "StoredReport",
+    "StoredCell", "FindingRow", "StatsResult", "StatsRow", "IngestSummary", "UnknownChoice", "Document", "Position", "Report", "Cell", "Finding",
     "Evidence", "EvidenceCell", "Inferred", "Meaning", "Severity", "Limits", "DEFAULT_LIMITS", "GongkaiError",
     "UnreadableInput", "UnsupportedFormat", "NotAnAnnualReport", "EmptyInput", "InputTooLarge", "EncryptedInput",
     "CorruptInput", "MissingDependency", "TimedOut", "ReaderCrashed",
 ]
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
-    from gongkai._api import Source, check, read
+    from gongkai._api import Source, check, parse, read
+    from gongkai.analysis.export import StoredCell, StoredReport
+    from gongkai.analysis.stats import StatsResult, StatsRow
     from gongkai.document import Document, Position
     from gongkai.errors import (CorruptInput, EmptyInput, EncryptedInput, GongkaiError, InputTooLarge,
                                 MissingDependency, NotAnAnnualReport, ReaderCrashed, TimedOut, UnreadableInput,
                                 UnsupportedFormat)
     from gongkai.model import Cell, Evidence, EvidenceCell, Finding, Inferred, Meaning, Report, Severity
     from gongkai.readers.limits import DEFAULT_LIMITS, Limits
+    from gongkai.store.ingest import IngestSummary
+    from gongkai.store.review import FindingRow
+    from gongkai.store_api import Store, open_store
+    from gongkai.vocabulary import UnknownChoice
 
 
 def __getattr__(name: str):

@@ -1,8 +1,10 @@
 """Many files at once: each file is read in a worker process with a time limit, so one file that hangs,
 crashes a native library or exhausts memory is reported and the others go on.
 
-The supervisor keeps ``jobs`` worker processes. Each worker takes one file at a time; when a file overruns
-its time the worker is killed and replaced, and when a worker dies the file it held is reported as crashed.
+The supervisor keeps ``jobs`` worker processes. Each worker takes a chunk of small files per round trip (one
+large file alone) and sends back one compact outcome per file as it finishes; when a file overruns its time the
+worker is killed and replaced, and when a worker dies the file it held is reported as crashed. Either way the
+rest of its chunk is queued again.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
@@ -123,34 +125,67 @@ def _worker(conn: Connection, limits: Limits, ocr_threads: int | None, task: Tas
     _limit_memory(limits.worker_memory_bytes)
     while True:
         try:
-            item = conn.recv()
+            items = conn.recv()
         except EOFError:
             return
-        if item is None:
+        if items is None:
             return
-        conn.send(task(item, limits))
+        for item in items:  # one outcome per item, sent as soon as it is done: the parent times each item
+            outcome = task(item, limits)
+            conn.send(outcome)
+            if _untrusted(outcome):  # the parent replaces this worker and queues the rest of the chunk again
+                break
+
+
+def _untrusted(outcome: Outcome) -> bool:
+    return getattr(outcome, "recycle", False) or outcome.error_code in _RECYCLE_CODES
+
+
+# a chunk (several items per round trip, so that workers never wait for the parent between small files) holds at
+# most this many items and this many bytes; a larger file goes alone
+CHUNK_ITEMS = 32
+CHUNK_BYTES = 1 << 20
+
+
+def _size(item: Any) -> int:
+    """Bytes an item will read: its content, or its file's size (0 when unknown)."""
+    data = getattr(item, "data", None)
+    if isinstance(data, (bytes, bytearray)):
+        return len(data)
+    path = getattr(item, "path", item)
+    if isinstance(path, (str, Path)):
+        try:
+            return os.path.getsize(path)
+        except OSError:
+            return 0
+    return 0
 
 
 @dataclass(slots=True)
 class _Slot:
     process: mp.process.BaseProcess
     conn: Connection
+    items: list[Any] = field(default_factory=list)  # the chunk sent; the first is being worked on
     path: str | None = None  # label of the item being worked on
-    item: Any = None
     deadline: float = 0.0
     started: float = 0.0
 
 
 def run(paths: list[Any], *, jobs: int = 1, limits: Limits = DEFAULT_LIMITS,
         on_start: Callable[[str], None] | None = None, task: Task = _check_task,
-        label: Callable[[Any], str] = str) -> Iterator[Outcome]:
+        label: Callable[[Any], str] = str, chunk: int = CHUNK_ITEMS) -> Iterator[Outcome]:
     """Outcomes of ``task`` (default: checking a file) over ``paths``, in the order they finish. Items other
-    than paths are named by ``label`` in timeout and crash outcomes."""
+    than paths are named by ``label`` in timeout and crash outcomes.
+
+    Small files go to a worker up to ``chunk`` at a time; each item still has its own time limit (counted from
+    when the previous item's outcome arrives), and when an item times out, crashes its worker or leaves it
+    untrusted, the items after it in that chunk are queued again, so no item is lost or done twice."""
     pending = [str(p) if task is _check_task else p for p in reversed(paths)]
     if not pending:
         return
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context("spawn")
     slots: list[_Slot] = []
+    workers = max(1, min(jobs, len(pending)))
 
     def spawn() -> _Slot:
         parent, child = ctx.Pipe()
@@ -159,14 +194,31 @@ def run(paths: list[Any], *, jobs: int = 1, limits: Limits = DEFAULT_LIMITS,
         child.close()
         return _Slot(proc, parent)
 
-    def assign(slot: _Slot) -> None:
-        slot.item = pending.pop()
-        slot.path = label(slot.item)
+    def begin(slot: _Slot) -> None:
+        slot.path = label(slot.items[0])
         slot.started = time.monotonic()
         slot.deadline = slot.started + limits.seconds_per_file
         if on_start:
             on_start(slot.path)
-        slot.conn.send(slot.item)
+
+    def assign(slot: _Slot) -> None:
+        # smaller chunks as the queue drains, so that the last files are spread over every worker
+        most = max(1, min(chunk, len(pending) // (workers * 4)))
+        items, size = [pending.pop()], 0
+        size = _size(items[0])
+        while pending and len(items) < most and size < CHUNK_BYTES:
+            nxt = _size(pending[-1])
+            if size + nxt > CHUNK_BYTES:
+                break
+            items.append(pending.pop())
+            size += nxt
+        slot.items = items
+        begin(slot)
+        slot.conn.send(items)
+
+    def requeue(slot: _Slot) -> None:
+        pending.extend(reversed(slot.items[1:]))  # next in line, in their original order
+        slot.items = []
 
     def replace(slot: _Slot) -> _Slot:
         slot.process.kill()
@@ -175,17 +227,17 @@ def run(paths: list[Any], *, jobs: int = 1, limits: Limits = DEFAULT_LIMITS,
         return spawn()
 
     try:
-        for _ in range(max(1, min(jobs, len(pending)))):
+        for _ in range(workers):
             slot = spawn()
             slots.append(slot)
             assign(slot)
-        while any(s.item is not None for s in slots):
-            busy = [s for s in slots if s.item is not None]
+        while any(s.items for s in slots):
+            busy = [s for s in slots if s.items]
             timeout = max(0.0, min(s.deadline for s in busy) - time.monotonic())
             ready = wait([s.conn for s in busy] + [s.process.sentinel for s in busy], timeout)
             now = time.monotonic()
             for i, slot in enumerate(slots):
-                if slot.item is None:
+                if not slot.items:
                     continue
                 outcome = None
                 if slot.conn in ready:
@@ -196,19 +248,27 @@ def run(paths: list[Any], *, jobs: int = 1, limits: Limits = DEFAULT_LIMITS,
                 if outcome is None and (slot.process.sentinel in ready or slot.conn in ready):
                     outcome = Outcome(slot.path or "", None, ReaderCrashed.code,
                                       "读取此文件的进程意外终止（文件可能已损坏，或内存不足）", now - slot.started)
+                    requeue(slot)
                     slot = slots[i] = replace(slot)
                 elif outcome is None and now >= slot.deadline:
                     outcome = Outcome(slot.path or "", None, TimedOut.code,
                                       f"处理超时（超过 {limits.seconds_per_file:g} 秒），已跳过", now - slot.started)
+                    requeue(slot)
                     slot = slots[i] = replace(slot)
                 if outcome is None:
                     continue
-                if getattr(outcome, "recycle", False) or outcome.error_code in _RECYCLE_CODES:
+                if slot.items and _untrusted(outcome):
+                    requeue(slot)
                     slot = slots[i] = replace(slot)  # a fresh worker for the next file
-                slot.path = slot.item = None
+                if slot.items:
+                    slot.items.pop(0)
                 yield outcome
-                if pending:
+                if slot.items:  # the worker has already gone on to the next item of its chunk
+                    begin(slot)
+                elif pending:
                     assign(slot)
+                else:
+                    slot.path = None
     finally:
         for slot in slots:
             try:

@@ -6,19 +6,23 @@ Exit codes: 0 all reports read, no error findings; 1 at least one report has an 
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
+import textwrap
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
 from rich.console import Console
 from rich.markup import escape
 
-from gongkai.commands.support import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, SEVERITY_NAMES
+from gongkai.commands.support import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, E_NO_INPUT, SEVERITY_NAMES, fail, make_console
 from gongkai.commands.zh import ChineseGroup
 from gongkai.errors import GongkaiError
 from gongkai.model import Report, Severity
 from gongkai.standard.labels import cell_label, format_name
+from gongkai.vocabulary import CATEGORY_LABELS, MEANING_LABELS, SEVERITY_LABELS
 
 _MEDIA_NAMES = {"text/plain": "纯文本", "text/html": "网页（HTML）", "application/pdf": "PDF",
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word（.docx）",
@@ -36,41 +40,45 @@ def _cell_label(cell_id: str) -> str:
 
 def _summary(console: Console, report: Report) -> None:
     console.rule(f"[bold]{escape(report.source)}")
+    lines: list[str] = []  # printed at once: one print per line would cost as much as checking the report
     org = report.organization or "（未能确定）"
     year = f"{report.year}年" if report.year else "（未能确定）"
-    console.print(f"机关：{escape(org)}　年度：{year}　格式：{format_name(report.format)}"
+    lines.append(f"机关：{escape(org)}　年度：{year}　格式：{format_name(report.format)}"
                   + ("　[magenta]汇总报告[/]" if report.is_rollup else "")
                   + (f"　发布日期：{report.published}" if report.published else ""))
     kind = _MEDIA_NAMES.get(report.media_type, report.media_type)
-    console.print(f"[dim]来源：{escape(kind)}" + (f"，共 {report.pages} 页" if report.pages else "") + "[/]")
+    lines.append(f"[dim]来源：{escape(kind)}" + (f"，共 {report.pages} 页" if report.pages else "") + "[/]")
     for note in report.notes:
-        console.print(f"[dim]　{escape(note)}[/]")
+        lines.append(f"[dim]　{escape(note)}[/]")
+    if report.reading is not None:
+        lines.append(escape(report.reading.summary_zh()))
     stated = sum(1 for c in report.cells.values() if c.meaning.is_numeric)
-    console.print(f"单元格：读取 {len(report.cells)} 个（其中数值 {stated} 个），由勾稽关系推算 {len(report.inferred)} 个"
+    lines.append(f"单元格：读取 {len(report.cells)} 个（其中数值 {stated} 个），由勾稽关系推算 {len(report.inferred)} 个"
                   + ("　[yellow]文本不完整（截断）[/]" if report.truncated else ""))
     counts = {s: sum(1 for f in report.findings if f.severity is s) for s in Severity}
-    console.print("　".join(f"[{style}]{name} {counts[s]}[/]" for s, (name, style) in SEVERITY_NAMES.items()))
+    lines.append("　".join(f"[{style}]{name} {counts[s]}[/]" for s, (name, style) in SEVERITY_NAMES.items()))
     for sev, (name, style) in SEVERITY_NAMES.items():
         group = [f for f in report.findings if f.severity is sev]
         if not group:
             continue
-        console.print(f"[{style}]{name}[/]")
+        lines.append(f"[{style}]{name}[/]")
         for f in group:
-            console.print(f"  [{style}]●[/] [dim]{f.code}[/] {escape(f.message)}")
+            lines.append(f"  [{style}]●[/] [dim]{f.code}[/] {escape(f.message)}")
             ev = f.evidence
             if ev.expected is not None or ev.stated is not None:
-                console.print(f"      应为 {ev.expected}，实际为 {ev.stated}"
+                lines.append(f"      应为 {ev.expected}，实际为 {ev.stated}"
                               + (f"，相差 {ev.difference}" if ev.difference is not None else ""))
             for c in ev.cells[:8]:
                 where = _where(c.position)
                 raw = "（空白）" if c.raw == "" else (c.raw if c.raw is not None else "未印出")
                 extra = f"，推算为 {c.value}" if c.inferred else ""
-                console.print(f"      [dim]{escape(where)}[/] {escape(_cell_label(c.id))}：{escape(str(raw))}{extra}")
+                lines.append(f"      [dim]{escape(where)}[/] {escape(_cell_label(c.id))}：{escape(str(raw))}{extra}")
             if len(ev.cells) > 8:
-                console.print(f"      [dim]……另有 {len(ev.cells) - 8} 个单元格[/]")
+                lines.append(f"      [dim]……另有 {len(ev.cells) - 8} 个单元格[/]")
             if ev.text:
                 where = f"{_where(ev.position)}：" if ev.position else ""
-                console.print(f"      [dim]{escape(where)}[/]“{escape(ev.text)}”")
+                lines.append(f"      [dim]{escape(where)}[/]“{escape(ev.text)}”")
+    console.print("\n".join(lines))
 
 
 def _where(pos) -> str:
@@ -92,7 +100,7 @@ def _where(pos) -> str:
 
 
 def _error_line(console: Console, err: GongkaiError) -> None:
-    console.print(f"[bold red]无法处理[/] {escape(str(err))}")
+    console.print(f"[bold red]{escape(str(err))}[/]")
 
 
 @click.group(cls=ChineseGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -143,12 +151,11 @@ def check(paths: tuple[Path, ...], as_json: bool, jobs: int | None, timeout: flo
     from gongkai.batch import collect, run
     from gongkai.readers.limits import DEFAULT_LIMITS
 
-    console = Console(highlight=False, stderr=False)
-    err_console = Console(stderr=True, highlight=False)
+    console = make_console()
+    err_console = make_console(stderr=True)
     files = [str(p) for p in collect(paths)]
     if not files:
-        err_console.print("[bold red]没有找到任何文件[/]（文件夹为空，或只有隐藏文件）")
-        sys.exit(EXIT_INPUT)
+        fail((E_NO_INPUT, "没有找到任何文件（文件夹为空，或只有隐藏文件）"))
     limits = DEFAULT_LIMITS if timeout is None else dataclasses.replace(DEFAULT_LIMITS, seconds_per_file=timeout)
     jobs = jobs or max(1, min(os.cpu_count() or 1, 8))
     show_progress = progress if progress is not None else (len(files) > 1 and err_console.is_terminal)
@@ -158,37 +165,91 @@ def check(paths: tuple[Path, ...], as_json: bool, jobs: int | None, timeout: flo
     outputs, failed, with_errors, code = [], [], 0, EXIT_OK
     started = time.perf_counter()
     single = len(files) == 1 and not any(p.is_dir() for p in paths)
+    # workers render what is printed (the summary, or the report's JSON): the parent only writes text
+    task = functools.partial(_checked_task, as_json=as_json, style=_ConsoleStyle.of(console))
     with bar:
-        task = bar.add_task("", total=len(files))
-        for outcome in _in_order(run(files, jobs=jobs, limits=limits), files):
-            bar.update(task, advance=1, description=Path(outcome.path).name)
-            if not outcome.ok:
+        progress_task = bar.add_task("", total=len(files))
+        for outcome in _in_order(run(files, jobs=jobs, limits=limits, task=task), files):
+            bar.update(progress_task, advance=1, description=Path(outcome.path).name)
+            checked: _Checked | None = outcome.payload
+            if checked is None:
                 code = EXIT_INPUT
                 failed.append(outcome)
                 if as_json:
-                    outputs.append({"source": outcome.path,
-                                    "error": {"code": outcome.error_code, "message": outcome.error_message}})
+                    outputs.append(_dump({"source": outcome.path,
+                                          "error": {"code": outcome.error_code, "message": outcome.error_message}}))
                 if single or as_json:
                     _error_line(err_console, GongkaiError(outcome.error_message or "", source=outcome.path,
                                                           code=outcome.error_code))
                 else:
-                    bar.console.print(f"[bold red]无法处理[/] [{outcome.error_code}] {escape(outcome.path)}: "
-                                      f"{escape(outcome.error_message or '')}")
+                    bar.console.print(f"[bold red]{escape(str(GongkaiError(outcome.error_message or '', source=outcome.path, code=outcome.error_code)))}[/]")
                 continue
-            report = outcome.report
-            if any(f.severity is Severity.ERROR for f in report.findings):
+            if checked.has_errors:
                 with_errors += 1
                 if code == EXIT_OK:
                     code = EXIT_FINDINGS
             if as_json:
-                outputs.append(report.to_dict())
+                outputs.append(checked.text)
             else:
-                _summary(console, report)
+                console.file.write(checked.text)
     if as_json:
-        click.echo(_dump(outputs[0] if single and outputs else outputs))
+        click.echo(outputs[0] if single and outputs else _json_list(outputs))
     elif not single:
         _batch_summary(console, len(files), failed, with_errors, time.perf_counter() - started)
     sys.exit(code)
+
+
+@dataclass(frozen=True, slots=True)
+class _ConsoleStyle:
+    """How the parent's console writes, so that a worker renders exactly what the parent would print."""
+
+    width: int
+    color_system: str | None
+    terminal: bool
+
+    @classmethod
+    def of(cls, console: Console) -> _ConsoleStyle:
+        return cls(console.width, console.color_system, console.is_terminal)
+
+    def console(self, file) -> Console:
+        return Console(file=file, width=self.width, color_system=self.color_system,  # type: ignore[arg-type]
+                       force_terminal=self.terminal, highlight=False, legacy_windows=False)
+
+
+@dataclass(frozen=True, slots=True)
+class _Checked:
+    """A checked report as the parent needs it: the text to print and whether it has an error finding."""
+
+    text: str
+    has_errors: bool
+
+
+def _checked_task(path: str, limits, *, as_json: bool, style: _ConsoleStyle):
+    """Worker side of `check`: check one file and render its summary or JSON (compact: text, not a Report)."""
+    import io
+
+    from gongkai import batch
+
+    outcome = batch.check_one(path, limits)
+    report = outcome.report
+    if report is None:
+        return outcome
+    if as_json:
+        text = _dump(report.to_dict())
+    else:
+        buf = io.StringIO()
+        _summary(style.console(buf), report)
+        text = buf.getvalue()
+    outcome.payload = _Checked(text, any(f.severity is Severity.ERROR for f in report.findings))
+    outcome.report = None
+    return outcome
+
+
+def _json_list(items: list[str]) -> str:
+    """``_dump`` of a list, from its items already dumped (by the workers)."""
+    if not items:
+        return "[]"
+    return "[\n" + ",\n".join(textwrap.indent(item, " ") for item in items) + "\n]"
 
 
 @main.command()
@@ -196,29 +257,27 @@ def check(paths: tuple[Path, ...], as_json: bool, jobs: int | None, timeout: flo
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出单元格。")
 def parse(file: Path, as_json: bool) -> None:
     """只解析：输出报告各单元格（原文、数值、含义、位置），不做校验。"""
-    from gongkai.errors import NotAnAnnualReport
-    from gongkai.parsing import parse_document
-    from gongkai.parsing.evidence import NOT_REPORT_MESSAGE, report_evidence
-    from gongkai.readers import read_path
+    from gongkai._api import parse as parse_report
 
     try:
-        report = parse_document(read_path(file))
-        if not report_evidence(report).is_report:
-            raise NotAnAnnualReport(NOT_REPORT_MESSAGE, source=report.source)
+        report = parse_report(file)
     except GongkaiError as err:
-        _error_line(Console(stderr=True, highlight=False), err)
+        _error_line(make_console(stderr=True), err)
         sys.exit(EXIT_INPUT)
     if as_json:
         click.echo(_dump({"source": report.source, "format": report.format, "year": report.year,
                           "organization": report.organization,
+                          "reading": report.reading.to_dict() if report.reading else None,
                           "cells": {cid: c.to_dict() for cid, c in report.cells.items()}}))
         return
-    console = Console(highlight=False)
+    console = make_console()
     console.rule(escape(report.source))
+    if report.reading is not None:
+        console.print(escape(report.reading.summary_zh()))
     for cid, c in report.cells.items():
         where = _where(c.position)
         raw = "（空白）" if c.raw == "" else c.raw
-        console.print(f"[dim]{escape(where)}[/] {escape(_cell_label(cid))}：{escape(raw)} [dim]{c.meaning.value}[/]")
+        console.print(f"[dim]{escape(where)}[/] {escape(_cell_label(cid))}：{escape(raw)} [dim]{MEANING_LABELS[c.meaning]}[/]")
 
 
 @main.command()
@@ -238,9 +297,10 @@ def rules() -> None:
     """列出全部校验规则（代码、类别、严重程度、说明）。"""
     from gongkai.checks import RULES
 
-    console = Console(highlight=False)
+    console = make_console()
     for rule in RULES:
-        console.print(f"[bold]{rule.code}[/]  [dim]{rule.category} · {rule.severity.value}[/]  {escape(rule.description)}")
+        kind = f"{CATEGORY_LABELS.get(rule.category, rule.category)} · {SEVERITY_LABELS[rule.severity]}"
+        console.print(f"[bold]{rule.code}[/]  [dim]{kind}[/]  {escape(rule.description)}")
 
 
 def _register_commands() -> None:

@@ -11,6 +11,8 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, overload
 
+from gongkai.reading import ReaderTrace
+
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in the page's units, origin top-left
 
 
@@ -115,11 +117,12 @@ class Document:
     anchors: tuple[Anchor, ...] = field(default=(), repr=False)  # sorted by start
     pages: int | None = None
     notes: tuple[str, ...] = ()  # remarks from the reader for the user, in Chinese
+    reading: ReaderTrace | None = None  # what a structured reader built and repaired (None for plain text)
 
     @classmethod
     def from_text(cls, text: str, source: str = "<memory>", media_type: str = "text/plain",
                   anchors: tuple[Anchor, ...] = (), pages: int | None = None,
-                  notes: tuple[str, ...] = ()) -> "Document":
+                  notes: tuple[str, ...] = (), reading: ReaderTrace | None = None) -> "Document":
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         lines = []
         offset = 0
@@ -127,7 +130,7 @@ class Document:
             lines.append(Line(i, offset, raw))
             offset += len(raw) + 1
         return cls(text=text, source=source, media_type=media_type, lines=tuple(lines), anchors=anchors,
-                   pages=pages, notes=notes)
+                   pages=pages, notes=notes, reading=reading)
 
     def locate(self, offset: int) -> "Source | None":
         """The innermost source anchor covering ``offset`` (None for plain text)."""

@@ -12,6 +12,7 @@ from enum import Enum
 from typing import Any
 
 from gongkai.document import Position
+from gongkai.reading import ReadingReport
 
 Number = int | float
 
@@ -179,6 +180,7 @@ class ParseIssue:
     cells: list[str] = field(default_factory=list)
     position: Position | None = None
     raw: str | None = None
+    reader_made: bool = False  # the text it is about was assembled by our reader, not printed as one piece
 
 
 @dataclass(slots=True)
@@ -212,6 +214,7 @@ class Report:
     media_type: str = "text/plain"  # what the original file was (text/html, application/pdf …)
     pages: int | None = None  # pages of the original, where it has pages
     notes: list[str] = field(default_factory=list)  # remarks from the reader (Chinese), e.g. pages read by OCR
+    reading: ReadingReport | None = None  # how the document was read (reader, tables, repairs, confidence)
     text: str = field(default="", repr=False)
 
     def value(self, cell_id: str) -> Number | None:
@@ -225,6 +228,35 @@ class Report:
         for cid, inf in self.inferred.items():
             out[cid] = inf.value
         return out
+
+    def cells_frame(self) -> Any:
+        """The cells as a pandas DataFrame, one row per cell id in report order, then cells only inferred:
+        ``cell_id, raw, meaning, value`` (as stated), ``inferred_value`` (from the identities, beside the
+        stated value, never over it), ``unit, line, column, page``. Needs pandas (``pip install
+        'gongkai[pandas]'``); without it raises :class:`gongkai.MissingDependency` (E-DEPENDENCY)."""
+        try:
+            import pandas as pd
+        except ImportError:
+            from gongkai.errors import MissingDependency
+
+            raise MissingDependency("生成数据表需要 pandas：请运行 pip install 'gongkai[pandas]'",
+                                    source=self.source) from None
+        rows = []
+        for cid in [*self.cells, *(i for i in self.inferred if i not in self.cells)]:
+            cell, inf = self.cells.get(cid), self.inferred.get(cid)
+            pos = cell.position if cell else None
+            rows.append({"cell_id": cid, "raw": cell.raw if cell else None,
+                         "meaning": cell.meaning.value if cell else None,
+                         "value": cell.value if cell else None, "inferred_value": inf.value if inf else None,
+                         "unit": cell.unit if cell else None, "line": pos.line if pos else None,
+                         "column": pos.column if pos else None, "page": pos.page if pos else None})
+        columns = ["cell_id", "raw", "meaning", "value", "inferred_value", "unit", "line", "column", "page"]
+        frame = pd.DataFrame(rows, columns=columns)
+        for col in ("value", "inferred_value"):
+            frame[col] = frame[col].astype("Float64")
+        for col in ("line", "column", "page"):
+            frame[col] = frame[col].astype("Int64")
+        return frame
 
     def to_dict(self, include_findings: bool = True) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -240,6 +272,7 @@ class Report:
             "cut_at": self.cut_at.to_dict() if self.cut_at else None,
             "metadata_positions": {k: p.to_dict() for k, p in self.metadata_positions.items()},
             "notes": list(self.notes),
+            "reading": self.reading.to_dict() if self.reading else None,
             "cells": {cid: c.to_dict() for cid, c in self.cells.items()},
             "inferred": {cid: i.to_dict() for cid, i in self.inferred.items()},
         }

@@ -19,6 +19,8 @@ def check_document(doc: Document, *, require_report: bool = True) -> Report:
     if require_report and not report_evidence(report).is_report:
         raise NotAnAnnualReport(NOT_REPORT_MESSAGE, source=doc.source)
     report.inferred = infer_report(report)
+    if report.reading is not None:
+        report.reading.inferred = len(report.inferred)
     report.findings = run_checks(report, report.inferred)
     return report
 

@@ -19,6 +19,9 @@ class YamlLimits:
     max_depth: int = 64  # a form is 3 levels deep
     max_events: int = 200_000  # parser events (scalars, collections, aliases) as written
     max_nodes: int = 200_000  # nodes after alias expansion: what a consumer walking the data would see
+    # characters of one integer scalar: int() of 4,300+ decimal digits raises, and a hex/octal/binary literal
+    # builds an integer that no message can print; a cell value has < 15 digits
+    max_number_chars: int = 100
 
 
 DEFAULT_YAML_LIMITS = YamlLimits()
@@ -39,7 +42,15 @@ def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
         raise YamlRefused(f"日期“{node.value}”无效{_where(node.start_mark)}") from None
 
 
+def _int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    limit = getattr(loader, "max_number_chars", DEFAULT_YAML_LIMITS.max_number_chars)
+    if len(node.value) > limit:  # checked on the text, before int() sees it
+        raise YamlRefused(f"数字过长（{len(node.value)} 个字符，上限 {limit} 个）{_where(node.start_mark)}")
+    return yaml.SafeLoader.construct_yaml_int(loader, node)
+
+
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+_Loader.add_constructor("tag:yaml.org,2002:int", _int)
 
 
 def _where(mark: Any) -> str:
@@ -104,6 +115,7 @@ def load(text: str, limits: YamlLimits = DEFAULT_YAML_LIMITS) -> Any:
     try:
         _scan(text, limits)
         loader = _Loader(text)
+        loader.max_number_chars = limits.max_number_chars
         try:
             node = loader.get_single_node()
             if node is None:

@@ -85,7 +85,8 @@ def test_region_counts_bodies_without_report_and_rollups_only(db):
     members = (DISTRICT, DEPT_A, DEPT_B, STREET)
     with engine.connect() as conn:
         res = compute_stats(conn, Selection(region=DISTRICT))
-        only = compute_stats(conn, Selection(region=DISTRICT), include_rollups=True)
+        only = compute_stats(conn, Selection(region=DISTRICT), rollups="only")
+        both = compute_stats(conn, Selection(region=DISTRICT), rollups="included")
         by_org = compute_stats(conn, Selection(region=DISTRICT), by="org")
     rows = {r.key: r for r in res.rows}
     _check(rows["2023"], _expected(ins, lambda m: m["org"] in members and m["year"] == 2023 and not m["rollup"]))
@@ -94,6 +95,8 @@ def test_region_counts_bodies_without_report_and_rollups_only(db):
     assert rows["2020"].bodies_without_report == 3
     assert only.rollups == "only" and only.total.reports == 1 and "只统计汇总报告" in only.caption
     _check(only.total, _expected(ins, lambda m: m["org"] in members and m["rollup"]))
+    assert both.rollups == "included" and both.skipped == 0
+    _check(both.total, _expected(ins, lambda m: m["org"] in members))
     assert {r.key for r in by_org.rows} == set(members)
     by = {r.key: r for r in by_org.rows}
     assert by[DISTRICT].reports == 0  # its only report is a roll-up

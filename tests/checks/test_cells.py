@@ -85,3 +85,23 @@ def test_cells_after_a_cut_are_not_missing():
     ordered = [c for c in get_format("2021").cells if c in values]
     report = make_report({c: values[c] for c in ordered[:30]}, truncated=True)
     assert not [f for f in run_checks(report) if f.category == "cell_missing"]
+
+
+def test_row_absent_in_a_table_whose_labels_our_reader_joined_does_not_blame_the_document():
+    from gongkai.checks import run_checks
+    from gongkai.model import ParseIssue
+    from gongkai.reading import ReadingReport, Repair, TableReading
+    from tests.checks.helpers import make_report, zeros
+
+    values = {k: v for k, v in zeros().items() if ".partially_granted." not in k}
+    cells = [k for k in zeros() if ".partially_granted." in k]
+    for reading, blamed in ((None, True),
+                            (ReadingReport("pdf", [TableReading("requests", True, "lattice")]), True),
+                            (ReadingReport("pdf", [TableReading("requests", True, "stream",
+                                                                repairs=[Repair("labels_joined", 3)])]), False)):
+        report = make_report(values)
+        report.reading = reading
+        report.issues = [ParseIssue("row_absent", "未找到", row="partially_granted", cells=cells)]
+        [f] = [f for f in run_checks(report) if f.code == "ROW-ABSENT"]
+        assert f.message.startswith("表格中未找到标准行") is blamed
+        assert ("可能是读取所致" in f.message) is not blamed

@@ -85,3 +85,43 @@ def test_sums_and_unknown_table_side():
     report = make_report(values)
     report.narrative = [NarrativeFigure("review", 999, "行政复议999件", Position(1, 1, 0, 1))]
     assert not [f for f in run_checks(report) if f.category == "narrative_mismatch"]
+
+
+def _received_mismatch(reading):
+    values = zeros()
+    for cid in ("requests.received.natural_person", "requests.received.total", "requests.total.natural_person",
+                "requests.total.total", "requests.granted.natural_person", "requests.granted.total"):
+        values[cid] = 3
+    report = make_report(values)
+    report.reading = reading
+    report.narrative = [NarrativeFigure("received", 2, "受理政府信息公开申请2件", Position(4, 104, 500, 1))]
+    return [f for f in run_checks(report) if f.category == "narrative_mismatch"]
+
+
+def test_a_table_read_as_printed_is_not_doubted():
+    from gongkai.reading import ReadingReport, Repair, TableReading
+
+    # a repair in another table does not soften a mismatch with the requests table
+    reading = ReadingReport("html", [TableReading("requests", True, "grid"),
+                                     TableReading("appeals", True, "grid", repairs=[Repair("spans_restored")])])
+    [f] = _received_mismatch(reading)
+    assert f.code == "NARRATIVE-MISMATCH" and f.severity.value == "warning"
+    assert "读取" not in f.message
+    [f] = _received_mismatch(None)  # reports built without a reader (the API on a bare Report)
+    assert f.code == "NARRATIVE-MISMATCH"
+
+
+def test_a_repaired_table_does_not_blame_the_document():
+    from gongkai.reading import ReadingReport, Repair, TableReading
+
+    for table in (TableReading("requests", True, "grid", repairs=[Repair("padding_dropped", 2)]),
+                  TableReading("requests", True, "lattice", ocr=True),
+                  TableReading("requests", True, "stream", assembled_labels=1)):
+        [f] = _received_mismatch(ReadingReport("pdf", [table]))
+        assert f.code == "NARRATIVE-REVIEW" and f.severity.value == "info" and f.category == "narrative_mismatch"
+        assert "待复核" in f.message and "读取" in f.message and "正文称" in f.message
+        # the evidence is the same as for a mismatch: both sides and where they are
+        assert f.evidence.expected == 3 and f.evidence.stated == 2 and f.cell_ids == ["requests.received.total"]
+    [f] = _received_mismatch(ReadingReport("html", [TableReading("requests", True, "grid",
+                                                                 repairs=[Repair("padding_dropped", 2)])]))
+    assert "去除填充空格" in f.message

@@ -33,7 +33,7 @@ def _run(args: list[str]):
 def test_usage_errors_are_chinese(args: list[str]) -> None:
     result = _run(args)
     assert result.exit_code == 2, result.output
-    assert "错误：" in result.output
+    assert result.output.startswith("[E-USAGE] ") and "查看帮助" in result.output
     assert not ENGLISH.search(result.output), result.output
 
 

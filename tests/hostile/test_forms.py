@@ -100,3 +100,43 @@ def test_huge_integers_in_forms_are_e_form(tmp_path):
         _form(tmp_path, '{"organization": "某局", "year": ' + "9" * 5000 + "}", "f.json")
     with pytest.raises(FormError):
         _form(tmp_path, '{"organization": "某局", "year": 20240000000}', "f.json")
+
+
+HEX = "0x" + "f" * 5000  # int() of a hex literal has no digit limit: an integer no message could print
+
+
+@pytest.mark.parametrize("where", [
+    f"values:\n  proactive.regulations.made: {HEX}\n", f"published: {HEX}\n", f"texts:\n  '1': [{HEX}]\n",
+    f"region: {HEX}\n", f"values:\n  proactive.regulations.made: {'9' * 5000}\n",
+])
+def test_huge_yaml_integers_are_refused_before_they_are_built(tmp_path, where):
+    # once raised "ValueError: Exceeds the limit (4300 digits)" from inside a message (fuzzer)
+    with pytest.raises(FormError) as err:
+        _form(tmp_path, BASE + where)
+    assert err.value.code == "E-FORM" and "数字过长" in err.value.message and "行" in err.value.message
+    assert "Exceeds" not in err.value.message
+
+
+def test_long_numbers_within_the_limit_still_load():
+    assert load("x: 123456789012345\ny: 0x1F\n") == {"x": 123456789012345, "y": 31}
+    with pytest.raises(YamlRefused):
+        load("x: 1234\n", YamlLimits(max_number_chars=3))
+
+
+@pytest.mark.parametrize("extra,words", [
+    ("texts:\n  '1': 5\n", "texts"), ("texts: [1, 2]\n", "texts"), ("values: [1, 2]\n", "values"),
+    ("origins: 7\n", "origins"), ("texts:\n  '1': [{a: 1}]\n", "texts"),
+])
+def test_wrong_shapes_name_the_field_in_chinese_not_python(tmp_path, extra, words):
+    with pytest.raises(FormError) as err:
+        _form(tmp_path, BASE + extra)
+    assert words in err.value.message
+    assert "object" not in err.value.message and "attribute" not in err.value.message
+
+
+@pytest.mark.parametrize("value", ["1.5e300", "10000000000000000"])
+def test_cell_values_too_large_to_be_a_count_are_e_form(tmp_path, value):
+    with pytest.raises(FormError) as err:
+        _form(tmp_path, BASE + f"values:\n  proactive.regulations.made: {value}\n")
+    assert "过大" in err.value.message
+    assert _form(tmp_path, BASE + "values:\n  proactive.regulations.made: 999999999999999\n").values

@@ -78,12 +78,37 @@ def test_long_digit_run_in_prose_reads_in_linear_work(page):
         assert exc.code in ("E-LIMIT", "E-NOT-REPORT")
 
 
+@pytest.mark.parametrize("run", ["1" * 100_000, "1 " * 50_000, "第" + "1" * 100_000 + "条", "1," * 50_000])
+def test_long_digit_runs_in_a_text_report_end_in_a_report_or_a_code(run):
+    from gongkai.render.text import render_text
+
+    text = render_text(random_spec(random.Random(4)), "pipe_rows", random.Random(4))
+    i = text.find("\n", len(text) // 2)
+    try:
+        report = check_document(read_bytes((text[:i] + "\n" + run + text[i:]).encode(), "digits.txt"))
+    except GongkaiError as exc:
+        assert exc.code in ("E-LIMIT", "E-NOT-REPORT")
+    else:
+        assert report.cells
+
+
 def test_html_comment_before_a_heading_reads_normally(page):
     plain = _check(page)
     commented = _check(re.sub(r"(<h[1-6][ >])", r"<!-- 注释 -->\1", page))
     assert plain.sections
     assert [s.heading for s in commented.sections] == [s.heading for s in plain.sections]
     assert len(commented.tables) == len(plain.tables)
+
+
+def test_html_comment_inside_a_heading_before_its_text_reads_normally(page):
+    # the heading's text is then the comment's tail, whose getparent() is the comment (fuzzer, issue 12)
+    plain = _check(page)
+    commented = _check(re.sub(r"(<h[1-6][^>]*>)", r"\1<!-- 注释 -->", page))
+    assert [s.heading for s in commented.sections] == [s.heading for s in plain.sections]
+    assert len(commented.tables) == len(plain.tables)
+    p = page.find("<h3")
+    tail = _check(page[:p] + "<div><!-- c -->一、总体情况<br>正文</div>" + page[p:])
+    assert tail.sections
 
 
 def test_docx_entry_with_unknown_zip_version_is_e_corrupt():
@@ -110,6 +135,27 @@ def test_a_table_of_many_rows_is_read_whole(page):
 
     sizes = [len({c.row for c in b.cells}) for b in layout.blocks if isinstance(b, Table)]
     assert n in sizes
+
+
+def test_a_table_of_40000_rows_is_e_limit_before_it_is_built(page):
+    # 2 columns × 40,000 rows took 19.7 s; cells are counted before any table is built
+    rows = "".join(f"<tr><td>项目{i}</td><td>{i}</td></tr>" for i in range(40_000))
+    p = page.find("<h3")
+    with pytest.raises(InputTooLarge) as err:
+        _check(page[:p] + f"<table>{rows}</table>" + page[p:])
+    assert err.value.code == "E-LIMIT" and "单元格" in err.value.message
+
+
+def test_table_cell_limit_holds_for_docx_and_counts_every_table():
+    from gongkai.readers.limits import Limits
+
+    data = render_docx(random_spec(random.Random(3)), random.Random(3))
+    assert read_bytes(data, "ok.docx").text
+    with pytest.raises(InputTooLarge):
+        read_bytes(data, "small-limit.docx", Limits(max_table_cells=20))
+    html = render_html(random_spec(random.Random(3)), random.Random(3))
+    with pytest.raises(InputTooLarge):
+        read_bytes(html, "small-limit.html", Limits(max_table_cells=20))
 
 
 @pytest.mark.parametrize("depth", [DEFAULT_LIMITS.max_html_depth + 1, 5000, 100_000])

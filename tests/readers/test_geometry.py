@@ -212,3 +212,27 @@ def test_group_lines_by_vertical_overlap() -> None:
     words = [W("b", 100, 101), W("a", 50, 100), W("c", 50, 120)]
     lines = group_lines(words)
     assert [ln.text for ln in lines] == ["a b", "c"]
+
+
+def test_glyph_runs_of_one_number_in_a_cell_are_one_value() -> None:
+    # "19" as two glyph runs (issue 11 class 6): 498.1–501.9 and 502.9–507.6, a 1.0 gap at a 9.6 high box
+    xs, ys = [380, 460, 540], [100, 120]
+    words = [W("行政许可", 385, 105), Word("1", (498.1, 105, 501.9, 114.6), 1), Word("9", (502.9, 105, 507.6, 114.6), 1)]
+    t = tables(build_blocks(words, grid_rulings(xs, ys), PAGE, 1))[0]
+    assert texts(t) == [["行政许可", "19"]]
+
+
+def test_glyph_runs_are_never_joined_across_a_cell_line() -> None:
+    # the same two runs with a column line between them are two cells
+    xs, ys = [380, 460, 502.4, 540], [100, 120]
+    words = [W("行政许可", 385, 105), Word("1", (498.1, 105, 501.9, 114.6), 1), Word("9", (502.9, 105, 507.6, 114.6), 1)]
+    t = tables(build_blocks(words, grid_rulings(xs, ys), PAGE, 1))[0]
+    assert texts(t) == [["行政许可", "1", "9"]]
+
+
+def test_runs_a_space_apart_stay_apart_in_a_cell() -> None:
+    # a gap as wide as a space (about a quarter of the glyph height) is a separator, not a glyph gap
+    xs, ys = [380, 460, 540], [100, 120]
+    words = [W("行政许可", 385, 105), Word("1", (490.0, 105, 494.8, 114.6), 1), Word("9", (497.2, 105, 502.0, 114.6), 1)]
+    t = tables(build_blocks(words, grid_rulings(xs, ys), PAGE, 1))[0]
+    assert texts(t) == [["行政许可", "1 9"]]

@@ -48,6 +48,7 @@ class Selection:
     org: str | None = None
     region: str | None = None
     year: int | None = None
+    org_like: str | None = None  # part of a registered name, alias or printed name
 
 
 @dataclass(frozen=True)
@@ -82,14 +83,24 @@ class Scope:
 
 
 def resolve(conn, sel: Selection) -> Scope:
+    """The selection among the reports that count (current version, parsed without error)."""
+    from gongkai.store.schema import parse
+    from gongkai.store.versions import counted
+
+    scope = select_bodies(conn, sel)
+    return Scope((counted(), parse.c.status == "ok", *scope.conditions), scope.bodies, scope.registry)
+
+
+def select_bodies(conn, sel: Selection) -> Scope:
+    """Conditions on ``parse`` for the body, region and year of ``sel`` only (no version filter): shared by
+    export, stats and the findings list, so ``--org`` means the same everywhere."""
     from sqlalchemy import and_, or_
 
     from gongkai.store.orgs import descendants
     from gongkai.store.schema import parse
-    from gongkai.store.versions import counted
 
     reg = load_registry(conn)
-    conds: list = [counted(), parse.c.status == "ok"]  # current report versions only
+    conds: list = []
     bodies: list[int] | None = None
     if sel.region is not None:
         roots = reg.by_name.get(sel.region.strip())
@@ -103,6 +114,11 @@ def resolve(conn, sel: Selection) -> Scope:
         # a body not in the registry is still found by the name printed in its reports
         conds.append(or_(parse.c.organization_id.in_(ids),
                          and_(parse.c.organization_id.is_(None), parse.c.organization_printed == name)))
+        bodies = ids if bodies is None else [b for b in bodies if b in ids]
+    if sel.org_like is not None and sel.org_like.strip():
+        part = sel.org_like.strip()
+        ids = sorted({i for name, oids in reg.by_name.items() if part in name for i in oids})
+        conds.append(or_(parse.c.organization_id.in_(ids), parse.c.organization_printed.contains(part, autoescape=True)))
         bodies = ids if bodies is None else [b for b in bodies if b in ids]
     if sel.year is not None:
         conds.append(parse.c.year == sel.year)
@@ -680,4 +696,4 @@ def export_findings(conn, out: Path, to: str | None = None, *,
 __all__ = ["EXPORT_FORMATS", "FINDING_COLUMNS", "LONG_COLUMNS", "XLSX_MAX_ROWS", "Col", "ExportSummary",
            "NotFound", "Registry", "Scope", "Selection", "StoredCell", "StoredReport", "cell_labels", "cell_order",
            "export_findings", "export_format", "export_reports", "finding_rows", "iter_reports", "load_registry",
-           "long_rows", "report_json", "resolve", "wide_columns", "wide_row"]
+           "long_rows", "report_json", "resolve", "select_bodies", "wide_columns", "wide_row"]

@@ -66,4 +66,23 @@ def report_prose_hashes(report: Report) -> frozenset[int]:
     return prose_hashes(prose_text(report))
 
 
-__all__ = ["PROSE_SECTIONS", "prose_hashes", "prose_text", "report_prose_hashes"]
+def repeated_spans(text: str, other: str) -> list[tuple[int, int]]:
+    """The stretches of ``text`` (start, end character offsets) made of 5-grams that also occur in ``other``,
+    digits and whitespace dropped as for the fingerprint (every 5-gram here, not the sample): the passages a
+    reader sees repeated."""
+    kept = [(i, ch) for i, ch in enumerate(text) if not _DROPPED.fullmatch(ch)]
+    chars = _DROPPED.sub("", other)
+    grams = {chars[i:i + SHINGLE] for i in range(len(chars) - SHINGLE + 1)}
+    spans: list[tuple[int, int]] = []
+    joined = "".join(ch for _, ch in kept)
+    for j in range(len(kept) - SHINGLE + 1):
+        if joined[j:j + SHINGLE] in grams:
+            start, end = kept[j][0], kept[j + SHINGLE - 1][0] + 1
+            if spans and start <= spans[-1][1]:
+                spans[-1] = (spans[-1][0], max(spans[-1][1], end))
+            else:
+                spans.append((start, end))
+    return spans
+
+
+__all__ = ["PROSE_SECTIONS", "prose_hashes", "prose_text", "repeated_spans", "report_prose_hashes"]

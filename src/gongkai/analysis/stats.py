@@ -9,7 +9,8 @@ Cell ids are read from the 2021 format. The cells used here have the same ids in
 so 2019-format reports are left out of the fee sum (``fee_reports`` says how many were summed).
 
 Roll-up reports (a government's report that includes its departments) would count the members twice in a
-region, so they are left out by default; ``include_rollups`` counts only roll-ups instead.
+region, so they are left out by default (``rollups="excluded"``); ``"included"`` counts them with the others,
+``"only"`` counts only roll-ups.
 """
 
 from __future__ import annotations
@@ -139,7 +140,7 @@ class StatsRow:
 @dataclass(frozen=True)
 class StatsResult:
     by: str  # year | org
-    rollups: str  # excluded | only
+    rollups: str  # excluded | included | only
     skipped: int  # reports not counted because of the roll-up choice
     rows: tuple[StatsRow, ...]
     total: StatsRow
@@ -151,6 +152,8 @@ class StatsResult:
         if self.rollups == "only":
             what = "只统计汇总报告"
             skip = f"（另有 {self.skipped} 份本级报告未计入）" if self.skipped else ""
+        elif self.rollups == "included":
+            what, skip = "含汇总报告（汇总报告与其成员机关的报告可能重复计算）", ""
         else:
             what = "不含汇总报告（汇总报告与其成员机关的报告会重复计算）"
             skip = f"：{self.skipped} 份汇总报告未计入" if self.skipped else ""
@@ -211,11 +214,17 @@ def _values(rep) -> dict[str, float | None]:
     return out
 
 
+ROLLUP_MODES = ("excluded", "included", "only")
+
+
 def compute_stats(conn, selection: Selection | None = None, *, by: str = "year",
-                  include_rollups: bool = False) -> StatsResult:
-    """Sums and rates of the selected reports per year (``by="year"``) or per body (``by="org"``)."""
+                  rollups: str = "excluded") -> StatsResult:
+    """Sums and rates of the selected reports per year (``by="year"``) or per body (``by="org"``); roll-up
+    reports ``rollups`` = excluded (default) | included | only."""
     if by not in ("year", "org"):
         raise ValueError(by)
+    if rollups not in ROLLUP_MODES:
+        raise ValueError(rollups)
     selection = selection or Selection()
     ids = cell_ids()
     scope: Scope = resolve(conn, selection)
@@ -226,7 +235,7 @@ def compute_stats(conn, selection: Selection | None = None, *, by: str = "year",
     for rep in iter_reports(conn, scope, cell_ids=ids.all()):
         if rep.organization_id is not None:
             present[rep.year].add(rep.organization_id)
-        if rep.is_rollup != include_rollups:
+        if rollups != "included" and rep.is_rollup != (rollups == "only"):
             skipped += 1
             continue
         key = (str(rep.year) if rep.year is not None else "未知年度") if by == "year" else (rep.organization or "（未知机关）")
@@ -272,8 +281,8 @@ def compute_stats(conn, selection: Selection | None = None, *, by: str = "year",
                      "2019 年版没有“行政事业性收费金额”，这些报告不计入收费合计")
     if total_row.reports_incomplete:
         notes.append(f"{total_row.reports_incomplete} 份报告有单元格既未填数值也无法推算（如文字、无法识别），按 0 计")
-    return StatsResult(by=by, rollups="only" if include_rollups else "excluded", skipped=skipped,
+    return StatsResult(by=by, rollups=rollups, skipped=skipped,
                        rows=tuple(rows), total=total_row, region=selection.region, notes=tuple(notes))
 
 
-__all__ = ["FEE_CELL", "AppealStats", "StatsResult", "StatsRow", "cell_ids", "compute_stats"]
+__all__ = ["FEE_CELL", "ROLLUP_MODES", "AppealStats", "StatsResult", "StatsRow", "cell_ids", "compute_stats"]

@@ -74,11 +74,15 @@ def check_parse_issues(report: Report, ctx: Context) -> list[Finding]:
         if issue.code == "row_short" and issue.cells and table_of(issue.cells[0]) in summarised:
             continue
         code = ISSUE_CODES.get(issue.code, "PARSE-ISSUE")
+        if issue.code == "label_variant" and issue.reader_made:
+            code = "LABEL-ASSEMBLED"
         row = _issue_row(ctx, issue)
         raw = f"（原文：{issue.raw.strip()}）" if issue.raw and issue.raw.strip() else ""
         cols = "、".join(ctx.column_label(c) for c in issue.cells)
         if issue.code == "row_short":
             msg = f"{issue.message}{raw}，以下单元格按缺失处理：{cols}{_inferred_note(ctx, issue.cells)}"
+        elif issue.code == "row_absent" and _labels_assembled(report, ctx, issue):
+            msg = f"读取时未能找到标准行{row}{'：' + cols if cols else ''}{_inferred_note(ctx, issue.cells)}"
         elif issue.code == "row_absent":
             msg = f"表格中未找到标准行{row}{'：' + cols if cols else ''}{_inferred_note(ctx, issue.cells)}"
         elif issue.code == "row_long":
@@ -87,14 +91,43 @@ def check_parse_issues(report: Report, ctx: Context) -> list[Finding]:
             msg = f"表格含有标准格式以外的列{raw}"
         elif issue.code == "unlabelled_values":
             msg = f"表格中有一组数值缺少行名，无法对应到标准行{raw}"
+        elif issue.code == "label_variant" and issue.reader_made:
+            # our reader joined this label from separate pieces: never tell the user the document misnamed it
+            msg = (f"{row}的行名由读取时拼合的文字组成{raw}，与标准行名不同可能是读取所致（并非文档用词），"
+                   f"已按标准行处理，请核对原件")
         elif issue.code == "label_variant":
             msg = f"{row}使用了非标准的名称{raw}，已按标准行处理"
         else:
             msg = f"表格版式问题：{issue.message}{raw}"
+        if issue.code in _LAYOUT_ISSUES and _labels_assembled(report, ctx, issue):
+            # our reader joined this table's row labels from separate pieces: a row may be there under a
+            # label we mixed up, so the layout is not put on the document
+            msg += "（该表的行名由读取时拼合，可能是读取所致，并非文档本身如此，请核对原件）"
         evidence = Evidence(cells=[evidence_cell(report, ctx, c) for c in issue.cells], text=issue.raw,
                             position=issue.position)
         out.append(finding(code, msg, evidence))
     return out
+
+
+_LAYOUT_ISSUES = ("row_absent", "row_long", "unlabelled_values", "extra_column")
+
+
+def _issue_table(ctx: Context, issue: ParseIssue) -> str | None:
+    if issue.cells:
+        return table_of(issue.cells[0])
+    for table in TABLES:  # a group or row id without cells
+        fmt = ctx.fmt(table)
+        rows = fmt.proactive_rows if table == "proactive" else fmt.request_rows if table == "requests" else ()
+        if issue.row == table or any(issue.row in (r.id, r.group) for r in rows):
+            return table
+    return None
+
+
+def _labels_assembled(report: Report, ctx: Context, issue: ParseIssue) -> bool:
+    """Whether the row labels of the issue's table were joined by our reader (see gongkai.reading)."""
+    table = _issue_table(ctx, issue)
+    t = report.reading.table(table) if report.reading is not None and table else None
+    return t is not None and (t.assembled_labels > 0 or any(r.kind == "labels_joined" for r in t.repairs))
 
 
 def check_missing_cells(report: Report, ctx: Context) -> list[Finding]:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from gongkai.checks.common import Context, effective, evidence_cell, finding, fmt_number
+from gongkai.checks.common import Context, effective, evidence_cell, finding, fmt_number, table_of
 from gongkai.model import Evidence, Finding, NarrativeFigure, Number, Report
+from gongkai.reading import REPAIR_NAMES
 from gongkai.standard.formats import Format
 
 _TERM_NAMES = {
@@ -86,4 +87,30 @@ def _mismatch(report: Report, ctx: Context, fig: NarrativeFigure, cells: list[st
            f"但表格中{where}{'合计' if len(cells) > 1 else ''}为{fmt_number(table_value)}")
     evidence = Evidence(cells=[evidence_cell(report, ctx, c) for c in cells], expected=table_value,
                         stated=fig.value, difference=fig.value - table_value, text=fig.text, position=fig.position)
+    doubt = _reading_doubt(report, cells)
+    if doubt:
+        # the table was not read as printed: the disagreement may be ours, so it is not put on the document
+        msg = (f"正文称{name}为{fmt_number(fig.value)}（“{fig.text.strip()}”），表格中{where}"
+               f"{'合计' if len(cells) > 1 else ''}读取为{fmt_number(table_value)}；该表格读取时{doubt}，"
+               f"不一致可能来自读取而非文档本身，待复核")
+        return finding("NARRATIVE-REVIEW", msg, evidence)
     return finding("NARRATIVE-MISMATCH", msg, evidence)
+
+
+def _reading_doubt(report: Report, cells: list[str]) -> str:
+    """What in the reading of the tables holding ``cells`` makes their values less than certain, in Chinese
+    ("" when they were read as printed)."""
+    if report.reading is None:
+        return ""
+    parts: list[str] = []
+    for name in dict.fromkeys(table_of(c) for c in cells):
+        t = report.reading.table(name)
+        if t is None or not t.repaired:
+            continue
+        parts.extend(REPAIR_NAMES.get(r.kind, r.kind) for r in t.repairs)
+        if t.ocr:
+            parts.append("文字识别")
+        if t.assembled_labels and not any(r.kind == "labels_joined" for r in t.repairs):
+            parts.append(REPAIR_NAMES["labels_joined"])
+    parts = list(dict.fromkeys(parts))
+    return f"经过{'、'.join(parts)}" if parts else ""

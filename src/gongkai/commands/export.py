@@ -6,16 +6,14 @@ printed); 2 the database, the selection or the output could not be used (a messa
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.markup import escape
 
 from gongkai.errors import GongkaiError
 
-from gongkai.commands.support import EXIT_INPUT
+from gongkai.commands.support import E_WRITE, fail, make_console, org_options
 
 
 def open_for_reading(db: str | None):
@@ -26,12 +24,11 @@ def open_for_reading(db: str | None):
 
 
 def selection_options(f):
-    """--org, --region, --year, --db: shared by export and stats."""
+    """--org, --org-like, --region, --year, --db: shared by export and stats."""
     f = click.option("--db", default=None, help="数据库：文件路径或 postgresql://… 地址（默认 gongkai.db 或环境变量 GONGKAI_DB）。")(f)
     f = click.option("--year", type=click.IntRange(2000, 2100), default=None, help="只要该年度的报告。")(f)
     f = click.option("--region", default=None, help="只要该机关及其名录中下属全部机关的报告。")(f)
-    f = click.option("--org", default=None, help="只要该机关的报告（名录名称、别名或报告上印的名称）。")(f)
-    return f
+    return org_options(f)
 
 
 @click.command("export")
@@ -46,7 +43,7 @@ def selection_options(f):
               help="导出单元格字典（单元格编号→表/行/列/单位，来自标准格式），.csv 或 .xlsx；不读数据库。")
 @selection_options
 def export(out: Path, to: str | None, wide: bool, findings: bool, codebook: bool, org: str | None,
-           region: str | None, year: int | None, db: str | None) -> None:
+           org_like: str | None, region: str | None, year: int | None, db: str | None) -> None:
     """导出数据库中的报告：长表（每份报告×每个单元格一行）、宽表（--wide）、JSON，或问题清单（--findings）。
 
     只导出每份文件的当前解析结果（解析成功的）。CSV 为带 BOM 的 UTF-8（Excel 可直接打开）。
@@ -68,19 +65,17 @@ def export(out: Path, to: str | None, wide: bool, findings: bool, codebook: bool
         export_reports,
     )
 
-    console = Console(highlight=False)
-    err = Console(stderr=True, highlight=False)
+    console = make_console()
+    err = make_console(stderr=True)
     if codebook:
         from gongkai.analysis.codebook import write_codebook
 
         try:
             n = write_codebook(out, to)
         except GongkaiError as exc:
-            err.print(f"[bold red]无法导出[/] {escape(str(exc))}")
-            sys.exit(EXIT_INPUT)
+            fail(exc)
         except OSError as exc:
-            err.print(f"[bold red]无法导出[/] 无法写入 {escape(str(out))}：{escape(exc.strerror or str(exc))}")
-            sys.exit(EXIT_INPUT)
+            fail((E_WRITE, f"无法写入 {out}：{exc.strerror or exc}"))
         console.print(f"已导出单元格字典：{n} 个单元格 → {escape(str(out))}")
         return
     try:
@@ -90,7 +85,7 @@ def export(out: Path, to: str | None, wide: bool, findings: bool, codebook: bool
         engine = open_for_reading(db)
         try:
             with engine.connect() as conn:
-                sel = Selection(org=org, region=region, year=year)
+                sel = Selection(org=org, region=region, year=year, org_like=org_like)
                 if findings:
                     summary = export_findings(conn, out, fmt, selection=sel)
                 else:
@@ -98,11 +93,9 @@ def export(out: Path, to: str | None, wide: bool, findings: bool, codebook: bool
         finally:
             engine.dispose()
     except GongkaiError as exc:
-        err.print(f"[bold red]无法导出[/] {escape(str(exc))}")
-        sys.exit(EXIT_INPUT)
+        fail(exc)
     except OSError as exc:
-        err.print(f"[bold red]无法导出[/] 无法写入 {escape(str(out))}：{escape(exc.strerror or str(exc))}")
-        sys.exit(EXIT_INPUT)
+        fail((E_WRITE, f"无法写入 {out}：{exc.strerror or exc}"))
     if summary.reports == 0:
         console.print(f"没有数据：没有符合条件的报告（{escape(str(out))} 只有表头）")
         return

@@ -6,10 +6,10 @@ import sys
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.markup import escape
 
 from gongkai.commands.ingest import DB_OPTION, open_or_exit
+from gongkai.commands.support import fail, make_console
 
 _PORTAL_STATE = {"E-FETCH-STATUS", "E-FETCH-ROBOTS", "E-FETCH-NOT-FILE", "E-FETCH-STOPPED"}
 
@@ -36,7 +36,6 @@ def fetch(urls: tuple[str, ...], from_file: Path | None, db_url: str | None, dep
     from gongkai.fetch.crawl import crawl
     from gongkai.fetch.net import Client, Policy
 
-    err = Console(stderr=True, highlight=False)
     starts = list(urls)
     if from_file is not None:
         for line in from_file.read_text(encoding="utf-8-sig").splitlines():
@@ -44,15 +43,14 @@ def fetch(urls: tuple[str, ...], from_file: Path | None, db_url: str | None, dep
             if line and not line.startswith("#"):
                 starts.append(line)
     if not starts:
-        err.print("[bold red][E-FETCH-NO-URL][/] 请给出至少一个起始地址（或用 --from 指定地址列表文件）")
-        sys.exit(2)
+        fail(("E-FETCH-NO-URL", "请给出至少一个起始地址"), "或用 --from 指定地址列表文件。")
     store = open_or_exit(db_url)
     client = Client(Policy(delay=delay, allow_private=allow_private))
     try:
         result = crawl(store, starts, client, depth=depth, year=year, refresh=refresh)
     finally:
         client.close()
-    console = Console(highlight=False)
+    console = make_console()
     console.rule("[bold]抓取完成")
     console.print(f"数据库：{escape(store.display_url())}")
     console.print(f"发现地址 {result.found} 个，实际下载 {result.fetched} 个；新入库 {len(result.stored)} 份，"

@@ -6,8 +6,9 @@ import sys
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.markup import escape
+
+from gongkai.commands.support import E_NO_INPUT, fail, make_console
 
 DB_OPTION = click.option("--db", "db_url", default=None, metavar="URL",
                          help="数据库：SQLite 文件路径或 sqlite:///…，或 postgresql://用户@主机/库（默认：当前目录下的 gongkai.db，"
@@ -23,8 +24,7 @@ def open_or_exit(db_url: str | None, *, existing: bool = False):
     try:
         return open_existing(db_url) if existing else open_store(db_url)
     except GongkaiError as err:
-        Console(stderr=True, highlight=False).print(f"[bold red]{err.code}[/] {escape(err.message)}")
-        sys.exit(2)
+        fail(err)
 
 
 @click.command()
@@ -58,20 +58,30 @@ def ingest(paths: tuple[Path, ...], db_url: str | None, jobs: int | None, timeou
     from gongkai.readers.limits import DEFAULT_LIMITS
     from gongkai.store.ingest import ingest as run_ingest
 
-    console = Console(highlight=False)
-    err = Console(stderr=True, highlight=False)
+    console = make_console()
+    err = make_console(stderr=True)
     if not paths and not reparse and registry is None:
-        err.print("[bold red]请给出要导入的文件或文件夹[/]（或用 --reparse 重新解析库中的文件）")
-        sys.exit(2)
-    store = open_or_exit(db_url)
+        fail((E_NO_INPUT, "请给出要导入的文件或文件夹"), "或用 --reparse 重新解析库中的文件。")
+    # what cannot work is refused before a database is created or opened
+    if paths and not reparse and registry is None and not any(p.exists() for p in paths):
+        fail(("E-READ", f"文件或文件夹不存在：{'、'.join(str(p) for p in paths[:5])}"
+              + ("……" if len(paths) > 5 else "")))
+    entries = None
     if registry is not None:
+        from gongkai.orgs.registry import load_registry
+
+        try:
+            entries = load_registry(registry)
+        except GongkaiError as e:
+            fail(e)
+    store = open_or_exit(db_url)
+    if entries is not None:
         from gongkai.commands.orgs import import_file
 
         try:
-            console.print(import_file(store, registry))
+            console.print(import_file(store, entries))
         except GongkaiError as e:
-            err.print(f"[bold red]{e.code}[/] {escape(str(e.message))}")
-            sys.exit(2)
+            fail(e)
     limits = DEFAULT_LIMITS if timeout is None else dataclasses.replace(DEFAULT_LIMITS, seconds_per_file=timeout)
     jobs = jobs or max(1, min(os.cpu_count() or 1, 8))
     show = progress if progress is not None else err.is_terminal

@@ -5,16 +5,15 @@ Exit codes: 0 done; 2 the registry file or the database could not be read.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
-from rich.console import Console
 from rich.markup import escape
 
 from gongkai.errors import GongkaiError
 
-from gongkai.commands.support import EXIT_INPUT
+from gongkai.commands.support import EXIT_INPUT, fail, make_console, print_table
 _DB_HELP = "数据库地址（默认当前目录下的 gongkai.db；PostgreSQL 如 postgresql://用户@主机/库名）。"
 
 
@@ -24,14 +23,14 @@ def _open(url: str | None, *, existing: bool = True):
     return open_or_exit(url, existing=existing)
 
 
-def import_file(store, file: Path, *, rematch_reports: bool = True) -> str:
-    """Load the registry ``file`` into ``store`` (and match stored reports again); the summary line.
-    Raises RegistryError for a bad file."""
+def import_file(store, file: Path | list, *, rematch_reports: bool = True) -> str:
+    """Load the registry ``file`` (or its entries, already loaded) into ``store`` (and match stored reports
+    again); the summary line. Raises RegistryError for a bad file."""
     from gongkai.orgs.registry import load_registry
     from gongkai.store.orgs import import_registry
     from gongkai.store.settle import settle
 
-    entries = load_registry(file)
+    entries = file if isinstance(file, list) else load_registry(file)
     with store.begin() as conn:
         result = import_registry(conn, entries)
     changed = settle(store).rematched if rematch_reports else 0
@@ -39,9 +38,8 @@ def import_file(store, file: Path, *, rematch_reports: bool = True) -> str:
             + (f"；重新匹配后机关有变化的报告 {changed} 份" if changed else ""))
 
 
-def _fail(exc: GongkaiError) -> None:
-    Console(stderr=True, highlight=False).print(f"[bold red]错误[/] {escape(str(exc))}")
-    sys.exit(EXIT_INPUT)
+def _fail(exc: GongkaiError) -> NoReturn:
+    fail(exc, code=EXIT_INPUT)
 
 
 @click.group("orgs")
@@ -54,10 +52,16 @@ def orgs() -> None:
 @click.option("--db", "db_url", default=None, help=_DB_HELP)
 @click.option("--no-rematch", is_flag=True, help="导入后不重新匹配已入库报告的机关。")
 def import_cmd(file: Path, db_url: str | None, no_rematch: bool) -> None:
-    """导入（或更新）机关名录 FILE（YAML 或 JSON）。按名称更新，重复导入不产生变化。"""
+    """导入（或更新）机关名录文件（YAML 或 JSON）。按名称更新，重复导入不产生变化。"""
+    from gongkai.orgs.registry import load_registry
+
+    try:
+        entries = load_registry(file)  # a bad file is refused before any database is created
+    except GongkaiError as exc:
+        _fail(exc)
     store = _open(db_url, existing=False)
     try:
-        Console(highlight=False).print(import_file(store, file, rematch_reports=not no_rematch))
+        make_console().print(import_file(store, entries, rematch_reports=not no_rematch))
     except GongkaiError as exc:
         _fail(exc)
     finally:
@@ -75,7 +79,7 @@ def list_cmd(db_url: str | None) -> None:
     from gongkai.store import schema as t
     from gongkai.store.orgs import org_nodes, report_counts
 
-    console = Console(highlight=False)
+    console = make_console()
     store = _open(db_url)
     try:
         with store.engine.connect() as conn:
@@ -124,7 +128,7 @@ def list_cmd(db_url: str | None) -> None:
             stack.append((sub, child))
     for org_id in sorted(set(nodes) - shown):  # only a parent cycle leaves bodies unreached
         tree.add(label(org_id) + " [red]（上级关系成环）[/]")
-    console.print(tree)
+    print_table(console, tree)
 
 
 @orgs.command("unmatched")
@@ -137,7 +141,7 @@ def unmatched_cmd(db_url: str | None) -> None:
     from gongkai.store import schema as t
     from gongkai.store.orgs import org_nodes
 
-    console = Console(highlight=False)
+    console = make_console()
     store = _open(db_url)
     p = t.parse
     try:
@@ -162,5 +166,5 @@ def unmatched_cmd(db_url: str | None) -> None:
         table.add_row(escape(r.source or ""), escape(r.organization_printed or "（未读出）"),
                       str(r.year) if r.year else "", status_names.get(r.organization_match, r.organization_match),
                       escape(candidates))
-    console.print(table)
+    print_table(console, table)
     console.print("[dim]在机关名录中补充别名或上级机关后，用 gongkai orgs import 重新导入即可重新匹配。[/]")

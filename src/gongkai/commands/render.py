@@ -7,7 +7,6 @@ handled (a GongkaiError, printed with its code).
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -17,9 +16,8 @@ from rich.markup import escape
 from gongkai.errors import GongkaiError
 from gongkai.model import Finding, Severity
 
-from gongkai.commands.support import EXIT_INPUT, EXIT_REFUSED
+from gongkai.commands.support import EXIT_REFUSED, E_REFUSED, E_WRITE, SEVERITY_NAMES, fail, make_console
 from gongkai.standard.labels import cell_label
-_SEVERITY = {Severity.ERROR: ("错误", "bold red"), Severity.WARNING: ("警告", "yellow"), Severity.INFO: ("提示", "cyan")}
 _TARGET_NAMES = {"docx": "Word（.docx）", "html": "网页（HTML）", "md": "Markdown", "pdf": "PDF"}
 
 
@@ -40,17 +38,22 @@ def load_any_form(path: Path):
 
 
 def _target(output: Path, to: str | None) -> str:
+    """The output format: --to, else the suffix; an unknown suffix is refused (never a DOCX under any name)."""
     from gongkai.produce import SUFFIXES
 
     if to:
         return to
-    return SUFFIXES.get(output.suffix.lower(), "docx")
+    target = SUFFIXES.get(output.suffix.lower())
+    if target is None:
+        fail(("E-FORMAT", f"不支持的输出类型“{output.suffix or output.name}”"),
+             f"请用 {'、'.join(SUFFIXES)} 结尾的文件名，或用 --to 指定格式。")
+    return target
 
 
 def _print_findings(console: Console, findings: list[Finding]) -> None:
     counts = {s: sum(1 for f in findings if f.severity is s) for s in Severity}
-    console.print("检查结果：" + "　".join(f"[{style}]{name} {counts[s]}[/]" for s, (name, style) in _SEVERITY.items()))
-    for sev, (name, style) in _SEVERITY.items():
+    console.print("检查结果：" + "　".join(f"[{style}]{name} {counts[s]}[/]" for s, (name, style) in SEVERITY_NAMES.items()))
+    for sev, (name, style) in SEVERITY_NAMES.items():
         if sev is Severity.INFO:
             continue  # 提示 (e.g. an identity not assessable over blank cells) would drown the list; counted above
         for f in (f for f in findings if f.severity is sev):
@@ -72,8 +75,7 @@ def render(form_path: Path, output: Path, to: str | None, force: bool, last_year
     有错误级问题时不生成（退出码 1），除非加 --force；警告只列出，不影响生成。"""
     from gongkai.produce import carry_over, check_form, render_form
 
-    console = Console(highlight=False)
-    err = Console(stderr=True, highlight=False)
+    console = make_console()
     target = _target(output, to)
     try:
         form = load_any_form(form_path)
@@ -90,18 +92,15 @@ def render(form_path: Path, output: Path, to: str | None, force: bool, last_year
         _print_findings(console, findings)
         errors = [f for f in findings if f.severity is Severity.ERROR]
         if errors and not force:
-            err.print(f"[bold red]未生成报告[/]：检查发现 {len(errors)} 个错误。请修改表单后重试；"
-                      "如确需按现有内容生成，请加 --force。")
-            sys.exit(EXIT_REFUSED)
+            fail((E_REFUSED, f"未生成报告：检查发现 {len(errors)} 个错误"),
+                 "请修改表单后重试；如确需按现有内容生成，请加 --force。", code=EXIT_REFUSED)
         data = render_form(form, target)
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_bytes(data)
     except GongkaiError as exc:
-        err.print(f"[bold red]无法处理[/] {escape(str(exc))}")
-        sys.exit(EXIT_INPUT)
+        fail(exc)
     except OSError as exc:
-        err.print(f"[bold red]无法写入[/] {escape(str(output))}：{escape(exc.strerror or str(exc))}")
-        sys.exit(EXIT_INPUT)
+        fail((E_WRITE, f"无法写入 {output}：{exc.strerror or exc}"))
     note = f"（已按 --force 忽略 {len(errors)} 个错误）" if errors else ""
     console.print(f"[green]已生成[/] {escape(str(output))}　{_TARGET_NAMES[target]}{note}")
 

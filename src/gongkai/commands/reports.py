@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import getpass
-import sys
 
 import click
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from gongkai.commands.ingest import DB_OPTION, open_or_exit
+from gongkai.commands.support import fail, make_console, org_options, print_table
 
 _DECISION_NAMES = {None: "", "superseded": "已被取代", "withdrawn": "已撤回"}
 _ACTION_NAMES = {"supersede": "取代", "withdraw": "撤回", "restore": "恢复"}
@@ -25,32 +24,30 @@ def reports() -> None:
 
 @reports.command()
 @DB_OPTION
-@click.option("--org", "organization", default=None, help="机关名称（包含该文字即可）。")
-@click.option("--year", type=int, default=None, help="报告年度。")
-def versions(db_url, organization, year) -> None:
+@org_options
+@click.option("--year", type=click.IntRange(2000, 2100), default=None, help="报告年度。")
+def versions(db_url, org, org_like, year) -> None:
     """列出各机关各年度的报告版本：编号、是否现行（计入统计）、原因。"""
     from sqlalchemy import func, select
 
+    from gongkai.analysis.export import Selection, select_bodies
     from gongkai.store import schema as t
 
     store = open_or_exit(db_url, existing=True)
-    org = t.organization
-    name = func.coalesce(org.c.name, t.parse.c.organization_printed)
+    body = t.organization
+    name = func.coalesce(body.c.name, t.parse.c.organization_printed)
     stmt = (select(name.label("name"), t.parse.c.year, t.parse.c.is_rollup, t.document.c.sha256,
                    t.parse.c.source, t.parse.c.published, t.parse.c.counts, t.parse.c.version_group,
                    t.parse.c.version_reason, t.document.c.decision)
             .select_from(t.parse.join(t.document, t.document.c.id == t.parse.c.document_id)
-                         .outerjoin(org, org.c.id == t.parse.c.organization_id))
+                         .outerjoin(body, body.c.id == t.parse.c.organization_id))
             .where(t.parse.c.is_current, t.parse.c.status == "ok")
             .order_by(name, t.parse.c.year, t.parse.c.is_rollup, t.parse.c.version_group, t.document.c.sha256))
-    if organization:
-        stmt = stmt.where(name.contains(organization.strip()))
-    if year is not None:
-        stmt = stmt.where(t.parse.c.year == year)
     with store.engine.connect() as conn:
-        rows = conn.execute(stmt).all()
+        scope = select_bodies(conn, Selection(org=org, org_like=org_like, year=year))
+        rows = conn.execute(stmt.where(*scope.conditions)).all()
     store.dispose()
-    console = Console(highlight=False)
+    console = make_console()
     if not rows:
         console.print("没有符合条件的报告。")
         return
@@ -62,7 +59,7 @@ def versions(db_url, organization, year) -> None:
                       str(r.year or ""), (r.version_group or "")[:12], "是" if r.counts else "否",
                       _DECISION_NAMES.get(r.decision, r.decision), escape(r.version_reason or ""),
                       escape(r.source or ""))
-    console.print(table)
+    print_table(console, table)
 
 
 def _decide(db_url, key, action, reason, by, by_report=None) -> None:
@@ -70,19 +67,17 @@ def _decide(db_url, key, action, reason, by, by_report=None) -> None:
     from gongkai.store.settle import settle
     from gongkai.store.versions import decide
 
-    err = Console(stderr=True, highlight=False)
     store = open_or_exit(db_url, existing=True)
     try:
         with store.begin() as conn:
             d = decide(conn, key, action, reason, by or getpass.getuser(), by_report=by_report)
     except GongkaiError as e:
-        err.print(f"[bold red]{e.code}[/] {escape(e.message)}")
         store.dispose()
-        sys.exit(2)
+        fail(e)
     settle(store)
     store.dispose()
     extra = f"，由 {d.related[:12]} 取代" if d.related else ""
-    Console(highlight=False).print(f"{d.target[:12]}：已{_ACTION_NAMES[action]}{extra}（{escape(d.reason)}，{escape(d.by)}）")
+    make_console().print(f"{d.target[:12]}：已{_ACTION_NAMES[action]}{extra}（{escape(d.reason)}，{escape(d.by)}）")
 
 
 _REASON = click.option("--message", "-m", "reason", default=None, help="理由（必填）。")
@@ -130,7 +125,7 @@ def log(db_url) -> None:
     with store.engine.connect() as conn:
         entries = audit_entries(conn)
     store.dispose()
-    console = Console(highlight=False)
+    console = make_console()
     if not entries:
         console.print("没有记录。")
         return
@@ -140,4 +135,4 @@ def log(db_url) -> None:
     for e in entries:
         table.add_row(e.at, escape(e.by), _ACTION_NAMES.get(e.action, e.action), e.target[:12],
                       (e.related or "")[:12], escape(e.reason))
-    console.print(table)
+    print_table(console, table)

@@ -6,35 +6,43 @@ import json
 import sys
 
 import click
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from gongkai.commands.ingest import DB_OPTION, open_or_exit
+from gongkai.commands.support import ZhChoice, fail, make_console, org_options, print_error, print_table
+from gongkai.vocabulary import CATEGORY_LABELS, SEVERITY_LABELS, STATUS_LABELS
 
 
 @click.command()
 @DB_OPTION
-@click.option("--org", "organization", default=None, help="机关名称（包含该文字即可）。")
-@click.option("--year", type=int, default=None, help="报告年度。")
-@click.option("--category", default=None, help="问题类别，如 carry_over_mismatch、rollup_mismatch。")
+@org_options
+@click.option("--region", default=None, help="只要该机关及其名录中下属全部机关的问题。")
+@click.option("--year", type=click.IntRange(2000, 2100), default=None, help="报告年度。")
+@click.option("--category", type=ZhChoice(CATEGORY_LABELS, "问题类别"), default=None,
+              help="问题类别，中文名或代码，如 上年结转不符（carry_over_mismatch）、汇总不符（rollup_mismatch）。")
 @click.option("--code", default=None, help="规则代码，如 IDN-BALANCE（gongkai rules 列出全部）。")
-@click.option("--severity", type=click.Choice(["error", "warning", "info"]), default=None)
+@click.option("--severity", type=ZhChoice(SEVERITY_LABELS, "严重程度"), default=None,
+              help="严重程度：错误、警告、提示（或 error、warning、info）。")
 @click.option("--cross/--own", "cross", default=None, help="只看跨报告问题 / 只看单份报告的问题。")
-@click.option("--status", type=click.Choice(["pending", "confirmed", "dismissed"]), default=None, help="审核状态。")
-@click.option("--limit", type=int, default=200, show_default=True, help="最多列出多少条（0 为不限）。")
+@click.option("--status", type=ZhChoice(STATUS_LABELS, "审核状态"), default=None,
+              help="审核状态：待审核、已确认、已驳回（或 pending、confirmed、dismissed）。")
+@click.option("--limit", type=click.IntRange(0), default=200, show_default=True, help="最多列出多少条（0 为不限）。")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出（含证据）。")
-def findings(db_url, organization, year, category, code, severity, cross, status, limit, as_json) -> None:
+def findings(db_url, org, org_like, region, year, category, code, severity, cross, status, limit, as_json) -> None:
     """列出库中报告的问题（含跨报告问题）及审核状态；第一列的编号供 gongkai review 使用。"""
     from gongkai.commands.support import SEVERITY_NAMES
+    from gongkai.errors import GongkaiError
     from gongkai.model import Severity
-    from gongkai.store.review import DECISION_NAMES, list_findings
+    from gongkai.store.review import DECISION_NAMES
+    from gongkai.store_api import Store
 
-    store = open_or_exit(db_url, existing=True)
-    with store.engine.connect() as conn:
-        rows = list_findings(conn, organization=organization, year=year, category=category, code=code,
-                             severity=severity, cross=cross, status=status, limit=limit or None)
-    store.dispose()
+    with Store(open_or_exit(db_url, existing=True)) as store:
+        try:
+            rows = store.findings(org=org, org_like=org_like, region=region, year=year, category=category,
+                                  code=code, severity=severity, cross=cross, status=status, limit=limit or None)
+        except GongkaiError as err:
+            fail(err)
     if as_json:
         click.echo(json.dumps([{"key": r.key, "document_sha256": r.document_sha256, "source": r.source,
                                 "organization": r.organization, "year": r.year, "code": r.code,
@@ -43,7 +51,7 @@ def findings(db_url, organization, year, category, code, severity, cross, status
                                 "review": {"decision": r.decision, "comment": r.comment, "reviewer": r.reviewer}
                                 if r.decision else None} for r in rows], ensure_ascii=False, indent=1))
         return
-    console = Console(highlight=False)
+    console = make_console()
     if not rows:
         console.print("没有符合条件的问题。")
         return
@@ -57,7 +65,7 @@ def findings(db_url, organization, year, category, code, severity, cross, status
             verdict += f"：{r.comment}"
         table.add_row(r.key, escape(r.organization or "（未识别）"), str(r.year or ""), f"[{style}]{name}[/]",
                       r.code, escape(r.message), escape(verdict))
-    console.print(table)
+    print_table(console, table)
     if limit and len(rows) >= limit:
         console.print(f"[dim]只列出前 {limit} 条；用 --limit 0 列出全部，或用 --org/--year/--category 筛选。[/]")
 
@@ -80,16 +88,14 @@ def review(keys, db_url, confirm, dismiss, undo, history, comment, reviewer) -> 
     from gongkai.store.review import history as review_history
     from gongkai.store.review import undo as undo_review
 
-    err = Console(stderr=True, highlight=False)
     chosen = [name for name, on in (("--confirm", confirm), ("--dismiss", dismiss), ("--undo", undo),
                                     ("--history", history)) if on]
     if len(chosen) != 1:
         e = ReviewFlagsError("请只指定 --confirm、--dismiss、--undo、--history 之一"
                              + (f"（给出了 {'、'.join(chosen)}）" if chosen else ""))
-        err.print(f"[bold red]{escape(f'[{e.code}]')}[/] {escape(e.message)}")
-        sys.exit(2)
+        fail(e)
     store = open_or_exit(db_url, existing=True)
-    console = Console(highlight=False)
+    console = make_console()
     names = {**DECISION_NAMES, "undone": "撤销"}
     code = 0
     for key in keys:
@@ -110,7 +116,7 @@ def review(keys, db_url, confirm, dismiss, undo, history, comment, reviewer) -> 
                     decide(conn, key, decision, comment, reviewer)
                     console.print(f"{key}：{DECISION_NAMES[decision]}" + (f"（{escape(comment)}）" if comment else ""))
         except GongkaiError as e:
-            err.print(f"[bold red]{escape(f'[{e.code}]')}[/] {escape(e.message)}")
+            print_error(e)
             code = 2
     store.dispose()
     sys.exit(code)

@@ -1,4 +1,4 @@
-"""`gongkai serve` (the web workbench) and `gongkai users add` (its accounts).
+"""`gongkai serve` (the web workbench), `gongkai users add` (its accounts) and `users token` (API tokens).
 
 Exit codes: 0 done; 2 the database, the options or the password could not be used.
 """
@@ -72,3 +72,66 @@ def users_add(name: str, role: str, region: str | None, db: str | None) -> None:
         new = queries.add_user(conn, name, role, region, hash_password(password))
     store.dispose()
     click.echo(f"{'已添加' if new else '已更新'}用户 {name}（{role}{'，区域 ' + region if region else ''}）")
+
+
+def _open(db: str | None):
+    from gongkai.errors import GongkaiError
+    from gongkai.store.db import open_store
+
+    try:
+        return open_store(db)
+    except GongkaiError as exc:
+        click.echo(f"[{exc.code}] {exc.message}", err=True)
+        sys.exit(EXIT_INPUT)
+
+
+@users.command("token", help="为脚本生成 API 令牌（Authorization: Bearer …，仅用于 /api/v1）；令牌只显示这一次。")
+@click.argument("name")
+@click.option("--label", default=None, help="用途说明（如脚本名称）")
+@click.option("--db", default=None, help="数据库：文件路径或 postgresql://…（默认 ./gongkai.db）")
+def users_token(name: str, label: str | None, db: str | None) -> None:
+    from gongkai.web import tokens
+
+    store = _open(db)
+    try:
+        with store.begin() as conn:
+            token = tokens.new_token(conn, name, label)
+    except tokens.UnknownUser:
+        click.echo(f"[E-WEB-USER] 没有用户 {name}（先用 gongkai users add 添加）", err=True)
+        sys.exit(EXIT_INPUT)
+    finally:
+        store.dispose()
+    click.echo(token)
+    click.echo("（令牌只显示这一次，请妥善保存；撤销：gongkai users revoke-token "
+               f"{token.split('_')[1]}）", err=True)
+
+
+@users.command("tokens", help="列出 API 令牌（只显示编号，不显示令牌本身）。")
+@click.argument("name", required=False)
+@click.option("--db", default=None, help="数据库：文件路径或 postgresql://…（默认 ./gongkai.db）")
+def users_tokens(name: str | None, db: str | None) -> None:
+    from gongkai.web import tokens
+
+    store = _open(db)
+    with store.engine.connect() as conn:
+        rows = tokens.list_tokens(conn, name)
+    store.dispose()
+    for r in rows:
+        state = f"已撤销 {r.revoked_at}" if r.revoked_at else "有效"
+        click.echo(f"{r.prefix}\t{r.user}\t{r.created_at}\t{state}\t{r.label or ''}")
+
+
+@users.command("revoke-token", help="撤销一个 API 令牌（按编号，即令牌 gk_ 之后、下一个 _ 之前的部分）。")
+@click.argument("prefix")
+@click.option("--db", default=None, help="数据库：文件路径或 postgresql://…（默认 ./gongkai.db）")
+def users_revoke_token(prefix: str, db: str | None) -> None:
+    from gongkai.web import tokens
+
+    store = _open(db)
+    with store.begin() as conn:
+        done = tokens.revoke(conn, prefix)
+    store.dispose()
+    if not done:
+        click.echo(f"[E-WEB-TOKEN-UNKNOWN] 没有编号为 {prefix} 的有效令牌", err=True)
+        sys.exit(EXIT_INPUT)
+    click.echo(f"已撤销令牌 {prefix}")

@@ -7,7 +7,6 @@ be used.
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Callable
 
 import click
@@ -17,7 +16,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from gongkai.commands.export import open_for_reading, selection_options
-from gongkai.commands.support import EXIT_INPUT
+from gongkai.commands.support import ZhChoice, fail, make_console, print_table
 from gongkai.errors import GongkaiError
 
 
@@ -88,7 +87,7 @@ def render(console: Console, result) -> None:
         for r in (*result.rows, result.total):
             table.add_row(escape(r.key), *(get(r) for _, get in metrics),
                           style="bold" if r is result.total else None)
-    console.print(table)
+    print_table(console, table)
     for note in result.notes:
         console.print(f"[dim]注：{escape(note)}[/]")
     missing = result.total.bodies_missing if not by_year else ()
@@ -101,36 +100,37 @@ def render(console: Console, result) -> None:
 
 
 @click.command("stats")
-@click.option("--by", type=click.Choice(["year", "org"]), default="year", show_default=True,
-              help="按年度（year）或按机关（org）分组。")
-@click.option("--include-rollups", is_flag=True,
-              help="只统计汇总报告（默认不含汇总报告，以免与成员机关的报告重复计算）。")
+@click.option("--by", type=ZhChoice({"year": "年度", "org": "机关"}, "分组方式"), default="year",
+              help="按年度（年度 / year，默认）或按机关（机关 / org）分组。")
+@click.option("--include-rollups", "rollups", flag_value="included",
+              help="同时统计汇总报告（汇总报告与其成员机关的报告可能重复计算）。")
+@click.option("--only-rollups", "rollups", flag_value="only", help="只统计汇总报告。")
+@click.option("--exclude-rollups", "rollups", flag_value="excluded", default=True,
+              help="不含汇总报告（默认，以免与成员机关的报告重复计算）。")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出同样的数字。")
 @selection_options
-def stats(by: str, include_rollups: bool, as_json: bool, org: str | None, region: str | None, year: int | None,
-          db: str | None) -> None:
+def stats(by: str, rollups: str, as_json: bool, org: str | None, org_like: str | None, region: str | None,
+          year: int | None, db: str | None) -> None:
     """统计数据库中的报告：报告数、新收、上年结转、办理结果、结转下年度、公开比例、行政复议和行政诉讼的纠正率、收费。
 
     只用每份文件的当前解析结果。2019 年版格式的报告按相同的单元格计入，收费金额除外（2019 年版没有）。"""
     from gongkai.analysis.export import Selection
     from gongkai.analysis.stats import compute_stats
 
-    err = Console(stderr=True, highlight=False)
     try:
         engine = open_for_reading(db)
         try:
             with engine.connect() as conn:
-                result = compute_stats(conn, Selection(org=org, region=region, year=year), by=by,
-                                       include_rollups=include_rollups)
+                result = compute_stats(conn, Selection(org=org, region=region, year=year, org_like=org_like),
+                                       by=by, rollups=rollups)
         finally:
             engine.dispose()
     except GongkaiError as exc:
-        err.print(f"[bold red]无法统计[/] {escape(str(exc))}")
-        sys.exit(EXIT_INPUT)
+        fail(exc)
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
         return
-    console = Console(highlight=False)
+    console = make_console()
     if result.total.reports == 0 and not any(r.bodies_without_report for r in result.rows) \
             and not result.total.bodies_without_report:
         console.print("没有数据：没有符合条件的报告" + (f"（{result.caption}）" if result.skipped else ""))

@@ -25,7 +25,7 @@ from gongkai.standard.labels import table_heading
 if TYPE_CHECKING:
     from gongkai.tally import TallyResult
 
-from gongkai.commands.support import EXIT_INPUT, EXIT_LEFT_OUT, EXIT_OK
+from gongkai.commands.support import EXIT_LEFT_OUT, EXIT_OK, E_NO_INPUT, fail, make_console, print_table
 # column headers broken in two lines so the table fits an 80-column terminal
 _APPLICANT_SHORT = {"natural_person": "自然人", "commercial_enterprise": "商业\n企业", "research_institution": "科研\n机构",
                     "social_welfare_org": "社会公益\n组织", "legal_service_org": "法律服务\n机构", "other_org": "其他",
@@ -58,10 +58,8 @@ def tally(register: Path | None, year: int, appeals_path: Path | None, form_path
 
     登记表的列名和取值写法见 docs/register.md。无法分类的行会逐行列出（行号和原因），不计入统计。
     """
-    err_console = Console(stderr=True, highlight=False)
     if register is None and appeals_path is None:
-        err_console.print("[bold red]无法处理[/] 请给出申请登记表，或用 --appeals 给出案件登记表")
-        sys.exit(EXIT_INPUT)
+        fail((E_NO_INPUT, "请给出申请登记表，或用 --appeals 给出案件登记表"))
     into_xlsx = form_path is not None and form_path.suffix.lower() == ".xlsx"
     try:
         if into_xlsx and form_path is not None and not form_path.exists():
@@ -96,15 +94,14 @@ def tally(register: Path | None, year: int, appeals_path: Path | None, form_path
             write_into_xlsx(form_path, {cid: v for r in results for cid, v in r.values.items()}, year=year,
                             format_id=format_id)
     except GongkaiError as err:
-        err_console.print(f"[bold red]无法处理[/] {escape(str(err))}")
-        sys.exit(EXIT_INPUT)
+        fail(err)
     left_out = sum(len(r.left_out) for r in results)
     if as_json:
         out = {"year": year, "format": fmt_id, "form": str(form_path) if form_path else None}
         out.update({r.table: r.to_dict() for r in results})
         click.echo(json.dumps(out, ensure_ascii=False, indent=1))
     else:
-        console = Console(highlight=False)
+        console = make_console()
         for r in results:
             _show(console, r)
         if form_path:
@@ -170,7 +167,7 @@ def _show(console: Console, r: TallyResult) -> None:
             table.add_column(label, justify="right")
         for gid, _, path in fmt.appeals_groups:
             table.add_row(escape(path.replace("/", "：")), *(str(r.values[f"appeals.{gid}.{c}"]) for c in cols))
-    console.print(table)
+    print_table(console, table)
     what = "申请" if r.table == "requests" else "案件"
     console.print(f"{escape(r.source)}：读取 {r.rows_read} 行{what}，计入 {r.counted} 行，属于其他年度 {r.outside_year} 行，"
                   + (f"[bold yellow]未能分类 {len(r.left_out)} 行（未计入）[/]" if r.left_out else "未能分类 0 行"))

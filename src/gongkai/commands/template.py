@@ -6,7 +6,6 @@ Register with ``main.add_command(template)`` in :mod:`gongkai.cli`.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import NoReturn
 
@@ -25,7 +24,7 @@ from gongkai.model import Report, Severity
 from gongkai.standard import FORMAT_IDS, get_format
 from gongkai.standard.labels import format_for_year
 
-from gongkai.commands.support import EXIT_INPUT
+from gongkai.commands.support import E_EXISTS, E_USAGE, E_WRITE, fail
 _KINDS = {".xlsx": "xlsx", ".xlsm": "xlsx", ".yaml": "yaml", ".yml": "yaml", ".json": "json"}
 
 
@@ -85,9 +84,8 @@ def form_from_last_year(report: Report, year: int, format_id: str, organization:
     return form, warnings
 
 
-def _fail(message: str) -> NoReturn:
-    click.echo(f"错误：{message}", err=True)
-    sys.exit(EXIT_INPUT)
+def _fail(code: str, message: str, hint: str | None = None) -> NoReturn:
+    fail((code, message), hint)
 
 
 def _file_part(name: str) -> str:
@@ -113,16 +111,16 @@ def _file_part(name: str) -> str:
 def template(year_text: str | None, format_id: str | None, org: str, last_year: str | None, output: str | None,
              force: bool, rollup_region: str | None, db: str | None) -> None:
     if not year_text:
-        _fail("请用 --year 指定报告年度，如 --year 2024")
+        _fail(E_USAGE, "请用 --year 指定报告年度", "如 --year 2024。")
     try:
         year = int(str(year_text).strip().removesuffix("年"))
     except ValueError:
-        _fail(f"年度“{year_text}”应为四位数字，如 2024")
+        _fail(E_USAGE, f"年度“{year_text}”应为四位数字，如 2024")
     if not 2008 <= year <= 2100:
-        _fail(f"年度“{year}”不合理")
+        _fail(E_USAGE, f"年度“{year}”不合理（应在 2008 至 2100 之间）")
     format_id = format_id or default_format(year)
     if format_id not in FORMAT_IDS:
-        _fail(f"未知的年报格式“{format_id}”，应为 {' 或 '.join(FORMAT_IDS)}")
+        _fail("E-FORMAT", f"未知的年报格式“{format_id}”，应为 {' 或 '.join(FORMAT_IDS)}")
     if format_id != default_format(year):
         click.echo(f"提示：{year}年度的报告通常使用 {default_format(year)} 格式，此处按 {format_id} 格式生成", err=True)
 
@@ -137,7 +135,7 @@ def template(year_text: str | None, format_id: str | None, org: str, last_year: 
         try:
             report = check_path(last_year)
         except GongkaiError as err:
-            _fail(f"无法读取上年报告：{err}")
+            fail(err, "上年报告（--from）无法读取：请换一个文件，或不用 --from。")
         form, warnings = form_from_last_year(report, year, format_id, org)
         for w in warnings:
             click.echo(f"警告：{w}", err=True)
@@ -145,11 +143,11 @@ def template(year_text: str | None, format_id: str | None, org: str, last_year: 
     target = Path(output) if output else Path(f"{_file_part(form.organization)}{year}年政府信息公开工作年度报告填报表.xlsx")
     kind = _KINDS.get(target.suffix.lower())
     if kind is None:
-        _fail(f"不支持的输出类型“{target.suffix or target.name}”：请用 .xlsx、.yaml/.yml 或 .json")
+        _fail("E-FORMAT", f"不支持的输出类型“{target.suffix or target.name}”", "请用 .xlsx、.yaml/.yml 或 .json。")
     if target.exists() and not force:
-        _fail(f"文件“{target}”已存在（可能已填写）；如要覆盖请加 --force")
+        _fail(E_EXISTS, f"文件“{target}”已存在（可能已填写）", "如要覆盖请加 --force。")
     if not target.parent.is_dir():
-        _fail(f"目录“{target.parent}”不存在")
+        _fail(E_WRITE, f"目录“{target.parent}”不存在")
 
     try:
         if kind == "xlsx":
@@ -163,8 +161,10 @@ def template(year_text: str | None, format_id: str | None, org: str, last_year: 
         else:
             form.values = template_values(get_format(format_id), form)
             dump_form(form, target)
-    except (FormError, OSError) as err:
-        _fail(f"无法写入“{target}”：{err}")
+    except FormError as err:
+        fail(err)
+    except OSError as err:
+        _fail(E_WRITE, f"无法写入“{target}”：{err.strerror or err}")
 
     click.echo(f"已生成填报文件：{target}（{year}年度，{format_id} 格式）")
     if form.organization:
@@ -183,9 +183,9 @@ def _write_rollup(region: str, year: int, format_id: str, output: str | None, fo
 
     target = Path(output) if output else Path(f"{region}{year}年政府信息公开工作年度报告（汇总）填报表.xlsx")
     if target.suffix.lower() != ".xlsx":
-        _fail("汇总报告只能生成 .xlsx")
+        _fail("E-FORMAT", "汇总报告只能生成 .xlsx")
     if target.exists() and not force:
-        _fail(f"文件“{target}”已存在（可能已填写）；如要覆盖请加 --force")
+        _fail(E_EXISTS, f"文件“{target}”已存在（可能已填写）", "如要覆盖请加 --force。")
     try:
         engine = open_for_reading(db)
         try:
@@ -194,8 +194,10 @@ def _write_rollup(region: str, year: int, format_id: str, output: str | None, fo
         finally:
             engine.dispose()
         write_rollup_xlsx(r, target)
-    except (GongkaiError, OSError) as err:
-        _fail(f"无法生成汇总报告：{err}")
+    except GongkaiError as err:
+        fail(err)
+    except OSError as err:
+        _fail(E_WRITE, f"无法写入“{target}”：{err.strerror or err}")
     click.echo(f"已生成汇总报告填报文件：{target}（{r.region}，{year}年度，预填 {len(r.values)} 格，"
                f"来源见工作表“汇总来源”）")
     if r.without_report:

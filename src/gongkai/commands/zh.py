@@ -8,12 +8,13 @@ point, never on ``import gongkai``: library users keep click as they found it.
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
 import click
 
-from gongkai.commands.support import EXIT_INTERRUPTED
+from gongkai.commands.support import E_INTERRUPTED, E_USAGE, EXIT_INTERRUPTED, message_line
 
 
 MESSAGES: dict[str, str] = {
@@ -114,14 +115,36 @@ def install() -> None:
             module.ngettext = ngettext
 
 
+# what a positional argument is called in usage lines and in "缺少参数 …" (click would print PATHS..., KEY)
+ARGUMENT_NAMES = {"paths": "文件或文件夹", "file": "文件", "key": "报告编号", "keys": "问题编号", "urls": "起始地址",
+                  "name": "用户名", "register": "申请登记表"}
+
+
 def _chinese_metavars(cmd: click.Command) -> None:
     if cmd.options_metavar == "[OPTIONS]":
         cmd.options_metavar = "[选项]"
+    for param in cmd.params:
+        if isinstance(param, click.Argument) and param.metavar is None and param.name in ARGUMENT_NAMES:
+            param.metavar = ARGUMENT_NAMES[param.name] + ("..." if param.nargs != 1 else "")
     if isinstance(cmd, click.Group):
         if cmd.subcommand_metavar in (None, "COMMAND [ARGS]..."):
             cmd.subcommand_metavar = "命令 [参数]..."
         for sub in cmd.commands.values():
             _chinese_metavars(sub)
+
+
+def usage_message(err: click.ClickException, prog: str = "gongkai") -> str:
+    """A usage error in the one message style, with the help command as the next step (the command's help
+    when click knows the command, else the program's)."""
+    ctx = getattr(err, "ctx", None)
+    if ctx is not None and ctx.command.get_help_option(ctx) is not None:
+        hint = f"运行 “{ctx.command_path} {ctx.help_option_names[0]}” 查看帮助。"
+    else:
+        hint = f"运行 “{prog} -h” 查看帮助。"
+    message = err.format_message()
+    if message.endswith("."):  # click ends some sentences with an English full stop
+        message = message[:-1] + "。"
+    return message_line(E_USAGE, message, hint)
 
 
 class ChineseGroup(click.Group):
@@ -144,9 +167,10 @@ class ChineseGroup(click.Group):
         except click.exceptions.Exit as exit_:
             sys.exit(exit_.exit_code)
         except click.ClickException as err:
-            err.show()
+            prog = kwargs.get("prog_name") or os.path.basename(sys.argv[0] or "gongkai")
+            click.echo(usage_message(err, prog), err=True)
             sys.exit(err.exit_code)
         except (click.Abort, KeyboardInterrupt, EOFError):
-            click.echo("\n[E-INTERRUPTED] 已中断（Ctrl-C）。", err=True)
+            click.echo("\n" + message_line(E_INTERRUPTED, "已中断（Ctrl-C）。"), err=True)
             sys.exit(EXIT_INTERRUPTED)
         sys.exit(result if isinstance(result, int) else 0)

@@ -25,6 +25,7 @@ from gongkai.standard.values import NOT_APPLICABLE_MARKS
 SECTION_KEYS: tuple[str, ...] = ("preamble", "1", "2", "3", "4", "5", "6")
 BODY_KINDS = ("department", "government", "street", "town")
 ORIGINS = ("entered", "formula", "tally", "last_year", "rollup")
+_MAX_VALUE = 10**15  # a cell counts requests or yuan: 16+ digits is a typing or script error (and stays exact)
 
 
 class FormError(GongkaiError):
@@ -72,11 +73,14 @@ class ReportForm:
                 continue
             if isinstance(v, float) and not math.isfinite(v):
                 raise FormError(f"单元格（{cid}）的值“{v}”不是有限的数字")
+            if isinstance(v, (int, float)) and not isinstance(v, bool) and abs(v) >= _MAX_VALUE:
+                # the rendered report would hold a number our own readers refuse (Limits.max_digit_run)
+                raise FormError(f"单元格（{cid}）的值“{_shown(v)}”过大")
             if isinstance(v, bool) or not isinstance(v, (int, float)):
                 from gongkai.forms.yaml_template import cell_title
 
                 where = f"，{self.places[cid]}" if cid in self.places else ""
-                raise FormError(f"单元格“{cell_title(fmt, cid)}”（{cid}{where}）的值“{v}”不是数字（空白请留空，不适用请填 /）")
+                raise FormError(f"单元格“{cell_title(fmt, cid)}”（{cid}{where}）的值“{_shown(v)}”不是数字（空白请留空，不适用请填 /）")
         bad = sorted(set(self.texts) - set(SECTION_KEYS))
         if bad:
             raise FormError(f"未知的正文部分“{bad[0]}”，应为 {'、'.join(SECTION_KEYS)} 之一")
@@ -102,22 +106,46 @@ class ReportForm:
             raise FormError("表单内容应为键值结构（YAML/JSON 对象）", source=source)
         published = _published(d.get("published"), source)
         year = _year(d.get("year"), source)
+        texts_in, values_in, origins_in = (_mapping(d, name, source) for name in ("texts", "values", "origins"))
+        for k, v in texts_in.items():
+            if not (v is None or isinstance(v, (str, list)) and all(isinstance(p, (str, int, float)) for p in v)):
+                raise FormError(f"正文（texts）中“{_shown(k)}”应为一段文字或文字列表", source=source)
         try:
             texts = {str(k): ([v] if isinstance(v, str) else [str(p) for p in v or []])
-                     for k, v in (d.get("texts") or {}).items() if v}  # a section left empty is absent
-            values = {str(k): form_value(v) for k, v in (d.get("values") or {}).items()}
+                     for k, v in texts_in.items() if v}  # a section left empty is absent
+            values = {str(k): form_value(v) for k, v in values_in.items()}
             form = cls(organization=str(d.get("organization") or ""), year=year,
                        format_id=str(d.get("format") or "2021"), published=published or None,
                        body_kind=str(d.get("body_kind") or "department"), is_rollup=bool(d.get("is_rollup")),
                        region=str(d.get("region") or ""), texts=texts, values=values,
-                       origins={str(k): str(v) for k, v in (d.get("origins") or {}).items()})
-        except (TypeError, ValueError, OverflowError, AttributeError) as exc:
-            raise FormError(f"表单格式错误：{exc}", source=source) from None
+                       origins={str(k): str(v) for k, v in origins_in.items()})
+        except (TypeError, ValueError, OverflowError, AttributeError) as exc:  # not expected after the checks
+            raise FormError(f"表单格式错误：有无法识别的值（{type(exc).__name__}）", source=source) from None
         try:
             form.validate()
         except FormError as err:
             raise FormError(err.message, source=source) from None
         return form
+
+
+def _mapping(d: dict[str, Any], name: str, source: str) -> dict:
+    v = d.get(name)
+    if v is None or v == "":
+        return {}
+    if not isinstance(v, dict):
+        raise FormError(f"“{name}”应为键值结构（编号: 内容），而不是{_KIND_WORDS.get(type(v), '单个值')}", source=source)
+    return v
+
+
+_KIND_WORDS = {list: "列表", str: "文字", int: "数字", float: "数字", bool: "真假值"}
+
+
+def _shown(v: Any, width: int = 40) -> str:
+    """A value as it may appear in a message: clipped, and a huge integer never turned into text."""
+    if isinstance(v, int) and v.bit_length() > 200:
+        return "（过长的数字）"
+    text = str(v)
+    return text if len(text) <= width else text[:width] + "…"
 
 
 def _year(v: Any, source: str) -> int:
@@ -132,7 +160,7 @@ def _year(v: Any, source: str) -> int:
         return int(v)
     if isinstance(v, str) and v.strip().isdigit() and len(v.strip()) <= 4:
         return int(v.strip())
-    raise FormError(f"年度（year）“{v}”不是有效的年份", source=source)
+    raise FormError(f"年度（year）“{_shown(v)}”不是有效的年份", source=source)
 
 
 def _published(v: Any, source: str) -> date | None:
@@ -148,7 +176,7 @@ def _published(v: Any, source: str) -> date | None:
             return date.fromisoformat(v.strip())
         except ValueError:
             pass
-    raise FormError(f"发布日期（published）“{v}”不是有效日期，应写作 2025-01-26 的形式", source=source)
+    raise FormError(f"发布日期（published）“{_shown(v)}”不是有效日期，应写作 2025-01-26 的形式", source=source)
 
 
 def form_value(v: Any) -> Value:  # also used for XLSX input cells

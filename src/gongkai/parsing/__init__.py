@@ -14,6 +14,7 @@ from gongkai.model import Report, SectionInfo
 from gongkai.parsing.labels import key
 from gongkai.parsing.metadata import extract_metadata
 from gongkai.parsing.narrative import extract_narrative
+from gongkai.parsing.reading import mark_reader_made, reading_report
 from gongkai.parsing.sections import find_sections
 from gongkai.parsing.tables import parse_tables
 from gongkai.parsing.tokens import tokenize
@@ -79,7 +80,7 @@ def parse_document(doc: Document) -> Report:
     section_starts: dict[int, int] = {}
     for s in sections:
         section_starts.setdefault(s.canonical, _token_index_at_line(token_lines, s.position.line))
-    tables = parse_tables(tokens, section_starts)
+    tables = parse_tables(tokens, section_starts, doc.lines)
 
     report = Report(source=doc.source, text=doc.text)
     report.cells = tables.cells
@@ -110,6 +111,8 @@ def parse_document(doc: Document) -> Report:
     report.pages = doc.pages
     report.media_type = doc.media_type
     report.notes = list(doc.notes)
+    mark_reader_made(report, doc)
+    report.reading = reading_report(doc, report, tables)
     return report
 
 

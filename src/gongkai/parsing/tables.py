@@ -9,11 +9,13 @@ the printed values are the leading ones). Everything else is reported, never gue
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
 from rapidfuzz import fuzz
 
+from gongkai.document import Line
 from gongkai.model import Cell, Meaning, ParseIssue, TableInfo
 from gongkai.parsing.labels import key, strip_numbering
 from gongkai.parsing.tokens import Kind, Token
@@ -54,6 +56,8 @@ class TablesResult:
     proactive_variant: str | None = None
     requests_variant: str | None = None
     line_ranges: list[tuple[int, int]] = field(default_factory=list)
+    ranges: dict[str, tuple[int, int]] = field(default_factory=dict)  # table -> (first line, last line)
+    filler_dropped: dict[str, int] = field(default_factory=dict)  # table -> surplus blank cells passed over
 
 
 def _label_keys(label: str, aliases: tuple[str, ...]) -> tuple[tuple[str, ...], frozenset[str]]:
@@ -101,6 +105,67 @@ def _place(cells: list[Token], m: int, cut_here: bool) -> tuple[list[Token | Non
     return [None] * m, "short"
 
 
+def _filler_choice(cells: list[Token], m: int) -> bool:
+    """Whether :func:`_place` chose between several ways of passing over surplus blanks, each putting the
+    values in other columns (for the reading report: the placement rests on that choice)."""
+    k = len(cells)
+    if k <= m or all(c.kind is Kind.BLANK for c in cells):
+        return False
+    valid = sum(1 for o in range(k - m + 1)
+                if all(cells[j].kind is Kind.BLANK for j in range(k) if not o <= j < o + m))
+    return valid > 1
+# ---- rows of one cell per line, where the blank lines hold the positions (portal pages copied as text) ----
+# "dense": the cells follow the label on consecutive lines, an empty cell is a blank line.
+# "separator": every label and cell line is followed by one blank line; an empty cell is a blank line too.
+LINE_MODES = ("dense", "separator")
+
+
+def _line_slots(toks: list[Token], label_end: int, end_line: int | None, m: int, mode: str,
+                lines: Sequence[Line]) -> list[Token] | None:
+    """The row's m cells read from the lines between its label and the next text, or None when the lines do
+    not have exactly the shape of ``mode`` (each cell line holds one value or nothing)."""
+    if end_line is None or any(t.piped or t.kind is not Kind.VALUE for t in toks):
+        return None
+    dense = mode == "dense"
+    if end_line - label_end - 1 != (m if dense else 2 * m + 1):
+        return None
+    by_line: dict[int, Token] = {}
+    for t in toks:
+        if t.line in by_line:
+            return None
+        by_line[t.line] = t
+
+    def blank(no: int) -> bool:
+        return no not in by_line and 0 < no <= len(lines) and not lines[no - 1].text.strip()
+
+    if not dense and not all(blank(label_end + 1 + 2 * j) for j in range(m + 1)):
+        return None
+    placed: list[Token] = []
+    for j in range(m):
+        no = label_end + 1 + j if dense else label_end + 2 + 2 * j
+        if no in by_line:
+            placed.append(by_line.pop(no))
+        elif blank(no):
+            line = lines[no - 1]
+            placed.append(Token(Kind.BLANK, "", line.offset, no, 1))
+        else:
+            return None
+    return placed if not by_line else None
+
+
+def _line_mode(reader: _RowReader, lines: Sequence[Line] | None) -> str | None:
+    """The line mode every row of the region agrees with (at least two rows), or None. One row that does not
+    fit (cells dropped rather than left blank, a wrapped value) makes the blank lines meaningless."""
+    rows = [i for i in reader.row_cells if i in reader.row_end]  # a row cut off by the end of the text cannot tell
+    if lines is None or len(rows) < 2:
+        return None
+    for mode in LINE_MODES:
+        if all(_line_slots(reader.row_cells[i], reader.row_label_end[i], reader.row_end.get(i),
+                           len(reader.rows[i].cells), mode, lines) is not None for i in rows):
+            return mode
+    return None
+
+
 def _make_cell(cell_id: str, tok: Token) -> Cell:
     if tok.kind is Kind.BLANK:
         return Cell(cell_id, "", Meaning.BLANK, None, tok.position)
@@ -126,6 +191,8 @@ class _RowReader:
         self.row_cells: dict[int, list[Token]] = {}
         self.row_label_tok: dict[int, Token] = {}
         self.row_label_cells: dict[int, int] = {}  # piped label cells before the row's values (group labels too)
+        self.row_label_end: dict[int, int] = {}  # the line of the label's last token
+        self.row_end: dict[int, int] = {}  # the line of the first text after the row's label (None: region end)
         self.group_values: dict[str, list[Token]] = {}
         self.issues: list[ParseIssue] = []
         self.last_row: int | None = None
@@ -165,6 +232,8 @@ class _RowReader:
         for i in range(start, end):
             tok = tokens[i]
             if tok.kind is Kind.TEXT:
+                if self.last_row is not None and self.last_row not in self.row_end:
+                    self.row_end[self.last_row] = tok.line
                 acc.append(tok)
                 label_cells += tok.piped
                 hit = self._match(acc, next_idx)
@@ -196,6 +265,8 @@ class _RowReader:
             elif group is not None and tok.kind is Kind.VALUE:
                 self.group_values.setdefault(group, []).append(tok)
         self.open_at_end = current
+        if self.last_row is not None and self.last_row not in self.row_end and end < len(tokens):
+            self.row_end[self.last_row] = tokens[end].line
 
     def _start(self, hit: tuple[_Label, bool], acc: list[Token], next_idx: int) -> tuple[int | None, str | None, int]:
         """A label was recognised: start its row (or enter its group)."""
@@ -209,6 +280,8 @@ class _RowReader:
             return None, lab.group, next_idx
         self.row_cells[lab.row] = []
         self.row_label_tok[lab.row] = acc[0]
+        self.row_label_end[lab.row] = acc[-1].line
+        self.row_end.pop(lab.row, None)
         self.last_row = lab.row
         return lab.row, self.rows[lab.row].group, lab.row + 1
 
@@ -243,7 +316,9 @@ def _variant_t3(tokens: list[Token], start: int, end: int) -> str | None:
         if t.kind is Kind.TEXT:
             if any(m in t.key for m in _T3_2021_MARKERS):
                 return "2021"
-            if t.key.endswith("六其他处理") and i + 1 < end and tokens[i + 1].kind is not Kind.TEXT:
+            # 2019: （六）其他处理 is a row, followed by its values or (all its cells blank lines) by （七）总计
+            if t.key.endswith("六其他处理") and i + 1 < end and (tokens[i + 1].kind is not Kind.TEXT
+                                                             or "总计" in tokens[i + 1].key):
                 return "2019"
     return None
 
@@ -263,7 +338,8 @@ def _typical_widths(reader: _RowReader) -> dict[int, int]:
     return typical
 
 
-def _assign_rows(reader: _RowReader, result: TablesResult, cut_at_end: bool, cut_row: int | None) -> bool:
+def _assign_rows(reader: _RowReader, result: TablesResult, cut_at_end: bool, cut_row: int | None,
+                 line_mode: str | None, lines: Sequence[Line] | None) -> bool:
     """Place every row's cells; True when the text ends inside a row that still lacks cells."""
     cut_short = False
     typical = _typical_widths(reader)
@@ -272,6 +348,10 @@ def _assign_rows(reader: _RowReader, result: TablesResult, cut_at_end: bool, cut
         row = reader.rows[idx]
         m = len(row.cells)
         placed, status = _place(toks, m, cut_here=cut_at_end and idx == cut_row)
+        if status == "short" and line_mode is not None and lines is not None:
+            slots = _line_slots(toks, reader.row_label_end[idx], reader.row_end.get(idx), m, line_mode, lines)
+            if slots is not None:
+                placed, status = list(slots), "ok"
         width = reader.row_label_cells.get(idx, 0) + len(toks)
         if (status == "ok" and len(toks) > m and idx != last_printed and m in typical and width < typical[m]
                 and any(t is not None and t.kind is Kind.BLANK for t in placed)):
@@ -281,6 +361,8 @@ def _assign_rows(reader: _RowReader, result: TablesResult, cut_at_end: bool, cut
         for cid, tok in zip(row.cells, placed):
             if tok is not None:
                 result.cells[cid] = _make_cell(cid, tok)
+        if status == "ok" and _filler_choice(toks, m):  # recorded for the reading report
+            result.filler_dropped[reader.table] = result.filler_dropped.get(reader.table, 0) + len(toks) - m
         missing = [cid for cid, tok in zip(row.cells, placed) if tok is None]
         cut_short |= status == "cut" and bool(missing)
         label_pos = reader.row_label_tok[idx].position
@@ -323,8 +405,10 @@ def _assign_group_values(reader: _RowReader, result: TablesResult) -> None:
             row=group, cells=[] if len(toks) >= need else ids, position=toks[0].position))
 
 
-def parse_tables(tokens: list[Token], section_starts: dict[int, int]) -> TablesResult:
-    """``section_starts`` maps a standard section number to the token index of its heading."""
+def parse_tables(tokens: list[Token], section_starts: dict[int, int],
+                 lines: Sequence[Line] | None = None) -> TablesResult:
+    """``section_starts`` maps a standard section number to the token index of its heading; ``lines`` (the
+    document's lines) let blank lines stand for empty cells where every row of a table shows that layout."""
     result = TablesResult()
     n = len(tokens)
     f21, f19 = get_format("2021"), get_format("2019")
@@ -341,13 +425,14 @@ def parse_tables(tokens: list[Token], section_starts: dict[int, int]) -> TablesR
     ends = [i for i in (sec(5), sec(6)) if i is not None and i > (t4 if t4 is not None else after3)]
     end = min(ends) if ends else n
 
+    modes: list[str | None] = []  # the line mode each labelled table showed
     # ---- 二、主动公开 ----
     if t2 is not None:
         stops = [i for i in (t3, sec(3), t4, sec(4), end) if i is not None and i > t2]
         t2_end = min(stops) if stops else n
         variant: str | None = _variant_t2(tokens, t2, t2_end)
         fmt = f19 if variant == "2019" else f21
-        _read_rows(tokens, t2, t2_end, "proactive", variant, fmt.proactive_rows, (), result)
+        modes.append(_read_rows(tokens, t2, t2_end, "proactive", variant, fmt.proactive_rows, (), result, lines))
         result.proactive_variant = variant
 
     # ---- 三、依申请 ----
@@ -360,7 +445,8 @@ def parse_tables(tokens: list[Token], section_starts: dict[int, int]) -> TablesR
         t3_end = min(stops) if stops else n
         variant = _variant_t3(tokens, start3, t3_end)
         fmt = f19 if variant == "2019" else f21
-        _read_rows(tokens, start3, t3_end, "requests", variant, fmt.request_rows, fmt.request_groups, result)
+        modes.append(_read_rows(tokens, start3, t3_end, "requests", variant, fmt.request_rows, fmt.request_groups,
+                                result, lines))
         result.requests_variant = variant
 
     # ---- 四、复议诉讼 ----
@@ -369,17 +455,20 @@ def parse_tables(tokens: list[Token], section_starts: dict[int, int]) -> TablesR
     if start4 is None and s4 is not None and (start3 is None or s4 > start3):
         start4 = s4
     if start4 is not None:
-        _read_appeals(tokens, start4, end, f21, result)
+        # the value row of 四 has no label to confirm a line mode: it takes the mode the other tables showed
+        shown = {mode for mode in modes if mode}
+        _read_appeals(tokens, start4, end, f21, result, shown.pop() if len(shown) == 1 else None, lines)
     return result
 
 
 def _read_rows(tokens: list[Token], start: int, end: int, table: str, variant: str | None, rows: tuple[Row, ...],
-               groups: tuple[Group, ...], result: TablesResult) -> None:
-    """Read one labelled-rows table (二 or 三) from tokens[start:end] into ``result``."""
+               groups: tuple[Group, ...], result: TablesResult, lines: Sequence[Line] | None) -> str | None:
+    """Read one labelled-rows table (二 or 三) from tokens[start:end] into ``result``; returns its line mode."""
     reader = _RowReader(table, rows, _labels_for(rows, groups))
     reader.read(tokens, start, end)
     cut = end == len(tokens)
-    cut_short = _assign_rows(reader, result, cut, reader.open_at_end)
+    line_mode = _line_mode(reader, lines)
+    cut_short = _assign_rows(reader, result, cut, reader.open_at_end, line_mode, lines)
     _assign_group_values(reader, result)
     result.issues.extend(reader.issues)
     seen = [rows[i].id for i in sorted(reader.row_cells)]
@@ -388,6 +477,8 @@ def _read_rows(tokens: list[Token], start: int, end: int, table: str, variant: s
     _absent(result, rows, reader, cut)
     result.cut_inside_table |= cut and (cut_short or not complete)
     result.line_ranges.append((tokens[start].line, tokens[end - 1].line))
+    result.ranges[table] = result.line_ranges[-1]
+    return line_mode
 
 
 def _absent(result: TablesResult, rows: tuple[Row, ...], reader: _RowReader, cut: bool) -> None:
@@ -398,7 +489,8 @@ def _absent(result: TablesResult, rows: tuple[Row, ...], reader: _RowReader, cut
         result.issues.append(ParseIssue("row_absent", f"未找到「{row.label}」一行", row=row.id, cells=list(row.cells)))
 
 
-def _read_appeals(tokens: list[Token], start: int, end: int, fmt: Format, result: TablesResult) -> None:
+def _read_appeals(tokens: list[Token], start: int, end: int, fmt: Format, result: TablesResult,
+                  line_mode: str | None, lines: Sequence[Line] | None) -> None:
     ids = fmt.appeals_cell_ids
     first_value = next((i for i in range(start, end) if tokens[i].kind is Kind.VALUE), None)
     if first_value is None:
@@ -418,6 +510,13 @@ def _read_appeals(tokens: list[Token], start: int, end: int, fmt: Format, result
     run = tokens[a:b]
     cut = b == len(tokens)
     placed, status = _place(run, len(ids), cut_here=cut)
+    if status == "ok" and _filler_choice(run, len(ids)):  # recorded for the reading report
+        result.filler_dropped["appeals"] = len(run) - len(ids)
+    if status == "short" and line_mode is not None and lines is not None and a > start:
+        slots = _line_slots(run, tokens[a - 1].line, tokens[b].line if b < len(tokens) else None, len(ids),
+                            line_mode, lines)
+        if slots is not None:
+            placed, status = list(slots), "ok"
     for cid, tok in zip(ids, placed):
         if tok is not None:
             result.cells[cid] = _make_cell(cid, tok)
@@ -435,3 +534,4 @@ def _read_appeals(tokens: list[Token], start: int, end: int, fmt: Format, result
         result.issues.append(ParseIssue("row_long", f"复议诉讼表印有{len(run)}个单元格，多于15列",
                                         row="appeals", cells=missing, position=run[0].position))
     result.line_ranges.append((tokens[start].line, tokens[b - 1].line))
+    result.ranges["appeals"] = result.line_ranges[-1]

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from gongkai.document import Document
 from gongkai.errors import EmptyInput, InputTooLarge, NotAnAnnualReport, UnreadableInput, UnsupportedFormat
-from gongkai.readers.limits import DEFAULT_LIMITS, Limits
+from gongkai.readers.blocks import Table
+from gongkai.readers.limits import DEFAULT_LIMITS, Limits, check_table_cells
 from gongkai.readers.sniff import KIND_NAMES, Kind, sniff
 from gongkai.readers.text import read_text
 
@@ -55,6 +56,8 @@ def read_bytes(data: bytes, source: str = "<memory>", limits: Limits = DEFAULT_L
         layout = read_image(data, source, limits)
     else:  # pragma: no cover - every kind is handled above
         raise UnsupportedFormat(f"不支持的文件格式：{KIND_NAMES.get(kind, kind)}", source=source)
+    # the readers of HTML and DOCX count before building; this bounds assembling and parsing for every kind
+    check_table_cells(sum(len(b.cells) for b in layout.blocks if isinstance(b, Table)), source, limits)
     return to_document(layout, source)
 
 

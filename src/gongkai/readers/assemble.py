@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 
 from gongkai.document import Anchor, Document
+from gongkai.reading import ReaderTrace, SourceTable
 from gongkai.standard.values import looks_like_value
 from gongkai.readers.blocks import Layout, Paragraph, Piece, Source, Table, TableCell
 
@@ -46,6 +47,8 @@ def _shift(pieces: tuple[Piece, ...], base: int) -> list[Anchor]:
 def to_document(layout: Layout, source: str) -> Document:
     lines: list[str] = []
     anchors: list[Anchor] = []
+    tables: list[SourceTable] = []
+    assembled: list[tuple[int, int]] = []
     offset = 0
 
     def add_line(text: str, src: Source | None, pieces: Sequence[Anchor] = ()) -> None:
@@ -67,13 +70,18 @@ def to_document(layout: Layout, source: str) -> Document:
                     add_line(line.replace("|", "｜"), block.source, sub)
                 start += len(line) + 1
         elif isinstance(block, Table):
-            _add_table(block, add_line, lambda: offset)
+            first = len(lines) + 1
+            _add_table(block, add_line, lambda: offset, assembled)
+            if len(lines) >= first:
+                ocr = any(c.source is not None and c.source.confidence is not None for c in block.cells)
+                tables.append(SourceTable(block.method, first, len(lines), ocr, tuple(block.repairs)))
+    trace = ReaderTrace(tuple(tables), tuple(layout.ocr_pages), tuple(assembled))
     return Document.from_text("\n".join(lines), source=source, media_type=layout.media_type,
                               anchors=tuple(sorted(anchors, key=lambda a: (a.start, -a.end))),
-                              pages=layout.pages, notes=tuple(layout.notes))
+                              pages=layout.pages, notes=tuple(layout.notes), reading=trace)
 
 
-def _without_label_padding(rows: list[list[TableCell]]) -> list[list[TableCell]]:
+def _without_label_padding(rows: list[list[TableCell]], table: Table | None = None) -> list[list[TableCell]]:
     """Rows without the empty cells that only pad the label part of a row, which would otherwise read as
     blank values: empty cells before the row label (the covered part of a group label in an unmerged grid),
     and, where a row has more cells after its label than the table's value columns, the empty cells right
@@ -85,6 +93,8 @@ def _without_label_padding(rows: list[list[TableCell]]) -> list[list[TableCell]]
         if label is None:
             return None, row
         kept = [c for i, c in enumerate(row) if i >= label or c.text.strip()]
+        if len(kept) < len(row) and table is not None and first_value < len(row):  # a value row: recorded
+            table.repaired("padding_dropped", len(row) - len(kept))
         return kept.index(row[label]), kept
 
     split_rows = [split(r) for r in rows]
@@ -104,11 +114,13 @@ def _without_label_padding(rows: list[list[TableCell]]) -> list[list[TableCell]]
         while drop < excess and lab + 1 + drop < len(row) and not row[lab + 1 + drop].text.strip():
             drop += 1
         out.append(row[:lab + 1] + row[lab + 1 + drop:] if drop else row)
+        if drop and table is not None and any(looks_like_value(c.text.strip()) for c in row if c.text.strip()):
+            table.repaired("padding_dropped", drop)
     return out
 
 
-def _add_table(table: Table, add_line, current_offset) -> None:
-    for row in _without_label_padding(table.rows()):
+def _add_table(table: Table, add_line, current_offset, assembled: list[tuple[int, int]]) -> None:
+    for row in _without_label_padding(table.rows(), table):
         if not row or not any(c.text.strip() for c in row):
             continue
         text = "|"
@@ -122,6 +134,8 @@ def _add_table(table: Table, add_line, current_offset) -> None:
                 cell_anchors.append(Anchor(start, start + max(len(t), 1), c.source))
             if c.pieces and t == c.text:  # piece offsets are only true when the text was not rejoined
                 cell_anchors.extend(_shift(c.pieces, start))
+            if c.assembled and t:
+                assembled.append((start, start + len(t)))
             text += t + "|"
         add_line(text, table.source, cell_anchors)
 

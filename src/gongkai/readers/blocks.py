@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from gongkai.document import BBox, Source  # noqa: F401 - part of what readers hand over
+from gongkai.reading import Repair
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,12 +40,23 @@ class TableCell:
     colspan: int = 1
     source: Source | None = None
     pieces: tuple[Piece, ...] = ()
+    assembled: bool = False  # the reader joined the text from separately positioned pieces (a stacked label)
 
 
 @dataclass(slots=True)
 class Table:
     cells: list[TableCell]
     source: Source | None = None  # the table as a whole (its DOM path, first page)
+    method: str = "grid"  # how the grid was found: grid (HTML/DOCX markup) | lattice | stream
+    repairs: list[Repair] = field(default_factory=list)  # what the reader repaired (see gongkai.reading)
+
+    def repaired(self, kind: str, count: int = 1, detail: str = "") -> None:
+        """Record a repair; one entry per kind, counted."""
+        for i, r in enumerate(self.repairs):
+            if r.kind == kind:
+                self.repairs[i] = Repair(kind, r.count + count, r.detail or detail)
+                return
+        self.repairs.append(Repair(kind, count, detail))
 
     @property
     def n_rows(self) -> int:
@@ -75,3 +87,4 @@ class Layout:
     media_type: str
     pages: int | None = None
     notes: list[str] = field(default_factory=list)  # Chinese remarks for the user (e.g. pages sent to OCR)
+    ocr_pages: list[int] = field(default_factory=list)  # pages read by OCR (1-based)

@@ -28,7 +28,7 @@ from gongkai.errors import (
     UnsupportedFormat,
 )
 from gongkai.readers.blocks import Block, Layout, Paragraph, Source, Table, TableCell
-from gongkai.readers.limits import DEFAULT_LIMITS, Limits
+from gongkai.readers.limits import DEFAULT_LIMITS, Limits, check_table_cells
 
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -300,6 +300,7 @@ def read_docx(data: bytes, source: str, limits: Limits = DEFAULT_LIMITS) -> Layo
     body = _child(root, "body")
     if body is None:
         raise CorruptInput("已损坏的 .docx 文件：正文中没有 w:body", source=source)
+    check_table_cells(sum(1 for _ in body.iter(*(f"{{{ns}}}tc" for ns in _W_NAMESPACES))), source, limits)
     walker = _Walker()
     try:
         walker.body(body, "body")

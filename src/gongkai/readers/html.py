@@ -35,7 +35,7 @@ from gongkai.readers.html_table import (
     drop_empty_rows,
     restore_label_spans,
 )
-from gongkai.readers.limits import DEFAULT_LIMITS, Limits
+from gongkai.readers.limits import DEFAULT_LIMITS, Limits, check_table_cells
 from gongkai.standard.labels import NUMERAL_CHARS
 
 MEDIA_TYPE = "text/html"
@@ -214,12 +214,20 @@ class _Walker:
             self.stack.pop()
             return
         grid = drop_empty_rows(grid, lambda c: bool(texts[id(c.element)]))
+        width = max((c.col + c.colspan for c in grid), default=0)
         grid = drop_empty_columns(grid, lambda c: bool(texts[id(c.element)]))
+        dropped_columns = width - max((c.col + c.colspan for c in grid), default=0)
+        n_cells = len(grid)
         grid = restore_label_spans(grid, lambda c: texts[id(c.element)])
         cells = [TableCell(c.row, c.col, texts[id(c.element)], c.rowspan, c.colspan,
                            Source(dom_path=self.path(c.element))) for c in grid]
         if any(c.text for c in cells):
-            self.blocks.append(Table(cells, Source(dom_path=self.path(el))))
+            table = Table(cells, Source(dom_path=self.path(el)))
+            if dropped_columns:
+                table.repaired("empty_columns_dropped", dropped_columns)
+            if n_cells > len(grid):
+                table.repaired("spans_restored", n_cells - len(grid))
+            self.blocks.append(table)
         for c in grid:
             for inner in nested[id(c.element)]:
                 self.table(inner)
@@ -283,6 +291,7 @@ def _check_depth(root: etree._Element, source: str, limits: Limits) -> None:
 def read_html(data: bytes, source: str = "<memory>", limits: Limits = DEFAULT_LIMITS) -> Layout:
     root = parse_page(data, source, limits)
     _check_depth(root, source, limits)
+    check_table_cells(sum(1 for _ in root.iter("td", "th")), source, limits)
     page = map_page(root)
     walker = _Walker(page, source)
     try:

@@ -106,10 +106,12 @@ def _heading_elements(body: etree._Element) -> list[etree._Element]:
     seen: set = set()
     for node in body.xpath(".//text()[contains(., '、') or contains(., '．') or contains(., '.')]"
                            "[not(ancestor::script) and not(ancestor::style) and not(ancestor::a)]"):
-        parent = node.getparent()
-        if parent is None:
+        # a tail's getparent() is the element (or comment) before it, not the one holding the text
+        el = node.getparent()
+        if el is not None and node.is_tail:
+            el = el.getparent()
+        if el is None:
             continue
-        el = parent
         # climb out of inline wrappers (<strong>, <span>, <font>) to the block that holds the heading
         while tag_of(el) in ("span", "strong", "b", "font", "em", "i", "u", "o:p") and el.getparent() is not None:
             el = el.getparent()

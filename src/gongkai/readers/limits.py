@@ -22,6 +22,10 @@ class Limits:
     max_digit_run: int = 100
     # HTML element nesting, measured without recursion before the page is walked; real pages stay under ~60
     max_html_depth: int = 512
+    # Cells in all the tables of one document (HTML td/th, DOCX w:tc, cells of any reader's tables), counted
+    # before the tables are built: a report has a few hundred. The work per cell is linear but not free (a
+    # 2-column table of 40,000 rows took ~10 s), so a page of 50,000+ cells is refused rather than read slowly.
+    max_table_cells: int = 50_000
 
 
 def check_digit_run(digits: str, source: str | None = None, limits: "Limits | None" = None) -> None:
@@ -31,6 +35,15 @@ def check_digit_run(digits: str, source: str | None = None, limits: "Limits | No
         from gongkai.errors import InputTooLarge
 
         raise InputTooLarge(f"数字过长（{len(digits)} 位，上限 {limit} 位）", source=source)
+
+
+def check_table_cells(count: int, source: str | None = None, limits: "Limits | None" = None) -> None:
+    """Refuse a document whose tables hold more than ``limits.max_table_cells`` cells."""
+    limit = (limits or DEFAULT_LIMITS).max_table_cells
+    if count > limit:
+        from gongkai.errors import InputTooLarge
+
+        raise InputTooLarge(f"表格单元格过多（{count} 个，上限 {limit} 个）", source=source)
 
 
 DEFAULT_LIMITS = Limits()

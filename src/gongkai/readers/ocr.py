@@ -341,7 +341,8 @@ def read_image(data: bytes, source: str = "<memory>", limits: Limits = DEFAULT_L
         raise EmptyInput("图片中没有识别出文字", source=source)
     note = f"本文件为图片（共 {len(pages)} 页），文字由 OCR 识别，数值请核对原件"
     # layout_pages, not build_blocks per page: a table continued on the next TIFF page is joined
-    return Layout(blocks=layout_pages(pages), media_type=media, pages=len(pages), notes=[note])
+    return Layout(blocks=layout_pages(pages), media_type=media, pages=len(pages), notes=[note],
+                  ocr_pages=[p.number for p in pages])
 
 
 __all__ = ["MISSING_MESSAGE", "THREADS_ENV", "ocr_available", "get_engine", "recognise", "split_line", "ocr_array",

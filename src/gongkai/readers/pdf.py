@@ -74,7 +74,8 @@ def read_pdf(data: bytes, source: str, limits: Limits = DEFAULT_LIMITS) -> Layou
             notes.append(f"第 {listed} 页是扫描图像，未安装文字识别组件（pip install 'gongkai[ocr]'），这些页未读取")
         else:
             notes.append(f"第 {listed} 页是扫描图像，已用文字识别（OCR）读取，数值请核对原件")
-    return Layout(layout_pages(pages), MEDIA_TYPE, pages=n_pages, notes=notes)
+    return Layout(layout_pages(pages), MEDIA_TYPE, pages=n_pages, notes=notes,
+                  ocr_pages=scanned if ocr is not None else [])
 
 
 def _open(data: bytes, source: str) -> pdfium.PdfDocument:

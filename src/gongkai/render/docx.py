@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import io
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from xml.sax.saxutils import escape
 
 import docx
@@ -57,6 +57,9 @@ class _Look:
     table_size: int
     title_size: int
     split_labels: bool  # long labels in two paragraphs of their cell
+    # character spacing (twips) in value cells: the PDF's text layer then shows "19" as two glyph runs, as in
+    # PDFs whose converter positions every glyph on its own
+    digit_spacing: int = 0
 
 
 _LOOKS = {
@@ -102,8 +105,8 @@ def _widths(grid: Grid, style: str) -> tuple[int, ...]:
 
 # ---------------------------------------------------------------------------------------------------- xml
 
-def _run(text: str, size: int, bold: bool = False, font: str | None = None) -> str:
-    props = ""
+def _run(text: str, size: int, bold: bool = False, font: str | None = None, spacing: int = 0) -> str:
+    props = f'<w:spacing w:val="{spacing}"/>' if spacing else ""
     if font:
         props += f'<w:rFonts w:ascii="{font}" w:hAnsi="{font}" w:eastAsia="{font}"/>'
     if bold:
@@ -113,13 +116,13 @@ def _run(text: str, size: int, bold: bool = False, font: str | None = None) -> s
 
 
 def _para(text: str, size: int, *, align: str | None = None, bold: bool = False, font: str | None = None,
-          indent: bool = False) -> str:
+          indent: bool = False, spacing: int = 0) -> str:
     ppr = ""
     if indent:
         ppr += f'<w:ind w:firstLine="{size * 20}"/>'  # two characters: size is in half-points
     if align:
         ppr += f'<w:jc w:val="{align}"/>'
-    runs = _run(text, size, bold, font) if text else ""
+    runs = _run(text, size, bold, font, spacing) if text else ""
     return f"<w:p><w:pPr>{ppr}</w:pPr>{runs}</w:p>" if ppr else f"<w:p>{runs}</w:p>"
 
 
@@ -147,7 +150,8 @@ def _cell_xml(cell: GridCell, width: int, look: _Look, rng: random.Random, *, gr
     if text and cell.kind == "header" and look.split_labels and len(text) >= 8 and rng.random() < 0.25:
         lines = _split_label(text)
     align = "left" if cell.kind == "header" and cell.colspan > 1 and len(text) > 14 else "center"
-    body = "".join(_para(t, look.table_size, align=align) for t in lines)
+    spacing = look.digit_spacing if cell.kind != "header" else 0
+    body = "".join(_para(t, look.table_size, align=align, spacing=spacing) for t in lines)
     return f"<w:tc><w:tcPr>{tcpr}</w:tcPr>{body}</w:tc>"
 
 
@@ -253,8 +257,11 @@ def _production_body_xml(spec: ReportSpec, look: _Look) -> str:
 
 
 def render_docx(spec: ReportSpec, rng: random.Random | None = None, *, style: str = "official",
-                production: bool = False) -> bytes:
+                production: bool = False, digit_spacing: int = 0) -> bytes:
     """The report as the bytes of a .docx file. Deterministic for a given spec, rng state and style.
+
+    ``digit_spacing``: character spacing (twips) in the value cells, so that a PDF made from the file has
+    its numbers as separate glyph runs (0: none).
 
     ``production``: the report as an agency publishes it (see :func:`_production_body_xml`) — official
     layout and labels, author texts only, no random variation; ``rng`` and ``style`` are not used.
@@ -265,7 +272,7 @@ def render_docx(spec: ReportSpec, rng: random.Random | None = None, *, style: st
         raise ValueError(f"unknown DOCX style {style!r}; choose one of {', '.join(DOCX_STYLES)}")
     if rng is None:
         raise ValueError("render_docx needs an rng unless production=True")
-    look = _LOOKS[style]
+    look = replace(_LOOKS[style], digit_spacing=digit_spacing)
     return _document(spec, look, _body_xml(spec, rng, style, look))
 
 

@@ -18,11 +18,12 @@ from gongkai.render.docx import render_docx
 
 
 def render_pdfs(specs_with_rngs: Iterable[tuple[ReportSpec, random.Random]], outdir: str | Path, *,
-                style: str = "official", prefix: str = "report") -> list[Path]:
+                style: str = "official", prefix: str = "report", digit_spacing: int = 0) -> list[Path]:
     """Write ``{prefix}-000.pdf``, ``{prefix}-001.pdf`` … to ``outdir``, one per (spec, rng), in order.
 
     Needs LibreOffice (:func:`gongkai.readers.libreoffice.find_soffice`; ``MissingDependency`` without it).
-    Deterministic for given specs, rng states and style (up to the PDF's creation date).
+    Deterministic for given specs, rng states and style (up to the PDF's creation date). ``digit_spacing``
+    spaces the glyphs of value cells (see :func:`~gongkai.render.docx.render_docx`).
     """
     out = Path(outdir)
     out.mkdir(parents=True, exist_ok=True)
@@ -30,7 +31,7 @@ def render_pdfs(specs_with_rngs: Iterable[tuple[ReportSpec, random.Random]], out
         sources = []
         for i, (spec, rng) in enumerate(specs_with_rngs):
             path = Path(tmp) / f"{prefix}-{i:03d}.docx"
-            path.write_bytes(render_docx(spec, rng, style=style))
+            path.write_bytes(render_docx(spec, rng, style=style, digit_spacing=digit_spacing))
             sources.append(path)
         return convert_many(sources, out, to="pdf")
 

@@ -1,15 +1,17 @@
 """Render a :class:`~gongkai.examples.generate.ReportSpec` as the plain text of a complete annual report.
 
 The text imitates what readers get from real reports: web pages copied as text (``pipe_rows``,
-``markdown``, ``cell_per_line``, ``row_opener``, ``blank_line_cells``) and PDF text extraction
+``markdown``, ``cell_per_line``, ``row_opener``, ``blank_line_cells``, ``line_cells``) and PDF text extraction
 (``pdf_text``). Every layout prints every cell of the format in the standard row and column order.
 All labels come from :func:`gongkai.standard.get_format`; the prose is our own wording.
 Where the spec carries author texts (``ReportSpec.texts``) they replace the generated prose: every renderer
 takes its paragraphs from :func:`section_paragraphs` and :func:`preamble_paragraphs`, which in production
 (a user's report) never invent the content of sections 一/五/六.
 
-Blank cells (``None``) print as empty cells. ``blank_line_cells`` and ``pdf_text`` cannot show an empty
-cell (it would simply vanish), so they refuse specs with blank cells: see :data:`BLANK_CAPABLE`.
+Blank cells (``None``) print as empty cells: in ``blank_line_cells`` (every cell followed by a blank line) an
+empty cell is one more blank line and its separator; in ``line_cells`` (one cell per line, no blank lines
+otherwise) it is one blank line. ``pdf_text`` cannot show an empty cell (it would simply vanish), so it refuses
+specs with blank cells: see :data:`BLANK_CAPABLE`.
 """
 
 from __future__ import annotations
@@ -23,8 +25,10 @@ from gongkai.spec import NOT_APPLICABLE, ReportSpec, Value
 from gongkai.standard import Format
 from gongkai.standard.labels import APPLICANTS_HEADER, CONTENT_HEADER, NUMERAL_CHARS, SECTION_TABLE, numbered_heading
 
-LAYOUTS: tuple[str, ...] = ("pipe_rows", "markdown", "cell_per_line", "row_opener", "blank_line_cells", "pdf_text")
-BLANK_CAPABLE: frozenset[str] = frozenset({"pipe_rows", "markdown", "cell_per_line", "row_opener"})
+LAYOUTS: tuple[str, ...] = ("pipe_rows", "markdown", "cell_per_line", "row_opener", "blank_line_cells", "pdf_text",
+                             "line_cells")
+BLANK_CAPABLE: frozenset[str] = frozenset({"pipe_rows", "markdown", "cell_per_line", "row_opener",
+                                           "blank_line_cells", "line_cells"})
 
 TABLE_OF = SECTION_TABLE  # section number → its table
 
@@ -210,6 +214,11 @@ def _blank_line_cells(table: Table, rng: random.Random) -> Blocks:
     return out
 
 
+def _line_cells(table: Table, rng: random.Random) -> Blocks:
+    """One cell per line and nothing else: an empty cell is an empty line (a portal page copied as text)."""
+    return [list(row.cells) for row in table.rows]
+
+
 def _chunks(text: str, size: int) -> list[str]:
     return [text[i:i + size] for i in range(0, len(text), size)] or [""]
 
@@ -284,7 +293,8 @@ def _pdf_rows(table: Table, rng: random.Random) -> Blocks:
 
 
 _TABLE_RENDERERS = {"pipe_rows": _pipe_rows, "markdown": _markdown, "cell_per_line": _cell_per_line,
-                    "row_opener": _row_opener, "blank_line_cells": _blank_line_cells, "pdf_text": _pdf_rows}
+                    "row_opener": _row_opener, "blank_line_cells": _blank_line_cells, "pdf_text": _pdf_rows,
+                    "line_cells": _line_cells}
 
 
 # ---------------------------------------------------------------------------------------------------- prose

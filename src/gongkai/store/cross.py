@@ -94,6 +94,17 @@ def _record(row, orgs: dict[int, OrgNode], cells=None, positions=None, prose=Non
                         prose=frozenset(prose or ()))
 
 
+def stored_records(conn: Connection, parse_ids: list[int]) -> dict[int, ReportRecord]:
+    """The records the cross checks see for the given parses, every cell included (the workbench's 对比 page
+    shows the same comparison the checks make)."""
+    rows = conn.execute(select(*_META, t.parse.c.prose)
+                        .select_from(t.parse.join(t.document, t.document.c.id == t.parse.c.document_id))
+                        .where(t.parse.c.id.in_(parse_ids))).all()
+    cells = _cells(conn, [r.id for r in rows], None)
+    orgs = _org_nodes(conn)
+    return {r.id: _record(r, orgs, *cells[r.id], prose=r.prose) for r in rows}
+
+
 def _current(order_by: Iterable[Any]) -> Select[Any]:
     return (select(*_META, t.parse.c.prose).select_from(t.parse.join(t.document, t.document.c.id == t.parse.c.document_id))
             .where(counted(), t.parse.c.status == "ok").order_by(*order_by))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
-from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from gongkai.errors import GongkaiError
 
@@ -25,6 +25,38 @@ _PG_LOCK_KEY = 0x60_6E_6B_61  # advisory lock for migrations ("gnka")
 
 class StoreError(GongkaiError):
     code = "E-DB"
+
+
+# what drivers say (in English) → what the user reads; the driver's own words stay in brackets otherwise
+_REASONS = (
+    ("file is not a database", "该文件不是 SQLite 数据库"),
+    ("unable to open database file", "无法创建或打开该文件（目录不存在或没有权限）"),
+    ("database is locked", "数据库正被其他程序锁定，请稍后重试"),
+    ("Connection refused", "连接被拒绝（数据库服务器未运行，或主机、端口不对）"),
+    ("password authentication failed", "用户名或密码错误"),
+    ("does not exist", "数据库或用户不存在"),
+    ("could not translate host name", "找不到该主机"),
+    ("Name or service not known", "找不到该主机"),
+    ("timeout expired", "连接超时"),
+    ("Can't load plugin", "不认识的数据库类型（请用文件路径、sqlite:///… 或 postgresql://…）"),
+    ("Could not parse", "地址格式不对（请用文件路径、sqlite:///… 或 postgresql://用户@主机/库）"),
+)
+
+
+def _reason(exc: BaseException) -> str:
+    """Why a database could not be used, in Chinese (the driver's first line only when nothing matches)."""
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    for needle, chinese in _REASONS:
+        if needle in text:
+            return chinese
+    return f"数据库驱动报告：{text.splitlines()[0] if text else type(exc).__name__}"
+
+
+def _shown(url: str) -> str:
+    """A URL as the user wrote it: Chinese file names not percent-encoded, no driver name (+psycopg)."""
+    from urllib.parse import unquote
+
+    return unquote(url.replace("postgresql+psycopg://", "postgresql://", 1))
 
 
 def default_url() -> str:
@@ -64,7 +96,7 @@ class Store:
         return self.engine.dialect.name == "postgresql"
 
     def display_url(self) -> str:
-        return self.engine.url.render_as_string(hide_password=True)
+        return _shown(self.engine.url.render_as_string(hide_password=True))
 
     @contextlib.contextmanager
     def begin(self) -> Iterator[Connection]:
@@ -108,7 +140,7 @@ def create(url: str | os.PathLike | None = None) -> Store:
         else:
             engine = create_engine(url, pool_pre_ping=True)
     except (ArgumentError, SQLAlchemyError) as exc:
-        raise StoreError(f"数据库地址无效：{url}（{exc}）") from None
+        raise StoreError(f"数据库地址无效：{_shown(url)}（{_reason(exc)}）") from None
     except ModuleNotFoundError as exc:
         raise StoreError(f"连接该数据库需要的驱动未安装：{exc.name}；PostgreSQL 请安装 pip install 'gongkai[postgres]'",
                          code="E-DEPENDENCY") from None
@@ -143,12 +175,25 @@ def _migration_lock(store: Store) -> Iterator[None]:
         import fcntl
 
         lock_path = Path(str(store.engine.url.database) + ".migrate-lock")
-        with open(lock_path, "a+") as fh:
-            fcntl.flock(fh, fcntl.LOCK_EX)
+        while True:
+            fh = open(lock_path, "a+")  # noqa: SIM115 - closed below, after the unlink
             try:
-                yield
+                fcntl.flock(fh, fcntl.LOCK_EX)
+                try:
+                    same = os.stat(lock_path).st_ino == os.fstat(fh.fileno()).st_ino
+                except FileNotFoundError:
+                    same = False
+                if not same:  # the holder before us removed it: lock the file that is there now
+                    continue
+                try:
+                    yield
+                finally:
+                    # removed while still held, so no lock file is left behind and a waiter that locked the
+                    # removed file sees it is gone and starts again
+                    lock_path.unlink(missing_ok=True)
+                return
             finally:
-                fcntl.flock(fh, fcntl.LOCK_UN)
+                fh.close()
     elif store.is_postgresql:
         with store.engine.connect() as conn:
             conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _PG_LOCK_KEY})
@@ -186,10 +231,12 @@ def open_store(url: str | os.PathLike | None = None, *, migrate_schema: bool = T
         else:
             with store.engine.connect():
                 pass
-    except OperationalError as exc:
+    except SQLAlchemyError as exc:  # also "file is not a database" (a DatabaseError, not an OperationalError)
         store.dispose()
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        raise StoreError(f"无法打开数据库 {store.display_url()}：{reason}") from None
+        raise StoreError(f"无法打开数据库 {store.display_url()}：{_reason(exc)}") from None
+    except OSError as exc:  # the lock file beside the database cannot be created
+        store.dispose()
+        raise StoreError(f"无法打开数据库 {store.display_url()}：{exc.strerror or exc}") from None
     return store
 
 
@@ -211,8 +258,7 @@ def open_existing(url: str | os.PathLike | None = None) -> Store:
                 raise StoreError(f"{store.display_url()} 不是 gongkai 数据库（没有报告表）")
     except SQLAlchemyError as exc:
         store.dispose()
-        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        raise StoreError(f"无法打开数据库 {store.display_url()}：{reason}") from None
+        raise StoreError(f"无法打开数据库 {store.display_url()}：{_reason(exc)}") from None
     except GongkaiError:
         store.dispose()
         raise

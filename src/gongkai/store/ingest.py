@@ -146,7 +146,7 @@ OrgResolver = Callable[[Connection, str | None, int | None, str], tuple[int | No
 _PARSE_COLUMNS = ["document_id", "parser_version", "is_current", "parsed_at", "status", "error_code",
                   "error_message", "source", "text", "format", "year", "organization_printed", "organization_id",
                   "organization_match", "organization_candidates", "is_rollup", "published", "truncated", "pages",
-                  "media_type", "notes", "structure", "prose", "error_findings"]
+                  "media_type", "notes", "structure", "prose", "error_findings", "reading"]
 _CELL_COLUMNS = ["parse_id", "cell_id", "raw", "meaning", "value", "unit", "inferred_value", "inferred_rule", "line",
                  "col", "text_offset", "text_length", "page", "position"]
 _FINDING_COLUMNS = ["parse_id", "code", "category", "severity", "assessable", "message", "evidence", "fingerprint",

@@ -8,6 +8,7 @@ its findings start undecided.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,10 +68,14 @@ def _query(cross: bool | None):
 
 def list_findings(conn: Connection, *, organization: str | None = None, year: int | None = None,
                   category: str | None = None, code: str | None = None, severity: str | None = None,
-                  cross: bool | None = None, status: str | None = None, limit: int | None = None) -> list[FindingRow]:
-    """Findings of the current parses, filtered; ``status`` is pending | confirmed | dismissed."""
+                  cross: bool | None = None, status: str | None = None, limit: int | None = None,
+                  where: Sequence[Any] = ()) -> list[FindingRow]:
+    """Findings of the current parses, filtered; ``status`` is pending | confirmed | dismissed; ``organization``
+    is part of a name; ``where`` are further conditions on the ``parse`` table (body, region: see
+    :func:`gongkai.analysis.export.select_bodies`)."""
     parts = []
     for q in _query(cross):
+        q = q.where(*where)
         c = q.selected_columns
         if organization:
             like = f"%{organization}%"

@@ -86,6 +86,7 @@ def report_rows(report: Report, prose: list[int] | None = None) -> ReportRows:
         "structure": dumps(structure),
         "prose": dumps(prose),
         "error_findings": sum(1 for f in report.findings if f.severity.value == "error"),
+        "reading": dumps(d["reading"]),
     }
     cells: list[tuple] = []
     for cid, c in report.cells.items():

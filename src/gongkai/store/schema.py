@@ -103,6 +103,7 @@ parse = Table(
     Column("counts", Boolean, nullable=False, server_default="1"),
     Column("version_group", String(64)),  # sha256 of the group's current document (groups versions)
     Column("version_reason", Text),  # why this parse is or is not the current version (shown to users)
+    Column("reading", JSON),  # the reading report: reader, tables and how, rows placed, repairs, confidence
     UniqueConstraint("document_id", "parser_version", name="uq_parse_document_version"),
 )
 Index("ix_parse_current", parse.c.is_current, parse.c.organization_id, parse.c.year)
@@ -232,5 +233,18 @@ web_user = Table(
     Column("created_at", String(32), nullable=False),
 )
 
-__all__ = ["audit_log", "cell", "cross_finding", "document", "document_path", "fetch_page", "finding", "metadata",
+# Tokens for scripts calling /api/v1 (`gongkai users token NAME`): only the SHA-256 of the token is kept (the
+# token is 32 random bytes, so a fast hash is enough); ``prefix`` is its public part, shown and used to revoke.
+api_token = Table(
+    "api_token", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("web_user.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("prefix", String(16), nullable=False, unique=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("label", Text),
+    Column("created_at", String(32), nullable=False),
+    Column("revoked_at", String(32)),
+)
+
+__all__ = ["api_token", "audit_log", "cell", "cross_finding", "document", "document_path", "fetch_page", "finding", "metadata",
            "organization", "organization_alias", "parse", "review", "review_event", "web_user"]

@@ -15,9 +15,16 @@ from jinja2 import Environment, FileSystemLoader
 from gongkai.store.db import open_store
 from gongkai.web import auth, queries
 from gongkai.web.api import router as api_router
+from gongkai.web.detail import router as detail_router
+from gongkai.web.dom_view import BlockCache
+from gongkai.web.notice import router as notice_router
 from gongkai.web.pages import router as pages_router
 from gongkai.web.source import PageCache
 from gongkai.web.upload import MAX_FILE_BYTES, MAX_FILES, Uploads
+from gongkai.web import tokens  # 区域/对比/填报 and API tokens
+from gongkai.web.compare import router as compare_router
+from gongkai.web.fill import router as fill_router
+from gongkai.web.region import router as region_router
 
 _HERE = Path(__file__).parent
 _PUBLIC = ("/login", "/static/", "/healthz")
@@ -32,6 +39,7 @@ def create_app(store_url: str | None = None, *, host: str = "127.0.0.1", secret:
     app.state.secret = secret or secrets.token_bytes(32)
     app.state.loopback = auth.is_loopback(host)
     app.state.pages = PageCache()
+    app.state.dom_blocks = BlockCache()
     app.state.uploads = Uploads()
     app.state.max_upload_bytes, app.state.max_upload_files = max_upload_bytes, max_upload_files
     # autoescape on for every template: document text holding markup is shown as text
@@ -43,9 +51,17 @@ def create_app(store_url: str | None = None, *, host: str = "127.0.0.1", secret:
     async def default_deny(request: Request, call_next):
         path = request.url.path
         request.state.user = None
+        request.state.via_token = False
+        bearer = _bearer(request) if path.startswith("/api/v1/") else None  # tokens are for the API only
         with store.engine.connect() as conn:
-            name = auth.read_session(app.state.secret, request.cookies.get(auth.SESSION_COOKIE))
-            user = queries.get_user(conn, name) if name else None
+            if bearer is not None:
+                user = tokens.user_for_token(conn, bearer)
+                if user is None:
+                    return JSONResponse({"error": "E-WEB-TOKEN", "message": "API 令牌无效或已撤销"}, status_code=401)
+                request.state.via_token = True
+            else:
+                name = auth.read_session(app.state.secret, request.cookies.get(auth.SESSION_COOKIE))
+                user = queries.get_user(conn, name) if name else None
             required = not app.state.loopback or queries.user_count(conn) > 0
         request.state.user = user
         request.state.auth_required = required
@@ -60,5 +76,16 @@ def create_app(store_url: str | None = None, *, host: str = "127.0.0.1", secret:
         return response
 
     app.include_router(pages_router)
+    app.include_router(detail_router)
+    app.include_router(notice_router)
     app.include_router(api_router)
+    app.include_router(region_router)
+    app.include_router(compare_router)
+    app.include_router(fill_router)
     return app
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    return value.strip() if scheme.lower() == "bearer" and value.strip() else None

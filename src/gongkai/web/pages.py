@@ -1,4 +1,4 @@
-"""Server-rendered Chinese pages: login, 报告 list, 报告详情, original-file download."""
+"""Server-rendered Chinese pages: login, 报告 list, reviews, original-file download (报告详情: detail.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import secrets
 from fastapi import APIRouter, BackgroundTasks, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from gongkai.standard.labels import cell_label
 from gongkai.web import auth, queries
 
 router = APIRouter()
@@ -86,52 +85,6 @@ def reports(request: Request, q: str = "", year: int | None = None, errors: str 
                   errors=errors, sort=sort, desc=desc)
 
 
-@router.get("/reports/{key}", response_class=HTMLResponse)
-def report(request: Request, key: str, page: int | None = None, cell: str = ""):
-    store = request.app.state.store
-    with store.engine.connect() as conn:
-        detail = queries.report_detail(conn, key, org_scope(request, conn))
-    if detail is None:
-        return render(request, "missing.html", status_code=404, key=key)
-    marked = {c["id"] for f in detail.findings for c in (f["evidence"] or {}).get("cells", [])}
-    labels = {c["id"]: cell_label(c["id"]) for c in detail.cells}
-    view = None
-    if detail.media_type == "application/pdf" and detail.pages:
-        if page is None:  # the first page holding a marked cell, else the first
-            page = min((c["page"] for c in detail.cells if c["id"] in marked and c["page"]), default=1)
-        page = max(1, min(page, detail.pages))
-        view = _pdf_view(request, detail, page, marked)
-    return render(request, "report.html", d=detail, marked=marked, labels=labels, view=view, selected=cell,
-                  can_review=auth.can_review(request.state.user))
-
-
-def _pdf_view(request: Request, detail, page: int, marked: set[str]) -> dict | None:
-    """The page image's size in points and the boxes of the cells printed on it."""
-    store = request.app.state.store
-
-    def content():
-        with store.engine.connect() as conn:
-            return queries.file_content(conn, _sha_of(conn, detail.row.key))
-
-    with store.engine.connect() as conn:
-        sha = _sha_of(conn, detail.row.key)
-    image = request.app.state.pages.get(sha, page, content)
-    if image is None:
-        return None
-    boxes = [{"id": c["id"], "bbox": c["position"]["bbox"], "marked": c["id"] in marked}
-             for c in detail.cells
-             if c["page"] == page and c["position"] and c["position"].get("bbox")]
-    return {"page": page, "pages": detail.pages, "width": image.width_pt, "height": image.height_pt,
-            "boxes": boxes}
-
-
-def _sha_of(conn, key: str) -> str:
-    stored = queries.stored_file(conn, key)
-    if stored is None:  # the report was just found: only a withdrawal in between gets here
-        raise LookupError(f"report {key} has no stored file")
-    return stored.sha256
-
-
 @router.post("/reports/{key}/findings/{finding}/review")
 def review(request: Request, key: str, finding: str, decision: str = Form(""), comment: str = Form(""),
            csrf: str = Form("")):
@@ -159,11 +112,11 @@ def findings(request: Request, org: str = "", year: int | None = None, severity:
 
 
 def page_png(request: Request, key: str, n: int) -> Response:
-    """Page ``n`` of the report's PDF as PNG (shared by the page and the API route)."""
+    """Page ``n`` of the report's PDF or scan as PNG (shared by the page and the API route)."""
     store = request.app.state.store
     with store.engine.connect() as conn:
         found = queries.stored_file(conn, key, org_scope(request, conn))
-    if found is None or found.media_type != "application/pdf":
+    if found is None or not (found.media_type == "application/pdf" or (found.media_type or "").startswith("image/")):
         return HTMLResponse("[E-WEB-404] 找不到该报告的 PDF 页面", status_code=404)
 
     def content():

@@ -232,6 +232,7 @@ def _lattice_table(grid: _Grid, words: list[Word], page_no: int) -> tuple[Table,
                 owner[i * n_cols + j] = k
     inside: list[list[Word]] = [[] for _ in grid.cells]
     rest: list[Word] = []
+    split = 0
     x_lo, y_lo, x_hi, y_hi = grid.bbox
     for w in words:
         cx, cy = (w.bbox[0] + w.bbox[2]) / 2, (w.bbox[1] + w.bbox[3]) / 2
@@ -240,6 +241,7 @@ def _lattice_table(grid: _Grid, words: list[Word], page_no: int) -> tuple[Table,
             continue
         i = min(max(bisect_right(ys, cy) - 1, 0), len(ys) - 2)
         parts = _split_word(w, grid.row_cuts[i]) if len(w.text) > 1 else (w,)
+        split += len(parts) > 1
         for p in parts:
             pcx = (p.bbox[0] + p.bbox[2]) / 2
             j = min(max(bisect_right(xs, pcx) - 1, 0), n_cols - 1)
@@ -247,10 +249,14 @@ def _lattice_table(grid: _Grid, words: list[Word], page_no: int) -> tuple[Table,
     cells: list[TableCell] = []
     for k, (r, c, rs, cs) in enumerate(grid.cells):
         ws = inside[k]
-        text = ws[0].text if len(ws) == 1 else _cell_text([ln.text for ln in group_lines(ws)])
+        # the words are known to lie inside this cell: glyph runs closer than a space are one word
+        text = ws[0].text if len(ws) == 1 else _cell_text([ln.tight_text() for ln in group_lines(ws)])
         bbox = (xs[c], ys[r], xs[c + cs], ys[r + rs])
         cells.append(TableCell(r, c, text, rs, cs, Source(page=page_no, bbox=bbox, confidence=min_conf(inside[k]))))
-    return Table(cells, Source(page=page_no, bbox=grid.bbox)), rest
+    table = Table(cells, Source(page=page_no, bbox=grid.bbox), method="lattice")
+    if split:
+        table.repaired("values_split", split)
+    return table, rest
 
 
 

@@ -65,6 +65,9 @@ def join_tables(a: Table, b: Table) -> None:
     if not b.cells:
         return
     place = _column_map(a)
+    a.repaired("table_joined")
+    for r in b.repairs:
+        a.repaired(r.kind, r.count, r.detail)
     a_rows, b_rows = a.rows(), b.rows()
     skip = 0
     while skip < min(len(a_rows), len(b_rows)) and b_rows[skip] and \
@@ -86,6 +89,8 @@ def join_tables(a: Table, b: Table) -> None:
             continue
         top.text = top.text + "\n" + c.text
         top.rowspan = offset + skip + c.rowspan - top.row
+        top.assembled = True
+        a.repaired("labels_joined", detail=top.text.replace("\n", ""))
         merged.add(id(c))
     for c in b.cells:
         if c.row < skip or id(c) in merged:

@@ -255,13 +255,17 @@ def _stream_table(lines: list[TextLine], parsed, header: list[TextLine], carry: 
         for first, span, ws in column:
             bbox = (min(w.bbox[0] for w in ws), rows[first].top, max(w.bbox[2] for w in ws),
                     rows[first + span - 1].bottom)
-            cells.append(TableCell(first, k, _join(ws), span, 1,
-                                   source=Source(page=page_no, bbox=bbox, confidence=min_conf(ws))))
+            text = _join(ws)
+            cells.append(TableCell(first, k, text, span, 1,
+                                   source=Source(page=page_no, bbox=bbox, confidence=min_conf(ws)),
+                                   assembled=_pieced(text, ws)))
     for i, row in enumerate(rows):
         top, bottom = row.top, row.bottom
         if row.label:
-            cells.append(TableCell(i, n_groups, _join(row.label), source=Source(
-                page=page_no, bbox=(label_x0, top, label_x1, bottom), confidence=min_conf(row.label))))
+            text = _join(row.label)
+            cells.append(TableCell(i, n_groups, text, source=Source(
+                page=page_no, bbox=(label_x0, top, label_x1, bottom), confidence=min_conf(row.label)),
+                assembled=_pieced(text, row.label)))
         by_band: dict[int, list[Word]] = {}
         for w in row.values:
             by_band.setdefault(_band_of(bands, w), []).append(w)
@@ -270,7 +274,23 @@ def _stream_table(lines: list[TextLine], parsed, header: list[TextLine], carry: 
             cells.append(TableCell(i, n_groups + 1 + b, " ".join(w.text for w in ws),
                                    source=Source(page=page_no, bbox=(x0, top, x1, bottom), confidence=min_conf(ws))))
     bbox = (label_x0, lines[0].top, max([b for _, b in bands] + [label_x1]), lines[-1].bottom)
-    return Table(cells, Source(page=page_no, bbox=bbox)), bands
+    table = Table(cells, Source(page=page_no, bbox=bbox), method="stream")
+    joined = sum(c.assembled for c in cells)
+    if joined:  # labels from lines we chose to join: the wording may be ours, not the document's
+        table.repaired("labels_joined", joined)
+    return table, bands
+
+
+def _pieced(text: str, words: list[Word]) -> bool:
+    """Whether a label cell's text was put together by us from words on several lines or baselines (a
+    wrapped label, a vertical label's characters): its wording may be ours, not the document's."""
+    if "\n" in text:
+        return True
+    if len(words) < 2:
+        return False
+    h = min(w.bbox[3] - w.bbox[1] for w in words)
+    mids = [(w.bbox[1] + w.bbox[3]) / 2 for w in words]
+    return max(mids) - min(mids) > 0.3 * h
 
 
 def _join(words: list[Word]) -> str:

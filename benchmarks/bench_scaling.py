@@ -1,0 +1,117 @@
+"""How `check` and `ingest` scale over worker processes, as ratios to the single-core in-process rate.
+
+Generated text reports are written to a temporary folder first (untimed). Then, on the same files:
+- check, in process: `check_path` in one loop (the single-core rate R);
+- check -j 1 and -j 2: the `gongkai check` command itself (workers render, the parent writes the text);
+- ingest, in process: read, check and store each file in one loop into SQLite (the single-core rate R');
+- ingest -j 1 and -j 2: `gongkai.store.ingest.ingest` into a fresh SQLite database (cross findings excluded:
+  they run once at the end whatever the worker count);
+- with --cluster: ingest through a local Dask cluster of 2 single-threaded workers (needs the `cluster` extra).
+Each line prints reports/s and the ratio to the in-process rate (ideal: N on N free cores). The machine may be
+shared: the load average is printed, and ratios on a busy machine understate the scaling.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import sys
+import tempfile
+import time
+from contextlib import redirect_stdout
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.store.corpus import write_reports  # noqa: E402
+
+
+def _check_in_process(files: list[str]) -> float:
+    from gongkai.pipeline import check_path
+
+    t0 = time.perf_counter()
+    for f in files:
+        check_path(f)
+    return time.perf_counter() - t0
+
+
+def _check_command(folder: Path, jobs: int) -> float:
+    from gongkai.cli import main
+
+    sink = io.StringIO()
+    t0 = time.perf_counter()
+    with redirect_stdout(sink):
+        try:
+            main(["check", "--no-progress", "-j", str(jobs), str(folder)], standalone_mode=False)
+        except SystemExit:
+            pass
+    return time.perf_counter() - t0
+
+
+def _ingest_in_process(files: list[str], url: str) -> float:
+    from gongkai import PARSER_VERSION
+    from gongkai.readers.limits import DEFAULT_LIMITS
+    from gongkai.store.db import open_store
+    from gongkai.store.ingest import Job, ingest_task, store_item
+    from gongkai.store.orgs_resolve import OrgMatcher
+
+    store = open_store(url)
+    matcher = OrgMatcher(store)
+    t0 = time.perf_counter()
+    with store.begin() as conn:
+        for f in files:
+            item = ingest_task(Job(f, path=f), DEFAULT_LIMITS).payload
+            store_item(conn, item, path=f, parser_version=PARSER_VERSION, resolve_org=matcher.resolve)
+    seconds = time.perf_counter() - t0
+    store.dispose()
+    return seconds
+
+
+def _ingest(folder: Path, url: str, jobs: int, cluster: str | None = None) -> float:
+    from gongkai.store.db import open_store
+    from gongkai.store.ingest import ingest
+
+    store = open_store(url)
+    t0 = time.perf_counter()
+    if cluster:
+        from gongkai.store.cluster import ingest_on_cluster
+
+        ingest_on_cluster(store, [folder], cluster, cross_check=False)
+    else:
+        ingest(store, [folder], jobs=jobs, cross_check=False)
+    seconds = time.perf_counter() - t0
+    store.dispose()
+    return seconds
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--reports", type=int, default=1000)
+    ap.add_argument("--cluster", action="store_true", help="also ingest through a local Dask cluster (2 workers)")
+    args = ap.parse_args()
+    n = args.reports
+    print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (shared machines understate "
+          "the ratios)")
+    with tempfile.TemporaryDirectory(prefix="gongkai-scale-") as tmp:
+        folder = Path(tmp) / "reports"
+        files = [str(p) for p in write_reports(folder, n, seed=20261204)]
+        _check_in_process(files[:20])  # warm imports and caches
+        base = n / _check_in_process(files)
+        print(f"check in process (one core): {base:.0f} reports/s")
+        for jobs in (1, 2):
+            rate = n / _check_command(folder, jobs)
+            print(f"check -j {jobs}: {rate:.0f} reports/s = {rate / base:.2f} x in-process")
+        base = n / _ingest_in_process(files, f"sqlite:///{Path(tmp) / 'inproc.db'}")
+        print(f"ingest in process into SQLite (one core): {base:.0f} reports/s")
+        for jobs in (1, 2):
+            rate = n / _ingest(folder, f"sqlite:///{Path(tmp) / f'j{jobs}.db'}", jobs)
+            print(f"ingest -j {jobs}: {rate:.0f} reports/s = {rate / base:.2f} x in-process")
+        if args.cluster:
+            rate = n / _ingest(folder, f"sqlite:///{Path(tmp) / 'cluster.db'}", 2, cluster="local:2")
+            print(f"ingest --cluster local:2: {rate:.0f} reports/s = {rate / base:.2f} x in-process")
+    print(f"load average after: {os.getloadavg()[0]:.1f}")
+
+
+if __name__ == "__main__":
+    main()
