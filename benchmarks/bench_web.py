@@ -49,6 +49,19 @@ def build_store(folder: Path, n: int, jobs: int) -> tuple[str, str, int]:
     return url, region.district, max(s.year for s in region.specs.values())
 
 
+def _kept_store(folder: Path, args) -> tuple[str, str, int]:
+    """The store kept in ``folder`` (built there on first use, for ``--reports`` reports)."""
+    import json
+
+    marker = folder / "store.json"
+    if not marker.is_file():
+        folder.mkdir(parents=True, exist_ok=True)
+        url, district, year = build_store(folder, args.reports, args.jobs)
+        marker.write_text(json.dumps([url, district, year], ensure_ascii=False))
+    url, district, year = json.loads(marker.read_text())
+    return url, district, year
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -139,10 +152,13 @@ def main() -> None:
     ap.add_argument("--requests", type=int, default=200, help="requests per route")
     ap.add_argument("--concurrency", type=int, default=4)
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--keep", type=Path, default=None,
+                    help="build the store in this folder once and reuse it on later runs (before/after a change)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="gongkai-bench-web-") as tmp:
         t0 = time.perf_counter()
-        url, district, year = build_store(Path(tmp), args.reports, args.jobs)
+        url, district, year = _kept_store(args.keep, args) if args.keep else build_store(Path(tmp), args.reports,
+                                                                                            args.jobs)
         print(f"set-up {time.perf_counter() - t0:.0f} s (untimed)")
         proc, base = start_server(url)
         try:

@@ -82,7 +82,7 @@ def mutate(kind: str, rng: random.Random, seed: bytes) -> bytes:
     """One mutated input; 1–3 stacked mutations, structural for zip-based kinds half of the time."""
     data = seed
     for _ in range(rng.randint(1, 3)):
-        if kind in ("docx", "xlsx_form") and rng.random() < 0.5:
+        if kind in ("docx", "xlsx_form", "xlsx_register") and rng.random() < 0.5:
             data = _zip(rng, data)
         else:
             data = _bytes(rng, data)

@@ -8,7 +8,8 @@ import random
 import tempfile
 from pathlib import Path
 
-KINDS = ("text", "html", "docx", "pdf", "image", "xlsx_form", "yaml_form", "json_form", "csv_register")
+KINDS = ("text", "html", "docx", "pdf", "image", "xlsx_form", "yaml_form", "json_form", "csv_register",
+         "xlsx_register", "registry")
 
 
 def _specs(n: int):
@@ -81,6 +82,23 @@ def seeds(kind: str, n: int = 2) -> list[bytes]:
                 write_csv(reg, p)
                 out.append(p.read_bytes())
         return out
+    if kind == "xlsx_register":
+        from gongkai.examples.registers import random_applications, write_xlsx
+
+        out = []
+        with tempfile.TemporaryDirectory() as tmp:
+            for i in range(n):
+                p = Path(tmp) / f"{i}.xlsx"
+                write_xlsx(random_applications(random.Random(i), 2024, n=40), p)
+                out.append(p.read_bytes())
+        return out
+    if kind == "registry":  # the organization registry, as YAML and as JSON
+        import yaml
+
+        from gongkai.examples.region import generate_region
+
+        text = generate_region(1, departments=6, years=(2022, 2023, 2024), plant=False).registry_yaml
+        return [text.encode(), json.dumps(yaml.safe_load(text), ensure_ascii=False, indent=1).encode()]
     raise ValueError(f"unknown kind {kind}")
 
 

@@ -162,3 +162,26 @@ def test_cli_output_rendered_by_workers_equals_rendering_in_the_parent(tmp_path)
     for report in reports:
         _summary(Console(file=buf, width=80, highlight=False), report)
     assert text.startswith(buf.getvalue())
+
+
+def test_plain_lines_print_as_rich_prints_them():
+    import io
+
+    from rich.console import Console
+    from rich.markup import escape
+
+    from gongkai.cli import _print_lines
+
+    lines = ["plain", "[dim]第3行第7列[/] 表三：（空白）", "[bold red]●[/] [dim]E-X[/] " + escape("a [b] c\\"),
+             "tab\there", "bell\x07 and \x1b[31mansi", ":smile: :thumbs_up: 10:30:00", "宽" * 39 + "x",
+             "宽" * 40 + "x", "x" * 200, "trailing   ", "", "  [yellow]文本不完整（截断）[/]", "\\[not markup]",
+             "e\u0301 combining", "after a long one", "word " * 30, "一二三 " * 25 + "end", "x" * 79 + " y", " " * 90 + "z"]
+    for width in (80, 40):
+        for cut in range(len(lines) + 1):
+            group = lines[cut:] + lines[:cut]
+            ours, theirs = io.StringIO(), io.StringIO()
+            _print_lines(Console(file=ours, width=width, highlight=False), group)
+            reference = Console(file=theirs, width=width, highlight=False)
+            for line in group:  # one print per line, as the summary was printed before
+                reference.print(line)
+            assert ours.getvalue() == theirs.getvalue(), group

@@ -31,7 +31,7 @@ _EXPORTS = {
     "Document": "gongkai.document", "Position": "gongkai.document",
     "Report": "gongkai.model", "Cell": "gongkai.model", "Finding": "gongkai.model", "Evidence": "gongkai.model",
     "EvidenceCell": "gongkai.model", "Inferred": "gongkai.model", "Meaning": "gongkai.model",
-    "Severity": "gongkai.model",
+    "Severity": "gongkai.model", "ReadingReport": "gongkai.reading",
     "Limits": "gongkai.readers.limits", "DEFAULT_LIMITS": "gongkai.readers.limits",
     "GongkaiError": "gongkai.errors", "UnreadableInput": "gongkai.errors", "UnsupportedFormat": "gongkai.errors",
     "NotAnAnnualReport": "gongkai.errors", "EmptyInput": "gongkai.errors", "InputTooLarge": "gongkai.errors",
@@ -44,7 +44,7 @@ __all__ = [
     "StoredCell", "FindingRow", "StatsResult", "StatsRow", "IngestSummary", "UnknownChoice", "Document", "Position", "Report", "Cell", "Finding",
     "Evidence", "EvidenceCell", "Inferred", "Meaning", "Severity", "Limits", "DEFAULT_LIMITS", "GongkaiError",
     "UnreadableInput", "UnsupportedFormat", "NotAnAnnualReport", "EmptyInput", "InputTooLarge", "EncryptedInput",
-    "CorruptInput", "MissingDependency", "TimedOut", "ReaderCrashed",
+    "CorruptInput", "MissingDependency", "TimedOut", "ReaderCrashed", "ReadingReport",
 ]
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
@@ -56,6 +56,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
                                 MissingDependency, NotAnAnnualReport, ReaderCrashed, TimedOut, UnreadableInput,
                                 UnsupportedFormat)
     from gongkai.model import Cell, Evidence, EvidenceCell, Finding, Inferred, Meaning, Report, Severity
+    from gongkai.reading import ReadingReport
     from gongkai.readers.limits import DEFAULT_LIMITS, Limits
     from gongkai.store.ingest import IngestSummary
     from gongkai.store.review import FindingRow

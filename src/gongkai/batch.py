@@ -9,6 +9,7 @@ rest of its chunk is queued again.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing as mp
 import os
 import time
@@ -117,7 +118,11 @@ def _check_task(item: Any, limits: Limits) -> Outcome:
 
 def _worker(conn: Connection, limits: Limits, ocr_threads: int | None, task: Task) -> None:
     import faulthandler
+    import signal
 
+    # Ctrl-C reaches the whole process group: the parent stops the batch and ends the workers, so a worker
+    # ignores it instead of printing a traceback
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if ocr_threads is not None:  # several workers share the cores: one OCR thread each
         os.environ.setdefault("GONGKAI_OCR_THREADS", str(ocr_threads))
 
@@ -173,24 +178,34 @@ class _Slot:
 
 def run(paths: list[Any], *, jobs: int = 1, limits: Limits = DEFAULT_LIMITS,
         on_start: Callable[[str], None] | None = None, task: Task = _check_task,
-        label: Callable[[Any], str] = str, chunk: int = CHUNK_ITEMS) -> Iterator[Outcome]:
+        label: Callable[[Any], str] = str, chunk: int = CHUNK_ITEMS,
+        start_method: str | None = None) -> Iterator[Outcome]:
     """Outcomes of ``task`` (default: checking a file) over ``paths``, in the order they finish. Items other
     than paths are named by ``label`` in timeout and crash outcomes.
 
     Small files go to a worker up to ``chunk`` at a time; each item still has its own time limit (counted from
     when the previous item's outcome arrives), and when an item times out, crashes its worker or leaves it
-    untrusted, the items after it in that chunk are queued again, so no item is lost or done twice."""
+    untrusted, the items after it in that chunk are queued again, so no item is lost or done twice.
+    ``start_method`` overrides how workers start (default: fork where there is fork; a caller that runs threads,
+    such as a Dask worker, passes "forkserver")."""
     pending = [str(p) if task is _check_task else p for p in reversed(paths)]
     if not pending:
         return
-    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context("spawn")
+    # every concrete context has Process; the stubs' BaseContext (what a method name gives) does not
+    ctx: Any = mp.get_context(start_method or ("fork" if "fork" in mp.get_all_start_methods() else "spawn"))
     slots: list[_Slot] = []
     workers = max(1, min(jobs, len(pending)))
 
     def spawn() -> _Slot:
         parent, child = ctx.Pipe()
         proc = ctx.Process(target=_worker, args=(child, limits, 1 if jobs > 1 else None, task), daemon=True)
-        proc.start()
+        # a forked worker's garbage collector would walk (and so copy) every object inherited from this
+        # process on each collection; frozen, they are left alone there. Here they are unfrozen right after.
+        gc.freeze()
+        try:
+            proc.start()
+        finally:
+            gc.unfreeze()
         child.close()
         return _Slot(proc, parent)
 

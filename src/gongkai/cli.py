@@ -17,9 +17,10 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
-from gongkai.commands.support import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, E_NO_INPUT, SEVERITY_NAMES, fail, make_console
+from gongkai.commands.support import (E_INTERRUPTED, E_NO_INPUT, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK,
+                                      E_WRITE, SEVERITY_NAMES, fail, make_console, message_line)
 from gongkai.commands.zh import ChineseGroup
-from gongkai.errors import GongkaiError
+from gongkai.errors import GongkaiError, os_reason
 from gongkai.model import Report, Severity
 from gongkai.standard.labels import cell_label, format_name
 from gongkai.vocabulary import CATEGORY_LABELS, MEANING_LABELS, SEVERITY_LABELS
@@ -78,7 +79,32 @@ def _summary(console: Console, report: Report) -> None:
             if ev.text:
                 where = f"{_where(ev.position)}：" if ev.position else ""
                 lines.append(f"      [dim]{escape(where)}[/]“{escape(ev.text)}”")
-    console.print("\n".join(lines))
+    _print_lines(console, lines)
+
+
+def _print_lines(console: Console, lines: list[str]) -> None:
+    """``console.print`` of each markup line. Without colours (output to a file or a pipe, the batch case) a
+    line prints as its plain text, wrapped by rich's own wrapping when it is wider than the console: what rich
+    prints for it, at a fraction of the cost of rich's full rendering. Colour output goes through rich."""
+    if console.color_system is not None or console.is_terminal or console.record:
+        console.print("\n".join(lines))
+        return
+    from rich.markup import render
+    from rich.text import Text
+
+    width = console.width
+    out: list[str] = []
+    for line in lines:
+        text = render(line, emoji=True)  # as console.print parses it (emoji on, control codes stripped)
+        if "\t" in text.plain:
+            console.file.write("".join(out))
+            out.clear()
+            console.print(line)
+        elif text.cell_len > width:  # rich's own wrapping, on the plain text (the styles print as nothing)
+            out.extend(part.plain + "\n" for part in Text(text.plain).wrap(console, width))
+        else:
+            out.append(text.plain + "\n")
+    console.file.write("".join(out))
 
 
 def _where(pos) -> str:
@@ -126,7 +152,8 @@ def _batch_summary(console: Console, total: int, failed: list, with_errors: int,
     console.print(f"共处理 {total} 个文件，用时 {seconds:.1f} 秒：读取成功 {total - len(failed)} 份"
                   f"（其中 {with_errors} 份有错误级问题），无法处理 {len(failed)} 个。")
     for o in failed:
-        console.print(f"  [bold red]●[/] {escape(o.path)}  [dim]{o.error_code}[/] {escape(o.error_message or '')}")
+        line = message_line(o.error_code or "E-READ", f"{o.path}: {o.error_message or ''}")
+        console.print(f"  [bold red]●[/] {escape(line)}")
 
 
 @main.command()
@@ -167,31 +194,41 @@ def check(paths: tuple[Path, ...], as_json: bool, jobs: int | None, timeout: flo
     single = len(files) == 1 and not any(p.is_dir() for p in paths)
     # workers render what is printed (the summary, or the report's JSON): the parent only writes text
     task = functools.partial(_checked_task, as_json=as_json, style=_ConsoleStyle.of(console))
-    with bar:
-        progress_task = bar.add_task("", total=len(files))
-        for outcome in _in_order(run(files, jobs=jobs, limits=limits, task=task), files):
-            bar.update(progress_task, advance=1, description=Path(outcome.path).name)
-            checked: _Checked | None = outcome.payload
-            if checked is None:
-                code = EXIT_INPUT
-                failed.append(outcome)
+    done, interrupted = 0, False
+    try:
+        with bar:
+            progress_task = bar.add_task("", total=len(files))
+            for outcome in _in_order(run(files, jobs=jobs, limits=limits, task=task), files):
+                bar.update(progress_task, advance=1, description=Path(outcome.path).name)
+                done += 1
+                checked: _Checked | None = outcome.payload
+                if checked is None:
+                    code = EXIT_INPUT
+                    failed.append(outcome)
+                    if as_json:
+                        outputs.append(_dump({"source": outcome.path, "error": {
+                            "code": outcome.error_code, "message": outcome.error_message}}))
+                    shown = GongkaiError(outcome.error_message or "", source=outcome.path, code=outcome.error_code)
+                    if single or as_json:
+                        _error_line(err_console, shown)
+                    else:
+                        bar.console.print(f"[bold red]{escape(str(shown))}[/]")
+                    continue
+                if checked.has_errors:
+                    with_errors += 1
+                    if code == EXIT_OK:
+                        code = EXIT_FINDINGS
                 if as_json:
-                    outputs.append(_dump({"source": outcome.path,
-                                          "error": {"code": outcome.error_code, "message": outcome.error_message}}))
-                if single or as_json:
-                    _error_line(err_console, GongkaiError(outcome.error_message or "", source=outcome.path,
-                                                          code=outcome.error_code))
+                    outputs.append(checked.text)
                 else:
-                    bar.console.print(f"[bold red]{escape(str(GongkaiError(outcome.error_message or '', source=outcome.path, code=outcome.error_code)))}[/]")
-                continue
-            if checked.has_errors:
-                with_errors += 1
-                if code == EXIT_OK:
-                    code = EXIT_FINDINGS
-            if as_json:
-                outputs.append(checked.text)
-            else:
-                console.file.write(checked.text)
+                    console.file.write(checked.text)
+    except KeyboardInterrupt:  # the workers ignore Ctrl-C; run() ends them when its loop is left
+        interrupted = True
+    if interrupted:
+        if not as_json and not single:
+            _batch_summary(console, done, failed, with_errors, time.perf_counter() - started)
+        fail((E_INTERRUPTED, f"已中断（Ctrl-C）：已处理 {done} / {len(files)} 个文件，其余 {len(files) - done} 个未处理"),
+             code=EXIT_INTERRUPTED)
     if as_json:
         click.echo(outputs[0] if single and outputs else _json_list(outputs))
     elif not single:
@@ -287,7 +324,10 @@ def examples(out_dir: Path) -> None:
     """生成内置示例报告（由本项目的生成器写出，含几份故意出错的报告）。"""
     from gongkai.examples.bundled import write_examples
 
-    paths = write_examples(out_dir)
+    try:
+        paths = write_examples(out_dir)
+    except OSError as exc:
+        fail((E_WRITE, f"无法写入 {out_dir}：{os_reason(exc)}"))
     for p in paths:
         click.echo(str(p))
 

@@ -7,7 +7,19 @@ import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import httpx
+
 from gongkai.examples.portal import Portal
+
+
+class _Loopback(httpx.HTTPTransport):
+    def __init__(self, port: int):
+        super().__init__()
+        self.port = port
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        request.url = request.url.copy_with(scheme="http", host="127.0.0.1", port=self.port)
+        return super().handle_request(request)
 
 
 @dataclass
@@ -16,6 +28,7 @@ class Logged:
     status: int
     started: float
     ended: float
+    host: str = ""  # the Host header: portals under host names are all served here
 
 
 @dataclass
@@ -54,7 +67,7 @@ class PortalServer:
                 self.end_headers()
                 self.wfile.write(body)
                 with server._lock:
-                    server.log.append(Logged(path, status, started, time.monotonic()))
+                    server.log.append(Logged(path, status, started, time.monotonic(), self.headers.get("Host", "")))
 
             def log_message(self, *args) -> None:
                 pass
@@ -67,6 +80,11 @@ class PortalServer:
     @property
     def base(self) -> str:
         return f"http://127.0.0.1:{self.httpd.server_address[1]}"
+
+    def transport(self) -> httpx.BaseTransport:
+        """A transport that sends every request, whatever its host name, to this server (the Host header kept),
+        so a test crawls www.tongxi.gov.cn without DNS or network."""
+        return _Loopback(self.httpd.server_address[1])
 
     def paths(self) -> list[str]:
         return [entry.path for entry in self.log]

@@ -81,6 +81,17 @@ def test_crawl_stores_each_report_once_with_provenance_and_is_polite(server, tmp
     assert page["list_url"] == server.base + "/js/data/list.json"
     org, year = server.portal.reports["/js/P0501.docx"]
     assert page["published_printed"] == f"{year + 1}-01-20" and page["source_printed"] == org
+    assert (row["published_printed"], row["source_printed"]) == (page["published_printed"], org)  # its page's
+    # every stored report was read as printed, the GBK pages (one declaring UTF-8) included
+    with store.engine.connect() as conn:
+        printed = dict(conn.execute(select(t.document_path.c.path, t.parse.c.organization_printed)
+                                    .join(t.parse, t.parse.c.document_id == t.document_path.c.document_id)).all())
+    assert {p: printed[server.base + p] for p in portal.reports if p not in portal.forbidden} == \
+        {p: org for p, (org, _) in portal.reports.items() if p not in portal.forbidden}
+    gbk = [e for e in server.log if e.path in ("/nb/index_1.html", "/nb/t3.html", "/nb/t6.html")]
+    assert [(e.path, e.status) for e in gbk] == [("/nb/index_1.html", 200), ("/nb/t3.html", 200), ("/nb/t6.html", 200)]
+    # both pagination styles and the list data a page loads by script
+    assert {"/nb/index_1.html", "/zw/index_1.html", "/js/data/list.json"} <= set(server.paths())
 
 
 def test_rerun_and_interrupted_run_fetch_nothing_twice(server, tmp_path):
@@ -111,7 +122,7 @@ def test_year_filter_skips_other_years(server, tmp_path):
     store = open_store(tmp_path / "f.db")
     result = _run(server, store, year=2023)
     assert "/nb/t8.html" not in server.paths()  # its title says 2022
-    assert any(url.endswith("/nb/t8.html") for url, _ in result.skipped)
+    assert ("/nb/t8.html", "S-FETCH-YEAR") in [(url[len(server.base):], code) for url, code, _ in result.skipped]
 
 
 def test_403_stops_the_host(server, tmp_path):
@@ -121,6 +132,8 @@ def test_403_stops_the_host(server, tmp_path):
     client.close()
     assert result.refused[0][1] == "E-FETCH-FORBIDDEN"
     assert "/nb/index.html" not in server.paths()
+    assert [(e.path, e.status) for e in server.log] == [("/robots.txt", 200), ("/blocked/index.html", 403)]
+    assert result.refused[1] == (server.base + "/nb/index.html", "E-FETCH-STOPPED", "已停止访问该站点（服务器拒绝访问（403））")
     assert _stored_paths(store) == {}
 
 
@@ -174,4 +187,4 @@ def test_start_at_a_report_page_takes_its_attachments_and_resumes(server, tmp_pa
         client.close()
     assert first.stored == [server.base + "/js/P0501.docx"]
     assert second.stored == [] and len(server.log) == requests
-    assert (server.base + "/js/P0501.docx", "此前已抓取") in second.skipped
+    assert (server.base + "/js/P0501.docx", "S-FETCH-DONE", "此前已抓取") in second.skipped

@@ -13,7 +13,7 @@ sys.path.insert(0, str(ROOT))
 from fuzz.run import FOUND, SUFFIX, fuzz_kind, target  # noqa: E402
 
 SHORT = {"text": 25, "html": 25, "docx": 15, "xlsx_form": 15, "yaml_form": 40, "json_form": 40,
-         "csv_register": 25, "image": 5, "pdf": 5}
+         "csv_register": 25, "xlsx_register": 15, "registry": 25, "image": 5, "pdf": 5}
 
 
 @pytest.mark.parametrize("kind", sorted(SHORT))

@@ -140,3 +140,24 @@ def test_cell_values_too_large_to_be_a_count_are_e_form(tmp_path, value):
         _form(tmp_path, BASE + f"values:\n  proactive.regulations.made: {value}\n")
     assert "过大" in err.value.message
     assert _form(tmp_path, BASE + "values:\n  proactive.regulations.made: 999999999999999\n").values
+
+
+def test_oversized_form_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    import gongkai.forms.model as model
+
+    monkeypatch.setattr(model, "MAX_FORM_BYTES", 1000)
+    p = tmp_path / "big.yaml"
+    p.write_text(BASE + "texts:\n  '1': '" + "字" * 1000 + "'\n", "utf-8")
+    with pytest.raises(FormError) as err:
+        load_form(p)
+    assert "过大" in err.value.message
+
+
+@pytest.mark.parametrize("data,word", [(b"\xff\xfe\x00garbage", "UTF-8"), (None, "不存在")])
+def test_unreadable_form_files_say_why_in_chinese(tmp_path, data, word):
+    p = tmp_path / "f.yaml"
+    if data is not None:
+        p.write_bytes(data)
+    with pytest.raises(FormError) as err:
+        load_form(p)
+    assert word in err.value.message

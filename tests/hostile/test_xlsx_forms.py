@@ -99,3 +99,35 @@ def test_short_formula_chain_is_computed(tmp_path, template):
     p = tmp_path / "short.xlsx"
     wb.save(p)
     assert read_xlsx(p).form.values[slot.key] == 7
+
+
+def _merge(ref: str):
+    return lambda n, b: re.sub(rb'<mergeCell ref="[^"]+"/>', f'<mergeCell ref="{ref}"/>'.encode(), b, count=1) \
+        if n == SHEET else b
+
+
+def _sheet_entries(copies: int):
+    def change(n, b):
+        if n != "xl/workbook.xml":
+            return b
+        m = re.search(rb"<sheet [^>]*/>", b)
+        extra = b"".join(m.group(0).replace(b'name="', f'name="x{i}'.encode()).replace(b'sheetId="', b'sheetId="9')
+                         for i in range(copies))
+        return b.replace(m.group(0), m.group(0) + extra, 1)
+    return change
+
+
+@pytest.mark.parametrize("change,words", [
+    (_merge("A100:ZZ20000"), "合并单元格"),  # openpyxl would build and style 14 million cells (it hung)
+    (_sheet_entries(60), "工作表过多"),  # the fuzzer's 57 entries for 6 sheets took 10 s
+])
+def test_workbook_shape_is_bounded_before_openpyxl(tmp_path, template, change, words):
+    with pytest.raises(FormError) as err:
+        _read(tmp_path, _rebuild(template, change))
+    assert err.value.code == "E-LIMIT" and words in err.value.message
+
+
+def test_invalid_merge_range_is_e_form(tmp_path, template):
+    with pytest.raises(FormError) as err:
+        _read(tmp_path, _rebuild(template, _merge("A1:ZZZZ9")))
+    assert err.value.code == "E-FORM" and "合并单元格" in err.value.message

@@ -22,6 +22,7 @@ from tests.web.detail_fixtures import write_dom_reports
 from tests.web.test_browser import CHROMIUM, SCREENSHOTS, _need
 
 PDF, HTML = "application/pdf", "text/html"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @pytest.fixture(scope="module")
@@ -148,6 +149,21 @@ def test_html_finding_highlights_the_element_holding_the_value(server, browser_p
     page.goto(f"{server}/reports/{detail['key']}#versions")
     page.screenshot(path=str(SCREENSHOTS / "detail-html-versions.png"), full_page=True)
     assert page.locator("#version-table tr").count() == 4  # header + PDF, HTML and DOCX of the same body/year
+    assert page.dialogs == []
+
+
+def test_docx_cell_click_highlights_the_word_table_cell(server, browser_page):
+    page = browser_page
+    detail = _reports(page, server)[DOCX]
+    cell = next(c for c in detail["cells"] if c["id"] == "requests.received.total")
+    page.goto(f"{server}/reports/{detail['key']}")
+    page.locator(f'td[id="cell-{cell["id"]}"] a.to-source').click()
+    page.wait_for_load_state()
+    hl = page.locator("#dom-source .hl")
+    assert hl.count() == 1 and hl.inner_text().strip() == cell["raw"]
+    assert hl.get_attribute("data-path") == cell["position"]["dom_path"]  # body/tbl[n]/tr[r]/tc[c] of the Word file
+    hl.scroll_into_view_if_needed()
+    page.screenshot(path=str(SCREENSHOTS / "detail-docx-cell.png"))
     assert page.dialogs == []
 
 

@@ -292,3 +292,29 @@ def test_a_file_that_could_not_be_read_shows_its_error_not_empty_tables(tmp_path
         html = c.get(f"/reports/{row['key']}").text
     assert f"[{row['error_code']}]" in html and 'id="table-requests"' not in html
     assert "本报告未能读取，不参与版本选择。" in html
+
+
+def test_with_a_user_the_new_routes_need_a_session(dom_url, tmp_path):
+    import shutil
+
+    from sqlalchemy import select
+
+    from gongkai.store import schema as t
+    from gongkai.store.versions import audit_entries
+
+    path = tmp_path / "deny.db"
+    shutil.copy(dom_url.removeprefix("sqlite:///"), path)
+    url = f"sqlite:///{path}"
+    add_user(url)
+    with TestClient(create_app(url, secret=b"k" * 32)) as c:
+        store = c.app.state.store
+        with store.engine.connect() as conn:
+            key = conn.execute(select(t.document.c.sha256)).scalars().first()[:12]
+        for route in (f"/reports/{key}", f"/reports/{key}/report.json", f"/reports/{key}/report.xlsx",
+                      "/notices", "/notices.zip", f"/notices/{key}.docx"):
+            r = c.get(route, follow_redirects=False)
+            assert r.status_code == 303 and r.headers["location"] == "/login", route
+        r = c.post(f"/reports/{key}/versions", data={"action": "withdraw", "reason": "x"}, follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == "/login"
+        with store.engine.connect() as conn:
+            assert audit_entries(conn) == []

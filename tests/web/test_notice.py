@@ -61,7 +61,7 @@ def test_notice_lists_every_problem_with_its_place_and_evidence(client):
         lines = sorted({cell["line"] for cell in detail["cells"] for c in ev.get("cells") or []
                         if cell["id"] == c["id"] and cell["line"]})
         for line in lines:  # a text report has no pages: the place is the line read
-            assert f"读取文本第{line}行" in row[4] + row[5]
+            assert f"第{line}行" in row[4] and f"第{line}行" in row[5]
 
 
 def test_dismissed_findings_are_left_out(client):
@@ -145,7 +145,7 @@ def test_notice_survives_control_characters_from_a_damaged_file():
                           "evidence": {"cells": [{"id": "requests.received.total"}], "text": "原文\x1f"},
                           "decision": None, "comment": None}])
     _, rows = _docx_rows(notice_docx(report))
-    assert rows[1][1] == "F-AAAAAAAAAA" and "读取文本第7行" in rows[1][4] and "\ufffd" in rows[1][5]
+    assert rows[1][1] == "F-AAAAAAAAAA" and rows[1][4] == "第7行" and "\ufffd" in rows[1][5]
 
 
 def test_same_findings_same_notice_bytes(client, monkeypatch):
@@ -156,3 +156,54 @@ def test_same_findings_same_notice_bytes(client, monkeypatch):
     real = time.time
     monkeypatch.setattr(time, "time", lambda: real() + 86400 * 400)  # saved "a year later"
     assert client.get(f"/notices/{key}.docx").content == first
+
+
+def test_html_notice_places_problems_by_table_row_and_column(tmp_path):
+    from gongkai.store.db import open_store
+    from gongkai.store.ingest import ingest
+    from tests.web.detail_fixtures import write_dom_reports
+
+    url = f"sqlite:///{tmp_path / 'n.db'}"
+    store = open_store(url)
+    ingest(store, write_dom_reports(tmp_path / "in"))
+    store.dispose()
+    with TestClient(create_app(url, secret=b"k" * 32)) as c:
+        key = re.search(r'href="/notices/([0-9a-f]{12})\.docx"', c.get("/notices").text).group(1)
+        detail = c.get(f"/api/v1/reports/{key}").json()
+        _, rows = _docx_rows(c.get(f"/notices/{key}.docx").content)
+    assert detail["media_type"] in ("text/html", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    by_key = {row[1]: row for row in rows[1:]}
+    balance = next(f for f in detail["findings"] if f["code"] == "IDN-BALANCE")
+    # four cells: the first three named by 表/行/列, then how many there are
+    assert by_key[balance["key"]][4] == ("表三 一、本年新收政府信息公开申请数量/总计；表三 二、上年结转政府信息公开申请数量/总计；"
+                                         "表三 （七）总计/总计 等4个单元格")
+
+
+def test_markup_in_a_registered_body_name_stays_text(db_url):
+    from gongkai.orgs.registry import RegistryEntry
+    from gongkai.store.db import open_store
+    from gongkai.store.orgs import import_registry
+    from gongkai.store.settle import settle
+
+    hostile = "<script>alert(9)</script>东篱街道"
+    store = open_store(db_url)
+    with store.begin() as conn:  # a registry file renames the body its reports were filed under
+        import_registry(conn, [RegistryEntry(hostile, "street", aliases=(ERRORS_BODY,))])
+    settle(store)
+    store.dispose()
+    with TestClient(create_app(db_url, secret=b"k" * 32)) as c:
+        detail = _report(c, hostile)
+        for page in (c.get(f"/reports/{detail['key']}").text, c.get("/notices").text):
+            assert hostile not in page and "&lt;script&gt;alert(9)&lt;/script&gt;东篱街道" in page
+        text, _ = _docx_rows(c.get(f"/notices/{detail['key']}.docx").content)
+        assert f"关于{hostile}" in text  # Word holds it as text
+        names = zipfile.ZipFile(io.BytesIO(c.get("/notices.zip").content)).namelist()
+        assert f"_script_alert(9)__script_东篱街道-{detail['year']}-{detail['key']}.docx" in names
+
+
+def test_filter_forms_left_empty_are_not_refused(client):
+    # the 报告 and 问题清单 forms send every field, "year=" when it is left empty
+    assert client.get("/", params={"q": "", "year": "", "errors": "", "sort": "org"}).status_code == 200
+    assert client.get("/findings", params={"org": "", "year": "", "severity": "", "status": ""}).status_code == 200
+    listed = client.get("/findings", params={"year": "", "severity": "error"}).text
+    assert ERRORS_BODY in listed

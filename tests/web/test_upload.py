@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import re
+import time
 
 from fastapi.testclient import TestClient
 
@@ -16,6 +17,16 @@ from tests.web.conftest import TOTAL
 
 def _csrf(html: str) -> str:
     return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
+
+
+def _wait(c, upload_id: str) -> dict:
+    """The upload's state once the queue has finished it (a bounded wait, not a measurement)."""
+    for _ in range(6000):
+        status = c.get(f"/api/v1/uploads/{upload_id}").json()
+        if status["done"]:
+            return status
+        time.sleep(0.05)
+    raise AssertionError(f"upload {upload_id} did not finish")
 
 
 def _report_text(seed: int) -> bytes:
@@ -32,14 +43,17 @@ def test_upload_form_stores_reports_and_refuses_disguised_files(db_url):
                  ("files", ("huge.txt", b"a" * 200_001, "text/plain"))]
         r = c.post("/upload", files=files, data={"csrf": token}, follow_redirects=False)
         assert r.status_code == 303
+        _wait(c, r.headers["location"].rsplit("/", 1)[1])
         page = c.get(r.headers["location"]).text
-        assert "new.txt" in page and "已读取" in page
+        assert "new.txt" in page and "已读取" in page and "处理中" not in page
         assert page.count("拒收") == 3
         assert "E-WEB-UPLOAD-TYPE" in page and "E-WEB-UPLOAD-SIZE" in page
         assert c.get("/api/v1/reports").json()["total"] == TOTAL + 1
         again = c.post("/upload", files=[("files", ("same-again.txt", _report_text(900), "text/plain"))],
-                       data={"csrf": token})
-        assert "已读取" in again.text
+                       data={"csrf": token}, follow_redirects=False)
+        status = _wait(c, again.headers["location"].rsplit("/", 1)[1])
+        assert [f["state"] for f in status["files"]] == ["unchanged"]
+        assert "未重复保存" in c.get(again.headers["location"]).text
         assert c.get("/api/v1/reports").json()["total"] == TOTAL + 1  # same content: stored once
 
 
@@ -54,7 +68,7 @@ def test_upload_needs_csrf_and_respects_the_count_limit(db_url):
         assert c.post("/api/v1/documents", files=files[:2]).status_code == 403
         r = c.post("/api/v1/documents", files=files[:2], headers={"X-CSRF-Token": token})
         assert r.status_code == 202
-        status = c.get(f"/api/v1/uploads/{r.json()['id']}").json()
+        status = _wait(c, r.json()["id"])
         assert status["done"] and [f["state"] for f in status["files"]] == ["stored", "stored"]
         keys = {f["key"] for f in status["files"]}
         assert keys <= {row["key"] for row in c.get("/api/v1/reports", params={"page_size": 100}).json()["reports"]}
@@ -77,5 +91,51 @@ def test_markup_in_an_uploaded_file_name_is_shown_as_text(db_url):
                    data={"csrf": token})
         assert r.status_code == 200 and XSS_NAME not in r.text
         assert "&lt;img src=x onerror=alert(1)&gt;.txt" in r.text
+        _wait(c, str(r.url).rsplit("/", 1)[1])
         for path in ("/findings", "/"):
             assert XSS_NAME not in c.get(path).text
+
+
+def test_a_pathological_file_fails_alone_in_a_worker_and_the_server_keeps_answering(db_url):
+    """A mixed upload: good reports, an HTML page nested far too deep (the reader's E-LIMIT, raised in a worker
+    process), a repeated file. The good ones are stored, the bad one shows its code, the server answers."""
+    from gongkai.examples.generate import random_spec as spec_for
+    from gongkai.render.html import render_html
+
+    rng = random.Random(5)
+    page = render_html(spec_for(rng), rng).decode("gb18030")
+    at = page.find("<h3")
+    deep = (page[:at] + "<div>" * 100_000 + "x" + "</div>" * 100_000 + page[at:]).encode("gb18030")
+    with TestClient(create_app(db_url, secret=b"k" * 32, upload_jobs=2)) as c:
+        token = _csrf(c.get("/upload").text)
+        before = c.get("/api/v1/reports").json()["total"]
+        files = [("files", ("good1.txt", _report_text(930), "text/plain")),
+                 ("files", ("deep.html", deep, "text/html")),
+                 ("files", ("good2.txt", _report_text(931), "text/plain")),
+                 ("files", ("good1-copy.txt", _report_text(930), "text/plain"))]
+        r = c.post("/api/v1/documents", files=files, headers={"X-CSRF-Token": token})
+        assert r.status_code == 202
+        assert c.get("/healthz").status_code == 200  # answered while the upload is queued or running
+        status = _wait(c, r.json()["id"])
+        states = {f["name"]: f for f in status["files"]}
+        assert states["good1.txt"]["state"] == "stored" and states["good2.txt"]["state"] == "stored"
+        assert states["good1-copy.txt"]["state"] in ("stored", "unchanged")  # same content: stored once
+        assert states["deep.html"]["state"] == "failed" and "[E-LIMIT]" in states["deep.html"]["message"]
+        assert c.get("/api/v1/reports").json()["total"] == before + 3  # the failed read is kept, with its code
+        assert c.get("/healthz").status_code == 200
+        page = c.get(f"/uploads/{status['id']}").text
+        assert "E-LIMIT" in page and page.count("无法读取") == 1
+
+
+def test_finished_uploads_are_forgotten_past_the_limit_unfinished_never():
+    from gongkai.web.upload import Uploads
+
+    uploads = Uploads(keep=3)
+    first = uploads.new("a")  # still running: kept
+    done = []
+    for _ in range(4):
+        up = uploads.new("a")
+        up.done = True
+        done.append(up)
+    assert uploads.get(first.id) is first
+    assert [uploads.get(u.id) is not None for u in done] == [False, False, True, True]

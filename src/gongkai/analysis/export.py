@@ -67,7 +67,8 @@ def load_registry(conn) -> Registry:
     for oid, name in conn.execute(select(organization.c.id, organization.c.name)):
         names[oid] = name
         by_name.setdefault(name, set()).add(oid)
-    for oid, alias in conn.execute(select(organization_alias.c.organization_id, organization_alias.c.alias)):
+    for oid, alias in conn.execute(select(organization_alias.c.organization_id, organization_alias.c.alias)
+                                   .where(organization_alias.c.relation != "site")):  # a web site is no name
         by_name.setdefault(alias, set()).add(oid)
     return Registry(names, by_name)
 
@@ -82,16 +83,17 @@ class Scope:
     registry: Registry
 
 
-def resolve(conn, sel: Selection) -> Scope:
-    """The selection among the reports that count (current version, parsed without error)."""
+def resolve(conn, sel: Selection, registry: Registry | None = None) -> Scope:
+    """The selection among the reports that count (current version, parsed without error); ``registry``: one
+    already loaded in this transaction (a page resolving several selections reads it once)."""
     from gongkai.store.schema import parse
     from gongkai.store.versions import counted
 
-    scope = select_bodies(conn, sel)
+    scope = select_bodies(conn, sel, registry)
     return Scope((counted(), parse.c.status == "ok", *scope.conditions), scope.bodies, scope.registry)
 
 
-def select_bodies(conn, sel: Selection) -> Scope:
+def select_bodies(conn, sel: Selection, registry: Registry | None = None) -> Scope:
     """Conditions on ``parse`` for the body, region and year of ``sel`` only (no version filter): shared by
     export, stats and the findings list, so ``--org`` means the same everywhere."""
     from sqlalchemy import and_, or_
@@ -99,7 +101,7 @@ def select_bodies(conn, sel: Selection) -> Scope:
     from gongkai.store.orgs import descendants
     from gongkai.store.schema import parse
 
-    reg = load_registry(conn)
+    reg = registry if registry is not None else load_registry(conn)
     conds: list = []
     bodies: list[int] | None = None
     if sel.region is not None:

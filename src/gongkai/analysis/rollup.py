@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from gongkai.analysis.export import NotFound, Selection, StoredReport, iter_reports, load_registry, resolve
+from gongkai.analysis.export import (NotFound, Registry, Selection, StoredReport, iter_reports, load_registry,
+                                     resolve)
 from gongkai.standard import get_format
 from gongkai.standard.labels import int_if_whole
 
@@ -30,20 +31,22 @@ class Rollup:
     several_reports: list[str] = field(default_factory=list)  # not summed: which one counts is not ours to guess
 
 
-def member_reports(conn, region: str, year: int) -> tuple[str, list[RollupMember]]:
-    """The region's registered name and its direct members with their stored reports of ``year``.
+def member_reports(conn, region: str, year: int, *, with_cells: bool = True,
+                   registry: Registry | None = None) -> tuple[str, list[RollupMember]]:
+    """The region's registered name and its direct members with their stored reports of ``year`` (without
+    their cells when only who reported matters).
 
     The one place members' reports are read (so that it can be restricted to current versions)."""
     from gongkai.store.orgs import members
 
-    reg = load_registry(conn)
+    reg = registry if registry is not None else load_registry(conn)
     roots = sorted(reg.by_name.get(region.strip(), ()))
     if len(roots) != 1:
         raise NotFound(f"机关名录中没有“{region}”或有重名，无法确定其下属机关（可用 gongkai orgs 查看名录）")
     out = [RollupMember(m.id, m.name) for m in members(conn, roots[0])]
     by_id = {m.org_id: m for m in out}
-    scope = resolve(conn, Selection(region=region, year=year))
-    for rep in iter_reports(conn, scope):
+    scope = resolve(conn, Selection(region=region, year=year), reg)
+    for rep in iter_reports(conn, scope, with_cells=with_cells):
         m = by_id.get(rep.organization_id) if rep.organization_id is not None else None
         if m is not None and not rep.is_rollup:
             m.reports.append(rep)

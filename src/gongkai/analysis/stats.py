@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, field
 from functools import cache
 from typing import Any
 
-from gongkai.analysis.export import Scope, Selection, iter_reports, resolve
+from gongkai.analysis.export import Registry, Scope, Selection, resolve
 from gongkai.standard.layout import request_layout
 from gongkai.standard import get_format
 
@@ -165,6 +165,18 @@ class StatsResult:
                 "total": self.total.to_dict()}
 
 
+@dataclass
+class _Part:
+    """Reports added up in the database: how many, and each needed cell's sum (a cell counted 0 where it is
+    not usable; the fee cell summed over 2021-format reports only)."""
+
+    reports: int = 0
+    reports_2019: int = 0
+    reports_incomplete: int = 0
+    fee_reports: int = 0
+    sums: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+
+
 class _Acc:
     """Running sums for one row (mutable while counting, frozen into a StatsRow at the end)."""
 
@@ -172,29 +184,22 @@ class _Acc:
         self.n: dict[str, float] = defaultdict(float)
         self.appeals: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
 
-    def add(self, values: dict[str, float | None], fmt: str | None, ids: _Ids) -> None:
-        self.n["reports"] += 1
-        self.n["reports_2019"] += fmt == "2019"
-        incomplete = False
-
+    def add(self, part: _Part, ids: _Ids) -> None:
         def get(cid: str) -> float:
-            nonlocal incomplete
-            v = values.get(cid)
-            if v is None:
-                incomplete = True
-                return 0.0
-            return v
+            return float(part.sums.get(cid, 0.0))
 
+        for name in ("reports", "reports_2019", "reports_incomplete"):
+            self.n[name] += getattr(part, name)
+        if part.fee_reports:
+            self.n["fee_reports"] += part.fee_reports
         for name in ("received", "carried_over", "results_total", "carried_forward", "granted", "partially_granted"):
             self.n[name] += get(getattr(ids, name))
         self.n["withheld"] += sum(get(c) for c in ids.withheld)
         for group, cols in ids.appeals.items():
             for col, cid in cols.items():
                 self.appeals[group][col] += get(cid)
-        if fmt != "2019":  # the 2019 format has no fee amount
+        if part.fee_reports:  # only 2019-format reports: no fee figure at all
             self.n["fees"] += get(FEE_CELL)
-            self.n["fee_reports"] += 1
-        self.n["reports_incomplete"] += incomplete
 
     def freeze(self, key: str, **extra: Any) -> StatsRow:
         ints = ("reports", "reports_2019", "reports_incomplete", "fee_reports")
@@ -203,22 +208,89 @@ class _Acc:
         return StatsRow(key=key, **nums, **appeals, **extra)
 
 
-def _values(rep) -> dict[str, float | None]:
-    """Each cell as a number: stated, else inferred; blank and "/" count 0; otherwise None (not usable)."""
-    out: dict[str, float | None] = {}
-    for c in rep.cells:
-        v = c.value_or_inferred
-        if v is None and c.meaning in ("blank", "not_applicable"):
-            v = 0.0
-        out[c.cell_id] = v
-    return out
+def usable_value():
+    """The one rule for a cell as a number (SQL, so the database adds up): stated, else inferred; blank and
+    "/" count 0; otherwise NULL (not usable: the report is incomplete and the cell counts 0)."""
+    from sqlalchemy import case, literal
+
+    from gongkai.store.schema import cell
+
+    return case((cell.c.value.is_not(None), cell.c.value),
+                (cell.c.inferred_value.is_not(None), cell.c.inferred_value),
+                (cell.c.meaning.in_(("blank", "not_applicable")), literal(0.0)), else_=None)
+
+
+def _group_column(by: str):
+    from sqlalchemy import func
+
+    from gongkai.store.schema import organization, parse
+
+    return parse.c.year if by == "year" else func.coalesce(organization.c.name, parse.c.organization_printed)
+
+
+def _group_key(by: str, raw) -> str:
+    if by == "year":
+        return str(raw) if raw is not None else "未知年度"
+    return raw or "（未知机关）"
+
+
+def _parts(conn, scope: Scope, by: str, rollups: str, ids: _Ids):
+    """(parts by row key, bodies with any report by year, reports skipped by the roll-up choice): the
+    reports' cells are summed in the database, never loaded."""
+    from sqlalchemy import case, func, select
+
+    from gongkai.store.schema import cell, organization, parse
+
+    needed = ids.all()
+    usable = usable_value()
+    source = parse.outerjoin(organization, parse.c.organization_id == organization.c.id)
+    group = _group_column(by)
+    # each report's usable needed cells, the fee cell apart (the 2019 format has none)
+    usable_ok = conn.execute(
+        select(cell.c.parse_id, func.count(case((cell.c.cell_id != FEE_CELL, usable))),
+               func.count(case((cell.c.cell_id == FEE_CELL, usable))))
+        .select_from(cell.join(parse, cell.c.parse_id == parse.c.id))
+        .where(*scope.conditions, cell.c.cell_id.in_(needed))
+        .group_by(cell.c.parse_id)).all()
+    ok = {pid: n for pid, n, _ in usable_ok}
+    fee_ok = {pid for pid, _, fee in usable_ok if fee}
+    n_needed = len(needed) - 1
+    parts: dict[str, _Part] = {}
+    present: dict[int | None, set[int]] = defaultdict(set)
+    skipped = 0
+    rows = conn.execute(select(parse.c.id, parse.c.year, parse.c.organization_id, parse.c.format,
+                               parse.c.is_rollup, group.label("grp")).select_from(source).where(*scope.conditions))
+    for r in rows:
+        if r.organization_id is not None:
+            present[r.year].add(r.organization_id)
+        if rollups != "included" and bool(r.is_rollup) != (rollups == "only"):
+            skipped += 1
+            continue
+        part = parts.setdefault(_group_key(by, r.grp), _Part())
+        part.reports += 1
+        part.reports_2019 += r.format == "2019"
+        part.fee_reports += r.format != "2019"
+        part.reports_incomplete += ok.get(r.id, 0) < n_needed or (r.format != "2019" and r.id not in fee_ok)
+    counted_rows = ([] if rollups == "included"
+                    else [parse.c.is_rollup.is_(True) if rollups == "only" else parse.c.is_rollup.is_(False)])
+    is_2019 = func.coalesce(parse.c.format == "2019", False)
+    sums = conn.execute(
+        select(group.label("grp"), is_2019.label("f2019"), cell.c.cell_id, func.sum(func.coalesce(usable, 0.0)))
+        .select_from(cell.join(source, cell.c.parse_id == parse.c.id))
+        .where(*scope.conditions, *counted_rows, cell.c.cell_id.in_(needed))
+        .group_by(group, is_2019, cell.c.cell_id))
+    for grp, f2019, cid, total in sums:
+        if cid == FEE_CELL and f2019:
+            continue
+        parts[_group_key(by, grp)].sums[cid] += float(total or 0.0)
+    return parts, present, skipped
 
 
 ROLLUP_MODES = ("excluded", "included", "only")
 
 
 def compute_stats(conn, selection: Selection | None = None, *, by: str = "year",
-                  rollups: str = "excluded") -> StatsResult:
+                  rollups: str = "excluded", registry: Registry | None = None) -> StatsResult:
     """Sums and rates of the selected reports per year (``by="year"``) or per body (``by="org"``); roll-up
     reports ``rollups`` = excluded (default) | included | only."""
     if by not in ("year", "org"):
@@ -227,21 +299,13 @@ def compute_stats(conn, selection: Selection | None = None, *, by: str = "year",
         raise ValueError(rollups)
     selection = selection or Selection()
     ids = cell_ids()
-    scope: Scope = resolve(conn, selection)
+    scope: Scope = resolve(conn, selection, registry)
+    parts, present, skipped = _parts(conn, scope, by, rollups, ids)
     accs: dict[str, _Acc] = {}
     total = _Acc()
-    present: dict[int | None, set[int]] = defaultdict(set)  # year -> bodies with any report (roll-up or not)
-    skipped = 0
-    for rep in iter_reports(conn, scope, cell_ids=ids.all()):
-        if rep.organization_id is not None:
-            present[rep.year].add(rep.organization_id)
-        if rollups != "included" and rep.is_rollup != (rollups == "only"):
-            skipped += 1
-            continue
-        key = (str(rep.year) if rep.year is not None else "未知年度") if by == "year" else (rep.organization or "（未知机关）")
-        values = _values(rep)
-        accs.setdefault(key, _Acc()).add(values, rep.format, ids)
-        total.add(values, rep.format, ids)
+    for key, part in parts.items():
+        accs.setdefault(key, _Acc()).add(part, ids)
+        total.add(part, ids)
 
     names = scope.registry.names
     bodies = set(scope.bodies) if scope.bodies is not None and selection.region is not None else None
@@ -285,4 +349,5 @@ def compute_stats(conn, selection: Selection | None = None, *, by: str = "year",
                        rows=tuple(rows), total=total_row, region=selection.region, notes=tuple(notes))
 
 
-__all__ = ["FEE_CELL", "ROLLUP_MODES", "AppealStats", "StatsResult", "StatsRow", "cell_ids", "compute_stats"]
+__all__ = ["FEE_CELL", "ROLLUP_MODES", "AppealStats", "StatsResult", "StatsRow", "cell_ids", "compute_stats",
+           "usable_value"]

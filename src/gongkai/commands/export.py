@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 from rich.markup import escape
 
-from gongkai.errors import GongkaiError
+from gongkai.errors import GongkaiError, os_reason
 
 from gongkai.commands.support import E_WRITE, fail, make_console, org_options
 
@@ -75,7 +75,7 @@ def export(out: Path, to: str | None, wide: bool, findings: bool, codebook: bool
         except GongkaiError as exc:
             fail(exc)
         except OSError as exc:
-            fail((E_WRITE, f"无法写入 {out}：{exc.strerror or exc}"))
+            fail((E_WRITE, f"无法写入 {out}：{os_reason(exc)}"))
         console.print(f"已导出单元格字典：{n} 个单元格 → {escape(str(out))}")
         return
     try:
@@ -95,7 +95,7 @@ def export(out: Path, to: str | None, wide: bool, findings: bool, codebook: bool
     except GongkaiError as exc:
         fail(exc)
     except OSError as exc:
-        fail((E_WRITE, f"无法写入 {out}：{exc.strerror or exc}"))
+        fail((E_WRITE, f"无法写入 {out}：{os_reason(exc)}"))
     if summary.reports == 0:
         console.print(f"没有数据：没有符合条件的报告（{escape(str(out))} 只有表头）")
         return

@@ -13,7 +13,7 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
-from gongkai.errors import GongkaiError
+from gongkai.errors import GongkaiError, os_reason
 from gongkai.model import Finding, Severity
 
 from gongkai.commands.support import EXIT_REFUSED, E_REFUSED, E_WRITE, SEVERITY_NAMES, fail, make_console
@@ -32,6 +32,9 @@ def load_any_form(path: Path):
             raise FormError("此版本无法读取 Excel 表单（缺少 gongkai.forms.xlsx），请改用 YAML 或 JSON 表单",
                             source=str(path)) from None
         return read_xlsx_form(path)
+    if path.suffix.lower() not in (".yaml", ".yml", ".json"):
+        raise FormError(f"不支持的表单格式“{path.suffix or path.name}”：请用 .xlsx、.yaml/.yml 或 .json 表单"
+                        "（gongkai template 生成）", source=str(path), code="E-FORMAT")
     if not path.is_file():
         raise FormError("表单文件不存在", source=str(path))
     return load_form(path)
@@ -100,7 +103,7 @@ def render(form_path: Path, output: Path, to: str | None, force: bool, last_year
     except GongkaiError as exc:
         fail(exc)
     except OSError as exc:
-        fail((E_WRITE, f"无法写入 {output}：{exc.strerror or exc}"))
+        fail((E_WRITE, f"无法写入 {output}：{os_reason(exc)}"))
     note = f"（已按 --force 忽略 {len(errors)} 个错误）" if errors else ""
     console.print(f"[green]已生成[/] {escape(str(output))}　{_TARGET_NAMES[target]}{note}")
 

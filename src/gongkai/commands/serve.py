@@ -16,7 +16,9 @@ EXIT_INPUT = 2
 @click.option("--db", default=None, help="数据库：文件路径或 postgresql://…（默认 ./gongkai.db）")
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听地址；非本机地址时必须登录")
 @click.option("--port", default=8000, show_default=True, type=int, help="端口")
-def serve(db: str | None, host: str, port: int) -> None:
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
+              help="读取上传文件的进程数（默认：CPU 核数的一半，至少 1）；每个文件的时间和内存限制与 gongkai ingest 相同。")
+def serve(db: str | None, host: str, port: int, jobs: int | None) -> None:
     try:
         import uvicorn
 
@@ -27,7 +29,7 @@ def serve(db: str | None, host: str, port: int) -> None:
     from gongkai.errors import GongkaiError
 
     try:
-        app = create_app(db, host=host)
+        app = create_app(db, host=host, upload_jobs=jobs)
     except GongkaiError as exc:
         click.echo(f"[{exc.code}] {exc.message}", err=True)
         sys.exit(EXIT_INPUT)

@@ -97,4 +97,9 @@ def print_table(console: Console, table: RenderableType) -> None:
     from rich.measure import Measurement
 
     width = Measurement.get(console, console.options.update_width(1_000_000), table).maximum
-    console.print(table, width=max(width, 20), soft_wrap=False)
+    shown = console.width
+    console.width = max(width, 20)  # print(width=) cannot exceed the console's width
+    try:
+        console.print(table, soft_wrap=False)
+    finally:
+        console.width = shown

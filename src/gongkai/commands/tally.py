@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from gongkai.errors import GongkaiError
+from gongkai.errors import GongkaiError, os_reason
 from gongkai.standard import get_format
 from gongkai.standard.labels import table_heading
 
@@ -138,7 +138,7 @@ def _update_form(form, results: list[TallyResult], path: Path) -> None:
     except OSError as exc:
         from gongkai.forms import FormError
 
-        raise FormError(f"无法写入表单：{exc.strerror or exc}", source=str(path)) from None
+        raise FormError(f"无法写入表单：{os_reason(exc)}", source=str(path)) from None
 
 
 def _show(console: Console, r: TallyResult) -> None:

@@ -11,7 +11,7 @@ from typing import NoReturn
 
 import click
 
-from gongkai.errors import GongkaiError
+from gongkai.errors import GongkaiError, os_reason
 from gongkai.spec import NOT_APPLICABLE, Value
 from gongkai.forms.model import FormError, ReportForm, dump_form
 from gongkai.forms.yaml_template import (
@@ -164,7 +164,7 @@ def template(year_text: str | None, format_id: str | None, org: str, last_year: 
     except FormError as err:
         fail(err)
     except OSError as err:
-        _fail(E_WRITE, f"无法写入“{target}”：{err.strerror or err}")
+        _fail(E_WRITE, f"无法写入“{target}”：{os_reason(err)}")
 
     click.echo(f"已生成填报文件：{target}（{year}年度，{format_id} 格式）")
     if form.organization:
@@ -197,7 +197,7 @@ def _write_rollup(region: str, year: int, format_id: str, output: str | None, fo
     except GongkaiError as err:
         fail(err)
     except OSError as err:
-        _fail(E_WRITE, f"无法写入“{target}”：{err.strerror or err}")
+        _fail(E_WRITE, f"无法写入“{target}”：{os_reason(err)}")
     click.echo(f"已生成汇总报告填报文件：{target}（{r.region}，{year}年度，预填 {len(r.values)} 格，"
                f"来源见工作表“汇总来源”）")
     if r.without_report:

@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from gongkai.commands.support import E_INTERRUPTED, E_USAGE, EXIT_INTERRUPTED, message_line
+from gongkai.commands.support import E_INTERRUPTED, E_USAGE, EXIT_INPUT, EXIT_INTERRUPTED, message_line
 
 
 MESSAGES: dict[str, str] = {
@@ -120,10 +120,16 @@ ARGUMENT_NAMES = {"paths": "文件或文件夹", "file": "文件", "key": "报�
                   "name": "用户名", "register": "申请登记表"}
 
 
+_PATH_NAMES = {"file": "文件", "directory": "目录", "path": "路径"}
+
+
 def _chinese_metavars(cmd: click.Command) -> None:
     if cmd.options_metavar == "[OPTIONS]":
         cmd.options_metavar = "[选项]"
     for param in cmd.params:
+        if isinstance(param.type, click.Path) and param.type.name in _PATH_NAMES:
+            # named when the option was declared, before install(): "File 'x' 不存在"
+            param.type.name = _PATH_NAMES[param.type.name]
         if isinstance(param, click.Argument) and param.metavar is None and param.name in ARGUMENT_NAMES:
             param.metavar = ARGUMENT_NAMES[param.name] + ("..." if param.nargs != 1 else "")
     if isinstance(cmd, click.Group):
@@ -141,7 +147,8 @@ def usage_message(err: click.ClickException, prog: str = "gongkai") -> str:
         hint = f"运行 “{ctx.command_path} {ctx.help_option_names[0]}” 查看帮助。"
     else:
         hint = f"运行 “{prog} -h” 查看帮助。"
-    message = err.format_message()
+    # one line: click lists a choice's values on tab-indented lines of their own
+    message = " ".join(part.strip() for part in err.format_message().splitlines() if part.strip())
     if message.endswith("."):  # click ends some sentences with an English full stop
         message = message[:-1] + "。"
     return message_line(E_USAGE, message, hint)
@@ -173,4 +180,13 @@ class ChineseGroup(click.Group):
         except (click.Abort, KeyboardInterrupt, EOFError):
             click.echo("\n" + message_line(E_INTERRUPTED, "已中断（Ctrl-C）。"), err=True)
             sys.exit(EXIT_INTERRUPTED)
+        except BrokenPipeError:  # the reader of a pipe went away (`gongkai findings | head`): nothing to say
+            sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - Python flushes stderr once more at exit
+            sys.exit(0)
+        except Exception as exc:
+            if os.environ.get("GONGKAI_DEBUG"):
+                raise
+            click.echo(message_line("E-INTERNAL", f"程序内部错误（{type(exc).__name__}）",
+                                    "这是 gongkai 的缺陷，请报告；设置环境变量 GONGKAI_DEBUG=1 可显示详细信息。"), err=True)
+            sys.exit(EXIT_INPUT)
         sys.exit(result if isinstance(result, int) else 0)

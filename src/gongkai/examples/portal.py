@@ -22,6 +22,8 @@ class Portal:
     reports: dict[str, tuple[str, int]] = field(default_factory=dict)  # path of each report file → (body, year)
     forbidden: set[str] = field(default_factory=set)  # paths robots.txt forbids
     error_as_pdf: set[str] = field(default_factory=set)
+    starts: list[str] = field(default_factory=list)  # absolute start addresses (portals served under host names)
+    bodies: dict[str, str | None] = field(default_factory=dict)  # path → the registered body it must match
 
 
 def _list_page(title: str, items: list[tuple[str, str]], extra: str = "", encoding: str = "utf-8") -> bytes:
@@ -31,12 +33,12 @@ def _list_page(title: str, items: list[tuple[str, str]], extra: str = "", encodi
             f'<h2>{title}</h2><ul class="list">{lis}</ul>{extra}</body></html>').encode(encoding)
 
 
-def _carrier_page(spec, attachments: list[tuple[str, str]]) -> bytes:
+def _carrier_page(spec, attachments: list[tuple[str, str]], source: str | None = None) -> bytes:
     """A report page that only links its attachments (no table on the page)."""
     links = "".join(f'<p><a href="{href}">{text}</a></p>' for href, text in attachments)
     name = f"{spec.organization}{spec.year}年政府信息公开工作年度报告"
     return (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{name}</title></head><body><h1>{name}</h1>'
-            f'<div class="info">发布日期：{spec.year + 1}-01-20　来源：{spec.organization}</div>'
+            f'<div class="info">发布日期：{spec.year + 1}-01-20　来源：{source or spec.organization}</div>'
             f'<p>附件：</p>{links}</body></html>').encode()
 
 
@@ -68,8 +70,13 @@ def build_portal(seed: int = 16) -> Portal:
     portal.forbidden.add("/private/t9.html")
     add("/private/t9.html", html, render_html(specs[5], random.Random(rng.random()), encoding="utf-8"), specs[5])
     add("/nb/t3.html", "text/html", render_html(specs[2], random.Random(rng.random())), specs[2])  # GB18030
+    # a GBK page whose meta and Content-Type both say UTF-8
+    wrong = random_spec(random.Random(seed * 100 + 8), "2021", year=2023)
+    page = render_html(wrong, random.Random(rng.random()), encoding="gbk")
+    add("/nb/t6.html", html, page.replace(b"gb2312", b"utf-8"), wrong)
     add("/nb/index_1.html", "text/html", _list_page(COLUMN, [("t3.html", report_title(specs[2])),
-                                                             ("t8.html", report_title(specs[3]))], encoding="gbk"))
+                                                             ("t8.html", report_title(specs[3])),
+                                                             ("t6.html", report_title(wrong))], encoding="gbk"))
     add("/nb/t8.html", html, render_html(specs[3], random.Random(rng.random()), encoding="utf-8"), specs[3])
     # style 2: createPageHTML; its second page's report is answered 429 once (the test server does that)
     script = '<script>createPageHTML(2, 0, "index", "html");</script>'
@@ -90,4 +97,57 @@ def build_portal(seed: int = 16) -> Portal:
     return portal
 
 
-__all__ = ["Portal", "build_portal"]
+# the bodies of :func:`build_site_portal`: one short name, 区城市运行管理中心, in two districts of one city
+SITE_REGISTRY = """\
+organizations:
+  - name: 青禾市人民政府
+    sites: [www.qinghe.gov.cn]
+    children:
+      - name: 青禾市桐溪区人民政府
+        sites: [www.tongxi.gov.cn]
+        children:
+          - name: 青禾市桐溪区城市运行管理中心
+      - name: 青禾市梅岭区人民政府
+        children:
+          - name: 青禾市梅岭区城市运行管理中心
+"""
+_SHORT = "区城市运行管理中心"
+
+
+def build_site_portal(seed: int = 17) -> Portal:
+    """Two portals under host names (a test serves both from one loopback server): the 桐溪区 site, declared
+    in :data:`SITE_REGISTRY`, and the city's site, which holds both districts. Reports print the short name
+    区城市运行管理中心; which body each must match is in ``bodies`` (None: nothing tells, it stays ambiguous)."""
+    rng = random.Random(seed)
+    portal = Portal(starts=["http://www.tongxi.gov.cn/tx/index.html", "http://www.qinghe.gov.cn/qh/index.html"])
+    html = "text/html; charset=utf-8"
+
+    def spec(i: int, year: int, organization: str, region: str):
+        return random_spec(random.Random(seed * 100 + i), "2021", year=year, organization=organization,
+                           region=region, body_kind="department")
+
+    def report(path: str, data: bytes, s, body: str | None) -> None:
+        portal.pages[path] = ("application/octet-stream" if path.endswith(".docx") else html, data)
+        portal.reports[path] = (s.organization, s.year)
+        portal.bodies[path] = body
+
+    def title(s) -> str:
+        return f"{s.organization}{s.year}年{COLUMN}"
+
+    tongxi, meiling = "青禾市桐溪区城市运行管理中心", "青禾市梅岭区城市运行管理中心"
+    # on the 桐溪区 site: the short name is that district's; a name printed in full stays what it says
+    s1, s2 = spec(1, 2023, _SHORT, "青禾市桐溪区"), spec(2, 2022, meiling, "青禾市梅岭区")
+    report("/tx/t1.html", render_html(s1, random.Random(rng.random()), encoding="utf-8"), s1, tongxi)
+    report("/tx/t2.html", render_html(s2, random.Random(rng.random()), encoding="utf-8"), s2, meiling)
+    portal.pages["/tx/index.html"] = (html, _list_page("政府信息公开年报",
+                                                       [("t1.html", title(s1)), ("t2.html", title(s2))]))
+    # on the city's site: the 来源 printed on the report page tells; nothing at all tells for the other
+    s3, s4 = spec(3, 2023, _SHORT, "青禾市梅岭区"), spec(4, 2024, _SHORT, "青禾市梅岭区")
+    portal.pages["/qh/t3.html"] = (html, _carrier_page(s3, [("P0301.docx", "附件.docx")], source=meiling))
+    report("/qh/P0301.docx", render_docx(s3, random.Random(rng.random())), s3, meiling)
+    report("/qh/t4.html", render_html(s4, random.Random(rng.random()), encoding="utf-8"), s4, None)
+    portal.pages["/qh/index.html"] = (html, _list_page("政府信息公开年报", [("t3.html", title(s3)), ("t4.html", title(s4))]))
+    return portal
+
+
+__all__ = ["SITE_REGISTRY", "Portal", "build_portal", "build_site_portal"]

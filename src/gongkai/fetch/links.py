@@ -147,3 +147,18 @@ def printed_provenance(content: bytes, headers: dict[str, str] | None = None) ->
     pub = _PUBLISHED.search(text)
     src = _SOURCE.search(text)
     return (re.sub(r"\s+", "", pub.group(1)) if pub else None), (src.group(1) if src else None)
+
+
+def page_title(content: bytes, headers: dict[str, str] | None = None) -> str:
+    """The page's own title: its ``<title>``, else its first heading ("" when it has neither)."""
+    try:
+        root = lxml.html.document_fromstring(decode(content, headers))
+    except (ValueError, lxml.etree.ParserError):
+        return ""
+    for path in (".//title", ".//h1", ".//h2"):
+        node = root.find(path)
+        if node is not None:
+            text = " ".join(node.text_content().split())
+            if text:
+                return text[:200]
+    return ""

@@ -63,16 +63,22 @@ class Refused(Exception):
         self.reason, self.code, self.stop_host = reason, code, stop_host
 
 
-def _public(host: str) -> bool:
+def system_resolve(host: str) -> list[str]:
+    """The addresses of ``host`` in the order the system resolver gives them (IP literals as they are)."""
     try:
-        infos = socket.getaddrinfo(host, None)
-    except socket.gaierror:
+        infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError):
         raise Refused(f"无法解析主机名 {host}", code="E-FETCH-DNS") from None
+    out: list[str] = []
     for info in infos:
-        ip = ipaddress.ip_address(str(info[4][0]).split("%")[0])
-        if not ip.is_global:
-            return False
-    return True
+        address = str(info[4][0]).split("%")[0]
+        if address not in out:
+            out.append(address)
+    return out
+
+
+def _public(addresses: list[str]) -> bool:
+    return all(ipaddress.ip_address(a).is_global for a in addresses)
 
 
 def looks_like_captcha(content: bytes) -> bool:
@@ -85,9 +91,15 @@ class Client:
     policy: Policy = field(default_factory=Policy)
     sleep: Callable[[float], None] = time.sleep
     transport: httpx.BaseTransport | None = None
+    # host name → addresses; each host is resolved once, checked, and connected to at exactly those addresses,
+    # so a name that resolves to a public address for the check and to 127.0.0.1 for the connection (DNS
+    # rebinding) cannot reach this machine or the intranet
+    resolve: Callable[[str], list[str]] = system_resolve
+    _addresses: dict[str, list[str]] = field(default_factory=dict)
     _last: dict[str, float] = field(default_factory=dict)
     _robots: dict[str, urllib.robotparser.RobotFileParser] = field(default_factory=dict)
     _stopped: dict[str, str] = field(default_factory=dict)
+    backoffs: list[tuple[str, int, float]] = field(default_factory=list)  # (address, 429/503, seconds waited)
 
     def __post_init__(self) -> None:
         self._http = httpx.Client(follow_redirects=False, timeout=self.policy.timeout, transport=self.transport,
@@ -103,10 +115,23 @@ class Client:
         host = parts.netloc.lower()
         if host in self._stopped:
             raise Refused(f"已停止访问该站点（{self._stopped[host]}）", code="E-FETCH-STOPPED")
-        if not self.policy.allow_private and not _public(parts.hostname):
+        addresses = self._resolved(parts.hostname)
+        if not self.policy.allow_private and not _public(addresses):
             raise Refused(f"{parts.hostname} 是内网或本机地址，默认不访问（需要时加 --allow-private）",
                           code="E-FETCH-PRIVATE")
         return host
+
+    def _resolved(self, hostname: str) -> list[str]:
+        name = hostname.lower()
+        if name not in self._addresses:
+            try:
+                addresses = [str(ipaddress.ip_address(a)) for a in self.resolve(name)]
+            except ValueError:
+                raise Refused(f"无法解析主机名 {hostname}", code="E-FETCH-DNS") from None
+            if not addresses:
+                raise Refused(f"无法解析主机名 {hostname}", code="E-FETCH-DNS")
+            self._addresses[name] = addresses
+        return self._addresses[name]
 
     def _wait(self, host: str) -> None:
         last = self._last.get(host)
@@ -118,7 +143,30 @@ class Client:
     def _raw(self, host: str, url: str) -> tuple[int, httpx.Headers, bytes]:
         self._wait(host)
         try:
-            with self._http.stream("GET", url) as resp:
+            return self._from_addresses(url)
+        finally:
+            self._last[host] = time.monotonic()
+
+    def _from_addresses(self, url: str) -> tuple[int, httpx.Headers, bytes]:
+        """GET ``url`` from the checked addresses of its host, in order until one connects: the request goes
+        to the address (no second lookup), with the name in the Host header and, for https, in SNI and the
+        certificate check."""
+        named = httpx.URL(url)
+        addresses = self._resolved(urlsplit(url).hostname or "")
+        for i, address in enumerate(addresses):
+            try:
+                return self._stream(named, address)
+            except httpx.ConnectError:
+                if i == len(addresses) - 1:
+                    raise Refused("网络错误：ConnectError", code="E-FETCH-NETWORK") from None
+        raise Refused("网络错误：没有可连接的地址", code="E-FETCH-NETWORK")  # pragma: no cover - never empty
+
+    def _stream(self, named: httpx.URL, address: str) -> tuple[int, httpx.Headers, bytes]:
+        target = named.copy_with(host=address)
+        headers = {"Host": named.netloc.decode("ascii")}
+        extensions = {"sni_hostname": named.raw_host.decode("ascii")}
+        try:
+            with self._http.stream("GET", target, headers=headers, extensions=extensions) as resp:
                 declared = resp.headers.get("content-length")
                 if declared and declared.isdigit() and int(declared) > self.policy.max_bytes:
                     raise Refused(f"文件过大（{int(declared) // 1048576} MB）", code="E-FETCH-SIZE")
@@ -128,10 +176,10 @@ class Client:
                     if len(body) > self.policy.max_bytes:
                         raise Refused(f"文件超过 {self.policy.max_bytes // 1048576} MB 上限", code="E-FETCH-SIZE")
                 return resp.status_code, resp.headers, bytes(body)
+        except httpx.ConnectError:
+            raise
         except httpx.HTTPError as exc:
             raise Refused(f"网络错误：{type(exc).__name__}", code="E-FETCH-NETWORK") from None
-        finally:
-            self._last[host] = time.monotonic()
 
     def allowed(self, url: str) -> bool:
         """robots.txt of the address's host permits us (a missing or unreadable robots.txt permits)."""
@@ -166,6 +214,7 @@ class Client:
                     raise Refused(f"服务器持续返回 {status}（请求过多或暂不可用）", code="E-FETCH-BUSY")
                 retry = headers.get("retry-after", "")
                 wait = float(retry) if retry.isdigit() else self.policy.delay * 2 ** attempt
+                self.backoffs.append((current, status, min(wait, 300.0)))
                 self.sleep(min(wait, 300.0))
             if status in (301, 302, 303, 307, 308) and headers.get("location"):
                 current = urljoin(current, headers["location"])

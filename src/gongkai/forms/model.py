@@ -16,7 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from gongkai.errors import GongkaiError
+from gongkai.errors import GongkaiError, os_reason
 from gongkai.spec import ReportSpec, Value
 from gongkai.standard import get_format
 from gongkai.standard.values import NOT_APPLICABLE_MARKS
@@ -25,6 +25,7 @@ from gongkai.standard.values import NOT_APPLICABLE_MARKS
 SECTION_KEYS: tuple[str, ...] = ("preamble", "1", "2", "3", "4", "5", "6")
 BODY_KINDS = ("department", "government", "street", "town")
 ORIGINS = ("entered", "formula", "tally", "last_year", "rollup")
+MAX_FORM_BYTES = 16 * 1024 * 1024  # a YAML/JSON form is a few KB; texts of a long report well under 1 MB
 _MAX_VALUE = 10**15  # a cell counts requests or yuan: 16+ digits is a typing or script error (and stays exact)
 
 
@@ -198,9 +199,15 @@ def load_form(path: str | Path) -> ReportForm:
     """Read a form from YAML (.yaml/.yml) or JSON."""
     p = Path(path)
     try:
+        size = p.stat().st_size
+        if size > MAX_FORM_BYTES:  # checked before reading: the file is held in memory whole
+            raise FormError(f"表单文件过大（{size // 1048576} MB，上限 {MAX_FORM_BYTES // 1048576} MB）",
+                            source=str(p))
         text = p.read_text("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise FormError(f"无法读取表单文件：{exc}", source=str(p)) from None
+    except OSError as exc:
+        raise FormError(f"无法读取表单文件：{os_reason(exc)}", source=str(p)) from None
+    except UnicodeDecodeError:
+        raise FormError("表单文件应为 UTF-8 编码的 YAML 或 JSON 文本（Excel 表单请用 .xlsx）", source=str(p)) from None
     if p.suffix.lower() in (".yaml", ".yml"):
         from gongkai.safe_yaml import YamlRefused, load
 

@@ -28,6 +28,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeGuard
 
+from gongkai.errors import os_reason
 from gongkai.spec import NOT_APPLICABLE, ReportSpec, Value
 from gongkai.forms.model import BODY_KINDS, SECTION_KEYS, FormError, ReportForm, form_value
 from gongkai.forms.yaml_template import (
@@ -212,7 +213,7 @@ def write_xlsx_template(path: str | Path, year: int, format_id: str = "2021", fo
     try:
         wb.close()
     except OSError as exc:
-        raise FormError(f"无法写入文件：{exc}", source=str(p)) from None
+        raise FormError(f"无法写入文件：{os_reason(exc)}", source=str(p)) from None
     return p
 
 
@@ -483,7 +484,7 @@ def read_xlsx(path: str | Path) -> XlsxRead:
     try:
         data = p.read_bytes()
     except OSError as exc:
-        raise FormError(f"无法读取文件：{exc.strerror or exc}", source=str(p)) from None
+        raise FormError(f"无法读取文件：{os_reason(exc)}", source=str(p)) from None
     wb = _open(data, str(p), data_only=False)
     saved = _open(data, str(p), data_only=True)
     slots = _read_slots(wb, str(p))
@@ -544,8 +545,8 @@ def _open(data: bytes, source: str, data_only: bool):
         check_package(data, source)
     try:
         return openpyxl.load_workbook(io.BytesIO(data), data_only=data_only)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:
-        raise FormError(f"无法打开 Excel 文件（文件可能已损坏）：{type(exc).__name__}", source=source) from None
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError):
+        raise FormError("无法打开 Excel 文件（文件可能已损坏）", source=source) from None
 
 
 def _read_slots(wb, source: str) -> dict[str, Slot]:

@@ -10,6 +10,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from gongkai.errors import os_reason
 from gongkai.spec import NOT_APPLICABLE, Value
 from gongkai.forms.model import FormError
 from gongkai.forms.xlsx import CELLS_SHEET, _numeric, _open, _prefill_text, _read_slots, _year
@@ -27,7 +28,7 @@ def write_into_xlsx(path: str | Path, values: dict[str, Value], *, year: int, fo
     try:
         data = p.read_bytes()
     except OSError as exc:
-        raise FormError(f"无法读取文件：{exc.strerror or exc}", source=str(p)) from None
+        raise FormError(f"无法读取文件：{os_reason(exc)}", source=str(p)) from None
     wb = _open(data, str(p), data_only=False)
     slots = _read_slots(wb, str(p))
     fmt_slot = slots["meta.format"]
@@ -63,5 +64,5 @@ def write_into_xlsx(path: str | Path, values: dict[str, Value], *, year: int, fo
     try:
         p.write_bytes(buf.getvalue())
     except OSError as exc:
-        raise FormError(f"无法写入文件：{exc.strerror or exc}", source=str(p)) from None
+        raise FormError(f"无法写入文件：{os_reason(exc)}", source=str(p)) from None
     return IntoResult(written, kept)

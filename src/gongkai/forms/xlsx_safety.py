@@ -3,7 +3,8 @@ refused with a message naming the part, sheet or cell — never a ParseError, In
 
 Checked: every member decompresses within a size and ratio limit (zip bombs, damaged compression); each XML
 part is well-formed and declares no DTD (so no entity of any kind, external or nested, can be expanded);
-shared-string references in the sheets point at an existing string.
+shared-string references in the sheets point at an existing string; the number of sheets, cells and merged
+cells is bounded.
 """
 
 from __future__ import annotations
@@ -21,6 +22,13 @@ from gongkai.forms.model import FormError
 MAX_MEMBER_BYTES = 64 * 1024 * 1024  # one part, uncompressed; our template's largest is ~100 KB
 MAX_TOTAL_BYTES = 256 * 1024 * 1024
 MAX_RATIO = 200  # uncompressed / compressed, per member
+# the workbook's shape, checked on the XML before openpyxl builds objects for it (our template: 6 sheets, ~1,800
+# cells, ~50 merged ranges of ~400 cells); openpyxl makes and styles one object per cell of a merged range (about
+# 0.1 ms each), so one ref="A1:XFD1048576" would take all memory, and 57 entries for 6 sheets took 10 s
+MAX_SHEETS = 32
+MAX_CELLS = 100_000
+MAX_MERGED_CELLS = 10_000
+_REF = re.compile(r"^\$?([A-Z]{1,3})\$?(\d{1,7})(?::\$?([A-Z]{1,3})\$?(\d{1,7}))?$")
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -72,6 +80,7 @@ def check_package(data: bytes, source: str) -> None:
             parts[info.filename] = _xml(info.filename, _read(archive, info, source), source)
         else:
             _read(archive, info, source)
+    _check_shape(parts, source)
     _check_shared_strings(parts, source)
 
 
@@ -88,6 +97,68 @@ def _sheet_names(parts: dict[str, etree._Element]) -> dict[str, str]:
             path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
             out[path] = sheet.get("name", path)
     return out
+
+
+def _column(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _area(ref: str) -> int | None:
+    """Cells in a range such as "B2:D9" (1 for "B2"); None when it is not a range."""
+    m = _REF.match(ref.strip().upper())
+    if not m:
+        return None
+    c1, r1, c2, r2 = m.group(1), int(m.group(2)), m.group(3) or m.group(1), int(m.group(4) or m.group(2))
+    return (abs(_column(c2) - _column(c1)) + 1) * (abs(r2 - r1) + 1)
+
+
+def _sheet_entries(parts: dict[str, etree._Element]) -> list[str]:
+    """The worksheet part of every sheet entry in the workbook, in order (a part listed twice counts twice:
+    openpyxl reads it twice)."""
+    book, rels = parts.get("xl/workbook.xml"), parts.get("xl/_rels/workbook.xml.rels")
+    if book is None or rels is None:
+        return [n for n in parts if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+    targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{_PKG_REL}Relationship")}
+    out = []
+    for sheet in book.iter(f"{_MAIN}sheet"):
+        target = targets.get(sheet.get(f"{_REL}id"), "")
+        if target:
+            out.append(target.lstrip("/") if target.startswith("/")
+                       else posixpath.normpath(posixpath.join("xl", target)))
+    return out
+
+
+def _check_shape(parts: dict[str, etree._Element], source: str) -> None:
+    entries = _sheet_entries(parts)
+    if len(entries) > MAX_SHEETS:
+        raise FormError(f"Excel 文件的工作表过多（{len(entries)} 个，上限 {MAX_SHEETS} 个），已拒绝", source=source,
+                        code="E-LIMIT")
+    names = _sheet_names(parts)
+    sizes: dict[str, tuple[int, int]] = {}  # part → (cells, merged cells)
+    cells = merged = 0
+    for name in entries:
+        root = parts.get(name)
+        if root is None:
+            continue
+        if name not in sizes:
+            area = 0
+            for mc in root.iter(f"{_MAIN}mergeCell"):
+                one = _area(mc.get("ref", ""))
+                if one is None:
+                    raise FormError(f"{names.get(name, name)} 的合并单元格范围“{mc.get('ref', '')[:40]}”无效"
+                                    "（文件可能已损坏）", source=source)
+                area += one
+            sizes[name] = (sum(1 for _ in root.iter(f"{_MAIN}c")), area)
+        cells += sizes[name][0]
+        merged += sizes[name][1]
+        if cells > MAX_CELLS or merged > MAX_MERGED_CELLS:
+            what = f"单元格过多（超过 {MAX_CELLS} 个）" if cells > MAX_CELLS else \
+                f"合并单元格范围过大（超过 {MAX_MERGED_CELLS} 个单元格）"
+            raise FormError(f"Excel 文件{what}（在工作表 {names.get(name, name)}），已拒绝", source=source,
+                            code="E-LIMIT")
 
 
 def _check_shared_strings(parts: dict[str, etree._Element], source: str) -> None:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from urllib.parse import unquote
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from gongkai.orgs.registry import OrgNode
+from gongkai.orgs.registry import OrgNode, site_key
 
 EXACT, ALIAS, FORMER, SHORT, AMBIGUOUS, UNMATCHED = "exact", "alias", "former", "short", "ambiguous", "unmatched"
 
@@ -26,6 +27,7 @@ _ENDINGS = ((re.compile(r"(街道办事处|街道办|街办|街道)$"), "街道�
 _PLACE_UNIT = re.compile(r".{2,}?(?:特别行政区|自治区|自治州|自治县|自治旗|地区|街道|省|市|州|盟|区|县|旗|镇|乡)")
 _PLACE_TYPES = set("省市州盟区县旗镇乡街")
 _LOCAL_KINDS = {"government", "town", "street"}  # bodies whose name gives a place
+_ADDRESS = re.compile(r"https?://[^\s\"'<>|｜]+", re.I)  # an address inside a hint
 
 
 def normalize(name: str) -> str:
@@ -77,13 +79,15 @@ class OrgIndex:
         self._short_former: dict[str, dict[int, int | None]] = defaultdict(dict)
         self._places: dict[str, int] = {}  # normalized place → the local government standing for it
         self._hint_words: dict[int, tuple[tuple[str, int], ...]] = {}
+        self._sites: dict[str, int] = {}  # declared site (host[/path prefix]) → the body publishing there
 
     # ------------------------------------------------------------------------------------------- build
 
     @classmethod
     def build(cls, nodes: Iterable[OrgNode],
               aliases: Iterable[tuple[int, str, str, int | None]] = ()) -> OrgIndex:
-        """``aliases``: (org_id, alias, relation 'alias'|'former', until_year)."""
+        """``aliases``: (org_id, alias, relation 'alias'|'former'|'site', until_year); a 'site' row is a web
+        site the body declares in the registry (host[/path prefix]), not a name."""
         index = cls()
         for node in nodes:
             index.nodes[node.id] = node
@@ -96,6 +100,9 @@ class OrgIndex:
         for org_id, alias, relation, until in alias_rows:
             if org_id not in index.nodes:
                 continue
+            if relation == "site":
+                index._sites.setdefault(site_key(alias), org_id)
+                continue
             key = normalize(alias)
             if relation == "former":
                 index._former[key][org_id] = until
@@ -107,7 +114,7 @@ class OrgIndex:
                 index._short[short].add(node.id)
             index._hint_words[node.id] = index._words(node, key)
         for org_id, alias, relation, until in alias_rows:
-            if org_id not in index.nodes:
+            if org_id not in index.nodes or relation == "site":
                 continue
             for short in index._short_keys(normalize(alias)):
                 if relation == "former":
@@ -227,14 +234,50 @@ class OrgIndex:
         return Match(FORMER, m.org_id, m.candidates, note)
 
     def _by_hint(self, candidates: tuple[int, ...], hint: str) -> int | None:
-        """The one candidate whose place the hint names most specifically, if there is exactly one."""
+        """The one candidate whose place the hint names most specifically, if there is exactly one. An address
+        in the hint on a site the registry declares narrows the candidates first to that body and the bodies
+        under it. Only ever one of ``candidates``: the hint chooses among what the printed name allows."""
         if not hint:
             return None
-        text = normalize(hint)
+        owners = {o for m in _ADDRESS.finditer(hint) if (o := self._site_owner(m.group(0))) is not None}
+        if owners:
+            under = tuple(c for c in candidates if any(self._is_under(c, o) for o in owners))
+            if len(under) == 1:
+                return under[0]
+            candidates = under or candidates
+        text = normalize(unquote(hint))  # a percent-encoded path names its places too
         scores = {c: max((d for w, d in self._hint_words.get(c, ()) if w in text), default=0) for c in candidates}
         best = max(scores.values(), default=0)
         hits = [c for c, score in scores.items() if best and score == best]
         return hits[0] if len(hits) == 1 else None
+
+    def _site_owner(self, address: str) -> int | None:
+        """The body whose declared site is the most specific one holding ``address``: the same host or a host
+        under it (tongxi.gov.cn holds www.tongxi.gov.cn), and the site's path prefix, whole segments."""
+        if not self._sites:
+            return None
+        host, _, path = site_key(address).partition("/")
+        best, owner = -1, None
+        for site, org_id in self._sites.items():
+            site_host, _, prefix = site.partition("/")
+            if host != site_host and not host.endswith("." + site_host):
+                continue
+            if prefix and path != prefix and not path.startswith(prefix + "/"):
+                continue
+            if len(site) > best:
+                best, owner = len(site), org_id
+        return owner
+
+    def _is_under(self, org_id: int, ancestor: int) -> bool:
+        seen: set[int] = set()
+        current: int | None = org_id
+        while current is not None and current not in seen:
+            if current == ancestor:
+                return True
+            seen.add(current)
+            node = self.nodes.get(current)
+            current = node.parent_id if node is not None else None
+        return False
 
     # ------------------------------------------------------------------------------------------ parent
 

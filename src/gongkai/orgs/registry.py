@@ -12,14 +12,16 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gongkai.errors import GongkaiError
+from gongkai.errors import GongkaiError, os_reason
 
 KINDS = ("government", "department", "street", "town", "other")
 LEVELS = ("province", "city", "district", "county")
 KIND_NAMES = {"government": "人民政府", "department": "部门", "street": "街道", "town": "乡镇", "other": "其他"}
 LEVEL_NAMES = {"province": "省级", "city": "市级", "district": "区级", "county": "县级"}
 
-_ENTRY_KEYS = {"name", "kind", "level", "aliases", "former", "children", "note"}
+_ENTRY_KEYS = {"name", "kind", "level", "aliases", "former", "sites", "children", "note"}
+# a declared web site: a host name, optionally with a path prefix (www.qinghe.gov.cn/tongxi)
+_SITE = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]*[a-z0-9](?:/[^\s?#]*)?$")
 _TOWN = re.compile(r"(镇|乡)(人民)?政府$")
 _STREET = re.compile(r"(街道办事处|街道办|街办|街道)$")
 _GOVERNMENT = re.compile(r"政府$")
@@ -56,6 +58,7 @@ class RegistryEntry:
     level: str | None = None
     aliases: tuple[str, ...] = ()
     former: tuple[tuple[str, int | None], ...] = ()  # (old name, last report year under it)
+    sites: tuple[str, ...] = ()  # web sites the body publishes on: host[/path prefix], lower case
     children: tuple[RegistryEntry, ...] = ()
     note: str | None = None
     path: str = field(default="", compare=False)  # 'organizations[0].children[3]', for messages
@@ -114,7 +117,7 @@ def _read(path_or_text: str | Path) -> tuple[str, str | None]:
         try:
             raw = path.read_bytes()
         except OSError as exc:
-            raise RegistryError(f"无法读取机关名录文件：{exc.strerror or exc}", source=str(path)) from None
+            raise RegistryError(f"无法读取机关名录文件：{os_reason(exc)}", source=str(path)) from None
         try:
             return raw.decode("utf-8-sig"), str(path)
         except UnicodeDecodeError:
@@ -136,6 +139,10 @@ def _parse(text: str, source: str | None):
             return json.loads(text)
         except json.JSONDecodeError:
             pass  # YAML flow style also starts with { or [
+        except RecursionError:
+            raise RegistryError("机关名录的 JSON 嵌套层次过深", source=source) from None
+        except ValueError:  # json.loads refuses an integer of more than 4,300 digits
+            raise RegistryError("机关名录的 JSON 中有过长的数字", source=source) from None
     from gongkai.safe_yaml import YamlRefused, load
 
     try:
@@ -183,12 +190,13 @@ def _entry(item, path: str, source: str | None) -> RegistryEntry:
     alias_names = tuple(dict.fromkeys(a for a in (_text(a, "别名", f"{path}.aliases[{i}]", source)
                                                   for i, a in enumerate(aliases)) if a != name))
     former = _former(item.get("former") or [], f"{path}.former", name, source)
+    sites = _sites(item.get("sites") or [], f"{path}.sites", name, source)
     children = item.get("children") or []
     if not isinstance(children, list):
         raise RegistryError(f"{path}（{name}）：children 应为机关列表", source=source)
     note = item.get("note")
     return RegistryEntry(
-        name=name, kind=kind, level=level, aliases=alias_names, former=former,
+        name=name, kind=kind, level=level, aliases=alias_names, former=former, sites=sites,
         children=tuple(_entry(c, f"{path}.children[{i}]", source) for i, c in enumerate(children)),
         note=str(note) if note is not None else None, path=path)
 
@@ -220,6 +228,32 @@ def _former(items, path: str, name: str, source: str | None) -> tuple[tuple[str,
     return tuple(out.items())
 
 
+def site_key(site: str) -> str:
+    """The comparable form of a declared site or an address: lower-case host and path prefix, no scheme, no
+    port, no trailing slash (http://WWW.Tongxi.gov.cn:80/ → www.tongxi.gov.cn)."""
+    text = site.strip()
+    text = re.sub(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", "", text).split("?")[0].split("#")[0]
+    host, _, rest = text.partition("/")
+    host = host.rsplit("@", 1)[-1].split(":")[0].rstrip(".").lower()
+    rest = rest.strip("/").lower()  # portals' paths are matched case-blind, as their servers mostly serve them
+    return f"{host}/{rest}" if rest else host
+
+
+def _sites(items, path: str, name: str, source: str | None) -> tuple[str, ...]:
+    if isinstance(items, str):
+        items = [items]
+    if not isinstance(items, list):
+        raise RegistryError(f"{path}（{name}）：sites 应为网站地址列表", source=source)
+    out: dict[str, None] = {}
+    for i, item in enumerate(items):
+        key = site_key(_text(item, "网站地址", f"{path}[{i}]", source))
+        if not _SITE.match(key):
+            raise RegistryError(f"{path}[{i}]（{name}）：“{item}”不是网站地址（应写作 www.example.gov.cn，"
+                                "可带路径前缀）", source=source)
+        out[key] = None
+    return tuple(out)
+
+
 def _check_unique(entries: list[RegistryEntry], source: str | None) -> None:
     """Each name names one body; an alias names one body and is nobody else's name."""
     from gongkai.orgs.match import normalize
@@ -243,3 +277,11 @@ def _check_unique(entries: list[RegistryEntry], source: str | None) -> None:
                 raise RegistryError(f"{entry.path}：别名“{alias}”同时指向两个机关（另见 {other.path}：{other.name}）",
                                     source=source)
             aliases[key] = entry
+    sites: dict[str, RegistryEntry] = {}
+    for entry in (e for top in entries for e in top.walk()):
+        for site in entry.sites:
+            other = sites.get(site)
+            if other is not None and other is not entry:
+                raise RegistryError(f"{entry.path}：网站“{site}”同时属于两个机关（另见 {other.path}：{other.name}）",
+                                    source=source)
+            sites[site] = entry

@@ -3,8 +3,10 @@
 Rows are found by their labels, in the standard order, wherever the layout put them; the values that
 follow a label belong to that row. Values are placed in columns only with certainty: when a row prints
 more cells than it has columns, the surplus must be blank filler and every placement that treats it so
-must agree; when it prints fewer, nothing is placed (unless the document is cut off inside that row, where
-the printed values are the leading ones). Everything else is reported, never guessed.
+must agree, or the document's other rows must show on which side of the values its filler stands; when it
+prints fewer, nothing is placed, unless blank lines hold the positions (one cell per line, where every row
+of the table shows that shape) or the document is cut off inside that row (the printed values are the
+leading ones). Everything else is reported, never guessed.
 """
 
 from __future__ import annotations
@@ -84,19 +86,27 @@ def _labels_for(rows: tuple[Row, ...], groups: tuple[Group, ...] = ()) -> tuple[
     return tuple(labels)
 
 
+def _fits(cells: list[Token], m: int) -> list[int]:
+    """Offsets o at which a row of more cells than its m columns leaves only blank filler outside o..o+m."""
+    k = len(cells)
+    return [o for o in range(k - m + 1) if all(cells[j].kind is Kind.BLANK for j in range(k) if not o <= j < o + m)]
+
+
 def _place(cells: list[Token], m: int, cut_here: bool) -> tuple[list[Token | None], str]:
     """Place a row's printed cells into its m columns; see the module docstring."""
     k = len(cells)
     if k == m:
         return list(cells), "ok"
     if k > m:
-        # The surplus must be blank filler (colspan leftovers, row openers). Values follow their label, so
-        # the first placement that leaves only blanks outside is the reading: trailing filler is the rule,
-        # leading filler (a row opener before the values) the exception.
-        for o in range(k - m + 1):
-            if all(cells[j].kind is Kind.BLANK for j in range(k) if not o <= j < o + m):
-                return list(cells[o:o + m]), "ok"
-        return [None] * m, "long"
+        # The surplus must be blank filler (colspan leftovers, row openers), and every placement that treats
+        # it so must put each value in the same column; otherwise the row is ambiguous (its table may tell).
+        fits = _fits(cells, m)
+        if not fits:
+            return [None] * m, "long"
+        readings = {tuple(j for j in range(m) if cells[o + j].kind is not Kind.BLANK) for o in fits}
+        if len(readings) == 1:
+            return list(cells[fits[0]:fits[0] + m]), "ok"
+        return [None] * m, "ambiguous"
     if cut_here:
         kept = list(cells)
         if kept and not kept[-1].terminated:
@@ -114,6 +124,28 @@ def _filler_choice(cells: list[Token], m: int) -> bool:
     valid = sum(1 for o in range(k - m + 1)
                 if all(cells[j].kind is Kind.BLANK for j in range(k) if not o <= j < o + m))
     return valid > 1
+def _filler_sides(reader: _RowReader) -> list[str]:
+    """Where the blank filler stands in each row of this table that shows it unambiguously: "end" (values
+    right after the label, filler after them), "start" (filler between label and values) or "middle"."""
+    sides = []
+    for idx, toks in reader.row_cells.items():
+        m = len(reader.rows[idx].cells)
+        if len(toks) > m and all(t.piped for t in toks):
+            fits = _fits(toks, m)
+            if len(fits) == 1:
+                sides.append("end" if fits[0] == 0 else "start" if fits[0] == len(toks) - m else "middle")
+    return sides
+
+
+def _agreed_side(own: list[str], other: list[str]) -> str | None:
+    """The filler side that the rows of this table and of the document's other table (laid out by the same
+    hand or tool) agree on: at least two rows, none disagreeing."""
+    sides = own + other
+    if len(sides) >= 2 and len(set(sides)) == 1 and sides[0] != "middle":
+        return sides[0]
+    return None
+
+
 # ---- rows of one cell per line, where the blank lines hold the positions (portal pages copied as text) ----
 # "dense": the cells follow the label on consecutive lines, an empty cell is a blank line.
 # "separator": every label and cell line is followed by one blank line; an empty cell is a blank line too.
@@ -339,7 +371,7 @@ def _typical_widths(reader: _RowReader) -> dict[int, int]:
 
 
 def _assign_rows(reader: _RowReader, result: TablesResult, cut_at_end: bool, cut_row: int | None,
-                 line_mode: str | None, lines: Sequence[Line] | None) -> bool:
+                 line_mode: str | None, lines: Sequence[Line] | None, side: str | None) -> bool:
     """Place every row's cells; True when the text ends inside a row that still lacks cells."""
     cut_short = False
     typical = _typical_widths(reader)
@@ -348,6 +380,11 @@ def _assign_rows(reader: _RowReader, result: TablesResult, cut_at_end: bool, cut
         row = reader.rows[idx]
         m = len(row.cells)
         placed, status = _place(toks, m, cut_here=cut_at_end and idx == cut_row)
+        if status == "ambiguous" and side is not None and all(t.piped for t in toks):
+            # the table's other rows show on which side the filler stands; this row is read the same way
+            o = 0 if side == "end" else len(toks) - m
+            if o in _fits(toks, m):
+                placed, status = list(toks[o:o + m]), "ok"
         if status == "short" and line_mode is not None and lines is not None:
             slots = _line_slots(toks, reader.row_label_end[idx], reader.row_end.get(idx), m, line_mode, lines)
             if slots is not None:
@@ -379,6 +416,10 @@ def _assign_rows(reader: _RowReader, result: TablesResult, cut_at_end: bool, cut
             result.issues.append(ParseIssue(
                 "row_long", f"「{row.label}」一行印有{len(toks)}个单元格，多于{m}列",
                 row=row.id, cells=missing, position=label_pos, raw=printed))
+        elif status == "ambiguous":
+            result.issues.append(ParseIssue(
+                "row_long", f"「{row.label}」一行印有{len(toks)}个单元格，多于{m}列，多出的空白格可能在数值之前或之后，"
+                f"无法确定各值所属列", row=row.id, cells=missing, position=label_pos, raw=printed))
     return cut_short
 
 
@@ -426,13 +467,15 @@ def parse_tables(tokens: list[Token], section_starts: dict[int, int],
     end = min(ends) if ends else n
 
     modes: list[str | None] = []  # the line mode each labelled table showed
+    sides2: list[str] = []  # where table 二's rows put their blank filler
     # ---- 二、主动公开 ----
     if t2 is not None:
         stops = [i for i in (t3, sec(3), t4, sec(4), end) if i is not None and i > t2]
         t2_end = min(stops) if stops else n
         variant: str | None = _variant_t2(tokens, t2, t2_end)
         fmt = f19 if variant == "2019" else f21
-        modes.append(_read_rows(tokens, t2, t2_end, "proactive", variant, fmt.proactive_rows, (), result, lines))
+        mode, sides2 = _read_rows(tokens, t2, t2_end, "proactive", variant, fmt.proactive_rows, (), result, lines, [])
+        modes.append(mode)
         result.proactive_variant = variant
 
     # ---- 三、依申请 ----
@@ -445,8 +488,9 @@ def parse_tables(tokens: list[Token], section_starts: dict[int, int],
         t3_end = min(stops) if stops else n
         variant = _variant_t3(tokens, start3, t3_end)
         fmt = f19 if variant == "2019" else f21
-        modes.append(_read_rows(tokens, start3, t3_end, "requests", variant, fmt.request_rows, fmt.request_groups,
-                                result, lines))
+        mode, _ = _read_rows(tokens, start3, t3_end, "requests", variant, fmt.request_rows, fmt.request_groups,
+                             result, lines, sides2)
+        modes.append(mode)
         result.requests_variant = variant
 
     # ---- 四、复议诉讼 ----
@@ -462,13 +506,17 @@ def parse_tables(tokens: list[Token], section_starts: dict[int, int],
 
 
 def _read_rows(tokens: list[Token], start: int, end: int, table: str, variant: str | None, rows: tuple[Row, ...],
-               groups: tuple[Group, ...], result: TablesResult, lines: Sequence[Line] | None) -> str | None:
-    """Read one labelled-rows table (二 or 三) from tokens[start:end] into ``result``; returns its line mode."""
+               groups: tuple[Group, ...], result: TablesResult, lines: Sequence[Line] | None,
+               other_sides: list[str]) -> tuple[str | None, list[str]]:
+    """Read one labelled-rows table (二 or 三) from tokens[start:end] into ``result``; returns its line mode
+    and where its rows put their filler."""
     reader = _RowReader(table, rows, _labels_for(rows, groups))
     reader.read(tokens, start, end)
     cut = end == len(tokens)
     line_mode = _line_mode(reader, lines)
-    cut_short = _assign_rows(reader, result, cut, reader.open_at_end, line_mode, lines)
+    sides = _filler_sides(reader)
+    cut_short = _assign_rows(reader, result, cut, reader.open_at_end, line_mode, lines,
+                             _agreed_side(sides, other_sides))
     _assign_group_values(reader, result)
     result.issues.extend(reader.issues)
     seen = [rows[i].id for i in sorted(reader.row_cells)]
@@ -478,7 +526,7 @@ def _read_rows(tokens: list[Token], start: int, end: int, table: str, variant: s
     result.cut_inside_table |= cut and (cut_short or not complete)
     result.line_ranges.append((tokens[start].line, tokens[end - 1].line))
     result.ranges[table] = result.line_ranges[-1]
-    return line_mode
+    return line_mode, sides
 
 
 def _absent(result: TablesResult, rows: tuple[Row, ...], reader: _RowReader, cut: bool) -> None:
@@ -530,8 +578,9 @@ def _read_appeals(tokens: list[Token], start: int, end: int, fmt: Format, result
         result.issues.append(ParseIssue("row_short", f"复议诉讼表印有{len(run)}个数值，应为15个，无法确定各值所属列",
                                         row="appeals", cells=missing, position=run[0].position,
                                         raw=" ".join(t.raw or "□" for t in run)))
-    elif status == "long":
-        result.issues.append(ParseIssue("row_long", f"复议诉讼表印有{len(run)}个单元格，多于15列",
+    elif status in ("long", "ambiguous"):
+        result.issues.append(ParseIssue("row_long", f"复议诉讼表印有{len(run)}个单元格，多于15列"
+                                        + ("，无法确定各值所属列" if status == "ambiguous" else ""),
                                         row="appeals", cells=missing, position=run[0].position))
     result.line_ranges.append((tokens[start].line, tokens[b - 1].line))
     result.ranges["appeals"] = result.line_ranges[-1]

@@ -10,9 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from gongkai.document import Document
-from gongkai.errors import EmptyInput, InputTooLarge, NotAnAnnualReport, UnreadableInput, UnsupportedFormat
-from gongkai.readers.blocks import Table
-from gongkai.readers.limits import DEFAULT_LIMITS, Limits, check_table_cells
+from gongkai.errors import EmptyInput, InputTooLarge, NotAnAnnualReport, UnreadableInput, UnsupportedFormat, os_reason
+from gongkai.readers.limits import DEFAULT_LIMITS, Limits
 from gongkai.readers.sniff import KIND_NAMES, Kind, sniff
 from gongkai.readers.text import read_text
 
@@ -56,8 +55,6 @@ def read_bytes(data: bytes, source: str = "<memory>", limits: Limits = DEFAULT_L
         layout = read_image(data, source, limits)
     else:  # pragma: no cover - every kind is handled above
         raise UnsupportedFormat(f"不支持的文件格式：{KIND_NAMES.get(kind, kind)}", source=source)
-    # the readers of HTML and DOCX count before building; this bounds assembling and parsing for every kind
-    check_table_cells(sum(len(b.cells) for b in layout.blocks if isinstance(b, Table)), source, limits)
     return to_document(layout, source)
 
 
@@ -76,5 +73,5 @@ def read_path(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Document:
     except IsADirectoryError:
         raise UnreadableInput("这是一个目录，不是文件", source=str(p)) from None
     except OSError as exc:
-        raise UnreadableInput(f"无法读取文件（{exc.strerror}）", source=str(p)) from None
+        raise UnreadableInput(f"无法读取文件（{os_reason(exc)}）", source=str(p)) from None
     return read_bytes(data, source=str(p), limits=limits)

@@ -22,9 +22,9 @@ class Limits:
     max_digit_run: int = 100
     # HTML element nesting, measured without recursion before the page is walked; real pages stay under ~60
     max_html_depth: int = 512
-    # Cells in all the tables of one document (HTML td/th, DOCX w:tc, cells of any reader's tables), counted
-    # before the tables are built: a report has a few hundred. The work per cell is linear but not free (a
-    # 2-column table of 40,000 rows took ~10 s), so a page of 50,000+ cells is refused rather than read slowly.
+    # Cells in all the tables of one HTML page or DOCX body (td/th, w:tc), counted before any table is built: a
+    # report has a few hundred. The work per cell is linear but not free (a 2-column table of 40,000 rows took
+    # ~10 s), so a page of 50,000+ cells is refused rather than read slowly. (PDF is bounded by max_pages.)
     max_table_cells: int = 50_000
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from gongkai.errors import GongkaiError
+from gongkai.errors import GongkaiError, os_reason
 
 DEFAULT_FILE = "gongkai.db"
 _MIGRATIONS = Path(__file__).with_name("migrations")
@@ -236,7 +236,7 @@ def open_store(url: str | os.PathLike | None = None, *, migrate_schema: bool = T
         raise StoreError(f"无法打开数据库 {store.display_url()}：{_reason(exc)}") from None
     except OSError as exc:  # the lock file beside the database cannot be created
         store.dispose()
-        raise StoreError(f"无法打开数据库 {store.display_url()}：{exc.strerror or exc}") from None
+        raise StoreError(f"无法打开数据库 {store.display_url()}：{os_reason(exc)}") from None
     return store
 
 

@@ -23,7 +23,7 @@ from sqlalchemy import Connection, RootTransaction, and_, func, select, update
 
 from gongkai import PARSER_VERSION
 from gongkai.batch import Outcome, collect, run
-from gongkai.errors import GongkaiError, ReaderCrashed
+from gongkai.errors import GongkaiError, ReaderCrashed, os_reason
 from gongkai.readers.limits import DEFAULT_LIMITS, Limits
 from gongkai.store import schema as t
 from gongkai.store.db import Store
@@ -53,6 +53,7 @@ class IngestItem:
     size: int
     data: bytes
     rows: ReportRows
+    keys: list[str] | None = None  # the findings' review keys, computed by the worker (else by the writer)
 
 
 def _label(job: Job) -> str:
@@ -74,7 +75,7 @@ def ingest_task(job: Job, limits: Limits) -> Outcome:
         try:
             data = Path(job.path or job.label).read_bytes()
         except OSError as exc:
-            return Outcome(job.label, None, "E-READ", f"无法读取文件（{exc.strerror or exc}）",
+            return Outcome(job.label, None, "E-READ", f"无法读取文件（{os_reason(exc)}）",
                            time.perf_counter() - start)
     sha = hashlib.sha256(data).hexdigest()
     try:
@@ -91,8 +92,9 @@ def ingest_task(job: Job, limits: Limits) -> Outcome:
     except Exception as exc:  # a bug on odd input: reported and kept for this file only
         code, message = "E-INTERNAL", f"处理时发生内部错误：{type(exc).__name__}: {exc}"
         rows = error_rows(job.label, code, message)
+    keys = finding_keys(False, sha, [row[-1] for row in rows.findings])  # here, not in the writing parent
     return Outcome(job.label, None, code, message, time.perf_counter() - start,
-                   payload=IngestItem(sha, len(data), data, rows), recycle=recycle)
+                   payload=IngestItem(sha, len(data), data, rows, keys), recycle=recycle)
 
 
 # ---------------------------------------------------------------------------------------------------- summary
@@ -168,9 +170,11 @@ def _statements(dialect: str) -> dict[str, RawInsert]:
 
 
 def store_item(conn: Connection, item: IngestItem, *, path: str | None, parser_version: str,
-               resolve_org: OrgResolver | None = None, when: str | None = None) -> int | None:
+               resolve_org: OrgResolver | None = None, when: str | None = None,
+               hint: str | None = None) -> int | None:
     """Write one report (or one error) in the caller's transaction; the new parse id, or None when this
-    document already has a parse by ``parser_version`` (another process stored it first)."""
+    document already has a parse by ``parser_version`` (another process stored it first). ``hint`` (default:
+    the path) is what helps choose among several bodies the printed name allows."""
     when = when or now_iso()
     sql = _statements(conn.dialect.name)
     doc_id = sql["document"].one(conn, {"sha256": item.sha256, "size": item.size,
@@ -185,7 +189,7 @@ def store_item(conn: Connection, item: IngestItem, *, path: str | None, parser_v
     values.update(item.rows.parse)
     if values.get("status") == "ok" and resolve_org is not None:
         org_id, status, candidates = resolve_org(conn, values.get("organization_printed"), values.get("year"),
-                                                 path or values.get("source") or "")
+                                                 hint or path or values.get("source") or "")
         values.update(organization_id=org_id, organization_match=status,
                       organization_candidates=dumps(candidates) if candidates else None)
     values.update(document_id=doc_id, parser_version=parser_version, is_current=True, parsed_at=when)
@@ -196,7 +200,8 @@ def store_item(conn: Connection, item: IngestItem, *, path: str | None, parser_v
         conn.execute(update(t.parse).where(t.parse.c.document_id == doc_id, t.parse.c.id != parse_id)
                      .values(is_current=False))
     sql["cell"].many(conn, [dict(zip(_CELL_COLUMNS, (parse_id, *row))) for row in item.rows.cells])
-    keys = finding_keys(False, item.sha256, [row[-1] for row in item.rows.findings])
+    keys = item.keys if item.keys is not None else finding_keys(False, item.sha256,
+                                                                 [row[-1] for row in item.rows.findings])
     sql["finding"].many(conn, [dict(zip(_FINDING_COLUMNS, (parse_id, *row, key)))
                                for row, key in zip(item.rows.findings, keys)])
     return parse_id
@@ -205,6 +210,9 @@ def store_item(conn: Connection, item: IngestItem, *, path: str | None, parser_v
 # ---------------------------------------------------------------------------------------------------- ingest
 
 ProgressHook = Callable[[str, int, int], None]  # (label, done, total)
+# runs ingest_task over jobs and yields their outcomes in any order: worker processes here (the default), or a
+# cluster (gongkai.store.cluster)
+Runner = Callable[[list[Job]], Iterable[Outcome]]
 
 
 class _Writer:
@@ -245,12 +253,26 @@ class _Writer:
             if self.conn is not None:
                 self.conn.close()
 
+    def abort(self) -> None:
+        """After an exception (Ctrl-C included): roll back what is not committed — the item being written may
+        be half-written — and close; the next run stores those files again."""
+        try:
+            if self.trans is not None:
+                self.trans.rollback()
+        except Exception:  # noqa: BLE001 - a broken connection: closing it discards the transaction too
+            pass
+        finally:
+            self.trans = None
+            if self.conn is not None:
+                self.conn.close()
+
 
 def ingest(store: Store, paths: Iterable[str | Path], *, jobs: int = 1, limits: Limits = DEFAULT_LIMITS,
            parser_version: str = PARSER_VERSION, reparse: bool = False, cross_check: bool = True,
-           progress: ProgressHook | None = None, batch: int = 50) -> IngestSummary:
+           progress: ProgressHook | None = None, batch: int = 50, runner: Runner | None = None) -> IngestSummary:
     """Store every file under ``paths``; with ``reparse`` also parse every stored document whose current parse
-    comes from another parser version. Cross-report findings are recomputed at the end."""
+    comes from another parser version. Cross-report findings are recomputed at the end. Files are read and
+    checked by ``runner`` (default: ``jobs`` worker processes on this machine); this process writes."""
     from gongkai.store.orgs_resolve import OrgMatcher
 
     started = time.perf_counter()
@@ -266,7 +288,7 @@ def ingest(store: Store, paths: Iterable[str | Path], *, jobs: int = 1, limits: 
             sha, size = _sha_of_file(Path(f))
         except OSError as exc:
             summary.missing.append((f, "文件不存在" if isinstance(exc, FileNotFoundError) else
-                                    f"无法读取文件（{exc.strerror or exc}）"))
+                                    f"无法读取文件（{os_reason(exc)}）"))
             continue
         hashed.append((f, sha, size))
     with store.begin() as conn:
@@ -286,19 +308,22 @@ def ingest(store: Store, paths: Iterable[str | Path], *, jobs: int = 1, limits: 
             first_path[sha] = f
             todo.append(Job(f, path=f))
 
+    if runner is None:
+        def runner(batch_jobs: list[Job]) -> Iterable[Outcome]:
+            return run(batch_jobs, jobs=jobs, limits=limits, task=ingest_task, label=_label)
     matcher = OrgMatcher(store)
     writer = _Writer(store, batch)
     total = len(todo)
     done = 0
     try:
-        for outcome in run(todo, jobs=jobs, limits=limits, task=ingest_task, label=_label):
+        for outcome in runner(todo):
             done += 1
             item: IngestItem | None = outcome.payload
             if item is None:  # timed out or crashed: keep the file with the reason
                 try:
                     data = Path(outcome.path).read_bytes()
                 except OSError as exc:
-                    summary.missing.append((outcome.path, f"无法读取文件（{exc.strerror or exc}）"))
+                    summary.missing.append((outcome.path, f"无法读取文件（{os_reason(exc)}）"))
                     continue
                 item = IngestItem(hashlib.sha256(data).hexdigest(), len(data), data,
                                   error_rows(outcome.path, outcome.error_code or "E-CRASH",
@@ -325,10 +350,12 @@ def ingest(store: Store, paths: Iterable[str | Path], *, jobs: int = 1, limits: 
                         _record_path(conn, ids[sha][0], f, when)
                         summary.unchanged += 1
         if reparse:
-            summary.reparsed = _reparse(store, writer, matcher, jobs=jobs, limits=limits,
-                                        parser_version=parser_version, when=when, progress=progress)
-    finally:
-        writer.close()
+            summary.reparsed = _reparse(store, writer, matcher, runner, parser_version=parser_version, when=when,
+                                        progress=progress)
+    except BaseException:
+        writer.abort()
+        raise
+    writer.close()
     summary.ambiguous = matcher.ambiguous
     if cross_check:
         # always, even when nothing new was stored: a run killed before its settle is repaired by the next
@@ -344,8 +371,8 @@ def ingest(store: Store, paths: Iterable[str | Path], *, jobs: int = 1, limits: 
     return summary
 
 
-def _reparse(store: Store, writer: _Writer, matcher, *, jobs: int, limits: Limits, parser_version: str,
-             when: str, progress: ProgressHook | None, chunk: int = 200) -> int:
+def _reparse(store: Store, writer: _Writer, matcher, runner: Runner, *, parser_version: str, when: str,
+             progress: ProgressHook | None, chunk: int = 200) -> int:
     """Parse stored documents that have no parse by ``parser_version`` from their stored bytes, ``chunk`` at
     a time (memory stays bounded). Earlier parses stay, no longer current."""
     with store.engine.connect() as conn:
@@ -361,7 +388,7 @@ def _reparse(store: Store, writer: _Writer, matcher, *, jobs: int, limits: Limit
             rows: Any = conn.execute(select(t.document.c.id, t.document.c.content, first_path)
                                 .where(t.document.c.id.in_(ids[i:i + chunk])).order_by(t.document.c.id)).all()
         jobs_list = [Job(path or f"document:{doc_id}", data=content) for doc_id, content, path in rows]
-        for outcome in run(jobs_list, jobs=jobs, limits=limits, task=ingest_task, label=_label):
+        for outcome in runner(jobs_list):
             item = outcome.payload
             if item is None:
                 continue
@@ -377,9 +404,11 @@ def _reparse(store: Store, writer: _Writer, matcher, *, jobs: int, limits: Limit
 
 
 def ingest_bytes(store: Store, items: Iterable[tuple[str, bytes]], *, limits: Limits = DEFAULT_LIMITS,
-                 parser_version: str = PARSER_VERSION, cross_check: bool = True) -> IngestSummary:
+                 parser_version: str = PARSER_VERSION, cross_check: bool = True,
+                 hints: dict[str, str] | None = None) -> IngestSummary:
     """Like :func:`ingest` for content already in memory (e.g. a fetched page), each named by ``name`` (its
-    address), which is recorded as the document's path."""
+    address), which is recorded as the document's path. ``hints``: name → text that helps match the body
+    (a fetched page's address, link text, printed 来源), instead of the name alone."""
     from gongkai.store.orgs_resolve import OrgMatcher
 
     started = time.perf_counter()
@@ -407,7 +436,7 @@ def ingest_bytes(store: Store, items: Iterable[tuple[str, bytes]], *, limits: Li
                 item = IngestItem(hashlib.sha256(data).hexdigest(), len(data), data,
                                   error_rows(outcome.path, outcome.error_code or "E-CRASH", outcome.error_message or ""))
             if store_item(conn, item, path=outcome.path, parser_version=parser_version, resolve_org=matcher.resolve,
-                          when=when) is not None:
+                          when=when, hint=(hints or {}).get(outcome.path)) is not None:
                 summary.stored += 1
             else:
                 summary.unchanged += 1
@@ -428,4 +457,4 @@ def ingest_bytes(store: Store, items: Iterable[tuple[str, bytes]], *, limits: Li
     return summary
 
 
-__all__ = ["IngestItem", "IngestSummary", "Job", "ingest", "ingest_bytes", "ingest_task", "store_item"]
+__all__ = ["IngestItem", "IngestSummary", "Job", "Runner", "ingest", "ingest_bytes", "ingest_task", "store_item"]

@@ -58,7 +58,8 @@ def import_registry(conn: Connection, entries: Iterable[RegistryEntry]) -> Impor
                              .values(name=entry.name, **wanted))
                 existing.pop(row.name, None)
             outcome = "updated" if changed else "unchanged"
-        aliases = {(a, "alias", None) for a in entry.aliases} | {(n, "former", u) for n, u in entry.former}
+        aliases = {(a, "alias", None) for a in entry.aliases} | {(n, "former", u) for n, u in entry.former} \
+            | {(site, "site", None) for site in entry.sites}  # declared web sites ride in the alias table
         if aliases != alias_rows.get(org_id, set()):
             _replace_aliases(conn, org_id, aliases, alias_rows.get(org_id, set()))
             outcome = "updated" if outcome == "unchanged" else outcome
@@ -73,7 +74,7 @@ def import_registry(conn: Connection, entries: Iterable[RegistryEntry]) -> Impor
 
 def _auto_to_take_over(entry: RegistryEntry, existing: dict):
     """An auto body whose name the registry gives as this entry's alias or former name (first one found)."""
-    for other in (*entry.aliases, *(n for n, _ in entry.former)):
+    for other in (*entry.aliases, *(n for n, _ in entry.former)):  # names only, never a site
         row = existing.get(other)
         if row is not None and row.source == "auto":
             return row
@@ -169,11 +170,14 @@ def rematch(conn: Connection, index: OrgIndex | None = None) -> int:
     rows = conn.execute(select(p.c.id, p.c.organization_printed, p.c.year, p.c.source, p.c.organization_id,
                                p.c.organization_match, p.c.organization_candidates)
                         .where(p.c.is_current.is_(True), p.c.status == "ok")).all()
+    from gongkai.store.fetched import FetchHints
+
+    hints = FetchHints(conn)  # a fetched report is matched again with the hint it was first matched with
     changed = 0
     for r in rows:
         if not r.organization_printed:
             continue
-        m = index.match(r.organization_printed, r.year, r.source or "")
+        m = index.match(r.organization_printed, r.year, hints.hint(r.source) or r.source or "")
         if r.organization_id is not None and (m.status == "unmatched" or (
                 m.org_id == r.organization_id and r.organization_match == "new" and m.status == "exact")):
             continue  # the auto body made for this report: still the best we have, and still 'new'

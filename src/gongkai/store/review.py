@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, and_, literal, select, union_all
+from sqlalchemy import Connection, and_, func, literal, select, union_all
 
 from gongkai.errors import GongkaiError
 from gongkai.store import schema as t
@@ -69,10 +69,33 @@ def _query(cross: bool | None):
 def list_findings(conn: Connection, *, organization: str | None = None, year: int | None = None,
                   category: str | None = None, code: str | None = None, severity: str | None = None,
                   cross: bool | None = None, status: str | None = None, limit: int | None = None,
-                  where: Sequence[Any] = ()) -> list[FindingRow]:
+                  where: Sequence[Any] = (), offset: int = 0) -> list[FindingRow]:
     """Findings of the current parses, filtered; ``status`` is pending | confirmed | dismissed; ``organization``
     is part of a name; ``where`` are further conditions on the ``parse`` table (body, region: see
-    :func:`gongkai.analysis.export.select_bodies`)."""
+    :func:`gongkai.analysis.export.select_bodies`); ``offset``/``limit`` page through them in list order."""
+    stmt = _filtered(organization=organization, year=year, category=category, code=code, severity=severity,
+                     cross=cross, status=status, where=where)
+    if stmt is None:
+        return []
+    sel = select(stmt).order_by(stmt.c.org, stmt.c.year, stmt.c.parse_id, stmt.c.prefix, stmt.c.key, stmt.c.id)
+    if limit:
+        sel = sel.limit(limit)
+    if offset:
+        sel = sel.offset(offset)
+    return [FindingRow(r.key or f"{r.prefix}{r.id}", r.parse_id, r.sha256, r.source, r.org or r.organization_printed, r.year,
+                       r.code, r.category, r.severity, r.message, r.evidence, r.fingerprint, r.decision, r.comment,
+                       r.reviewer) for r in conn.execute(sel)]
+
+
+def count_findings(conn: Connection, **filters: Any) -> int:
+    """How many findings :func:`list_findings` lists with the same filters (without ``limit``/``offset``)."""
+    stmt = _filtered(**filters)
+    return 0 if stmt is None else conn.execute(select(func.count()).select_from(stmt)).scalar_one()
+
+
+def _filtered(*, organization: str | None = None, year: int | None = None, category: str | None = None,
+              code: str | None = None, severity: str | None = None, cross: bool | None = None,
+              status: str | None = None, where: Sequence[Any] = ()):
     parts = []
     for q in _query(cross):
         q = q.where(*where)
@@ -94,14 +117,8 @@ def list_findings(conn: Connection, *, organization: str | None = None, year: in
             q = q.where(c.decision == status)
         parts.append(q)
     if not parts:
-        return []
-    stmt = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery()
-    sel = select(stmt).order_by(stmt.c.org, stmt.c.year, stmt.c.parse_id, stmt.c.prefix, stmt.c.key, stmt.c.id)
-    if limit:
-        sel = sel.limit(limit)
-    return [FindingRow(r.key or f"{r.prefix}{r.id}", r.parse_id, r.sha256, r.source, r.org or r.organization_printed, r.year,
-                       r.code, r.category, r.severity, r.message, r.evidence, r.fingerprint, r.decision, r.comment,
-                       r.reviewer) for r in conn.execute(sel)]
+        return None
+    return (union_all(*parts) if len(parts) > 1 else parts[0]).subquery()
 
 
 class ReviewFlagsError(ReviewError):

@@ -37,7 +37,7 @@ organization_alias = Table(
     Column("organization_id", Integer, ForeignKey("organization.id", ondelete="CASCADE"), nullable=False,
            index=True),
     Column("alias", String(200), nullable=False),
-    Column("relation", String(20), nullable=False, server_default="alias"),  # alias | former
+    Column("relation", String(20), nullable=False, server_default="alias"),  # alias | former | site (a web site)
     Column("until_year", Integer),  # a former name: the last report year it was in use
     UniqueConstraint("organization_id", "alias", name="uq_alias_per_org"),
 )

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from gongkai.errors import os_reason
 from gongkai.errors import (
     CorruptInput,
     EmptyInput,
@@ -80,7 +81,7 @@ def read_register(path: str | Path, fields: Mapping[str, tuple[str, tuple[str, .
     try:
         size = p.stat().st_size
     except OSError as exc:
-        raise UnreadableInput(f"无法读取登记表：{exc.strerror or exc}", source=str(p)) from None
+        raise UnreadableInput(f"无法读取登记表：{os_reason(exc)}", source=str(p)) from None
     if not p.is_file():
         raise UnreadableInput("不是文件", source=str(p))
     if size > MAX_BYTES:
@@ -102,7 +103,7 @@ def read_register(path: str | Path, fields: Mapping[str, tuple[str, tuple[str, .
             err.source = str(p)
         raise
     except OSError as exc:
-        raise UnreadableInput(f"无法读取登记表：{exc.strerror or exc}", source=str(p)) from None
+        raise UnreadableInput(f"无法读取登记表：{os_reason(exc)}", source=str(p)) from None
     return _to_register(grid, str(p), fields, required, overrides or {})
 
 
@@ -201,9 +202,9 @@ def _xlsx_rows(path: Path, sheet: str | None) -> list[list[Cell]]:
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except OSError as exc:
-        raise UnreadableInput(f"无法读取登记表：{exc.strerror or exc}") from None
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds (zip, XML, KeyError) for a damaged workbook
-        raise CorruptInput(f"无法打开 XLSX 文件（文件损坏或不是 Excel 工作簿）：{type(exc).__name__}") from None
+        raise UnreadableInput(f"无法读取登记表：{os_reason(exc)}") from None
+    except Exception:  # noqa: BLE001 - openpyxl raises many kinds (zip, XML, KeyError) for a damaged workbook
+        raise CorruptInput("无法打开 XLSX 文件（文件损坏、已加密或不是 Excel 工作簿）") from None
     try:
         if sheet is not None:
             if sheet not in wb.sheetnames:
@@ -225,8 +226,8 @@ def _xlsx_rows(path: Path, sheet: str | None) -> list[list[Cell]]:
         return rows
     except GongkaiError:
         raise
-    except Exception as exc:  # noqa: BLE001 - damaged sheet XML found while iterating
-        raise CorruptInput(f"XLSX 工作表内容损坏：{type(exc).__name__}") from None
+    except Exception:  # noqa: BLE001 - damaged sheet XML found while iterating
+        raise CorruptInput("XLSX 工作表内容损坏") from None
     finally:
         wb.close()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from fastapi import APIRouter, BackgroundTasks, Body, File, Header, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Body, File, Header, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
 from gongkai.web import auth, queries
@@ -52,16 +52,21 @@ def api_report(request: Request, key: str):
         raise HTTPException(404, "[E-WEB-404] 找不到该报告")
     return {**asdict(detail.row), "media_type": detail.media_type, "pages": detail.pages,
             "published": detail.published, "error_message": detail.error_message, "cells": detail.cells,
-            "findings": detail.findings, "text": detail.text}
+            "findings": detail.findings, "reading": detail.reading, "text": detail.text}
 
 
 @router.get("/api/v1/findings")
 def api_findings(request: Request, org: str | None = None, year: int | None = None, severity: str | None = None,
-                 status: str | None = None, limit: int = 1000):
+                 status: str | None = None, limit: int = 1000, offset: int = 0):
+    """A page of findings (``offset``/``limit``, in the CLI's order) and how many match in all (``total``)."""
+    limit, offset = max(1, min(limit, 10000)), max(0, offset)
     with request.app.state.store.engine.connect() as conn:
-        rows = queries.list_findings(conn, org_ids=_scope(request, conn), organization=org, year=year,
-                                     severity=severity, status=status, limit=max(1, min(limit, 10000)))
-    return {"findings": rows}
+        scope = _scope(request, conn)
+        rows = queries.list_findings(conn, org_ids=scope, organization=org, year=year, severity=severity,
+                                     status=status, limit=limit, offset=offset)
+        total = queries.count_findings(conn, org_ids=scope, organization=org, year=year, severity=severity,
+                                       status=status)
+    return {"total": total, "offset": offset, "limit": limit, "findings": rows}
 
 
 @router.post("/api/v1/findings/{key}/review")
@@ -101,7 +106,7 @@ def api_page(request: Request, key: str, n: int):
 
 
 @router.post("/api/v1/documents", status_code=202)
-async def api_upload(request: Request, background: BackgroundTasks, files: list[UploadFile] = File(...),
+async def api_upload(request: Request, files: list[UploadFile] = File(...),
                      x_csrf_token: str | None = Header(None)):
     """Upload files for ingest; the answer lists each file's outcome so far (refused ones at once)."""
     from gongkai.web.pages import read_uploads, start_upload
@@ -115,7 +120,7 @@ async def api_upload(request: Request, background: BackgroundTasks, files: list[
         raise HTTPException(403, "[E-WEB-ROLE] 当前用户无上传权限")
     if len(files) > request.app.state.max_upload_files:
         raise HTTPException(413, f"[E-WEB-UPLOAD-COUNT] 一次最多上传 {request.app.state.max_upload_files} 个文件")
-    up = start_upload(request, background, await read_uploads(request, files))
+    up = start_upload(request, await read_uploads(request, files))
     return up.to_dict()
 
 

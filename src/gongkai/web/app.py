@@ -3,6 +3,8 @@ beyond loopback, every page and API call needs a session (pages redirect to /log
 
 from __future__ import annotations
 
+import contextlib
+import os
 import secrets
 from pathlib import Path
 
@@ -12,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 
+from gongkai.readers.limits import DEFAULT_LIMITS, Limits
 from gongkai.store.db import open_store
 from gongkai.web import auth, queries
 from gongkai.web.api import router as api_router
@@ -20,7 +23,7 @@ from gongkai.web.dom_view import BlockCache
 from gongkai.web.notice import router as notice_router
 from gongkai.web.pages import router as pages_router
 from gongkai.web.source import PageCache
-from gongkai.web.upload import MAX_FILE_BYTES, MAX_FILES, Uploads
+from gongkai.web.upload import MAX_FILE_BYTES, MAX_FILES, UploadQueue, Uploads
 from gongkai.web import tokens  # 区域/对比/填报 and API tokens
 from gongkai.web.compare import router as compare_router
 from gongkai.web.fill import router as fill_router
@@ -32,15 +35,21 @@ ANON_COOKIE = "gongkai_anon"  # binds the login form's CSRF token before a sessi
 
 
 def create_app(store_url: str | None = None, *, host: str = "127.0.0.1", secret: bytes | None = None,
-               max_upload_bytes: int = MAX_FILE_BYTES, max_upload_files: int = MAX_FILES) -> FastAPI:
+               max_upload_bytes: int = MAX_FILE_BYTES, max_upload_files: int = MAX_FILES,
+               upload_jobs: int | None = None, upload_limits: Limits = DEFAULT_LIMITS) -> FastAPI:
+    """``upload_jobs``: worker processes reading uploaded files (default: half the CPUs, at least 1);
+    ``upload_limits``: each file's time and memory limits (the CLI's by default)."""
     store = open_store(store_url)
-    app = FastAPI(title="gongkai 工作台", docs_url=None, openapi_url="/api/openapi.json", redoc_url=None)
+    app = FastAPI(title="gongkai 工作台", docs_url=None, openapi_url="/api/openapi.json", redoc_url=None,
+                  lifespan=_lifespan)
     app.state.store = store
     app.state.secret = secret or secrets.token_bytes(32)
     app.state.loopback = auth.is_loopback(host)
     app.state.pages = PageCache()
     app.state.dom_blocks = BlockCache()
     app.state.uploads = Uploads()
+    jobs = upload_jobs if upload_jobs is not None else max(1, (os.cpu_count() or 2) // 2)
+    app.state.upload_queue = UploadQueue(store, jobs, upload_limits)
     app.state.max_upload_bytes, app.state.max_upload_files = max_upload_bytes, max_upload_files
     # autoescape on for every template: document text holding markup is shown as text
     app.state.templates = Jinja2Templates(env=Environment(loader=FileSystemLoader(str(_HERE / "templates")),
@@ -83,6 +92,14 @@ def create_app(store_url: str | None = None, *, host: str = "127.0.0.1", secret:
     app.include_router(compare_router)
     app.include_router(fill_router)
     return app
+
+
+@contextlib.asynccontextmanager
+async def _lifespan(app: FastAPI):
+    yield
+    from starlette.concurrency import run_in_threadpool
+
+    await run_in_threadpool(app.state.upload_queue.close)  # the queued uploads finish before the server stops
 
 
 def _bearer(request: Request) -> str | None:

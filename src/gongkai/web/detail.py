@@ -16,6 +16,7 @@ from gongkai.web import auth, queries
 from gongkai.web.dom_view import DOM_TYPES, rebuild, text_excerpt
 from gongkai.web.official import cell_severity, shown_raw, shown_tables
 from gongkai.web.pages import check_csrf, org_scope, render
+from gongkai.web.reading_view import reading_view
 from gongkai.web.report_store import (decide_version, parse_id_of, report_json_bytes, report_versions,
                                       report_xlsx_bytes)
 
@@ -122,7 +123,8 @@ def report(request: Request, key: str, page: int | None = None, cell: str = "", 
                   view=view, dom=dom, target=target, chosen=chosen, cells=cells, labels=labels,
                   excerpt=text_excerpt(detail.text, target.line if target else None), shown_raw=shown_raw,
                   selected=target.cell if target else "", versions=versions, num=_num,
-                  can_review=auth.can_review(request.state.user))
+                  can_review=auth.can_review(request.state.user),
+                  reading=reading_view(detail.reading, detail.row.format))
 
 
 def _num(v: float) -> str:

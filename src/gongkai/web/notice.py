@@ -1,5 +1,5 @@
 """整改通知: for each body's current report, a Word document listing its problems — the finding key, what is
-wrong, where it is printed (page, or table/row/column and line) and the evidence (the values as printed, what
+wrong, where it is printed (page; line of a text file; else table/row/column) and the evidence (the values as printed, what
 they should add up to) — ready to send back; and one ZIP of them for a region and year.
 
 Listed: errors and warnings not dismissed by a reviewer (a dismissed finding is not a problem to correct;
@@ -20,7 +20,7 @@ from gongkai.standard import find_cell
 from gongkai.standard.labels import TABLE_NAMES
 from gongkai.web import auth, queries
 from gongkai.web.official import shown_raw
-from gongkai.web.pages import org_scope, render
+from gongkai.web.pages import form_year, org_scope, render
 from gongkai.web.report_store import BodyReport, body_reports
 
 router = APIRouter()
@@ -42,7 +42,7 @@ class NoticeItem:
     severity: str
     code: str
     message: str
-    where: str  # 第3页 / 表三 …/总计（第12行）
+    where: str  # 第3页 / 第12行 (a text file) / 表三 …/总计
     pages: tuple[int, ...]
     evidence: tuple[str, ...]
     review: str | None  # 已确认 when a reviewer confirmed it
@@ -60,39 +60,51 @@ def _num(v) -> str:
 def notice_items(report: BodyReport) -> list[NoticeItem]:
     """The problems a notice lists, errors first, each by key."""
     items = []
+    text_file = (report.media_type or "").startswith("text/plain")  # its line numbers are the file's own
     for f in report.findings:
         if f["severity"] not in LISTED or f.get("decision") == "dismissed":
             continue
         ev = f.get("evidence") or {}
-        pages, places, evidence = set(), [], []
+        pages, lines, labels, evidence = set(), [], [], []
         for c in ev.get("cells") or []:
             cid = c.get("id")
             stored = report.cells.get(cid) or {}
             page = stored.get("page") or (c.get("position") or {}).get("page")
             if page:
                 pages.add(int(page))
-            raw = stored.get("raw", c.get("raw"))
-            line = stored.get("line")
-            where = f"第{page}页" if page else (f"读取文本第{line}行" if line else "")
-            evidence.append(f"{_cell_label(cid)}：{shown_raw(raw)}" + (f"（{where}）" if where else ""))
-            places.append(where)
+            line = stored.get("line") if text_file else None
+            lines.append(line)
+            labels.append(_cell_label(cid))
+            at = f"第{page}页" if page else (f"第{line}行" if line else "")
+            evidence.append(f"{labels[-1]}：{shown_raw(stored.get('raw', c.get('raw')))}" + (f"（{at}）" if at else ""))
         pos: dict[str, Any] = ev["position"] if isinstance(ev.get("position"), dict) else {}
         if pos.get("page"):
             pages.add(int(pos["page"]))
+        if text_file:
+            lines.insert(0, pos.get("line"))
         if ev.get("expected") is not None or ev.get("stated") is not None:
             evidence.insert(0, f"应为 {_num(ev.get('expected'))}，实际为 {_num(ev.get('stated'))}")
         if ev.get("text"):
             evidence.append(f"原文：“{ev['text']}”")
-        if pages:
-            where = "、".join(f"第{p}页" for p in sorted(pages))
-        elif pos.get("line"):
-            where = f"读取文本第{pos['line']}行"
-        else:
-            where = "；".join(dict.fromkeys(p for p in places if p)) or "—"
-        items.append(NoticeItem(f["key"], f["severity"], f["code"], f["message"], where, tuple(sorted(pages)),
-                                tuple(evidence), "已确认" if f.get("decision") == "confirmed" else None))
+        items.append(NoticeItem(f["key"], f["severity"], f["code"], f["message"],
+                                _where(pages, [n for n in lines if n], labels, bool(pos)),
+                                tuple(sorted(pages)), tuple(evidence),
+                                "已确认" if f.get("decision") == "confirmed" else None))
     items.sort(key=lambda i: (LISTED.index(i.severity), i.key))
     return items
+
+
+def _where(pages: set[int], lines: list[int], labels: list[str], in_prose: bool) -> str:
+    """Where a problem is printed: the pages of the original; for a text file its lines; else the table
+    cells by 表/行/列 (the first three), or the body text."""
+    if pages:
+        return "、".join(f"第{p}页" for p in sorted(pages))
+    if lines:
+        return "、".join(f"第{n}行" for n in sorted(set(lines)))
+    if labels:
+        shown = "；".join(list(dict.fromkeys(labels))[:3])
+        return shown + (f" 等{len(set(labels))}个单元格" if len(set(labels)) > 3 else "")
+    return "正文" if in_prose else "—"
 
 
 def notice_docx(report: BodyReport) -> bytes:
@@ -162,14 +174,9 @@ def _reports(request: Request, region: str, year: int | None, key: str | None = 
         return body_reports(conn, org_ids=_scope(request, conn, region), year=year, key=key, severities=LISTED)
 
 
-def _year(text: str) -> int | None:
-    """The year filter of a GET form: an empty field means any year."""
-    return int(text) if text.strip().isdigit() else None
-
-
 @router.get("/notices", response_class=HTMLResponse)
 def notices(request: Request, region: str = "", year: str = ""):
-    chosen = _year(year)
+    chosen = form_year(year)
     rows = [(r, notice_items(r)) for r in _reports(request, region, chosen)]
     return render(request, "notices.html", rows=[(r, items) for r, items in rows if items], region=region,
                   year=chosen, can_review=auth.can_review(request.state.user))
@@ -187,7 +194,7 @@ def notice(request: Request, key: str):
 
 @router.get("/notices.zip")
 def notices_zip(request: Request, region: str = "", year: str = ""):
-    reports = [r for r in _reports(request, region, _year(year)) if notice_items(r)]
+    reports = [r for r in _reports(request, region, form_year(year)) if notice_items(r)]
     if not reports:
         return HTMLResponse("[E-WEB-NOTICE-EMPTY] 所选范围内没有需要整改的问题", status_code=404)
     out = io.BytesIO()

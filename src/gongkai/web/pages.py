@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
-from fastapi import APIRouter, BackgroundTasks, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from gongkai.web import auth, queries
 
 router = APIRouter()
 _ANON = "gongkai_anon"
+FINDINGS_PAGE = 200  # findings per page of 问题清单
 
 
 def _csrf_binding(request: Request) -> str:
@@ -39,6 +41,11 @@ def check_csrf(request: Request, token: str | None) -> bool:
 
 def _forbidden() -> HTMLResponse:
     return HTMLResponse("[E-WEB-CSRF] 表单已失效，请刷新页面后重试", status_code=403)
+
+
+def form_year(text: str) -> int | None:
+    """The year field of a GET filter form: left empty (the form sends "year=") it means any year."""
+    return int(text) if text.strip().isdigit() else None
 
 
 def org_scope(request: Request, conn) -> set[int] | None:
@@ -74,14 +81,15 @@ def logout(request: Request, csrf: str = Form("")):
 
 
 @router.get("/", response_class=HTMLResponse)
-def reports(request: Request, q: str = "", year: int | None = None, errors: str = "", sort: str = "org",
+def reports(request: Request, q: str = "", year: str = "", errors: str = "", sort: str = "org",
             desc: bool = False, page: int = 1):
     has_errors = {"yes": True, "no": False}.get(errors)
+    year_no = form_year(year)
     with request.app.state.store.engine.connect() as conn:
-        rows, total = queries.list_reports(conn, search=q or None, year=year, has_errors=has_errors, sort=sort,
+        rows, total = queries.list_reports(conn, search=q or None, year=year_no, has_errors=has_errors, sort=sort,
                                            descending=desc, page=page, org_ids=org_scope(request, conn))
     pages = max(1, -(-total // queries.PAGE_SIZE))
-    return render(request, "reports.html", rows=rows, total=total, page=page, pages=pages, q=q, year=year,
+    return render(request, "reports.html", rows=rows, total=total, page=page, pages=pages, q=q, year=year_no,
                   errors=errors, sort=sort, desc=desc)
 
 
@@ -104,11 +112,20 @@ def review(request: Request, key: str, finding: str, decision: str = Form(""), c
 
 
 @router.get("/findings", response_class=HTMLResponse)
-def findings(request: Request, org: str = "", year: int | None = None, severity: str = "", status: str = ""):
+def findings(request: Request, org: str = "", year: str = "", severity: str = "", status: str = "",
+             page: int = 1):
+    year_no = form_year(year)
+    filters: dict[str, Any] = {"organization": org or None, "year": year_no, "severity": severity or None,
+                               "status": status or None}
+    page = max(1, page)
     with request.app.state.store.engine.connect() as conn:
-        rows = queries.list_findings(conn, org_ids=org_scope(request, conn), organization=org or None, year=year,
-                                     severity=severity or None, status=status or None)
-    return render(request, "findings.html", rows=rows, org=org, year=year, severity=severity, status=status)
+        scope = org_scope(request, conn)
+        rows = queries.list_findings(conn, org_ids=scope, limit=FINDINGS_PAGE, offset=(page - 1) * FINDINGS_PAGE,
+                                     **filters)
+        total = queries.count_findings(conn, org_ids=scope, **filters)
+    pages = max(1, -(-total // FINDINGS_PAGE))
+    return render(request, "findings.html", rows=rows, total=total, page=page, pages=pages, org=org, year=year_no,
+                  severity=severity, status=status)
 
 
 def page_png(request: Request, key: str, n: int) -> Response:
@@ -158,14 +175,14 @@ async def read_uploads(request: Request, files: list[UploadFile]) -> list[tuple[
     return out
 
 
-def start_upload(request: Request, background: BackgroundTasks, files: list[tuple[str | None, bytes | None]]):
+def start_upload(request: Request, files: list[tuple[str | None, bytes | None]]):
     from gongkai.web import upload
 
     user = request.state.user
     up = request.app.state.uploads.new(user.name if user else "本机用户")
     folder, paths = upload.accept(up, files, request.app.state.max_upload_bytes, request.app.state.max_upload_files)
     if paths:
-        background.add_task(upload.run, up, request.app.state.store, folder, paths)
+        request.app.state.upload_queue.submit(up, folder, paths)
     else:
         if folder is not None:
             folder.rmdir()
@@ -182,7 +199,7 @@ def upload_form(request: Request):
 
 
 @router.post("/upload")
-async def upload_files(request: Request, background: BackgroundTasks, files: list[UploadFile] = File(...),
+async def upload_files(request: Request, files: list[UploadFile] = File(...),
                        csrf: str = Form("")):
     if not check_csrf(request, csrf):
         return _forbidden()
@@ -191,7 +208,7 @@ async def upload_files(request: Request, background: BackgroundTasks, files: lis
     if len(files) > request.app.state.max_upload_files:
         return HTMLResponse(f"[E-WEB-UPLOAD-COUNT] 一次最多上传 {request.app.state.max_upload_files} 个文件",
                             status_code=413)
-    up = start_upload(request, background, await read_uploads(request, files))
+    up = start_upload(request, await read_uploads(request, files))
     return RedirectResponse(f"/uploads/{up.id}", status_code=303)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import ColumnElement, Connection, func, select
 
 from gongkai.store import schema as t
 from gongkai.store.ingest import now_iso
@@ -46,6 +46,7 @@ class ReportDetail:
     text: str | None = None  # what the parser read (pipe form for structured formats)
     cells: list[dict[str, Any]] = field(default_factory=list)
     findings: list[dict[str, Any]] = field(default_factory=list)
+    reading: dict[str, Any] | None = None  # the reading report (parse.reading); None for older stores' rows
 
 
 # ------------------------------------------------------------------------------------------------ users
@@ -99,18 +100,22 @@ def list_reports(conn: Connection, *, search: str | None = None, year: int | Non
                  has_errors: bool | None = None, sort: str = "org", descending: bool = False, page: int = 1,
                  page_size: int = PAGE_SIZE, org_ids: set[int] | None = None) -> tuple[list[ReportRow], int]:
     """A page of current reports and the total count matching the filters (within ``org_ids`` if given)."""
-    stmt = _report_select()
+    conds: list[ColumnElement[bool]] = []
     if org_ids is not None:
-        stmt = stmt.where(t.parse.c.organization_id.in_(org_ids or {-1}))
+        conds.append(t.parse.c.organization_id.in_(org_ids or {-1}))
     org = func.coalesce(t.organization.c.name, t.parse.c.organization_printed)
     if search:
         like = f"%{search}%"
-        stmt = stmt.where(org.like(like) | t.parse.c.source.like(like))
+        conds.append(org.like(like) | t.parse.c.source.like(like))
     if year is not None:
-        stmt = stmt.where(t.parse.c.year == year)
+        conds.append(t.parse.c.year == year)
     if has_errors is not None:
-        stmt = stmt.where((t.parse.c.error_findings > 0) if has_errors else (t.parse.c.error_findings == 0))
-    total = conn.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
+        conds.append((t.parse.c.error_findings > 0) if has_errors else (t.parse.c.error_findings == 0))
+    stmt = _report_select().where(*conds)
+    # the total counts rows only: no per-row finding counts, no document join (a parse has one document)
+    total = conn.execute(select(func.count()).select_from(
+        t.parse.outerjoin(t.organization, t.organization.c.id == t.parse.c.organization_id))
+        .where(t.parse.c.is_current.is_(True), *conds)).scalar_one()
     column = stmt.selected_columns[_SORTS.get(sort, "organization")]
     order = column.desc() if descending else column.asc()
     stmt = stmt.order_by(order, t.document.c.sha256).limit(page_size).offset((max(page, 1) - 1) * page_size)
@@ -128,8 +133,10 @@ def report_detail(conn: Connection, key: str, org_ids: set[int] | None = None) -
     r = _by_key(conn, key)
     if r is None or not _in_region(conn, r.parse_id, org_ids):
         return None
-    detail = ReportDetail(_row(r), r.media_type, r.pages, r.published, r.error_message,
-                          conn.execute(select(t.parse.c.text).where(t.parse.c.id == r.parse_id)).scalar_one())
+    p = t.parse.c
+    stored: Any = conn.execute(select(p.text, p.reading).where(p.id == r.parse_id)).one()
+    text, reading = stored
+    detail = ReportDetail(_row(r), r.media_type, r.pages, r.published, r.error_message, text, reading=reading)
     c = t.cell.c
     for cell in conn.execute(select(t.cell).where(c.parse_id == r.parse_id).order_by(c.cell_id)):
         detail.cells.append({"id": cell.cell_id, "raw": cell.raw, "meaning": cell.meaning, "value": cell.value,
@@ -192,21 +199,32 @@ def _in_region(conn: Connection, parse_id: int, org_ids: set[int] | None) -> boo
 
 # ------------------------------------------------------------------------------------------------ findings
 
+def _finding_filters(org_ids: set[int] | None, organization: str | None, year: int | None,
+                     severity: str | None, status: str | None) -> dict[str, Any]:
+    """The store's findings filters; a region is a condition on the parse, so the database does the limiting."""
+    where = () if org_ids is None else (t.parse.c.organization_id.in_(sorted(org_ids) or [-1]),)
+    return {"organization": organization, "year": year, "severity": severity, "status": status, "where": where}
+
+
 def list_findings(conn: Connection, *, org_ids: set[int] | None = None, organization: str | None = None,
                   year: int | None = None, severity: str | None = None, status: str | None = None,
-                  limit: int = 1000) -> list[dict[str, Any]]:
-    """Findings of current reports (the CLI's list), limited to a region's reports."""
+                  limit: int = 1000, offset: int = 0) -> list[dict[str, Any]]:
+    """A page of findings of current reports (the CLI's list, in its order), limited to a region's reports."""
     from gongkai.store.review import list_findings as store_findings
 
-    rows = store_findings(conn, organization=organization, year=year, severity=severity, status=status)
-    if org_ids is not None:
-        allowed = {pid for (pid,) in conn.execute(select(t.parse.c.id).where(
-            t.parse.c.is_current.is_(True), t.parse.c.organization_id.in_(org_ids or {-1})))}
-        rows = [r for r in rows if r.parse_id in allowed]
+    rows = store_findings(conn, limit=limit, offset=offset,
+                          **_finding_filters(org_ids, organization, year, severity, status))
     return [{"key": r.key, "report": report_key(r.document_sha256), "source": r.source,
              "organization": r.organization, "year": r.year, "code": r.code, "category": r.category,
              "severity": r.severity, "message": r.message, "evidence": r.evidence, "decision": r.decision,
-             "comment": r.comment, "reviewer": r.reviewer} for r in rows[:limit]]
+             "comment": r.comment, "reviewer": r.reviewer} for r in rows]
+
+
+def count_findings(conn: Connection, *, org_ids: set[int] | None = None, organization: str | None = None,
+                   year: int | None = None, severity: str | None = None, status: str | None = None) -> int:
+    from gongkai.store.review import count_findings as store_count
+
+    return store_count(conn, **_finding_filters(org_ids, organization, year, severity, status))
 
 
 def finding_parse_id(conn: Connection, key: str) -> int | None:
@@ -242,8 +260,18 @@ def stats(conn: Connection, region: str | None, year: int | None) -> dict[str, A
 
 # ------------------------------------------------------------------------------------------------ ingest
 
-def ingest_files(store, paths: list) -> Any:
-    """Store uploaded files exactly as `gongkai ingest` does (same limits, idempotent by content hash)."""
+def ingest_files(store, paths: list, **options: Any) -> Any:
+    """Store uploaded files exactly as `gongkai ingest` does (same limits, idempotent by content hash);
+    ``options``: `ingest`'s jobs, limits and progress hook."""
     from gongkai.store.ingest import ingest
 
-    return ingest(store, paths)
+    return ingest(store, paths, **options)
+
+
+def already_stored(conn: Connection, shas: list[str]) -> set[str]:
+    """The contents (sha256) already read by this parser version: uploading them again stores nothing."""
+    from gongkai import PARSER_VERSION
+
+    q = (select(t.document.c.sha256).join(t.parse, t.parse.c.document_id == t.document.c.id)
+         .where(t.document.c.sha256.in_(shas), t.parse.c.parser_version == PARSER_VERSION))
+    return set(conn.execute(q).scalars())

@@ -8,13 +8,14 @@ lateness and roll-up mismatches are the stored cross findings, the figures are :
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import Connection, select
 
-from gongkai.analysis.export import (NotFound, Scope, Selection, StoredReport, iter_reports, load_registry,
-                                     resolve)
+from gongkai.analysis.export import (NotFound, Registry, Scope, Selection, StoredReport, iter_reports,
+                                     load_registry, resolve)
 from gongkai.analysis.rollup import member_reports
 from gongkai.analysis.stats import compute_stats
 from gongkai.store import schema as t
@@ -92,9 +93,10 @@ class Forbidden(Exception):
     """The user's region does not include the requested one."""
 
 
-def region_id(conn: Connection, region: str) -> int:
+def region_id(conn: Connection, region: str, registry: Registry | None = None) -> int:
     """The one registered body called ``region`` (name or alias); NotFound otherwise."""
-    ids = sorted(load_registry(conn).by_name.get(region.strip(), ()))
+    reg = registry if registry is not None else load_registry(conn)
+    ids = sorted(reg.by_name.get(region.strip(), ()))
     if len(ids) != 1:
         raise NotFound(f"机关名录中没有“{region}”或有重名")
     return ids[0]
@@ -115,9 +117,12 @@ def _counts(rep: StoredReport) -> tuple[int, int, bool]:
     return errors, pending, late
 
 
-def region_matrix(conn: Connection, region: str, year: int) -> RegionMatrix:
-    root = region_id(conn, region)
-    name, members = member_reports(conn, region, year)
+def region_matrix(conn: Connection, region: str, year: int, registry: Registry | None = None) -> RegionMatrix:
+    """``registry``: the one this request already read (read here otherwise)."""
+    reg = registry if registry is not None else load_registry(conn)
+    root = region_id(conn, region, reg)
+    # who reported is all the matrix needs of the members' reports: their cells are never read
+    name, members = member_reports(conn, region, year, with_cells=False, registry=reg)
     o = t.organization
     ids = [root, *(m.org_id for m in members)]
     info = {r.id: r for r in conn.execute(select(o.c.id, o.c.source).where(o.c.id.in_(ids)))}
@@ -128,7 +133,7 @@ def region_matrix(conn: Connection, region: str, year: int) -> RegionMatrix:
     rollup_keys: list[str] = []
     mismatches = 0
     incomplete = False
-    for rep in _reports(conn, ids, year):
+    for rep in _reports(conn, ids, year, reg):
         row = rows.get(rep.organization_id)
         if row is None:
             continue
@@ -150,18 +155,49 @@ def region_matrix(conn: Connection, region: str, year: int) -> RegionMatrix:
     if members and expected is not None:  # without registered members nobody says what the roll-up must hold
         rollup = RollupState(len(members), sum(bool(m.reports) for m in members), rollup_keys, mismatches,
                              incomplete)
-    return RegionMatrix(name, root, year, _years(conn, name), ordered, expected, rollup)
+    return RegionMatrix(name, root, year, _years(conn, name, reg), ordered, expected, rollup)
 
 
-def _reports(conn: Connection, org_ids: list[int], year: int):
-    """The counted reports of the given bodies in ``year``, with their own and cross findings (and reviews)."""
-    scope = resolve(conn, Selection(year=year))
+def _reports(conn: Connection, org_ids: list[int], year: int, registry: Registry):
+    """The counted reports of the given bodies in ``year``, with their own and cross findings as the matrix
+    counts them (code, severity, review decision: :func:`_marks`)."""
+    scope = resolve(conn, Selection(year=year), registry)
     scope = Scope(scope.conditions + (t.parse.c.organization_id.in_(org_ids),), None, scope.registry)
-    return iter_reports(conn, scope, with_cells=False, with_findings=True)
+    reports = list(iter_reports(conn, scope, with_cells=False))
+    marks = _marks(conn, [r.parse_id for r in reports])
+    for rep in reports:
+        rep.findings, rep.cross_findings = marks[rep.parse_id]
+    return reports
 
 
-def _years(conn: Connection, region: str) -> list[int]:
-    scope = resolve(conn, Selection(region=region))
+_CHUNK = 500  # parse ids per IN list
+
+
+def _marks(conn: Connection, parse_ids: list[int]) -> dict[int, tuple[list[dict], list[dict]]]:
+    """Per report, its own and its cross findings with only what :func:`_counts` reads — the code, the
+    severity and the review decision, joined as every findings list joins it (document hash + fingerprint) —
+    never the evidence, which is most of a finding's bytes."""
+    from sqlalchemy import and_
+
+    out: dict[int, tuple[list[dict], list[dict]]] = {pid: ([], []) for pid in parse_ids}
+    for i, table in enumerate((t.finding, t.cross_finding)):
+        f = table.c
+        for start in range(0, len(parse_ids), _CHUNK):
+            q = (select(f.parse_id, f.code, f.severity, t.review.c.decision)
+                 .select_from(table.join(t.parse, t.parse.c.id == f.parse_id)
+                              .join(t.document, t.document.c.id == t.parse.c.document_id)
+                              .outerjoin(t.review, and_(t.review.c.document_sha256 == t.document.c.sha256,
+                                                        t.review.c.fingerprint == f.fingerprint)))
+                 .where(f.parse_id.in_(parse_ids[start:start + _CHUNK])))
+            rows: Any = conn.execute(q)  # Row[object, ...] over the untyped schema
+            for pid, code, severity, decision in rows:
+                out[pid][i].append({"code": code, "severity": severity,
+                                    "review": None if decision is None else {"decision": decision}})
+    return out
+
+
+def _years(conn: Connection, region: str, registry: Registry | None = None) -> list[int]:
+    scope = resolve(conn, Selection(region=region), registry)
     years: list[int | None] = list(conn.execute(select(t.parse.c.year).distinct().where(*scope.conditions)).scalars())
     return sorted(y for y in years if y is not None)
 
@@ -191,10 +227,10 @@ class Figures:
                 "series": [{"name": label, "type": "line", "data": values} for label, values in self.series]}
 
 
-def region_figures(conn: Connection, region: str) -> Figures:
+def region_figures(conn: Connection, region: str, registry: Registry | None = None) -> Figures:
     """Key figures per year of the region's reports (its members and everything below; roll-ups left out, as
     `gongkai stats --region` counts them)."""
-    result = compute_stats(conn, Selection(region=region), by="year")
+    result = compute_stats(conn, Selection(region=region), by="year", registry=registry)
     rows = [r for r in result.rows if r.key.isdigit()]
     series = [(label, [_number(_figure(r, path)) for r in rows]) for label, path in FIGURES]
     return Figures([r.key for r in rows], series, [r.reports for r in rows], result.caption, list(result.notes))
@@ -244,14 +280,15 @@ def region_latest(request: Request, region: str):
 @router.get("/regions/{region}/{year}", response_class=HTMLResponse)
 def region_page(request: Request, region: str, year: int):
     with request.app.state.store.engine.connect() as conn:
+        reg = load_registry(conn)  # once per request
         try:
-            check_access(conn, request.state.user, region_id(conn, region))
-            matrix = region_matrix(conn, region, year)
+            check_access(conn, request.state.user, region_id(conn, region, reg))
+            matrix = region_matrix(conn, region, year, reg)
         except NotFound as exc:
             return render(request, "region_missing.html", status_code=404, message=str(exc))
         except Forbidden:
             return _denied()
-        figures = region_figures(conn, matrix.region)
+        figures = region_figures(conn, matrix.region, reg)
     return render(request, "region.html", m=matrix, fig=figures, option=figures.chart_option())
 
 
@@ -261,9 +298,10 @@ def api_region(request: Request, region: str, year: int):
     from fastapi import HTTPException
 
     with request.app.state.store.engine.connect() as conn:
+        reg = load_registry(conn)
         try:
-            check_access(conn, request.state.user, region_id(conn, region))
-            m = region_matrix(conn, region, year)
+            check_access(conn, request.state.user, region_id(conn, region, reg))
+            m = region_matrix(conn, region, year, reg)
         except NotFound as exc:
             raise HTTPException(404, f"[E-WEB-404] {exc.message}") from None
         except Forbidden:

@@ -1,10 +1,15 @@
 """Uploads: size and count limits, type by content (the readers' sniff), then the CLI's ingest in the
 background. A file's name only labels it: it is reduced to a safe base name inside a fresh temporary folder,
-so nothing a request says reaches any other path."""
+so nothing a request says reaches any other path.
+
+One queue per server (:class:`UploadQueue`): a background thread takes the uploads in turn and hands their
+files to `ingest`, whose worker processes read each file under the CLI's time and memory limits — a file that
+hangs or exhausts memory costs its worker, never the server. Each file's progress is kept with the upload."""
 
 from __future__ import annotations
 
 import hashlib
+import queue
 import re
 import shutil
 import tempfile
@@ -13,6 +18,7 @@ import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from gongkai.readers.limits import DEFAULT_LIMITS, Limits
 from gongkai.readers.sniff import KIND_NAMES, Kind, sniff
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -23,7 +29,7 @@ _UNSAFE = re.compile(r"[^\w.\-\u3000-\u303f\u4e00-\u9fff（）]+")
 @dataclass
 class FileOutcome:
     name: str
-    state: str  # waiting | refused | stored | unchanged | failed
+    state: str  # waiting | checked (read, being saved) | refused | stored | unchanged | failed
     message: str = ""
     key: str | None = None
 
@@ -40,16 +46,21 @@ class Upload:
 
 
 class Uploads:
-    """The uploads of this server process, by id (outcomes are also in the store once ingested)."""
+    """The uploads of this server process, by id (outcomes are also in the store once ingested); the oldest
+    finished ones are forgotten past ``keep``, so a long-running server's memory stays flat."""
 
-    def __init__(self):
+    def __init__(self, keep: int = 1000):
         self._items: dict[str, Upload] = {}
         self._lock = threading.Lock()
+        self._keep = keep
 
     def new(self, user: str) -> Upload:
         up = Upload(uuid.uuid4().hex[:16], user)
         with self._lock:
             self._items[up.id] = up
+            if len(self._items) > self._keep:
+                for old in [k for k, v in self._items.items() if v.done][: len(self._items) - self._keep]:
+                    del self._items[old]
         return up
 
     def get(self, upload_id: str) -> Upload | None:
@@ -89,25 +100,75 @@ def accept(up: Upload, files: list[tuple[str | None, bytes | None]], max_bytes: 
     return folder, paths
 
 
-def run(up: Upload, store, folder: Path | None, paths: list[Path]) -> None:
-    """Ingest the accepted files and record each one's outcome (runs after the response is sent)."""
+def run(up: Upload, store, folder: Path | None, paths: list[Path], *, jobs: int = 1,
+        limits: Limits = DEFAULT_LIMITS) -> None:
+    """Ingest the accepted files and record each one's outcome as it comes (the queue's thread runs this)."""
     from gongkai.web import queries
+
+    waiting = [f for f in up.files if f.state == "waiting"]
+    by_name = {p.name: o for o, p in zip(waiting, paths)}
+
+    def progress(label: str, _done: int, _total: int) -> None:
+        outcome = by_name.get(Path(label).name)
+        if outcome is not None and outcome.state == "waiting":
+            outcome.state = "checked"
 
     try:
         if paths:
-            summary = queries.ingest_files(store, paths)
+            shas = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
+            with store.engine.connect() as conn:
+                before = queries.already_stored(conn, sorted(shas.values()))
+            summary = queries.ingest_files(store, paths, jobs=jobs, limits=limits, progress=progress)
             failed = {Path(p).name: (code, msg) for p, code, msg in summary.failed}
             missing = {Path(p).name: msg for p, msg in summary.missing}
-            waiting = [f for f in up.files if f.state == "waiting"]
-            for outcome, path in zip(waiting, paths):
-                if path.name in failed:
-                    code, msg = failed[path.name]
+            for name, outcome in by_name.items():
+                if name in failed:
+                    code, msg = failed[name]
                     outcome.state, outcome.message = "failed", f"[{code}] {msg}"
-                elif path.name in missing:
-                    outcome.state, outcome.message, outcome.key = "failed", missing[path.name], None
+                elif name in missing:
+                    outcome.state, outcome.message, outcome.key = "failed", missing[name], None
                 else:
-                    outcome.state = "stored"
+                    outcome.state = "unchanged" if shas[name] in before else "stored"
+    except Exception as exc:  # noqa: BLE001 - the queue's thread must outlive any one upload
+        for outcome in by_name.values():
+            if outcome.state in ("waiting", "checked"):
+                outcome.state = "failed"
+                outcome.message = f"[E-WEB-UPLOAD-INGEST] 入库失败：{getattr(exc, 'message', None) or exc}"
     finally:
         if folder is not None:
             shutil.rmtree(folder, ignore_errors=True)
         up.done = True
+
+
+class UploadQueue:
+    """The server's one upload queue: uploads are ingested one after another by a background thread (two
+    uploads never write or recompute the cross-report findings at once), ``jobs`` worker processes each."""
+
+    def __init__(self, store, jobs: int = 1, limits: Limits = DEFAULT_LIMITS):
+        self.store, self.jobs, self.limits = store, max(1, jobs), limits
+        self._queue: queue.Queue = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def submit(self, up: Upload, folder: Path | None, paths: list[Path]) -> None:
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._loop, name="gongkai-uploads", daemon=True)
+                self._thread.start()
+        self._queue.put((up, folder, paths))
+
+    def _loop(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            up, folder, paths = item
+            run(up, self.store, folder, paths, jobs=self.jobs, limits=self.limits)
+
+    def close(self) -> None:
+        """Finish the queued uploads, then stop the thread."""
+        with self._lock:
+            thread = self._thread
+        if thread is not None and thread.is_alive():
+            self._queue.put(None)
+            thread.join()
