@@ -36,6 +36,9 @@ SUFFIX = {"text": ".txt", "html": ".html", "docx": ".docx", "pdf": ".pdf", "imag
 DOCUMENT_KINDS = ("text", "html", "docx", "pdf", "image")
 
 
+WALL_FACTOR = 6
+
+
 class _Hang(Exception):
     pass
 
@@ -112,14 +115,18 @@ def fuzz_kind(kind: str, count: int, seconds: float, seed: int, per_input: float
     rng = random.Random(f"{kind}:{seed}" if shard == 0 else f"{kind}:{seed}:{shard}")
     cpu_start = _cpu()
     end = time.monotonic() + seconds
+    # a hang is ``per_input`` seconds of CPU (ITIMER_PROF: the same on an idle and on a shared, busy machine),
+    # or WALL_FACTOR times that in wall time for work that waits instead of computing
     signal.signal(signal.SIGALRM, _alarm)
+    signal.signal(signal.SIGPROF, _alarm)
     batch_inputs: list[bytes] = []
     with tempfile.TemporaryDirectory(prefix=f"fuzz-{kind}-") as tmp:
         work = Path(tmp)
         while res.tried < count and time.monotonic() < end:
             data = mutate(kind, rng, rng.choice(pool))
             res.tried += 1
-            signal.setitimer(signal.ITIMER_REAL, per_input)
+            signal.setitimer(signal.ITIMER_PROF, per_input)
+            signal.setitimer(signal.ITIMER_REAL, per_input * WALL_FACTOR)
             try:
                 target(kind, data, work)
             except _Hang:
@@ -129,6 +136,7 @@ def fuzz_kind(kind: str, count: int, seconds: float, seed: int, per_input: float
                 res.internal += 1
                 res.failures.append((traceback.format_exc(limit=3), data))
             finally:
+                signal.setitimer(signal.ITIMER_PROF, 0)
                 signal.setitimer(signal.ITIMER_REAL, 0)
             if kind in DOCUMENT_KINDS and batch_every and res.tried % batch_every == 0:
                 batch_inputs.append(data)
@@ -220,7 +228,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--counts", default="", help="per-kind overrides, e.g. pdf=200,image=50")
     ap.add_argument("--seconds", type=float, default=60, help="time box per kind")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--per-input", type=float, default=10.0, help="seconds before an input counts as a hang")
+    ap.add_argument("--per-input", type=float, default=10.0,
+                    help=f"CPU seconds (or {WALL_FACTOR}× as many wall seconds) before an input counts as a hang")
     ap.add_argument("--save", action="store_true", help="write failing inputs to fuzz/found/<kind>/")
     ap.add_argument("--jobs", type=int, default=1, help="processes per kind (each fuzzes a share of the count)")
     args = ap.parse_args(argv)

@@ -160,7 +160,7 @@ def test_cli_output_rendered_by_workers_equals_rendering_in_the_parent(tmp_path)
     text = CliRunner().invoke(main, ["check", "--jobs", "2", str(tmp_path)]).stdout
     buf = io.StringIO()
     for report in reports:
-        _summary(Console(file=buf, width=80, highlight=False), report)
+        _summary(Console(file=buf, width=80, highlight=False, soft_wrap=True), report)  # as make_console
     assert text.startswith(buf.getvalue())
 
 
@@ -176,12 +176,12 @@ def test_plain_lines_print_as_rich_prints_them():
              "tab\there", "bell\x07 and \x1b[31mansi", ":smile: :thumbs_up: 10:30:00", "宽" * 39 + "x",
              "宽" * 40 + "x", "x" * 200, "trailing   ", "", "  [yellow]文本不完整（截断）[/]", "\\[not markup]",
              "e\u0301 combining", "after a long one", "word " * 30, "一二三 " * 25 + "end", "x" * 79 + " y", " " * 90 + "z"]
-    for width in (80, 40):
+    for width, soft_wrap in ((80, False), (40, False), (40, True)):
         for cut in range(len(lines) + 1):
             group = lines[cut:] + lines[:cut]
             ours, theirs = io.StringIO(), io.StringIO()
-            _print_lines(Console(file=ours, width=width, highlight=False), group)
-            reference = Console(file=theirs, width=width, highlight=False)
+            _print_lines(Console(file=ours, width=width, highlight=False, soft_wrap=soft_wrap), group)
+            reference = Console(file=theirs, width=width, highlight=False, soft_wrap=soft_wrap)
             for line in group:  # one print per line, as the summary was printed before
                 reference.print(line)
             assert ours.getvalue() == theirs.getvalue(), group

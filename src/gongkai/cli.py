@@ -84,8 +84,9 @@ def _summary(console: Console, report: Report) -> None:
 
 def _print_lines(console: Console, lines: list[str]) -> None:
     """``console.print`` of each markup line. Without colours (output to a file or a pipe, the batch case) a
-    line prints as its plain text, wrapped by rich's own wrapping when it is wider than the console: what rich
-    prints for it, at a fraction of the cost of rich's full rendering. Colour output goes through rich."""
+    line prints as its plain text, wrapped by rich's own wrapping when it is wider than the console (unless the
+    console soft-wraps): what rich prints for it, at a fraction of the cost of rich's full rendering. Colour
+    output goes through rich."""
     if console.color_system is not None or console.is_terminal or console.record:
         console.print("\n".join(lines))
         return
@@ -100,7 +101,7 @@ def _print_lines(console: Console, lines: list[str]) -> None:
             console.file.write("".join(out))
             out.clear()
             console.print(line)
-        elif text.cell_len > width:  # rich's own wrapping, on the plain text (the styles print as nothing)
+        elif text.cell_len > width and not console.soft_wrap:  # rich's own wrapping, on the plain text
             out.extend(part.plain + "\n" for part in Text(text.plain).wrap(console, width))
         else:
             out.append(text.plain + "\n")
@@ -243,14 +244,16 @@ class _ConsoleStyle:
     width: int
     color_system: str | None
     terminal: bool
+    soft_wrap: bool
 
     @classmethod
     def of(cls, console: Console) -> _ConsoleStyle:
-        return cls(console.width, console.color_system, console.is_terminal)
+        return cls(console.width, console.color_system, console.is_terminal, console.soft_wrap)
 
     def console(self, file) -> Console:
         return Console(file=file, width=self.width, color_system=self.color_system,  # type: ignore[arg-type]
-                       force_terminal=self.terminal, highlight=False, legacy_windows=False)
+                       force_terminal=self.terminal, highlight=False, legacy_windows=False,
+                       soft_wrap=self.soft_wrap)
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,7 +34,9 @@ class Logged:
 @dataclass
 class PortalServer:
     portal: Portal
-    busy_once: set[str] = field(default_factory=set)  # answered 429 the first time
+    busy_once: set[str] = field(default_factory=set)  # answered 429 (busy_status) the first time
+    always_busy: set[str] = field(default_factory=set)  # answered busy_status every time
+    busy_status: int = 429
     forbidden_paths: set[str] = field(default_factory=set)  # answered 403
     redirects: dict[str, str] = field(default_factory=dict)  # path → Location (302)
     log: list[Logged] = field(default_factory=list)
@@ -52,9 +54,9 @@ class PortalServer:
                     status, body = 403, b"<html><body>Forbidden</body></html>"
                 elif path in server.redirects:
                     status, extra = 302, {"Location": server.redirects[path]}
-                elif path in server.busy_once:
+                elif path in server.busy_once or path in server.always_busy:
                     server.busy_once.discard(path)
-                    status, body, extra = 429, b"busy", {"Retry-After": "0"}
+                    status, body, extra = server.busy_status, b"busy", {"Retry-After": "0"}
                 elif path in server.portal.pages:
                     ctype, body = server.portal.pages[path]
                 else:

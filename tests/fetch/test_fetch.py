@@ -26,7 +26,7 @@ def server():
 
 
 def _starts(srv: PortalServer) -> list[str]:
-    return [srv.base + p for p in ("/nb/index.html", "/zw/index.html", "/js/index.html")]
+    return [srv.base + p for p in ("/nb/index.html", "/zw/index.html", "/js/index.html", "/xml/index.html")]
 
 
 def _run(srv, store, **kw):
@@ -91,7 +91,8 @@ def test_crawl_stores_each_report_once_with_provenance_and_is_polite(server, tmp
     gbk = [e for e in server.log if e.path in ("/nb/index_1.html", "/nb/t3.html", "/nb/t6.html")]
     assert [(e.path, e.status) for e in gbk] == [("/nb/index_1.html", 200), ("/nb/t3.html", 200), ("/nb/t6.html", 200)]
     # both pagination styles and the list data a page loads by script
-    assert {"/nb/index_1.html", "/zw/index_1.html", "/js/data/list.json"} <= set(server.paths())
+    assert {"/nb/index_1.html", "/zw/index_1.html", "/js/data/list.json", "/xml/data/list.xml"} <= set(server.paths())
+    assert "/xml/t0.html" not in server.paths()  # listed, but not titled as a report
 
 
 def test_rerun_and_interrupted_run_fetch_nothing_twice(server, tmp_path):
@@ -188,3 +189,88 @@ def test_start_at_a_report_page_takes_its_attachments_and_resumes(server, tmp_pa
     assert first.stored == [server.base + "/js/P0501.docx"]
     assert second.stored == [] and len(server.log) == requests
     assert (server.base + "/js/P0501.docx", "S-FETCH-DONE", "此前已抓取") in second.skipped
+
+
+class _Interrupt(BaseException):
+    """Stands for Ctrl-C: not an Exception, so nothing on the way catches it."""
+
+
+@pytest.mark.parametrize("after", [2, 5, 9])
+def test_interrupted_between_requests_and_rerun_fetches_nothing_twice(server, tmp_path, after):
+    store = open_store(tmp_path / "f.db")
+    calls = {"n": 0}
+
+    def sleep_then_interrupt(seconds: float) -> None:  # the client sleeps before each request but a host's first
+        calls["n"] += 1
+        if calls["n"] % after == 0:
+            raise _Interrupt
+
+    for _ in range(30):
+        client = Client(Policy(delay=DELAY, allow_private=True), sleep=sleep_then_interrupt)
+        try:
+            crawl(store, _starts(server), client)
+            break
+        except _Interrupt:
+            continue
+        finally:
+            client.close()
+    else:
+        pytest.fail("the crawl never finished")
+    counts = Counter(p for p in server.paths() if p not in ("/robots.txt", "/zw/t4.html"))
+    assert max(counts.values()) == 1
+    assert [e.status for e in server.log if e.path == "/zw/t4.html"] == [429, 200]
+    expected = {server.base + p for p in server.portal.reports if p not in server.portal.forbidden}
+    assert set(_stored_paths(store)) == expected
+
+
+def test_503_backs_off_then_succeeds_and_gives_up_after_the_retries():
+    srv = PortalServer(build_portal(), busy_once={"/nb/t1.html"}, always_busy={"/nb/t3.html"}, busy_status=503)
+    waits: list[float] = []
+    client = Client(Policy(delay=0.0, allow_private=True, retries=2), sleep=waits.append)
+    try:
+        assert client.get(srv.base + "/nb/t1.html").status == 200
+        with pytest.raises(Refused) as err:
+            client.get(srv.base + "/nb/t3.html")
+    finally:
+        client.close()
+        srv.close()
+    assert err.value.code == "E-FETCH-BUSY"
+    assert [(e.path, e.status) for e in srv.log if e.path != "/robots.txt"] == \
+        [("/nb/t1.html", 503), ("/nb/t1.html", 200)] + [("/nb/t3.html", 503)] * 3
+    assert [(url[len(srv.base):], status) for url, status, _ in client.backoffs] == \
+        [("/nb/t1.html", 503), ("/nb/t3.html", 503), ("/nb/t3.html", 503)]
+
+
+def test_a_comment_form_asking_for_a_captcha_is_not_a_captcha_page():
+    import random
+
+    from gongkai.examples.generate import random_spec
+    from gongkai.fetch.net import looks_like_captcha
+    from gongkai.render.html import render_html
+
+    page = render_html(random_spec(random.Random(3), "2021", year=2023), random.Random(3), encoding="utf-8")
+    form = '<form>留言：<textarea></textarea>请输入验证码<img src="/captcha.jpg"></form></body>'.encode()
+    assert not looks_like_captcha(page.replace(b"</body>", form))
+    assert looks_like_captcha("<html><body><form>请输入验证码</form></body></html>".encode())
+    assert looks_like_captcha("<html><body><script>var a='x'.repeat(9000)</script>请输入验证码</body></html>".encode("gbk"))
+
+
+def test_robots_crawl_delay_lengthens_the_delay():
+    portal = build_portal()
+    srv = PortalServer(portal)
+    waits: list[list[float]] = []
+    try:
+        for robots in (b"User-agent: *\nDisallow: /private/\n", b"User-agent: *\nCrawl-delay: 5\n"):
+            portal.pages["/robots.txt"] = ("text/plain", robots)
+            sleeps: list[float] = []
+            client = Client(Policy(delay=0.0, allow_private=True), sleep=sleeps.append)
+            try:
+                for path in ("/nb/t1.html", "/nb/t3.html", "/nb/t8.html"):
+                    client.get(srv.base + path)
+            finally:
+                client.close()
+            waits.append(sleeps)
+    finally:
+        srv.close()
+    assert waits[0] == []  # no delay asked for: none made
+    assert len(waits[1]) == 3 and all(0 < w <= 5 for w in waits[1])  # robots.txt itself came first

@@ -100,3 +100,27 @@ def test_unresolvable_name_is_e_fetch_dns():
     finally:
         client.close()
     assert err.value.code == "E-FETCH-DNS"
+
+
+def test_two_names_on_one_address_never_share_a_connection(monkeypatch):
+    # connections are pooled per name: a TLS connection made (and its certificate checked) for one name must
+    # not carry another name's request just because both resolve to the same address
+    import gongkai.fetch.net as net
+
+    made = []
+
+    class Recording(httpx.Client):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            made.append(self)
+
+    monkeypatch.setattr(net.httpx, "Client", Recording)
+    client = Client(Policy(delay=0.0), resolve=lambda host: [PUBLIC],
+                    transport=httpx.MockTransport(lambda r: httpx.Response(200, text="ok")))
+    try:
+        client.get("https://a.example/x")
+        client.get("https://b.example/y")
+        client.get("https://a.example/z")
+    finally:
+        client.close()
+    assert len(made) == 2

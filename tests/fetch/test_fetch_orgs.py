@@ -52,8 +52,8 @@ def _matches(store) -> dict[str, tuple[str | None, str]]:
     return {urlsplit(path).path: (name, how) for path, name, how in rows}
 
 
-def test_host_and_printed_source_choose_among_same_named_bodies(server, tmp_path):
-    store = _store(tmp_path / "f.db")
+def test_host_and_printed_source_choose_among_same_named_bodies(server, store_url):
+    store = _store(store_url)
     result = _crawl(server, store)
     matches = _matches(store)
     assert set(matches) == set(server.portal.bodies)
@@ -100,3 +100,35 @@ def test_registry_imported_after_the_crawl_and_later_settles_match_the_same(serv
     assert {p: m[0] for p, m in _matches(later).items()} == {p: m[0] for p, m in _matches(first).items()}
     assert _matches(later)["/tx/t1.html"] == ("青禾市桐溪区城市运行管理中心", "short")
     assert _matches(first)["/qh/P0301.docx"] == ("青禾市梅岭区城市运行管理中心", "short")
+
+
+def test_a_late_page_date_is_the_evidence_when_the_file_prints_none(tmp_path):
+    import dataclasses
+    import random
+
+    from gongkai.examples.generate import random_spec
+    from gongkai.examples.portal import Portal
+    from gongkai.render.docx import render_docx
+
+    spec = dataclasses.replace(random_spec(random.Random(5), "2021", year=2023), published=None)
+    title = f"{spec.organization}2023年政府信息公开工作年度报告"
+    portal = Portal()
+    portal.pages["/a/t.html"] = ("text/html", f'<html><head><meta charset="utf-8"><title>{title}</title></head><body>'
+                                 f'<h1>{title}</h1><div>发布日期：2024年5月6日　来源：{spec.organization}</div>'
+                                 '<a href="f.docx">附件</a></body></html>'.encode())
+    portal.pages["/a/f.docx"] = ("application/octet-stream", render_docx(spec, random.Random(5)))
+    srv = PortalServer(portal)
+    store = open_store(tmp_path / "f.db")
+    client = Client(Policy(delay=0.01, allow_private=True))
+    try:
+        crawl(store, [srv.base + "/a/t.html"], client)
+    finally:
+        client.close()
+        srv.close()
+    with store.engine.connect() as conn:
+        published = conn.execute(select(t.parse.c.published).where(t.parse.c.source == srv.base + "/a/f.docx")
+                                 ).scalar_one()
+        late = conn.execute(select(t.cross_finding.c.message, t.cross_finding.c.evidence)
+                            .where(t.cross_finding.c.code == "LATE-PUBLICATION")).all()
+    assert published is None  # the file itself prints no date: the stored parse says so
+    assert len(late) == 1 and late[0].evidence["stated"] == "2024-05-06" and spec.organization in late[0].message

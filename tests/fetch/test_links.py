@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from gongkai.fetch.links import decode, json_links, page_links, printed_provenance
+from gongkai.fetch.links import decode, is_xml_data, json_links, page_links, printed_provenance, xml_links
 
 BASE = "http://portal.example/zwgk/ndbg/index.html"
 
@@ -48,3 +48,16 @@ def test_every_fetch_code_is_defined_once():
     for path in [*(root / "fetch").glob("*.py"), root / "commands" / "fetch.py"]:
         used |= set(re.findall(r"E-FETCH-[A-Z-]*[A-Z]", path.read_text(encoding="utf-8")))
     assert used == set(CODES)
+
+
+def test_xml_endpoint_and_its_records():
+    page = b'<html><body><script>$.ajax({url: "data/list.xml?col=12", dataType: "xml"});</script></body></html>'
+    assert [link.url for link in page_links(page, BASE).lists] == ["http://portal.example/zwgk/ndbg/data/list.xml?col=12"]
+    data = ('<?xml version="1.0" encoding="GBK"?><!DOCTYPE r [<!ENTITY x "某局2023年政府信息公开工作年度报告">]>'
+            '<records><record><title>某局2023年政府信息公开工作年度报告</title><url>/a/t9.html</url></record>'
+            '<record title="某局2023年年报附件" href="/a/f.pdf"/><record><title>&x;</title><url>/a/t10.html</url>'
+            '</record><record><title>通知</title><url>/a/t11.html</url></record></records>').encode("gbk")
+    assert is_xml_data(data) and not is_xml_data(b'<?xml version="1.0"?><html><body></body></html>')
+    links = xml_links(data, BASE)
+    assert [link.url for link in links.reports] == ["http://portal.example/a/t9.html"]  # the entity is not expanded
+    assert [link.url for link in links.attachments] == ["http://portal.example/a/f.pdf"]

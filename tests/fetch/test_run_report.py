@@ -38,7 +38,7 @@ def server():
 
 
 def _starts(srv) -> list[str]:
-    return [srv.base + p for p in ("/nb/index.html", "/zw/index.html", "/js/index.html", "/cp/t.html",
+    return [srv.base + p for p in ("/nb/index.html", "/zw/index.html", "/js/index.html", "/xml/index.html", "/cp/t.html",
                                    "/cp/empty.html")]
 
 

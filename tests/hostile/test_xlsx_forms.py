@@ -131,3 +131,31 @@ def test_invalid_merge_range_is_e_form(tmp_path, template):
     with pytest.raises(FormError) as err:
         _read(tmp_path, _rebuild(template, _merge("A1:ZZZZ9")))
     assert err.value.code == "E-FORM" and "合并单元格" in err.value.message
+
+
+SST_TYPE = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+
+
+@pytest.mark.parametrize("change,words", [
+    # a damaged [Content_Types].xml override: openpyxl then has no shared strings (IndexError, fuzzer)
+    (lambda n, b: b.replace(SST_TYPE, SST_TYPE[:30] + b"x" + SST_TYPE[30:]) if n == "[Content_Types].xml" else b,
+     "共享字符串"),
+    (lambda n, b: re.sub(rb'(<c r="[A-Z]+\d+") s="\d+"', rb'\1 s="999"', b, count=1) if n == SHEET else b,
+     "单元格格式"),
+])
+def test_references_openpyxl_would_index_past_are_e_form(tmp_path, template, change, words):
+    with pytest.raises(FormError) as err:
+        _read(tmp_path, _rebuild(template, change))
+    assert err.value.code == "E-FORM" and words in err.value.message
+
+
+def test_missing_styles_part_with_styled_cells_is_e_form(tmp_path, template):
+    src = zipfile.ZipFile(io.BytesIO(template))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name in src.namelist():
+            if name != "xl/styles.xml":
+                dst.writestr(name, src.read(name))
+    with pytest.raises(FormError) as err:
+        _read(tmp_path, out.getvalue())
+    assert "单元格格式" in err.value.message

@@ -88,3 +88,23 @@ def test_an_address_never_overrides_the_printed_name(index_ids):
     assert m.status == "ambiguous"
     m = index.match("区城市运行管理中心", 2023, hint="http://www.qinghe.gov.cn/nb/t.html 梅岭区")
     assert m.org_id == ids["青禾市梅岭区城市运行管理中心"]
+
+
+def test_orgs_list_shows_sites_and_export_does_not_take_them_for_names(tmp_path):
+    from click.testing import CliRunner
+
+    from gongkai.analysis.export import load_registry as export_registry
+    from gongkai.cli import main
+    from gongkai.store.db import open_store
+
+    registry = tmp_path / "名录.yaml"
+    registry.write_text(SITES, encoding="utf-8")
+    db = str(tmp_path / "o.db")
+    assert CliRunner().invoke(main, ["orgs", "import", str(registry), "--db", db]).exit_code == 0
+    shown = CliRunner().invoke(main, ["orgs", "list", "--db", db])
+    assert shown.exit_code == 0 and "网站 www.qinghe.gov.cn" in shown.output and "网站 meiling.gov.cn" in shown.output
+    store = open_store(db)
+    with store.engine.connect() as conn:
+        names = export_registry(conn).by_name
+    store.dispose()
+    assert "桐溪区城运中心" in names and "www.tongxi.gov.cn" not in names

@@ -69,3 +69,22 @@ def test_blanking_one_value_is_never_read_as_a_shifted_row(seed, format_id, pick
             assert cell.meaning is Meaning.BLANK, (cid, cell.raw)
         else:
             assert cid in before.cells and cell.raw == before.cells[cid].raw, (cid, cell.raw)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**16), format_id=st.sampled_from(["2021", "2019"]), pick=st.integers(0, 10**6),
+       style=st.sampled_from(["official", "plain"]))
+def test_blanking_one_value_in_a_word_grid_is_never_read_as_a_shifted_row(seed, format_id, pick, style) -> None:
+    from gongkai.parsing import parse_document
+    from gongkai.readers.assemble import to_document
+    from gongkai.readers.docx import read_docx
+    from gongkai.render.docx import render_docx
+
+    spec = random_spec(random.Random(seed), format_id, allow_blank=False)
+    target = spec.format.cell_ids[pick % len(spec.format.cell_ids)]
+    spec.values[target] = None
+    data = render_docx(spec, random.Random(seed), style=style)
+    report = parse_document(to_document(read_docx(data, "r.docx"), "r.docx"))
+    for cid, cell in report.cells.items():
+        expected = spec.values[cid]
+        assert cell.gold_value() == expected, (cid, cell.raw, expected)

@@ -93,7 +93,7 @@ def _blanked(seed: int, format_id: str, mask: list[bool]) -> object:
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 2**16), format_id=st.sampled_from(["2021", "2019"]),
        layout=st.sampled_from(["line_cells", "blank_line_cells"]),
-       mask=st.lists(st.booleans(), min_size=120, max_size=120), rate=st.sampled_from([0.1, 0.5, 0.9]))
+       mask=st.lists(st.booleans(), min_size=250, max_size=250), rate=st.sampled_from([0.1, 0.5, 0.9]))
 def test_blank_cells_anywhere_read_back_exactly(seed, format_id, layout, mask, rate) -> None:
     rng = random.Random(seed)
     mask = [m and rng.random() < rate for m in mask]
@@ -117,3 +117,9 @@ def test_a_lost_blank_line_is_never_read_as_a_shifted_row(seed, format_id, pick)
     wrong = {k: v for k, v in differing_cells(spec, report).items() if v[1] != "<missing>"}
     assert not wrong, wrong
     assert any(v[1] == "<missing>" for v in differing_cells(spec, report).values())
+
+
+def test_table_four_all_blank_lines_reads_blank() -> None:
+    spec = _blanked(11, "2021", [cid.startswith("appeals.") for cid in F21.cell_ids])
+    report = parse_text(render_text(spec, "line_cells", random.Random(11)))
+    assert all(report.cells[c].meaning is Meaning.BLANK for c in F21.appeals_cell_ids)

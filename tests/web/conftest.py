@@ -22,8 +22,8 @@ from gongkai.store.ingest import ingest  # noqa: E402
 from gongkai.web import auth, queries  # noqa: E402
 from gongkai.web.app import create_app  # noqa: E402
 
-DEFECT_ERRORS = "09_defect_street_rules_and_total.txt"  # 白芷县东篱街道办事处, identity errors
-DEFECT_WARNINGS = "10_defect_narrative_and_fee.txt"  # 澄湾市清漪区民政局, warnings
+DEFECT_ERRORS = "10_defect_street_rules_and_total.txt"  # 白芷县东篱街道办事处, identity errors
+DEFECT_WARNINGS = "11_defect_narrative_and_fee.txt"  # 澄湾市清漪区民政局, warnings
 TOTAL = 6
 XSS = "<script>alert(1)</script>"
 XSS_NAME = "<img src=x onerror=alert(1)>"  # a file name can hold markup too (no "/" possible)

@@ -107,3 +107,23 @@ def test_repairs_ocr_and_missing_tables_are_told():
     assert requests.repairs == ("拼合行名 3 个（由分开印出的文字拼成）",)
     assert not appeals.found
     assert reading_view(None, "2021") is None
+
+
+def test_finding_review_history_is_listed_under_the_finding(client):
+    report = _by_source(client)["missing_row.txt"]
+    assert report["findings"], "a report with a row not placed has findings"
+    fkey = report["findings"][0]["key"]
+    url = f"/reports/{report['key']}"
+    assert f'id="history-{fkey}"' not in client.get(url).text
+    token = re.search(r'name="csrf" value="([^"]+)"', client.get(url).text).group(1)
+    for decision, comment in (("confirmed", "初审<b>确认</b>"), ("dismissed", "复核后驳回")):
+        r = client.post(f"{url}/findings/{fkey}/review", data={"decision": decision, "comment": comment,
+                                                                "csrf": token}, follow_redirects=False)
+        assert r.status_code == 303
+    page = client.get(url).text
+    history = re.search(rf'<ol class="review-history" id="history-{fkey}">(.*?)</ol>', page, re.S).group(1)
+    steps = re.findall(r"<li>(.*?)</li>", history)
+    # both decisions, oldest first, the comment escaped
+    assert len(steps) == 2
+    assert steps[0].endswith("本机用户 确认：初审&lt;b&gt;确认&lt;/b&gt;")
+    assert steps[1].endswith("本机用户 驳回：复核后驳回")

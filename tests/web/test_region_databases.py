@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from gongkai.examples.region import REGISTRY_FILE, generate_region, write_region
 from gongkai.orgs.registry import load_registry
+from gongkai.reading import READER_NAMES
 from gongkai.store.db import open_store
 from gongkai.store.ingest import ingest
 from gongkai.store.orgs import import_registry
@@ -38,6 +39,9 @@ def test_region_compare_and_tokens(store_url, tmp_path):
     with TestClient(create_app(store_url, secret=b"k" * 32)) as c:
         reports = c.get("/api/v1/reports", headers=auth, params={"q": org, "year": year}).json()["reports"]
         key = next(r["key"] for r in reports if r["organization"] == org)
+        # the reading report comes back from the JSON column as the stored object on both databases
+        reading = c.get(f"/api/v1/reports/{key}", headers=auth).json()["reading"]
+        assert reading["summary"].startswith(f"读取：{READER_NAMES[reading['reader']]} · ")
         _login(c, "script")  # pages take a session, not a token
         page = c.get(f"/regions/{quote(gen.district)}/{last}")
         assert page.status_code == 200

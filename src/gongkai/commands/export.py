@@ -13,7 +13,7 @@ from rich.markup import escape
 
 from gongkai.errors import GongkaiError, os_reason
 
-from gongkai.commands.support import E_WRITE, fail, make_console, org_options
+from gongkai.commands.support import db_option, E_WRITE, fail, make_console, org_options
 
 
 def open_for_reading(db: str | None):
@@ -25,7 +25,7 @@ def open_for_reading(db: str | None):
 
 def selection_options(f):
     """--org, --org-like, --region, --year, --db: shared by export and stats."""
-    f = click.option("--db", default=None, help="数据库：文件路径或 postgresql://… 地址（默认 gongkai.db 或环境变量 GONGKAI_DB）。")(f)
+    f = db_option("db")(f)
     f = click.option("--year", type=click.IntRange(2000, 2100), default=None, help="只要该年度的报告。")(f)
     f = click.option("--region", default=None, help="只要该机关及其名录中下属全部机关的报告。")(f)
     return org_options(f)

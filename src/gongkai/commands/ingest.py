@@ -8,11 +8,10 @@ from pathlib import Path
 import click
 from rich.markup import escape
 
-from gongkai.commands.support import E_INTERRUPTED, E_NO_INPUT, E_USAGE, EXIT_INTERRUPTED, fail, make_console, message_line
+from gongkai.commands.support import (E_INTERRUPTED, E_NO_INPUT, E_USAGE, EXIT_INTERRUPTED, db_option, fail, make_console,
+                                      message_line)
 
-DB_OPTION = click.option("--db", "db_url", default=None, metavar="URL",
-                         help="数据库：SQLite 文件路径或 sqlite:///…，或 postgresql://用户@主机/库（默认：当前目录下的 gongkai.db，"
-                              "或环境变量 GONGKAI_DB）。")
+DB_OPTION = db_option()
 
 
 def open_or_exit(db_url: str | None, *, existing: bool = False):
@@ -66,12 +65,12 @@ def ingest(paths: tuple[Path, ...], db_url: str | None, jobs: int | None, timeou
     err = make_console(stderr=True)
     if not paths and not reparse and registry is None:
         fail((E_NO_INPUT, "请给出要导入的文件或文件夹"), "或用 --reparse 重新解析库中的文件。")
+    if ship and cluster is None:
+        fail((E_USAGE, "--ship 只能与 --cluster 一起使用"))
     # what cannot work is refused before a database is created or opened
     if paths and not reparse and registry is None and not any(p.exists() for p in paths):
         fail(("E-READ", f"文件或文件夹不存在：{'、'.join(str(p) for p in paths[:5])}"
               + ("……" if len(paths) > 5 else "")))
-    if ship and cluster is None:
-        fail((E_USAGE, "--ship 只能与 --cluster 一起使用"))
     entries = None
     if registry is not None:
         from gongkai.orgs.registry import load_registry

@@ -13,8 +13,7 @@ from rich.markup import escape
 
 from gongkai.errors import GongkaiError
 
-from gongkai.commands.support import EXIT_INPUT, fail, make_console, print_table
-_DB_HELP = "数据库地址（默认当前目录下的 gongkai.db；PostgreSQL 如 postgresql://用户@主机/库名）。"
+from gongkai.commands.support import db_option, EXIT_INPUT, fail, make_console, print_table
 
 
 def _open(url: str | None, *, existing: bool = True):
@@ -49,7 +48,7 @@ def orgs() -> None:
 
 @orgs.command("import")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--db", "db_url", default=None, help=_DB_HELP)
+@db_option()
 @click.option("--no-rematch", is_flag=True, help="导入后不重新匹配已入库报告的机关。")
 def import_cmd(file: Path, db_url: str | None, no_rematch: bool) -> None:
     """导入（或更新）机关名录文件（YAML 或 JSON）。按名称更新，重复导入不产生变化。"""
@@ -69,7 +68,7 @@ def import_cmd(file: Path, db_url: str | None, no_rematch: bool) -> None:
 
 
 @orgs.command("list")
-@click.option("--db", "db_url", default=None, help=_DB_HELP)
+@db_option()
 def list_cmd(db_url: str | None) -> None:
     """以树形列出机关：名称、类型、别名和已入库报告数。"""
     from rich.tree import Tree
@@ -132,7 +131,7 @@ def list_cmd(db_url: str | None) -> None:
 
 
 @orgs.command("unmatched")
-@click.option("--db", "db_url", default=None, help=_DB_HELP)
+@db_option()
 def unmatched_cmd(db_url: str | None) -> None:
     """列出机关无法确定（名录中没有或有多个候选）的已入库报告及候选机关。"""
     from rich.table import Table

@@ -9,11 +9,11 @@ import sys
 
 import click
 
-EXIT_INPUT = 2
+from gongkai.commands.support import EXIT_INPUT, db_option
 
 
 @click.command(help="启动网页工作台（默认仅本机 http://127.0.0.1:8000；有用户或对外监听时须登录）。")
-@click.option("--db", default=None, help="数据库：文件路径或 postgresql://…（默认 ./gongkai.db）")
+@db_option("db")
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听地址；非本机地址时必须登录")
 @click.option("--port", default=8000, show_default=True, type=int, help="端口")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
@@ -47,7 +47,7 @@ def users() -> None:
 @click.option("--role", required=True, type=click.Choice(["admin", "reviewer", "uploader", "viewer"]),
               help="角色：admin 管理员、reviewer 审核、uploader 上传、viewer 只读")
 @click.option("--region", default=None, help="审核员负责的区域（机关名称），只能看到该区域的报告")
-@click.option("--db", default=None, help="数据库：文件路径或 postgresql://…（默认 ./gongkai.db）")
+@db_option("db")
 def users_add(name: str, role: str, region: str | None, db: str | None) -> None:
     try:
         from gongkai.web.auth import hash_password

@@ -49,6 +49,15 @@ class ZhChoice(click.ParamType):
             self.fail(f"{err.message}", param, ctx)
 
 
+DB_HELP = ("数据库：SQLite 文件路径或 sqlite:///…，或 postgresql://用户@主机/库（默认：当前目录下的 gongkai.db，"
+           "或环境变量 GONGKAI_DB）。")
+
+
+def db_option(dest: str = "db_url"):
+    """--db, the same in every command that uses the database."""
+    return click.option("--db", dest, default=None, metavar="URL", help=DB_HELP)
+
+
 def org_options(f):
     """--org (exact name, alias; or the printed name of a body not in the registry) and --org-like (part of a
     name): the same in every command that selects by body."""

@@ -1,6 +1,6 @@
 """A generated 政府信息公开年报 column as a portal serves it, for testing `gongkai fetch`: list pages in the
 two pagination styles (``index_N.html`` links and a ``createPageHTML`` script), report pages with and without
-attachments, a list loaded by script from a JSON endpoint named in the page, GBK pages, a robots.txt that
+attachments, lists loaded by script from a JSON and an XML endpoint named in the page, GBK pages, a robots.txt that
 forbids a path, and an HTML error page served as ``.pdf``. Reports come from our own generator and renderers."""
 
 from __future__ import annotations
@@ -93,6 +93,16 @@ def build_portal(seed: int = 16) -> Portal:
         json.dumps({"data": [{"title": report_title(spec), "url": "/js/t5.html"}]}, ensure_ascii=False).encode())
     add("/js/t5.html", html, _carrier_page(spec, [("P0501.docx", "附件.docx")]))
     add("/js/P0501.docx", "application/octet-stream", render_docx(spec, random.Random(rng.random())), spec)
+    # a list loaded by script from an XML endpoint
+    spec = random_spec(random.Random(seed * 100 + 9), "2021", year=2023)
+    add("/xml/index.html", html, ('<html><head><meta charset="utf-8"><title>年报</title><script>'
+                                  '$.ajax({url: "data/list.xml", dataType: "xml"});</script></head><body></body>'
+                                  '</html>').encode())
+    add("/xml/data/list.xml", "application/xml",
+        ('<?xml version="1.0" encoding="GBK"?><records><record><title>机构设置</title><url>/xml/t0.html</url>'
+         f'</record><record><title>{report_title(spec)}</title><url>/xml/t7.html</url></record></records>'
+         ).encode("gbk"))
+    add("/xml/t7.html", html, render_html(spec, random.Random(rng.random()), encoding="utf-8"), spec)
     add("/robots.txt", "text/plain", b"User-agent: *\nDisallow: /private/\n")
     return portal
 

@@ -18,8 +18,8 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import insert, select, update
 
-from gongkai.fetch.links import PageLinks, is_attachment, is_report_title, json_links, page_links, \
-    page_title, printed_provenance, title_year
+from gongkai.fetch.links import PageLinks, is_attachment, is_report_title, is_xml_data, json_links, page_links, \
+    page_title, printed_provenance, title_year, xml_links
 from gongkai.fetch.net import Client, Refused
 from gongkai.readers.limits import DEFAULT_LIMITS, Limits
 from gongkai.readers.sniff import KIND_NAMES, Kind, sniff
@@ -158,8 +158,12 @@ def crawl(store: Store, starts: list[str], client: Client, *, depth: int = 2, ye
             _attachment(store, task, got, kind, base, unchanged, report, limits)
             continue
         body = got.content.lstrip()
-        links = json_links(got.content, got.final_url) if body[:1] in (b"{", b"[") else \
-            page_links(got.content, got.final_url, headers)
+        if body[:1] in (b"{", b"["):
+            links = json_links(got.content, got.final_url)
+        elif is_xml_data(got.content):
+            links = xml_links(got.content, got.final_url)
+        else:
+            links = page_links(got.content, got.final_url, headers)
         is_report = task.kind == "report" or (task.kind == "start" and _looks_like_report_page(got.content))
         _enqueue(task, links, push, depth, year, report, as_report_page=is_report)
         if not is_report:

@@ -1,5 +1,5 @@
 """What a portal page links to: report pages, attachments, further list pages (``index_N.html`` and
-``createPageHTML`` pagination) and list data a page loads from a JSON endpoint it names; plus a report page's
+``createPageHTML`` pagination) and list data a page loads from a JSON or XML endpoint it names; plus a report page's
 printed 发布日期 and 来源. Pure functions over bytes."""
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ _REPORT_WORDS = ("政府信息公开工作年度报告", "政府信息公开年�
 _YEAR = re.compile(r"(20\d\d)\s*年")
 _PAGED = re.compile(r"(?:^|/)index_(\d+)\.s?html?$")
 _CREATE_PAGE = re.compile(r"createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*[\"']([\w-]+)[\"']\s*,\s*[\"'](\w+)[\"']")
-_ENDPOINT = re.compile(r"[\"']([^\"'\s]+\.json(?:\?[^\"'\s]*)?)[\"']")
+_ENDPOINT = re.compile(r"[\"']([^\"'\s]+\.(?:json|xml)(?:\?[^\"'\s]*)?)[\"']")
+_TITLE_KEYS = ("title", "name", "doctitle", "bt")
+_ADDRESS_KEYS = ("url", "link", "href", "docpuburl", "path")
 _PUBLISHED = re.compile(r"发布(?:日期|时间)\s*[:：]\s*(\d{4}\s*[-年/.]\s*\d{1,2}\s*[-月/.]\s*\d{1,2}\s*日?)")
 _SOURCE = re.compile(r"来源\s*[:：]\s*([^\s|｜　<]{1,60})")
 
@@ -124,17 +126,48 @@ def json_links(content: bytes, base: str) -> PageLinks:
         if isinstance(node, list):
             stack.extend(node)
         elif isinstance(node, dict):
-            strings = {k.lower(): v for k, v in node.items() if isinstance(v, str)}
-            title = next((strings[k] for k in ("title", "name", "doctitle", "bt") if k in strings), "")
-            href = next((strings[k] for k in ("url", "link", "href", "docpuburl", "path") if k in strings), "")
-            if title and href:
-                url = urljoin(base, href)
-                if is_attachment(url):
-                    out.attachments.append(Link(url, title, "attachment"))
-                elif is_report_title(title):
-                    out.reports.append(Link(url, title, "report"))
+            _record_link(out, {k.lower(): v for k, v in node.items() if isinstance(v, str)}, base)
             stack.extend(v for v in node.values() if isinstance(v, (list, dict)))
     return out
+
+
+def is_xml_data(content: bytes) -> bool:
+    """List data in XML (``<?xml …?><records>…``), not an (X)HTML page."""
+    head = content.lstrip()[:400].lower()
+    return head.startswith(b"<?xml") and b"<html" not in head
+
+
+def xml_links(content: bytes, base: str) -> PageLinks:
+    """Report links in XML list data: any element whose children or attributes give a title and an address
+    (``<record><title>…</title><url>…</url></record>``). No entities, DTDs or network: the data is untrusted."""
+    from lxml import etree
+
+    out = PageLinks()
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    try:
+        root = etree.fromstring(content, parser)
+    except etree.XMLSyntaxError:
+        return out
+    for node in root.iter():
+        if not isinstance(node.tag, str):
+            continue
+        fields = {k.lower(): v for k, v in node.attrib.items()}
+        for child in node:
+            if isinstance(child.tag, str) and len(child) == 0 and (child.text or "").strip():
+                fields.setdefault(etree.QName(child).localname.lower(), child.text.strip())
+        _record_link(out, fields, base)
+    return out
+
+
+def _record_link(out: PageLinks, fields: dict[str, str], base: str) -> None:
+    title = next((fields[k] for k in _TITLE_KEYS if fields.get(k)), "")
+    href = next((fields[k] for k in _ADDRESS_KEYS if fields.get(k)), "")
+    if title and href:
+        url = urljoin(base, href.strip())
+        if is_attachment(url):
+            out.attachments.append(Link(url, title, "attachment"))
+        elif is_report_title(title):
+            out.reports.append(Link(url, title, "report"))
 
 
 def printed_provenance(content: bytes, headers: dict[str, str] | None = None) -> tuple[str | None, str | None]:

@@ -4,6 +4,7 @@ stop on 403 or a captcha page, size and redirect limits, and only public hosts u
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
 import time
 import urllib.robotparser
@@ -82,8 +83,13 @@ def _public(addresses: list[str]) -> bool:
 
 
 def looks_like_captcha(content: bytes) -> bool:
+    """A challenge page: it names a captcha and says little else (a portal page whose comment form asks for a
+    验证码 has a whole page of text besides, and must not stop the host)."""
     head = content[:20000].lower()
-    return b"captcha" in head or "验证码".encode() in head or "验证码".encode("gbk") in head
+    if not (b"captcha" in head or "验证码".encode() in head or "验证码".encode("gbk") in head):
+        return False
+    text = re.sub(rb"(?is)<(script|style)\b.*?</\1\s*>|<[^>]*>|&[#\w]+;|\s+", b"", content[:200000])
+    return len(text) < 3000  # bytes: about a thousand characters of Chinese
 
 
 @dataclass
@@ -101,12 +107,21 @@ class Client:
     _stopped: dict[str, str] = field(default_factory=dict)
     backoffs: list[tuple[str, int, float]] = field(default_factory=list)  # (address, 429/503, seconds waited)
 
-    def __post_init__(self) -> None:
-        self._http = httpx.Client(follow_redirects=False, timeout=self.policy.timeout, transport=self.transport,
-                                  headers={"User-Agent": USER_AGENT}, trust_env=False)
+    # one connection pool per host name: requests go to an address, and a pool keyed by address would send one
+    # name's request over a TLS connection made (and its certificate checked) for another name on that address
+    _pools: dict[str, httpx.Client] = field(default_factory=dict)
+
+    def _http(self, name: str) -> httpx.Client:
+        if name not in self._pools:
+            self._pools[name] = httpx.Client(follow_redirects=False, timeout=self.policy.timeout,
+                                             transport=self.transport, headers={"User-Agent": USER_AGENT},
+                                             trust_env=False)
+        return self._pools[name]
 
     def close(self) -> None:
-        self._http.close()
+        for pool in self._pools.values():
+            pool.close()
+        self._pools.clear()
 
     def _check(self, url: str) -> str:
         parts = urlsplit(url)
@@ -136,7 +151,9 @@ class Client:
     def _wait(self, host: str) -> None:
         last = self._last.get(host)
         if last is not None:
-            gap = self.policy.delay - (time.monotonic() - last)
+            rp = self._robots.get(host)
+            asked = rp.crawl_delay(USER_AGENT) if rp is not None else None  # robots.txt's Crawl-delay, if longer
+            gap = max(self.policy.delay, min(float(asked or 0), 60.0)) - (time.monotonic() - last)
             if gap > 0:
                 self.sleep(gap)
 
@@ -166,7 +183,8 @@ class Client:
         headers = {"Host": named.netloc.decode("ascii")}
         extensions = {"sni_hostname": named.raw_host.decode("ascii")}
         try:
-            with self._http.stream("GET", target, headers=headers, extensions=extensions) as resp:
+            with self._http(extensions["sni_hostname"]).stream("GET", target, headers=headers,
+                                                               extensions=extensions) as resp:
                 declared = resp.headers.get("content-length")
                 if declared and declared.isdigit() and int(declared) > self.policy.max_bytes:
                     raise Refused(f"文件过大（{int(declared) // 1048576} MB）", code="E-FETCH-SIZE")

@@ -545,7 +545,10 @@ def _open(data: bytes, source: str, data_only: bool):
         check_package(data, source)
     try:
         return openpyxl.load_workbook(io.BytesIO(data), data_only=data_only)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError):
+    # IndexError/AttributeError: a damaged part refers to an entry openpyxl does not have (the references
+    # checked above are the common ones; style parts hold many more)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, IndexError,
+            AttributeError):
         raise FormError("无法打开 Excel 文件（文件可能已损坏）", source=source) from None
 
 

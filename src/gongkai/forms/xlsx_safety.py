@@ -3,7 +3,7 @@ refused with a message naming the part, sheet or cell — never a ParseError, In
 
 Checked: every member decompresses within a size and ratio limit (zip bombs, damaged compression); each XML
 part is well-formed and declares no DTD (so no entity of any kind, external or nested, can be expanded);
-shared-string references in the sheets point at an existing string; the number of sheets, cells and merged
+shared-string and cell-format references in the sheets point at an existing entry; the number of sheets, cells and merged
 cells is bounded.
 """
 
@@ -161,14 +161,38 @@ def _check_shape(parts: dict[str, etree._Element], source: str) -> None:
                             code="E-LIMIT")
 
 
+_SST_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+_CT = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+
+
+def _shared_strings_part(parts: dict[str, etree._Element]) -> str | None:
+    """The shared-string part as openpyxl finds it: the first [Content_Types].xml override of that type (a
+    damaged override leaves the workbook with no shared strings at all)."""
+    types = parts.get("[Content_Types].xml")
+    if types is None:
+        return None
+    for override in types.iter(f"{_CT}Override"):
+        if override.get("ContentType") == _SST_TYPE:
+            return (override.get("PartName") or "")[1:]
+    return None
+
+
 def _check_shared_strings(parts: dict[str, etree._Element], source: str) -> None:
-    sst = parts.get("xl/sharedStrings.xml")
+    styles = parts.get("xl/styles.xml")  # openpyxl reads styles from this fixed name
+    xfs = styles.find(f"{_MAIN}cellXfs") if styles is not None else None
+    # without cell formats openpyxl uses its single default one
+    n_styles = max(1, 0 if xfs is None else sum(1 for _ in xfs.iterchildren(f"{_MAIN}xf")))
+    sst = parts.get(_shared_strings_part(parts) or "")
     count = 0 if sst is None else sum(1 for _ in sst.iterchildren(f"{_MAIN}si"))
     names = _sheet_names(parts)
     for name, root in parts.items():
         if not name.startswith("xl/worksheets/") or not name.endswith(".xml"):
             continue
         for cell in root.iter(f"{_MAIN}c"):
+            style = cell.get("s")
+            if style is not None and not (style.isdigit() and len(style) <= 9 and int(style) < n_styles):
+                where = f"{names.get(name, name)}!{cell.get('r', '?')}"
+                raise FormError(f"{where} 引用了不存在的单元格格式（文件可能已损坏）", source=source)
             if cell.get("t") != "s":
                 continue
             v = cell.find(f"{_MAIN}v")

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 from rapidfuzz import fuzz
 
@@ -86,14 +87,25 @@ def _labels_for(rows: tuple[Row, ...], groups: tuple[Group, ...] = ()) -> tuple[
     return tuple(labels)
 
 
-def _fits(cells: list[Token], m: int) -> list[int]:
+def _fits(cells: list[Token], m: int) -> range:
     """Offsets o at which a row of more cells than its m columns leaves only blank filler outside o..o+m."""
     k = len(cells)
-    return [o for o in range(k - m + 1) if all(cells[j].kind is Kind.BLANK for j in range(k) if not o <= j < o + m)]
+    printed = [j for j, t in enumerate(cells) if t.kind is not Kind.BLANK]
+    if not printed:
+        return range(k - m + 1)
+    return range(max(0, printed[-1] - m + 1), min(printed[0], k - m) + 1)
+
+
+def _unpadded(cells: list[Token], m: int) -> list[Token]:
+    """The row's cells without the padding lines at its end (see :attr:`Token.filler`)."""
+    while len(cells) > m and cells[-1].filler:
+        cells = cells[:-1]
+    return cells
 
 
 def _place(cells: list[Token], m: int, cut_here: bool) -> tuple[list[Token | None], str]:
     """Place a row's printed cells into its m columns; see the module docstring."""
+    cells = _unpadded(cells, m)
     k = len(cells)
     if k == m:
         return list(cells), "ok"
@@ -103,8 +115,8 @@ def _place(cells: list[Token], m: int, cut_here: bool) -> tuple[list[Token | Non
         fits = _fits(cells, m)
         if not fits:
             return [None] * m, "long"
-        readings = {tuple(j for j in range(m) if cells[o + j].kind is not Kind.BLANK) for o in fits}
-        if len(readings) == 1:
+        # two offsets put a printed value in different columns; only an all-blank row reads alike at every one
+        if len(fits) == 1 or all(t.kind is Kind.BLANK for t in cells):
             return list(cells[fits[0]:fits[0] + m]), "ok"
         return [None] * m, "ambiguous"
     if cut_here:
@@ -115,21 +127,13 @@ def _place(cells: list[Token], m: int, cut_here: bool) -> tuple[list[Token | Non
     return [None] * m, "short"
 
 
-def _filler_choice(cells: list[Token], m: int) -> bool:
-    """Whether :func:`_place` chose between several ways of passing over surplus blanks, each putting the
-    values in other columns (for the reading report: the placement rests on that choice)."""
-    k = len(cells)
-    if k <= m or all(c.kind is Kind.BLANK for c in cells):
-        return False
-    valid = sum(1 for o in range(k - m + 1)
-                if all(cells[j].kind is Kind.BLANK for j in range(k) if not o <= j < o + m))
-    return valid > 1
 def _filler_sides(reader: _RowReader) -> list[str]:
     """Where the blank filler stands in each row of this table that shows it unambiguously: "end" (values
     right after the label, filler after them), "start" (filler between label and values) or "middle"."""
     sides = []
     for idx, toks in reader.row_cells.items():
         m = len(reader.rows[idx].cells)
+        toks = _unpadded(toks, m)
         if len(toks) > m and all(t.piped for t in toks):
             fits = _fits(toks, m)
             if len(fits) == 1:
@@ -144,6 +148,16 @@ def _agreed_side(own: list[str], other: list[str]) -> str | None:
     if len(sides) >= 2 and len(set(sides)) == 1 and sides[0] != "middle":
         return sides[0]
     return None
+
+
+def _filler_choice(cells: list[Token], m: int) -> bool:
+    """Whether the placement of the row chose between several ways of passing over surplus blanks, each
+    putting the values in other columns (for the reading report: the placement rests on the filler side
+    that the document's other rows showed)."""
+    cells = _unpadded(cells, m)
+    if len(cells) <= m or all(c.kind is Kind.BLANK for c in cells):
+        return False
+    return len(_fits(cells, m)) > 1
 
 
 # ---- rows of one cell per line, where the blank lines hold the positions (portal pages copied as text) ----
@@ -342,6 +356,48 @@ def _variant_t2(tokens: list[Token], start: int, end: int) -> str:
     return "2019" if old > new else "2021"
 
 
+# a block's own column header tells its shape: the 2019 columns of （五）（六）（八） carry 上一年项目数量 and
+# 本年增/减; the 2021 ones only 处理决定数量 or 收费金额
+_BLOCK_2019 = ("本年新制作", "本年新公开", "对外公开总数", "上一年项目数量", "本年增减", "采购项目数量", "采购总金额")
+_BLOCK_2021 = ("本年制发件数", "本年废止件数", "现行有效件数", "处理决定数量", "收费金额")
+
+
+def _block_variants(tokens: list[Token], start: int, end: int) -> list[tuple[str, str | None]]:
+    """(item, variant) for each 第二十条第（X）项 block of table 二 in order, the variant read from the block's
+    own column header: "2019" (a column only 2019 has; 处理决定数量 is in both), "2021" or None (no column
+    named)."""
+    blocks: list[list[Any]] = []  # [item, names a 2019 column, names a 2021 column]
+    for i in range(start, end):
+        t = tokens[i]
+        if t.kind is not Kind.TEXT:
+            continue
+        m = _CAPTION.search(t.key)
+        if m:
+            blocks.append([m.group()[-2], False, False])
+        elif blocks:
+            old = any(k in t.key for k in _BLOCK_2019)
+            blocks[-1][1] |= old
+            blocks[-1][2] |= not old and any(k in t.key for k in _BLOCK_2021)
+    return [(item, "2019" if old else "2021" if new else None) for item, old, new in blocks]
+
+
+def _hybrid_rows(blocks: list[tuple[str, str | None]], f19: Format, f21: Format) -> tuple[Row, ...] | None:
+    """The rows of a table 二 whose blocks are in different formats (（一） in the 2019 columns, （五）（六）（八）
+    in the 2021 ones): each block's rows in its own format. None unless every block's header is clear and
+    both formats occur."""
+    variants = [v for _, v in blocks]
+    if None in variants or len(set(variants)) < 2:
+        return None
+    rows: list[Row] = []
+    for item, variant in blocks:
+        fmt = f19 if variant == "2019" else f21
+        block = [r for r in fmt.proactive_rows if r.caption and f"（{item}）" in r.caption]
+        if not block:
+            return None
+        rows.extend(block)
+    return tuple(rows)
+
+
 def _variant_t3(tokens: list[Token], start: int, end: int) -> str | None:
     for i in range(start, end):
         t = tokens[i]
@@ -382,9 +438,10 @@ def _assign_rows(reader: _RowReader, result: TablesResult, cut_at_end: bool, cut
         placed, status = _place(toks, m, cut_here=cut_at_end and idx == cut_row)
         if status == "ambiguous" and side is not None and all(t.piped for t in toks):
             # the table's other rows show on which side the filler stands; this row is read the same way
-            o = 0 if side == "end" else len(toks) - m
-            if o in _fits(toks, m):
-                placed, status = list(toks[o:o + m]), "ok"
+            cells = _unpadded(toks, m)
+            o = 0 if side == "end" else len(cells) - m
+            if o in _fits(cells, m):
+                placed, status = list(cells[o:o + m]), "ok"
         if status == "short" and line_mode is not None and lines is not None:
             slots = _line_slots(toks, reader.row_label_end[idx], reader.row_end.get(idx), m, line_mode, lines)
             if slots is not None:
@@ -473,8 +530,11 @@ def parse_tables(tokens: list[Token], section_starts: dict[int, int],
         stops = [i for i in (t3, sec(3), t4, sec(4), end) if i is not None and i > t2]
         t2_end = min(stops) if stops else n
         variant: str | None = _variant_t2(tokens, t2, t2_end)
-        fmt = f19 if variant == "2019" else f21
-        mode, sides2 = _read_rows(tokens, t2, t2_end, "proactive", variant, fmt.proactive_rows, (), result, lines, [])
+        rows2 = (f19 if variant == "2019" else f21).proactive_rows
+        hybrid = _hybrid_rows(_block_variants(tokens, t2, t2_end), f19, f21)
+        if hybrid is not None:  # each block read by its own column header
+            variant, rows2 = "mixed", hybrid
+        mode, sides2 = _read_rows(tokens, t2, t2_end, "proactive", variant, rows2, (), result, lines, [])
         modes.append(mode)
         result.proactive_variant = variant
 
@@ -501,7 +561,9 @@ def parse_tables(tokens: list[Token], section_starts: dict[int, int],
     if start4 is not None:
         # the value row of 四 has no label to confirm a line mode: it takes the mode the other tables showed
         shown = {mode for mode in modes if mode}
-        _read_appeals(tokens, start4, end, f21, result, shown.pop() if len(shown) == 1 else None, lines)
+        # a table split by group has its first group label (行政复议) before the anchor: look from the heading
+        head = s4 if s4 is not None and (start3 is None or s4 > start3) and s4 < start4 else start4
+        _read_appeals(tokens, start4, end, f21, result, shown.pop() if len(shown) == 1 else None, lines, head)
     return result
 
 
@@ -537,10 +599,59 @@ def _absent(result: TablesResult, rows: tuple[Row, ...], reader: _RowReader, cut
         result.issues.append(ParseIssue("row_absent", f"未找到「{row.label}」一行", row=row.id, cells=list(row.cells)))
 
 
+def _split_appeals(tokens: list[Token], start: int, end: int, fmt: Format) -> tuple[int, dict[str, list[Token]]] | None:
+    """Table 四 printed as three tables, one per group (a transcript's split): each group label (行政复议,
+    未经复议直接起诉, 复议后起诉), then text only (its column headers), then exactly its five cells. The index
+    of the first group label and the cells of each group by group id, or None when not laid out so."""
+    labels = {key(label): gid for gid, label, _ in fmt.appeals_groups}
+    n_cols = len(fmt.appeals_columns)
+    runs: dict[str, list[Token]] = {}
+    first: int | None = None
+    i = start
+    while i < end:
+        gid = labels.get(tokens[i].key) if tokens[i].kind is Kind.TEXT else None
+        i += 1
+        if gid is None:
+            continue
+        first = i - 1 if first is None else first
+        while i < end and tokens[i].kind is Kind.TEXT and tokens[i].key not in labels:
+            i += 1
+        run: list[Token] = []
+        while i < end and tokens[i].kind is not Kind.TEXT:
+            run.append(tokens[i])
+            i += 1
+        run = _unpadded(run, n_cols)
+        if gid in runs or len(run) != n_cols:
+            return None
+        runs[gid] = run
+    return (first, runs) if first is not None and len(runs) == len(labels) else None
+
+
 def _read_appeals(tokens: list[Token], start: int, end: int, fmt: Format, result: TablesResult,
-                  line_mode: str | None, lines: Sequence[Line] | None) -> None:
+                  line_mode: str | None, lines: Sequence[Line] | None, head: int) -> None:
     ids = fmt.appeals_cell_ids
+    split = _split_appeals(tokens, head, end, fmt)
+    if split is not None:  # one table per group: each group's own five cells
+        head, runs = split
+        for gid, run in runs.items():
+            for (col, _), tok in zip(fmt.appeals_columns, run):
+                cid = f"appeals.{gid}.{col}"
+                result.cells[cid] = _make_cell(cid, tok)
+        result.tables["appeals"] = TableInfo("appeals", None, tokens[head].position, True, ["appeals"])
+        result.line_ranges.append((tokens[head].line, tokens[end - 1].line))
+        result.ranges["appeals"] = result.line_ranges[-1]
+        return
     first_value = next((i for i in range(start, end) if tokens[i].kind is Kind.VALUE), None)
+    if first_value is None and line_mode is not None and lines is not None and end < len(tokens):
+        # every cell a blank line: the blank lines between the header and what follows hold the fifteen
+        slots = _line_slots([], tokens[end - 1].line, tokens[end].line, len(ids), line_mode, lines)
+        if slots is not None:
+            for cid, tok in zip(ids, slots):
+                result.cells[cid] = _make_cell(cid, tok)
+            result.tables["appeals"] = TableInfo("appeals", None, tokens[start].position, True, ["appeals"])
+            result.line_ranges.append((tokens[start].line, tokens[end - 1].line))
+            result.ranges["appeals"] = result.line_ranges[-1]
+            return
     if first_value is None:
         result.tables["appeals"] = TableInfo("appeals", None, tokens[start].position, False)
         if end == len(tokens):
@@ -550,7 +661,7 @@ def _read_appeals(tokens: list[Token], start: int, end: int, fmt: Format, result
                                             position=tokens[start].position))
         return
     a = first_value
-    while a > start and tokens[a - 1].kind is Kind.BLANK:
+    while a > start and tokens[a - 1].kind is Kind.BLANK and not tokens[a - 1].filler:
         a -= 1
     b = first_value
     while b < end and tokens[b].kind is not Kind.TEXT:
@@ -565,10 +676,10 @@ def _read_appeals(tokens: list[Token], start: int, end: int, fmt: Format, result
                             line_mode, lines)
         if slots is not None:
             placed, status = list(slots), "ok"
-    for cid, tok in zip(ids, placed):
-        if tok is not None:
-            result.cells[cid] = _make_cell(cid, tok)
-    missing = [cid for cid, tok in zip(ids, placed) if tok is None]
+    for cid, placed_tok in zip(ids, placed):
+        if placed_tok is not None:
+            result.cells[cid] = _make_cell(cid, placed_tok)
+    missing = [cid for cid, placed_tok in zip(ids, placed) if placed_tok is None]
     complete = status == "ok"
     result.tables["appeals"] = TableInfo("appeals", None, tokens[start].position, complete or status != "cut",
                                          ["appeals"])

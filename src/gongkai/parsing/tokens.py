@@ -54,6 +54,7 @@ class Token:
     column: int  # 1-based
     piped: bool = False  # delimited by "|" (a real table cell)
     terminated: bool = True  # something (space, newline, pipe) follows it; False only for a cut-off tail
+    filler: bool = False  # a blank from a line of pipes only after a one-cell line: row-end padding, no cell
 
     @property
     def key(self) -> str:
@@ -80,6 +81,24 @@ def _opens_row(text: str, piece: str, pipe: int) -> bool:
     line_end = text.find("\n", pipe)
     rest = text[pipe + 1:line_end if line_end >= 0 else len(text)]
     return "|" in rest
+
+
+def _is_filler_line(text: str, ls: int) -> bool:
+    """The line starting at ``ls`` holds pipes only ("||", "|||") and follows a line holding one cell
+    ("0 |"): in a copy with one cell per line such a line pads the row to the table's width; a blank cell
+    of that copy is a line with one pipe."""
+    le = text.find("\n", ls)
+    line = text[ls:le if le >= 0 else len(text)].strip()
+    if line.count("|") < 2 or line.strip("|"):
+        return False
+    prev_end = ls - 1
+    while prev_end > 0:
+        ps = text.rfind("\n", 0, prev_end) + 1
+        prev = text[ps:prev_end].strip()
+        if prev:
+            return prev.endswith("|") and prev.count("|") == 1
+        prev_end = ps - 1
+    return False
 
 
 def tokenize(doc: Document, start: int = 0) -> list[Token]:
@@ -137,6 +156,8 @@ def tokenize(doc: Document, start: int = 0) -> list[Token]:
     pipe_positions = [m.start() for m in _PIPE.finditer(text, start)]
     bounds = pipe_positions + [n]
     prev_was_pipe = False
+    filler_lines: dict[int, bool] = {}
+    cur_line = text.rfind("\n", 0, start) + 1  # start of the line holding the current pipe
     for end in bounds:
         piece = text[piece_start:end]
         closed = end < n  # the piece is terminated by a pipe
@@ -151,7 +172,14 @@ def tokenize(doc: Document, start: int = 0) -> list[Token]:
             line_start += len(seg) + 1
         if closed and not has_content and prev_was_pipe and not _opens_row(text, piece, end):
             tokens.append(make(Kind.BLANK, "", end, True))
+            if "\n" not in piece:  # judged once per line: a long line of pipes stays linear
+                if cur_line not in filler_lines:
+                    filler_lines[cur_line] = _is_filler_line(text, cur_line)
+                tokens[-1].filler = filler_lines[cur_line]
         prev_was_pipe = closed
+        nl = piece.rfind("\n")
+        if nl >= 0:
+            cur_line = piece_start + nl + 1
         piece_start = end + 1
 
     # A value at the very end of the text with nothing after it may be cut off ("1" of "12").

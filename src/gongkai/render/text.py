@@ -1,8 +1,8 @@
 """Render a :class:`~gongkai.examples.generate.ReportSpec` as the plain text of a complete annual report.
 
 The text imitates what readers get from real reports: web pages copied as text (``pipe_rows``,
-``markdown``, ``cell_per_line``, ``row_opener``, ``blank_line_cells``, ``line_cells``) and PDF text extraction
-(``pdf_text``). Every layout prints every cell of the format in the standard row and column order.
+``markdown``, ``cell_per_line``, ``row_opener``, ``blank_line_cells``, ``line_cells``), transcripts that
+split tables 三 and 四 into small markdown tables (``split_tables``) and PDF text extraction (``pdf_text``). Every layout prints every cell of the format in the standard row and column order.
 All labels come from :func:`gongkai.standard.get_format`; the prose is our own wording.
 Where the spec carries author texts (``ReportSpec.texts``) they replace the generated prose: every renderer
 takes its paragraphs from :func:`section_paragraphs` and :func:`preamble_paragraphs`, which in production
@@ -26,9 +26,9 @@ from gongkai.standard import Format
 from gongkai.standard.labels import APPLICANTS_HEADER, CONTENT_HEADER, NUMERAL_CHARS, SECTION_TABLE, numbered_heading
 
 LAYOUTS: tuple[str, ...] = ("pipe_rows", "markdown", "cell_per_line", "row_opener", "blank_line_cells", "pdf_text",
-                             "line_cells")
+                             "line_cells", "split_tables")
 BLANK_CAPABLE: frozenset[str] = frozenset({"pipe_rows", "markdown", "cell_per_line", "row_opener",
-                                           "blank_line_cells", "line_cells"})
+                                           "blank_line_cells", "line_cells", "split_tables"})
 
 TABLE_OF = SECTION_TABLE  # section number → its table
 
@@ -159,9 +159,15 @@ def appeals_table(fmt: Format, spec: ReportSpec) -> Table:
                              TRow(data, "data", 0)))
 
 
-def build_tables(spec: ReportSpec, style: Style, rng: random.Random) -> dict[str, Table]:
+def build_tables(spec: ReportSpec, style: Style, rng: random.Random, hybrid: bool = False) -> dict[str, Table]:
     fmt = spec.format
-    return {"proactive": proactive_table(fmt, spec, style, rng), "requests": requests_table(fmt, spec, style, rng),
+    if hybrid:
+        from gongkai.render.hybrid import hybrid_proactive_table  # it builds on this module's rows
+
+        proactive = hybrid_proactive_table(spec, style, rng)
+    else:
+        proactive = proactive_table(fmt, spec, style, rng)
+    return {"proactive": proactive, "requests": requests_table(fmt, spec, style, rng),
             "appeals": appeals_table(fmt, spec)}
 
 
@@ -217,6 +223,43 @@ def _blank_line_cells(table: Table, rng: random.Random) -> Blocks:
 def _line_cells(table: Table, rng: random.Random) -> Blocks:
     """One cell per line and nothing else: an empty cell is an empty line (a portal page copied as text)."""
     return [list(row.cells) for row in table.rows]
+
+
+def _md_row(cells) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def _md_table(header: list[str], rows: list[tuple[str, ...]]) -> list[str]:
+    return [_md_row(header), "|" + "---|" * len(header), *(_md_row(r) for r in rows)]
+
+
+def _split_tables(table: Table, rng: random.Random) -> Blocks:
+    """Tables 三 and 四 as a transcript splits them: 三 one small table per result group (the group label as
+    a title line, the columns headed 数据1… or by their names again), 四 one table per group."""
+    if table.name == "proactive":
+        return _markdown(table, rng)
+    if table.name == "appeals":
+        columns = list(table.rows[2].cells[:5])
+        groups = [table.rows[0].cells[0], *(c for c in table.rows[1].cells if c not in columns)]
+        values = table.rows[3].cells
+        return [[g, *_md_table(columns, [values[5 * i:5 * i + 5]])] for i, g in enumerate(groups)]
+    headers = [r for r in table.rows if r.kind == "header"]
+    top, nested = headers[1].cells, headers[2].cells
+    names = [top[0], *nested, top[-1]]
+    numbered = rng.random() < 0.5
+    head = ["情形", *(f"数据{i}" for i in range(1, len(names) + 1))] if numbered else ["情形", *names]
+    out: Blocks = [_markdown(Table(table.name, tuple(headers)), rng)[0]]
+    first = True
+    segment: list[tuple[str, ...]] = []
+    titles: list[str] = []
+    for row in (r for r in table.rows if r.kind == "data"):
+        if row.n_labels > 1 or first:
+            if segment:
+                out.append([*titles, *_md_table(head, segment)])
+            titles, segment, first = list(row.cells[:row.n_labels - 1]), [], False
+        segment.append(row.cells[row.n_labels - 1:])
+    out.append([*titles, *_md_table(head, segment)])
+    return out
 
 
 def _chunks(text: str, size: int) -> list[str]:
@@ -294,7 +337,7 @@ def _pdf_rows(table: Table, rng: random.Random) -> Blocks:
 
 _TABLE_RENDERERS = {"pipe_rows": _pipe_rows, "markdown": _markdown, "cell_per_line": _cell_per_line,
                     "row_opener": _row_opener, "blank_line_cells": _blank_line_cells, "pdf_text": _pdf_rows,
-                    "line_cells": _line_cells}
+                    "line_cells": _line_cells, "split_tables": _split_tables}
 
 
 # ---------------------------------------------------------------------------------------------------- prose
@@ -512,11 +555,13 @@ def _paginate(blocks: Blocks, spec: ReportSpec, rng: random.Random) -> list[str]
 
 
 def render_text(spec: ReportSpec, layout: str, rng: random.Random | None = None,
-                variants: bool | None = None) -> str:
+                variants: bool | None = None, hybrid_proactive: bool = False) -> str:
     """The full text of a report in ``layout``. Deterministic for a given spec and rng state.
 
     ``variants`` (default: on when ``rng`` is given) prints label variants seen in the wild: half-width
-    brackets, 1、/1． numbering, straight quotes and the aliases the format lists.
+    brackets, 1、/1． numbering, straight quotes and the aliases the format lists. ``hybrid_proactive`` (a
+    2019 spec only) prints table 二 as :func:`gongkai.render.hybrid.hybrid_proactive_table`, with
+    :func:`gongkai.render.hybrid.hybrid_proactive_values` instead of the spec's proactive cells.
     """
     if layout not in LAYOUTS:
         raise ValueError(f"unknown layout {layout!r}; choose one of {', '.join(LAYOUTS)}")
@@ -526,7 +571,7 @@ def render_text(spec: ReportSpec, layout: str, rng: random.Random | None = None,
     rng = rng or random.Random(0)
     style = Style.draw(rng) if use_variants else Style()
     pdf = PdfStyle(rng.choice((24, 26, 28)), rng.random() < 0.5, rng.random() < 0.4) if layout == "pdf_text" else None
-    tables = build_tables(spec, style, rng)
+    tables = build_tables(spec, style, rng, hybrid_proactive)
     table_renderer = _TABLE_RENDERERS[layout]
     sep = [""] if layout == "blank_line_cells" else []
 

@@ -8,6 +8,7 @@ against concurrent ingests, replacing the previous cross findings.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections.abc import Iterable, Iterator
 from datetime import date
@@ -124,11 +125,16 @@ def _org_nodes(conn: Connection) -> dict[int, OrgNode]:
 
 def _pass_bodies(conn: Connection, orgs: dict[int, OrgNode]) -> Iterator[tuple[ReportRecord, Finding, list[ReportRecord]]]:
     """Per body: late publication; carry-over and prose against the previous year (same roll-up flag)."""
+    from gongkai.store.fetched import page_dates
+
+    dates = page_dates(conn)  # a fetched report that prints no date: its page's printed 发布日期
     stmt = _current((t.parse.c.organization_id, t.parse.c.year, t.parse.c.id))
     for group in _groups(conn, stmt, key=lambda r: r.organization_id):
         records_cells = _cells(conn, [r.id for r in group], carry_cell_ids())
         records = [_record(r, orgs, *records_cells[r.id], prose=r.prose) for r in group]
         for rec in records:
+            if rec.published is None and rec.source in dates:
+                rec = dataclasses.replace(rec, published=dates[rec.source])
             late = late_publication_finding(rec)
             if late is not None:
                 yield rec, late, []

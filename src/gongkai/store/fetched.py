@@ -6,11 +6,16 @@ registry declares, place names in the percent-decoded path), the link text, the 
 
 from __future__ import annotations
 
+import re
+from datetime import date
+from typing import Any
+
 from sqlalchemy import Connection, select
 
 from gongkai.store import schema as t
 
 _COLUMNS = ("id", "url", "final_url", "list_url", "title", "note", "outcome", "source_printed")
+_DATE = re.compile(r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})\s*日?")
 _LEVELS = 4  # the page itself, its report page or list page, and two lists above
 
 
@@ -59,9 +64,30 @@ class FetchHints:
         return " | ".join(dict.fromkeys(p for p in parts if p))
 
 
+def page_dates(conn: Connection) -> dict[str, date]:
+    """Fetched address (final and requested) → the 发布日期 printed on its page (for an attachment: on the report
+    page that links it), for documents that print no date of their own."""
+    f = t.fetch_page
+    out: dict[str, date] = {}
+    rows: Any = conn.execute(select(f.c.url, f.c.final_url, f.c.published_printed)
+                        .where(f.c.published_printed.is_not(None)).order_by(f.c.id))
+    for url, final_url, printed in rows:
+        m = _DATE.fullmatch(printed.strip())
+        if m is None:
+            continue
+        try:
+            when = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            continue
+        for address in (final_url, url):
+            if address:
+                out.setdefault(address, when)
+    return out
+
+
 def fetch_hint(conn: Connection, address: str) -> str | None:
     """:meth:`FetchHints.hint` for one address."""
     return FetchHints(conn, [address]).hint(address)
 
 
-__all__ = ["FetchHints", "fetch_hint"]
+__all__ = ["FetchHints", "fetch_hint", "page_dates"]

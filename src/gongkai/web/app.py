@@ -99,7 +99,7 @@ async def _lifespan(app: FastAPI):
     yield
     from starlette.concurrency import run_in_threadpool
 
-    await run_in_threadpool(app.state.upload_queue.close)  # the queued uploads finish before the server stops
+    await run_in_threadpool(app.state.upload_queue.close)
 
 
 def _bearer(request: Request) -> str | None:

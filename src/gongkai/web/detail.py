@@ -18,7 +18,7 @@ from gongkai.web.official import cell_severity, shown_raw, shown_tables
 from gongkai.web.pages import check_csrf, org_scope, render
 from gongkai.web.reading_view import reading_view
 from gongkai.web.report_store import (decide_version, parse_id_of, report_json_bytes, report_versions,
-                                      report_xlsx_bytes)
+                                      report_xlsx_bytes, review_histories)
 
 router = APIRouter()
 PDF_TYPE = "application/pdf"
@@ -96,6 +96,7 @@ def report(request: Request, key: str, page: int | None = None, cell: str = "", 
         detail = queries.report_detail(conn, key, org_scope(request, conn))
         found = queries.stored_file(conn, key) if detail is not None else None
         versions = report_versions(conn, found.sha256) if found is not None else None
+        history = review_histories(conn, found.sha256) if found is not None else {}
     if detail is None or found is None:
         return render(request, "missing.html", status_code=404, key=key)
     cells = {c["id"]: c for c in detail.cells}
@@ -124,7 +125,7 @@ def report(request: Request, key: str, page: int | None = None, cell: str = "", 
                   excerpt=text_excerpt(detail.text, target.line if target else None), shown_raw=shown_raw,
                   selected=target.cell if target else "", versions=versions, num=_num,
                   can_review=auth.can_review(request.state.user),
-                  reading=reading_view(detail.reading, detail.row.format))
+                  reading=reading_view(detail.reading, detail.row.format), history=history)
 
 
 def _num(v: float) -> str:

@@ -263,13 +263,14 @@ def regions(request: Request):
 @router.get("/regions/{region}", response_class=HTMLResponse)
 def region_latest(request: Request, region: str):
     with request.app.state.store.engine.connect() as conn:
+        reg = load_registry(conn)
         try:
-            check_access(conn, request.state.user, region_id(conn, region))
+            check_access(conn, request.state.user, region_id(conn, region, reg))
         except NotFound as exc:
             return render(request, "region_missing.html", status_code=404, message=str(exc))
         except Forbidden:
             return _denied()
-        years = _years(conn, region)
+        years = _years(conn, region, reg)
     if not years:
         return render(request, "region_missing.html", status_code=404, message=f"{region}：没有报告")
     from urllib.parse import quote

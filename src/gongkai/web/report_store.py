@@ -104,6 +104,32 @@ def report_versions(conn: Connection, sha256: str) -> Versions:
     return out
 
 
+DECISION_NAMES = {"confirmed": "确认", "dismissed": "驳回", "undone": "撤销审核"}
+
+
+@dataclass(frozen=True)
+class ReviewStep:
+    at: str
+    reviewer: str | None
+    decision: str  # confirmed | dismissed | undone
+    comment: str | None
+
+    @property
+    def decision_name(self) -> str:
+        return DECISION_NAMES.get(self.decision, self.decision)
+
+
+def review_histories(conn: Connection, sha256: str) -> dict[str, list[ReviewStep]]:
+    """Every review decision on the report's findings, oldest first, by finding key (the same history as
+    `gongkai review history`; a key is derived from the document and the finding, so it is stable)."""
+    e = t.review_event.c
+    out: dict[str, list[ReviewStep]] = {}
+    for r in conn.execute(select(e.finding_key, e.decided_at, e.reviewer, e.decision, e.comment)
+                          .where(e.document_sha256 == sha256).order_by(e.id)):
+        out.setdefault(r.finding_key, []).append(ReviewStep(r.decided_at, r.reviewer, r.decision, r.comment))
+    return out
+
+
 def decide_version(store, key: str, action: str, reason: str, by: str, by_report: str | None) -> str:
     """Record a supersede / withdraw / restore as `gongkai reports` does; the target's sha256. Raises the
     store's GongkaiError ([E-REASON-REQUIRED], [E-REPORT-DECISION], [E-REPORT-KEY] …) on a refused decision."""
@@ -231,4 +257,4 @@ def _findings_of(conn: Connection, parse_id: int, sha256: str) -> list[dict]:
 
 
 __all__ = ["ACTION_NAMES", "AuditEntry", "BodyReport", "STATE_NAMES", "Version", "Versions", "body_reports",
-           "decide_version", "parse_id_of", "report_json_bytes", "report_versions", "report_xlsx_bytes"]
+           "decide_version", "parse_id_of", "review_histories", "report_json_bytes", "report_versions", "report_xlsx_bytes"]

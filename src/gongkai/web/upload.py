@@ -165,10 +165,11 @@ class UploadQueue:
             up, folder, paths = item
             run(up, self.store, folder, paths, jobs=self.jobs, limits=self.limits)
 
-    def close(self) -> None:
-        """Finish the queued uploads, then stop the thread."""
+    def close(self, wait: float = 5.0) -> None:
+        """Stop the thread after the queued uploads, waiting at most ``wait`` seconds: a server stopping is not
+        held up by a long ingest (an interrupted ingest is completed by the next one, as on the command line)."""
         with self._lock:
             thread = self._thread
         if thread is not None and thread.is_alive():
             self._queue.put(None)
-            thread.join()
+            thread.join(wait)
