@@ -140,6 +140,8 @@ def rollup_findings(rollup: ReportRecord, members: Sequence[OrgNode],
     wrong. Totals are compared as stated (Σ members' 总计 cells), never recomputed."""
     if not members:
         return []
+    # by name, not by row id: ids depend on the order bodies reached the store, the message must not
+    members = sorted(members, key=lambda m: m.name)
     fmt = format_or_default(rollup.format, rollup.year)
     reported = [(m, member_reports[m.id]) for m in members if m.id in member_reports]
     missing = [m for m in members if m.id not in member_reports]
