@@ -29,9 +29,11 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-## Lint: ruff, and the import contract of the layers (pyproject.toml [tool.importlinter]).
+## Lint: ruff, mypy (pyproject.toml [tool.mypy]: every function body checked, the core strict), and the import
+## contract of the layers (pyproject.toml [tool.importlinter]).
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy
 	$(BIN)/lint-imports
 
 ## Parse+check throughput over 10,000 generated reports on one core, then per-format throughput

@@ -92,7 +92,7 @@ def _isolated_task(item: tuple, limits: Limits) -> Any:
     op, source, name, require_report = item
     try:
         if op == "read":
-            result = read(source, name=name, limits=limits)
+            result: Document | Report = read(source, name=name, limits=limits)
         else:
             result = (check if op == "check" else parse)(source, name=name, limits=limits,
                                                           require_report=require_report)

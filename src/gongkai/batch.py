@@ -168,7 +168,7 @@ def _size(item: Any) -> int:
 
 @dataclass(slots=True)
 class _Slot:
-    process: mp.Process
+    process: mp.process.BaseProcess
     conn: Connection
     items: list[Any] = field(default_factory=list)  # the chunk sent; the first is being worked on
     path: str | None = None  # label of the item being worked on
@@ -191,7 +191,8 @@ def run(paths: list[Any], *, jobs: int = 1, limits: Limits = DEFAULT_LIMITS,
     pending = [str(p) if task is _check_task else p for p in reversed(paths)]
     if not pending:
         return
-    ctx = mp.get_context(start_method or ("fork" if "fork" in mp.get_all_start_methods() else "spawn"))
+    # every concrete context has Process; the stubs' BaseContext (what a method name gives) does not
+    ctx: Any = mp.get_context(start_method or ("fork" if "fork" in mp.get_all_start_methods() else "spawn"))
     slots: list[_Slot] = []
     workers = max(1, min(jobs, len(pending)))
 
@@ -260,12 +261,12 @@ def run(paths: list[Any], *, jobs: int = 1, limits: Limits = DEFAULT_LIMITS,
                     except (EOFError, OSError):
                         outcome = None
                 if outcome is None and (slot.process.sentinel in ready or slot.conn in ready):
-                    outcome = Outcome(slot.path, None, ReaderCrashed.code,
+                    outcome = Outcome(slot.path or "", None, ReaderCrashed.code,
                                       "读取此文件的进程意外终止（文件可能已损坏，或内存不足）", now - slot.started)
                     requeue(slot)
                     slot = slots[i] = replace(slot)
                 elif outcome is None and now >= slot.deadline:
-                    outcome = Outcome(slot.path, None, TimedOut.code,
+                    outcome = Outcome(slot.path or "", None, TimedOut.code,
                                       f"处理超时（超过 {limits.seconds_per_file:g} 秒），已跳过", now - slot.started)
                     requeue(slot)
                     slot = slots[i] = replace(slot)

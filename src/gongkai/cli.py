@@ -22,11 +22,9 @@ from gongkai.commands.support import (E_INTERRUPTED, E_NO_INPUT, EXIT_FINDINGS, 
 from gongkai.commands.zh import ChineseGroup
 from gongkai.errors import GongkaiError, os_reason
 from gongkai.model import Report, Severity
-from gongkai.standard import find_cell
+from gongkai.standard.labels import cell_label, format_name
 from gongkai.vocabulary import CATEGORY_LABELS, MEANING_LABELS, SEVERITY_LABELS
 
-_FORMAT_NAMES = {"2021": "2021年版（国办公开办函〔2021〕30号）", "2019": "2019年试行版（国办公开办函〔2019〕60号）",
-                 "mixed": "新旧格式混用", "unknown": "无法判断"}
 _MEDIA_NAMES = {"text/plain": "纯文本", "text/html": "网页（HTML）", "application/pdf": "PDF",
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word（.docx）",
                 "application/msword": "Word/WPS（经 LibreOffice 转换）", "image/png": "图片（PNG，文字识别）",
@@ -38,8 +36,7 @@ def _dump(obj) -> str:
 
 
 def _cell_label(cell_id: str) -> str:
-    spec = find_cell(cell_id)
-    return spec.label if spec else cell_id
+    return cell_label(cell_id)
 
 
 def _summary(console: Console, report: Report) -> None:
@@ -47,7 +44,7 @@ def _summary(console: Console, report: Report) -> None:
     lines: list[str] = []  # printed at once: one print per line would cost as much as checking the report
     org = report.organization or "（未能确定）"
     year = f"{report.year}年" if report.year else "（未能确定）"
-    lines.append(f"机关：{escape(org)}　年度：{year}　格式：{_FORMAT_NAMES.get(report.format, report.format)}"
+    lines.append(f"机关：{escape(org)}　年度：{year}　格式：{format_name(report.format)}"
                   + ("　[magenta]汇总报告[/]" if report.is_rollup else "")
                   + (f"　发布日期：{report.published}" if report.published else ""))
     kind = _MEDIA_NAMES.get(report.media_type, report.media_type)

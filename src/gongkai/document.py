@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple, overload
 
 from gongkai.reading import ReaderTrace
 
@@ -39,8 +39,8 @@ class Position(NamedTuple):
     dom_path: str | None = None
     confidence: float | None = None  # OCR recognition confidence of the text, 0..1
 
-    def to_dict(self) -> dict:
-        d = {"line": self.line, "column": self.column, "offset": self.offset, "length": self.length}
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"line": self.line, "column": self.column, "offset": self.offset, "length": self.length}
         if self.page is not None:
             d["page"] = self.page
         if self.bbox is not None:
@@ -80,7 +80,7 @@ def _flatten(anchors: tuple[Anchor, ...]) -> tuple[list[int], list[int], list["S
     heap: list[tuple[int, int, Anchor]] = []
     starts: list[int] = []
     ends: list[int] = []
-    sources: list = []
+    sources: list["Source"] = []
     j = 0
     for k, lo in enumerate(bounds[:-1]):
         hi = bounds[k + 1]
@@ -149,6 +149,13 @@ class Document:
             seg = _flatten(self.anchors)
             object.__setattr__(self, "_segs", seg)
         return seg
+
+    @overload
+    def enrich(self, pos: Position) -> Position: ...
+    @overload
+    def enrich(self, pos: None) -> None: ...
+    @overload
+    def enrich(self, pos: Position | None) -> Position | None: ...
 
     def enrich(self, pos: Position | None) -> Position | None:
         """``pos`` with the page, box, DOM path and confidence of the original, where the reader knew them."""

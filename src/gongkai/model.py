@@ -56,7 +56,7 @@ class Cell:
             return "n/a"
         return self.raw
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"raw": self.raw, "meaning": self.meaning.value, "value": self.value}
         if self.unit:
             d["unit"] = self.unit
@@ -73,7 +73,7 @@ class Inferred:
     rule: str  # identity rule that determined it, e.g. requests.row_total
     because: str  # Chinese explanation
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"value": self.value, "rule": self.rule, "because": self.because}
 
 
@@ -99,7 +99,7 @@ class EvidenceCell:
     position: Position | None
     inferred: bool = False
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "raw": self.raw, "value": self.value, "inferred": self.inferred,
                 "position": self.position.to_dict() if self.position else None}
 
@@ -114,7 +114,7 @@ class Evidence:
     position: Position | None = None
     formula: str | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {}
         if self.formula:
             d["formula"] = self.formula
@@ -146,7 +146,7 @@ class Finding:
     def cell_ids(self) -> list[str]:
         return [c.id for c in self.evidence.cells]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"code": self.code, "category": self.category, "severity": self.severity.value,
                 "message": self.message, "assessable": self.assessable, "evidence": self.evidence.to_dict()}
 
@@ -258,7 +258,7 @@ class Report:
             frame[col] = frame[col].astype("Int64")
         return frame
 
-    def to_dict(self, include_findings: bool = True) -> dict:
+    def to_dict(self, include_findings: bool = True) -> dict[str, Any]:
         d: dict[str, Any] = {
             "source": self.source,
             "media_type": self.media_type,

@@ -20,14 +20,14 @@ from gongkai.forms.model import ReportForm
 from gongkai.model import Evidence, EvidenceCell, Finding, Report, Severity
 from gongkai.pipeline import check_document
 from gongkai.readers import read_bytes
-from gongkai.render.text import AUTHOR_SECTIONS, format_value, section_heading
+from gongkai.render.text import AUTHOR_SECTIONS, format_value
 from gongkai.standard import get_format
-from gongkai.standard.formats import FORMAT_IDS
+from gongkai.standard.formats import FORMAT_IDS, Format
+from gongkai.standard.labels import cell_label, numeral, section_heading
 
 TARGETS: tuple[str, ...] = ("docx", "html", "md", "pdf")
 SUFFIXES: dict[str, str] = {".docx": "docx", ".html": "html", ".htm": "html", ".md": "md", ".markdown": "md",
                             ".pdf": "pdf"}
-_NUMERALS = "〇一二三四五六七八九十"
 # codes of the findings this module adds (the read-back checks use the codes of gongkai.checks.RULES)
 RENDER_MISMATCH = "RENDER-MISMATCH"
 CARRY_OVER_MISMATCH = "CARRY-OVER-MISMATCH"
@@ -87,9 +87,8 @@ def _mismatches(spec: ReportSpec, report: Report) -> list[Finding]:
     return out
 
 
-def _cell_name(fmt, cid: str) -> str:
-    spec = fmt.cells.get(cid)
-    return spec.label if spec is not None else cid
+def _cell_name(fmt: Format, cid: str) -> str:
+    return cell_label(cid, fmt.id)
 
 
 def _author_sections(form: ReportForm, report: Report) -> list[Finding]:
@@ -100,8 +99,8 @@ def _author_sections(form: ReportForm, report: Report) -> list[Finding]:
     for f in report.findings:
         no = _section_of(f, report)
         if f.code == "SECTION-EMPTY" and no in missing:
-            heading = section_heading(no, fmt.sections[no - 1].title)
-            f = dataclasses.replace(f, message=f"第{_NUMERALS[no]}部分“{heading}”没有正文：表单中未填写该部分"
+            heading = section_heading(fmt, no)
+            f = dataclasses.replace(f, message=f"第{numeral(no)}部分“{heading}”没有正文：表单中未填写该部分"
                                                f"（texts 的“{no}”），生成的报告中只有标题，请补写")
         out.append(f)
     return out

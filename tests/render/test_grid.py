@@ -17,7 +17,7 @@ from gongkai.render.grid import (
     official,
     unmerged,
 )
-from gongkai.render.text import Style, Table, build_tables, column_groups
+from gongkai.render.text import Style, Table, build_tables
 from gongkai.standard import Format
 
 FORMATS = ("2021", "2019")
@@ -115,7 +115,7 @@ def test_request_group_labels_span_their_rows(format_id: str) -> None:
     for c, r in zip(labels, fmt.request_rows):
         assert (c.col, c.col + c.colspan) == (len(_chain(fmt, r.group)), grid.n_labels)
     # the column groups (自然人 …) over their nested columns, the others two rows high
-    groups = dict(column_groups(fmt.id))
+    groups = dict(fmt.request_column_groups)
     for c in grid.cells:
         if c.row == 1:
             assert (c.rowspan, c.colspan) == ((1, len(groups[c.text])) if c.text in groups else (2, 1)), c

@@ -28,6 +28,7 @@ from gongkai.checks.common import cell_parts, finding, fmt_number
 from gongkai.document import Position
 from gongkai.model import Evidence, EvidenceCell, Finding
 from gongkai.orgs.registry import guess_kind
+from gongkai.standard.labels import int_if_whole
 
 DUPLICATE_THRESHOLD = 0.8
 MIN_HASHES = 20  # fewer sampled shingles (≈ 80 characters of prose) say nothing about copying
@@ -90,8 +91,7 @@ def _year(rec: ReportRecord) -> str:
 def _difference(a: float, b: float) -> int | float:
     d = a - b
     if isinstance(d, float):  # amounts have at most four decimals: drop the binary noise of the subtraction
-        d = round(d, 4)
-        return int(d) if d.is_integer() else d
+        return int_if_whole(round(d, 4))
     return d
 
 
@@ -110,7 +110,7 @@ def carry_over_findings(this: ReportRecord, last: ReportRecord) -> list[Finding]
             continue  # a table the parser did not find: nothing stated to compare
         raw_mine, raw_prev = this.cells[pair.this_cell], last.cells[pair.last_cell]
         mine, prev = count_value(raw_mine), count_value(raw_prev)
-        if mine is NOT_ASSESSABLE or prev is NOT_ASSESSABLE or same_value(mine, prev):
+        if isinstance(mine, _NotAssessable) or isinstance(prev, _NotAssessable) or same_value(mine, prev):
             continue
         message = carry_message(pair, _shown(raw_mine), _shown(raw_prev), last.year,
                                 this_name=f"{this.organization}{_year(this)}报告", last_name="",
@@ -158,7 +158,7 @@ def rollup_findings(rollup: ReportRecord, members: Sequence[OrgNode],
             if cid not in rollup.cells:
                 continue
             stated = count_value(rollup.cells[cid])
-            if stated is NOT_ASSESSABLE:
+            if isinstance(stated, _NotAssessable):
                 continue
             total = _member_sum(cid, reported)
             if total is None or same_value(stated, total.total):
@@ -177,7 +177,7 @@ def _member_sum(cell_id: str, reported: Sequence[tuple[OrgNode, ReportRecord]]) 
         if cell_id not in rec.cells:  # the member's table (or that row, in its format) was not found
             return None
         v = count_value(rec.cells[cell_id])
-        if v is NOT_ASSESSABLE:
+        if isinstance(v, _NotAssessable):
             return None
         total += v
         if v:

@@ -25,6 +25,7 @@ from typing import Any
 from gongkai.analysis.export_xlsx import HEADER_ROWS, column_order, column_title, shown_value, wide_cell
 from gongkai.errors import GongkaiError, MissingDependency
 from gongkai.standard import FORMAT_IDS, get_format
+from gongkai.standard.labels import int_if_whole
 
 EXPORT_FORMATS = ("csv", "xlsx", "parquet", "json")
 XLSX_MAX_ROWS = 1_048_574  # data rows per sheet: Excel's 1,048,576 rows less the two header rows
@@ -61,7 +62,8 @@ def load_registry(conn) -> Registry:
 
     from gongkai.store.schema import organization, organization_alias
 
-    names, by_name = {}, {}
+    names: dict[int, str] = {}
+    by_name: dict[str, set[int]] = {}
     for oid, name in conn.execute(select(organization.c.id, organization.c.name)):
         names[oid] = name
         by_name.setdefault(name, set()).add(oid)
@@ -386,11 +388,9 @@ def finding_rows(rep: StoredReport) -> Iterator[tuple]:
 
 def _plain(v: Any) -> Any:
     """A value for CSV/XLSX: counts stored as floats print as integers (12, not 12.0)."""
-    if isinstance(v, float) and v.is_integer():
-        return int(v)
     if isinstance(v, (dict, list)):
         return json.dumps(v, ensure_ascii=False)
-    return v
+    return int_if_whole(v)
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

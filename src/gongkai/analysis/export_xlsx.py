@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from gongkai.standard.labels import TABLE_NAMES
+
 HEADER_ROWS = 2  # row 1: Chinese header, row 2: column ids (standard cell ids in the wide table)
 
 COLUMN_TITLES: dict[str, str] = {
@@ -28,7 +30,7 @@ VALUE_WORDS: dict[str, dict[Any, str]] = {
     "origin": {"report": "本报告", "cross": "跨报告"},
     "meaning": {"number": "数值", "zero": "零", "blank": "空白", "not_applicable": "不适用（/）", "text": "文字",
                 "unreadable": "无法辨认"},
-    "table": {"proactive": "表二", "requests": "表三", "appeals": "表四"},
+    "table": dict(TABLE_NAMES),
 }
 _YES_NO = {True: "是", False: "否"}
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from gongkai.analysis.export import (NotFound, Registry, Selection, StoredReport, iter_reports, load_registry,
                                      resolve)
 from gongkai.standard import get_format
+from gongkai.standard.labels import int_if_whole
 
 
 @dataclass
@@ -67,7 +68,7 @@ def build_rollup(conn, region: str, year: int, format_id: str = "2021") -> Rollu
     if not counted:
         return r
     for cid, spec in fmt.cells.items():
-        stated = [(n, v[cid]) for n, v in counted if v.get(cid) is not None]
+        stated = [(n, x) for n, v in counted if (x := v.get(cid)) is not None]
         missing = [n for n, v in counted if v.get(cid) is None]
         if not stated or (spec.table == "proactive" and missing):
             continue
@@ -92,7 +93,7 @@ def write_rollup_xlsx(r: Rollup, path) -> None:
 
     form = ReportForm(organization=r.region, year=r.year, format_id=r.format_id, body_kind="government",
                       is_rollup=True)
-    form.values = {cid: (int(v) if float(v).is_integer() else v) for cid, v in r.values.items()}
+    form.values = {cid: int_if_whole(float(v)) for cid, v in r.values.items()}
     form.origins = {cid: "rollup" for cid in r.values}
     write_xlsx_template(path, r.year, r.format_id, form)
     wb = openpyxl.load_workbook(path)

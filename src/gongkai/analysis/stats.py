@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from functools import cache
+from typing import Any
 
 from gongkai.analysis.export import Registry, Scope, Selection, resolve
 from gongkai.standard.layout import request_layout
@@ -180,7 +181,7 @@ class _Acc:
     """Running sums for one row (mutable while counting, frozen into a StatsRow at the end)."""
 
     def __init__(self) -> None:
-        self.n = defaultdict(float)
+        self.n: dict[str, float] = defaultdict(float)
         self.appeals: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
 
     def add(self, part: _Part, ids: _Ids) -> None:
@@ -200,10 +201,10 @@ class _Acc:
         if part.fee_reports:  # only 2019-format reports: no fee figure at all
             self.n["fees"] += get(FEE_CELL)
 
-    def freeze(self, key: str, **extra) -> StatsRow:
+    def freeze(self, key: str, **extra: Any) -> StatsRow:
         ints = ("reports", "reports_2019", "reports_incomplete", "fee_reports")
-        nums = {k: (int(v) if k in ints else v) for k, v in self.n.items()}
-        appeals = {g: AppealStats(**cols) for g, cols in self.appeals.items()}
+        nums: dict[str, Any] = {k: (int(v) if k in ints else v) for k, v in self.n.items()}
+        appeals: dict[str, Any] = {g: AppealStats(**cols) for g, cols in self.appeals.items()}
         return StatsRow(key=key, **nums, **appeals, **extra)
 
 

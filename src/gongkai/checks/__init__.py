@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from gongkai.checks.cells import check_invalid_cells, check_missing_cells, check_parse_issues
-from gongkai.checks.common import RULES, RULES_BY_CODE, TABLES, Context, Rule, cells_beyond_cut, table_format
+from gongkai.checks.common import RULES, RULES_BY_CODE, Context, Rule, cells_beyond_cut, table_format
 from gongkai.checks.confidence import check_low_confidence
 from gongkai.checks.identities import check_identities
 from gongkai.checks.inference import infer, infer_report
@@ -19,6 +19,7 @@ from gongkai.checks.structure import (
     check_metadata, check_old_format, check_section_content, check_section_numbering, check_tables_and_sections,
 )
 from gongkai.model import Finding, Inferred, Report
+from gongkai.standard.labels import TABLES
 
 __all__ = ["RULES", "RULES_BY_CODE", "Rule", "CHECKS", "build_context", "infer", "infer_report", "run_checks"]
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from gongkai.standard.layout import request_layout
 from gongkai.standard.formats import FORMAT_IDS, Format, get_format
+from gongkai.standard.labels import format_for_year, int_if_whole
 
 # comparisons of amounts read from print: far below any printed precision (four decimals)
 _TOLERANCE = 1e-9
@@ -47,14 +48,14 @@ def format_or_default(format_id: str | None, year: int | None = None) -> Format:
     """The format of a report; 'mixed'/'unknown' fall back on the year (before 2021 → 2019 trial format)."""
     if format_id in FORMAT_IDS:
         return get_format(format_id)
-    return get_format("2019" if year is not None and year < 2021 else "2021")
+    return get_format(format_for_year(year))
 
 
 def as_number(value: Any) -> int | float | None:
     """A numeric cell value (floats that are whole become ints); None for blank, n/a, text and booleans."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
-    return int(value) if isinstance(value, float) and value.is_integer() else value
+    return int_if_whole(value)
 
 
 def same_value(a: Any, b: Any) -> bool:
@@ -62,7 +63,7 @@ def same_value(a: Any, b: Any) -> bool:
     if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool) \
             and not isinstance(b, bool):
         return abs(a - b) < _TOLERANCE
-    return a == b
+    return bool(a == b)
 
 
 def carry_message(pair: CarryPair, stated: str, previous: str, last_year: int | None, *,

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from gongkai.checks.common import (
-    TABLES, Context, evidence_cell, finding, fmt_number, is_unknown, rows_of, table_of, table_seen, table_title,
+    Context, evidence_cell, finding, fmt_number, is_unknown, rows_of, table_of, table_seen,
 )
 from gongkai.model import Evidence, Finding, Meaning, ParseIssue, Report
 from gongkai.standard.formats import CellSpec, find_cell
+from gongkai.standard.labels import TABLES, table_title
 
 ISSUE_CODES = {
     "row_short": "ROW-SHORT",
@@ -177,6 +178,8 @@ def check_invalid_cells(report: Report, ctx: Context) -> list[Finding]:
         label = ctx.label(cid)
         if cell.meaning is Meaning.TEXT:
             add("CELL-INVALID-TEXT", cid, f"{label}应填写数值，实际为文字“{cell.raw.strip()}”")
+            continue
+        if v is None:  # not reached: a cell without a number was skipped above unless it is text
             continue
         if v < 0 and not spec.signed:
             add("CELL-NEGATIVE", cid, f"{label}为负数{fmt_number(v)}，件数或金额不能为负")

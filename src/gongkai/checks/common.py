@@ -9,13 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from gongkai.model import Evidence, EvidenceCell, Finding, Inferred, Meaning, Report, Severity
+from gongkai.model import Evidence, EvidenceCell, Finding, Inferred, Meaning, Number, Report, Severity
 from gongkai.standard.formats import FORMAT_IDS, Format, Identity, get_format
-
-TABLES = ("proactive", "requests", "appeals")
-TABLE_SECTION = {"proactive": 2, "requests": 3, "appeals": 4}
+from gongkai.standard.labels import CURRENT_FORMAT, TABLES, format_for_year, int_if_whole, other_format
 UNKNOWN_MEANINGS = (Meaning.BLANK, Meaning.UNREADABLE)
-_NUMERALS = "〇一二三四五六七八九十"
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,11 +23,12 @@ class Rule:
     description: str  # Chinese, one line
 
 
+_IDENTITY = {i.rule: i.label for i in get_format(CURRENT_FORMAT).identities}  # the wording is the format's
 RULES: tuple[Rule, ...] = (
-    Rule("IDN-BALANCE", "identity_violation", Severity.ERROR, "各列：第一项加第二项之和等于第三项加第四项之和（新收＋上年结转＝办理结果总计＋结转下年度）"),
-    Rule("IDN-RESULTS-TOTAL", "identity_violation", Severity.ERROR, "各列：（七）总计等于（一）至（六）各项之和"),
-    Rule("IDN-ROW-TOTAL", "identity_violation", Severity.ERROR, "各行：总计列等于自然人与法人或其他组织各列之和"),
-    Rule("IDN-APPEALS-TOTAL", "identity_violation", Severity.ERROR, "行政复议、行政诉讼：总计等于结果维持、结果纠正、其他结果、尚未审结之和"),
+    Rule("IDN-BALANCE", "identity_violation", Severity.ERROR, "各列：" + _IDENTITY["requests.balance"]),
+    Rule("IDN-RESULTS-TOTAL", "identity_violation", Severity.ERROR, "各列：" + _IDENTITY["requests.results_total"]),
+    Rule("IDN-ROW-TOTAL", "identity_violation", Severity.ERROR, "各行：" + _IDENTITY["requests.row_total"]),
+    Rule("IDN-APPEALS-TOTAL", "identity_violation", Severity.ERROR, "行政复议、行政诉讼：" + _IDENTITY["appeals.group_total"]),
     Rule("NOT-ASSESSABLE", "identity_violation", Severity.INFO, "勾稽关系因单元格空白、“/”、文字或无法识别而未能评估"),
     Rule("CELL-MISSING", "cell_missing", Severity.WARNING, "格式要求的单元格缺失、空白或无法识别"),
     Rule("ROW-SHORT", "cell_missing", Severity.WARNING, "表格某行的数值少于列数，无法确定各数值所属列"),
@@ -88,8 +86,7 @@ def finding(code: str, message: str, evidence: Evidence | None = None, *, severi
 
 @cache
 def only_in(format_id: str) -> frozenset[str]:
-    other = "2019" if format_id == "2021" else "2021"
-    return frozenset(get_format(format_id).cells) - frozenset(get_format(other).cells)
+    return frozenset(get_format(format_id).cells) - frozenset(get_format(other_format(format_id)).cells)
 
 
 def table_format(report: Report, table: str) -> Format:
@@ -107,22 +104,11 @@ def table_format(report: Report, table: str) -> Format:
                 return get_format("2021")
     if report.format in FORMAT_IDS:
         return get_format(report.format)
-    if report.year is not None and report.year < 2021:
-        return get_format("2019")
-    return get_format("2021")
+    return get_format(format_for_year(report.year))
 
 
 def table_of(cell_id: str) -> str:
     return cell_id.split(".", 1)[0]
-
-
-def table_title(fmt: Format, table: str) -> str:
-    no = TABLE_SECTION[table]
-    return f"{_NUMERALS[no]}、{fmt.sections[no - 1].title}"
-
-
-def numeral(n: int) -> str:
-    return _NUMERALS[n] if 0 <= n <= 10 else str(n)
 
 
 @cache
@@ -142,8 +128,7 @@ def cell_parts(fmt: Format, cell_id: str) -> tuple[str, str]:
     """(row label, column label) of a cell, looked up in ``fmt`` and then in the other format."""
     parts = _labels(fmt.id).get(cell_id)
     if parts is None:
-        other = "2019" if fmt.id == "2021" else "2021"
-        parts = _labels(other).get(cell_id, (cell_id, ""))
+        parts = _labels(other_format(fmt.id)).get(cell_id, (cell_id, ""))
     return parts
 
 
@@ -220,7 +205,7 @@ class Context:
         return self.formats.get(table_of(cell_id)) or get_format("2021")
 
 
-def effective(report: Report, ctx: Context, cell_id: str):
+def effective(report: Report, ctx: Context, cell_id: str) -> Number | None:
     """Stated numeric value, else the inferred one, else None."""
     v = report.value(cell_id)
     if v is None:
@@ -253,7 +238,5 @@ def is_unknown(report: Report, cell_id: str) -> bool:
     return cell is None or cell.meaning in UNKNOWN_MEANINGS
 
 
-def fmt_number(v) -> str:
-    if isinstance(v, float) and v.is_integer():
-        v = int(v)
-    return str(v)
+def fmt_number(v: object) -> str:
+    return str(int_if_whole(v))

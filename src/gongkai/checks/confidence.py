@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 
 from gongkai.checks.common import RULES_BY_CODE, Context, evidence_cell
-from gongkai.model import Evidence, Finding, Meaning, Report
+from gongkai.model import Cell, Evidence, Finding, Meaning, Report
 
 LOW_CONFIDENCE = 0.95
 
@@ -53,7 +53,7 @@ def _finding(report: Report, ctx: Context, cell_id: str, message: str) -> Findin
                                      position=cell.position))
 
 
-def _where(cell) -> str:
+def _where(cell: Cell) -> str:
     pos = cell.position
     return f"（第 {pos.page} 页）" if pos is not None and pos.page is not None else ""
 

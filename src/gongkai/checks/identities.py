@@ -8,21 +8,9 @@ one info finding per family, unless its unknown cells were all inferred and the 
 from __future__ import annotations
 
 from gongkai.checks.common import Context, effective, evidence_cell, finding, fmt_number, identity_scope
-from gongkai.model import Evidence, Finding, Report
+from gongkai.model import Evidence, Finding, Number, Report
 from gongkai.standard.formats import Format, Identity
 
-FAMILY_CODES = {
-    "requests.balance": "IDN-BALANCE",
-    "requests.results_total": "IDN-RESULTS-TOTAL",
-    "requests.row_total": "IDN-ROW-TOTAL",
-    "appeals.group_total": "IDN-APPEALS-TOTAL",
-}
-_SIDES = {
-    "requests.balance": ("新收＋上年结转", "办理结果总计＋结转下年度"),
-    "requests.results_total": ("（七）总计", "（一）至（六）各项之和"),
-    "requests.row_total": ("总计", "各申请人列之和"),
-    "appeals.group_total": ("总计", "结果维持、结果纠正、其他结果、尚未审结之和"),
-}
 _EPS = 1e-9
 
 
@@ -51,9 +39,10 @@ def check_identities(report: Report, ctx: Context) -> list[Finding]:
 def _check_instance(report: Report, ctx: Context, fmt: Format, idn: Identity) -> Finding | bool | None:
     """A violation finding; True when the instance could not be assessed; None when it holds or is silent."""
     stated = [report.value(c) for c in idn.cells]
-    if all(v is not None for v in stated):
+    numbers = [v for v in stated if v is not None]
+    if len(numbers) == len(stated):
         n = len(idn.lhs)
-        lhs, rhs = sum(stated[:n]), sum(stated[n:])
+        lhs, rhs = sum(numbers[:n]), sum(numbers[n:])
         if abs(lhs - rhs) <= _EPS:
             return None
         return _violation(report, ctx, fmt, idn, lhs, rhs)
@@ -61,19 +50,19 @@ def _check_instance(report: Report, ctx: Context, fmt: Format, idn: Identity) ->
         return None  # nothing of it is in the document: table/row missing or cut off, reported elsewhere
     if all(c in ctx.beyond_cut for c, v in zip(idn.cells, stated) if v is None):
         return None  # only the truncation keeps it from being assessed: DOCUMENT-CUT-OFF says so
-    eff = [effective(report, ctx, c) for c in idn.cells]
-    if all(v is not None for v in eff):
+    eff = [v for v in (effective(report, ctx, c) for c in idn.cells) if v is not None]
+    if len(eff) == len(idn.cells):
         n = len(idn.lhs)
         if abs(sum(eff[:n]) - sum(eff[n:])) <= _EPS:
             return None
     return True
 
 
-def _violation(report: Report, ctx: Context, fmt: Format, idn: Identity, lhs, rhs) -> Finding:
-    left, right = _SIDES.get(idn.rule, ("左边", "右边"))
+def _violation(report: Report, ctx: Context, fmt: Format, idn: Identity, lhs: Number, rhs: Number) -> Finding:
+    left, right = fmt.identity_sides.get(idn.rule, ("左边", "右边"))
     diff = lhs - rhs
     message = (f"{identity_scope(fmt, idn)}不符合“{idn.label}”：{left}为{fmt_number(lhs)}，"
                f"{right}为{fmt_number(rhs)}，相差{fmt_number(diff)}")
     evidence = Evidence(cells=[evidence_cell(report, ctx, c) for c in idn.cells], expected=rhs, stated=lhs,
                         difference=diff, formula=f"{idn.rule}:{idn.key}")
-    return finding(FAMILY_CODES[idn.rule], message, evidence)
+    return finding(fmt.identity_codes[idn.rule], message, evidence)

@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections import deque
 from functools import cache
 
-from gongkai.checks.common import TABLES, cells_beyond_cut, identity_scope, table_format
+from gongkai.checks.common import cells_beyond_cut, identity_scope, table_format
 from gongkai.model import Inferred, Meaning, Report
 from gongkai.standard.formats import Format, get_format
+from gongkai.standard.labels import TABLES
 
 _CANDIDATE = (Meaning.BLANK, Meaning.UNREADABLE)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gongkai.checks.common import Context, effective, evidence_cell, finding, fmt_number, table_of
-from gongkai.model import Evidence, Finding, NarrativeFigure, Report
+from gongkai.model import Evidence, Finding, NarrativeFigure, Number, Report
 from gongkai.reading import REPAIR_NAMES
 from gongkai.standard.formats import Format
 
@@ -70,8 +70,8 @@ def check_narrative(report: Report, ctx: Context) -> list[Finding]:
         cells = term_cells(fig.term, ctx.fmt("requests"), ctx.fmt("proactive"))
         if not cells:
             continue
-        values = [effective(report, ctx, c) for c in cells]
-        if any(v is None for v in values):
+        values = [v for v in (effective(report, ctx, c) for c in cells) if v is not None]
+        if len(values) < len(cells):
             continue  # the table side is unknown: say nothing
         table_value = sum(values)
         if abs(table_value - fig.value) < 1e-9:
@@ -80,7 +80,7 @@ def check_narrative(report: Report, ctx: Context) -> list[Finding]:
     return out
 
 
-def _mismatch(report: Report, ctx: Context, fig: NarrativeFigure, cells: list[str], table_value) -> Finding:
+def _mismatch(report: Report, ctx: Context, fig: NarrativeFigure, cells: list[str], table_value: Number) -> Finding:
     name = _TERM_NAMES.get(fig.term, fig.term)
     where = "、".join(ctx.label(c) for c in cells)
     msg = (f"正文称{name}为{fmt_number(fig.value)}（“{fig.text.strip()}”），"

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from gongkai.checks.common import (
-    TABLE_SECTION, TABLES, Context, cell_parts, evidence_cell, finding, numeral, only_in, table_seen, table_title,
-)
+from gongkai.checks.common import Context, cell_parts, evidence_cell, finding, only_in, table_seen
 from gongkai.model import Evidence, Finding, Report, SectionInfo, Severity
 from gongkai.standard.formats import get_format
+from gongkai.standard.labels import (
+    CURRENT_FORMAT, TABLE_SECTION, TABLES, format_for_year, numeral, other_format, section_heading, table_title,
+)
 
 # The standard order of the document: sections and the tables inside sections 二, 三, 四.
 _ORDER: tuple[tuple[str, int | str], ...] = (
@@ -16,12 +17,12 @@ _ORDER: tuple[tuple[str, int | str], ...] = (
 
 
 def _section_title(no: int) -> str:
-    return f"{numeral(no)}、{get_format('2021').sections[no - 1].title}"
+    return section_heading(get_format(CURRENT_FORMAT), no)
 
 
 def _seen(report: Report) -> list[bool]:
     canon = {s.canonical for s in report.sections}
-    return [(no in canon) if kind == "section" else table_seen(report, no) for kind, no in _ORDER]
+    return [(no in canon) if kind == "section" else table_seen(report, str(no)) for kind, no in _ORDER]
 
 
 def _cut_index(report: Report, seen: list[bool]) -> int | None:
@@ -89,7 +90,7 @@ def check_section_numbering(report: Report, ctx: Context) -> list[Finding]:
 
 
 def _sequence_problems(sections: list[SectionInfo], truncated: bool) -> list[str]:
-    printed = [s.number_printed for s in sections]
+    printed = [s.number_printed for s in sections if s.number_printed is not None]  # callers pass numbered ones
     problems = []
     dups = sorted({n for n in printed if printed.count(n) > 1})
     if dups:
@@ -109,16 +110,17 @@ def _old_format_features(report: Report) -> list[str]:
     only_2019 = only_in("2019")
     present = [cid for cid in report.cells if cid in only_2019]
     names: list[str] = []
-    fmt19 = get_format("2019")
+    old, new = get_format(other_format(CURRENT_FORMAT)), get_format(CURRENT_FORMAT)
     for cid in present:
-        if cid.startswith("requests.other_handling."):
-            name = "单行的“（六）其他处理”"
-        elif cid.startswith("proactive.procurement."):
-            name = "第二十条第（九）项“政府集中采购”"
-        elif cid.startswith("proactive.other_services."):
-            name = "“其他对外管理服务事项”"
+        table, row_id = cid.split(".", 1)[0], cid.split(".", 1)[1].rsplit(".", 1)[0]
+        if table == "proactive" and row_id not in {r.id for r in new.proactive_rows}:  # a row the format dropped
+            row = next(r for r in old.proactive_rows if r.id == row_id)
+            caption = row.caption if row.caption not in new.proactive_captions else ""  # a block it dropped
+            name = f"{caption}“{row.label}”"
+        elif table == "requests" and row_id not in {r.id for r in new.request_rows}:  # split into several rows
+            name = f"单行的“{old.row_label('requests', row_id)}”"
         else:
-            name = f"“{cell_parts(fmt19, cid)[1]}”"
+            name = f"“{cell_parts(old, cid)[1]}”"
         if name not in names:
             names.append(name)
     return names
@@ -126,7 +128,7 @@ def _old_format_features(report: Report) -> list[str]:
 
 def check_old_format(report: Report, ctx: Context) -> list[Finding]:
     """OLD-FORMAT: a report on 2021 or later using the 2019 试行 tables (wholly or in part)."""
-    if report.year is None or report.year < 2021:
+    if report.year is None or format_for_year(report.year) != CURRENT_FORMAT:
         return []
     old_tables = [t for t in TABLES if t in report.tables and report.tables[t].variant == "2019"]
     if not old_tables and report.format not in ("2019", "mixed"):
@@ -134,8 +136,9 @@ def check_old_format(report: Report, ctx: Context) -> list[Finding]:
     features = _old_format_features(report)
     cells = [evidence_cell(report, ctx, c) for c in report.cells if c in only_in("2019")]
     where = "、".join(f"{table_title(ctx.fmt(t), t)}表" for t in old_tables)
-    msg = (f"{report.year}年度报告应使用2021年格式（国办公开办函〔2021〕30号），"
-           f"{where or '表格'}仍使用2019年试行格式" + (f"：含{'、'.join(features)}" if features else ""))
+    current, old = get_format(CURRENT_FORMAT), get_format(other_format(CURRENT_FORMAT))
+    msg = (f"{report.year}年度报告应使用{current.id}年格式（{current.document_no}），"
+           f"{where or '表格'}仍使用{old.id}年试行格式" + (f"：含{'、'.join(features)}" if features else ""))
     return [finding("OLD-FORMAT", msg, Evidence(cells=cells))]
 
 

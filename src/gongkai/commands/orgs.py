@@ -87,9 +87,9 @@ def list_cmd(db_url: str | None) -> None:
             sources = dict(conn.execute(select(t.organization.c.id, t.organization.c.source)).all())
             aliases: dict[int, list[str]] = {}
             for r in conn.execute(select(t.organization_alias).order_by(t.organization_alias.c.id)):
-                label = r.alias if r.relation == "alias" else f"网站 {r.alias}" if r.relation == "site" else \
+                shown_alias = r.alias if r.relation == "alias" else f"网站 {r.alias}" if r.relation == "site" else \
                     f"曾用名 {r.alias}" + (f"（至{r.until_year}）" if r.until_year else "")
-                aliases.setdefault(r.organization_id, []).append(label)
+                aliases.setdefault(r.organization_id, []).append(shown_alias)
     finally:
         store.dispose()
     if not nodes:

@@ -17,6 +17,7 @@ from gongkai.errors import GongkaiError, os_reason
 from gongkai.model import Finding, Severity
 
 from gongkai.commands.support import EXIT_REFUSED, E_REFUSED, E_WRITE, SEVERITY_NAMES, fail, make_console
+from gongkai.standard.labels import cell_label
 _TARGET_NAMES = {"docx": "Word（.docx）", "html": "网页（HTML）", "md": "Markdown", "pdf": "PDF"}
 
 
@@ -108,11 +109,7 @@ def render(form_path: Path, output: Path, to: str | None, force: bool, last_year
 
 
 def _label(format_id: str, cid: str) -> str:
-    from gongkai.standard import get_format
-
-    fmt = get_format(format_id)
-    spec = fmt.cells.get(cid)
-    return spec.label if spec is not None else cid
+    return cell_label(cid, format_id)
 
 
 __all__ = ["load_any_form", "render"]

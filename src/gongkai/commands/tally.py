@@ -20,6 +20,7 @@ from rich.table import Table
 
 from gongkai.errors import GongkaiError, os_reason
 from gongkai.standard import get_format
+from gongkai.standard.labels import table_heading
 
 if TYPE_CHECKING:
     from gongkai.tally import TallyResult
@@ -61,12 +62,12 @@ def tally(register: Path | None, year: int, appeals_path: Path | None, form_path
         fail((E_NO_INPUT, "请给出申请登记表，或用 --appeals 给出案件登记表"))
     into_xlsx = form_path is not None and form_path.suffix.lower() == ".xlsx"
     try:
-        if into_xlsx and not form_path.exists():
+        if into_xlsx and form_path is not None and not form_path.exists():
             from gongkai.forms import FormError
 
             raise FormError("Excel 填报文件不存在：请先用 gongkai template 生成", source=str(form_path))
         form = _open_form(form_path, year, format_id, organization) if form_path and not into_xlsx else None
-        if into_xlsx and format_id is None:
+        if into_xlsx and form_path is not None and format_id is None:
             from gongkai.forms.xlsx import read_xlsx_form
 
             format_id = read_xlsx_form(form_path).format_id
@@ -85,9 +86,9 @@ def tally(register: Path | None, year: int, appeals_path: Path | None, form_path
         if appeals_path is not None:
             results.append(tally_appeals(read_appeals(appeals_path, sheet=appeals_sheet, mapping=appeals_mapping),
                                          year, fmt_id))
-        if form is not None:
+        if form is not None and form_path is not None:
             _update_form(form, results, form_path)
-        if into_xlsx:
+        if into_xlsx and form_path is not None:
             from gongkai.forms.xlsx_into import write_into_xlsx
 
             write_into_xlsx(form_path, {cid: v for r in results for cid, v in r.values.items()}, year=year,
@@ -143,7 +144,7 @@ def _update_form(form, results: list[TallyResult], path: Path) -> None:
 def _show(console: Console, r: TallyResult) -> None:
     fmt = get_format(r.format_id)
     if r.table == "requests":
-        console.rule(f"[bold]表三　收到和处理政府信息公开申请情况（{r.year}年）")
+        console.rule(f"[bold]{table_heading(fmt, r.table)}（{r.year}年）")
         table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
         # the seven number columns and the padding take about 62 cells; the labels get the rest of the terminal
         table.add_column("项目", no_wrap=True, overflow="ellipsis", max_width=max(16, console.width - 62))
@@ -158,7 +159,7 @@ def _show(console: Console, r: TallyResult) -> None:
             table.add_row(escape(label), *(str(r.values[f"requests.{row.id}.{c}"]) for c in cols),
                           style="bold" if row.id in ("total", "received", "carried_over", "carried_forward") else None)
     else:
-        console.rule(f"[bold]表四　政府信息公开行政复议、行政诉讼情况（{r.year}年）")
+        console.rule(f"[bold]{table_heading(fmt, r.table)}（{r.year}年）")
         table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
         table.add_column("类型")
         cols = [c for c, _ in fmt.appeals_columns]

@@ -22,6 +22,7 @@ from gongkai.forms.yaml_template import (
 )
 from gongkai.model import Report, Severity
 from gongkai.standard import FORMAT_IDS, get_format
+from gongkai.standard.labels import format_for_year
 
 from gongkai.commands.support import E_EXISTS, E_USAGE, E_WRITE, fail
 _KINDS = {".xlsx": "xlsx", ".xlsm": "xlsx", ".yaml": "yaml", ".yml": "yaml", ".json": "json"}
@@ -42,7 +43,7 @@ def guess_body_kind(organization: str) -> str:
 
 def default_format(year: int) -> str:
     """The 2021 format applies from the 2021 reports on; 2019 and 2020 used the 2019 (试行) format."""
-    return "2019" if year <= 2020 else "2021"
+    return format_for_year(year)
 
 
 def form_from_last_year(report: Report, year: int, format_id: str, organization: str = "") -> tuple[ReportForm, list[str]]:

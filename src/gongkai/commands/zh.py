@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import Any
 
 import click
 
@@ -107,7 +108,7 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def install() -> None:
     """Make click speak Chinese in this process (idempotent)."""
     for name in _CLICK_MODULES:
-        module = sys.modules.get(f"click.{name}") or __import__(f"click.{name}", fromlist=["_"])
+        module: Any = sys.modules.get(f"click.{name}") or __import__(f"click.{name}", fromlist=["_"])
         if hasattr(module, "_"):
             module._ = gettext
         if hasattr(module, "ngettext"):
@@ -165,7 +166,7 @@ class ChineseGroup(click.Group):
         _chinese_metavars(cmd)
         super().add_command(cmd, name)
 
-    def main(self, *args, **kwargs):  # type: ignore[override]
+    def main(self, *args, **kwargs):
         install()
         kwargs["standalone_mode"] = False
         try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from functools import partial
 from dataclasses import replace
 from pathlib import Path
 
@@ -68,7 +69,7 @@ def _with_missing_value(seed: int) -> str:
 def _builders() -> dict[str, Callable[[], str]]:
     out: dict[str, Callable[[], str]] = {}
     for i, layout in enumerate(LAYOUTS, start=1):
-        out[f"{i:02d}_{layout}.txt"] = lambda seed=100 + i, layout=layout: _valid(seed, layout)
+        out[f"{i:02d}_{layout}.txt"] = partial(_valid, 100 + i, layout)
     n = len(LAYOUTS)
     out[f"{n + 1:02d}_format2019_cell_per_line.txt"] = lambda: _valid(207, "cell_per_line", "2019")
     out[f"{n + 2:02d}_defect_street_rules_and_total.txt"] = lambda: _with_rules_and_bad_total(301)

@@ -70,8 +70,9 @@ def _draw_requests(rng: random.Random, fmt: Format, level: str) -> dict[str, int
         over = rng.randint(0, closed + forward) if rng.random() < 0.4 else min(closed + forward, rng.randint(0, 2))
         values[request_cell(lay.carried_over, col)] = over
         values[request_cell(lay.received, col)] = closed + forward - over
-    for row in fmt.request_rows:
-        values[request_cell(row.id, lay.total_column)] = sum(values[request_cell(row.id, c)] for c in lay.applicant_columns)
+    for req_row in fmt.request_rows:
+        values[request_cell(req_row.id, lay.total_column)] = sum(
+            values[request_cell(req_row.id, c)] for c in lay.applicant_columns)
     return values
 
 

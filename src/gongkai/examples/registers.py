@@ -55,7 +55,8 @@ class GeneratedRegister:
 
     def grid(self) -> list[list[Cell]]:
         """The whole sheet: title, header, rows."""
-        return ([[self.title]] if self.title else []) + [list(self.header)] + [list(r) for r in self.rows]
+        title: list[list[Cell]] = [[self.title]] if self.title else []
+        return title + [list(self.header)] + [list(r) for r in self.rows]
 
 
 # --- how people write things ------------------------------------------------------------------------------
@@ -134,7 +135,7 @@ def random_applications(rng: random.Random, year: int, n: int = 3000, *, defect_
         # most replies within the 20 working-day limit, some extended, a few very late
         days = rng.choice((rng.randrange(1, 30), rng.randrange(20, 45), rng.randrange(30, 150)))
         closed: date | None = received + timedelta(days=days)
-        if closed > exported or rng.random() < 0.01:
+        if (closed is not None and closed > exported) or rng.random() < 0.01:
             closed = None
         result = rng.choice(results) if closed is not None else None
         cells: dict[str, Cell] = {
@@ -211,7 +212,7 @@ def random_appeals(rng: random.Random, year: int, n: int = 200, *, defect_rate: 
         kind = _weighted(rng, KIND_WEIGHTS)
         closed: date | None = received + timedelta(days=rng.randrange(20, 240))
         outcome: str | None = _weighted(rng, OUTCOME_WEIGHTS)
-        if closed > exported:
+        if closed is not None and closed > exported:
             closed, outcome = None, None
         cells: dict[str, Cell] = {
             "id": f"FY{received.year}-{i + 1:04d}",

@@ -94,7 +94,7 @@ def _record(store: Store, url: str, **values) -> None:
 
 def _children(store: Store, url: str) -> list[tuple[str, str, str]]:
     with store.engine.connect() as conn:
-        return [tuple(r) for r in conn.execute(
+        return [(r[0], r[1], r[2]) for r in conn.execute(
             select(t.fetch_page.c.url, t.fetch_page.c.kind, t.fetch_page.c.title)
             .where(t.fetch_page.c.list_url == url).order_by(t.fetch_page.c.id))]
 
@@ -172,9 +172,9 @@ def crawl(store: Store, starts: list[str], client: Client, *, depth: int = 2, ye
         published, source = printed_provenance(got.content, headers)
         base.update(published_printed=published, source_printed=source)
         if b"<table" not in got.content.lower():
-            why = "报告页中没有表格，只取其附件" if links.attachments else "报告页中既没有表格也没有附件，不是报告"
-            report.skip(task.url, "S-FETCH-NO-TABLE", why)
-            _record(store, task.url, **base, outcome="page", note=why)
+            reason = "报告页中没有表格，只取其附件" if links.attachments else "报告页中既没有表格也没有附件，不是报告"
+            report.skip(task.url, "S-FETCH-NO-TABLE", reason)
+            _record(store, task.url, **base, outcome="page", note=reason)
             continue
         _ingest(store, task, got.final_url, got.content, base, unchanged, report, limits)
     # the deterministic end of every ingest (store/settle.py): bodies matched, the current version of each

@@ -213,7 +213,7 @@ class Client:
             if status == 200:
                 rp.parse(body.decode("utf-8", "replace").splitlines())
             else:
-                rp.allow_all = True
+                rp.allow_all = True  # type: ignore[attr-defined]  # the flag can_fetch() reads; not in the stubs
             self._robots[host] = rp
         return rp.can_fetch(USER_AGENT, url)
 

@@ -19,6 +19,7 @@ from typing import Any
 from gongkai.errors import GongkaiError, os_reason
 from gongkai.spec import ReportSpec, Value
 from gongkai.standard import get_format
+from gongkai.standard.values import NOT_APPLICABLE_MARKS
 
 # section keys of ``ReportForm.texts``: the preamble, then the six sections by number
 SECTION_KEYS: tuple[str, ...] = ("preamble", "1", "2", "3", "4", "5", "6")
@@ -185,7 +186,7 @@ def form_value(v: Any) -> Value:  # also used for XLSX input cells
         return None
     if isinstance(v, str):
         s = v.strip()
-        if s in ("/", "／", "—", "-", "n/a", "N/A", "无"):
+        if s in NOT_APPLICABLE_MARKS:  # the marks a printed table uses, so that a form reads as its print would
             return "n/a"
         try:
             return int(s) if s.lstrip("-").isdigit() else float(s)

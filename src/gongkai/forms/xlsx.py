@@ -26,7 +26,7 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from gongkai.errors import os_reason
 from gongkai.spec import NOT_APPLICABLE, ReportSpec, Value
@@ -41,12 +41,12 @@ from gongkai.forms.yaml_template import (
 from gongkai.render.grid import Grid, official
 from gongkai.render.text import Style, build_tables
 from gongkai.standard import FORMAT_IDS, Format, get_format
+from gongkai.standard.labels import TABLE_NAMES, TABLE_SECTION, int_if_whole
 
 CELLS_SHEET = "_cells"
 META_SHEET = "基本信息"
 TEXT_SHEET = "正文"
-TABLE_SHEETS: dict[str, str] = {"proactive": "表二", "requests": "表三", "appeals": "表四"}
-_SECTION_OF = {"proactive": 2, "requests": 3, "appeals": 4}
+TABLE_SHEETS: dict[str, str] = dict(TABLE_NAMES)
 _TOP = 3  # first row of a table's grid on its sheet (title, hint and unit lines above it)
 _YES, _NO = "是", "否"
 _MAX_RANGE = 5000  # cells a formula range may cover; a whole-column SUM is not one of our formulas
@@ -122,8 +122,8 @@ def table_plans(fmt: Format) -> dict[str, TablePlan]:
     plans = {}
     for name, table in tables.items():
         grid = official(table, fmt)
-        value_rows = [sorted(c.col for c in row if c.kind == "value") for row in grid.rows()]
-        value_rows = [(r, cols) for r, cols in enumerate(value_rows) if cols]
+        cols_of_rows = [sorted(c.col for c in row if c.kind == "value") for row in grid.rows()]
+        value_rows = [(r, cols) for r, cols in enumerate(cols_of_rows) if cols]
         ids = rows_of[name]
         if len(value_rows) != len(ids) or any(len(cols) != len(i) for (_, cols), i in zip(value_rows, ids)):
             raise AssertionError(f"{name}: the rendered grid does not match the format's rows")  # a bug
@@ -152,13 +152,12 @@ def sum_formula(refs: list[tuple[int, int]]) -> str:
     return f'=IF(COUNT({r})=0,"",SUM({r}))'
 
 
-def _numeric(v: Any) -> bool:
+def _numeric(v: Any) -> TypeGuard[int | float]:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
 def _tidy(x: float) -> int | float:
-    x = round(x, 6)
-    return int(x) if float(x).is_integer() else x
+    return int_if_whole(float(round(x, 6)))
 
 
 def form_totals(fmt: Format, values: dict[str, Value]) -> dict[str, Value]:
@@ -278,7 +277,7 @@ def _meta_sheet(wb, st, fmt: Format, year: int, form: ReportForm | None) -> list
             ws.data_validation(r, 1, r, 1, {"validate": "integer", "criteria": "between", "minimum": 2008,
                                             "maximum": 2100, "error_title": "年度", "error_message": "请填写四位数字的年份，如 2024"})
         elif key == "published":
-            if v:
+            if isinstance(v, date):
                 ws.write_datetime(r, 1, datetime(v.year, v.month, v.day), st["meta_date"])
             else:
                 ws.write_blank(r, 1, None, st["meta_date"])
@@ -338,7 +337,7 @@ def _table_sheet(wb, st, fmt: Format, plan: TablePlan, values: dict[str, Value],
     written as numbers where they differ from the formula's result."""
     ws = wb.add_worksheet(plan.sheet)
     grid = plan.grid
-    no = _SECTION_OF[plan.name]
+    no = TABLE_SECTION[plan.name]
     last_col = grid.n_cols - 1
     ws.merge_range(0, 0, 0, last_col, section_name(fmt, str(no)), st["title"])
     ws.merge_range(1, 0, 1, last_col, "黄色单元格为填报项（没有发生的填 0，不适用的填 /）；蓝色单元格为合计，自动计算。", st["hint"])
@@ -516,9 +515,10 @@ def read_xlsx(path: str | Path) -> XlsxRead:
 
     notes: list[str] = []
     for cid in fmt.cell_ids:
-        s = slots.get(cid)
-        if s is None:
+        cell_slot = slots.get(cid)
+        if cell_slot is None:
             continue  # validate / the checks report missing cells as blank
+        s = cell_slot
         raw = book.raw(s)
         if isinstance(raw, str) and raw.startswith("="):
             form.values[cid] = book.formula_value(s, fmt, notes)
@@ -686,9 +686,7 @@ def _parse_sum(formula: str, sheet: str):
 def _text(raw: Any) -> str:
     if raw is None:
         return ""
-    if isinstance(raw, float) and raw.is_integer():
-        return str(int(raw))
-    return str(raw).strip()
+    return str(int_if_whole(raw)).strip()
 
 
 def _cell_value(raw: Any, decimal: bool) -> Value | str:

@@ -16,11 +16,10 @@ import yaml
 from gongkai.spec import Value
 from gongkai.forms.model import BODY_KINDS, SECTION_KEYS, ReportForm
 from gongkai.standard import Format, get_format
+from gongkai.standard.labels import TABLE_SECTION, numeral, section_heading
 
 BODY_KIND_NAMES: dict[str, str] = {"department": "部门", "government": "人民政府", "street": "街道办事处",
                                    "town": "乡镇人民政府"}
-_NUMERALS = "零一二三四五六七八九十"
-_TABLE_NAMES = {"proactive": "二", "requests": "三", "appeals": "四"}
 
 # what each part of the text should say (shown in both templates)
 TEXT_HINTS: dict[str, str] = {
@@ -39,9 +38,7 @@ def section_name(fmt: Format, key: str) -> str:
     """前言 / 一、总体情况 … for a key of ``ReportForm.texts``."""
     if key == "preamble":
         return "前言"
-    no = int(key)
-    title = next(s.title for s in fmt.sections if s.no == no)
-    return f"{_NUMERALS[no]}、{title}"
+    return section_heading(fmt, int(key))
 
 
 def cell_title(fmt: Format, cell_id: str) -> str:
@@ -55,11 +52,7 @@ def cell_title(fmt: Format, cell_id: str) -> str:
     row = fmt.request_row(row_id)
     chain = [g.label for g in fmt.group_chain(row.group)]
     col = fmt.column_label(col_id)
-    from gongkai.render.text import (
-        column_groups,  # the column groups are only written in the format data
-    )
-
-    for group_label, cols in column_groups(fmt.id):
+    for group_label, cols in fmt.request_column_groups:
         if col_id in cols:
             col = f"{group_label}/{col}"
     return "/".join([*chain, row.label, col])
@@ -150,8 +143,8 @@ def yaml_template_text(year: int, format_id: str = "2021", form: ReportForm | No
         table = fmt.cells[cid].table
         if table != current:
             current = table
-            no = {"proactive": 2, "requests": 3, "appeals": 4}[table]
-            out.append(f"  # 表{_TABLE_NAMES[table]}  {section_name(fmt, str(no))}")
+            no = TABLE_SECTION[table]
+            out.append(f"  # 表{numeral(no)}  {section_name(fmt, str(no))}")
         title, unit = cell_title(fmt, cid), fmt.cells[cid].unit
         note = (f"（单位：{unit}）" if unit and unit not in title else "") + ("（合计：须等于各项之和）" if cid in sums else "")
         out.append(f"  {cid}: {_scalar(values[cid])}  # {title}{note}")

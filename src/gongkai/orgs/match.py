@@ -116,12 +116,11 @@ class OrgIndex:
         for org_id, alias, relation, until in alias_rows:
             if org_id not in index.nodes or relation == "site":
                 continue
-            target = index._short_former if relation == "former" else index._short
             for short in index._short_keys(normalize(alias)):
                 if relation == "former":
-                    target[short][org_id] = until
+                    index._short_former[short][org_id] = until
                 else:
-                    target[short].add(org_id)
+                    index._short[short].add(org_id)
         return index
 
     def _longest_place(self, key: str) -> str | None:
@@ -240,7 +239,7 @@ class OrgIndex:
         under it. Only ever one of ``candidates``: the hint chooses among what the printed name allows."""
         if not hint:
             return None
-        owners = {self._site_owner(m.group(0)) for m in _ADDRESS.finditer(hint)} - {None}
+        owners = {o for m in _ADDRESS.finditer(hint) if (o := self._site_owner(m.group(0))) is not None}
         if owners:
             under = tuple(c for c in candidates if any(self._is_under(c, o) for o in owners))
             if len(under) == 1:

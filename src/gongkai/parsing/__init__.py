@@ -5,9 +5,9 @@ The parser states what the document says. It never checks, infers or corrects; t
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
 from functools import cache
+from typing import Any
 
 from gongkai.document import Document
 from gongkai.model import Report, SectionInfo
@@ -19,6 +19,7 @@ from gongkai.parsing.sections import find_sections
 from gongkai.parsing.tables import parse_tables
 from gongkai.parsing.tokens import tokenize
 from gongkai.standard import get_format
+from gongkai.standard.labels import ARTICLE_20_CAPTION, numeral
 
 __all__ = ["parse_document", "parse_text"]
 
@@ -35,7 +36,7 @@ def _row_keys() -> frozenset[str]:
 def _known_labels() -> frozenset[str]:
     """Keys of every heading and label a cut-off text may end in the middle of."""
     f21, f19 = get_format("2021"), get_format("2019")
-    keys = {key(n + s.title) for n, s in zip("一二三四五六", f21.sections)}
+    keys = {key(numeral(s.no) + s.title) for s in f21.sections}
     keys |= {key(s.title) for s in f21.sections}
     for f in (f21, f19):
         keys |= {key(r.label) for r in (*f.proactive_rows, *f.request_rows)}
@@ -58,7 +59,7 @@ def _token_index_at_line(token_lines: list[int], line: int) -> int:
     return bisect_left(token_lines, line)
 
 
-_CAPTION_TEXT = re.compile(r"第二十条\s*第?\s*[（(]\s*[一五六八九]\s*[)）]\s*项")
+_CAPTION_TEXT = ARTICLE_20_CAPTION
 
 
 def _tables_start(doc: Document, sections: list[SectionInfo]) -> int:
@@ -117,6 +118,7 @@ def parse_document(doc: Document) -> Report:
 
 def _attach_sources(report: Report, doc: Document) -> None:
     """Give every position the page/box/DOM path of the original file (structured readers only)."""
+    item: Any  # cells, sections, tables, issues and figures: everything with a position
     for item in (*report.cells.values(), *report.sections, *report.tables.values(), *report.issues,
                  *report.narrative):
         item.position = doc.enrich(item.position)

@@ -3,24 +3,22 @@
 
 from __future__ import annotations
 
-import re
+from typing import Any
 
 from gongkai.parsing.tokens import Kind, Token
 from gongkai.standard import Format, Row
+from gongkai.standard.labels import ARTICLE_20_KEY, PROACTIVE_2019_BLOCK_COLUMNS, PROACTIVE_2021_BLOCK_COLUMNS
 
-# 第二十条第（一）项 and its variants (第二十条(一)项, 第二十条  第(一)项) as a label key
-CAPTION = re.compile(r"第二十条第?[一五六八九]项")
-# a block's own column header tells its shape: the 2019 columns of （五）（六）（八） carry 上一年项目数量 and
-# 本年增/减; the 2021 ones only 处理决定数量 or 收费金额
-_BLOCK_2019 = ("本年新制作", "本年新公开", "对外公开总数", "上一年项目数量", "本年增减", "采购项目数量", "采购总金额")
-_BLOCK_2021 = ("本年制发件数", "本年废止件数", "现行有效件数", "处理决定数量", "收费金额")
+CAPTION = ARTICLE_20_KEY  # 第二十条第（一）项 and its variants as a label key
+_BLOCK_2019 = PROACTIVE_2019_BLOCK_COLUMNS
+_BLOCK_2021 = PROACTIVE_2021_BLOCK_COLUMNS
 
 
 def block_variants(tokens: list[Token], start: int, end: int) -> list[tuple[str, str | None]]:
     """(item, variant) for each 第二十条第（X）项 block of table 二 in order, the variant read from the block's
     own column header: "2019" (a column only 2019 has; 处理决定数量 is in both), "2021" or None (no column
     named)."""
-    blocks: list[list] = []  # [item, names a 2019 column, names a 2021 column]
+    blocks: list[list[Any]] = []  # [item, names a 2019 column, names a 2021 column]
     for i in range(start, end):
         t = tokens[i]
         if t.kind is not Kind.TEXT:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+
+from gongkai.standard.labels import NUMERAL_CHARS
 from functools import lru_cache
 import unicodedata
 
 _KEEP = re.compile(r"[^0-9A-Za-z\u4e00-\u9fff]+")
-_NUMBERING = re.compile(r"^(?:[0-9]+|[一二三四五六七八九十]+)")
+_NUMBERING = re.compile(rf"^(?:[0-9]+|[{NUMERAL_CHARS}]+)")
 
 
 @lru_cache(maxsize=16384)

@@ -24,6 +24,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from gongkai.document import Document, Position
+from gongkai.standard.labels import NUMERAL_CHARS, YEAR_DIGIT_CHARS, chinese_number
 
 __all__ = ["Metadata", "extract_metadata"]
 
@@ -43,7 +44,7 @@ class Metadata:
 # Character classes and vocabulary
 
 _H = "\u3007\u4e00-\u9fff"  # CJK ideographs plus 〇
-_CN_DIGITS = "〇○零一二三四五六七八九"
+_CN_DIGITS = YEAR_DIGIT_CHARS
 
 # Organ suffixes, longest first so that alternation prefers 街道办事处 over 街道.
 _ORG_SUFFIXES = (
@@ -86,7 +87,7 @@ _MENTION_LEAD = re.compile(
 # --------------------------------------------------------------------------------------------------
 # Lines and layout
 
-_YEAR_CORE = r"(?<![\d０-９])(?:20\s*\d\s*\d|二\s*[〇○零]\s*[〇○零一二三]\s*[〇○零一二三四五六七八九])"
+_YEAR_CORE = rf"(?<![\d０-９])(?:20\s*\d\s*\d|二\s*[〇○零]\s*[〇○零{NUMERAL_CHARS[:3]}]\s*[{YEAR_DIGIT_CHARS}])"
 _FIRST_SECTION = re.compile(r"^\s*[一1]\s*[、.,，．]\s*(?:总体情况|工作基本情况|基本情况|概述|总体|工作概况|概况)")
 _SECOND_SECTION = re.compile(r"^\s*[二2]\s*[、.,，．]\s*\S")
 # Website chrome and metadata-block lines that are never a title.
@@ -128,7 +129,7 @@ _SUBJECT_VERB_RE = "|".join(sorted(set(_SUBJECT_VERBS), key=len, reverse=True))
 _INTRO_TIME = rf"(?:(?:{_YEAR_CORE})\s*年\s*度?(?:以来|全年|内|上半年|中)?|今年以来|本年度|本年|年内|一年来|近年来|过去一年)"
 _INTRO_LEAD = r"在[^。；;，,\n]{1,30}?(?:、[^。；;，,\n]{1,20}?)?(?:领导|指导|关心|支持|部署|带领|监督)下"
 _SUBJECT = re.compile(
-    rf"(?:^|(?<=[。；;！!：:\n]))\s*(?:[（(][一二三四五六七八九十\d]{{1,3}}[)）]\s*)?"
+    rf"(?:^|(?<=[。；;！!：:\n]))\s*(?:[（(][{NUMERAL_CHARS}\d]{{1,3}}[)）]\s*)?"
     rf"(?:{_INTRO_TIME}\s*[,，、]?\s*(?:{_INTRO_LEAD}\s*[,，]\s*)?|{_INTRO_LEAD}\s*[,，]\s*)"
     rf"(?P<org>[{_H}]{{1,30}}?(?:{_SUBJECT_SUFFIX_RE}))(?=\s*(?:{_SUBJECT_VERB_RE}))",
     re.M,
@@ -177,28 +178,9 @@ _ROLLUP = re.compile(
 # Helpers
 
 
-def _cn_number(s: str) -> int | None:
-    """二〇二四 → 2024 (digit by digit), 十二 → 12, 二十六 → 26."""
-    digits = {c: i for i, c in enumerate("〇一二三四五六七八九")}
-    digits.update({"○": 0, "零": 0})
-    if "十" in s:
-        head, _, tail = s.partition("十")
-        tens = digits.get(head, -1) if head else 1
-        ones = digits.get(tail, -1) if tail else 0
-        if tens < 0 or ones < 0:
-            return None
-        return tens * 10 + ones
-    out = 0
-    for c in s:
-        if c not in digits:
-            return None
-        out = out * 10 + digits[c]
-    return out
-
-
 def _year_value(raw: str) -> int | None:
     raw = re.sub(r"\s+", "", raw)
-    y = int(raw) if raw.isdigit() else _cn_number(raw)
+    y = int(raw) if raw.isdigit() else chinese_number(raw)
     return y if y is not None and YEAR_MIN <= y <= YEAR_MAX else None
 
 
@@ -432,18 +414,18 @@ def _is_period_bound(text: str, pos: int) -> bool:
     return _PERIOD_BOUND.match(text, pos) is not None
 
 
-def _iso(m: re.Match) -> str | None:
+def _iso(m: re.Match[str]) -> str | None:
     g = m.groups()[-6:]
     if g[0]:
         y, mo, d = int(g[0]), int(g[1]), int(g[2])
     else:
-        y, mo, d = _cn_number(g[3]) or 0, _cn_number(g[4]) or 0, _cn_number(g[5]) or 0
+        y, mo, d = chinese_number(g[3]) or 0, chinese_number(g[4]) or 0, chinese_number(g[5]) or 0
     if not (YEAR_MIN <= y <= YEAR_MAX + 1 and 1 <= mo <= 12 and 1 <= d <= 31):
         return None
     return f"{y:04d}-{mo:02d}-{d:02d}"
 
 
-def _date_span(m: re.Match) -> tuple[int, int]:
+def _date_span(m: re.Match[str]) -> tuple[int, int]:
     """Start and length of the date itself within a date match (no label, no trailing blanks)."""
     start = m.start(1) if m.group(1) else m.start(4)
     return start, len(m.string[start:m.end()].rstrip(" \t\n)）"))
@@ -459,11 +441,11 @@ def _published(doc: Document, text: str, head_end: int, idx: _Index) -> tuple[st
     head = [ln for ln in doc.lines if ln.offset < head_end]
     for group in (reversed(tail), head):
         for ln in group:
-            m = _STANDALONE_DATE.match(ln.text)
-            if m:
-                iso = _iso(m)
+            alone = _STANDALONE_DATE.match(ln.text)
+            if alone:
+                iso = _iso(alone)
                 if iso:
-                    start, length = _date_span(m)
+                    start, length = _date_span(alone)
                     return iso, ln.position(start, length)
     return None
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from gongkai.document import Document, Position
+from gongkai.document import Document, Line, Position
 from gongkai.model import NarrativeFigure, SectionInfo
 from gongkai.readers.limits import check_digit_run
 
@@ -58,7 +58,8 @@ _AMBIGUOUS_SENTENCE = ("结转", "累计", "含上年")
 _CLAUSE_END = re.compile(r"[，,。；;]")
 
 
-def _prose(doc: Document, sections: list[SectionInfo], tables_span: list[tuple[int, int]] | None):
+def _prose(doc: Document, sections: list[SectionInfo],
+           tables_span: list[tuple[int, int]] | None) -> tuple[str, list[int], list[Line]]:
     """Joined prose text and a map from its offsets to (line, column) segments."""
     skip: set[int] = set()
     for first, last in tables_span or ():
@@ -71,7 +72,7 @@ def _prose(doc: Document, sections: list[SectionInfo], tables_span: list[tuple[i
             skip.update(range(s.position.line, end + 1))
     parts: list[str] = []
     starts: list[int] = []  # offset in the joined text where each line's segment starts
-    lines = []
+    lines: list[Line] = []
     length = 0
     for line in doc.lines:
         text = line.text
@@ -91,7 +92,7 @@ def _prose(doc: Document, sections: list[SectionInfo], tables_span: list[tuple[i
     return "".join(parts), starts, lines
 
 
-def _position(starts: list[int], lines, offset: int, length: int) -> Position:
+def _position(starts: list[int], lines: list[Line], offset: int, length: int) -> Position:
     i = bisect_right(starts, offset) - 1
     line = lines[i]
     return line.position(offset - starts[i], length)

@@ -8,10 +8,10 @@ from gongkai.document import Document
 from gongkai.model import SectionInfo
 from gongkai.parsing.labels import key
 from gongkai.standard import Format
+from gongkai.standard.labels import NUMERAL_CHARS, NUMERAL_VALUES
 
 _NOT_CONTENT = re.compile(r"[\s|]+")
-NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-_HEADING = re.compile(r"^\s*([一二三四五六七八九十])\s*[、.．,，]\s*(\S.{1,40}?)\s*\|*\s*$")
+_HEADING = re.compile(rf"^\s*([{NUMERAL_CHARS}])\s*[、.．,，]\s*(\S.{{1,40}}?)\s*\|*\s*$")
 
 
 def section_of_title(title: str, fmt: Format, row_keys: frozenset[str]) -> int | None:
@@ -42,7 +42,7 @@ def find_sections(doc: Document, fmt: Format, row_keys: frozenset[str]) -> list[
         if canonical is None:
             continue
         start = m.start(1)
-        found.append(SectionInfo(NUMERALS[m.group(1)], canonical, text.strip().rstrip("|").strip(),
+        found.append(SectionInfo(NUMERAL_VALUES[m.group(1)], canonical, text.strip().rstrip("|").strip(),
                                  line.position(start, len(text.strip()))))
     # content between one heading and the next (or the end of the text)
     for i, sec in enumerate(found):

@@ -19,7 +19,6 @@ from rapidfuzz import fuzz
 
 from gongkai.document import Line
 from gongkai.model import Cell, Meaning, ParseIssue, TableInfo
-from gongkai.parsing.hybrid import CAPTION as _CAPTION
 from gongkai.parsing.hybrid import block_variants, hybrid_rows
 from gongkai.parsing.labels import key, strip_numbering
 from gongkai.parsing.line_cells import line_mode as shown_line_mode
@@ -27,17 +26,21 @@ from gongkai.parsing.line_cells import line_slots
 from gongkai.parsing.tokens import Kind, Token
 from gongkai.parsing.values import classify
 from gongkai.standard import Format, Group, Row, get_format
+from gongkai.standard.labels import (
+    APPEALS_ANCHORS, ARTICLE_20_KEY, PROACTIVE_2019_MARKERS, PROACTIVE_2021_MARKERS, REQUESTS_2021_MARKERS,
+    REQUESTS_ANCHORS,
+)
 
 LOOKAHEAD = 8  # how many rows ahead a label may be matched (rows can be missing)
 FUZZY_MIN_LEN = 8
 FUZZY_SCORE = 85.0
 
-_T2_2019_MARKERS = ("本年新制作", "本年新公开", "对外公开总数", "上一年项目数量", "本年增减", "采购项目数量",
-                    "采购总金额", "政府集中采购", "其他对外管理服务事项", "第二十条第九项", "第二十条九项")
-_T2_2021_MARKERS = ("本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量", "本年收费金额")
-_T3_ANCHORS = ("勾稽关系", "申请人情况")
-_T4_ANCHORS = ("复议后起诉", "未经复议直接起诉")
-_T3_2021_MARKERS = ("逾期不补正", "逾期未按收费通知")
+_T2_2019_MARKERS = PROACTIVE_2019_MARKERS
+_T2_2021_MARKERS = PROACTIVE_2021_MARKERS
+_CAPTION = ARTICLE_20_KEY  # 第二十条第（一）项 and its variants as a label key
+_T3_ANCHORS = REQUESTS_ANCHORS
+_T4_ANCHORS = APPEALS_ANCHORS
+_T3_2021_MARKERS = REQUESTS_2021_MARKERS
 
 
 @dataclass(slots=True)
@@ -199,7 +202,7 @@ class _RowReader:
         for lab, k in self.by_tail.get(acc_key[-2:], ()):
             if lab.row is not None and not next_idx <= lab.row < next_idx + LOOKAHEAD:
                 continue
-            if lab.row is None and self.group_last_row.get(lab.group, next_idx) < next_idx:
+            if lab.row is None and self.group_last_row.get(lab.group or "", next_idx) < next_idx:
                 continue
             if acc_key.endswith(k) and (best is None or len(k) > best[0]):
                 best = (len(k), lab, k in lab.aliases)
@@ -434,7 +437,7 @@ def parse_tables(tokens: list[Token], section_starts: dict[int, int],
     if t2 is not None:
         stops = [i for i in (t3, sec(3), t4, sec(4), end) if i is not None and i > t2]
         t2_end = min(stops) if stops else n
-        variant = _variant_t2(tokens, t2, t2_end)
+        variant: str | None = _variant_t2(tokens, t2, t2_end)
         rows2 = (f19 if variant == "2019" else f21).proactive_rows
         hybrid = hybrid_rows(block_variants(tokens, t2, t2_end), f19, f21)
         if hybrid is not None:  # each block read by its own column header
@@ -460,13 +463,14 @@ def parse_tables(tokens: list[Token], section_starts: dict[int, int],
 
     # ---- 四、复议诉讼 ----
     start4 = t4
-    if start4 is None and sec(4) is not None and (start3 is None or sec(4) > start3):
-        start4 = sec(4)
+    s4 = sec(4)
+    if start4 is None and s4 is not None and (start3 is None or s4 > start3):
+        start4 = s4
     if start4 is not None:
         # the value row of 四 has no label to confirm a line mode: it takes the mode the other tables showed
         shown = {mode for mode in modes if mode}
         # a table split by group has its first group label (行政复议) before the anchor: look from the heading
-        head = sec(4) if sec(4) is not None and (start3 is None or sec(4) > start3) and sec(4) < start4 else start4
+        head = s4 if s4 is not None and (start3 is None or s4 > start3) and s4 < start4 else start4
         _read_appeals(tokens, start4, end, f21, result, shown.pop() if len(shown) == 1 else None, lines, head)
     return result
 
@@ -582,10 +586,10 @@ def _read_appeals(tokens: list[Token], start: int, end: int, fmt: Format, result
                             line_mode, lines)
         if slots is not None:
             placed, status = list(slots), "ok"
-    for cid, tok in zip(ids, placed):
-        if tok is not None:
-            result.cells[cid] = _make_cell(cid, tok)
-    missing = [cid for cid, tok in zip(ids, placed) if tok is None]
+    for cid, placed_tok in zip(ids, placed):
+        if placed_tok is not None:
+            result.cells[cid] = _make_cell(cid, placed_tok)
+    missing = [cid for cid, placed_tok in zip(ids, placed) if placed_tok is None]
     complete = status == "ok"
     result.tables["appeals"] = TableInfo("appeals", None, tokens[start].position, complete or status != "cut",
                                          ["appeals"])

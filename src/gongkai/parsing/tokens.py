@@ -113,7 +113,7 @@ def tokenize(doc: Document, start: int = 0) -> list[Token]:
 
     def emit_words(seg_start: int, segment: str, piped: bool) -> None:
         # Words of one line segment: values stand alone, runs of text words are joined back.
-        pending: list[re.Match] = []
+        pending: list[re.Match[str]] = []
 
         def flush() -> None:
             if pending:

@@ -10,6 +10,7 @@ parsed cell can say where it lies in the original (page and box, or DOM path).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from gongkai.document import Anchor, Document
 from gongkai.reading import ReaderTrace, SourceTable
@@ -50,7 +51,7 @@ def to_document(layout: Layout, source: str) -> Document:
     assembled: list[tuple[int, int]] = []
     offset = 0
 
-    def add_line(text: str, src: Source | None, pieces: list[Anchor] = ()) -> None:
+    def add_line(text: str, src: Source | None, pieces: Sequence[Anchor] = ()) -> None:
         nonlocal offset
         if src is not None:
             anchors.append(Anchor(offset, offset + len(text), src))
@@ -105,7 +106,10 @@ def _without_label_padding(rows: list[list[TableCell]], table: Table | None = No
     value_width = min(set(widths), key=lambda w: (-widths.count(w), -w))
     out = []
     for lab, row in split_rows:
-        excess = len(row) - lab - 1 - value_width if lab is not None else 0
+        if lab is None:
+            out.append(row)
+            continue
+        excess = len(row) - lab - 1 - value_width
         drop = 0
         while drop < excess and lab + 1 + drop < len(row) and not row[lab + 1 + drop].text.strip():
             drop += 1

@@ -36,6 +36,7 @@ from gongkai.readers.html_table import (
     restore_label_spans,
 )
 from gongkai.readers.limits import DEFAULT_LIMITS, Limits, check_table_cells
+from gongkai.standard.labels import NUMERAL_CHARS
 
 MEDIA_TYPE = "text/html"
 
@@ -53,7 +54,7 @@ _CJK = "\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
 # a line break of the HTML source between two CJK characters is not a space (Word wraps its source mid-text)
 _SOURCE_WRAP = re.compile(rf"(?<=[{_CJK}])[ \t\r\f]*\n[ \t\r\n\f]*(?=[{_CJK}])")
 _SPACES = re.compile(r"[ \t\r\n\f\v\u00a0\u3000\u2002-\u200b\ufeff]+")
-_HEADING_HINT = re.compile(r"[一二三四五六七八][、.．]")
+_HEADING_HINT = re.compile(rf"[{NUMERAL_CHARS[:8]}][、.．]")
 _MARKS = re.compile(f"[{_BR}{_BLOCK}]")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _HEADING_LINE = SECTION_HEADING

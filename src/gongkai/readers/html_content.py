@@ -15,12 +15,10 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-SECTION_HEADING = re.compile(
-    r"^\s*[一二三四五六七八][、.．]\s*(?:总体情况|主动公开|收到和处理|政府信息公开行政复议|.{0,6}行政复议|"
-    r"存在的主要问题|其他需要报告|其他需报告)"
-)
-# texts that only a statistics table of the standard format holds
-_TABLE_MARKERS = ("申请人情况", "第二十条第", "结果维持", "本年新收", "信息内容")
+from gongkai.standard.labels import SECTION_HEADING_LINE, TABLE_MARKERS
+
+SECTION_HEADING = SECTION_HEADING_LINE
+_TABLE_MARKERS = TABLE_MARKERS  # texts that only a statistics table of the standard format holds
 
 DROP_TAGS = frozenset({"script", "style", "noscript", "nav", "header", "footer", "aside", "iframe", "form",
                        "button", "select", "input", "textarea", "object", "embed", "svg", "template", "head",

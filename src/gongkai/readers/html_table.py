@@ -33,7 +33,9 @@ class GridCell:
 
 def table_rows(table: etree._Element) -> list[etree._Element]:
     """The ``<tr>`` rows of ``table`` itself (directly or in thead/tbody/tfoot), not of nested tables."""
-    head, body, foot = [], [], []
+    head: list[etree._Element] = []
+    body: list[etree._Element] = []
+    foot: list[etree._Element] = []
     for child in table:
         tag = child.tag if isinstance(child.tag, str) else ""
         if tag == "tr":
@@ -245,8 +247,9 @@ def restore_label_spans(cells: list[GridCell], text: Callable[[GridCell], str]) 
             if lab.row + lab.rowspan != row_no:
                 del above[col]
                 continue
-            under = [by_col.get(k) for k in range(lab.col, lab.col + lab.colspan)]
-            if any(u is None or u.rowspan != 1 or id(u) in dropped for u in under):
+            found = [by_col.get(k) for k in range(lab.col, lab.col + lab.colspan)]
+            under = [u for u in found if u is not None]
+            if len(under) < len(found) or any(u.rowspan != 1 or id(u) in dropped for u in under):
                 continue
             same = (len(under) == 1 and under[0].colspan == lab.colspan
                     and _squeeze(text(under[0])) == _squeeze(text(lab)))

@@ -21,6 +21,7 @@ import functools
 import importlib.util
 import io
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -59,7 +60,7 @@ def _model_paths() -> tuple[Path, Path] | None:
         found = sorted(models.glob(f"*_{kind}_*.onnx"))
         # the lighter models read printed tables as well as the server ones, at a fraction of the time
         light = [p for p in found if "small" in p.name or "mobile" in p.name]
-        return (light or found or [None])[-1]
+        return (light or found)[-1] if found else None
 
     det, rec = pick("det"), pick("rec")
     return (det, rec) if det is not None and rec is not None else None
@@ -181,7 +182,7 @@ def _proportional(line: TextLine) -> list[Segment]:
     return out
 
 
-def split_line(line: TextLine, verticals: list[PixelRuling] = ()) -> list[Segment]:
+def split_line(line: TextLine, verticals: Sequence[PixelRuling] = ()) -> list[Segment]:
     """Cut a recognised line into words: at spaces, at vertical table lines crossing it, at "|" read from
     a table line. Each word's box spans its characters (clipped to the table lines around it)."""
     cuts = _crossing(list(verticals), line.box)

@@ -188,7 +188,7 @@ def _words_slow(textpage: pdfium.PdfTextPage, page_no: int, left: float, top: fl
         ch = chr(pdfium_c.FPDFText_GetUnicode(textpage.raw, k))
         if ch.isspace():
             if cur:
-                words.append(Word(cur, tuple(b), page_no))
+                words.append(Word(cur, (b[0], b[1], b[2], b[3]), page_no))
             cur = ""
             continue
         x0, y0, x1, y1 = textpage.get_charbox(k, loose=True)
@@ -199,7 +199,7 @@ def _words_slow(textpage: pdfium.PdfTextPage, page_no: int, left: float, top: fl
             b = list(box)
         cur += ch
     if cur:
-        words.append(Word(cur, tuple(b), page_no))
+        words.append(Word(cur, (b[0], b[1], b[2], b[3]), page_no))
     return words
 
 
@@ -276,7 +276,9 @@ def _page_rulings(page: pdfium.PdfPage, page_no: int, box: tuple[float, float, f
 def _bare(function, restype, *argtypes):
     """A pdfium function called with plain integers and without releasing the GIL: the wrapped call costs
     twice as much, which matters for calls made per page object or per word."""
-    return ctypes.PYFUNCTYPE(restype, *argtypes)(ctypes.cast(function, ctypes.c_void_p).value)
+    address = ctypes.cast(function, ctypes.c_void_p).value
+    assert address is not None, function  # a symbol of the loaded pdfium library, never a null pointer
+    return ctypes.PYFUNCTYPE(restype, *argtypes)(address)
 
 
 _GET_OBJECT = _bare(pdfium_c.FPDFPage_GetObject, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)

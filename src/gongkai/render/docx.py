@@ -38,6 +38,7 @@ from docx.shared import Twips
 from gongkai.spec import ReportSpec
 from gongkai.render import text as rt
 from gongkai.render.grid import Grid, GridCell, layout_tables
+from gongkai.standard.labels import numbered_heading
 
 DOCX_STYLES: tuple[str, ...] = ("official", "plain", "grid")
 # styles whose tables the parser reads back with blank value cells too (see the module docstring)
@@ -177,6 +178,7 @@ def _table_xml(grid: Grid, widths: tuple[int, ...], look: _Look, rng: random.Ran
                 vmerge = "restart" if cell.rowspan > 1 else None
                 parts.append(_cell_xml(cell, width, look, rng, gridspan=cell.colspan, vmerge=vmerge))
             else:
+                assert by is not None, (r, k)  # a grid position is a cell's origin or covered by one
                 width = sum(widths[k:k + by.colspan])
                 parts.append(_cell_xml(by, width, look, rng, gridspan=by.colspan, vmerge="continue"))
         parts.append("</w:tr>")
@@ -206,7 +208,7 @@ def _body_xml(spec: ReportSpec, rng: random.Random, style: str, look: _Look) -> 
     tables = rt.build_tables(spec, rt.Style.draw(rng), rng)
     grids = layout_tables(tables, spec.format, _LAYOUT_OF[style])
     for section in spec.format.sections:
-        out.append(_para(rt.section_heading(section.no, section.title), look.body_size, bold=True,
+        out.append(_para(numbered_heading(section.no, section.title), look.body_size, bold=True,
                          font=look.heading_font, indent=True))
         prose(rt.section_paragraphs(spec, section.no, rng))
         if section.no in rt.TABLE_OF:
@@ -239,7 +241,7 @@ def _production_body_xml(spec: ReportSpec, look: _Look) -> str:
         spec, rng, production=True))
     grids = layout_tables(rt.build_tables(spec, rt.Style(), rng), spec.format, "official")
     for section in spec.format.sections:
-        out.append(_para(rt.section_heading(section.no, section.title), look.body_size, bold=True,
+        out.append(_para(numbered_heading(section.no, section.title), look.body_size, bold=True,
                          font=look.heading_font, indent=True))
         out.extend(_para(p, look.body_size, indent=True, align="both")
                    for p in rt.section_paragraphs(spec, section.no, rng, production=True))

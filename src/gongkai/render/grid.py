@@ -27,7 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from gongkai.render.text import Table, TRow, column_groups
+from gongkai.render.text import Table, TRow
 from gongkai.standard import Format
 
 Kind = Literal["header", "label", "value"]
@@ -141,7 +141,7 @@ def _requests(table: Table, fmt: Format) -> Grid:
     cells += [GridCell(r, n_labels + j, t, "value")
               for r, row in enumerate(data, start=_HEAD_ROWS) for j, t in enumerate(row.cells[row.n_labels:])]
 
-    groups = dict(column_groups(fmt.id))  # group label -> its nested column ids
+    groups = dict(fmt.request_column_groups)  # group label -> its nested column ids
     note, applicants = headers[0].cells
     cells += [GridCell(0, 0, note, "header", rowspan=_HEAD_ROWS, colspan=n_labels),
               GridCell(0, n_labels, applicants, "header", colspan=n_values)]
@@ -205,7 +205,7 @@ def unmerged(grid: Grid, *, repeat_group_labels: bool = False) -> Grid:
 def plain(table: Table) -> Grid:
     """No merges: each row of ``table`` left-aligned, padded with empty cells to the table's width."""
     width = table.width
-    cells = []
+    cells: list[GridCell] = []
     for r, row in enumerate(table.rows):
         cells.extend(GridCell(r, c, t, _kind(row, c)) for c, t in enumerate(row.cells))
         pad: Kind = "header" if row.kind != "data" else "value"

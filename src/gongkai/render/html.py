@@ -23,13 +23,13 @@ import re
 
 from gongkai.spec import ReportSpec
 from gongkai.render.grid import Grid, GridCell, layout_tables
+from gongkai.standard.labels import numbered_heading
 from gongkai.render.text import (
     TABLE_OF,
     Style,
     build_tables,
     metadata_lines,
     preamble_paragraphs,
-    section_heading,
     section_paragraphs,
     title,
 )
@@ -177,7 +177,7 @@ def report_body(spec: ReportSpec, rng: random.Random, style: str, *, with_title:
     if rng.random() < 0.6 or spec.is_rollup:
         parts += [_para(p, style, rng) for p in preamble_paragraphs(spec, rng)]
     for section in spec.format.sections:
-        parts.append(_para(section_heading(section.no, section.title), style, rng, heading=True))
+        parts.append(_para(numbered_heading(section.no, section.title), style, rng, heading=True))
         parts += [_para(p, style, rng) for p in section_paragraphs(spec, section.no, rng)]
         if section.no in TABLE_OF:
             parts.append(_render_table(grids[TABLE_OF[section.no]], style, rng))
@@ -314,7 +314,7 @@ def production_body(spec: ReportSpec) -> str:
     parts = [f"<h1>{_esc(title(spec))}</h1>"]
     parts += [f"<p>{_esc(p)}</p>" for p in preamble_paragraphs(spec, rng, production=True)]
     for section in spec.format.sections:
-        parts.append(f"<h2>{_esc(section_heading(section.no, section.title))}</h2>")
+        parts.append(f"<h2>{_esc(numbered_heading(section.no, section.title))}</h2>")
         parts += [f"<p>{_esc(p)}</p>" for p in section_paragraphs(spec, section.no, rng, production=True)]
         if section.no in TABLE_OF:
             parts.append(_official_table(grids[TABLE_OF[section.no]]))

@@ -7,9 +7,10 @@ from __future__ import annotations
 import random
 from itertools import groupby
 
-from gongkai.render.text import _CONTENT_HEADER, Style, Table, TRow, _row_label, format_value
+from gongkai.render.text import Style, Table, TRow, _row_label, format_value
 from gongkai.spec import ReportSpec, Value
 from gongkai.standard import get_format
+from gongkai.standard.labels import CONTENT_HEADER
 
 # the 2021 blocks' column headers as the hybrid prints them
 HYBRID_HEADERS = {"decisions": "处理决定数量", "amount": "本年度收费金额（单位：万元）"}
@@ -36,12 +37,12 @@ def hybrid_proactive_table(spec: ReportSpec, style: Style, rng: random.Random) -
     shape = [r for r in f19.proactive_rows if "（一）" in (r.caption or "")]
     shape += [r for r in f21.proactive_rows if "（一）" not in (r.caption or "")]
     rows: list[TRow] = []
-    for caption, block in groupby(shape, key=lambda r: r.caption):
-        block = list(block)
+    for caption, rows_of_block in groupby(shape, key=lambda r: r.caption):
+        block = list(rows_of_block)
         heads = [HYBRID_HEADERS.get(c.rsplit(".", 1)[1], lab) if "（一）" not in (caption or "") else lab
                  for c, lab in zip(block[0].cells, block[0].column_labels)]
         rows.append(TRow((style.label(caption or ""),), "caption"))
-        rows.append(TRow((_CONTENT_HEADER, *(style.label(h) for h in heads)), "header"))
+        rows.append(TRow((CONTENT_HEADER, *(style.label(h) for h in heads)), "header"))
         for row in block:
             label = _row_label(row.label, row.aliases, style, rng)
             rows.append(TRow((label, *(format_value(values[c]) for c in row.cells)), "data", 1))

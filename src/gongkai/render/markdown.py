@@ -20,12 +20,12 @@ import random
 
 from gongkai.spec import ReportSpec
 from gongkai.render.grid import Grid, layout_tables
+from gongkai.standard.labels import numbered_heading
 from gongkai.render.text import (
     TABLE_OF,
     Style,
     build_tables,
     preamble_paragraphs,
-    section_heading,
     section_paragraphs,
     title,
 )
@@ -111,7 +111,7 @@ def render_markdown(spec: ReportSpec) -> bytes:
     for p in preamble_paragraphs(spec, rng, production=True):
         lines += [_paragraph(p), ""]
     for section in spec.format.sections:
-        heading = section_heading(section.no, section.title)
+        heading = numbered_heading(section.no, section.title)
         lines += [heading, "-" * 6, ""]
         for p in section_paragraphs(spec, section.no, rng, production=True):
             lines += [_paragraph(p), ""]

@@ -16,26 +16,21 @@ specs with blank cells: see :data:`BLANK_CAPABLE`.
 
 from __future__ import annotations
 
-import json
 import random
 import re
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from itertools import groupby
 
 from gongkai.spec import NOT_APPLICABLE, ReportSpec, Value
 from gongkai.standard import Format
+from gongkai.standard.labels import APPLICANTS_HEADER, CONTENT_HEADER, NUMERAL_CHARS, SECTION_TABLE, numbered_heading
 
 LAYOUTS: tuple[str, ...] = ("pipe_rows", "markdown", "cell_per_line", "row_opener", "blank_line_cells", "pdf_text",
                              "line_cells", "split_tables")
 BLANK_CAPABLE: frozenset[str] = frozenset({"pipe_rows", "markdown", "cell_per_line", "row_opener",
                                            "blank_line_cells", "line_cells", "split_tables"})
 
-_NUMERALS = "零一二三四五六七八九十"
-TABLE_OF: dict[int, str] = {2: "proactive", 3: "requests", 4: "appeals"}  # section number → its table
-_APPLICANTS_HEADER = "申请人情况"
-_CONTENT_HEADER = "信息内容"
+TABLE_OF = SECTION_TABLE  # section number → its table
 
 
 # ---------------------------------------------------------------------------------------------------- style
@@ -105,18 +100,12 @@ class Table:
         return max(len(r.cells) for r in self.rows)
 
 
-@cache
-def column_groups(format_id: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    raw = json.loads(resources.files("gongkai.standard").joinpath(f"data/format-{format_id}.json").read_text("utf-8"))
-    return tuple((g["label"], tuple(g["columns"])) for g in raw["requests"].get("column_groups", ()))
-
-
 def proactive_table(fmt: Format, spec: ReportSpec, style: Style, rng: random.Random) -> Table:
     rows: list[TRow] = []
-    for caption, block in groupby(fmt.proactive_rows, key=lambda r: r.caption):
-        block = list(block)
+    for caption, rows_of_block in groupby(fmt.proactive_rows, key=lambda r: r.caption):
+        block = list(rows_of_block)
         rows.append(TRow((style.label(caption or ""),), "caption"))
-        rows.append(TRow((_CONTENT_HEADER, *(style.label(c) for c in block[0].column_labels)), "header"))
+        rows.append(TRow((CONTENT_HEADER, *(style.label(c) for c in block[0].column_labels)), "header"))
         for row in block:
             label = _row_label(row.label, row.aliases, style, rng)
             rows.append(TRow((label, *(format_value(spec.values[c]) for c in row.cells)), "data", 1))
@@ -129,7 +118,7 @@ def _group_chain(fmt: Format, group_id: str | None) -> list[str]:
 
 
 def requests_table(fmt: Format, spec: ReportSpec, style: Style, rng: random.Random) -> Table:
-    groups = column_groups(fmt.id)
+    groups = fmt.request_column_groups
     grouped = {c: label for label, cols in groups for c in cols}
     top: list[str] = []
     for cid, clabel in fmt.request_columns:
@@ -137,7 +126,7 @@ def requests_table(fmt: Format, spec: ReportSpec, style: Style, rng: random.Rand
         if name not in top:
             top.append(name)
     nested = [clabel for cid, clabel in fmt.request_columns if cid in grouped]
-    rows = [TRow((style.label(fmt.request_note), _APPLICANTS_HEADER), "header"),
+    rows = [TRow((style.label(fmt.request_note), APPLICANTS_HEADER), "header"),
             TRow(tuple(top), "header"), TRow(tuple(nested), "header")]
 
     labels = {g.id: g.label for g in fmt.request_groups}
@@ -279,7 +268,7 @@ def _chunks(text: str, size: int) -> list[str]:
 
 def _vertical(label: str, rng: random.Random) -> list[str]:
     """A rowspan label as a narrow PDF column prints it: an enumerator line, then two or three characters a line."""
-    m = re.match(r"^([（(][一二三四五六七八九十]+[）)])(.*)$", label)
+    m = re.match(rf"^([（(][{NUMERAL_CHARS}]+[）)])(.*)$", label)
     size = rng.choice((2, 3))
     if m:
         return [m.group(1), *_chunks(m.group(2), size)]
@@ -491,10 +480,6 @@ _PROSE = {1: section_one, 2: section_two, 3: section_three, 4: section_four, 5: 
 AUTHOR_SECTIONS: tuple[int, ...] = (1, 5, 6)
 
 
-def section_heading(no: int, title_text: str) -> str:
-    return f"{_NUMERALS[no]}、{title_text}"
-
-
 def section_paragraphs(spec: ReportSpec, no: int, rng: random.Random, *, production: bool = False) -> list[str]:
     """The paragraphs of section ``no`` (1–6): the author's text when the spec has it, else generated prose.
 
@@ -604,7 +589,7 @@ def render_text(spec: ReportSpec, layout: str, rng: random.Random | None = None,
         blocks.extend(_prose_blocks(preamble_paragraphs(spec, rng), layout, pdf))
 
     for section in spec.format.sections:
-        blocks.append([section_heading(section.no, section.title), *sep])
+        blocks.append([numbered_heading(section.no, section.title), *sep])
         blocks.extend(_prose_blocks(section_paragraphs(spec, section.no, rng), layout, pdf))
         if section.no in TABLE_OF:
             blocks.extend(table_renderer(tables[TABLE_OF[section.no]], rng))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 from importlib import resources
 
 FORMAT_IDS = ("2021", "2019")
@@ -73,6 +74,9 @@ class Identity:
 @dataclass(frozen=True)
 class Format:
     id: str
+    name: str  # 2021年版
+    document_no: str  # 国办公开办函〔2021〕30号
+    applies_from_year: int  # the first report year the format is required for
     source: str
     sections: tuple[Section, ...]
     proactive_rows: tuple[Row, ...]
@@ -84,7 +88,16 @@ class Format:
     appeals_groups: tuple[tuple[str, str, str], ...]  # (id, label, path)
     appeals_columns: tuple[tuple[str, str], ...]
     identities: tuple[Identity, ...]
+    table_sections: dict[str, int]  # table -> number of the section that holds it
+    request_column_groups: tuple[tuple[str, tuple[str, ...]], ...]  # (group label, its column ids)
+    identity_codes: dict[str, str]  # identity rule -> finding code
+    identity_sides: dict[str, tuple[str, str]]  # identity rule -> Chinese names of its two sides
     cells: dict[str, CellSpec] = field(repr=False)
+
+    @property
+    def full_name(self) -> str:
+        """2021年版（国办公开办函〔2021〕30号）"""
+        return f"{self.name}（{self.document_no}）"
 
     @property
     def cell_ids(self) -> list[str]:
@@ -124,7 +137,8 @@ def _expand(pattern: str, row_ids: list[str]) -> list[str]:
     return [pattern]
 
 
-def _identities(raw: dict, request_rows: list[str], request_cols: list[str], appeals_groups: list[str]):
+def _identities(raw: dict[str, Any], request_rows: list[str], request_cols: list[str],
+                appeals_groups: list[str]) -> tuple[Identity, ...]:
     out: list[Identity] = []
     for spec in raw["identities"]:
         kind, label = spec["kind"], spec["label"]
@@ -176,10 +190,10 @@ def get_format(format_id: str) -> Format:
     columns = [(c["id"], c["label"]) for c in req["columns"]]
     request_rows: list[Row] = []
     for row in req["rows"]:
-        ids = tuple(f"requests.{row['id']}.{c}" for c, _ in columns)
-        for (_column, clabel), cid in zip(columns, ids):
+        row_cells = tuple(f"requests.{row['id']}.{c}" for c, _ in columns)
+        for (_column, clabel), cid in zip(columns, row_cells):
             cells[cid] = CellSpec(cid, "requests", f"{row['label']}/{clabel}")
-        request_rows.append(Row(row["id"], "requests", row["label"], tuple(row["aliases"]), ids,
+        request_rows.append(Row(row["id"], "requests", row["label"], tuple(row["aliases"]), row_cells,
                                 group=row["group"], column_labels=tuple(label for _, label in columns)))
 
     app = raw["appeals"]
@@ -192,6 +206,9 @@ def get_format(format_id: str) -> Format:
 
     return Format(
         id=raw["format"],
+        name=raw["name"],
+        document_no=raw["document_no"],
+        applies_from_year=raw["applies_from_year"],
         source=raw["source"],
         sections=tuple(Section(s["no"], s["title"], tuple(s["keywords"])) for s in raw["sections"]),
         proactive_rows=tuple(proactive_rows),
@@ -203,6 +220,10 @@ def get_format(format_id: str) -> Format:
         appeals_groups=tuple(groups),
         appeals_columns=tuple(app_cols),
         identities=_identities(raw, [r.id for r in request_rows], [c for c, _ in columns], [g for g, _, _ in groups]),
+        table_sections={table: raw[table]["section"] for table in ("proactive", "requests", "appeals")},
+        request_column_groups=tuple((g["label"], tuple(g["columns"])) for g in req.get("column_groups", ())),
+        identity_codes={i["id"]: i["code"] for i in raw["identities"]},
+        identity_sides={i["id"]: (i["sides"][0], i["sides"][1]) for i in raw["identities"]},
         cells=cells,
     )
 

@@ -14,7 +14,9 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from functools import cache
 
-from sqlalchemy import Connection, delete, select
+from typing import Any
+
+from sqlalchemy import Connection, Select, delete, select
 
 from gongkai.analysis.crosscheck import (carry_over_findings, duplicate_finding, late_publication_finding,
                                          rollup_findings)
@@ -28,6 +30,7 @@ from gongkai.store.db import Store
 from gongkai.store.ingest import now_iso
 from gongkai.store.rows import finding_key, fingerprint, position_dict
 from gongkai.store.versions import counted, duplicate_report_findings
+from gongkai.standard.labels import int_if_whole
 
 _META = (t.parse.c.id, t.document.c.sha256, t.parse.c.source, t.parse.c.organization_id,
          t.parse.c.organization_printed, t.parse.c.year, t.parse.c.format, t.parse.c.is_rollup,
@@ -55,7 +58,7 @@ def _gold(raw, meaning, value, inferred_value):
 
 
 def _number(v):
-    return int(v) if isinstance(v, float) and v.is_integer() else v
+    return int_if_whole(v)
 
 
 def _cells(conn: Connection, parse_ids: list[int], cell_ids: Iterable[str] | None,
@@ -66,7 +69,8 @@ def _cells(conn: Connection, parse_ids: list[int], cell_ids: Iterable[str] | Non
                t.cell.c.page, t.cell.c.position).where(t.cell.c.parse_id.in_(parse_ids))
     if cell_ids is not None:
         q = q.where(t.cell.c.cell_id.in_(list(cell_ids)))
-    for pid, cid, raw, meaning, value, inferred, *where in conn.execute(q):
+    result: Any = conn.execute(q)
+    for pid, cid, raw, meaning, value, inferred, *where in result:
         if prefixes and not cid.startswith(prefixes):
             continue
         cells, positions = out[pid]
@@ -102,7 +106,7 @@ def stored_records(conn: Connection, parse_ids: list[int]) -> dict[int, ReportRe
     return {r.id: _record(r, orgs, *cells[r.id], prose=r.prose) for r in rows}
 
 
-def _current(order_by) -> select:
+def _current(order_by: Iterable[Any]) -> Select[Any]:
     return (select(*_META, t.parse.c.prose).select_from(t.parse.join(t.document, t.document.c.id == t.parse.c.document_id))
             .where(counted(), t.parse.c.status == "ok").order_by(*order_by))
 
@@ -187,7 +191,7 @@ def _pass_rollups(conn: Connection, orgs: dict[int, OrgNode]) -> Iterator[tuple[
                                              t.document.c.sha256))
                                    .where(t.parse.c.year == row.year,
                                           t.parse.c.organization_id.in_([m.id for m in members]))).all()
-        chosen: dict[int, object] = {}
+        chosen: dict[int, Any] = {}
         for r in member_rows:  # per member: its roll-up first, then the smallest content hash
             chosen.setdefault(r.organization_id, r)
         ids = [row.id] + [r.id for r in chosen.values()]

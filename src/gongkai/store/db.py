@@ -130,7 +130,7 @@ def _sqlite_setup(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("write_lock") else "BEGIN")
 
 
-def create(url: str | None = None) -> Store:
+def create(url: str | os.PathLike | None = None) -> Store:
     """An engine for ``url`` without touching the schema."""
     url = normalize_url(url)
     try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Any
 
 from sqlalchemy import Connection, select
 
@@ -68,7 +69,7 @@ def page_dates(conn: Connection) -> dict[str, date]:
     page that links it), for documents that print no date of their own."""
     f = t.fetch_page
     out: dict[str, date] = {}
-    rows = conn.execute(select(f.c.url, f.c.final_url, f.c.published_printed)
+    rows: Any = conn.execute(select(f.c.url, f.c.final_url, f.c.published_printed)
                         .where(f.c.published_printed.is_not(None)).order_by(f.c.id))
     for url, final_url, printed in rows:
         m = _DATE.fullmatch(printed.strip())

@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, select, update
+from sqlalchemy import Connection, RootTransaction, and_, func, select, update
 
 from gongkai import PARSER_VERSION
 from gongkai.batch import Outcome, collect, run
@@ -133,7 +133,8 @@ def _known(conn: Connection, shas: list[str], parser_version: str) -> dict[str, 
              .select_from(t.document.outerjoin(t.parse, and_(t.parse.c.document_id == t.document.c.id,
                                                                t.parse.c.parser_version == parser_version)))
              .where(t.document.c.sha256.in_(chunk)))
-        for sha, doc_id, parse_id in conn.execute(q):
+        result: Any = conn.execute(q)
+        for sha, doc_id, parse_id in result:
             out[sha] = (doc_id, parse_id is not None)
     return out
 
@@ -223,7 +224,7 @@ class _Writer:
         self.batch = 1 if store.is_postgresql else batch
         self.seconds = seconds
         self.conn: Connection | None = None
-        self.trans = None
+        self.trans: RootTransaction | None = None
         self.pending = 0
         self.opened = 0.0
 
@@ -376,7 +377,7 @@ def _reparse(store: Store, writer: _Writer, matcher, runner: Runner, *, parser_v
     a time (memory stays bounded). Earlier parses stay, no longer current."""
     with store.engine.connect() as conn:
         has_version = select(t.parse.c.document_id).where(t.parse.c.parser_version == parser_version)
-        ids = list(conn.execute(select(t.document.c.id).where(t.document.c.id.not_in(has_version))
+        ids: list[int] = list(conn.execute(select(t.document.c.id).where(t.document.c.id.not_in(has_version))
                                 .order_by(t.document.c.id)).scalars())
     # one row per document (its first path names it in messages), so the bytes are fetched once
     first_path = (select(func.min(t.document_path.c.path))
@@ -384,7 +385,7 @@ def _reparse(store: Store, writer: _Writer, matcher, runner: Runner, *, parser_v
     count = 0
     for i in range(0, len(ids), chunk):
         with store.engine.connect() as conn:
-            rows = conn.execute(select(t.document.c.id, t.document.c.content, first_path)
+            rows: Any = conn.execute(select(t.document.c.id, t.document.c.content, first_path)
                                 .where(t.document.c.id.in_(ids[i:i + chunk])).order_by(t.document.c.id)).all()
         jobs_list = [Job(path or f"document:{doc_id}", data=content) for doc_id, content, path in rows]
         for outcome in runner(jobs_list):

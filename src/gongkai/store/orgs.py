@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, delete, func, insert, select, update
@@ -45,7 +46,7 @@ def import_registry(conn: Connection, entries: Iterable[RegistryEntry]) -> Impor
                   "note": entry.note}
         row = existing.get(entry.name) or _auto_to_take_over(entry, existing)
         if row is None:
-            org_id = conn.execute(insert(t.organization).values(name=entry.name, **wanted)
+            org_id: int = conn.execute(insert(t.organization).values(name=entry.name, **wanted)
                                   .returning(t.organization.c.id)).scalar_one()
             changed, outcome = True, "added"
         else:
@@ -155,7 +156,7 @@ def descendants(conn: Connection, org_id: int) -> list[OrgNode]:
 def report_counts(conn: Connection) -> dict[int, int]:
     """Number of current parses per organization."""
     p = t.parse
-    rows = conn.execute(select(p.c.organization_id, func.count()).where(p.c.is_current.is_(True),
+    rows: Any = conn.execute(select(p.c.organization_id, func.count()).where(p.c.is_current.is_(True),
                                                                        p.c.organization_id.is_not(None))
                         .group_by(p.c.organization_id))
     return {org_id: n for org_id, n in rows}

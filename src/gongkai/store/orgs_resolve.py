@@ -85,7 +85,7 @@ def adopt_orphans(conn: Connection) -> int:
     index = load_index(conn)
     adopted = 0
     for org_id, name in orphans:
-        parent = derive_parent(name, index)
+        parent = derive_parent(str(name), index)
         if parent is not None and parent != org_id:
             conn.execute(update(t.organization).where(t.organization.c.id == org_id).values(parent_id=parent))
             adopted += 1

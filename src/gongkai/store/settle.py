@@ -10,6 +10,7 @@ run's settle repairs it (ingest calls settle even when nothing new was stored).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Connection, select, update
 
@@ -34,8 +35,8 @@ def reparent_auto_bodies(conn: Connection) -> int:
     o = t.organization
     index = load_index(conn)
     changed = 0
-    for org_id, name, parent_id in conn.execute(select(o.c.id, o.c.name, o.c.parent_id)
-                                                .where(o.c.source == "auto").order_by(o.c.name)).all():
+    rows: Any = conn.execute(select(o.c.id, o.c.name, o.c.parent_id).where(o.c.source == "auto").order_by(o.c.name))
+    for org_id, name, parent_id in rows.all():
         parent = index.parent_for(name)
         if parent == org_id:
             parent = None

@@ -11,11 +11,15 @@ def insert_ignore(conn: Connection, table: Table, values: dict[str, Any], confli
                   returning: Column | None = None) -> Any:
     """INSERT … ON CONFLICT (conflict) DO NOTHING; with ``returning``, the new row's column or None when the
     row already existed."""
+    stmt: Any  # PostgreSQL's and SQLite's INSERT … ON CONFLICT are two classes with one API
     if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        stmt = pg_insert(table).values(**values).on_conflict_do_nothing(index_elements=conflict)
     else:
-        from sqlalchemy.dialects.sqlite import insert
-    stmt = insert(table).values(**values).on_conflict_do_nothing(index_elements=conflict)
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        stmt = sqlite_insert(table).values(**values).on_conflict_do_nothing(index_elements=conflict)
     if returning is not None:
         return conn.execute(stmt.returning(returning)).scalar()
     conn.execute(stmt)

@@ -10,7 +10,7 @@ deleting anything) and in ``audit_log``.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, and_, select, update
@@ -54,7 +54,7 @@ def resolve_key(conn: Connection, key: str) -> str:
     k = key.strip().lower()
     if len(k) < 4 or any(ch not in "0123456789abcdef" for ch in k):
         raise ReportKeyError(f"报告编号“{key}”无效：应为文件 sha256 的前几位十六进制字符（至少4位）")
-    found = conn.execute(select(t.document.c.sha256).where(t.document.c.sha256.like(f"{k}%"))
+    found: Sequence[str] = conn.execute(select(t.document.c.sha256).where(t.document.c.sha256.like(f"{k}%"))
                          .order_by(t.document.c.sha256).limit(3)).scalars().all()
     if not found:
         raise ReportKeyError(f"没有编号为“{key}”的报告（见 gongkai reports versions）")
@@ -77,8 +77,8 @@ def _grouped(conn: Connection) -> Iterator[list]:
     """Current parses grouped by (body, year, roll-up); unmatched bodies or unknown years each alone."""
     stmt = _stmt().order_by(t.parse.c.organization_id, t.parse.c.year, t.parse.c.is_rollup, t.document.c.sha256)
     rows = conn.execute(stmt).all()
-    for key, group in itertools.groupby(rows, key=lambda r: (r.organization_id, r.year, bool(r.is_rollup))):
-        group = list(group)
+    for key, same_key in itertools.groupby(rows, key=lambda r: (r.organization_id, r.year, bool(r.is_rollup))):
+        group = list(same_key)
         if key[0] is None or key[1] is None:
             for r in group:
                 yield [r]
@@ -125,8 +125,8 @@ def duplicate_report_findings(conn: Connection, orgs: dict) -> Iterator[tuple]:
             .where(counted(), t.parse.c.organization_id.is_not(None), t.parse.c.year.is_not(None))
             .order_by(t.parse.c.organization_id, t.parse.c.year, t.parse.c.is_rollup, t.document.c.sha256))
     rows = conn.execute(stmt).all()
-    for _, group in itertools.groupby(rows, key=lambda r: (r.organization_id, r.year, bool(r.is_rollup))):
-        group = list(group)
+    for _, same_key in itertools.groupby(rows, key=lambda r: (r.organization_id, r.year, bool(r.is_rollup))):
+        group = list(same_key)
         if len(group) < 2:
             continue
         recs = {r.sha256: _record((r.id, r.sha256, r.source, r.organization_id, r.organization_printed, r.year,
@@ -186,7 +186,7 @@ def _same_body_year(conn: Connection, a: str, b: str) -> bool:
 
 
 def audit_entries(conn: Connection) -> list:
-    return conn.execute(select(t.audit_log).order_by(t.audit_log.c.id)).all()
+    return list(conn.execute(select(t.audit_log).order_by(t.audit_log.c.id)).all())
 
 
 __all__ = ["ACTIONS", "Decision", "KEY_LENGTH", "audit_entries", "choose_versions", "counted", "decide",

@@ -8,7 +8,7 @@ their sum. Rows that cannot be classified are listed with the reason and not cou
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 
 from gongkai.standard import get_format
@@ -82,6 +82,7 @@ def tally_appeals(rows: Register | Iterable[RegisterRow | Mapping[str, Cell]], y
                   format_id: str = "2021") -> TallyResult:
     """Table 四 for ``year``: every appeals cell id → count, plus the rows left out."""
     fmt = get_format(format_id)
+    items: Sequence[RegisterRow | Mapping[str, Cell]]
     if isinstance(rows, Register):
         source, items, has_closing = rows.source, rows.rows, "closed" in rows.columns
     else:

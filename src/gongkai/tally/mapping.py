@@ -13,10 +13,11 @@ import unicodedata
 from functools import cache
 
 from gongkai.standard import get_format
+from gongkai.standard.labels import NUMERAL_CHARS
 
 _KEEP = re.compile(r"[^0-9A-Za-z\u4e00-\u9fff]+")
 _PAREN = re.compile(r"[（(][^（）()]*[）)]")
-_ORDINAL = re.compile(r"^(?:[0-9]+|[一二三四五六七八九十]+)")
+_ORDINAL = re.compile(rf"^(?:[0-9]+|[{NUMERAL_CHARS}]+)")
 
 
 def norm(text: str) -> str:
@@ -114,9 +115,9 @@ def result_lookup(format_id: str) -> dict[str, str]:
         if row.id in rows:
             for label in (row.label, *row.aliases):
                 add(label, row.id)
-    for row, aliases in RESULT_ALIASES.items():
-        target = row if row in rows else ("other_handling" if row.startswith("other.") else None)
-        if target in rows:
+    for row_id, aliases in RESULT_ALIASES.items():
+        target = row_id if row_id in rows else ("other_handling" if row_id.startswith("other.") else None)
+        if target is not None and target in rows:
             for a in aliases:
                 add(a, target)
     if "other_handling" in rows:  # the 2019 format has a single （六）其他处理 row: the 2021 sub-items fold into it

@@ -27,6 +27,7 @@ from gongkai.errors import (
     UnsupportedFormat,
 )
 from gongkai.tally.mapping import header_lookup, norm, strip_remarks
+from gongkai.standard.labels import int_if_whole
 
 MAX_BYTES = 100 * 1024 * 1024  # a register of a million applications is well under this
 MAX_ROWS = 1_000_000
@@ -235,7 +236,7 @@ def _xlsx_value(v: object) -> Cell:
     if isinstance(v, datetime):
         return v.date()
     if isinstance(v, (date, str, int, float)) or v is None:
-        return v  # type: ignore[return-value]
+        return v
     return str(v)
 
 
@@ -279,6 +280,4 @@ def parse_date(v: Cell) -> date | None:
 def cell_text(v: Cell) -> str:
     if v is None:
         return ""
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v).strip()
+    return str(int_if_whole(v)).strip()

@@ -17,6 +17,7 @@ from datetime import date
 from functools import lru_cache
 
 from gongkai.standard import get_format
+from gongkai.standard.labels import NUMERAL_CHARS
 from gongkai.tally.mapping import (
     RESULT_GROUPS,
     applicant_candidates,
@@ -60,7 +61,7 @@ def classify_result(text: str, format_id: str = "2021") -> tuple[str | None, str
             return lookup[cand], ""
     k = norm(text)
     for group in RESULT_GROUPS:
-        if k.lstrip("一二三四五六七八九十0123456789") == norm(group):
+        if k.lstrip(NUMERAL_CHARS + "0123456789") == norm(group):
             return None, f"办理结果“{text}”只写了大类，需注明具体情形（如“{group}-…”）"
     return None, f"办理结果“{text}”无法对应到表三的任何一项"
 

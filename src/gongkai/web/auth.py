@@ -64,7 +64,9 @@ def csrf_token(secret: bytes, session: str) -> str:
 
 
 def csrf_ok(secret: bytes, session: str | None, token: str | None) -> bool:
-    return bool(session and token) and hmac.compare_digest(csrf_token(secret, session), token)
+    if not session or not token:
+        return False
+    return hmac.compare_digest(csrf_token(secret, session), token)
 
 
 def is_loopback(host: str) -> bool:

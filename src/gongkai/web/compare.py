@@ -96,7 +96,7 @@ def _previous(conn: Connection, parse_id: int) -> tuple[Any, list]:
                         .where(counted(), p.status == "ok", body, p.year == this.year - 1,
                                p.is_rollup == this.is_rollup)
                         .order_by(t.document.c.sha256)).all()
-    return this, last
+    return this, list(last)
 
 
 def _sections(text: str | None, structure: dict | None) -> dict[int, tuple[str, str]]:
@@ -151,8 +151,11 @@ def compare(conn: Connection, key: str, org_ids: set[int] | None) -> Comparison 
     detail = queries.report_detail(conn, key, org_ids)
     if detail is None:
         return None
-    sha = queries.stored_file(conn, key, org_ids).sha256
-    parse_id = conn.execute(select(t.parse.c.id).join(t.document, t.document.c.id == t.parse.c.document_id)
+    stored = queries.stored_file(conn, key, org_ids)
+    if stored is None:  # the report was just found: only a withdrawal in between gets here
+        return None
+    sha = stored.sha256
+    parse_id: int = conn.execute(select(t.parse.c.id).join(t.document, t.document.c.id == t.parse.c.document_id)
                             .where(t.document.c.sha256 == sha, t.parse.c.is_current)).scalar_one()
     this_row, last_rows = _previous(conn, parse_id)
     out = Comparison(detail.row.key, None, detail.row.organization or "", detail.row.year)

@@ -11,7 +11,7 @@ from typing import Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from gongkai.standard import find_cell
+from gongkai.standard.labels import cell_label
 from gongkai.web import auth, queries
 from gongkai.web.dom_view import DOM_TYPES, rebuild, text_excerpt
 from gongkai.web.official import cell_severity, shown_raw, shown_tables
@@ -116,7 +116,7 @@ def report(request: Request, key: str, page: int | None = None, cell: str = "", 
         view = _pdf_view(request, detail, found.sha256, page, severity, target)
     elif detail.media_type in DOM_TYPES:
         dom = _dom_view(request, detail, found.sha256, severity, target)
-    labels = {cid: (find_cell(cid).label if find_cell(cid) else cid) for cid in
+    labels = {cid: cell_label(cid) for cid in
               {*cells, *(c.get("id") for f in detail.findings for c in (f["evidence"] or {}).get("cells") or [])}
               if cid}
     return render(request, "report.html", d=detail, tables=shown_tables(detail.row.format, detail.cells,

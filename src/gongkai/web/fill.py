@@ -12,6 +12,7 @@ import random
 import tempfile
 import threading
 from collections import OrderedDict
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -26,7 +27,7 @@ from gongkai.forms.model import BODY_KINDS, ReportForm, form_value
 from gongkai.model import Finding, Severity
 from gongkai.render.grid import layout_tables
 from gongkai.render.text import Style, build_tables, format_value
-from gongkai.spec import ReportSpec
+from gongkai.spec import ReportSpec, Value
 from gongkai.standard import get_format
 from gongkai.standard.formats import FORMAT_IDS
 from gongkai.store import schema as t
@@ -171,7 +172,7 @@ def last_year_report(conn: Connection, organization: str, year: int, org_ids: se
         return None
 
     def read():
-        content = conn.execute(select(t.document.c.content).where(t.document.c.sha256 == row.sha256)).scalar_one()
+        content: bytes = conn.execute(select(t.document.c.content).where(t.document.c.sha256 == row.sha256)).scalar_one()
         try:
             return check_document(read_bytes(content, row.source or "上年报告"))
         except GongkaiError:
@@ -187,7 +188,7 @@ def blank_form(organization: str, year: int, format_id: str) -> ReportForm:
 
     format_id = format_id if format_id in FORMAT_IDS else "2021"
     carry = {p.this_cell for p in carry_pairs(format_id, format_id)}
-    values = {cid: (None if cid in carry else 0) for cid in get_format(format_id).cell_ids}
+    values: dict[str, Value] = {cid: (None if cid in carry else 0) for cid in get_format(format_id).cell_ids}
     return ReportForm(organization=organization.strip(), year=year, format_id=format_id, values=values)
 
 
@@ -202,7 +203,7 @@ def prefill(form: ReportForm, last) -> tuple[ReportForm, set[str]]:
 
 # ------------------------------------------------------------------------------------------------ pages
 
-def _page(request: Request, form: ReportForm, *, result: CheckResult | None = None, carried: set[str] = frozenset(),
+def _page(request: Request, form: ReportForm, *, result: CheckResult | None = None, carried: AbstractSet[str] = frozenset(),
           message: str | None = None, status_code: int = 200) -> HTMLResponse:
     from gongkai.readers.libreoffice import find_soffice
 
@@ -270,13 +271,16 @@ def _check_fields(request: Request, fields: dict[str, str]) -> tuple[CheckResult
 
 def _lenient(fields: dict[str, str]) -> ReportForm:
     """What was typed, for showing the page again when the form cannot be used as it is."""
-    fmt_id = fields.get("format") if fields.get("format") in FORMAT_IDS else "2021"
+    fmt_id = fields.get("format") or ""
+    if fmt_id not in FORMAT_IDS:
+        fmt_id = "2021"
     year = fields.get("year", "").strip()
     form = ReportForm(organization=fields.get("organization", "").strip(),
                       year=int(year) if year.isdigit() and len(year) <= 4 else 0, format_id=fmt_id)
     form.values = {cid: form_value(fields.get(f"v.{cid}", "")) for cid in get_format(fmt_id).cell_ids}
     form.texts = {no: [p for p in fields.get(f"text{no}", "").splitlines() if p.strip()] for no in TEXT_SECTIONS}
-    form.body_kind = fields.get("body_kind") if fields.get("body_kind") in BODY_KINDS else "department"
+    kind = fields.get("body_kind") or ""
+    form.body_kind = kind if kind in BODY_KINDS else "department"
     return form
 
 

@@ -11,11 +11,13 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from gongkai.standard import find_cell
+from gongkai.standard.labels import TABLE_NAMES
 from gongkai.web import auth, queries
 from gongkai.web.official import shown_raw
 from gongkai.web.pages import form_year, org_scope, render
@@ -25,7 +27,6 @@ router = APIRouter()
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 LISTED = ("error", "warning")
 SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
-_TABLE_NAMES = {"proactive": "表二", "requests": "表三", "appeals": "表四"}
 _UNSAFE_NAME = re.compile(r"[\\/:*?\"<>|\x00-\x1f]")
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # python-docx refuses these
 
@@ -49,7 +50,7 @@ class NoticeItem:
 
 def _cell_label(cell_id: str) -> str:
     spec = find_cell(cell_id)
-    return f"{_TABLE_NAMES.get(spec.table, '')} {spec.label}" if spec else cell_id
+    return f"{TABLE_NAMES.get(spec.table, '')} {spec.label}" if spec else cell_id
 
 
 def _num(v) -> str:
@@ -76,7 +77,7 @@ def notice_items(report: BodyReport) -> list[NoticeItem]:
             labels.append(_cell_label(cid))
             at = f"第{page}页" if page else (f"第{line}行" if line else "")
             evidence.append(f"{labels[-1]}：{shown_raw(stored.get('raw', c.get('raw')))}" + (f"（{at}）" if at else ""))
-        pos = ev.get("position") if isinstance(ev.get("position"), dict) else {}
+        pos: dict[str, Any] = ev["position"] if isinstance(ev.get("position"), dict) else {}
         if pos.get("page"):
             pages.add(int(pos["page"]))
         if text_file:
@@ -139,7 +140,7 @@ def notice_docx(report: BodyReport) -> bytes:
     return _dated(out.getvalue(), (2000, 1, 1, 0, 0, 0))
 
 
-def _dated(package: bytes, when: tuple[int, ...]) -> bytes:
+def _dated(package: bytes, when: tuple[int, int, int, int, int, int]) -> bytes:
     """The package with every member dated ``when``: python-docx stamps members with the time of saving, and
     the same findings should give the same file."""
     out = io.BytesIO()

@@ -13,8 +13,9 @@ from functools import cache
 from typing import Any
 
 from gongkai.render.grid import Grid, layout_tables
-from gongkai.render.text import TABLE_OF, Style, build_tables, section_heading
+from gongkai.render.text import TABLE_OF, Style, build_tables
 from gongkai.standard import FORMAT_IDS, get_format
+from gongkai.standard.labels import numbered_heading
 
 SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
 
@@ -39,7 +40,8 @@ def official_grids(format_id: str) -> dict[str, Grid]:
     """The official grids of ``format_id``; a value position's text is the id of the cell printed there."""
     spec = _IdsAsValues(format_id)
     # Style() draws no label variant; the rng is only consulted for aliases, which it never prints
-    return layout_tables(build_tables(spec, Style(), random.Random(0)), spec.format, "official")
+    tables = build_tables(spec, Style(), random.Random(0))  # type: ignore[arg-type]  # duck-typed spec, see above
+    return layout_tables(tables, spec.format, "official")
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,7 @@ def cell_severity(findings: list[dict]) -> dict[str, str]:
     for f in findings:
         for c in (f.get("evidence") or {}).get("cells") or []:
             cid, sev = c.get("id"), f.get("severity")
-            if cid and SEVERITY_RANK.get(sev, 0) > SEVERITY_RANK.get(worst.get(cid), 0):
+            if cid and sev and SEVERITY_RANK.get(sev, 0) > SEVERITY_RANK.get(worst.get(cid, ""), 0):
                 worst[cid] = sev
     return worst
 
@@ -96,7 +98,7 @@ def shown_tables(format_id: str | None, cells: list[dict], findings: list[dict])
     fid = format_id if format_id in FORMAT_IDS else FORMAT_IDS[0]
     stored = {c["id"]: c for c in cells}
     severity = cell_severity(findings)
-    titles = {s.no: section_heading(s.no, s.title) for s in get_format(fid).sections}
+    titles = {s.no: numbered_heading(s.no, s.title) for s in get_format(fid).sections}
     out = []
     for no, name in TABLE_OF.items():
         grid = official_grids(fid)[name]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -83,12 +84,12 @@ def logout(request: Request, csrf: str = Form("")):
 def reports(request: Request, q: str = "", year: str = "", errors: str = "", sort: str = "org",
             desc: bool = False, page: int = 1):
     has_errors = {"yes": True, "no": False}.get(errors)
-    year = form_year(year)
+    year_no = form_year(year)
     with request.app.state.store.engine.connect() as conn:
-        rows, total = queries.list_reports(conn, search=q or None, year=year, has_errors=has_errors, sort=sort,
+        rows, total = queries.list_reports(conn, search=q or None, year=year_no, has_errors=has_errors, sort=sort,
                                            descending=desc, page=page, org_ids=org_scope(request, conn))
     pages = max(1, -(-total // queries.PAGE_SIZE))
-    return render(request, "reports.html", rows=rows, total=total, page=page, pages=pages, q=q, year=year,
+    return render(request, "reports.html", rows=rows, total=total, page=page, pages=pages, q=q, year=year_no,
                   errors=errors, sort=sort, desc=desc)
 
 
@@ -113,8 +114,9 @@ def review(request: Request, key: str, finding: str, decision: str = Form(""), c
 @router.get("/findings", response_class=HTMLResponse)
 def findings(request: Request, org: str = "", year: str = "", severity: str = "", status: str = "",
              page: int = 1):
-    year = form_year(year)
-    filters = {"organization": org or None, "year": year, "severity": severity or None, "status": status or None}
+    year_no = form_year(year)
+    filters: dict[str, Any] = {"organization": org or None, "year": year_no, "severity": severity or None,
+                               "status": status or None}
     page = max(1, page)
     with request.app.state.store.engine.connect() as conn:
         scope = org_scope(request, conn)
@@ -122,7 +124,7 @@ def findings(request: Request, org: str = "", year: str = "", severity: str = ""
                                      **filters)
         total = queries.count_findings(conn, org_ids=scope, **filters)
     pages = max(1, -(-total // FINDINGS_PAGE))
-    return render(request, "findings.html", rows=rows, total=total, page=page, pages=pages, org=org, year=year,
+    return render(request, "findings.html", rows=rows, total=total, page=page, pages=pages, org=org, year=year_no,
                   severity=severity, status=status)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import ColumnElement, Connection, func, select
 
 from gongkai.store import schema as t
 from gongkai.store.ingest import now_iso
@@ -100,7 +100,7 @@ def list_reports(conn: Connection, *, search: str | None = None, year: int | Non
                  has_errors: bool | None = None, sort: str = "org", descending: bool = False, page: int = 1,
                  page_size: int = PAGE_SIZE, org_ids: set[int] | None = None) -> tuple[list[ReportRow], int]:
     """A page of current reports and the total count matching the filters (within ``org_ids`` if given)."""
-    conds = []
+    conds: list[ColumnElement[bool]] = []
     if org_ids is not None:
         conds.append(t.parse.c.organization_id.in_(org_ids or {-1}))
     org = func.coalesce(t.organization.c.name, t.parse.c.organization_printed)
@@ -134,7 +134,8 @@ def report_detail(conn: Connection, key: str, org_ids: set[int] | None = None) -
     if r is None or not _in_region(conn, r.parse_id, org_ids):
         return None
     p = t.parse.c
-    text, reading = conn.execute(select(p.text, p.reading).where(p.id == r.parse_id)).one()
+    stored: Any = conn.execute(select(p.text, p.reading).where(p.id == r.parse_id)).one()
+    text, reading = stored
     detail = ReportDetail(_row(r), r.media_type, r.pages, r.published, r.error_message, text, reading=reading)
     c = t.cell.c
     for cell in conn.execute(select(t.cell).where(c.parse_id == r.parse_id).order_by(c.cell_id)):

@@ -43,13 +43,9 @@ class ReadingView:
     truncated: bool
 
 
-_TITLES = {"proactive": "主动公开政府信息情况", "requests": "收到和处理政府信息公开申请情况",
-           "appeals": "政府信息公开行政复议、行政诉讼情况"}
-
-
 def _titles(format_id: str) -> dict[str, str]:
     by_no = {s.no: s.title for s in get_format(format_id).sections}
-    return {name: by_no.get(no) or _TITLES[name] for no, name in TABLE_OF.items()}
+    return {name: by_no[no] for no, name in TABLE_OF.items()}  # every format has the six sections
 
 
 def _row_label(format_id: str, table: str, row_id: str) -> str:

@@ -8,6 +8,7 @@ lateness and roll-up mismatches are the stored cross findings, the figures are :
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -125,7 +126,7 @@ def region_matrix(conn: Connection, region: str, year: int, registry: Registry |
     o = t.organization
     ids = [root, *(m.org_id for m in members)]
     info = {r.id: r for r in conn.execute(select(o.c.id, o.c.source).where(o.c.id.in_(ids)))}
-    parents = set(conn.execute(select(o.c.parent_id).distinct().where(o.c.parent_id.in_(ids))).scalars())
+    parents: set[int] = set(conn.execute(select(o.c.parent_id).distinct().where(o.c.parent_id.in_(ids))).scalars())
     rows = {oid: BodyRow(n, oid, info[oid].source == "registry", oid in parents, is_region=oid == root)
             for oid, n in [(root, name), *((m.org_id, m.name) for m in members)]}
     late_known: dict[int, list[bool | None]] = {}
@@ -188,7 +189,8 @@ def _marks(conn: Connection, parse_ids: list[int]) -> dict[int, tuple[list[dict]
                               .outerjoin(t.review, and_(t.review.c.document_sha256 == t.document.c.sha256,
                                                         t.review.c.fingerprint == f.fingerprint)))
                  .where(f.parse_id.in_(parse_ids[start:start + _CHUNK])))
-            for pid, code, severity, decision in conn.execute(q):
+            rows: Any = conn.execute(q)  # Row[object, ...] over the untyped schema
+            for pid, code, severity, decision in rows:
                 out[pid][i].append({"code": code, "severity": severity,
                                     "review": None if decision is None else {"decision": decision}})
     return out
@@ -196,8 +198,8 @@ def _marks(conn: Connection, parse_ids: list[int]) -> dict[int, tuple[list[dict]
 
 def _years(conn: Connection, region: str, registry: Registry | None = None) -> list[int]:
     scope = resolve(conn, Selection(region=region), registry)
-    return sorted(y for y in conn.execute(select(t.parse.c.year).distinct().where(*scope.conditions)).scalars()
-                  if y is not None)
+    years: list[int | None] = list(conn.execute(select(t.parse.c.year).distinct().where(*scope.conditions)).scalars())
+    return sorted(y for y in years if y is not None)
 
 
 # ------------------------------------------------------------------------------------------------ figures

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Connection, select, update
 
@@ -71,4 +72,5 @@ def list_tokens(conn: Connection, user: str | None = None) -> list[TokenInfo]:
             .select_from(t.api_token.join(t.web_user, t.web_user.c.id == a.user_id)).order_by(a.created_at, a.id))
     if user is not None:
         stmt = stmt.where(u.name == user)
-    return [TokenInfo(*r) for r in conn.execute(stmt)]
+    rows: Any = conn.execute(stmt)  # Row[object, ...] over the untyped schema
+    return [TokenInfo(*r) for r in rows]

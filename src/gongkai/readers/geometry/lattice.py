@@ -150,8 +150,8 @@ def _grid(group: list[Ruling]) -> _Grid | None:
     h_at: list[list[tuple[float, float]]] = [[] for _ in ys]
     for r in hs:
         h_at[nearest(ys, (r.top + r.bottom) / 2)].append((r.x0 - SNAP, r.x1 + SNAP))
-    v_at = [_merge(iv) for iv in v_at]
-    h_at = [_merge(iv) for iv in h_at]
+    v_cover = [_merge(iv) for iv in v_at]
+    h_cover = [_merge(iv) for iv in h_at]
 
     parent = list(range(n_rows * n_cols))
 
@@ -164,19 +164,19 @@ def _grid(group: list[Ruling]) -> _Grid | None:
     grid = _Grid(xs, ys)
     for i in range(n_rows):
         mid_y = (ys[i] + ys[i + 1]) / 2
-        grid.row_cuts.append([xs[k] for k in range(1, n_cols) if _covers(v_at[k], mid_y)])
+        grid.row_cuts.append([xs[k] for k in range(1, n_cols) if _covers(v_cover[k], mid_y)])
         for j in range(n_cols):
-            if j + 1 < n_cols and not _covers(v_at[j + 1], mid_y):
+            if j + 1 < n_cols and not _covers(v_cover[j + 1], mid_y):
                 parent[find(i * n_cols + j)] = find(i * n_cols + j + 1)
-            if i + 1 < n_rows and not _covers(h_at[i + 1], (xs[j] + xs[j + 1]) / 2):
+            if i + 1 < n_rows and not _covers(h_cover[i + 1], (xs[j] + xs[j + 1]) / 2):
                 parent[find(i * n_cols + j)] = find((i + 1) * n_cols + j)
     spans: dict[int, list[int]] = {}
     for i in range(n_rows):
         for j in range(n_cols):
-            r = find(i * n_cols + j)
-            b = spans.get(r)
+            root = find(i * n_cols + j)
+            b = spans.get(root)
             if b is None:
-                spans[r] = [i, j, i, j]
+                spans[root] = [i, j, i, j]
             else:
                 b[0], b[1] = min(b[0], i), min(b[1], j)
                 b[2], b[3] = max(b[2], i), max(b[3], j)

@@ -39,8 +39,8 @@ def layout_pages(pages: list[PageInput]) -> list[Block]:
 def _join_paragraphs(a: Paragraph, b: Paragraph) -> None:
     """``b`` (top of a page) continues the sentence ``a`` left at the bottom of the previous page."""
     base = len(a.text) + len(glue(a.text, b.text))
-    a_pieces = a.pieces or (Piece(0, len(a.text), a.source),)
-    b_pieces = b.pieces or (Piece(0, len(b.text), b.source),)
+    a_pieces = a.pieces or ((Piece(0, len(a.text), a.source),) if a.source is not None else ())
+    b_pieces = b.pieces or ((Piece(0, len(b.text), b.source),) if b.source is not None else ())
     a.pieces = tuple(a_pieces) + tuple(Piece(base + p.start, p.length, p.source) for p in b_pieces)
     a.text = a.text + glue(a.text, b.text) + b.text
 

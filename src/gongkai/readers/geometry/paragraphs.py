@@ -7,8 +7,9 @@ from itertools import pairwise
 
 from gongkai.readers.blocks import Paragraph, Piece, Source
 from gongkai.readers.geometry.lines import TextLine, glue, min_conf
+from gongkai.standard.labels import NUMERAL_CHARS
 
-HEADING = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+[、.．]|\d+[、.．](?!\d))")
+HEADING = re.compile(rf"^\s*(?:[（(][{NUMERAL_CHARS}\d]+[)）]|[{NUMERAL_CHARS}]+[、.．]|\d+[、.．](?!\d))")
 
 
 def paragraphs(lines: list[TextLine], breaks: list[float], page_no: int) -> list[tuple[float, Paragraph]]:

@@ -21,9 +21,10 @@ from itertools import pairwise
 from gongkai.readers.blocks import Source, Table, TableCell
 from gongkai.readers.geometry.lines import TextLine, group_lines, min_conf
 from gongkai.readers.geometry.words import Word
+from gongkai.standard.labels import NUMERAL_CHARS
 
 VALUE = re.compile(r"^\s*[-+]?[\d０-９][\d０-９.,，．]*%?\s*$|^\s*[/／—–\-－]\s*$")
-LABEL_START = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+[、.．]|\d+[、.．]|总计|合计)")
+LABEL_START = re.compile(rf"^\s*(?:[（(][{NUMERAL_CHARS}\d]+[)）]|[{NUMERAL_CHARS}]+[、.．]|\d+[、.．]|总计|合计)")
 _FIRST_ITEM = re.compile(r"^\s*(?:1[、.．]|[（(]一[)）])")
 Bands = list[tuple[float, float]]  # value columns: x-extents, left to right
 _MAX_HEADER_LINES = 8  # header lines above the first row looked at for columns blank in every row
@@ -81,11 +82,12 @@ def stream_tables(lines: list[TextLine], page_no: int, carry: Bands | None = Non
     bands: Bands | None = None
     k = 0
     while k < len(lines):
-        if parsed[k] is None:
+        first = parsed[k]
+        if first is None:
             rest.append(lines[k])
             k += 1
             continue
-        edge = parsed[k][1][0].bbox[0]  # labels end left of the first value column
+        edge = first[1][0].bbox[0]  # labels end left of the first value column
         h = _line_height(lines[k])  # the tallest line of the table so far
         run = [k]
         j = k + 1
@@ -93,14 +95,15 @@ def stream_tables(lines: list[TextLine], page_no: int, carry: Bands | None = Non
             prev, ln = lines[j - 1], lines[j]
             if ln.top - prev.bottom > 2.5 * _line_height(prev):
                 break
-            if parsed[j] is not None:
-                edge = min(edge, parsed[j][1][0].bbox[0])
+            pj = parsed[j]
+            if pj is not None:
+                edge = min(edge, pj[1][0].bbox[0])
             elif ln.x1 >= edge - 1 or _line_height(ln) > 1.3 * h:
                 break  # prose, or a heading in a larger size
             h = max(h, _line_height(ln))
             run.append(j)
             j += 1
-        if all(_weak(parsed[i]) for i in run if parsed[i] is not None):
+        if all(_weak(p) for p in (parsed[i] for i in run) if p is not None):
             rest.append(lines[k])
             k += 1
             continue
