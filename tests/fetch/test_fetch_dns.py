@@ -4,6 +4,8 @@ check and 127.0.0.1 for the connection never reaches this machine."""
 
 from __future__ import annotations
 
+import time
+
 import httpx
 import pytest
 
@@ -85,6 +87,10 @@ def test_allowed_private_name_is_fetched_from_its_checked_addresses_in_order(ser
     finally:
         client.close()
     assert got.status == 200 and got.final_url == f"http://portal.test:{port}/nb/index.html"
+    # the server logs a request after writing its answer: give the handler thread a moment to log it
+    deadline = time.monotonic() + 10
+    while len(server.log) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
     assert [(e.path, e.host) for e in server.log] == [("/robots.txt", f"portal.test:{port}"),
                                                       ("/nb/index.html", f"portal.test:{port}")]
 
