@@ -81,7 +81,7 @@ _ADMIN_CHARS = "省市州盟县区旗"
 _CJK_RUN_END = re.compile(rf"[{_H}]+$")
 # Leading words in front of a title mention: 现公布X…, 现将X…, 编制X…
 _MENTION_LEAD = re.compile(
-    r"^(?:现|特|并|特此|现就)?(?:向社会|面向社会)?(?:公开|公布|发布|印发|编制|形成了?|将|做好|报送|制定|编写|撰写)+"
+    r"^(?:作为|(?:现|特|并|特此|现就)?(?:向社会|面向社会)?(?:公开|公布|发布|印发|编制|形成了?|将|做好|报送|制定|编写|撰写)+)"
 )
 
 # --------------------------------------------------------------------------------------------------
@@ -134,10 +134,23 @@ _SUBJECT = re.compile(
     rf"(?P<org>[{_H}]{{1,30}}?(?:{_SUBJECT_SUFFIX_RE}))(?=\s*(?:{_SUBJECT_VERB_RE}))",
     re.M,
 )
+_BARE_SUBJECT = re.compile(
+    rf"^\s*(?P<org>[{_H}]{{2,30}}?(?:{_SUBJECT_SUFFIX_RE}))(?=\s*(?:{_SUBJECT_VERB_RE}))"
+)
 # Compiler, contact, address and publisher fields.
 _COMPILER = re.compile(rf"由\s*(?P<org>[{_H}]{{2,40}}?)\s*(?:负责|根据|依据|按照)?(?:编制|编写|制作|发布)")
 _CONTACT = re.compile(rf"(?:请与|请联系|联系单位\s*[:：])\s*(?P<org>[{_H}]{{2,40}}?)\s*(?:联系|[,，;；。(（]|$)", re.M)
 _ADDRESS = re.compile(rf"地\s*址\s*[:：]\s*(?P<org>[{_H}]{{2,40}}?(?:{_ORG_SUFFIX_RE}))(?=\s*(?:驻地|大院|院内|[;；,，。)）]|$))", re.M)
+# The body naming itself in brackets after a self-reference: 本机关（X局）…
+_SELF_NAMED = re.compile(
+    rf"(?:本机关|本单位|本局|本委|本办|我局|我委|我办|我单位|我机关)\s*[（(]\s*(?P<org>[{_H}]{{2,40}}?)\s*[)）]"
+)
+# The title of a document the body itself issued: 印发《X局关于…的通知》 (names a superior body's document
+# when it follows 学习/贯彻…, so only issuing verbs count, and central bodies are never the reporting body).
+_OWN_DOCUMENT = re.compile(
+    rf"(?:印发|制定|出台|制发|起草|发布|编制)(?:了)?\s*《(?P<org>[{_H}]{{2,40}}?(?:{_SUBJECT_SUFFIX_RE}))关于"
+)
+_CENTRAL = re.compile(r"^(?:国务院|中共|中央|全国|国家)")
 _PUBLISHER = re.compile(rf"(?:发布机构|发文机关|发布单位)\s*[:：]?\s*(?P<org>[{_H}]{{2,40}})\s*$", re.M)
 
 # --------------------------------------------------------------------------------------------------
@@ -355,6 +368,9 @@ def _other_candidates(text: str, start: int, end: int) -> list[_Cand]:
         org = m.group("org")
         if _is_org(org):
             cands.append(_Cand(org, m.start("org"), 2))
+    for m in _SELF_NAMED.finditer(text, start, end):
+        if _is_org(m.group("org")):
+            cands.append(_Cand(m.group("org"), m.start("org"), 2))
     for rx, rank in ((_COMPILER, 3), (_CONTACT, 3), (_ADDRESS, 4), (_PUBLISHER, 4)):
         for m in rx.finditer(text, start, end):
             raw = m.group("org")
@@ -362,6 +378,36 @@ def _other_candidates(text: str, start: int, end: int) -> list[_Cand]:
             if _is_org(org):
                 cands.append(_Cand(org, m.start("org"), rank))
     return cands
+
+
+def _first_subject(doc: Document, first: int | None) -> list[_Cand]:
+    """The body as the bare subject of section 一's first sentence: X局认真贯彻… (no year or lead before it)."""
+    if not first:
+        return []
+    for ln in doc.lines[first:first + 3]:
+        if not ln.text.strip():
+            continue
+        m = _BARE_SUBJECT.match(ln.text)
+        return [_Cand(m.group("org"), ln.offset + m.start("org"), 2)] if m and _is_org(m.group("org")) else []
+    return []
+
+
+def _same_body(a: str, b: str) -> bool:
+    return a == b or _extends(a, b) or _extends(b, a)
+
+
+def _own_document_pick(cands: list[_Cand], own: list[_Cand]) -> tuple[list[_Cand], bool]:
+    """Add the bodies of the report's own documents (《X局关于…》) as a last resort.
+
+    They are trusted only when they agree with each other and with every body read from the prose; when two
+    different bodies compete nothing is chosen (returns ``conflict=True``)."""
+    if not own or any(c.rank <= 1 for c in cands):
+        return cands, False
+    prose = [c for c in cands if c.rank == 2] + own
+    first = prose[0].org
+    if any(not _same_body(c.org, first) for c in prose) or any(not _same_body(c.org, first) for c in cands):
+        return [], True
+    return cands + own, False
 
 
 def _pick_org(cands: list[_Cand]) -> _Cand | None:
@@ -466,6 +512,12 @@ def extract_metadata(doc: Document, first_section_line: int | None = None) -> Me
     # Names inside 《》 are only trusted when they are the report's own title (mention candidates).
     books = [(m.start(), m.end()) for m in _BOOK.finditer(text, 0, head_end)]
     cands = [c for c in cands if c.rank <= 1 or not any(a <= c.offset < b for a, b in books)]
+    if first:
+        cands += _first_subject(doc, first)
+    # an office (X政府办公室) issues documents for its host or for itself: not certain either way, so skipped
+    own = [_Cand(org, m.start("org"), 5) for m in _OWN_DOCUMENT.finditer(text, 0, head_end)
+           if _is_org(org := m.group("org")) and not _CENTRAL.match(org) and not _INTERNAL_UNIT.search(org)]
+    cands, _conflict = _own_document_pick(cands, own)
     chosen = _pick_org(cands)
     organization = None
     if chosen:
