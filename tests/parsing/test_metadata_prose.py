@@ -81,3 +81,23 @@ def test_two_different_bodies_leave_the_organization_unread(seed: int) -> None:
     meta = _read(text)
     assert meta.organization is None
     assert meta.year == year
+    assert len(meta.notes) == 1 and org in meta.notes[0] and _OTHER_BODY in meta.notes[0]
+
+
+def test_agreeing_bodies_leave_no_note() -> None:
+    text, org, year = _headless(SEEDS[0])
+    text = text.replace("{FIRST}", f"{year}年，本机关（{org}）").replace(
+        "（一）主动公开\n", f"（一）主动公开\n本年度印发《{org}关于进一步做好政务公开工作的通知》。\n", 1)
+    meta = _read(text)
+    assert meta.organization == org and meta.notes == ()
+
+
+def test_the_note_reaches_the_parsed_report() -> None:
+    from gongkai.parsing import parse_document
+
+    text, org, year = _headless(SEEDS[0])
+    text = text.replace("{FIRST}", f"{year}年，本机关（{org}）").replace(
+        "（一）主动公开\n", f"（一）主动公开\n本年度印发《{_OTHER_BODY}关于进一步做好政务公开工作的通知》。\n", 1)
+    report = parse_document(Document.from_text(text))
+    assert report.organization is None
+    assert any(_OTHER_BODY in n and org in n for n in report.notes)

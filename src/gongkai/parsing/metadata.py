@@ -38,6 +38,7 @@ class Metadata:
     is_rollup: bool  # a 汇总/综合 report covering several bodies
     published: str | None  # ISO date 'YYYY-MM-DD' when a publication date is printed
     positions: dict[str, Position] = field(default_factory=dict)  # 'organization', 'year', 'published'
+    notes: tuple[str, ...] = ()  # why a value was left unread (Chinese), e.g. two different bodies named
 
 
 # --------------------------------------------------------------------------------------------------
@@ -396,18 +397,18 @@ def _same_body(a: str, b: str) -> bool:
     return a == b or _extends(a, b) or _extends(b, a)
 
 
-def _own_document_pick(cands: list[_Cand], own: list[_Cand]) -> tuple[list[_Cand], bool]:
+def _own_document_pick(cands: list[_Cand], own: list[_Cand]) -> tuple[list[_Cand], list[str]]:
     """Add the bodies of the report's own documents (《X局关于…》) as a last resort.
 
     They are trusted only when they agree with each other and with every body read from the prose; when two
-    different bodies compete nothing is chosen (returns ``conflict=True``)."""
+    different bodies compete nothing is chosen and the competing names are returned."""
     if not own or any(c.rank <= 1 for c in cands):
-        return cands, False
+        return cands, []
     prose = [c for c in cands if c.rank == 2] + own
     first = prose[0].org
     if any(not _same_body(c.org, first) for c in prose) or any(not _same_body(c.org, first) for c in cands):
-        return [], True
-    return cands + own, False
+        return [], sorted({c.org for c in cands + own})
+    return cands + own, []
 
 
 def _pick_org(cands: list[_Cand]) -> _Cand | None:
@@ -517,7 +518,8 @@ def extract_metadata(doc: Document, first_section_line: int | None = None) -> Me
     # an office (X政府办公室) issues documents for its host or for itself: not certain either way, so skipped
     own = [_Cand(org, m.start("org"), 5) for m in _OWN_DOCUMENT.finditer(text, 0, head_end)
            if _is_org(org := m.group("org")) and not _CENTRAL.match(org) and not _INTERNAL_UNIT.search(org)]
-    cands, _conflict = _own_document_pick(cands, own)
+    cands, competing = _own_document_pick(cands, own)
+    notes = (f"正文提到不同的机关（{'、'.join(competing)}），无法确定发布年报的机关",) if competing else ()
     chosen = _pick_org(cands)
     organization = None
     if chosen:
@@ -546,4 +548,4 @@ def extract_metadata(doc: Document, first_section_line: int | None = None) -> Me
     if pub:
         published, positions["published"] = pub
 
-    return Metadata(organization, year, is_rollup, published, positions)
+    return Metadata(organization, year, is_rollup, published, positions, notes)
