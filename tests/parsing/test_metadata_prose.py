@@ -101,3 +101,13 @@ def test_the_note_reaches_the_parsed_report() -> None:
     report = parse_document(Document.from_text(text))
     assert report.organization is None
     assert any(_OTHER_BODY in n and org in n for n in report.notes)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_two_bodies_as_sentence_subjects_leave_the_organization_unread(seed: int) -> None:
+    text, org, year = _headless(seed)
+    text = text.replace("{FIRST}", f"{org}").replace(
+        "（一）主动公开\n", f"（一）主动公开\n{year}年，{_OTHER_BODY}认真梳理公开目录。\n", 1)
+    meta = _read(text)
+    assert meta.organization is None
+    assert meta.notes and _OTHER_BODY in meta.notes[0]

@@ -398,15 +398,17 @@ def _same_body(a: str, b: str) -> bool:
 
 
 def _own_document_pick(cands: list[_Cand], own: list[_Cand]) -> tuple[list[_Cand], list[str]]:
-    """Add the bodies of the report's own documents (《X局关于…》) as a last resort.
-
-    They are trusted only when they agree with each other and with every body read from the prose; when two
-    different bodies compete nothing is chosen and the competing names are returned."""
-    if not own or any(c.rank <= 1 for c in cands):
+    """Without a title or title mention, the bodies read from the prose (sentence subjects, 本机关（X局）) and
+    from the titles of its own documents (《X局关于…》, a last resort) must name one body; when two different
+    bodies compete nothing is chosen and the competing names are returned."""
+    if any(c.rank <= 1 for c in cands):
         return cands, []
     prose = [c for c in cands if c.rank == 2] + own
+    if not prose:
+        return cands, []
     first = prose[0].org
-    if any(not _same_body(c.org, first) for c in prose) or any(not _same_body(c.org, first) for c in cands):
+    if any(not _same_body(c.org, first) for c in prose) or (
+            own and any(not _same_body(c.org, first) for c in cands)):
         return [], sorted({c.org for c in cands + own})
     return cands + own, []
 
