@@ -7,7 +7,10 @@ report (title, preamble and section 一) carries almost all of it:
   "2022年政府信息公开工作年度报告" on the next), a mention of the report's own title in the preamble
   ("现公布区统计局2023年…年度报告", "编制《X2022年…年度报告》"), the subject of an early sentence
   ("2024年,区财政局严格按照…"), the compiler or contact line ("由X党政办公室编制", "请与X联系",
-  "地址:X"), or a 发布机构 field. A body that only calls itself 我局/我乡 yields None. The chosen name
+  "地址:X"), a 发布机构 field, 本机关（X局）, the bare subject of section 一's first sentence (X局认真贯彻…), and
+  as a last resort the title of a document it issued (印发《X局关于…》). Without a title, two different bodies
+  in the prose leave it unread with a note. A body that only calls itself 我局/我乡 yields None; the source
+  address is never read. The chosen name
   is replaced by the longest other candidate that only adds place names in front of it (区城市运行管理中心
   → 武昌区城市运行管理中心) or 人民政府 after a town (仙庵镇 → 惠来县仙庵镇人民政府).
 * year: the title's year, else the statistical period, else the year most often named in the preamble
@@ -24,6 +27,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from gongkai.document import Document, Position
+from gongkai.standard.bodies import BODY_SUFFIXES, BROAD_SUFFIXES
 from gongkai.standard.labels import NUMERAL_CHARS, YEAR_DIGIT_CHARS, chinese_number
 
 __all__ = ["Metadata", "extract_metadata"]
@@ -47,15 +51,10 @@ class Metadata:
 _H = "\u3007\u4e00-\u9fff"  # CJK ideographs plus 〇
 _CN_DIGITS = YEAR_DIGIT_CHARS
 
-# Organ suffixes, longest first so that alternation prefers 街道办事处 over 街道.
-_ORG_SUFFIXES = (
-    "街道办事处", "人民政府", "管理委员会", "委员会", "管委会", "办事处", "办公室", "中心", "政府", "街道",
-    "街办", "公司", "集团", "局", "镇", "乡", "委", "院", "厅", "署", "处", "所", "站", "队", "馆", "办",
-    "社", "部", "会", "旗", "县", "区", "市",
-)
-_ORG_SUFFIX_RE = "|".join(_ORG_SUFFIXES)
+# Body name endings (standard/bodies.py), longest first so that alternation prefers 街道办事处 over 街道.
+_ORG_SUFFIX_RE = "|".join(BODY_SUFFIXES)
 # A narrower set for sentence subjects, where bare 区/县/市/会/部 would catch too much prose.
-_SUBJECT_SUFFIX_RE = "|".join(s for s in _ORG_SUFFIXES if s not in ("区", "县", "市", "旗", "会", "部", "社"))
+_SUBJECT_SUFFIX_RE = "|".join(s for s in BODY_SUFFIXES if s not in BROAD_SUFFIXES)
 
 _ORG_END = re.compile(rf"(?:{_ORG_SUFFIX_RE})$")
 # Words that cannot begin a name: pronouns, quantifiers, prepositions and verbs that open clauses.
