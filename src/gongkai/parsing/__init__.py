@@ -110,7 +110,7 @@ def parse_document(doc: Document) -> Report:
         _attach_sources(report, doc)
     report.pages = doc.pages
     report.media_type = doc.media_type
-    report.notes = list(doc.notes)
+    report.notes = list(doc.notes) + list(meta.notes)
     mark_reader_made(report, doc)
     report.reading = reading_report(doc, report, tables)
     return report

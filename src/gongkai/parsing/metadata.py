@@ -7,7 +7,10 @@ report (title, preamble and section 一) carries almost all of it:
   "2022年政府信息公开工作年度报告" on the next), a mention of the report's own title in the preamble
   ("现公布区统计局2023年…年度报告", "编制《X2022年…年度报告》"), the subject of an early sentence
   ("2024年,区财政局严格按照…"), the compiler or contact line ("由X党政办公室编制", "请与X联系",
-  "地址:X"), or a 发布机构 field. A body that only calls itself 我局/我乡 yields None. The chosen name
+  "地址:X"), a 发布机构 field, 本机关（X局）, the bare subject of section 一's first sentence (X局认真贯彻…), and
+  as a last resort the title of a document it issued (印发《X局关于…》). Without a title, two different bodies
+  in the prose leave it unread with a note. A body that only calls itself 我局/我乡 yields None; the source
+  address is never read. The chosen name
   is replaced by the longest other candidate that only adds place names in front of it (区城市运行管理中心
   → 武昌区城市运行管理中心) or 人民政府 after a town (仙庵镇 → 惠来县仙庵镇人民政府).
 * year: the title's year, else the statistical period, else the year most often named in the preamble
@@ -24,6 +27,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from gongkai.document import Document, Position
+from gongkai.standard.bodies import BODY_SUFFIXES, BROAD_SUFFIXES
 from gongkai.standard.labels import NUMERAL_CHARS, YEAR_DIGIT_CHARS, chinese_number
 
 __all__ = ["Metadata", "extract_metadata"]
@@ -38,6 +42,7 @@ class Metadata:
     is_rollup: bool  # a 汇总/综合 report covering several bodies
     published: str | None  # ISO date 'YYYY-MM-DD' when a publication date is printed
     positions: dict[str, Position] = field(default_factory=dict)  # 'organization', 'year', 'published'
+    notes: tuple[str, ...] = ()  # why a value was left unread (Chinese), e.g. two different bodies named
 
 
 # --------------------------------------------------------------------------------------------------
@@ -46,15 +51,10 @@ class Metadata:
 _H = "\u3007\u4e00-\u9fff"  # CJK ideographs plus 〇
 _CN_DIGITS = YEAR_DIGIT_CHARS
 
-# Organ suffixes, longest first so that alternation prefers 街道办事处 over 街道.
-_ORG_SUFFIXES = (
-    "街道办事处", "人民政府", "管理委员会", "委员会", "管委会", "办事处", "办公室", "中心", "政府", "街道",
-    "街办", "公司", "集团", "局", "镇", "乡", "委", "院", "厅", "署", "处", "所", "站", "队", "馆", "办",
-    "社", "部", "会", "旗", "县", "区", "市",
-)
-_ORG_SUFFIX_RE = "|".join(_ORG_SUFFIXES)
+# Body name endings (standard/bodies.py), longest first so that alternation prefers 街道办事处 over 街道.
+_ORG_SUFFIX_RE = "|".join(BODY_SUFFIXES)
 # A narrower set for sentence subjects, where bare 区/县/市/会/部 would catch too much prose.
-_SUBJECT_SUFFIX_RE = "|".join(s for s in _ORG_SUFFIXES if s not in ("区", "县", "市", "旗", "会", "部", "社"))
+_SUBJECT_SUFFIX_RE = "|".join(s for s in BODY_SUFFIXES if s not in BROAD_SUFFIXES)
 
 _ORG_END = re.compile(rf"(?:{_ORG_SUFFIX_RE})$")
 # Words that cannot begin a name: pronouns, quantifiers, prepositions and verbs that open clauses.
@@ -81,7 +81,7 @@ _ADMIN_CHARS = "省市州盟县区旗"
 _CJK_RUN_END = re.compile(rf"[{_H}]+$")
 # Leading words in front of a title mention: 现公布X…, 现将X…, 编制X…
 _MENTION_LEAD = re.compile(
-    r"^(?:现|特|并|特此|现就)?(?:向社会|面向社会)?(?:公开|公布|发布|印发|编制|形成了?|将|做好|报送|制定|编写|撰写)+"
+    r"^(?:作为|(?:现|特|并|特此|现就)?(?:向社会|面向社会)?(?:公开|公布|发布|印发|编制|形成了?|将|做好|报送|制定|编写|撰写)+)"
 )
 
 # --------------------------------------------------------------------------------------------------
@@ -134,10 +134,23 @@ _SUBJECT = re.compile(
     rf"(?P<org>[{_H}]{{1,30}}?(?:{_SUBJECT_SUFFIX_RE}))(?=\s*(?:{_SUBJECT_VERB_RE}))",
     re.M,
 )
+_BARE_SUBJECT = re.compile(
+    rf"^\s*(?P<org>[{_H}]{{2,30}}?(?:{_SUBJECT_SUFFIX_RE}))(?=\s*(?:{_SUBJECT_VERB_RE}))"
+)
 # Compiler, contact, address and publisher fields.
 _COMPILER = re.compile(rf"由\s*(?P<org>[{_H}]{{2,40}}?)\s*(?:负责|根据|依据|按照)?(?:编制|编写|制作|发布)")
 _CONTACT = re.compile(rf"(?:请与|请联系|联系单位\s*[:：])\s*(?P<org>[{_H}]{{2,40}}?)\s*(?:联系|[,，;；。(（]|$)", re.M)
 _ADDRESS = re.compile(rf"地\s*址\s*[:：]\s*(?P<org>[{_H}]{{2,40}}?(?:{_ORG_SUFFIX_RE}))(?=\s*(?:驻地|大院|院内|[;；,，。)）]|$))", re.M)
+# The body naming itself in brackets after a self-reference: 本机关（X局）…
+_SELF_NAMED = re.compile(
+    rf"(?:本机关|本单位|本局|本委|本办|我局|我委|我办|我单位|我机关)\s*[（(]\s*(?P<org>[{_H}]{{2,40}}?)\s*[)）]"
+)
+# The title of a document the body itself issued: 印发《X局关于…的通知》 (names a superior body's document
+# when it follows 学习/贯彻…, so only issuing verbs count, and central bodies are never the reporting body).
+_OWN_DOCUMENT = re.compile(
+    rf"(?:印发|制定|出台|制发|起草|发布|编制)(?:了)?\s*《(?P<org>[{_H}]{{2,40}}?(?:{_SUBJECT_SUFFIX_RE}))关于"
+)
+_CENTRAL = re.compile(r"^(?:国务院|中共|中央|全国|国家)")
 _PUBLISHER = re.compile(rf"(?:发布机构|发文机关|发布单位)\s*[:：]?\s*(?P<org>[{_H}]{{2,40}})\s*$", re.M)
 
 # --------------------------------------------------------------------------------------------------
@@ -355,6 +368,9 @@ def _other_candidates(text: str, start: int, end: int) -> list[_Cand]:
         org = m.group("org")
         if _is_org(org):
             cands.append(_Cand(org, m.start("org"), 2))
+    for m in _SELF_NAMED.finditer(text, start, end):
+        if _is_org(m.group("org")):
+            cands.append(_Cand(m.group("org"), m.start("org"), 2))
     for rx, rank in ((_COMPILER, 3), (_CONTACT, 3), (_ADDRESS, 4), (_PUBLISHER, 4)):
         for m in rx.finditer(text, start, end):
             raw = m.group("org")
@@ -362,6 +378,38 @@ def _other_candidates(text: str, start: int, end: int) -> list[_Cand]:
             if _is_org(org):
                 cands.append(_Cand(org, m.start("org"), rank))
     return cands
+
+
+def _first_subject(doc: Document, first: int | None) -> list[_Cand]:
+    """The body as the bare subject of section 一's first sentence: X局认真贯彻… (no year or lead before it)."""
+    if not first:
+        return []
+    for ln in doc.lines[first:first + 3]:
+        if not ln.text.strip():
+            continue
+        m = _BARE_SUBJECT.match(ln.text)
+        return [_Cand(m.group("org"), ln.offset + m.start("org"), 2)] if m and _is_org(m.group("org")) else []
+    return []
+
+
+def _same_body(a: str, b: str) -> bool:
+    return a == b or _extends(a, b) or _extends(b, a)
+
+
+def _own_document_pick(cands: list[_Cand], own: list[_Cand]) -> tuple[list[_Cand], list[str]]:
+    """Without a title or title mention, the bodies read from the prose (sentence subjects, 本机关（X局）) and
+    from the titles of its own documents (《X局关于…》, a last resort) must name one body; when two different
+    bodies compete nothing is chosen and the competing names are returned."""
+    if any(c.rank <= 1 for c in cands):
+        return cands, []
+    prose = [c for c in cands if c.rank == 2] + own
+    if not prose:
+        return cands, []
+    first = prose[0].org
+    if any(not _same_body(c.org, first) for c in prose) or (
+            own and any(not _same_body(c.org, first) for c in cands)):
+        return [], sorted({c.org for c in cands + own})
+    return cands + own, []
 
 
 def _pick_org(cands: list[_Cand]) -> _Cand | None:
@@ -466,6 +514,13 @@ def extract_metadata(doc: Document, first_section_line: int | None = None) -> Me
     # Names inside 《》 are only trusted when they are the report's own title (mention candidates).
     books = [(m.start(), m.end()) for m in _BOOK.finditer(text, 0, head_end)]
     cands = [c for c in cands if c.rank <= 1 or not any(a <= c.offset < b for a, b in books)]
+    if first:
+        cands += _first_subject(doc, first)
+    # an office (X政府办公室) issues documents for its host or for itself: not certain either way, so skipped
+    own = [_Cand(org, m.start("org"), 5) for m in _OWN_DOCUMENT.finditer(text, 0, head_end)
+           if _is_org(org := m.group("org")) and not _CENTRAL.match(org) and not _INTERNAL_UNIT.search(org)]
+    cands, competing = _own_document_pick(cands, own)
+    notes = (f"正文提到不同的机关（{'、'.join(competing)}），无法确定发布年报的机关",) if competing else ()
     chosen = _pick_org(cands)
     organization = None
     if chosen:
@@ -494,4 +549,4 @@ def extract_metadata(doc: Document, first_section_line: int | None = None) -> Me
     if pub:
         published, positions["published"] = pub
 
-    return Metadata(organization, year, is_rollup, published, positions)
+    return Metadata(organization, year, is_rollup, published, positions, notes)

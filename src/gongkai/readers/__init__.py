@@ -30,6 +30,9 @@ def read_bytes(data: bytes, source: str = "<memory>", limits: Limits = DEFAULT_L
     if kind is Kind.UNSUPPORTED:
         raise UnsupportedFormat(f"不支持的文件格式：{why}", source=source)
     if kind is Kind.TEXT:
+        if len(data) > limits.max_text_bytes:
+            raise InputTooLarge(f"文本文件过大（{len(data) / 1048576:.0f} MB，纯文本上限 "
+                                f"{limits.max_text_bytes // 1048576} MB）", source=source)
         return read_text(data, source=source)
     from gongkai.readers.assemble import to_document
 

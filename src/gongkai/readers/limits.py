@@ -12,6 +12,10 @@ class Limits:
     max_unzipped_bytes: int = 300 * 1024 * 1024  # DOCX: total uncompressed size of the parts read
     max_zip_ratio: int = 200  # DOCX: uncompressed/compressed ratio of any member (zip bombs)
     max_html_bytes: int = 50 * 1024 * 1024
+    # Plain text: a real report is 10–300 KB of text. Reading and checking a 197 MB text peaked at 4.5 GB and
+    # timed out, so a text over 20 MB is refused before it is decoded (E-LIMIT); reading 19 MB peaks at ~100 MB
+    # (benchmarks/bench_memory.py).
+    max_text_bytes: int = 20 * 1024 * 1024
     max_image_pixels: int = 80_000_000  # images sent to OCR (about 9000×9000)
     ocr_dpi: int = 150  # scanned PDF pages are rendered at this resolution for OCR
     worker_memory_bytes: int = 6 * 1024**3  # batch processing: address space of a worker process (RLIMIT_AS)
