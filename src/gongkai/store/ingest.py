@@ -27,6 +27,7 @@ from gongkai.errors import GongkaiError, ReaderCrashed, os_reason
 from gongkai.readers.limits import DEFAULT_LIMITS, Limits
 from gongkai.store import schema as t
 from gongkai.store.db import Store
+from gongkai.store.figures import store_figures
 from gongkai.store.rows import ReportRows, dumps, error_rows, finding_keys, report_rows
 from gongkai.store.sql import RawInsert
 
@@ -199,6 +200,8 @@ def store_item(conn: Connection, item: IngestItem, *, path: str | None, parser_v
         conn.execute(update(t.parse).where(t.parse.c.document_id == doc_id, t.parse.c.id != parse_id)
                      .values(is_current=False))
     sql["cell"].many(conn, [dict(zip(_CELL_COLUMNS, (parse_id, *row))) for row in item.rows.cells])
+    if item.rows.cells:
+        store_figures(conn, parse_id)  # stats read these, not the cells
     keys = item.keys if item.keys is not None else finding_keys(False, item.sha256,
                                                                  [row[-1] for row in item.rows.findings])
     sql["finding"].many(conn, [dict(zip(_FINDING_COLUMNS, (parse_id, *row, key)))
