@@ -17,5 +17,8 @@ def db(tmp_path):
         from tests.analysis.test_export import build_db
 
         inserted = build_db(conn)
+        from gongkai.store.figures import fill_missing_figures
+
+        fill_missing_figures(conn)  # cells written by hand: their figures as the migration fills them
     yield engine, inserted, url
     engine.dispose()

@@ -101,7 +101,7 @@ def test_region_matrix_needs_no_cells_and_one_registry(conn):
         assert region_matrix(c, gen.district, year) == region_matrix(c, gen.district, year, reg)
 
 
-def _python_parts(conn, scope, by, rollups, ids):
+def _python_parts(conn, scope, by, rollups, ids, figures=None):
     """The rule as it was applied before, report by report in Python over the loaded cells (the oracle)."""
     from collections import defaultdict
 

@@ -139,3 +139,43 @@ def test_finished_uploads_are_forgotten_past_the_limit_unfinished_never():
         done.append(up)
     assert uploads.get(first.id) is first
     assert [uploads.get(u.id) is not None for u in done] == [False, False, True, True]
+
+
+def test_an_upload_is_recorded_and_shown_by_the_name_the_user_gave_never_a_server_path(db_url):
+    from sqlalchemy import select
+
+    from gongkai.store import schema as t
+    from gongkai.store.db import open_store
+
+    with TestClient(create_app(db_url, secret=b"k" * 32)) as c:
+        token = _csrf(c.get("/upload").text)
+        files = [("files", ("区县/二〇二一年度报告.txt", _report_text(930), "text/plain")),
+                 ("files", ("../二〇二一年度报告.txt", _report_text(931), "text/plain"))]
+        r = c.post("/api/v1/documents", files=files, headers={"X-CSRF-Token": token})
+        status = _wait(c, r.json()["id"])
+        assert [f["state"] for f in status["files"]] == ["stored", "stored"]
+        assert [f["recorded"] for f in status["files"]] == ["上传/区县/二〇二一年度报告.txt",
+                                                            "上传/二〇二一年度报告.txt"]
+        for f in status["files"]:
+            detail = c.get(f"/api/v1/reports/{f['key']}").json()
+            assert detail["source"] == f["recorded"]
+            page = c.get(f"/reports/{f['key']}").text
+            assert f"文件：{f['recorded']}" in page and "gongkai-upload-" not in page
+        listing = c.get("/", params={"q": "上传/"}).text
+        assert "上传/区县/二〇二一年度报告.txt" in listing and "gongkai-upload-" not in listing
+    store = open_store(db_url)
+    with store.engine.connect() as conn:
+        recorded = set(conn.execute(select(t.document_path.c.path)).scalars())
+        sources = set(conn.execute(select(t.parse.c.source)).scalars())
+    assert {"上传/区县/二〇二一年度报告.txt", "上传/二〇二一年度报告.txt"} <= recorded & sources
+    assert not any("gongkai-upload-" in (p or "") for p in recorded | sources)
+
+
+def test_recorded_names_are_distinct_labels_without_path_tricks():
+    from gongkai.web.upload import recorded_name
+
+    taken: set[str] = set()
+    names = [recorded_name(n, i, taken) for i, n in enumerate(
+        ["a.pdf", "a.pdf", "..\\..\\x/./a.pdf", "", None, "b\x00c\n.txt", "noext", "noext"])]
+    assert names == ["上传/a.pdf", "上传/a（2）.pdf", "上传/x/a.pdf", "上传/文件4", "上传/文件5", "上传/bc.txt",
+                     "上传/noext", "上传/noext（2）"]

@@ -17,45 +17,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
-from functools import cache
 from typing import Any
 
 from gongkai.analysis.export import Registry, Scope, Selection, resolve
-from gongkai.standard.layout import request_layout
-from gongkai.standard import get_format
-
-FEE_CELL = "proactive.fees.amount"
-
-
-@dataclass(frozen=True)
-class _Ids:
-    received: str
-    carried_over: str
-    results_total: str
-    carried_forward: str
-    granted: str
-    partially_granted: str
-    withheld: tuple[str, ...]
-    appeals: dict[str, dict[str, str]]  # group -> column -> cell id
-
-    def all(self) -> list[str]:
-        out = [self.received, self.carried_over, self.results_total, self.carried_forward, self.granted,
-               self.partially_granted, *self.withheld, FEE_CELL]
-        return out + [cid for cols in self.appeals.values() for cid in cols.values()]
-
-
-@cache
-def cell_ids() -> _Ids:
-    fmt = get_format("2021")
-    lay = request_layout(fmt)
-
-    def req(row: str) -> str:
-        return f"requests.{row}.{lay.total_column}"
-
-    withheld = tuple(req(r.id) for r in fmt.request_rows if r.group == "withheld")
-    appeals = {g: {c: f"appeals.{g}.{c}" for c, _ in fmt.appeals_columns} for g, _, _ in fmt.appeals_groups}
-    return _Ids(req(lay.received), req(lay.carried_over), req(lay.results_total), req(lay.carried_forward),
-                req(lay.result_rows[0]), req(lay.result_rows[1]), withheld, appeals)
+from gongkai.store.figures import FEE_CELL, _Ids, cell_ids, usable_value
 
 
 def _rate(num: float, den: float) -> float | None:
@@ -208,18 +173,6 @@ class _Acc:
         return StatsRow(key=key, **nums, **appeals, **extra)
 
 
-def usable_value():
-    """The one rule for a cell as a number (SQL, so the database adds up): stated, else inferred; blank and
-    "/" count 0; otherwise NULL (not usable: the report is incomplete and the cell counts 0)."""
-    from sqlalchemy import case, literal
-
-    from gongkai.store.schema import cell
-
-    return case((cell.c.value.is_not(None), cell.c.value),
-                (cell.c.inferred_value.is_not(None), cell.c.inferred_value),
-                (cell.c.meaning.in_(("blank", "not_applicable")), literal(0.0)), else_=None)
-
-
 def _group_column(by: str):
     from sqlalchemy import func
 
@@ -234,24 +187,24 @@ def _group_key(by: str, raw) -> str:
     return raw or "（未知机关）"
 
 
-def _parts(conn, scope: Scope, by: str, rollups: str, ids: _Ids):
+def _parts(conn, scope: Scope, by: str, rollups: str, ids: _Ids, figures=None):
     """(parts by row key, bodies with any report by year, reports skipped by the roll-up choice): the
     reports' cells are summed in the database, never loaded."""
     from sqlalchemy import case, func, select
 
-    from gongkai.store.schema import cell, organization, parse
+    from gongkai.store.schema import organization, parse, stats_figure
 
     needed = ids.all()
-    usable = usable_value()
+    fig = stats_figure if figures is None else figures  # written at ingest by store.figures.usable_value
     source = parse.outerjoin(organization, parse.c.organization_id == organization.c.id)
     group = _group_column(by)
     # each report's usable needed cells, the fee cell apart (the 2019 format has none)
     usable_ok = conn.execute(
-        select(cell.c.parse_id, func.count(case((cell.c.cell_id != FEE_CELL, usable))),
-               func.count(case((cell.c.cell_id == FEE_CELL, usable))))
-        .select_from(cell.join(parse, cell.c.parse_id == parse.c.id))
-        .where(*scope.conditions, cell.c.cell_id.in_(needed))
-        .group_by(cell.c.parse_id)).all()
+        select(fig.c.parse_id, func.count(case((fig.c.figure != FEE_CELL, fig.c.value))),
+               func.count(case((fig.c.figure == FEE_CELL, fig.c.value))))
+        .select_from(fig.join(parse, fig.c.parse_id == parse.c.id))
+        .where(*scope.conditions, fig.c.figure.in_(needed))
+        .group_by(fig.c.parse_id)).all()
     ok = {pid: n for pid, n, _ in usable_ok}
     fee_ok = {pid for pid, _, fee in usable_ok if fee}
     n_needed = len(needed) - 1
@@ -275,10 +228,10 @@ def _parts(conn, scope: Scope, by: str, rollups: str, ids: _Ids):
                     else [parse.c.is_rollup.is_(True) if rollups == "only" else parse.c.is_rollup.is_(False)])
     is_2019 = func.coalesce(parse.c.format == "2019", False)
     sums = conn.execute(
-        select(group.label("grp"), is_2019.label("f2019"), cell.c.cell_id, func.sum(func.coalesce(usable, 0.0)))
-        .select_from(cell.join(source, cell.c.parse_id == parse.c.id))
-        .where(*scope.conditions, *counted_rows, cell.c.cell_id.in_(needed))
-        .group_by(group, is_2019, cell.c.cell_id))
+        select(group.label("grp"), is_2019.label("f2019"), fig.c.figure, func.sum(func.coalesce(fig.c.value, 0.0)))
+        .select_from(fig.join(source, fig.c.parse_id == parse.c.id))
+        .where(*scope.conditions, *counted_rows, fig.c.figure.in_(needed))
+        .group_by(group, is_2019, fig.c.figure))
     for grp, f2019, cid, total in sums:
         if cid == FEE_CELL and f2019:
             continue
@@ -290,9 +243,11 @@ ROLLUP_MODES = ("excluded", "included", "only")
 
 
 def compute_stats(conn, selection: Selection | None = None, *, by: str = "year",
-                  rollups: str = "excluded", registry: Registry | None = None) -> StatsResult:
+                  rollups: str = "excluded", registry: Registry | None = None, figures=None) -> StatsResult:
     """Sums and rates of the selected reports per year (``by="year"``) or per body (``by="org"``); roll-up
-    reports ``rollups`` = excluded (default) | included | only."""
+    reports ``rollups`` = excluded (default) | included | only. ``figures``: where the figures are read (columns
+    parse_id, figure, value; default the ``stats_figure`` table stored at ingest — a test passes
+    :func:`gongkai.store.figures.cell_figures`, the same rule over every cell)."""
     if by not in ("year", "org"):
         raise ValueError(by)
     if rollups not in ROLLUP_MODES:
@@ -300,7 +255,7 @@ def compute_stats(conn, selection: Selection | None = None, *, by: str = "year",
     selection = selection or Selection()
     ids = cell_ids()
     scope: Scope = resolve(conn, selection, registry)
-    parts, present, skipped = _parts(conn, scope, by, rollups, ids)
+    parts, present, skipped = _parts(conn, scope, by, rollups, ids, figures)
     accs: dict[str, _Acc] = {}
     total = _Acc()
     for key, part in parts.items():

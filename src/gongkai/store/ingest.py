@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from datetime import datetime, timezone
@@ -27,6 +27,7 @@ from gongkai.errors import GongkaiError, ReaderCrashed, os_reason
 from gongkai.readers.limits import DEFAULT_LIMITS, Limits
 from gongkai.store import schema as t
 from gongkai.store.db import Store
+from gongkai.store.figures import store_figures
 from gongkai.store.rows import ReportRows, dumps, error_rows, finding_keys, report_rows
 from gongkai.store.sql import RawInsert
 
@@ -200,6 +201,8 @@ def store_item(conn: Connection, item: IngestItem, *, path: str | None, parser_v
         conn.execute(update(t.parse).where(t.parse.c.document_id == doc_id, t.parse.c.id != parse_id)
                      .values(is_current=False))
     sql["cell"].many(conn, [dict(zip(_CELL_COLUMNS, (parse_id, *row))) for row in item.rows.cells])
+    if item.rows.cells:
+        store_figures(conn, parse_id)  # stats read these, not the cells
     keys = item.keys if item.keys is not None else finding_keys(False, item.sha256,
                                                                  [row[-1] for row in item.rows.findings])
     sql["finding"].many(conn, [dict(zip(_FINDING_COLUMNS, (parse_id, *row, key)))
@@ -269,16 +272,23 @@ class _Writer:
 
 def ingest(store: Store, paths: Iterable[str | Path], *, jobs: int = 1, limits: Limits = DEFAULT_LIMITS,
            parser_version: str = PARSER_VERSION, reparse: bool = False, cross_check: bool = True,
-           progress: ProgressHook | None = None, batch: int = 50, runner: Runner | None = None) -> IngestSummary:
+           progress: ProgressHook | None = None, batch: int = 50, runner: Runner | None = None,
+           names: Mapping[str, str] | None = None) -> IngestSummary:
     """Store every file under ``paths``; with ``reparse`` also parse every stored document whose current parse
     comes from another parser version. Cross-report findings are recomputed at the end. Files are read and
-    checked by ``runner`` (default: ``jobs`` worker processes on this machine); this process writes."""
+    checked by ``runner`` (default: ``jobs`` worker processes on this machine); this process writes.
+    ``names``: file path → the distinct name recorded for it instead of the path (document path, the report's
+    source, the summary and progress labels), e.g. an upload's temporary file named by what the user uploaded."""
     from gongkai.store.orgs_resolve import OrgMatcher
 
     started = time.perf_counter()
     summary = IngestSummary()
     files = [str(p) for p in collect(paths)]
     summary.files = len(files)
+    name_of = {f: (names or {}).get(f, f) for f in files}
+    path_of = {n: f for f, n in name_of.items()}
+    if len(path_of) != len(name_of):
+        raise ValueError("ingest: two files were given the same name")
     when = now_iso()
 
     # 1. hash; what is already stored needs only its path recorded
@@ -287,7 +297,7 @@ def ingest(store: Store, paths: Iterable[str | Path], *, jobs: int = 1, limits: 
         try:
             sha, size = _sha_of_file(Path(f))
         except OSError as exc:
-            summary.missing.append((f, "文件不存在" if isinstance(exc, FileNotFoundError) else
+            summary.missing.append((name_of[f], "文件不存在" if isinstance(exc, FileNotFoundError) else
                                     f"无法读取文件（{os_reason(exc)}）"))
             continue
         hashed.append((f, sha, size))
@@ -295,7 +305,7 @@ def ingest(store: Store, paths: Iterable[str | Path], *, jobs: int = 1, limits: 
         known = _known(conn, sorted({sha for _, sha, _ in hashed}), parser_version)
         for f, sha, _ in hashed:
             if sha in known and known[sha][1]:
-                _record_path(conn, known[sha][0], f, when)
+                _record_path(conn, known[sha][0], name_of[f], when)
     todo: list[Job] = []
     first_path: dict[str, str] = {}
     repeats: list[tuple[str, str]] = []  # (path, sha) of a file whose content is queued under another path
@@ -303,10 +313,10 @@ def ingest(store: Store, paths: Iterable[str | Path], *, jobs: int = 1, limits: 
         if sha in known and known[sha][1]:
             summary.unchanged += 1
         elif sha in first_path:
-            repeats.append((f, sha))
+            repeats.append((name_of[f], sha))
         else:
             first_path[sha] = f
-            todo.append(Job(f, path=f))
+            todo.append(Job(name_of[f], path=f))
 
     if runner is None:
         def runner(batch_jobs: list[Job]) -> Iterable[Outcome]:
@@ -321,7 +331,7 @@ def ingest(store: Store, paths: Iterable[str | Path], *, jobs: int = 1, limits: 
             item: IngestItem | None = outcome.payload
             if item is None:  # timed out or crashed: keep the file with the reason
                 try:
-                    data = Path(outcome.path).read_bytes()
+                    data = Path(path_of.get(outcome.path, outcome.path)).read_bytes()
                 except OSError as exc:
                     summary.missing.append((outcome.path, f"无法读取文件（{os_reason(exc)}）"))
                     continue

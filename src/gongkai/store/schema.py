@@ -233,6 +233,16 @@ web_user = Table(
     Column("created_at", String(32), nullable=False),
 )
 
+# Each parse's stats figures (the cells `gongkai stats` sums), written at ingest by the one rule of
+# store.figures.usable_value: the stated value, else the inferred one; blank and "/" 0; NULL not usable (the
+# report is incomplete). Stats read this narrow table instead of the whole cell table.
+stats_figure = Table(
+    "stats_figure", metadata,
+    Column("parse_id", Integer, ForeignKey("parse.id", ondelete="CASCADE"), primary_key=True),
+    Column("figure", String(80), primary_key=True),
+    Column("value", Float),
+)
+
 # Tokens for scripts calling /api/v1 (`gongkai users token NAME`): only the SHA-256 of the token is kept (the
 # token is 32 random bytes, so a fast hash is enough); ``prefix`` is its public part, shown and used to revoke.
 api_token = Table(
@@ -247,4 +257,5 @@ api_token = Table(
 )
 
 __all__ = ["api_token", "audit_log", "cell", "cross_finding", "document", "document_path", "fetch_page", "finding", "metadata",
-           "organization", "organization_alias", "parse", "review", "review_event", "web_user"]
+           "organization", "organization_alias", "parse", "review", "review_event", "stats_figure",
+           "web_user"]

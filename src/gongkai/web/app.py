@@ -23,6 +23,7 @@ from gongkai.web.dom_view import BlockCache
 from gongkai.web.notice import router as notice_router
 from gongkai.web.pages import router as pages_router
 from gongkai.web.source import PageCache
+from gongkai.web import errors as web_errors
 from gongkai.web.upload import MAX_FILE_BYTES, MAX_FILES, UploadQueue, Uploads
 from gongkai.web import tokens  # 区域/对比/填报 and API tokens
 from gongkai.web.compare import router as compare_router
@@ -84,6 +85,7 @@ def create_app(store_url: str | None = None, *, host: str = "127.0.0.1", secret:
                                 httponly=True, samesite="strict")
         return response
 
+    web_errors.install(app)
     app.include_router(pages_router)
     app.include_router(detail_router)
     app.include_router(notice_router)

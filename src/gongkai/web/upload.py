@@ -24,6 +24,8 @@ from gongkai.readers.sniff import KIND_NAMES, Kind, sniff
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_FILES = 200
 _UNSAFE = re.compile(r"[^\w.\-\u3000-\u303f\u4e00-\u9fff（）]+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+UPLOAD_PREFIX = "上传/"  # an uploaded file is recorded as 上传/<the name (and folder) the browser sent>
 
 
 @dataclass
@@ -32,6 +34,7 @@ class FileOutcome:
     state: str  # waiting | checked (read, being saved) | refused | stored | unchanged | failed
     message: str = ""
     key: str | None = None
+    recorded: str = ""  # the document path recorded in the store (never a server path)
 
 
 @dataclass
@@ -73,6 +76,21 @@ def safe_name(name: str | None, index: int) -> str:
     return f"{index:03d}_{base or 'file'}"
 
 
+def recorded_name(name: str | None, index: int, taken: set[str]) -> str:
+    """The name an upload is stored under: ``上传/`` and the name the user uploaded (a folder upload keeps its
+    relative folders), without control characters or "." / ".." parts; distinct within one upload. It is only a
+    label — the file itself is written under :func:`safe_name`."""
+    parts = [p.strip() for p in _CONTROL.sub("", (name or "").replace("\\", "/")).split("/")]
+    label = "/".join(p for p in parts if p not in ("", ".", ".."))[-200:] or f"文件{index + 1}"
+    out, n = UPLOAD_PREFIX + label, 1
+    while out in taken:
+        n += 1
+        stem, dot, ext = label.rpartition(".")
+        out = UPLOAD_PREFIX + (f"{stem}（{n}）.{ext}" if dot and stem else f"{label}（{n}）")
+    taken.add(out)
+    return out
+
+
 def accept(up: Upload, files: list[tuple[str | None, bytes | None]], max_bytes: int = MAX_FILE_BYTES,
            max_files: int = MAX_FILES) -> tuple[Path | None, list[Path]]:
     """Check each file and write the accepted ones to a new temporary folder; ``None`` data = over the size limit."""
@@ -83,6 +101,7 @@ def accept(up: Upload, files: list[tuple[str | None, bytes | None]], max_bytes: 
         return None, []
     folder = Path(tempfile.mkdtemp(prefix="gongkai-upload-"))
     paths = []
+    taken: set[str] = set()
     for i, (name, data) in enumerate(files):
         shown = name or f"文件{i + 1}"
         if data is None:
@@ -96,7 +115,8 @@ def accept(up: Upload, files: list[tuple[str | None, bytes | None]], max_bytes: 
         path = folder / safe_name(name, i)
         path.write_bytes(data)
         paths.append(path)
-        up.files.append(FileOutcome(shown, "waiting", key=hashlib.sha256(data).hexdigest()[:12]))
+        up.files.append(FileOutcome(shown, "waiting", key=hashlib.sha256(data).hexdigest()[:12],
+                                    recorded=recorded_name(name, i, taken)))
     return folder, paths
 
 
@@ -106,21 +126,22 @@ def run(up: Upload, store, folder: Path | None, paths: list[Path], *, jobs: int 
     from gongkai.web import queries
 
     waiting = [f for f in up.files if f.state == "waiting"]
-    by_name = {p.name: o for o, p in zip(waiting, paths)}
+    by_name = {o.recorded: o for o in waiting}
+    names = {str(p): o.recorded for o, p in zip(waiting, paths)}
 
     def progress(label: str, _done: int, _total: int) -> None:
-        outcome = by_name.get(Path(label).name)
+        outcome = by_name.get(label)
         if outcome is not None and outcome.state == "waiting":
             outcome.state = "checked"
 
     try:
         if paths:
-            shas = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
+            shas = {names[str(p)]: hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
             with store.engine.connect() as conn:
                 before = queries.already_stored(conn, sorted(shas.values()))
-            summary = queries.ingest_files(store, paths, jobs=jobs, limits=limits, progress=progress)
-            failed = {Path(p).name: (code, msg) for p, code, msg in summary.failed}
-            missing = {Path(p).name: msg for p, msg in summary.missing}
+            summary = queries.ingest_files(store, paths, jobs=jobs, limits=limits, progress=progress, names=names)
+            failed = {p: (code, msg) for p, code, msg in summary.failed}
+            missing = dict(summary.missing)
             for name, outcome in by_name.items():
                 if name in failed:
                     code, msg = failed[name]
