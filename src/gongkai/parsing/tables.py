@@ -21,6 +21,7 @@ from rapidfuzz import fuzz
 from gongkai.document import Line
 from gongkai.model import Cell, Meaning, ParseIssue, TableInfo
 from gongkai.parsing.labels import key, strip_numbering
+from gongkai.parsing.piped import value_row_spans
 from gongkai.parsing.tokens import Kind, Token
 from gongkai.parsing.values import classify
 from gongkai.standard import Format, Group, Row, get_format
@@ -330,9 +331,14 @@ class _RowReader:
         return lab.row, self.rows[lab.row].group, lab.row + 1
 
     def _text_cell(self, tok: Token, row: int) -> bool:
-        """A short piped text with a digit in a row still missing cells is a value cell gone wrong ("约300")."""
-        return (tok.piped and len(self.row_cells[row]) < len(self.rows[row].cells) and len(tok.raw) <= 10
-                and any(ch.isdigit() for ch in tok.raw))
+        """A piped text in a row still missing cells is a value cell: a short one with a digit ("约300"), or
+        any text on the piped row's own line ("无数据"), whose separators fix its column (dropping it would
+        shift the values after it)."""
+        if not tok.piped or len(self.row_cells[row]) >= len(self.rows[row].cells):
+            return False
+        if len(tok.raw) <= 10 and any(ch.isdigit() for ch in tok.raw):
+            return True
+        return tok.line == self.row_label_end[row]
 
 
 def _first(tokens: list[Token], start: int, end: int, needles: tuple[str, ...]) -> int | None:
@@ -663,9 +669,22 @@ def _read_appeals(tokens: list[Token], start: int, end: int, fmt: Format, result
     b = first_value
     while b < end and tokens[b].kind is not Kind.TEXT:
         b += 1
+    spans = value_row_spans(tokens, start, end, a, first_value, b)  # piped text cells keep their columns
+    a, b = spans[0]
     run = tokens[a:b]
     cut = b == len(tokens)
     placed, status = _place(run, len(ids), cut_here=cut)
+    if not cut and len(spans) > 1:
+        fitting = {}
+        for sa, sb in spans:
+            p, st = _place(tokens[sa:sb], len(ids), cut_here=False)
+            if st == "ok":
+                fitting[tuple(id(t) for t in p)] = (sa, sb, p)
+        if len(fitting) == 1:
+            a, b, placed = next(iter(fitting.values()))
+            run, status = tokens[a:b], "ok"
+        elif len(fitting) > 1:  # a text at the line's end may or may not be a cell: the columns differ
+            placed, status = [None] * len(ids), "ambiguous"
     if status == "ok" and _filler_choice(run, len(ids)):  # recorded for the reading report
         result.filler_dropped["appeals"] = len(run) - len(ids)
     if status == "short" and line_mode is not None and lines is not None and a > start:
