@@ -1,5 +1,6 @@
 """Issue 11 follow-up: a piped row fixes each cell's column by its separators. A text cell where a value
-stands ("无数据") keeps its column, stored as text with its raw text; the cells after it never shift left."""
+stands ("无数据") keeps its column, stored as text with its raw text; the cells after it never shift left. The
+same holds where each cell has a line of its own ending in "|" (cell_per_line, row_opener)."""
 
 from __future__ import annotations
 
@@ -51,12 +52,12 @@ _TEXTS = st.text(alphabet="数据暂缺未统计待核实不详见附表略另�
     lambda t: classify(t).meaning is Meaning.TEXT)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 2**16), format_id=st.sampled_from(["2021", "2019"]), pick=st.integers(0, 10**6),
-       text=_TEXTS)
-def test_a_value_replaced_by_text_in_a_piped_row_moves_no_other_value(seed, format_id, pick, text) -> None:
+       text=_TEXTS, layout=st.sampled_from(["pipe_rows", "markdown", "cell_per_line", "row_opener"]))
+def test_a_value_replaced_by_text_in_a_piped_row_moves_no_other_value(seed, format_id, pick, text, layout) -> None:
     spec = random_spec(random.Random(seed), format_id)
-    doc = render_text(spec, "pipe_rows", random.Random(seed))
+    doc = render_text(spec, layout, random.Random(seed))
     before = parse_text(doc)
     printed = sorted((c for c in before.cells.values() if c.raw), key=lambda c: c.id)
     assume(printed)

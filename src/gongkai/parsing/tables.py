@@ -332,13 +332,16 @@ class _RowReader:
 
     def _text_cell(self, tok: Token, row: int) -> bool:
         """A piped text in a row still missing cells is a value cell: a short one with a digit ("约300"), or
-        any text on the piped row's own line ("无数据"), whose separators fix its column (dropping it would
-        shift the values after it)."""
-        if not tok.piped or len(self.row_cells[row]) >= len(self.rows[row].cells):
+        any text whose separators fix its column ("无数据" on the row's own line, or on the line right after
+        the row's cells when each has a line of its own): dropping it would shift the values after it."""
+        cells = self.row_cells[row]
+        if not tok.piped or len(cells) >= len(self.rows[row].cells):
             return False
         if len(tok.raw) <= 10 and any(ch.isdigit() for ch in tok.raw):
             return True
-        return tok.line == self.row_label_end[row]
+        label_line = self.row_label_end[row]
+        return tok.line == label_line or (tok.line == label_line + len(cells) + 1
+                                          and all(c.line == label_line + 1 + i for i, c in enumerate(cells)))
 
 
 def _first(tokens: list[Token], start: int, end: int, needles: tuple[str, ...]) -> int | None:
