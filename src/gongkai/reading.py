@@ -16,6 +16,7 @@ Confidence, simply (see :func:`confidence`):
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -81,8 +82,17 @@ class ReaderTrace:
     # the document's own wording
     assembled: tuple[tuple[int, int], ...] = ()
 
+    # [start, end) stretches holding cells that the reader placed left of a table's value columns by their
+    # x-position: a value-looking text there ("无", a stray character of a vertical label) is never a value
+    label_cells: tuple[tuple[int, int], ...] = ()
+
     def is_assembled(self, start: int, end: int) -> bool:
         return any(a < end and start < b for a, b in self.assembled)
+
+    def in_label_area(self, start: int, end: int) -> bool:
+        # the stretches come in text order and do not overlap (one per cell)
+        i = bisect_right(self.label_cells, (start, float("inf"))) - 1
+        return any(a < end and start < b for a, b in self.label_cells[max(i, 0):i + 2])
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,7 @@ from gongkai.parsing.hybrid import block_variants, hybrid_rows
 from gongkai.parsing.labels import key, strip_numbering
 from gongkai.parsing.line_cells import line_mode as shown_line_mode
 from gongkai.parsing.line_cells import line_slots
+from gongkai.parsing.piped import value_row_spans
 from gongkai.parsing.tokens import Kind, Token
 from gongkai.parsing.values import classify
 from gongkai.standard import Format, Group, Row, get_format
@@ -282,9 +283,17 @@ class _RowReader:
         return lab.row, self.rows[lab.row].group, lab.row + 1
 
     def _text_cell(self, tok: Token, row: int) -> bool:
-        """A short piped text with a digit in a row still missing cells is a value cell gone wrong ("约300")."""
-        return (tok.piped and len(self.row_cells[row]) < len(self.rows[row].cells) and len(tok.raw) <= 10
-                and any(ch.isdigit() for ch in tok.raw))
+        """A piped text in a row still missing cells is a value cell: a short one with a digit ("约300"), or
+        any text whose separators fix its column ("无数据" on the row's own line, or on the line right after
+        the row's cells when each has a line of its own): dropping it would shift the values after it."""
+        cells = self.row_cells[row]
+        if not tok.piped or len(cells) >= len(self.rows[row].cells):
+            return False
+        if len(tok.raw) <= 10 and any(ch.isdigit() for ch in tok.raw):
+            return True
+        label_line = self.row_label_end[row]
+        return tok.line == label_line or (tok.line == label_line + len(cells) + 1
+                                          and all(c.line == label_line + 1 + i for i, c in enumerate(cells)))
 
 
 def _first(tokens: list[Token], start: int, end: int, needles: tuple[str, ...]) -> int | None:
@@ -576,9 +585,22 @@ def _read_appeals(tokens: list[Token], start: int, end: int, fmt: Format, result
     b = first_value
     while b < end and tokens[b].kind is not Kind.TEXT:
         b += 1
+    spans = value_row_spans(tokens, start, end, a, first_value, b)  # piped text cells keep their columns
+    a, b = spans[0]
     run = tokens[a:b]
     cut = b == len(tokens)
     placed, status = _place(run, len(ids), cut_here=cut)
+    if not cut and len(spans) > 1:
+        fitting = {}
+        for sa, sb in spans:
+            p, st = _place(tokens[sa:sb], len(ids), cut_here=False)
+            if st == "ok":
+                fitting[tuple(id(t) for t in p)] = (sa, sb, p)
+        if len(fitting) == 1:
+            a, b, placed = next(iter(fitting.values()))
+            run, status = tokens[a:b], "ok"
+        elif len(fitting) > 1:  # a text at the line's end may or may not be a cell: the columns differ
+            placed, status = [None] * len(ids), "ambiguous"
     if status == "ok" and _filler_choice(run, len(ids)):  # recorded for the reading report
         result.filler_dropped["appeals"] = len(run) - len(ids)
     if status == "short" and line_mode is not None and lines is not None and a > start:

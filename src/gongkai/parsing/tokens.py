@@ -182,6 +182,14 @@ def tokenize(doc: Document, start: int = 0) -> list[Token]:
             cur_line = piece_start + nl + 1
         piece_start = end + 1
 
+    # A value-looking text in a cell the reader placed in a table's label area (left of its value columns,
+    # e.g. "无" of a vertical 无法提供) is label text, never a value.
+    trace = doc.reading
+    if trace is not None and trace.label_cells:
+        for tok in tokens:
+            if tok.kind is Kind.VALUE and trace.in_label_area(tok.offset, tok.offset + len(tok.raw)):
+                tok.kind = Kind.TEXT
+
     # A value at the very end of the text with nothing after it may be cut off ("1" of "12").
     if tokens and tokens[-1].kind is Kind.VALUE:
         last = tokens[-1]

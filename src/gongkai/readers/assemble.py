@@ -49,6 +49,7 @@ def to_document(layout: Layout, source: str) -> Document:
     anchors: list[Anchor] = []
     tables: list[SourceTable] = []
     assembled: list[tuple[int, int]] = []
+    label_cells: list[tuple[int, int]] = []
     offset = 0
 
     def add_line(text: str, src: Source | None, pieces: Sequence[Anchor] = ()) -> None:
@@ -71,11 +72,11 @@ def to_document(layout: Layout, source: str) -> Document:
                 start += len(line) + 1
         elif isinstance(block, Table):
             first = len(lines) + 1
-            _add_table(block, add_line, lambda: offset, assembled)
+            _add_table(block, add_line, lambda: offset, assembled, label_cells)
             if len(lines) >= first:
                 ocr = any(c.source is not None and c.source.confidence is not None for c in block.cells)
                 tables.append(SourceTable(block.method, first, len(lines), ocr, tuple(block.repairs)))
-    trace = ReaderTrace(tuple(tables), tuple(layout.ocr_pages), tuple(assembled))
+    trace = ReaderTrace(tuple(tables), tuple(layout.ocr_pages), tuple(assembled), tuple(label_cells))
     return Document.from_text("\n".join(lines), source=source, media_type=layout.media_type,
                               anchors=tuple(sorted(anchors, key=lambda a: (a.start, -a.end))),
                               pages=layout.pages, notes=tuple(layout.notes), reading=trace)
@@ -119,7 +120,8 @@ def _without_label_padding(rows: list[list[TableCell]], table: Table | None = No
     return out
 
 
-def _add_table(table: Table, add_line, current_offset, assembled: list[tuple[int, int]]) -> None:
+def _add_table(table: Table, add_line, current_offset, assembled: list[tuple[int, int]],
+               label_cells: list[tuple[int, int]]) -> None:
     for row in _without_label_padding(table.rows(), table):
         if not row or not any(c.text.strip() for c in row):
             continue
@@ -136,6 +138,8 @@ def _add_table(table: Table, add_line, current_offset, assembled: list[tuple[int
                 cell_anchors.extend(_shift(c.pieces, start))
             if c.assembled and t:
                 assembled.append((start, start + len(t)))
+            if c.label_area and t:
+                label_cells.append((start, start + len(t)))
             text += t + "|"
         add_line(text, table.source, cell_anchors)
 

@@ -41,6 +41,9 @@ class TableCell:
     source: Source | None = None
     pieces: tuple[Piece, ...] = ()
     assembled: bool = False  # the reader joined the text from separately positioned pieces (a stacked label)
+    # placed by its x-position left of the table's value columns (a stream table's label area): whatever its
+    # text ("无" of a vertical 无法提供), it is never a value
+    label_area: bool = False
 
 
 @dataclass(slots=True)

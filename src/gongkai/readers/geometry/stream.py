@@ -258,14 +258,14 @@ def _stream_table(lines: list[TextLine], parsed, header: list[TextLine], carry: 
             text = _join(ws)
             cells.append(TableCell(first, k, text, span, 1,
                                    source=Source(page=page_no, bbox=bbox, confidence=min_conf(ws)),
-                                   assembled=_pieced(text, ws)))
+                                   assembled=_pieced(text, ws), label_area=True))
     for i, row in enumerate(rows):
         top, bottom = row.top, row.bottom
         if row.label:
             text = _join(row.label)
             cells.append(TableCell(i, n_groups, text, source=Source(
                 page=page_no, bbox=(label_x0, top, label_x1, bottom), confidence=min_conf(row.label)),
-                assembled=_pieced(text, row.label)))
+                assembled=_pieced(text, row.label), label_area=True))
         by_band: dict[int, list[Word]] = {}
         for w in row.values:
             by_band.setdefault(_band_of(bands, w), []).append(w)
