@@ -3,66 +3,23 @@ Skips when Playwright or chromium is absent, unless CI=true."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import threading
-import time
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-SCREENSHOTS = REPO / "test-output" / "screenshots"
-
-
-def _need(condition: bool, reason: str) -> None:
-    if not condition:
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
-
+from tests.web.browser import SCREENSHOTS, chromium_page, serving
 
 @pytest.fixture(scope="module")
 def server(pdf_db):
-    import uvicorn
-
     from gongkai.web.app import create_app
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(create_app(pdf_db), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    for _ in range(500):  # waits for start-up, not a timing assertion
-        if srv.started:
-            break
-        time.sleep(0.02)
-    assert srv.started
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(10)
+    with serving(create_app(pdf_db)) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
 def page(server):
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        sync_playwright = None
-    _need(sync_playwright is not None, "playwright (pip) not installed")
-    _need(Path(CHROMIUM).exists(), "chromium not installed")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM,
-                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                                          "--disable-component-update", "--no-first-run"])
-        pg = browser.new_page(viewport={"width": 1400, "height": 1000})
+    with chromium_page() as pg:
         yield pg
-        browser.close()
 
 
 def test_finding_shows_its_box_on_the_pdf_page_and_can_be_reviewed(server, page):

@@ -7,9 +7,6 @@ from __future__ import annotations
 
 import io
 import shutil
-import socket
-import threading
-import time
 import zipfile
 from pathlib import Path
 
@@ -19,7 +16,7 @@ from gongkai.store.db import open_store
 from gongkai.store.ingest import ingest
 from tests.web.conftest import XSS, write_corpus
 from tests.web.detail_fixtures import write_dom_reports
-from tests.web.test_browser import CHROMIUM, SCREENSHOTS, _need
+from tests.web.browser import SCREENSHOTS, chromium_page, serving
 
 PDF, HTML = "application/pdf", "text/html"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -28,8 +25,6 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 @pytest.fixture(scope="module")
 def server(pdf_db, tmp_path_factory):
     """One store with the PDF report, the same body's HTML and DOCX versions and the text corpus."""
-    import uvicorn
-
     from gongkai.web.app import create_app
 
     folder = tmp_path_factory.mktemp("browser-detail")
@@ -39,41 +34,14 @@ def server(pdf_db, tmp_path_factory):
     store = open_store(url)
     ingest(store, write_dom_reports(folder / "dom") + write_corpus(folder / "text"))
     store.dispose()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(create_app(url), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    for _ in range(500):  # waits for start-up, not a timing assertion
-        if srv.started:
-            break
-        time.sleep(0.02)
-    assert srv.started
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(10)
+    with serving(create_app(url)) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
 def browser_page(server):
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        sync_playwright = None
-    _need(sync_playwright is not None, "playwright (pip) not installed")
-    _need(Path(CHROMIUM).exists(), "chromium not installed")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM,
-                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                                          "--disable-component-update", "--no-first-run"])
-        context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-        pg = context.new_page()
-        pg.dialogs = []  # any alert() means markup from a document ran
-        pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
+    with chromium_page(downloads=True) as pg:
         yield pg
-        browser.close()
 
 
 def _reports(page, server) -> dict[str, dict]:

@@ -3,57 +3,27 @@ the chart is drawn from the vendored ECharts, the live check answers through htm
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
 from tests.web.regionfix import built_region
-from tests.web.test_browser import CHROMIUM, SCREENSHOTS, _need
+from tests.web.browser import SCREENSHOTS, chromium_page, serving
 
 
 @pytest.fixture(scope="module")
 def served():
-    import uvicorn
-
     from gongkai.web.app import create_app
 
     url, gen, _ = built_region()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(create_app(url), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    for _ in range(500):  # waits for start-up, not a timing assertion
-        if srv.started:
-            break
-        time.sleep(0.02)
-    assert srv.started
-    yield f"http://127.0.0.1:{port}", gen
-    srv.should_exit = True
-    thread.join(10)
+    with serving(create_app(url)) as base:
+        yield base, gen
 
 
 @pytest.fixture(scope="module")
 def page(served):
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        sync_playwright = None
-    _need(sync_playwright is not None, "playwright (pip) not installed")
-    _need(Path(CHROMIUM).exists(), "chromium not installed")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM,
-                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                                          "--disable-component-update", "--no-first-run"])
-        pg = browser.new_page(viewport={"width": 1400, "height": 1000})
+    with chromium_page() as pg:
         yield pg
-        browser.close()
 
 
 def test_region_page_draws_its_chart_and_leads_to_compare(served, page):

@@ -8,10 +8,7 @@ from __future__ import annotations
 
 import random
 import shutil
-import socket
-import threading
 import time
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -24,7 +21,7 @@ from gongkai.standard import get_format
 from gongkai.standard.layout import request_layout
 from tests.web.detail_fixtures import hostile_html, wrong_total_spec
 from tests.web.regionfix import built_region
-from tests.web.test_browser import CHROMIUM, SCREENSHOTS, _need
+from tests.web.browser import SCREENSHOTS, chromium_page, serving
 
 PDF = "application/pdf"
 BROKEN = "broken.pdf"  # says PDF by its first bytes, then nothing a PDF reader can open
@@ -48,8 +45,6 @@ def _pdf_bytes(url: str) -> bytes:
 @pytest.fixture(scope="module")
 def walk(pdf_db, tmp_path_factory):
     """A server on a copy of the generated district (registry, members, two years), and the mixed folder."""
-    import uvicorn
-
     from gongkai.web.app import create_app
 
     region_url, gen, _ = built_region()
@@ -66,42 +61,14 @@ def walk(pdf_db, tmp_path_factory):
                                       encoding="utf-8")
     (mixed / "report.pdf").write_bytes(_pdf_bytes(pdf_db))
     (mixed / BROKEN).write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj <<\n" + b"\x00\xff" * 300)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(create_app(f"sqlite:///{db}"), host="127.0.0.1", port=port,
-                                        log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    for _ in range(500):  # waits for start-up, not a timing assertion
-        if srv.started:
-            break
-        time.sleep(0.02)
-    assert srv.started
-    yield f"http://127.0.0.1:{port}", gen, mixed
-    srv.should_exit = True
-    thread.join(10)
+    with serving(create_app(f"sqlite:///{db}")) as base:
+        yield base, gen, mixed
 
 
 @pytest.fixture(scope="module")
 def page(walk):
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        sync_playwright = None
-    _need(sync_playwright is not None, "playwright (pip) not installed")
-    _need(Path(CHROMIUM).exists(), "chromium not installed")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM,
-                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                                          "--disable-component-update", "--no-first-run"])
-        context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-        pg = context.new_page()
-        pg.dialogs = []  # any alert() means markup from a document ran
-        pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
+    with chromium_page(downloads=True) as pg:
         yield pg
-        browser.close()
 
 
 def _shot(page, name: str, full: bool = True) -> None:

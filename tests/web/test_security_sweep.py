@@ -9,10 +9,6 @@ import json
 import random
 import re
 import shutil
-import socket
-import threading
-import time
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -28,7 +24,7 @@ from gongkai.store.orgs import import_registry
 from gongkai.web.app import create_app
 from tests.web.conftest import add_user
 from tests.web.detail_fixtures import wrong_total_spec
-from tests.web.test_browser import CHROMIUM, SCREENSHOTS, _need
+from tests.web.browser import SCREENSHOTS, chromium_page, serving
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(2)>'  # no "/": fits a file name and a URL path segment
@@ -152,63 +148,27 @@ def test_payloads_render_as_text_on_every_route(hostile):
             assert shown.get(page), page
 
 
-def _serve(url):
-    import uvicorn
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    app = create_app(url)
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    for _ in range(500):  # waits for start-up, not a timing assertion
-        if srv.started:
-            break
-        time.sleep(0.02)
-    assert srv.started
-    return app, f"http://127.0.0.1:{port}", srv, thread
-
-
 def test_no_alert_fires_on_any_page_in_the_browser(hostile):
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        sync_playwright = None
-    _need(sync_playwright is not None, "playwright (pip) not installed")
-    _need(Path(CHROMIUM).exists(), "chromium not installed")
     url, _ = hostile
-    app, base, srv, thread = _serve(url)
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM,
-                                        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                                              "--disable-component-update", "--no-first-run"])
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            dialogs = []
-            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-            key = _hostile_key(page.request.get(f"{base}/api/v1/reports").json())
-            visited = 0
-            for u in _urls(None, app, key, "0" * 16):
-                r = page.request.get(base + u)
-                if not r.headers.get("content-type", "").startswith("text/html"):
-                    continue
-                page.goto(base + u)
-                page.wait_for_load_state("load")
-                visited += 1
-            assert visited >= 10
-            page.goto(f"{base}/reports/{key}")
-            assert BODY in page.locator("h1").inner_text()  # the registry name, as text
-            page.locator("details summary").click()  # the text as read, with the hostile prose
-            assert f"本机关{SCRIPT}{IMG}认真落实。" in page.locator("details pre").inner_text()
-            assert page.locator(f'td[id="cell-{HOSTILE_CELL}"]').inner_text().strip() == f"{SCRIPT}{IMG}"
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SCREENSHOTS / "sweep-report.png"), full_page=True)
-            browser.close()
-        assert dialogs == []
-    finally:
-        srv.should_exit = True
-        thread.join(10)
+    app = create_app(url)
+    with serving(app) as base, chromium_page() as page:
+        key = _hostile_key(page.request.get(f"{base}/api/v1/reports").json())
+        visited = 0
+        for u in _urls(None, app, key, "0" * 16):
+            r = page.request.get(base + u)
+            if not r.headers.get("content-type", "").startswith("text/html"):
+                continue
+            page.goto(base + u)
+            page.wait_for_load_state("load")
+            visited += 1
+        assert visited >= 10
+        page.goto(f"{base}/reports/{key}")
+        assert BODY in page.locator("h1").inner_text()  # the registry name, as text
+        page.locator("details summary").click()  # the text as read, with the hostile prose
+        assert f"本机关{SCRIPT}{IMG}认真落实。" in page.locator("details pre").inner_text()
+        assert page.locator(f'td[id="cell-{HOSTILE_CELL}"]').inner_text().strip() == f"{SCRIPT}{IMG}"
+        page.screenshot(path=str(SCREENSHOTS / "sweep-report.png"), full_page=True)
+        assert page.dialogs == []
 
 
 @pytest.fixture
