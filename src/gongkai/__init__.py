@@ -61,7 +61,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
     from gongkai.store.ingest import IngestSummary
     from gongkai.store.review import FindingRow
     from gongkai.store_api import Store, open_store
-    from gongkai.vocabulary import UnknownChoice
+    from gongkai.errors import UnknownChoice
 
 
 def __getattr__(name: str):

@@ -15,7 +15,8 @@ from click.testing import CliRunner
 
 from gongkai.spec import ReportSpec
 from gongkai.examples.generate import random_spec
-from gongkai.forms import FormError, ReportForm, load_form
+from gongkai.forms import ReportForm, load_form
+from gongkai.errors import FormError
 from gongkai.forms.xlsx import (
     CELLS_SHEET,
     META_SHEET,
