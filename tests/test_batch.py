@@ -13,7 +13,7 @@ from gongkai.batch import collect, run
 from gongkai.cli import main
 from gongkai.examples.generate import random_spec
 from gongkai.readers.limits import Limits
-from gongkai.render.text import render_text
+from gongkai.render.layouts import render_text
 
 import random
 

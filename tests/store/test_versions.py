@@ -13,7 +13,7 @@ from gongkai.analysis.stats import compute_stats
 from gongkai.examples.generate import random_spec
 from gongkai.render.docx import render_docx
 from gongkai.render.html import render_html
-from gongkai.render.text import render_text
+from gongkai.render.layouts import render_text
 from gongkai.store import schema as t
 from gongkai.store.db import open_store
 from gongkai.store.ingest import ingest
