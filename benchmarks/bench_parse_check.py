@@ -14,7 +14,7 @@ import time
 from gongkai.document import Document
 from gongkai.examples.generate import random_spec
 from gongkai.pipeline import check_document
-from gongkai.render.text import LAYOUTS, render_text
+from gongkai.render.layouts import LAYOUTS, render_text
 
 BLANKS_SHOWN = {"pipe_rows", "markdown", "cell_per_line", "row_opener"}  # layouts that can print a blank cell
 

@@ -31,7 +31,7 @@ def seeds(kind: str, n: int = 2) -> list[bytes]:
     """``n`` seeds of ``kind`` (fewer for PDF and images, which are slow to make); [] when a tool is missing."""
     specs = _specs(n)
     if kind == "text":
-        from gongkai.render.text import LAYOUTS, render_text
+        from gongkai.render.layouts import LAYOUTS, render_text
 
         return [render_text(s, sorted(LAYOUTS)[i % len(LAYOUTS)] if not s.has_blanks else "pipe_rows",
                             random.Random(i)).encode("utf-8") for i, s in enumerate(specs)]
@@ -106,7 +106,7 @@ def _image(spec) -> bytes:
     """A small PNG of the report's first lines (the OCR path sees a real page-like image)."""
     from PIL import Image, ImageDraw
 
-    from gongkai.render.text import render_text
+    from gongkai.render.layouts import render_text
 
     lines = render_text(spec, "pipe_rows").splitlines()[:6]
     img = Image.new("L", (360, 20 * len(lines) + 10), 255)

@@ -13,7 +13,7 @@ from gongkai.batch import collect, run
 from gongkai.cli import main
 from gongkai.examples.generate import random_spec
 from gongkai.readers.limits import Limits
-from gongkai.render.text import render_text
+from gongkai.render.layouts import render_text
 
 import random
 
@@ -147,7 +147,7 @@ def test_cli_output_rendered_by_workers_equals_rendering_in_the_parent(tmp_path)
     from rich.console import Console
 
     from gongkai.batch import check_one
-    from gongkai.cli import _dump, _summary
+    from gongkai.commands.check import _dump, _summary
 
     paths = _write_reports(tmp_path, 5)
     (tmp_path / "empty.txt").write_bytes(b"")
@@ -170,7 +170,7 @@ def test_plain_lines_print_as_rich_prints_them():
     from rich.console import Console
     from rich.markup import escape
 
-    from gongkai.cli import _print_lines
+    from gongkai.commands.check import _print_lines
 
     lines = ["plain", "[dim]第3行第7列[/] 表三：（空白）", "[bold red]●[/] [dim]E-X[/] " + escape("a [b] c\\"),
              "tab\there", "bell\x07 and \x1b[31mansi", ":smile: :thumbs_up: 10:30:00", "宽" * 39 + "x",

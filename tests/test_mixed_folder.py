@@ -16,7 +16,7 @@ from gongkai.examples.generate import random_spec
 from gongkai.readers.libreoffice import find_soffice
 from gongkai.render.docx import render_docx
 from gongkai.render.html import render_html
-from gongkai.render.text import render_text
+from gongkai.render.layouts import render_text
 
 
 def _expected(spec) -> dict:

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from gongkai.document import Document
 from gongkai.examples.generate import random_spec
 from gongkai.pipeline import check_document
-from gongkai.render.text import LAYOUTS, render_text
+from gongkai.render.layouts import LAYOUTS, render_text
 from gongkai.standard import get_format
 
 

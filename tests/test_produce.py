@@ -23,7 +23,7 @@ from gongkai.produce import carry_over, check_form, render_form
 from gongkai.readers import read_bytes
 from gongkai.readers.libreoffice import find_soffice
 from gongkai.render.html import render_html_production
-from gongkai.render.text import render_text
+from gongkai.render.layouts import render_text
 from tests.roundtrip import differing_cells
 
 FEE = "本年度未发出信息处理费收费通知，未收取信息处理费。"

@@ -27,7 +27,7 @@ _EXPORTS = {
     "open_store": "gongkai.store_api", "Store": "gongkai.store_api",
     "StoredReport": "gongkai.analysis.export", "StoredCell": "gongkai.analysis.export",
     "FindingRow": "gongkai.store.review", "StatsResult": "gongkai.analysis.stats", "StatsRow": "gongkai.analysis.stats",
-    "IngestSummary": "gongkai.store.ingest", "UnknownChoice": "gongkai.vocabulary",
+    "IngestSummary": "gongkai.store.ingest", "UnknownChoice": "gongkai.errors",
     "Document": "gongkai.document", "Position": "gongkai.document",
     "Report": "gongkai.model", "Cell": "gongkai.model", "Finding": "gongkai.model", "Evidence": "gongkai.model",
     "EvidenceCell": "gongkai.model", "Inferred": "gongkai.model", "Meaning": "gongkai.model",
@@ -61,7 +61,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
     from gongkai.store.ingest import IngestSummary
     from gongkai.store.review import FindingRow
     from gongkai.store_api import Store, open_store
-    from gongkai.vocabulary import UnknownChoice
+    from gongkai.errors import UnknownChoice
 
 
 def __getattr__(name: str):

@@ -1,4 +1,34 @@
-"""Errors a user can meet, each with a stable code and a Chinese message."""
+"""Errors a user can meet, each with a stable code and a Chinese message.
+
+Every :class:`GongkaiError` subclass is defined here (tests/test_errors.py checks it), so that the codes can be
+read in one place. The hierarchy, with each code::
+
+    GongkaiError            E-GENERIC
+    ├── UnreadableInput     E-READ              a file that cannot be read
+    ├── UnsupportedFormat   E-FORMAT            a format we do not read
+    ├── NotAnAnnualReport   E-NOT-REPORT        readable, but not an annual report
+    ├── EmptyInput          E-EMPTY
+    ├── InputTooLarge       E-LIMIT             over a size, page or decompression limit
+    ├── EncryptedInput      E-ENCRYPTED
+    ├── CorruptInput        E-CORRUPT
+    ├── MissingDependency   E-DEPENDENCY        LibreOffice, the OCR extra, …
+    ├── TimedOut            E-TIMEOUT
+    ├── ReaderCrashed       E-CRASH
+    ├── ClusterUnavailable  E-CLUSTER           `--cluster`
+    ├── RegistryError       E-ORGS              the organization registry file
+    ├── UnknownChoice       E-CHOICE            a filter value
+    ├── FormError           E-FORM              a fill-in form
+    ├── RegisterError       E-REGISTER          a register of applications or cases
+    ├── NotFound            E-NOT-FOUND         a name not in the registry
+    ├── StoreError          E-DB                the database
+    ├── ReportKeyError      E-REPORT-KEY        a report key that is malformed or names no report
+    ├── ReportKeyAmbiguous  E-REPORT-AMBIGUOUS  a report key that names several
+    ├── ReasonRequired      E-REASON-REQUIRED   a decision on report versions without a reason
+    ├── DecisionError       E-REPORT-DECISION   a decision on report versions that cannot be made
+    └── ReviewError         E-REVIEW            reviewing findings
+        ├── ReviewFlagsError   E-REVIEW-FLAGS
+        └── ReviewReasonError  E-REVIEW-REASON
+"""
 
 from __future__ import annotations
 
@@ -88,3 +118,65 @@ class ClusterUnavailable(GongkaiError):
     """`--cluster` names no reachable Dask scheduler, or the `cluster` extra is not installed."""
 
     code = "E-CLUSTER"
+
+
+class RegistryError(GongkaiError):
+    """The organization registry file is malformed or contradicts itself."""
+
+    code = "E-ORGS"
+
+
+class UnknownChoice(GongkaiError):
+    """A filter value that is neither a code nor its Chinese name."""
+
+    code = "E-CHOICE"
+
+
+class ReviewError(GongkaiError):
+    code = "E-REVIEW"
+
+
+class ReviewFlagsError(ReviewError):
+    code = "E-REVIEW-FLAGS"
+
+
+class ReviewReasonError(ReviewError):
+    code = "E-REVIEW-REASON"
+
+
+class ReportKeyError(GongkaiError):
+    code = "E-REPORT-KEY"
+
+
+class ReportKeyAmbiguous(GongkaiError):
+    code = "E-REPORT-AMBIGUOUS"
+
+
+class ReasonRequired(GongkaiError):
+    code = "E-REASON-REQUIRED"
+
+
+class DecisionError(GongkaiError):
+    code = "E-REPORT-DECISION"
+
+
+class StoreError(GongkaiError):
+    code = "E-DB"
+
+
+class RegisterError(GongkaiError):
+    """A register whose columns cannot be used (the message names the missing or doubtful column)."""
+
+    code = "E-REGISTER"
+
+
+class NotFound(GongkaiError):
+    """A name given on the command line is not in the registry."""
+
+    code = "E-NOT-FOUND"
+
+
+class FormError(GongkaiError):
+    """A fill-in form that cannot be used as it is (the message says which field and why)."""
+
+    code = "E-FORM"

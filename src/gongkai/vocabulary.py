@@ -3,7 +3,7 @@ line and the workbench print, and which every filter accepts beside the codes (�
 
 from __future__ import annotations
 
-from gongkai.errors import GongkaiError
+from gongkai.errors import UnknownChoice
 from gongkai.model import Meaning, Severity
 
 # Chinese names of the finding vocabulary; the CLI's tables print them, and filters accept them
@@ -22,12 +22,6 @@ STATUS_LABELS = {"pending": "待审核", "confirmed": "已确认", "dismissed": 
 ROLLUP_LABELS = {"excluded": "不含", "included": "包含", "only": "只含"}
 
 
-class UnknownChoice(GongkaiError):
-    """A filter value that is neither a code nor its Chinese name."""
-
-    code = "E-CHOICE"
-
-
 def choice(value: str | None, labels: dict, what: str) -> str | None:
     """The code of ``value``, given as the code (any case) or its Chinese name; None stays None."""
     if value is None:
@@ -42,4 +36,4 @@ def choice(value: str | None, labels: dict, what: str) -> str | None:
     raise UnknownChoice(f"{what}应为 {names} 之一，而不是“{text}”")
 
 
-__all__ = ["CATEGORY_LABELS", "MEANING_LABELS", "ROLLUP_LABELS", "SEVERITY_LABELS", "STATUS_LABELS", "UnknownChoice", "choice"]
+__all__ = ["CATEGORY_LABELS", "MEANING_LABELS", "ROLLUP_LABELS", "SEVERITY_LABELS", "STATUS_LABELS", "choice"]

@@ -207,7 +207,7 @@ def test_selection_by_org_alias_region_year(db, tmp_path):
     assert pids(region=DISTRICT) == expect(lambda m: m["org"] in (DISTRICT, DEPT_A, DEPT_B, STREET))
     assert pids(region=CITY, year=2023) == expect(lambda m: m["org"] != UNREGISTERED and m["year"] == 2023)
     assert pids(year=2021) == []
-    from gongkai.analysis.export import NotFound
+    from gongkai.errors import NotFound
     with engine.connect() as conn, pytest.raises(NotFound, match="机关名录中没有"):
         export_reports(conn, tmp_path / "x.csv", selection=Selection(region="不存在的区人民政府"))
 

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from gongkai.cli import main
 from gongkai.examples.generate import random_spec
-from gongkai.render.text import render_text
+from gongkai.render.layouts import render_text
 
 
 def _file(tmp_path, damaged: bool = False):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from gongkai.examples.bundled import example_texts, write_examples
-from gongkai.render.text import LAYOUTS
+from gongkai.render.layouts import LAYOUTS
 
 
 def test_write_examples_is_deterministic(tmp_path: Path) -> None:

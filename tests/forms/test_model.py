@@ -8,7 +8,8 @@ from datetime import date
 import pytest
 
 from gongkai.examples.generate import random_spec
-from gongkai.forms import FormError, ReportForm, dump_form, load_form
+from gongkai.forms import ReportForm, dump_form, load_form
+from gongkai.errors import FormError
 
 
 def _form() -> ReportForm:

@@ -15,7 +15,8 @@ from click.testing import CliRunner
 
 from gongkai.spec import ReportSpec
 from gongkai.examples.generate import random_spec
-from gongkai.forms import FormError, ReportForm, load_form
+from gongkai.forms import ReportForm, load_form
+from gongkai.errors import FormError
 from gongkai.forms.xlsx import (
     CELLS_SHEET,
     META_SHEET,
@@ -439,7 +440,7 @@ def test_command_bad_input_exits_2(tmp_path, args, message):
 
 
 def _last_year_report(tmp_path: Path, year: int, seed: int = 5) -> tuple[ReportSpec, Path]:
-    from gongkai.render.text import render_text
+    from gongkai.render.layouts import render_text
 
     spec = random_spec(random.Random(seed), "2021", year=year, activity="busy", allow_blank=False, body_kind="street")
     path = tmp_path / "last.txt"
@@ -476,7 +477,7 @@ def test_read_form_renders_and_checks_clean(templates, tmp_path, format_id):
     from gongkai.checks import infer_report, run_checks
     from gongkai.model import Severity
     from gongkai.parsing import parse_text
-    from gongkai.render.text import render_text
+    from gongkai.render.layouts import render_text
 
     spec = random_spec(random.Random(31), format_id, allow_blank=False)
     out = tmp_path / "filled.xlsx"

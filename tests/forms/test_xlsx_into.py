@@ -60,7 +60,7 @@ def test_wrong_year_names_the_cell(tmp_path):
 
 
 def test_errors_from_an_xlsx_form_name_sheet_and_cell(tmp_path):
-    from gongkai.forms import FormError
+    from gongkai.errors import FormError
 
     book = tmp_path / "r.xlsx"
     write_xlsx_template(book, 2024, "2021")

@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gongkai.examples.generate import random_spec
-from gongkai.forms import FormError, ReportForm, load_form
+from gongkai.forms import ReportForm, load_form
+from gongkai.errors import FormError
 from gongkai.forms.yaml_template import (
     cell_title,
     sum_definitions,

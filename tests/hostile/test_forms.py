@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from gongkai.forms.model import FormError, load_form
+from gongkai.forms.model import load_form
+from gongkai.errors import FormError
 from gongkai.safe_yaml import YamlLimits, YamlRefused, load
 
 BASE = "organization: 某某县人民政府\nyear: 2024\nformat: '2021'\n"

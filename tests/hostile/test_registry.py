@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from gongkai.orgs.registry import RegistryError, load_registry
+from gongkai.orgs.registry import load_registry
+from gongkai.errors import RegistryError
 
 
 @pytest.mark.parametrize("text,words", [

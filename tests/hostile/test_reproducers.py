@@ -80,7 +80,7 @@ def test_long_digit_run_in_prose_reads_in_linear_work(page):
 
 @pytest.mark.parametrize("run", ["1" * 100_000, "1 " * 50_000, "第" + "1" * 100_000 + "条", "1," * 50_000])
 def test_long_digit_runs_in_a_text_report_end_in_a_report_or_a_code(run):
-    from gongkai.render.text import render_text
+    from gongkai.render.layouts import render_text
 
     text = render_text(random_spec(random.Random(4)), "pipe_rows", random.Random(4))
     i = text.find("\n", len(text) // 2)

@@ -8,7 +8,7 @@ import zipfile
 
 import pytest
 
-from gongkai.forms.model import FormError
+from gongkai.errors import FormError
 from gongkai.forms.xlsx import _open, _read_slots, read_xlsx, write_xlsx_template
 
 

@@ -7,7 +7,8 @@ import json
 import pytest
 import yaml
 
-from gongkai.orgs import RegistryEntry, RegistryError, guess_kind, load_registry
+from gongkai.orgs import RegistryEntry, guess_kind, load_registry
+from gongkai.errors import RegistryError
 from tests.orgs import SAMPLE
 
 

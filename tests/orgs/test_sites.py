@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from gongkai.orgs import RegistryError, load_registry
+from gongkai.orgs import load_registry
+from gongkai.errors import RegistryError
 from gongkai.orgs.registry import site_key
 from gongkai.store import schema as t
 from gongkai.store.orgs import import_registry, load_index

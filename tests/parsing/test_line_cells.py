@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from gongkai.examples.generate import random_spec
 from gongkai.model import Meaning
 from gongkai.parsing import parse_text
-from gongkai.render.text import render_text
+from gongkai.render.layouts import render_text
 from gongkai.standard import get_format
 from tests.roundtrip import differing_cells
 

@@ -16,7 +16,7 @@ from gongkai.readers.blocks import Layout, Paragraph, Table
 from gongkai.readers.geometry import PageInput, Word, layout_pages
 from gongkai.readers.html import read_html
 from gongkai.render.html import render_html
-from gongkai.render.text import render_text
+from gongkai.render.layouts import render_text
 from gongkai.standard import get_format
 
 H = 10.0

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from gongkai.examples.generate import random_spec
 from gongkai.parsing import parse_text
 from gongkai.render.hybrid import hybrid_proactive_values
-from gongkai.render.text import BLANK_CAPABLE, LAYOUTS, render_text
+from gongkai.render.layouts import BLANK_CAPABLE, LAYOUTS, render_text
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -9,7 +9,8 @@ import pytest
 
 from gongkai.spec import ReportSpec
 from gongkai.examples.generate import random_spec
-from gongkai.render.text import BLANK_CAPABLE, LAYOUTS, format_value, render_text
+from gongkai.render.text import format_value
+from gongkai.render.layouts import BLANK_CAPABLE, LAYOUTS, render_text
 from gongkai.standard import get_format
 
 PAGE_LINE = re.compile(r"^(- \d+ -|第 \d+ 页 共 \d+ 页)$")

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from gongkai.spec import ReportSpec
 from gongkai.examples.generate import report_specs
-from gongkai.render.text import BLANK_CAPABLE, LAYOUTS, render_text
+from gongkai.render.layouts import BLANK_CAPABLE, LAYOUTS, render_text
 from tests.roundtrip import differing_cells
 
 try:

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from gongkai.examples.generate import random_spec
 from gongkai.parsing import parse_text
-from gongkai.render.text import render_text
+from gongkai.render.layouts import render_text
 from tests.roundtrip import differing_cells
 
 

@@ -6,7 +6,7 @@ import random
 from pathlib import Path
 
 from gongkai.examples.generate import random_spec
-from gongkai.render.text import BLANK_CAPABLE, LAYOUTS, render_text
+from gongkai.render.layouts import BLANK_CAPABLE, LAYOUTS, render_text
 
 
 def write_reports(folder: Path, n: int, seed: int = 0) -> list[Path]:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from gongkai.examples.generate import random_spec
-from gongkai.render.text import render_text
+from gongkai.render.layouts import render_text
 from gongkai.store.db import open_store
 from gongkai.store.ingest import ingest
 from gongkai.store.orgs import org_nodes

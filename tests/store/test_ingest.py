@@ -198,7 +198,7 @@ def test_bodies_without_a_registry_are_grouped_under_their_place(tmp_path):
     import random
 
     from gongkai.examples.generate import random_spec
-    from gongkai.render.text import render_text
+    from gongkai.render.layouts import render_text
 
     rng = random.Random(7)
     names = {"a.txt": ("青禾市桐溪区民政局", "department"), "b.txt": ("青禾市桐溪区人民政府", "government"),

@@ -32,7 +32,7 @@ def test_urls_from_what_users_type():
 def test_unreachable_database_is_a_clear_error(tmp_path):
     import pytest
 
-    from gongkai.store.db import StoreError
+    from gongkai.errors import StoreError
 
     with pytest.raises(StoreError) as e:
         open_store(f"sqlite:///{tmp_path}/missing-dir/x.db")

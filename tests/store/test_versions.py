@@ -13,12 +13,13 @@ from gongkai.analysis.stats import compute_stats
 from gongkai.examples.generate import random_spec
 from gongkai.render.docx import render_docx
 from gongkai.render.html import render_html
-from gongkai.render.text import render_text
+from gongkai.render.layouts import render_text
 from gongkai.store import schema as t
 from gongkai.store.db import open_store
 from gongkai.store.ingest import ingest
-from gongkai.store.versions import (ReasonRequired, ReportKeyAmbiguous, ReportKeyError, audit_entries,
+from gongkai.store.versions import (audit_entries,
                                     decide, resolve_key)
+from gongkai.errors import ReasonRequired, ReportKeyAmbiguous, ReportKeyError
 from gongkai.store.settle import settle
 
 ORG = "青禾市桐溪区民政局"

@@ -18,12 +18,12 @@ from gongkai.examples.registers import random_applications, write_csv, write_xls
 from gongkai.tally import (
     REQUEST_FIELDS,
     REQUEST_REQUIRED,
-    RegisterError,
     parse_date,
     parse_map,
     read_applications,
     tally_requests,
 )
+from gongkai.errors import RegisterError
 from gongkai.tally.register import register_from_rows
 
 HEADERS = ["序号", "受理日期", "申请人类型", "办理结果", "办结日期"]

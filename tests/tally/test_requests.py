@@ -146,7 +146,7 @@ def test_checks_find_no_identity_error(generated):
     """The tallied table, rendered into a report and read back, passes the project's own checks."""
     from gongkai.checks import run_checks
     from gongkai.parsing import parse_text
-    from gongkai.render.text import render_text
+    from gongkai.render.layouts import render_text
 
     reg = register_from_rows(generated.grid(), REQUEST_FIELDS, REQUEST_REQUIRED)
     values = tally_requests(reg, YEAR).values

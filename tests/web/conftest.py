@@ -16,7 +16,7 @@ from gongkai.examples.bundled import example_texts  # noqa: E402
 from gongkai.examples.generate import random_spec  # noqa: E402
 from gongkai.spec import request_cell as _req  # noqa: E402
 from gongkai.standard.layout import request_layout  # noqa: E402
-from gongkai.render.text import render_text  # noqa: E402
+from gongkai.render.layouts import render_text  # noqa: E402
 from gongkai.store.db import open_store  # noqa: E402
 from gongkai.store.ingest import ingest  # noqa: E402
 from gongkai.web import auth, queries  # noqa: E402

@@ -15,7 +15,7 @@ import pytest
 
 from gongkai.examples.generate import random_spec
 from gongkai.render.docx import render_docx
-from gongkai.render.text import render_text
+from gongkai.render.layouts import render_text
 from gongkai.spec import request_cell
 from gongkai.standard import get_format
 from gongkai.standard.layout import request_layout

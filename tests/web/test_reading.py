@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from gongkai.examples.generate import random_spec
 from gongkai.reading import ReadingReport, Repair, RowNotPlaced, TableReading
-from gongkai.render.text import render_text
+from gongkai.render.layouts import render_text
 from gongkai.store.db import open_store
 from gongkai.store.ingest import ingest
 from gongkai.web.app import create_app

@@ -16,7 +16,7 @@ from fastapi import params
 from fastapi.testclient import TestClient
 
 from gongkai.orgs.registry import load_registry
-from gongkai.render.text import render_text
+from gongkai.render.layouts import render_text
 from gongkai.store import schema as t
 from gongkai.store.db import open_store
 from gongkai.store.ingest import ingest

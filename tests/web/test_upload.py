@@ -9,7 +9,7 @@ import time
 from fastapi.testclient import TestClient
 
 from gongkai.examples.generate import random_spec
-from gongkai.render.text import render_text
+from gongkai.render.layouts import render_text
 from gongkai.web.app import create_app
 from gongkai.web.upload import safe_name
 from tests.web.conftest import TOTAL

@@ -23,19 +23,13 @@ from pathlib import Path
 from typing import Any
 
 from gongkai.analysis.export_xlsx import HEADER_ROWS, column_order, column_title, shown_value, wide_cell
-from gongkai.errors import GongkaiError, MissingDependency
+from gongkai.errors import GongkaiError, MissingDependency, NotFound
 from gongkai.standard import FORMAT_IDS, get_format
 from gongkai.standard.labels import int_if_whole
 
 EXPORT_FORMATS = ("csv", "xlsx", "parquet", "json")
 XLSX_MAX_ROWS = 1_048_574  # data rows per sheet: Excel's 1,048,576 rows less the two header rows
 _BATCH = 2000  # rows fetched per round trip and written per Parquet row group (×10)
-
-
-class NotFound(GongkaiError):
-    """A name given on the command line is not in the registry."""
-
-    code = "E-NOT-FOUND"
 
 
 # --------------------------------------------------------------------------------------------- selection
@@ -696,6 +690,6 @@ def export_findings(conn, out: Path, to: str | None = None, *,
 
 
 __all__ = ["EXPORT_FORMATS", "FINDING_COLUMNS", "LONG_COLUMNS", "XLSX_MAX_ROWS", "Col", "ExportSummary",
-           "NotFound", "Registry", "Scope", "Selection", "StoredCell", "StoredReport", "cell_labels", "cell_order",
+           "Registry", "Scope", "Selection", "StoredCell", "StoredReport", "cell_labels", "cell_order",
            "export_findings", "export_format", "export_reports", "finding_rows", "iter_reports", "load_registry",
            "long_rows", "report_json", "resolve", "select_bodies", "wide_columns", "wide_row"]

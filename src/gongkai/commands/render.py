@@ -23,7 +23,8 @@ _TARGET_NAMES = {"docx": "Word（.docx）", "html": "网页（HTML）", "md": "M
 
 def load_any_form(path: Path):
     """A form from YAML/JSON (:func:`gongkai.forms.model.load_form`) or from the XLSX fill-in file."""
-    from gongkai.forms.model import FormError, load_form
+    from gongkai.forms.model import load_form
+    from gongkai.errors import FormError
 
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         try:

@@ -84,7 +84,8 @@ def review(keys, db_url, confirm, dismiss, undo, history, comment, reviewer) -> 
 
     编号由文件内容和问题特征算出：重新导入、重新解析或重新计算后不变。每次审核都记入历史（--history 查看）。"""
     from gongkai.errors import GongkaiError
-    from gongkai.store.review import DECISION_NAMES, ReviewFlagsError, decide
+    from gongkai.store.review import DECISION_NAMES, decide
+    from gongkai.errors import ReviewFlagsError
     from gongkai.store.review import history as review_history
     from gongkai.store.review import undo as undo_review
 

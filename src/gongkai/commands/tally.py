@@ -63,7 +63,7 @@ def tally(register: Path | None, year: int, appeals_path: Path | None, form_path
     into_xlsx = form_path is not None and form_path.suffix.lower() == ".xlsx"
     try:
         if into_xlsx and form_path is not None and not form_path.exists():
-            from gongkai.forms import FormError
+            from gongkai.errors import FormError
 
             raise FormError("Excel 填报文件不存在：请先用 gongkai template 生成", source=str(form_path))
         form = _open_form(form_path, year, format_id, organization) if form_path and not into_xlsx else None
@@ -111,7 +111,8 @@ def tally(register: Path | None, year: int, appeals_path: Path | None, form_path
 
 
 def _open_form(path: Path, year: int, format_id: str | None, organization: str | None):
-    from gongkai.forms import FormError, ReportForm, load_form
+    from gongkai.forms import ReportForm, load_form
+    from gongkai.errors import FormError
 
     if not path.exists():
         return ReportForm(organization=organization or "（请填写机关名称）", year=year, format_id=format_id or "2021")
@@ -136,7 +137,7 @@ def _update_form(form, results: list[TallyResult], path: Path) -> None:
     try:
         dump_form(form, path)
     except OSError as exc:
-        from gongkai.forms import FormError
+        from gongkai.errors import FormError
 
         raise FormError(f"无法写入表单：{os_reason(exc)}", source=str(path)) from None
 

@@ -13,7 +13,8 @@ import click
 
 from gongkai.errors import GongkaiError, os_reason
 from gongkai.spec import NOT_APPLICABLE, Value
-from gongkai.forms.model import FormError, ReportForm, dump_form
+from gongkai.forms.model import ReportForm, dump_form
+from gongkai.errors import FormError
 from gongkai.forms.yaml_template import (
     BODY_KIND_NAMES,
     cell_title,

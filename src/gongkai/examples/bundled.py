@@ -18,7 +18,7 @@ from gongkai.spec import ReportSpec, table_figure
 from gongkai.standard.layout import request_layout
 from gongkai.spec import request_cell as _req
 from gongkai.examples.generate import random_spec
-from gongkai.render.text import LAYOUTS, render_text
+from gongkai.render.layouts import LAYOUTS, render_text
 
 
 def _valid(seed: int, layout: str, format_id: str = "2021", **overrides) -> str:

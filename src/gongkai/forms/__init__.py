@@ -1,5 +1,5 @@
 """Fill-in forms for producing a report: the data an agency enters (or tallies), before it is rendered."""
 
-from gongkai.forms.model import SECTION_KEYS, FormError, ReportForm, load_form, dump_form
+from gongkai.forms.model import SECTION_KEYS, ReportForm, load_form, dump_form
 
-__all__ = ["ReportForm", "FormError", "SECTION_KEYS", "load_form", "dump_form"]
+__all__ = ["ReportForm", "SECTION_KEYS", "load_form", "dump_form"]

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from gongkai.errors import GongkaiError, os_reason
+from gongkai.errors import FormError, os_reason
 from gongkai.spec import ReportSpec, Value
 from gongkai.standard import get_format
 from gongkai.standard.values import NOT_APPLICABLE_MARKS
@@ -27,12 +27,6 @@ BODY_KINDS = ("department", "government", "street", "town")
 ORIGINS = ("entered", "formula", "tally", "last_year", "rollup")
 MAX_FORM_BYTES = 16 * 1024 * 1024  # a YAML/JSON form is a few KB; texts of a long report well under 1 MB
 _MAX_VALUE = 10**15  # a cell counts requests or yuan: 16+ digits is a typing or script error (and stays exact)
-
-
-class FormError(GongkaiError):
-    """A fill-in form that cannot be used as it is (the message says which field and why)."""
-
-    code = "E-FORM"
 
 
 @dataclass

@@ -30,7 +30,8 @@ from typing import Any, TypeGuard
 
 from gongkai.errors import os_reason
 from gongkai.spec import NOT_APPLICABLE, ReportSpec, Value
-from gongkai.forms.model import BODY_KINDS, SECTION_KEYS, FormError, ReportForm, form_value
+from gongkai.forms.model import BODY_KINDS, SECTION_KEYS, ReportForm, form_value
+from gongkai.errors import FormError
 from gongkai.forms.yaml_template import (
     BODY_KIND_NAMES,
     TEXT_HINTS,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from gongkai.errors import os_reason
 from gongkai.spec import NOT_APPLICABLE, Value
-from gongkai.forms.model import FormError
+from gongkai.errors import FormError
 from gongkai.forms.xlsx import CELLS_SHEET, _numeric, _open, _prefill_text, _read_slots, _year
 
 

@@ -17,7 +17,7 @@ import zlib
 
 from lxml import etree
 
-from gongkai.forms.model import FormError
+from gongkai.errors import FormError
 
 MAX_MEMBER_BYTES = 64 * 1024 * 1024  # one part, uncompressed; our template's largest is ~100 KB
 MAX_TOTAL_BYTES = 256 * 1024 * 1024

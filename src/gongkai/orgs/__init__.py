@@ -6,10 +6,9 @@ from gongkai.orgs.registry import (
            KINDS,
            LEVELS,
            RegistryEntry,
-           RegistryError,
            guess_kind,
            load_registry,
 )
 
-__all__ = ["KINDS", "LEVELS", "Match", "OrgIndex", "RegistryEntry", "RegistryError", "derive_parent",
+__all__ = ["KINDS", "LEVELS", "Match", "OrgIndex", "RegistryEntry", "derive_parent",
            "guess_kind", "load_registry", "normalize"]

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gongkai.errors import GongkaiError, os_reason
+from gongkai.errors import RegistryError, os_reason
 
 KINDS = ("government", "department", "street", "town", "other")
 LEVELS = ("province", "city", "district", "county")
@@ -40,13 +40,6 @@ class OrgNode:
     kind: str  # government | department | street | town | other
     level: str | None = None  # province | city | district | county (governments); None otherwise
     parent_id: int | None = None
-
-
-
-class RegistryError(GongkaiError):
-    """The organization registry file is malformed or contradicts itself."""
-
-    code = "E-ORGS"
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,15 +16,11 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from gongkai.errors import GongkaiError, os_reason
+from gongkai.errors import GongkaiError, StoreError, os_reason
 
 DEFAULT_FILE = "gongkai.db"
 _MIGRATIONS = Path(__file__).with_name("migrations")
 _PG_LOCK_KEY = 0x60_6E_6B_61  # advisory lock for migrations ("gnka")
-
-
-class StoreError(GongkaiError):
-    code = "E-DB"
 
 
 # what drivers say (in English) → what the user reads; the driver's own words stay in brackets otherwise
@@ -267,5 +263,5 @@ def open_existing(url: str | os.PathLike | None = None) -> Store:
     return store
 
 
-__all__ = ["open_existing", "DEFAULT_FILE", "Store", "StoreError", "create", "current_revision", "default_url", "head_revision",
+__all__ = ["open_existing", "DEFAULT_FILE", "Store", "create", "current_revision", "default_url", "head_revision",
            "migrate", "normalize_url", "open_store"]

@@ -14,17 +14,13 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, func, literal, select, union_all
 
-from gongkai.errors import GongkaiError
+from gongkai.errors import ReviewError, ReviewReasonError
 from gongkai.store import schema as t
 from gongkai.store.ingest import now_iso
 from gongkai.store.sql import insert_ignore
 
 DECISIONS = ("confirmed", "dismissed")
 DECISION_NAMES = {"confirmed": "已确认", "dismissed": "已驳回", None: "待审核"}
-
-
-class ReviewError(GongkaiError):
-    code = "E-REVIEW"
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,14 +127,6 @@ def _filtered(*, organization: str | None = None, year: int | None = None, categ
     if not parts:
         return None
     return (union_all(*parts) if len(parts) > 1 else parts[0]).subquery()
-
-
-class ReviewFlagsError(ReviewError):
-    code = "E-REVIEW-FLAGS"
-
-
-class ReviewReasonError(ReviewError):
-    code = "E-REVIEW-REASON"
 
 
 @dataclass(frozen=True, slots=True)

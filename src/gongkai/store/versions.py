@@ -16,27 +16,11 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, and_, select, update
 
 from gongkai.analysis.versions import SUPERSEDED, WITHDRAWN, Candidate, choose, duplicate_findings
-from gongkai.errors import GongkaiError
+from gongkai.errors import DecisionError, ReasonRequired, ReportKeyAmbiguous, ReportKeyError
 from gongkai.store import schema as t
 
 KEY_LENGTH = 12
 ACTIONS = ("supersede", "withdraw", "restore")
-
-
-class ReportKeyError(GongkaiError):
-    code = "E-REPORT-KEY"
-
-
-class ReportKeyAmbiguous(GongkaiError):
-    code = "E-REPORT-AMBIGUOUS"
-
-
-class ReasonRequired(GongkaiError):
-    code = "E-REASON-REQUIRED"
-
-
-class DecisionError(GongkaiError):
-    code = "E-REPORT-DECISION"
 
 
 def counted():

@@ -9,7 +9,6 @@ from gongkai.tally.mapping import (
 )
 from gongkai.tally.register import (
     Register,
-    RegisterError,
     RegisterRow,
     parse_date,
     parse_map,
@@ -30,7 +29,6 @@ __all__ = [
     "REQUEST_REQUIRED",
     "LeftOut",
     "Register",
-    "RegisterError",
     "RegisterRow",
     "TallyResult",
     "classify_applicant",

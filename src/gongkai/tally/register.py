@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from gongkai.errors import os_reason
+from gongkai.errors import RegisterError, os_reason
 from gongkai.errors import (
     CorruptInput,
     EmptyInput,
@@ -34,12 +34,6 @@ MAX_ROWS = 1_000_000
 _HEADER_SCAN = 15  # title and note rows tolerated above the header row
 
 Cell = str | int | float | date | None
-
-
-class RegisterError(GongkaiError):
-    """A register whose columns cannot be used (the message names the missing or doubtful column)."""
-
-    code = "E-REGISTER"
 
 
 @dataclass(frozen=True)
