@@ -13,7 +13,7 @@ import pytest
 from gongkai.document import Document
 from gongkai.examples.generate import random_spec
 from gongkai.parsing.metadata import extract_metadata
-from gongkai.render.text import render_text
+from gongkai.render.layouts import render_text
 
 _NEUTRAL_PREAMBLE = "根据《中华人民共和国政府信息公开条例》（以下简称《条例》）的要求，编制本报告。"
 _OTHER_BODY = "青禾市人力资源和社会保障局"

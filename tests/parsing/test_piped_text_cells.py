@@ -13,7 +13,7 @@ from gongkai.examples.generate import random_spec
 from gongkai.model import Meaning
 from gongkai.parsing import parse_text
 from gongkai.parsing.values import classify
-from gongkai.render.text import render_text
+from gongkai.render.layouts import render_text
 from gongkai.standard import get_format
 
 F21 = get_format("2021")
