@@ -82,7 +82,7 @@ def target(kind: str, data: bytes, workdir: Path) -> None:
         path = workdir / f"input{SUFFIX[kind]}"
         path.write_bytes(data)
         if kind == "xlsx_form":
-            from gongkai.forms.xlsx import read_xlsx
+            from gongkai.forms.xlsx_read import read_xlsx
 
             read_xlsx(path).form.to_spec()
         elif kind in ("yaml_form", "json_form"):

@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from gongkai.analysis.rollup import ORIGIN_SHEET, build_rollup
 from gongkai.cli import main
-from gongkai.forms.xlsx import read_xlsx_form
+from gongkai.forms.xlsx_read import read_xlsx_form
 from gongkai.standard import get_format
 from tests.analysis.test_export import DEPT_A, DEPT_B, DISTRICT, STREET
 

@@ -22,11 +22,9 @@ from gongkai.forms.xlsx import (
     META_SHEET,
     TABLE_SHEETS,
     TEXT_SHEET,
-    _parse_sum,
-    read_xlsx,
-    read_xlsx_form,
     write_xlsx_template,
 )
+from gongkai.forms.xlsx_read import _parse_sum, read_xlsx, read_xlsx_form
 from gongkai.forms.yaml_template import sum_definitions
 from gongkai.standard import get_format
 

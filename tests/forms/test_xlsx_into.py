@@ -10,7 +10,8 @@ from click.testing import CliRunner
 from gongkai.commands.tally import tally
 from gongkai.examples.registers import random_appeals, random_applications, write_csv
 from gongkai.forms import ReportForm
-from gongkai.forms.xlsx import read_xlsx_form, write_xlsx_template
+from gongkai.forms.xlsx import write_xlsx_template
+from gongkai.forms.xlsx_read import read_xlsx_form
 
 
 def _snapshot(path):

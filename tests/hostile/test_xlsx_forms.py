@@ -9,7 +9,8 @@ import zipfile
 import pytest
 
 from gongkai.errors import FormError
-from gongkai.forms.xlsx import _open, _read_slots, read_xlsx, write_xlsx_template
+from gongkai.forms.xlsx import write_xlsx_template
+from gongkai.forms.xlsx_read import _open, _read_slots, read_xlsx
 
 
 @pytest.fixture(scope="module")

@@ -28,7 +28,7 @@ def load_any_form(path: Path):
 
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         try:
-            from gongkai.forms.xlsx import read_xlsx_form
+            from gongkai.forms.xlsx_read import read_xlsx_form
         except ImportError:
             raise FormError("此版本无法读取 Excel 表单（缺少 gongkai.forms.xlsx），请改用 YAML 或 JSON 表单",
                             source=str(path)) from None

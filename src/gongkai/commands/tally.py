@@ -68,7 +68,7 @@ def tally(register: Path | None, year: int, appeals_path: Path | None, form_path
             raise FormError("Excel 填报文件不存在：请先用 gongkai template 生成", source=str(form_path))
         form = _open_form(form_path, year, format_id, organization) if form_path and not into_xlsx else None
         if into_xlsx and form_path is not None and format_id is None:
-            from gongkai.forms.xlsx import read_xlsx_form
+            from gongkai.forms.xlsx_read import read_xlsx_form
 
             format_id = read_xlsx_form(form_path).format_id
         fmt_id = format_id or (form.format_id if form else "2021")

@@ -13,7 +13,8 @@ from pathlib import Path
 from gongkai.errors import os_reason
 from gongkai.spec import NOT_APPLICABLE, Value
 from gongkai.errors import FormError
-from gongkai.forms.xlsx import CELLS_SHEET, _numeric, _open, _prefill_text, _read_slots, _year
+from gongkai.forms.xlsx import CELLS_SHEET, _numeric, _prefill_text
+from gongkai.forms.xlsx_read import _open, _read_slots, _year
 
 
 @dataclass(frozen=True, slots=True)

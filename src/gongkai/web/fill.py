@@ -312,7 +312,7 @@ async def fill_render(request: Request):
 @router.post("/fill/upload", response_class=HTMLResponse)
 async def fill_upload(request: Request, file: UploadFile = File(...), csrf: str = Form("")):
     """An XLSX template filled offline (`gongkai template`): its values on the page, checked."""
-    from gongkai.forms.xlsx import read_xlsx
+    from gongkai.forms.xlsx_read import read_xlsx
 
     if not check_csrf(request, csrf):
         return HTMLResponse("[E-WEB-CSRF] 表单已失效，请刷新页面后重试", status_code=403)
