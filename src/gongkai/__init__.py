@@ -25,7 +25,7 @@ PARSER_VERSION = "0.1.0+11"
 _EXPORTS = {
     "read": "gongkai._api", "parse": "gongkai._api", "check": "gongkai._api", "Source": "gongkai._api",
     "open_store": "gongkai.store_api", "Store": "gongkai.store_api",
-    "StoredReport": "gongkai.analysis.export", "StoredCell": "gongkai.analysis.export",
+    "StoredReport": "gongkai.analysis.stored", "StoredCell": "gongkai.analysis.stored",
     "FindingRow": "gongkai.store.review", "StatsResult": "gongkai.analysis.stats", "StatsRow": "gongkai.analysis.stats",
     "IngestSummary": "gongkai.store.ingest", "UnknownChoice": "gongkai.errors",
     "Document": "gongkai.document", "Position": "gongkai.document",
@@ -49,7 +49,7 @@ __all__ = [
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs
     from gongkai._api import Source, check, parse, read
-    from gongkai.analysis.export import StoredCell, StoredReport
+    from gongkai.analysis.stored import StoredCell, StoredReport
     from gongkai.analysis.stats import StatsResult, StatsRow
     from gongkai.document import Document, Position
     from gongkai.errors import (CorruptInput, EmptyInput, EncryptedInput, GongkaiError, InputTooLarge,

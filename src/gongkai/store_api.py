@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
 
-from gongkai.analysis.export import Scope, Selection, StoredReport, iter_reports, resolve, select_bodies
+from gongkai.analysis.stored import Scope, Selection, StoredReport, iter_reports, resolve, select_bodies
 from gongkai.analysis.stats import StatsResult, compute_stats
 from gongkai.model import Severity
 from gongkai.store import db

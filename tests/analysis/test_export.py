@@ -13,14 +13,8 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 
-from gongkai.analysis.export import (
-    LONG_COLUMNS,
-    Selection,
-    cell_order,
-    export_findings,
-    export_reports,
-    wide_columns,
-)
+from gongkai.analysis.export import LONG_COLUMNS, export_findings, export_reports, wide_columns
+from gongkai.analysis.stored import Selection, cell_order
 from gongkai.examples.generate import random_spec
 from gongkai.store import schema as s
 

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 
-from gongkai.analysis.export import Selection
+from gongkai.analysis.stored import Selection
 from gongkai.analysis.stats import AppealStats, compute_stats
 from gongkai.store import schema as s
 from tests.analysis.test_export import (

@@ -94,7 +94,7 @@ def test_an_address_never_overrides_the_printed_name(index_ids):
 def test_orgs_list_shows_sites_and_export_does_not_take_them_for_names(tmp_path):
     from click.testing import CliRunner
 
-    from gongkai.analysis.export import load_registry as export_registry
+    from gongkai.analysis.stored import load_registry as export_registry
     from gongkai.cli import main
     from gongkai.store.db import open_store
 

@@ -8,7 +8,7 @@ from dataclasses import asdict
 import pytest
 from sqlalchemy import delete, func, select
 
-from gongkai.analysis.export import Selection
+from gongkai.analysis.stored import Selection
 from gongkai.analysis.stats import compute_stats
 from gongkai.examples.region import REGISTRY_FILE, generate_region, write_region
 from gongkai.orgs.registry import load_registry

@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import select
 
-from gongkai.analysis.export import Selection
+from gongkai.analysis.stored import Selection
 from gongkai.analysis.stats import compute_stats
 from gongkai.examples.generate import random_spec
 from gongkai.render.docx import render_docx

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from gongkai.analysis.export import load_registry
+from gongkai.analysis.stored import load_registry
 from gongkai.analysis.rollup import member_reports
 from gongkai.store import schema as t
 from gongkai.store.db import open_store
@@ -105,7 +105,7 @@ def _python_parts(conn, scope, by, rollups, ids, figures=None):
     """The rule as it was applied before, report by report in Python over the loaded cells (the oracle)."""
     from collections import defaultdict
 
-    from gongkai.analysis.export import iter_reports
+    from gongkai.analysis.stored import iter_reports
     from gongkai.analysis.stats import FEE_CELL, _group_key, _Part
 
     parts, present, skipped = {}, defaultdict(set), 0
@@ -136,7 +136,7 @@ def _python_parts(conn, scope, by, rollups, ids, figures=None):
 @pytest.mark.parametrize("rollups", ["excluded", "included", "only"])
 def test_stats_summed_in_the_database_are_the_python_sums(conn, monkeypatch, by, rollups):
     from gongkai.analysis import stats
-    from gongkai.analysis.export import Selection
+    from gongkai.analysis.stored import Selection
 
     c, gen = conn
     ids = stats.cell_ids()
@@ -174,7 +174,7 @@ def test_region_matrix_from_finding_marks_is_the_matrix_from_full_findings(tmp_p
     (evidence, related reports) as before, it is the same — reviews included."""
     import shutil
 
-    from gongkai.analysis.export import Scope, Selection, iter_reports, resolve
+    from gongkai.analysis.stored import Scope, Selection, iter_reports, resolve
     from gongkai.store.review import decide
     from gongkai.web import region
 

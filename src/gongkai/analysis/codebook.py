@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from gongkai.analysis.export import Col, CsvSink, XlsxBook, cell_labels, cell_order
+from gongkai.analysis.export import Col, CsvSink, XlsxBook
+from gongkai.analysis.stored import cell_labels, cell_order
 from gongkai.analysis.export_xlsx import shown_value
 from gongkai.errors import GongkaiError
 from gongkai.standard import FORMAT_IDS, find_cell, get_format

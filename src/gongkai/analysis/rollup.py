@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from gongkai.analysis.export import (Registry, Selection, StoredReport, iter_reports, load_registry,
-                                     resolve)
+from gongkai.analysis.stored import Registry, Selection, StoredReport, iter_reports, load_registry, resolve
 from gongkai.errors import NotFound
 from gongkai.standard import get_format
 from gongkai.standard.labels import int_if_whole

@@ -19,7 +19,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from gongkai.analysis.export import Registry, Scope, Selection, resolve
+from gongkai.analysis.stored import Registry, Scope, Selection, resolve
 from gongkai.store.figures import FEE_CELL, _Ids, cell_ids, usable_value
 
 

@@ -58,12 +58,8 @@ def export(out: Path, to: str | None, wide: bool, findings: bool, codebook: bool
       宽表：报告各列之后每个单元格编号一列（2021 年版在前，2019 年版独有的在后），“/”和文字不入宽表
     XLSX 含“单元格”（长表，超过 1,048,574 行时续“单元格2”…）和“宽表”两个工作表，供人阅读：第一行中文列名、
     第二行列名标识，数值以外的代码显示为中文（错误/警告/提示、待复核/已确认/已驳回），宽表中“/”照印。"""
-    from gongkai.analysis.export import (
-        Selection,
-        export_findings,
-        export_format,
-        export_reports,
-    )
+    from gongkai.analysis.export import export_findings, export_format, export_reports
+    from gongkai.analysis.stored import Selection
 
     console = make_console()
     err = make_console(stderr=True)

@@ -30,7 +30,7 @@ def versions(db_url, org, org_like, year) -> None:
     """列出各机关各年度的报告版本：编号、是否现行（计入统计）、原因。"""
     from sqlalchemy import func, select
 
-    from gongkai.analysis.export import Selection, select_bodies
+    from gongkai.analysis.stored import Selection, select_bodies
     from gongkai.store import schema as t
 
     store = open_or_exit(db_url, existing=True)

@@ -114,7 +114,7 @@ def stats(by: str, rollups: str, as_json: bool, org: str | None, org_like: str |
     """统计数据库中的报告：报告数、新收、上年结转、办理结果、结转下年度、公开比例、行政复议和行政诉讼的纠正率、收费。
 
     只用每份文件的当前解析结果。2019 年版格式的报告按相同的单元格计入，收费金额除外（2019 年版没有）。"""
-    from gongkai.analysis.export import Selection
+    from gongkai.analysis.stored import Selection
     from gongkai.analysis.stats import compute_stats
 
     try:

@@ -73,7 +73,7 @@ def list_findings(conn: Connection, *, organization: str | None = None, year: in
                   where: Sequence[Any] = (), offset: int = 0) -> list[FindingRow]:
     """Findings of the current parses, filtered; ``status`` is pending | confirmed | dismissed; ``organization``
     is part of a name; ``where`` are further conditions on the ``parse`` table (body, region: see
-    :func:`gongkai.analysis.export.select_bodies`); ``offset``/``limit`` page through them in list order."""
+    :func:`gongkai.analysis.stored.select_bodies`); ``offset``/``limit`` page through them in list order."""
     stmt = _filtered(organization=organization, year=year, category=category, code=code, severity=severity,
                      cross=cross, status=status, where=where)
     if stmt is None:

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import Connection, select
 
 from gongkai.analysis.crosscheck import NOT_ASSESSABLE, carry_over_findings, count_value, similarity
-from gongkai.analysis.export import cell_labels, cell_order
+from gongkai.analysis.stored import cell_labels, cell_order
 from gongkai.analysis.prose import PROSE_SECTIONS, repeated_spans
 from gongkai.analysis.records import ReportRecord
 from gongkai.checks.carry import carry_pairs, format_or_default

@@ -155,7 +155,7 @@ def last_year_report(conn: Connection, organization: str, year: int, org_ids: se
                      cache: ReadCache | None = None):
     """Last year's current stored report of ``organization`` (registered name, alias or as printed), read and
     checked again from the stored file — what `render --last-year` reads; None when there is none."""
-    from gongkai.analysis.export import load_registry
+    from gongkai.analysis.stored import load_registry
     from gongkai.pipeline import check_document
     from gongkai.readers import read_bytes
 

@@ -252,7 +252,7 @@ def review_finding(conn: Connection, key: str, decision: str, comment: str | Non
 
 
 def stats(conn: Connection, region: str | None, year: int | None) -> dict[str, Any]:
-    from gongkai.analysis.export import Selection
+    from gongkai.analysis.stored import Selection
     from gongkai.analysis.stats import compute_stats
 
     return compute_stats(conn, Selection(region=region, year=year), by="year").to_dict()

@@ -14,8 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import Connection, select
 
-from gongkai.analysis.export import (Registry, Scope, Selection, StoredReport, iter_reports,
-                                     load_registry, resolve)
+from gongkai.analysis.stored import Registry, Scope, Selection, StoredReport, iter_reports, load_registry, resolve
 from gongkai.errors import NotFound
 from gongkai.analysis.rollup import member_reports
 from gongkai.analysis.stats import compute_stats

@@ -145,7 +145,7 @@ def decide_version(store, key: str, action: str, reason: str, by: str, by_report
 # ------------------------------------------------------------------------------------------------ downloads
 
 def _one_report(conn: Connection, parse_id: int):
-    from gongkai.analysis.export import Scope, iter_reports, load_registry
+    from gongkai.analysis.stored import Scope, iter_reports, load_registry
 
     scope = Scope((t.parse.c.id == parse_id,), None, load_registry(conn))
     return next(iter_reports(conn, scope, with_findings=True), None)
@@ -167,8 +167,15 @@ def report_json_bytes(conn: Connection, parse_id: int) -> bytes | None:
 
 def report_xlsx_bytes(conn: Connection, parse_id: int) -> bytes | None:
     """The report as the XLSX export writes it: 单元格 (long), 宽表 (wide) and 问题 (findings) sheets."""
-    from gongkai.analysis.export import (FINDING_COLUMNS, LONG_COLUMNS, XlsxBook, finding_rows, long_rows,
-                                         wide_columns, wide_row_for_people)
+    from gongkai.analysis.export import (
+        FINDING_COLUMNS,
+        LONG_COLUMNS,
+        XlsxBook,
+        finding_rows,
+        long_rows,
+        wide_columns,
+        wide_row_for_people,
+    )
 
     rep = _one_report(conn, parse_id)
     if rep is None:
