@@ -6,7 +6,7 @@ from bisect import bisect_right
 
 from gongkai.document import Document
 from gongkai.model import Report
-from gongkai.parsing.tables import TablesResult
+from gongkai.parsing.table_rows import TablesResult
 from gongkai.reading import ReaderTrace, ReadingReport, Repair, RowNotPlaced, SourceTable, TableReading
 from gongkai.standard import get_format
 
