@@ -23,6 +23,7 @@ from gongkai.forms.yaml_template import BODY_KIND_NAMES
 from gongkai.standard import FORMAT_IDS, Format, get_format
 from gongkai.standard.labels import int_if_whole
 
+_MAX_SLOT_ROWS = 10_000  # rows of the hidden cells sheet: one per cell id of the format, a few hundred
 _MAX_RANGE = 5000  # cells a formula range may cover; a whole-column SUM is not one of our formulas
 _MAX_FORMULA_DEPTH = 100  # formulas referring to formulas; our template's totals nest 3 deep
 
@@ -119,8 +120,14 @@ def _read_slots(wb, source: str) -> dict[str, Slot]:
     if CELLS_SHEET not in wb.sheetnames:
         raise FormError(f"缺少隐藏工作表 {CELLS_SHEET}：这不是 gongkai template 生成的填报文件，"
                         "或该工作表被删除（请重新生成模板后填写）", source=source)
+    sheet_of_cells = wb[CELLS_SHEET]
+    # one row per cell id (a few hundred); a stray far-away cell makes openpyxl's extent a million rows, each
+    # materialised by iter_rows: refuse before walking it
+    if sheet_of_cells.max_row > _MAX_SLOT_ROWS:
+        raise FormError(f"隐藏工作表 {CELLS_SHEET} 有 {sheet_of_cells.max_row} 行，远超模板的单元格数，文件可能已损坏",
+                        source=source, code="E-LIMIT")
     slots: dict[str, Slot] = {}
-    for i, row in enumerate(wb[CELLS_SHEET].iter_rows(min_row=2, values_only=True), start=2):
+    for i, row in enumerate(sheet_of_cells.iter_rows(min_row=2, max_col=6, values_only=True), start=2):
         row = tuple(row) + (None,) * 6
         key, address, kind = (str(x).strip() if x is not None else "" for x in row[:3])
         if not key:
