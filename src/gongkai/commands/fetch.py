@@ -9,9 +9,8 @@ from pathlib import Path
 import click
 from rich.markup import escape
 
-from gongkai.commands.ingest import DB_OPTION, open_or_exit
+from gongkai.commands.ingest import DB_OPTION, open_with_registry
 from gongkai.commands.support import fail, make_console, message_line
-from gongkai.errors import GongkaiError
 
 _PORTAL_STATE = {"E-FETCH-STATUS", "E-FETCH-ROBOTS", "E-FETCH-NOT-FILE", "E-FETCH-STOPPED"}
 
@@ -52,24 +51,9 @@ def fetch(urls: tuple[str, ...], from_file: Path | None, db_url: str | None, dep
                 starts.append(line)
     if not starts:
         fail(("E-FETCH-NO-URL", "请给出至少一个起始地址"), "或用 --from 指定地址列表文件。")
-    entries = None
-    if registry is not None:
-        from gongkai.orgs.registry import load_registry
-
-        try:
-            entries = load_registry(registry)
-        except GongkaiError as e:
-            fail(e)
-    store = open_or_exit(db_url)
-    if entries is not None:
-        from gongkai.commands.orgs import import_file
-
-        try:
-            imported = import_file(store, entries)
-        except GongkaiError as e:
-            fail(e)
-        if not as_json:
-            make_console().print(imported)
+    store, imported = open_with_registry(db_url, registry)
+    if imported is not None and not as_json:
+        make_console().print(imported)
     client = Client(Policy(delay=delay, allow_private=allow_private, max_bytes=int(max_size * 1024 * 1024)))
     try:
         result = crawl(store, starts, client, depth=depth, year=year, refresh=refresh)

@@ -26,6 +26,31 @@ def open_or_exit(db_url: str | None, *, existing: bool = False):
         fail(err)
 
 
+def open_with_registry(db_url: str | None, registry: Path | None):
+    """The store with ``registry`` imported into it: the registry is read and checked first, so a bad file
+    creates no database. Returns (store, what the import did, or None without a registry)."""
+    from gongkai.errors import GongkaiError
+
+    entries = None
+    if registry is not None:
+        from gongkai.orgs.registry import load_registry
+
+        try:
+            entries = load_registry(registry)
+        except GongkaiError as e:
+            fail(e)
+    store = open_or_exit(db_url)
+    imported = None
+    if entries is not None:
+        from gongkai.commands.orgs import import_file
+
+        try:
+            imported = import_file(store, entries)
+        except GongkaiError as e:
+            fail(e)
+    return store, imported
+
+
 @click.command()
 @click.argument("paths", nargs=-1, required=False, type=click.Path(path_type=Path))
 @DB_OPTION
@@ -71,22 +96,9 @@ def ingest(paths: tuple[Path, ...], db_url: str | None, jobs: int | None, timeou
     if paths and not reparse and registry is None and not any(p.exists() for p in paths):
         fail(("E-READ", f"文件或文件夹不存在：{'、'.join(str(p) for p in paths[:5])}"
               + ("……" if len(paths) > 5 else "")))
-    entries = None
-    if registry is not None:
-        from gongkai.orgs.registry import load_registry
-
-        try:
-            entries = load_registry(registry)
-        except GongkaiError as e:
-            fail(e)
-    store = open_or_exit(db_url)
-    if entries is not None:
-        from gongkai.commands.orgs import import_file
-
-        try:
-            console.print(import_file(store, entries))
-        except GongkaiError as e:
-            fail(e)
+    store, imported = open_with_registry(db_url, registry)
+    if imported is not None:
+        console.print(imported)
     limits = DEFAULT_LIMITS if timeout is None else dataclasses.replace(DEFAULT_LIMITS, seconds_per_file=timeout)
     jobs = jobs or max(1, min(os.cpu_count() or 1, 8))
     show = progress if progress is not None else err.is_terminal
