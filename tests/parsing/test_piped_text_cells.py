@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import random
 
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from gongkai.examples.generate import random_spec
@@ -55,6 +55,7 @@ _TEXTS = st.text(alphabet="数据暂缺未统计待核实不详见附表略另�
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 2**16), format_id=st.sampled_from(["2021", "2019"]), pick=st.integers(0, 10**6),
        text=_TEXTS, layout=st.sampled_from(["pipe_rows", "markdown", "cell_per_line", "row_opener"]))
+@example(seed=0, format_id="2019", pick=293, text="A", layout="pipe_rows")  # 2019 （六）其他处理 refused, not shifted
 def test_a_value_replaced_by_text_in_a_piped_row_moves_no_other_value(seed, format_id, pick, text, layout) -> None:
     spec = random_spec(random.Random(seed), format_id)
     doc = render_text(spec, layout, random.Random(seed))
@@ -72,12 +73,15 @@ def test_a_value_replaced_by_text_in_a_piped_row_moves_no_other_value(seed, form
             assert cell.meaning is Meaning.TEXT and cell.raw == text
         else:
             assert cid in before.cells and cell.raw == before.cells[cid].raw, (cid, cell.raw)
-    # every other row reads as before; the target's row is placed whole (a labelled row: the text keeps its
-    # column) or reported with its raw text
+    # every other row reads as before; the target's row is placed whole (the text keeps its column) or
+    # reported
     for cid in before.cells:
         if row_of.get(cid, "appeals") != row:
             assert cid in after.cells, cid
-    if row != "appeals":
-        assert target.id in after.cells
-    elif target.id not in after.cells:
-        assert any(i.row == "appeals" and i.code in ("row_short", "row_long") for i in after.issues)
+    if target.id not in after.cells:
+        # refused, not read — allowed only when reported. Table 四's value row may be refused; so may a labelled
+        # row whose shape the text makes ambiguous (2019's single （六）其他处理 row with text in its first cell
+        # reads like the 2021 group header of three rows). Never a shifted value: checked above.
+        assert any(i.code in ("row_short", "row_long", "unlabelled_values")
+                   and (i.row == "appeals" if row == "appeals" else i.row is not None and row.startswith(i.row))
+                   for i in after.issues), (target.id, [(i.code, i.row) for i in after.issues])
