@@ -76,7 +76,8 @@ def _ingest_in_process(files: list[str], url: str) -> float:
     from gongkai import PARSER_VERSION
     from gongkai.readers.limits import DEFAULT_LIMITS
     from gongkai.store.db import open_store
-    from gongkai.store.ingest import Job, ingest_task, store_item
+    from gongkai.store.ingest import store_item
+    from gongkai.store.ingest_worker import Job, ingest_task
     from gongkai.store.orgs_resolve import OrgMatcher
 
     store = open_store(url)

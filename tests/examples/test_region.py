@@ -15,16 +15,9 @@ from gongkai.analysis.prose import prose_hashes
 from gongkai.standard.layout import request_layout
 from gongkai.spec import request_cell as _req
 from gongkai.examples.generate import identity_violations
-from gongkai.examples.region import (
-    REGISTRY_FILE,
-    ExpectedFinding,
-    deadline,
-    expected_findings,
-    generate_region,
-    spec_prose,
-    summed_cells,
-    write_region,
-)
+from gongkai.examples.region import REGISTRY_FILE, generate_region, write_region
+from gongkai.examples.region_content import deadline, spec_prose, summed_cells
+from gongkai.examples.region_expected import ExpectedFinding, expected_findings
 from gongkai.model import Severity
 from gongkai.pipeline import check_document
 from gongkai.readers import read_bytes

@@ -17,7 +17,8 @@ from gongkai.cli import main
 from gongkai.errors import ClusterUnavailable
 from gongkai.store.cluster import _chunks, parse_address
 from gongkai.store.db import open_store
-from gongkai.store.ingest import Job, ingest
+from gongkai.store.ingest import ingest
+from gongkai.store.ingest_worker import Job
 from tests.store.corpus import write_reports
 
 REPO = Path(__file__).resolve().parents[2]
@@ -200,7 +201,7 @@ def test_any_arrival_order_stores_the_same(tmp_path):
     import random
 
     from gongkai.readers.limits import DEFAULT_LIMITS
-    from gongkai.store.ingest import ingest_task
+    from gongkai.store.ingest_worker import ingest_task
 
     folder = tmp_path / "reports"
     write_reports(folder, 48, seed=15)

@@ -27,7 +27,8 @@ from gongkai.batch import CHUNK_BYTES, Outcome, run
 from gongkai.errors import ClusterUnavailable, ReaderCrashed
 from gongkai.readers.limits import DEFAULT_LIMITS, Limits
 from gongkai.store.db import Store
-from gongkai.store.ingest import IngestSummary, Job, ProgressHook, ingest, ingest_task
+from gongkai.store.ingest import IngestSummary, ProgressHook, ingest
+from gongkai.store.ingest_worker import Job, ingest_task
 
 CHUNK_FILES = 16  # files per Dask task: enough to amortise a round trip, few enough to re-run cheaply
 _CONNECT_SECONDS = 30
