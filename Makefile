@@ -29,10 +29,11 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-## Lint: ruff, mypy (pyproject.toml [tool.mypy]: every function body checked, the core strict), and the import
-## contract of the layers (pyproject.toml [tool.importlinter]).
+## Lint: ruff (lint, and the code as `ruff format` writes it), mypy (pyproject.toml [tool.mypy]: every function
+## body checked, the core strict), and the import contract of the layers (pyproject.toml [tool.importlinter]).
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks fuzz
+	$(BIN)/ruff format --check src tests benchmarks fuzz
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 

@@ -68,14 +68,17 @@ def main() -> None:
 
     from gongkai.render.html import HTML_STYLES, render_html
 
-    html = [render_html(random_spec(rng, "2021"), rng, style=HTML_STYLES[i % len(HTML_STYLES)], portal=True)
-            for i in range(args.html)]
+    html = [
+        render_html(random_spec(rng, "2021"), rng, style=HTML_STYLES[i % len(HTML_STYLES)], portal=True)
+        for i in range(args.html)
+    ]
     _line("html (portal page, gb18030)", len(html), _time_all(html, args.repeat))
 
     from gongkai.render.docx import DOCX_STYLES, render_docx
 
-    docx = [render_docx(random_spec(rng, "2021"), rng, style=DOCX_STYLES[i % len(DOCX_STYLES)])
-            for i in range(args.docx)]
+    docx = [
+        render_docx(random_spec(rng, "2021"), rng, style=DOCX_STYLES[i % len(DOCX_STYLES)]) for i in range(args.docx)
+    ]
     _line("docx (merged cells)", len(docx), _time_all(docx, args.repeat))
 
     from gongkai.readers.libreoffice import find_soffice
@@ -95,7 +98,9 @@ def main() -> None:
     if real:
         blobs = [p.read_bytes() for p in real]
         ours, bare = _time_all(blobs, 10), _bare_pdf_text(blobs, 10)
-        _line(f"pdf (real, {len(real)} in corpus)", len(blobs), ours, f"ratio to bare pypdfium2 text: {ours / bare:.2f}x")
+        _line(
+            f"pdf (real, {len(real)} in corpus)", len(blobs), ours, f"ratio to bare pypdfium2 text: {ours / bare:.2f}x"
+        )
 
     from gongkai.readers.ocr import ocr_available
 
@@ -113,7 +118,9 @@ def main() -> None:
         t0 = time.perf_counter()
         ocr_pdf_page(pdf[i], i + 1, DEFAULT_LIMITS)
         times.append(time.perf_counter() - t0)
-    print(f"ocr (scanned page, {DEFAULT_LIMITS.ocr_dpi} dpi)   {len(times):>5} pages {statistics.mean(times):>8.2f} s/page")
+    print(
+        f"ocr (scanned page, {DEFAULT_LIMITS.ocr_dpi} dpi)   {len(times):>5} pages {statistics.mean(times):>8.2f} s/page"
+    )
 
 
 if __name__ == "__main__":

@@ -49,13 +49,20 @@ def run_one(name: str, url: str, folder: Path, n: int, jobs: int) -> None:
     t_again = time.perf_counter() - t2
     verified, differing = verify(store, folder)
     store.dispose()
-    print(f"{name}: {summary.stored} reports stored in {t_ingest:.1f} s = {summary.stored / t_ingest:.0f} reports/s "
-          f"({jobs} worker processes); cross-report recomputation {t_cross:.1f} s ({cross} findings); "
-          f"re-ingest of the same files {t_again:.1f} s ({again.unchanged} unchanged, {again.stored} stored)")
-    print(f"{name}: parent peak RSS " + ", ".join(f"{mib:.0f} MiB after {k} reports" for k, mib in sorted(marks.items()))
-          + f"; largest worker {_rss_mib(resource.RUSAGE_CHILDREN):.0f} MiB")
-    print(f"{name}: stored cells equal `gongkai check` for {verified - len(differing)}/{verified} reports"
-          + (f"; differing: {differing[:5]}" if differing else ""))
+    print(
+        f"{name}: {summary.stored} reports stored in {t_ingest:.1f} s = {summary.stored / t_ingest:.0f} reports/s "
+        f"({jobs} worker processes); cross-report recomputation {t_cross:.1f} s ({cross} findings); "
+        f"re-ingest of the same files {t_again:.1f} s ({again.unchanged} unchanged, {again.stored} stored)"
+    )
+    print(
+        f"{name}: parent peak RSS "
+        + ", ".join(f"{mib:.0f} MiB after {k} reports" for k, mib in sorted(marks.items()))
+        + f"; largest worker {_rss_mib(resource.RUSAGE_CHILDREN):.0f} MiB"
+    )
+    print(
+        f"{name}: stored cells equal `gongkai check` for {verified - len(differing)}/{verified} reports"
+        + (f"; differing: {differing[:5]}" if differing else "")
+    )
 
 
 def verify(store, folder: Path) -> tuple[int, list[str]]:
@@ -66,11 +73,23 @@ def verify(store, folder: Path) -> tuple[int, list[str]]:
     from gongkai.store import schema as t
     from gongkai.store.cross import _gold
 
-    q = (select(t.document_path.c.path, t.cell.c.cell_id, t.cell.c.raw, t.cell.c.meaning, t.cell.c.value,
-                t.cell.c.inferred_value)
-         .select_from(t.cell.join(t.parse, t.parse.c.id == t.cell.c.parse_id)
-                      .join(t.document_path, t.document_path.c.document_id == t.parse.c.document_id))
-         .where(t.parse.c.is_current).order_by(t.document_path.c.path))
+    q = (
+        select(
+            t.document_path.c.path,
+            t.cell.c.cell_id,
+            t.cell.c.raw,
+            t.cell.c.meaning,
+            t.cell.c.value,
+            t.cell.c.inferred_value,
+        )
+        .select_from(
+            t.cell.join(t.parse, t.parse.c.id == t.cell.c.parse_id).join(
+                t.document_path, t.document_path.c.document_id == t.parse.c.document_id
+            )
+        )
+        .where(t.parse.c.is_current)
+        .order_by(t.document_path.c.path)
+    )
     import itertools
 
     count, differing = 0, []
@@ -94,8 +113,10 @@ def main() -> None:
         folder = Path(tmp) / "reports"
         t0 = time.perf_counter()
         write_reports(folder, args.reports, seed=20261123)
-        print(f"generated {args.reports} reports (all text layouts, 10% in the 2019 format) in "
-              f"{time.perf_counter() - t0:.1f} s (untimed)")
+        print(
+            f"generated {args.reports} reports (all text layouts, 10% in the 2019 format) in "
+            f"{time.perf_counter() - t0:.1f} s (untimed)"
+        )
         if args.only in (None, "sqlite"):
             run_one("SQLite", f"sqlite:///{Path(tmp) / 'bench.db'}", folder, args.reports, args.jobs)
         if args.only in (None, "postgresql"):

@@ -52,13 +52,16 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "huge.txt"
         size = _write_text(path, args.mb)
-        out = subprocess.run([sys.executable, "-c", _CHILD, str(path), str(args.limit_mb)],
-                             capture_output=True, text=True, check=True).stdout.splitlines()
+        out = subprocess.run(
+            [sys.executable, "-c", _CHILD, str(path), str(args.limit_mb)], capture_output=True, text=True, check=True
+        ).stdout.splitlines()
     peak = int(out[-1]) * 1024
     target = 2 * size + 300 * 1048576
     print(f"file {size / 1048576:.1f} MB, limit {args.limit_mb} MB: {out[0]}")
-    print(f"peak RSS {peak / 1048576:.0f} MB; target 2×size+300 MB = {target / 1048576:.0f} MB: "
-          f"{'within' if peak <= target else 'OVER'}")
+    print(
+        f"peak RSS {peak / 1048576:.0f} MB; target 2×size+300 MB = {target / 1048576:.0f} MB: "
+        f"{'within' if peak <= target else 'OVER'}"
+    )
 
 
 if __name__ == "__main__":

@@ -41,8 +41,10 @@ class _Cpu:
         self.children = _cpu(resource.RUSAGE_CHILDREN) - self.start[1]
 
     def per_report(self, n: int) -> str:
-        return (f"CPU per report {1000 * (self.parent + self.children) / n:.2f} ms "
-                f"(parent {1000 * self.parent / n:.2f}, workers {1000 * self.children / n:.2f})")
+        return (
+            f"CPU per report {1000 * (self.parent + self.children) / n:.2f} ms "
+            f"(parent {1000 * self.parent / n:.2f}, workers {1000 * self.children / n:.2f})"
+        )
 
 
 def _cpu(who: int) -> float:
@@ -115,8 +117,10 @@ def main() -> None:
     ap.add_argument("--cluster", action="store_true", help="also ingest through a local Dask cluster (2 workers)")
     args = ap.parse_args()
     n = args.reports
-    print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (shared machines understate "
-          "the ratios)")
+    print(
+        f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (shared machines understate "
+        "the ratios)"
+    )
     with tempfile.TemporaryDirectory(prefix="gongkai-scale-") as tmp:
         folder = Path(tmp) / "reports"
         files = [str(p) for p in write_reports(folder, n, seed=20261204)]

@@ -71,8 +71,11 @@ def _free_port() -> int:
 def start_server(url: str) -> tuple[subprocess.Popen, str]:
     port = _free_port()
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
-    proc = subprocess.Popen([sys.executable, "-c", "from gongkai.cli import main; main()", "serve", "--db", url,
-                             "--port", str(port)], env=env, stdout=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from gongkai.cli import main; main()", "serve", "--db", url, "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     import httpx
 
@@ -133,12 +136,21 @@ def routes(base: str, district: str, year: int) -> list[tuple[str, str]]:
     total = httpx.get(base + "/api/v1/reports").json()["total"]
     last_page = max(1, -(-total // 50))
     region = quote(district)
-    return [("报告列表", "/"), ("报告列表 末页", f"/?page={last_page}"), ("报告列表 搜索", f"/?q={quote('人民政府')}"),
-            ("报告详情", f"/reports/{key}"), ("对比", f"/reports/{key}/compare"),
-            ("区域", f"/regions/{region}/{year}"), ("问题清单 区域年度", f"/findings?org={region}&year={year}"),
-            ("填报", "/fill"),
-            ("API reports", "/api/v1/reports"), ("API report", f"/api/v1/reports/{key}"),
-            ("API findings", "/api/v1/findings?limit=100"), ("API stats", "/api/v1/stats"), ("healthz", "/healthz")]
+    return [
+        ("报告列表", "/"),
+        ("报告列表 末页", f"/?page={last_page}"),
+        ("报告列表 搜索", f"/?q={quote('人民政府')}"),
+        ("报告详情", f"/reports/{key}"),
+        ("对比", f"/reports/{key}/compare"),
+        ("区域", f"/regions/{region}/{year}"),
+        ("问题清单 区域年度", f"/findings?org={region}&year={year}"),
+        ("填报", "/fill"),
+        ("API reports", "/api/v1/reports"),
+        ("API report", f"/api/v1/reports/{key}"),
+        ("API findings", "/api/v1/findings?limit=100"),
+        ("API stats", "/api/v1/stats"),
+        ("healthz", "/healthz"),
+    ]
 
 
 def _pad(text: str, width: int) -> str:
@@ -152,19 +164,26 @@ def main() -> None:
     ap.add_argument("--requests", type=int, default=200, help="requests per route")
     ap.add_argument("--concurrency", type=int, default=4)
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
-    ap.add_argument("--keep", type=Path, default=None,
-                    help="build the store in this folder once and reuse it on later runs (before/after a change)")
+    ap.add_argument(
+        "--keep",
+        type=Path,
+        default=None,
+        help="build the store in this folder once and reuse it on later runs (before/after a change)",
+    )
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="gongkai-bench-web-") as tmp:
         t0 = time.perf_counter()
-        url, district, year = _kept_store(args.keep, args) if args.keep else build_store(Path(tmp), args.reports,
-                                                                                            args.jobs)
+        url, district, year = (
+            _kept_store(args.keep, args) if args.keep else build_store(Path(tmp), args.reports, args.jobs)
+        )
         print(f"set-up {time.perf_counter() - t0:.0f} s (untimed)")
         proc, base = start_server(url)
         try:
             start_rss = rss_mib(proc.pid)[0]
-            print(f"{'route':<22}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'req/s':>8}  ({args.requests} requests, "
-                  f"{args.concurrency} clients)")
+            print(
+                f"{'route':<22}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'req/s':>8}  ({args.requests} requests, "
+                f"{args.concurrency} clients)"
+            )
             for name, path in routes(base, district, year):
                 load(base, path, min(5, args.requests), 1)  # warm the route (caches, first query plans)
                 t1 = time.perf_counter()
@@ -172,8 +191,10 @@ def main() -> None:
                 wall = time.perf_counter() - t1
                 q = statistics.quantiles(times, n=20)
                 note = f"  {bad} not 200" if bad else ""
-                print(f"{_pad(name, 22)}{statistics.median(times):>9.1f}{q[18]:>9.1f}{max(times):>9.1f}"
-                      f"{len(times) / wall:>8.0f}{note}")
+                print(
+                    f"{_pad(name, 22)}{statistics.median(times):>9.1f}{q[18]:>9.1f}{max(times):>9.1f}"
+                    f"{len(times) / wall:>8.0f}{note}"
+                )
             now, peak = rss_mib(proc.pid)
             print(f"server RSS: {start_rss:.0f} MiB at start, {now:.0f} MiB after the loop, peak {peak:.0f} MiB")
         finally:

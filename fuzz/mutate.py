@@ -36,7 +36,7 @@ def _bytes(rng: random.Random, data: bytes) -> bytes:
         for _ in range(rng.randint(1, 8)):
             b[rng.randrange(len(b))] ^= 1 << rng.randrange(8)
     elif op == 1:  # truncate
-        del b[rng.randrange(len(b)):]
+        del b[rng.randrange(len(b)) :]
     elif op == 2:  # insert a payload
         i = rng.randrange(len(b) + 1)
         b[i:i] = rng.choice(PAYLOADS)
@@ -46,7 +46,7 @@ def _bytes(rng: random.Random, data: bytes) -> bytes:
         b[i:i] = b[i:j] * rng.randint(2, 20)
     elif op == 4:  # delete a chunk
         i = rng.randrange(len(b))
-        del b[i:i + rng.randint(1, 500)]
+        del b[i : i + rng.randint(1, 500)]
     elif op == 5:  # a long digit run inside the text
         i = rng.randrange(len(b) + 1)
         b[i:i] = b"1" * rng.choice((50, 200, 5000, 30000))

@@ -30,9 +30,19 @@ from fuzz.mutate import mutate
 from fuzz.seeds import KINDS, seeds
 
 FOUND = Path(__file__).parent / "found"
-SUFFIX = {"text": ".txt", "html": ".html", "docx": ".docx", "pdf": ".pdf", "image": ".png", "xlsx_form": ".xlsx",
-          "yaml_form": ".yaml", "json_form": ".json", "csv_register": ".csv", "xlsx_register": ".xlsx",
-          "registry": ".yaml"}
+SUFFIX = {
+    "text": ".txt",
+    "html": ".html",
+    "docx": ".docx",
+    "pdf": ".pdf",
+    "image": ".png",
+    "xlsx_form": ".xlsx",
+    "yaml_form": ".yaml",
+    "json_form": ".json",
+    "csv_register": ".csv",
+    "xlsx_register": ".xlsx",
+    "registry": ".yaml",
+}
 DOCUMENT_KINDS = ("text", "html", "docx", "pdf", "image")
 
 
@@ -106,8 +116,16 @@ def _alarm(signum, frame):
     raise _Hang
 
 
-def fuzz_kind(kind: str, count: int, seconds: float, seed: int, per_input: float, batch_every: int,
-              shard: int = 0, pool: list[bytes] | None = None) -> Result:
+def fuzz_kind(
+    kind: str,
+    count: int,
+    seconds: float,
+    seed: int,
+    per_input: float,
+    batch_every: int,
+    shard: int = 0,
+    pool: list[bytes] | None = None,
+) -> Result:
     res = Result(kind)
     pool = seeds(kind) if pool is None else pool
     if not pool:
@@ -192,8 +210,10 @@ def run_kinds(kinds, count, seconds, seed, per_input=10.0, batch_every=50, memor
             n = min(per_shard, count - shard * per_shard)
             if n <= 0:
                 break
-            p = ctx.Process(target=_child, args=(kind, n, seconds, seed, per_input, batch_every, memory, shard, pool,
-                                                 1 if jobs > 1 else None, q))
+            p = ctx.Process(
+                target=_child,
+                args=(kind, n, seconds, seed, per_input, batch_every, memory, shard, pool, 1 if jobs > 1 else None, q),
+            )
             p.start()
             procs.append(p)
         res = Result(kind)
@@ -228,21 +248,30 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--counts", default="", help="per-kind overrides, e.g. pdf=200,image=50")
     ap.add_argument("--seconds", type=float, default=60, help="time box per kind")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--per-input", type=float, default=10.0,
-                    help=f"CPU seconds (or {WALL_FACTOR}× as many wall seconds) before an input counts as a hang")
+    ap.add_argument(
+        "--per-input",
+        type=float,
+        default=10.0,
+        help=f"CPU seconds (or {WALL_FACTOR}× as many wall seconds) before an input counts as a hang",
+    )
     ap.add_argument("--save", action="store_true", help="write failing inputs to fuzz/found/<kind>/")
     ap.add_argument("--jobs", type=int, default=1, help="processes per kind (each fuzzes a share of the count)")
     args = ap.parse_args(argv)
     overrides = dict(item.split("=") for item in args.counts.split(",") if item)
-    print(f"{'kind':<14}{'tried':>8}{'internal':>10}{'hangs':>7}{'batch':>7}{'batch bad':>11}{'peak MB':>9}"
-          f"{'seconds':>9}{'cpu s':>8}")
+    print(
+        f"{'kind':<14}{'tried':>8}{'internal':>10}{'hangs':>7}{'batch':>7}{'batch bad':>11}{'peak MB':>9}"
+        f"{'seconds':>9}{'cpu s':>8}"
+    )
     bad = 0
     for kind in args.kinds.split(","):
         count = int(overrides.get(kind, args.count))
         (res,) = run_kinds([kind], count, args.seconds, args.seed, args.per_input, jobs=max(1, args.jobs))
         short = "" if res.tried >= count else f"  (time box: {res.tried} of {count})"
-        print(f"{res.kind:<14}{res.tried:>8}{res.internal:>10}{res.hangs:>7}{res.batch_tried:>7}{res.batch_bad:>11}"
-              f"{res.peak_mb:>9.0f}{res.seconds:>9.0f}{res.cpu:>8.0f}{short}", flush=True)
+        print(
+            f"{res.kind:<14}{res.tried:>8}{res.internal:>10}{res.hangs:>7}{res.batch_tried:>7}{res.batch_bad:>11}"
+            f"{res.peak_mb:>9.0f}{res.seconds:>9.0f}{res.cpu:>8.0f}{short}",
+            flush=True,
+        )
         for what, _ in res.failures[:3]:
             print("   ", what.strip().splitlines()[-1] if what else "", file=sys.stderr)
         if args.save:

@@ -8,8 +8,19 @@ import random
 import tempfile
 from pathlib import Path
 
-KINDS = ("text", "html", "docx", "pdf", "image", "xlsx_form", "yaml_form", "json_form", "csv_register",
-         "xlsx_register", "registry")
+KINDS = (
+    "text",
+    "html",
+    "docx",
+    "pdf",
+    "image",
+    "xlsx_form",
+    "yaml_form",
+    "json_form",
+    "csv_register",
+    "xlsx_register",
+    "registry",
+)
 
 
 def _specs(n: int):
@@ -21,9 +32,15 @@ def _specs(n: int):
 def _form_dict(spec) -> dict:
     from gongkai.forms.model import ReportForm
 
-    form = ReportForm(organization=spec.organization, year=spec.year, format_id=spec.format_id,
-                      published=spec.published, body_kind=spec.body_kind,
-                      values={k: v for k, v in spec.values.items()}, texts={k: list(v) for k, v in spec.texts.items()})
+    form = ReportForm(
+        organization=spec.organization,
+        year=spec.year,
+        format_id=spec.format_id,
+        published=spec.published,
+        body_kind=spec.body_kind,
+        values={k: v for k, v in spec.values.items()},
+        texts={k: list(v) for k, v in spec.texts.items()},
+    )
     return form.to_dict()
 
 
@@ -33,8 +50,12 @@ def seeds(kind: str, n: int = 2) -> list[bytes]:
     if kind == "text":
         from gongkai.render.layouts import LAYOUTS, render_text
 
-        return [render_text(s, sorted(LAYOUTS)[i % len(LAYOUTS)] if not s.has_blanks else "pipe_rows",
-                            random.Random(i)).encode("utf-8") for i, s in enumerate(specs)]
+        return [
+            render_text(
+                s, sorted(LAYOUTS)[i % len(LAYOUTS)] if not s.has_blanks else "pipe_rows", random.Random(i)
+            ).encode("utf-8")
+            for i, s in enumerate(specs)
+        ]
     if kind == "html":
         from gongkai.render.html import render_html
 

@@ -66,7 +66,11 @@ class Server:
         opts = f"-c listen_addresses=127.0.0.1 -p {port} -k {self.dir} -c fsync=off -c max_connections=50"
         r = run(pg_ctl, "-D", str(data), "-o", opts, "-l", str(self.dir / "server.log"), "-w", "-t", "60", "start")
         if r.returncode != 0:
-            log = (self.dir / "server.log").read_text(errors="replace")[-800:] if (self.dir / "server.log").exists() else ""
+            log = (
+                (self.dir / "server.log").read_text(errors="replace")[-800:]
+                if (self.dir / "server.log").exists()
+                else ""
+            )
             self.reason = f"PostgreSQL did not start: {r.stderr.strip()[-300:]} {log}"
             return self
         self.url = f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
@@ -86,6 +90,9 @@ class Server:
 
     def stop(self) -> None:
         if self._pg_ctl and self.dir:
-            subprocess.run([*self._as_user, self._pg_ctl, "-D", str(self.dir / "data"), "-m", "immediate", "stop"],
-                           capture_output=True, timeout=60)
+            subprocess.run(
+                [*self._as_user, self._pg_ctl, "-D", str(self.dir / "data"), "-m", "immediate", "stop"],
+                capture_output=True,
+                timeout=60,
+            )
             shutil.rmtree(self.dir, ignore_errors=True)

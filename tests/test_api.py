@@ -30,8 +30,9 @@ def test_check_from_path_bytes_and_document_agree(example) -> None:
     assert isinstance(by_path, gongkai.Report)
     assert by_path.cells and by_path.organization
     for other in (by_bytes, by_doc):
-        assert {k: (c.raw, c.value) for k, c in other.cells.items()} == \
-               {k: (c.raw, c.value) for k, c in by_path.cells.items()}
+        assert {k: (c.raw, c.value) for k, c in other.cells.items()} == {
+            k: (c.raw, c.value) for k, c in by_path.cells.items()
+        }
         assert [f.code for f in other.findings] == [f.code for f in by_path.findings]
     assert all(isinstance(f.severity, gongkai.Severity) for f in by_path.findings)
 
@@ -60,8 +61,9 @@ def test_parse_gives_cells_without_checks(example) -> None:
     parsed = gongkai.parse(example)
     checked = gongkai.check(example)
     assert parsed.cells and not parsed.findings and not parsed.inferred
-    assert {k: (c.raw, c.value) for k, c in parsed.cells.items()} == \
-           {k: (c.raw, c.value) for k, c in checked.cells.items()}
+    assert {k: (c.raw, c.value) for k, c in parsed.cells.items()} == {
+        k: (c.raw, c.value) for k, c in checked.cells.items()
+    }
     assert gongkai.parse(example.read_bytes(), name=example.name).cells.keys() == parsed.cells.keys()
     with pytest.raises(gongkai.NotAnAnnualReport) as not_report:
         gongkai.parse("今天天气很好。".encode(), name="note.txt")
@@ -79,7 +81,7 @@ def test_cells_frame(example) -> None:
     report = gongkai.check(example)
     frame = report.cells_frame()
     assert isinstance(frame, pd.DataFrame)
-    assert list(frame["cell_id"][:len(report.cells)]) == list(report.cells)
+    assert list(frame["cell_id"][: len(report.cells)]) == list(report.cells)
     assert set(frame["cell_id"]) == set(report.cells) | set(report.inferred)
     for cid, cell in report.cells.items():
         row = frame[frame["cell_id"] == cid].iloc[0]

@@ -34,12 +34,13 @@ def test_walkthrough_runs_in_order(capsys, monkeypatch, tmp_path) -> None:
     assert ns["errors_here"] and all(f.severity is gongkai.Severity.ERROR for f in ns["errors_here"])
     assert ns["summary"].stored == len(ns["paths"])
     assert {r.year for r in ns["stored"]} == {2024} and ns["stored"]
-    assert {(e.organization, e.code) for e in ns["errors"]} >= \
-        {(report.organization, f.code) for f in ns["errors_here"]}
+    assert {(e.organization, e.code) for e in ns["errors"]} >= {
+        (report.organization, f.code) for f in ns["errors_here"]
+    }
     assert all(e.severity == "error" for e in ns["errors"])
     assert ns["street"] and {f.organization for f in ns["street"]} == {report.organization}
     assert ns["like"] == ns["street"]
     assert ns["stats"].total.reports > 0
     frame = ns["frame"]
-    assert list(frame["cell_id"][:len(report.cells)]) == list(report.cells)
+    assert list(frame["cell_id"][: len(report.cells)]) == list(report.cells)
     assert len(ns["blank"]) == sum(c.meaning is gongkai.Meaning.BLANK for c in report.cells.values())

@@ -124,8 +124,15 @@ def test_a_chunk_with_a_hanging_crashing_or_untrusting_file_loses_and_repeats_no
         return real(path, limits)
 
     monkeypatch.setattr(batch, "check_one", fake)
-    paths = [str(p) for p in good[:3]] + [str(bad["hang.txt"])] + [str(p) for p in good[3:6]] \
-        + [str(bad["crash.txt"])] + [str(p) for p in good[6:]] + [str(bad["spent.txt"])] + [str(good[0]) + "x"]
+    paths = (
+        [str(p) for p in good[:3]]
+        + [str(bad["hang.txt"])]
+        + [str(p) for p in good[3:6]]
+        + [str(bad["crash.txt"])]
+        + [str(p) for p in good[6:]]
+        + [str(bad["spent.txt"])]
+        + [str(good[0]) + "x"]
+    )
     outcomes = list(run(paths, jobs=1, limits=Limits(seconds_per_file=2), chunk=8))
     assert sorted(o.path for o in outcomes) == sorted(paths)  # each exactly once
     by_path = {o.path: o for o in outcomes}
@@ -172,10 +179,27 @@ def test_plain_lines_print_as_rich_prints_them():
 
     from gongkai.commands.check import _print_lines
 
-    lines = ["plain", "[dim]第3行第7列[/] 表三：（空白）", "[bold red]●[/] [dim]E-X[/] " + escape("a [b] c\\"),
-             "tab\there", "bell\x07 and \x1b[31mansi", ":smile: :thumbs_up: 10:30:00", "宽" * 39 + "x",
-             "宽" * 40 + "x", "x" * 200, "trailing   ", "", "  [yellow]文本不完整（截断）[/]", "\\[not markup]",
-             "e\u0301 combining", "after a long one", "word " * 30, "一二三 " * 25 + "end", "x" * 79 + " y", " " * 90 + "z"]
+    lines = [
+        "plain",
+        "[dim]第3行第7列[/] 表三：（空白）",
+        "[bold red]●[/] [dim]E-X[/] " + escape("a [b] c\\"),
+        "tab\there",
+        "bell\x07 and \x1b[31mansi",
+        ":smile: :thumbs_up: 10:30:00",
+        "宽" * 39 + "x",
+        "宽" * 40 + "x",
+        "x" * 200,
+        "trailing   ",
+        "",
+        "  [yellow]文本不完整（截断）[/]",
+        "\\[not markup]",
+        "e\u0301 combining",
+        "after a long one",
+        "word " * 30,
+        "一二三 " * 25 + "end",
+        "x" * 79 + " y",
+        " " * 90 + "z",
+    ]
     for width, soft_wrap in ((80, False), (40, False), (40, True)):
         for cut in range(len(lines) + 1):
             group = lines[cut:] + lines[:cut]

@@ -58,8 +58,11 @@ def test_cells_match_gold_exactly(reports, name, gold_path, doc):
     report = reports[name]
     got = report.gold_cells()
     gaps = KNOWN_GAPS.get(name, set())
-    wrong = {k: (v, got.get(k, "<absent>")) for k, v in gold["cells"].items()
-             if k not in gaps and (k not in got or not _same(got[k], v))}
+    wrong = {
+        k: (v, got.get(k, "<absent>"))
+        for k, v in gold["cells"].items()
+        if k not in gaps and (k not in got or not _same(got[k], v))
+    }
     assert not wrong, f"cells differing from gold (gold, ours): {wrong}"
     # nothing stated that the document does not state (inferred values are reported beside, not as stated)
     extra = sorted(set(report.cells) - set(gold["cells"]))

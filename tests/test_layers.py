@@ -18,8 +18,14 @@ pytestmark = pytest.mark.skipif(not LINT_IMPORTS.exists(), reason="import-linter
 
 def _lint(src: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(src)}
-    return subprocess.run([str(LINT_IMPORTS), "--config", str(REPO / "pyproject.toml"), "--no-cache"],
-                          cwd=src, env=env, capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [str(LINT_IMPORTS), "--config", str(REPO / "pyproject.toml"), "--no-cache"],
+        cwd=src,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_contract_kept() -> None:
@@ -28,8 +34,9 @@ def test_contract_kept() -> None:
 
 
 def test_planted_upward_import_breaks_it(tmp_path: Path) -> None:
-    shutil.copytree(REPO / "src" / "gongkai", tmp_path / "gongkai",
-                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    shutil.copytree(
+        REPO / "src" / "gongkai", tmp_path / "gongkai", ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
+    )
     (tmp_path / "gongkai" / "readers" / "planted.py").write_text("from gongkai.store import db  # noqa\n")
     result = _lint(tmp_path)
     assert result.returncode != 0

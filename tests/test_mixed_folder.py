@@ -31,8 +31,15 @@ def _cells_match(report: dict, spec) -> list:
         if want is None:
             ok = cell is not None and cell["meaning"] == "blank"
         else:
-            got = report["inferred"][cid]["value"] if cell is None and cid in report["inferred"] else (
-                cell["value"] if cell and cell["value"] is not None else ("n/a" if cell and cell["meaning"] == "not_applicable" else None))
+            got = (
+                report["inferred"][cid]["value"]
+                if cell is None and cid in report["inferred"]
+                else (
+                    cell["value"]
+                    if cell and cell["value"] is not None
+                    else ("n/a" if cell and cell["meaning"] == "not_applicable" else None)
+                )
+            )
             ok = got == want
         if not ok:
             wrong.append((cid, want, cell))

@@ -20,8 +20,13 @@ from gongkai.standard import get_format
 
 
 @settings(max_examples=30, deadline=None)
-@given(seed=st.integers(0, 10**6), layout=st.sampled_from(LAYOUTS), format_id=st.sampled_from(["2021", "2019"]),
-       delta=st.integers(1, 5), pick=st.integers(0, 10**6))
+@given(
+    seed=st.integers(0, 10**6),
+    layout=st.sampled_from(LAYOUTS),
+    format_id=st.sampled_from(["2021", "2019"]),
+    delta=st.integers(1, 5),
+    pick=st.integers(0, 10**6),
+)
 def test_changing_one_cell_yields_an_identity_violation_naming_it(seed, layout, format_id, delta, pick):
     fmt = get_format(format_id)
     checked = sorted({c for idn in fmt.identities for c in idn.cells})
@@ -30,6 +35,5 @@ def test_changing_one_cell_yields_an_identity_violation_naming_it(seed, layout, 
     spec.values[target] = spec.values[target] + delta
     report = check_document(Document.from_text(render_text(spec, layout, random.Random(seed))))
     assert report.cells[target].value == spec.values[target]
-    hits = [f for f in report.findings if f.category == "identity_violation" and f.assessable
-            and target in f.cell_ids]
+    hits = [f for f in report.findings if f.category == "identity_violation" and f.assessable and target in f.cell_ids]
     assert hits, f"no identity_violation names {target} ({layout}, {format_id})"

@@ -27,16 +27,25 @@ from gongkai.render.layouts import render_text
 from tests.roundtrip import differing_cells
 
 FEE = "本年度未发出信息处理费收费通知，未收取信息处理费。"
-TEXTS = {"1": ["本年度，本机关认真贯彻落实《条例》，健全工作机制。", "（一）主动公开", "及时发布各类政府信息。"],
-         "5": ["存在的主要问题：政策解读形式单一。", "改进措施：丰富图文解读形式。"],
-         "6": [FEE, "本年度建议提案办理结果已按要求公开。"]}
+TEXTS = {
+    "1": ["本年度，本机关认真贯彻落实《条例》，健全工作机制。", "（一）主动公开", "及时发布各类政府信息。"],
+    "5": ["存在的主要问题：政策解读形式单一。", "改进措施：丰富图文解读形式。"],
+    "6": [FEE, "本年度建议提案办理结果已按要求公开。"],
+}
 
 
 def form_of(spec: ReportSpec, texts: dict[str, list[str]] | None = None) -> ReportForm:
-    return ReportForm(organization=spec.organization, year=spec.year, format_id=spec.format_id,
-                      published=spec.published, body_kind=spec.body_kind, is_rollup=spec.is_rollup,
-                      region=spec.region, texts={k: list(v) for k, v in (TEXTS if texts is None else texts).items()},
-                      values=dict(spec.values))
+    return ReportForm(
+        organization=spec.organization,
+        year=spec.year,
+        format_id=spec.format_id,
+        published=spec.published,
+        body_kind=spec.body_kind,
+        is_rollup=spec.is_rollup,
+        region=spec.region,
+        texts={k: list(v) for k, v in (TEXTS if texts is None else texts).items()},
+        values=dict(spec.values),
+    )
 
 
 def _assert_reads_back(form: ReportForm, data: bytes, name: str) -> None:
@@ -50,6 +59,7 @@ def _assert_reads_back(form: ReportForm, data: bytes, name: str) -> None:
 
 
 # ---------------------------------------------------------------------------------------------------- round trip
+
 
 @pytest.mark.parametrize("format_id", ["2021", "2019"])
 def test_roundtrip_every_target(format_id: str) -> None:
@@ -91,6 +101,7 @@ def test_pdf_reads_back(tmp_path: Path) -> None:
 
 
 # ---------------------------------------------------------------------------------------------------- checks
+
 
 def test_statutory_content_flagged() -> None:
     spec = random_spec(random.Random(5), "2021", allow_blank=False)
@@ -167,6 +178,7 @@ def test_cli_xlsx_form(tmp_path: Path) -> None:
 
 # ---------------------------------------------------------------------------------------------------- carry-over
 
+
 def _last_year(this: ReportSpec, seed: int) -> ReportSpec:
     """Last year's report whose 结转下年度继续办理 equals this year's 上年结转 (identities kept)."""
     last = random_spec(random.Random(seed), this.format_id, year=this.year - 1, allow_blank=False)
@@ -182,8 +194,9 @@ def _last_year(this: ReportSpec, seed: int) -> ReportSpec:
         received = closed + forward - over
         if received < 0:
             over, received = closed + forward, 0
-        last.values.update({row(lay.carried_forward, col): forward, row(lay.carried_over, col): over,
-                            row(lay.received, col): received})
+        last.values.update(
+            {row(lay.carried_forward, col): forward, row(lay.carried_over, col): over, row(lay.received, col): received}
+        )
     for r in (lay.carried_forward, lay.carried_over, lay.received):
         last.values[row(r, lay.total_column)] = sum(last.number(row(r, c)) for c in lay.applicant_columns)
     return last
@@ -239,8 +252,9 @@ def test_cli_last_year_prefill_and_mismatch(tmp_path: Path) -> None:
     assert refused.output.count("CARRY-OVER-MISMATCH") == 2  # 自然人 and 总计
     assert "IDN-" not in refused.output  # the form itself is consistent: only the carry-over is wrong
     assert f"{this.number(cid) + 2}" in refused.output and "2023年度报告" in refused.output
-    forced = CliRunner().invoke(render, [str(bad), "-o", str(tmp_path / "b.html"), "--last-year", str(last_path),
-                                         "--force"])
+    forced = CliRunner().invoke(
+        render, [str(bad), "-o", str(tmp_path / "b.html"), "--last-year", str(last_path), "--force"]
+    )
     assert forced.exit_code == 0 and (tmp_path / "b.html").exists()
 
 
@@ -259,7 +273,9 @@ def test_reader_test_renderers_use_author_texts_too() -> None:
     from gongkai.render.html import render_html
 
     spec = form_of(random_spec(random.Random(14), "2021")).to_spec()
-    for data in (render_html(spec, random.Random(1), style="word", encoding="utf-8"),
-                 render_docx(spec, random.Random(1), style="plain")):
+    for data in (
+        render_html(spec, random.Random(1), style="word", encoding="utf-8"),
+        render_docx(spec, random.Random(1), style="plain"),
+    ):
         text = read_bytes(data, "r.docx" if data[:2] == b"PK" else "r.html").text
         assert TEXTS["5"][1] in text and FEE in text

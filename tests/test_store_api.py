@@ -51,11 +51,13 @@ def test_reports_match_what_check_reads(stored) -> None:
         for rep in reports:
             mem = checked[rep.source.rsplit("/", 1)[-1]]
             assert (rep.year, rep.is_rollup, rep.organization_printed) == (mem.year, mem.is_rollup, mem.organization)
-            assert {c.cell_id: (c.raw, c.value) for c in rep.cells if c.raw is not None} == \
-                   {cid: (c.raw, c.value) for cid, c in mem.cells.items()}
+            assert {c.cell_id: (c.raw, c.value) for c in rep.cells if c.raw is not None} == {
+                cid: (c.raw, c.value) for cid, c in mem.cells.items()
+            }
             # values the identities infer are stored beside the report's own, never over them
-            assert {c.cell_id: c.inferred_value for c in rep.cells if c.inferred_value is not None} == \
-                   {cid: i.value for cid, i in mem.inferred.items()}
+            assert {c.cell_id: c.inferred_value for c in rep.cells if c.inferred_value is not None} == {
+                cid: i.value for cid, i in mem.inferred.items()
+            }
         assert [r.report_key for r in store.reports(cells=False)] == [r.report_key for r in reports]
         assert {r.report_key for r in store.reports(current_only=False)} >= {r.report_key for r in reports}
 
@@ -63,6 +65,7 @@ def test_reports_match_what_check_reads(stored) -> None:
 def test_org_is_exact_and_org_like_is_part(stored) -> None:
     url, _ = stored
     with gongkai.open_store(url) as store:
+
         def names(**kw):
             return sorted(r.organization for r in store.reports(cells=False, **kw))
 
@@ -84,8 +87,9 @@ def test_findings_filters_accept_chinese_and_codes(stored) -> None:
         expected = sorted((r.organization, f.code) for r in checked.values() for f in r.findings)
         assert sorted((f.organization, f.code) for f in own) == expected
         errors = store.findings(severity="错误", cross=False)
-        assert errors and errors == store.findings(severity="error", cross=False) \
-            == store.findings(severity=gongkai.Severity.ERROR, cross=False)
+        assert errors and errors == store.findings(severity="error", cross=False) == store.findings(
+            severity=gongkai.Severity.ERROR, cross=False
+        )
         assert {f.severity for f in errors} == {"error"}
         assert len(errors) == sum(f.severity is gongkai.Severity.ERROR for r in checked.values() for f in r.findings)
         for category in {f.category for f in own}:

@@ -15,8 +15,9 @@ from gongkai.readers.limits import DEFAULT_LIMITS, Limits
 Source = Union[str, os.PathLike, bytes, Document]
 
 
-def read(source: Source, *, name: str | None = None, limits: Limits = DEFAULT_LIMITS,
-         timeout: float | None = None) -> Document:
+def read(
+    source: Source, *, name: str | None = None, limits: Limits = DEFAULT_LIMITS, timeout: float | None = None
+) -> Document:
     """Read a report in any published form (text, HTML, PDF, DOCX, DOC/WPS, image) into a Document: its text
     with the position (line, page, box or DOM path) of every character.
 
@@ -40,8 +41,14 @@ def read(source: Source, *, name: str | None = None, limits: Limits = DEFAULT_LI
     return read_path(Path(source), limits)
 
 
-def parse(source: Source, *, name: str | None = None, limits: Limits = DEFAULT_LIMITS,
-          require_report: bool = True, timeout: float | None = None) -> Report:
+def parse(
+    source: Source,
+    *,
+    name: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    require_report: bool = True,
+    timeout: float | None = None,
+) -> Report:
     """Read and parse a report without checking it: metadata (body, year, format) and every cell as printed —
     raw text, meaning (number, zero, blank, "/", text, unreadable), value and position. ``findings`` and
     ``inferred`` stay empty; :func:`check` fills them.
@@ -61,8 +68,14 @@ def parse(source: Source, *, name: str | None = None, limits: Limits = DEFAULT_L
     return report
 
 
-def check(source: Source, *, name: str | None = None, limits: Limits = DEFAULT_LIMITS,
-          require_report: bool = True, timeout: float | None = None) -> Report:
+def check(
+    source: Source,
+    *,
+    name: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    require_report: bool = True,
+    timeout: float | None = None,
+) -> Report:
     """Read, parse and check a report: cells, values inferred from the identities (stored beside the report's
     own), and findings. Raises :class:`gongkai.NotAnAnnualReport` (E-NOT-REPORT) for a document that is not
     an annual report, unless ``require_report`` is False. ``timeout``: see :func:`read`."""
@@ -74,6 +87,7 @@ def check(source: Source, *, name: str | None = None, limits: Limits = DEFAULT_L
 
 
 # ------------------------------------------------------------------------------------ bounded in time and memory
+
 
 def _label(item: tuple) -> str:
     _op, source, name, _require = item
@@ -94,20 +108,23 @@ def _isolated_task(item: tuple, limits: Limits) -> Any:
         if op == "read":
             result: Document | Report = read(source, name=name, limits=limits)
         else:
-            result = (check if op == "check" else parse)(source, name=name, limits=limits,
-                                                          require_report=require_report)
+            result = (check if op == "check" else parse)(
+                source, name=name, limits=limits, require_report=require_report
+            )
     except GongkaiError as err:
         return Outcome(_label(item), None, err.code, err.message, payload=err, recycle=exhausted(err))
     except MemoryError:
         return Outcome(_label(item), None, "E-CRASH", "读取时内存不足（文件可能异常庞大或已损坏）", recycle=True)
     except Exception as exc:  # noqa: BLE001 - a bug on odd input: its text crosses the process boundary
-        return Outcome(_label(item), None, "E-INTERNAL", f"处理时发生内部错误：{type(exc).__name__}: {exc}",
-                       recycle=True)
+        return Outcome(
+            _label(item), None, "E-INTERNAL", f"处理时发生内部错误：{type(exc).__name__}: {exc}", recycle=True
+        )
     return Outcome(_label(item), None, payload=result)
 
 
-def _isolated(op: str, source: Source, name: str | None, limits: Limits, timeout: float,
-              require_report: bool = True) -> Any:
+def _isolated(
+    op: str, source: Source, name: str | None, limits: Limits, timeout: float, require_report: bool = True
+) -> Any:
     """``op`` done by one worker of the batch runner (time limit, memory cap, crash reporting)."""
     from gongkai.batch import run
     from gongkai.errors import GongkaiError, ReaderCrashed, TimedOut
@@ -118,8 +135,9 @@ def _isolated(op: str, source: Source, name: str | None, limits: Limits, timeout
         source = bytes(source)
     item = (op, source, name, require_report)
     where = _label(item)
-    (outcome,) = run([item], jobs=1, limits=replace(limits, seconds_per_file=timeout), task=_isolated_task,
-                     label=_label)
+    (outcome,) = run(
+        [item], jobs=1, limits=replace(limits, seconds_per_file=timeout), task=_isolated_task, label=_label
+    )
     if outcome.error_code is None:
         return outcome.payload
     if isinstance(outcome.payload, GongkaiError):

@@ -54,8 +54,9 @@ def collect(paths: Iterable[str | Path]) -> list[Path]:
         if p.is_dir():
             for root, dirs, files in os.walk(p):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                out.extend(Path(root) / f for f in sorted(files)
-                           if not f.startswith(".") and f.lower() not in _SKIP_NAMES)
+                out.extend(
+                    Path(root) / f for f in sorted(files) if not f.startswith(".") and f.lower() not in _SKIP_NAMES
+                )
         else:
             out.append(p)
     return out
@@ -88,11 +89,23 @@ def check_one(path: str, limits: Limits = DEFAULT_LIMITS) -> Outcome:
     except GongkaiError as err:
         return Outcome(path, None, err.code, err.message, time.perf_counter() - start, recycle=exhausted(err))
     except MemoryError:
-        return Outcome(path, None, ReaderCrashed.code, "读取时内存不足（文件可能异常庞大或已损坏）",
-                       time.perf_counter() - start, recycle=True)
+        return Outcome(
+            path,
+            None,
+            ReaderCrashed.code,
+            "读取时内存不足（文件可能异常庞大或已损坏）",
+            time.perf_counter() - start,
+            recycle=True,
+        )
     except Exception as exc:  # a bug or a library failure on odd input: reported for this file only
-        return Outcome(path, None, "E-INTERNAL", f"处理时发生内部错误：{type(exc).__name__}: {exc}",
-                       time.perf_counter() - start, recycle=True)
+        return Outcome(
+            path,
+            None,
+            "E-INTERNAL",
+            f"处理时发生内部错误：{type(exc).__name__}: {exc}",
+            time.perf_counter() - start,
+            recycle=True,
+        )
     return Outcome(path, report, seconds=time.perf_counter() - start)
 
 
@@ -176,10 +189,17 @@ class _Slot:
     started: float = 0.0
 
 
-def run(paths: list[Any], *, jobs: int = 1, limits: Limits = DEFAULT_LIMITS,
-        on_start: Callable[[str], None] | None = None, task: Task = _check_task,
-        label: Callable[[Any], str] = str, chunk: int = CHUNK_ITEMS,
-        start_method: str | None = None) -> Iterator[Outcome]:
+def run(
+    paths: list[Any],
+    *,
+    jobs: int = 1,
+    limits: Limits = DEFAULT_LIMITS,
+    on_start: Callable[[str], None] | None = None,
+    task: Task = _check_task,
+    label: Callable[[Any], str] = str,
+    chunk: int = CHUNK_ITEMS,
+    start_method: str | None = None,
+) -> Iterator[Outcome]:
     """Outcomes of ``task`` (default: checking a file) over ``paths``, in the order they finish. Items other
     than paths are named by ``label`` in timeout and crash outcomes.
 
@@ -261,13 +281,23 @@ def run(paths: list[Any], *, jobs: int = 1, limits: Limits = DEFAULT_LIMITS,
                     except (EOFError, OSError):
                         outcome = None
                 if outcome is None and (slot.process.sentinel in ready or slot.conn in ready):
-                    outcome = Outcome(slot.path or "", None, ReaderCrashed.code,
-                                      "读取此文件的进程意外终止（文件可能已损坏，或内存不足）", now - slot.started)
+                    outcome = Outcome(
+                        slot.path or "",
+                        None,
+                        ReaderCrashed.code,
+                        "读取此文件的进程意外终止（文件可能已损坏，或内存不足）",
+                        now - slot.started,
+                    )
                     requeue(slot)
                     slot = slots[i] = replace(slot)
                 elif outcome is None and now >= slot.deadline:
-                    outcome = Outcome(slot.path or "", None, TimedOut.code,
-                                      f"处理超时（超过 {limits.seconds_per_file:g} 秒），已跳过", now - slot.started)
+                    outcome = Outcome(
+                        slot.path or "",
+                        None,
+                        TimedOut.code,
+                        f"处理超时（超过 {limits.seconds_per_file:g} 秒），已跳过",
+                        now - slot.started,
+                    )
                     requeue(slot)
                     slot = slots[i] = replace(slot)
                 if outcome is None:

@@ -120,17 +120,32 @@ class Document:
     reading: ReaderTrace | None = None  # what a structured reader built and repaired (None for plain text)
 
     @classmethod
-    def from_text(cls, text: str, source: str = "<memory>", media_type: str = "text/plain",
-                  anchors: tuple[Anchor, ...] = (), pages: int | None = None,
-                  notes: tuple[str, ...] = (), reading: ReaderTrace | None = None) -> "Document":
+    def from_text(
+        cls,
+        text: str,
+        source: str = "<memory>",
+        media_type: str = "text/plain",
+        anchors: tuple[Anchor, ...] = (),
+        pages: int | None = None,
+        notes: tuple[str, ...] = (),
+        reading: ReaderTrace | None = None,
+    ) -> "Document":
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         lines = []
         offset = 0
         for i, raw in enumerate(text.split("\n"), start=1):
             lines.append(Line(i, offset, raw))
             offset += len(raw) + 1
-        return cls(text=text, source=source, media_type=media_type, lines=tuple(lines), anchors=anchors,
-                   pages=pages, notes=notes, reading=reading)
+        return cls(
+            text=text,
+            source=source,
+            media_type=media_type,
+            lines=tuple(lines),
+            anchors=anchors,
+            pages=pages,
+            notes=notes,
+            reading=reading,
+        )
 
     def locate(self, offset: int) -> "Source | None":
         """The innermost source anchor covering ``offset`` (None for plain text)."""

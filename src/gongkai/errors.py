@@ -101,11 +101,21 @@ class ReaderCrashed(GongkaiError):
 
 
 # what the operating system says (in English, as ``strerror``) → what the user reads
-_OS_REASONS = {errno.ENOENT: "文件或目录不存在", errno.EACCES: "没有权限", errno.EPERM: "没有权限",
-               errno.EISDIR: "这是一个目录，不是文件", errno.ENOTDIR: "路径中有一段不是目录", errno.ENOSPC: "磁盘空间不足",
-               errno.EROFS: "只读的文件系统", errno.EEXIST: "文件已存在", errno.ENAMETOOLONG: "文件名太长",
-               errno.EMFILE: "打开的文件太多", errno.EIO: "读写错误（设备故障）", errno.EFBIG: "文件太大",
-               errno.EDQUOT: "超出磁盘配额"}
+_OS_REASONS = {
+    errno.ENOENT: "文件或目录不存在",
+    errno.EACCES: "没有权限",
+    errno.EPERM: "没有权限",
+    errno.EISDIR: "这是一个目录，不是文件",
+    errno.ENOTDIR: "路径中有一段不是目录",
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EROFS: "只读的文件系统",
+    errno.EEXIST: "文件已存在",
+    errno.ENAMETOOLONG: "文件名太长",
+    errno.EMFILE: "打开的文件太多",
+    errno.EIO: "读写错误（设备故障）",
+    errno.EFBIG: "文件太大",
+    errno.EDQUOT: "超出磁盘配额",
+}
 
 
 def os_reason(exc: OSError) -> str:

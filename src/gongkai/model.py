@@ -84,10 +84,24 @@ class Severity(str, Enum):
 
 
 CATEGORIES = (
-    "identity_violation", "cell_missing", "cell_invalid", "table_missing", "table_layout", "old_format",
-    "section_missing", "section_empty", "section_numbering", "narrative_mismatch", "implausible_value",
-    "fee_statement_missing", "metadata_missing", "carry_over_mismatch", "rollup_mismatch",
-    "late_publication", "duplicate_content", "duplicate_report",
+    "identity_violation",
+    "cell_missing",
+    "cell_invalid",
+    "table_missing",
+    "table_layout",
+    "old_format",
+    "section_missing",
+    "section_empty",
+    "section_numbering",
+    "narrative_mismatch",
+    "implausible_value",
+    "fee_statement_missing",
+    "metadata_missing",
+    "carry_over_mismatch",
+    "rollup_mismatch",
+    "late_publication",
+    "duplicate_content",
+    "duplicate_report",
 )
 
 
@@ -100,8 +114,13 @@ class EvidenceCell:
     inferred: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "raw": self.raw, "value": self.value, "inferred": self.inferred,
-                "position": self.position.to_dict() if self.position else None}
+        return {
+            "id": self.id,
+            "raw": self.raw,
+            "value": self.value,
+            "inferred": self.inferred,
+            "position": self.position.to_dict() if self.position else None,
+        }
 
 
 @dataclass(slots=True)
@@ -147,8 +166,14 @@ class Finding:
         return [c.id for c in self.evidence.cells]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "category": self.category, "severity": self.severity.value,
-                "message": self.message, "assessable": self.assessable, "evidence": self.evidence.to_dict()}
+        return {
+            "code": self.code,
+            "category": self.category,
+            "severity": self.severity.value,
+            "message": self.message,
+            "assessable": self.assessable,
+            "evidence": self.evidence.to_dict(),
+        }
 
 
 @dataclass(slots=True)
@@ -239,17 +264,26 @@ class Report:
         except ImportError:
             from gongkai.errors import MissingDependency
 
-            raise MissingDependency("生成数据表需要 pandas：请运行 pip install 'gongkai[pandas]'",
-                                    source=self.source) from None
+            raise MissingDependency(
+                "生成数据表需要 pandas：请运行 pip install 'gongkai[pandas]'", source=self.source
+            ) from None
         rows = []
         for cid in [*self.cells, *(i for i in self.inferred if i not in self.cells)]:
             cell, inf = self.cells.get(cid), self.inferred.get(cid)
             pos = cell.position if cell else None
-            rows.append({"cell_id": cid, "raw": cell.raw if cell else None,
-                         "meaning": cell.meaning.value if cell else None,
-                         "value": cell.value if cell else None, "inferred_value": inf.value if inf else None,
-                         "unit": cell.unit if cell else None, "line": pos.line if pos else None,
-                         "column": pos.column if pos else None, "page": pos.page if pos else None})
+            rows.append(
+                {
+                    "cell_id": cid,
+                    "raw": cell.raw if cell else None,
+                    "meaning": cell.meaning.value if cell else None,
+                    "value": cell.value if cell else None,
+                    "inferred_value": inf.value if inf else None,
+                    "unit": cell.unit if cell else None,
+                    "line": pos.line if pos else None,
+                    "column": pos.column if pos else None,
+                    "page": pos.page if pos else None,
+                }
+            )
         columns = ["cell_id", "raw", "meaning", "value", "inferred_value", "unit", "line", "column", "page"]
         frame = pd.DataFrame(rows, columns=columns)
         for col in ("value", "inferred_value"):
@@ -277,13 +311,27 @@ class Report:
             "inferred": {cid: i.to_dict() for cid, i in self.inferred.items()},
         }
         if include_findings:
-            d["sections"] = [{"printed": s.number_printed, "standard": s.canonical, "heading": s.heading,
-                              "position": s.position.to_dict(), "content_chars": s.content_chars}
-                             for s in self.sections]
-            d["tables"] = {k: {"variant": t.variant, "complete": t.complete,
-                               "position": t.position.to_dict() if t.position else None}
-                           for k, t in self.tables.items()}
-            d["narrative"] = [{"term": n.term, "value": n.value, "text": n.text, "position": n.position.to_dict()}
-                              for n in self.narrative]
+            d["sections"] = [
+                {
+                    "printed": s.number_printed,
+                    "standard": s.canonical,
+                    "heading": s.heading,
+                    "position": s.position.to_dict(),
+                    "content_chars": s.content_chars,
+                }
+                for s in self.sections
+            ]
+            d["tables"] = {
+                k: {
+                    "variant": t.variant,
+                    "complete": t.complete,
+                    "position": t.position.to_dict() if t.position else None,
+                }
+                for k, t in self.tables.items()
+            }
+            d["narrative"] = [
+                {"term": n.term, "value": n.value, "text": n.text, "position": n.position.to_dict()}
+                for n in self.narrative
+            ]
             d["findings"] = [f.to_dict() for f in self.findings]
         return d

@@ -26,14 +26,21 @@ from gongkai.standard.formats import FORMAT_IDS, Format
 from gongkai.standard.labels import cell_label, numeral, section_heading
 
 TARGETS: tuple[str, ...] = ("docx", "html", "md", "pdf")
-SUFFIXES: dict[str, str] = {".docx": "docx", ".html": "html", ".htm": "html", ".md": "md", ".markdown": "md",
-                            ".pdf": "pdf"}
+SUFFIXES: dict[str, str] = {
+    ".docx": "docx",
+    ".html": "html",
+    ".htm": "html",
+    ".md": "md",
+    ".markdown": "md",
+    ".pdf": "pdf",
+}
 # codes of the findings this module adds (the read-back checks use the codes of gongkai.checks.RULES)
 RENDER_MISMATCH = "RENDER-MISMATCH"
 CARRY_OVER_MISMATCH = "CARRY-OVER-MISMATCH"
 
 
 # ---------------------------------------------------------------------------------------------------- render
+
 
 def render_spec(spec: ReportSpec, to: str) -> bytes:
     """The official report of ``spec`` as the bytes of a ``to`` file (see :data:`TARGETS`)."""
@@ -54,8 +61,10 @@ def render_spec(spec: ReportSpec, to: str) -> bytes:
         from gongkai.render.docx import render_docx
 
         if find_soffice() is None:
-            raise MissingDependency("生成 PDF 需要 LibreOffice（soffice），但未找到；请安装 LibreOffice，"
-                                    "或改用 --to docx 生成 Word 文件后自行另存为 PDF")
+            raise MissingDependency(
+                "生成 PDF 需要 LibreOffice（soffice），但未找到；请安装 LibreOffice，"
+                "或改用 --to docx 生成 Word 文件后自行另存为 PDF"
+            )
         return convert(render_docx(spec, production=True), "report.docx", to="pdf")
     raise ValueError(f"unknown target {to!r}; choose one of {', '.join(TARGETS)}")
 
@@ -66,6 +75,7 @@ def render_form(form: ReportForm, to: str) -> bytes:
 
 
 # ---------------------------------------------------------------------------------------------------- check
+
 
 def _mismatches(spec: ReportSpec, report: Report) -> list[Finding]:
     """Cells that do not read back from the rendered report as the form has them (a value printed in a way
@@ -80,10 +90,17 @@ def _mismatches(spec: ReportSpec, report: Report) -> list[Finding]:
             continue
         printed = format_value(expected) or "（空白）"
         got = "未读出" if cell is None else (cell.raw or "（空白）")
-        out.append(finding(
-            RENDER_MISMATCH, f"“{_cell_name(fmt, cid)}”填报为{printed}，生成的报告读回为{got}",
-            Evidence(cells=[EvidenceCell(cid, cell.raw if cell else None, actual, cell.position if cell else None)],
-                     expected=expected, stated=actual)))
+        out.append(
+            finding(
+                RENDER_MISMATCH,
+                f"“{_cell_name(fmt, cid)}”填报为{printed}，生成的报告读回为{got}",
+                Evidence(
+                    cells=[EvidenceCell(cid, cell.raw if cell else None, actual, cell.position if cell else None)],
+                    expected=expected,
+                    stated=actual,
+                ),
+            )
+        )
     return out
 
 
@@ -100,8 +117,11 @@ def _author_sections(form: ReportForm, report: Report) -> list[Finding]:
         no = _section_of(f, report)
         if f.code == "SECTION-EMPTY" and no in missing:
             heading = section_heading(fmt, no)
-            f = dataclasses.replace(f, message=f"第{numeral(no)}部分“{heading}”没有正文：表单中未填写该部分"
-                                               f"（texts 的“{no}”），生成的报告中只有标题，请补写")
+            f = dataclasses.replace(
+                f,
+                message=f"第{numeral(no)}部分“{heading}”没有正文：表单中未填写该部分"
+                f"（texts 的“{no}”），生成的报告中只有标题，请补写",
+            )
         out.append(f)
     return out
 
@@ -126,6 +146,7 @@ def check_form(form: ReportForm, *, source: str | None = None) -> Report:
 
 # ---------------------------------------------------------------------------------------------------- carry-over
 
+
 @dataclass
 class CarryOver:
     form: ReportForm  # the form with empty 上年结转 cells filled from last year (origin "last_year")
@@ -143,8 +164,13 @@ def carry_over(form: ReportForm, last: Report) -> CarryOver:
     filled: dict[str, Value] = {}
     findings: list[Finding] = []
     if last.year is not None and last.year != form.year - 1:
-        findings.append(finding(
-            CARRY_OVER_MISMATCH, severity=Severity.WARNING, message=f"作为上年报告提供的是{last.year}年度报告，本表单为{form.year}年度，上年结转应取自{form.year - 1}年度报告"))
+        findings.append(
+            finding(
+                CARRY_OVER_MISMATCH,
+                severity=Severity.WARNING,
+                message=f"作为上年报告提供的是{last.year}年度报告，本表单为{form.year}年度，上年结转应取自{form.year - 1}年度报告",
+            )
+        )
     gold = last.gold_cells()
     for pair in carry_pairs(form.format_id, last_format):
         src, dst = pair.last_cell, pair.this_cell
@@ -161,17 +187,39 @@ def carry_over(form: ReportForm, last: Report) -> CarryOver:
             continue
         cell = last.cells.get(src)
         stated = format_value(mine)
-        findings.append(finding(
-            CARRY_OVER_MISMATCH, message=carry_message(pair, stated, format_value(prev), last.year),
-            evidence=Evidence(
-                cells=[EvidenceCell(dst, stated, mine, None),
-                       EvidenceCell(src, cell.raw if cell else None, prev, cell.position if cell else None,
-                                    inferred=cell is None or not cell.meaning.is_numeric)],
-                expected=prev, stated=mine,
-                difference=(mine - prev) if isinstance(mine, (int, float)) else None)))
+        findings.append(
+            finding(
+                CARRY_OVER_MISMATCH,
+                message=carry_message(pair, stated, format_value(prev), last.year),
+                evidence=Evidence(
+                    cells=[
+                        EvidenceCell(dst, stated, mine, None),
+                        EvidenceCell(
+                            src,
+                            cell.raw if cell else None,
+                            prev,
+                            cell.position if cell else None,
+                            inferred=cell is None or not cell.meaning.is_numeric,
+                        ),
+                    ],
+                    expected=prev,
+                    stated=mine,
+                    difference=(mine - prev) if isinstance(mine, (int, float)) else None,
+                ),
+            )
+        )
     new_form = dataclasses.replace(form, values=values, origins=origins)
     return CarryOver(new_form, filled, findings)
 
 
-__all__ = ["CARRY_OVER_MISMATCH", "RENDER_MISMATCH", "SUFFIXES", "TARGETS", "CarryOver", "carry_over",
-           "check_form", "render_form", "render_spec"]
+__all__ = [
+    "CARRY_OVER_MISMATCH",
+    "RENDER_MISMATCH",
+    "SUFFIXES",
+    "TARGETS",
+    "CarryOver",
+    "carry_over",
+    "check_form",
+    "render_form",
+    "render_spec",
+]

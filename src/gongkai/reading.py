@@ -34,13 +34,26 @@ REPAIR_NAMES = {
 }
 
 METHOD_NAMES = {"grid": "表格结构", "lattice": "格线", "stream": "文字对齐", "text": "文本"}
-READER_NAMES = {"text": "纯文本", "html": "网页", "docx": "Word", "doc": "Word/WPS（LibreOffice）",
-                "pdf": "PDF文字层", "pdf_ocr": "PDF（文字识别）", "pdf_mixed": "PDF文字层＋文字识别",
-                "ocr": "图片（文字识别）"}
+READER_NAMES = {
+    "text": "纯文本",
+    "html": "网页",
+    "docx": "Word",
+    "doc": "Word/WPS（LibreOffice）",
+    "pdf": "PDF文字层",
+    "pdf_ocr": "PDF（文字识别）",
+    "pdf_mixed": "PDF文字层＋文字识别",
+    "ocr": "图片（文字识别）",
+}
 CONFIDENCE_NAMES = {"high": "高", "medium": "中", "low": "低"}
-REASON_NAMES = {"row_short": "数值少于列数", "narrow": "比同表其他行少单元格", "row_long": "单元格多于列数",
-                "row_absent": "未找到该行", "unlabelled_values": "数值缺少行名", "cut": "文档截断",
-                "incomplete": "部分单元格未定位"}
+REASON_NAMES = {
+    "row_short": "数值少于列数",
+    "narrow": "比同表其他行少单元格",
+    "row_long": "单元格多于列数",
+    "row_absent": "未找到该行",
+    "unlabelled_values": "数值缺少行名",
+    "cut": "文档截断",
+    "incomplete": "部分单元格未定位",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +105,7 @@ class ReaderTrace:
     def in_label_area(self, start: int, end: int) -> bool:
         # the stretches come in text order and do not overlap (one per cell)
         i = bisect_right(self.label_cells, (start, float("inf"))) - 1
-        return any(a < end and start < b for a, b in self.label_cells[max(i, 0):i + 2])
+        return any(a < end and start < b for a, b in self.label_cells[max(i, 0) : i + 2])
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,15 +135,31 @@ class TableReading:
         return bool(self.repairs) or self.ocr or self.assembled_labels > 0
 
     def to_dict(self) -> dict[str, Any]:
-        return {"table": self.table, "found": self.found, "method": self.method, "ocr": self.ocr,
-                "rows": self.rows, "placed": self.placed, "not_placed": [r.to_dict() for r in self.not_placed],
-                "repairs": [r.to_dict() for r in self.repairs], "assembled_labels": self.assembled_labels}
+        return {
+            "table": self.table,
+            "found": self.found,
+            "method": self.method,
+            "ocr": self.ocr,
+            "rows": self.rows,
+            "placed": self.placed,
+            "not_placed": [r.to_dict() for r in self.not_placed],
+            "repairs": [r.to_dict() for r in self.repairs],
+            "assembled_labels": self.assembled_labels,
+        }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "TableReading":
-        return cls(d["table"], d["found"], d.get("method", "text"), d.get("ocr", False), d.get("rows", 0),
-                   d.get("placed", 0), [RowNotPlaced(r["row"], r["reason"]) for r in d.get("not_placed", ())],
-                   [Repair.from_dict(r) for r in d.get("repairs", ())], d.get("assembled_labels", 0))
+        return cls(
+            d["table"],
+            d["found"],
+            d.get("method", "text"),
+            d.get("ocr", False),
+            d.get("rows", 0),
+            d.get("placed", 0),
+            [RowNotPlaced(r["row"], r["reason"]) for r in d.get("not_placed", ())],
+            [Repair.from_dict(r) for r in d.get("repairs", ())],
+            d.get("assembled_labels", 0),
+        )
 
 
 @dataclass(slots=True)
@@ -161,8 +190,10 @@ class ReadingReport:
         found = [t for t in self.tables if t.found]
         methods = sorted({t.method for t in found}, key=list(METHOD_NAMES).index)
         how = "、".join(METHOD_NAMES[m] for m in methods)
-        parts = [f"读取：{READER_NAMES.get(self.reader, self.reader)}",
-                 f"{len(found)}张表" + (f"（{how}）" if how else "")]
+        parts = [
+            f"读取：{READER_NAMES.get(self.reader, self.reader)}",
+            f"{len(found)}张表" + (f"（{how}）" if how else ""),
+        ]
         beyond_cut = sum(1 for t in found for r in t.not_placed if r.reason == "cut")
         rows = sum(t.rows for t in found) - beyond_cut
         placed = sum(t.placed for t in found)
@@ -176,14 +207,26 @@ class ReadingReport:
         return " · ".join(parts)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"reader": self.reader, "confidence": self.confidence, "summary": self.summary_zh(),
-                "tables": [t.to_dict() for t in self.tables], "ocr_pages": list(self.ocr_pages),
-                "repairs": self.repairs, "inferred": self.inferred, "truncated": self.truncated}
+        return {
+            "reader": self.reader,
+            "confidence": self.confidence,
+            "summary": self.summary_zh(),
+            "tables": [t.to_dict() for t in self.tables],
+            "ocr_pages": list(self.ocr_pages),
+            "repairs": self.repairs,
+            "inferred": self.inferred,
+            "truncated": self.truncated,
+        }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "ReadingReport":
-        return cls(d["reader"], [TableReading.from_dict(t) for t in d.get("tables", ())],
-                   list(d.get("ocr_pages", ())), d.get("inferred", 0), d.get("truncated", False))
+        return cls(
+            d["reader"],
+            [TableReading.from_dict(t) for t in d.get("tables", ())],
+            list(d.get("ocr_pages", ())),
+            d.get("inferred", 0),
+            d.get("truncated", False),
+        )
 
 
 def confidence(reading: ReadingReport) -> str:
@@ -198,5 +241,13 @@ def confidence(reading: ReadingReport) -> str:
     return "high"
 
 
-__all__ = ["REPAIR_NAMES", "ReaderTrace", "ReadingReport", "Repair", "RowNotPlaced", "SourceTable",
-           "TableReading", "confidence"]
+__all__ = [
+    "REPAIR_NAMES",
+    "ReaderTrace",
+    "ReadingReport",
+    "Repair",
+    "RowNotPlaced",
+    "SourceTable",
+    "TableReading",
+    "confidence",
+]

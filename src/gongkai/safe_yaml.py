@@ -91,8 +91,9 @@ def _expanded_size(root: yaml.Node, limits: YamlLimits) -> int:
             children = _children(node)
             total = 1 + sum(size[id(c)] for c in children)
             if total > limits.max_nodes:
-                raise YamlRefused(f"YAML 展开后内容过多（超过 {limits.max_nodes} 个元素，可能是别名炸弹）"
-                                  f"{_where(node.start_mark)}")
+                raise YamlRefused(
+                    f"YAML 展开后内容过多（超过 {limits.max_nodes} 个元素，可能是别名炸弹）{_where(node.start_mark)}"
+                )
             size[key] = total
             continue
         if key in size:
@@ -141,4 +142,3 @@ def load(text: str, limits: YamlLimits = DEFAULT_YAML_LIMITS) -> Any:
         raise YamlRefused(f"YAML 中有无法识别的值（{type(exc).__name__}）") from None
     except RecursionError:  # not expected after the depth check; still never a traceback
         raise YamlRefused("YAML 嵌套层次过深") from None
-

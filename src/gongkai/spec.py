@@ -70,8 +70,12 @@ def table_figure(spec: ReportSpec, term: str) -> int:
     """
     fmt = spec.format
     lay = request_layout(fmt)
-    rows = {"received": lay.received, "carried_over": lay.carried_over, "closed": lay.results_total,
-            "carried_forward": lay.carried_forward}
+    rows = {
+        "received": lay.received,
+        "carried_over": lay.carried_over,
+        "closed": lay.results_total,
+        "carried_forward": lay.carried_forward,
+    }
     if term in rows:
         return int(sum(spec.number(request_cell(rows[term], c)) for c in lay.applicant_columns))
     if term == "granted":

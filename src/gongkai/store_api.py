@@ -27,6 +27,7 @@ from gongkai.store.ingest import IngestSummary
 from gongkai.store.review import FindingRow, list_findings
 from gongkai.vocabulary import CATEGORY_LABELS, ROLLUP_LABELS, SEVERITY_LABELS, STATUS_LABELS, choice
 
+
 class Store:
     """An open gongkai database. Use it as a context manager (or call :meth:`close`)."""
 
@@ -41,8 +42,9 @@ class Store:
     def __enter__(self) -> Store:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.close()
 
     def close(self) -> None:
@@ -77,8 +79,16 @@ class Store:
 
     # ----------------------------------------------------------------------------------------------- reading
 
-    def reports(self, *, org: str | None = None, org_like: str | None = None, region: str | None = None,
-                year: int | None = None, current_only: bool = True, cells: bool = True) -> Iterator[StoredReport]:
+    def reports(
+        self,
+        *,
+        org: str | None = None,
+        org_like: str | None = None,
+        region: str | None = None,
+        year: int | None = None,
+        current_only: bool = True,
+        cells: bool = True,
+    ) -> Iterator[StoredReport]:
         """Stored reports in content order, each with its cells (``cells=False``: metadata only).
         ``current_only`` (the default) gives the version of each body's yearly report that counts, as export
         and stats do; False gives every stored report read without error, superseded versions included."""
@@ -90,14 +100,25 @@ class Store:
                 scope = resolve(conn, sel)
             else:
                 bodies = select_bodies(conn, sel)
-                scope = Scope((parse.c.is_current, parse.c.status == "ok", *bodies.conditions), bodies.bodies,
-                              bodies.registry)
+                scope = Scope(
+                    (parse.c.is_current, parse.c.status == "ok", *bodies.conditions), bodies.bodies, bodies.registry
+                )
             yield from iter_reports(conn, scope, with_cells=cells)
 
-    def findings(self, *, org: str | None = None, org_like: str | None = None, region: str | None = None,
-                 year: int | None = None, severity: str | Severity | None = None, code: str | None = None,
-                 category: str | None = None, cross: bool | None = None, status: str | None = None,
-                 limit: int | None = None) -> list[FindingRow]:
+    def findings(
+        self,
+        *,
+        org: str | None = None,
+        org_like: str | None = None,
+        region: str | None = None,
+        year: int | None = None,
+        severity: str | Severity | None = None,
+        code: str | None = None,
+        category: str | None = None,
+        cross: bool | None = None,
+        status: str | None = None,
+        limit: int | None = None,
+    ) -> list[FindingRow]:
         """Findings of the stored reports (their current parse) and cross-report findings (``cross=True``
         only those, False none), with the review decision; ``status`` is pending / confirmed / dismissed."""
         sev = choice(severity, SEVERITY_LABELS, "严重程度")
@@ -105,17 +126,34 @@ class Store:
         st = choice(status, STATUS_LABELS, "审核状态")
         with self._store.engine.connect() as conn:
             scope = select_bodies(conn, Selection(org=org, region=region, year=year, org_like=org_like))
-            return list_findings(conn, category=cat, code=code.strip().upper() if code else None, severity=sev,
-                                 cross=cross, status=st, limit=limit, where=scope.conditions)
+            return list_findings(
+                conn,
+                category=cat,
+                code=code.strip().upper() if code else None,
+                severity=sev,
+                cross=cross,
+                status=st,
+                limit=limit,
+                where=scope.conditions,
+            )
 
-    def stats(self, *, by: str = "year", org: str | None = None, org_like: str | None = None,
-              region: str | None = None, year: int | None = None, rollups: str = "excluded") -> StatsResult:
+    def stats(
+        self,
+        *,
+        by: str = "year",
+        org: str | None = None,
+        org_like: str | None = None,
+        region: str | None = None,
+        year: int | None = None,
+        rollups: str = "excluded",
+    ) -> StatsResult:
         """Sums and rates per year (``by="year"``) or per body (``by="org"``), as ``gongkai stats``.
         ``rollups``: "excluded" (default; a roll-up would count its members twice), "included" or "only"."""
         mode = choice(rollups, ROLLUP_LABELS, "汇总报告的计入方式")
         with self._store.engine.connect() as conn:
-            return compute_stats(conn, Selection(org=org, region=region, year=year, org_like=org_like), by=by,
-                                 rollups=mode or "excluded")
+            return compute_stats(
+                conn, Selection(org=org, region=region, year=year, org_like=org_like), by=by, rollups=mode or "excluded"
+            )
 
 
 def open_store(url: str | os.PathLike | None = None, *, create: bool = False) -> Store:

@@ -31,15 +31,18 @@ def test_every_standard_cell_once_with_its_labels():
 
 def test_cli_writes_csv_and_xlsx_without_a_database(tmp_path):
     runner = CliRunner()
-    res = runner.invoke(main, ["export", "--codebook", "-o", str(tmp_path / "字典.csv"),
-                               "--db", str(tmp_path / "none.db")])
+    res = runner.invoke(
+        main, ["export", "--codebook", "-o", str(tmp_path / "字典.csv"), "--db", str(tmp_path / "none.db")]
+    )
     assert res.exit_code == 0, res.output
     with open(tmp_path / "字典.csv", encoding="utf-8-sig") as f:
         rows = list(csv.DictReader(f))
     assert len(rows) == len(codebook()) and rows[0]["cell_id"] and rows[0]["table"] == "表二"
     res = runner.invoke(main, ["export", "--codebook", "-o", str(tmp_path / "字典.xlsx")])
     assert res.exit_code == 0, res.output
-    sheet = list(openpyxl.load_workbook(tmp_path / "字典.xlsx", read_only=True)["单元格字典"].iter_rows(values_only=True))
+    sheet = list(
+        openpyxl.load_workbook(tmp_path / "字典.xlsx", read_only=True)["单元格字典"].iter_rows(values_only=True)
+    )
     assert sheet[0][:5] == ("单元格编号", "表", "行", "列", "单位") and sheet[1][0] == "cell_id"
     assert len(sheet) == len(codebook()) + 2
     res = runner.invoke(main, ["export", "--codebook", "-o", str(tmp_path / "字典.parquet")])

@@ -32,12 +32,21 @@ from gongkai.standard import get_format
 from tests.analysis.test_prose import read_report, spec_with_texts
 
 
-def record(spec: ReportSpec, *, parse_id: int = 1, org_id: int | None = 1, source: str | None = None,
-           **overrides) -> ReportRecord:
-    fields = {"parse_id": parse_id, "document_sha256": f"{parse_id:064x}",
-              "source": source or f"reports/{spec.organization}{spec.year}.pdf", "organization_id": org_id,
-              "organization": spec.organization, "year": spec.year, "format": spec.format_id,
-              "is_rollup": spec.is_rollup, "published": spec.published, "cells": dict(spec.values)}
+def record(
+    spec: ReportSpec, *, parse_id: int = 1, org_id: int | None = 1, source: str | None = None, **overrides
+) -> ReportRecord:
+    fields = {
+        "parse_id": parse_id,
+        "document_sha256": f"{parse_id:064x}",
+        "source": source or f"reports/{spec.organization}{spec.year}.pdf",
+        "organization_id": org_id,
+        "organization": spec.organization,
+        "year": spec.year,
+        "format": spec.format_id,
+        "is_rollup": spec.is_rollup,
+        "published": spec.published,
+        "cells": dict(spec.values),
+    }
     fields.update(overrides)
     return ReportRecord(**fields)
 
@@ -48,6 +57,7 @@ def compared_cells(format_id: str) -> list[str]:
 
 
 # ---------------------------------------------------------------------------------------------------- carry-over
+
 
 def consecutive(seed: int, last_format: str = "2021", this_format: str = "2021") -> tuple[ReportSpec, ReportSpec]:
     """Last year's and this year's specs of one body whose carry-over matches (blank on one side, 0 on the other
@@ -97,15 +107,22 @@ def test_carry_over_text_cell_is_not_assessable_and_positions_are_kept() -> None
     assert carry_over_findings(record(this, parse_id=2, cells=zero_this), record(last, cells=na_last)) == []
 
     wrong = dict(this.values, **{pair.this_cell: 99})
-    stored = {"line": 40, "column": 5, "offset": 1234, "length": 2, "page": 3, "bbox": [10.0, 20.0, 30.0, 40.0],
-              "dom_path": None}
-    [f] = carry_over_findings(record(this, parse_id=2, cells=wrong, positions={pair.this_cell: stored}),
-                              record(last))
+    stored = {
+        "line": 40,
+        "column": 5,
+        "offset": 1234,
+        "length": 2,
+        "page": 3,
+        "bbox": [10.0, 20.0, 30.0, 40.0],
+        "dom_path": None,
+    }
+    [f] = carry_over_findings(record(this, parse_id=2, cells=wrong, positions={pair.this_cell: stored}), record(last))
     assert f.evidence.cells[0].position == Position(40, 5, 1234, 2, 3, (10.0, 20.0, 30.0, 40.0), None, None)
     assert f.evidence.cells[0].raw == "99" and f.evidence.cells[1].position is None
 
 
 # ---------------------------------------------------------------------------------------------------- roll-up
+
 
 def rollup_case(member_specs: list[ReportSpec], seed: int = 0) -> tuple[ReportRecord, list[OrgNode], dict]:
     """A roll-up whose requests/appeals cells are exactly the sum of the members'."""
@@ -115,9 +132,12 @@ def rollup_case(member_specs: list[ReportSpec], seed: int = 0) -> tuple[ReportRe
     for cid in compared_cells(fmt_id):
         cells[cid] = sum(count_value(m.values[cid]) for m in member_specs)
     members = [OrgNode(100 + i, f"成员机关{i}", "department", parent_id=1) for i in range(len(member_specs))]
-    reports = {node.id: record(spec, parse_id=10 + i, org_id=node.id, organization=node.name,
-                               source=f"members/{node.name}.pdf")
-               for i, (node, spec) in enumerate(zip(members, member_specs))}
+    reports = {
+        node.id: record(
+            spec, parse_id=10 + i, org_id=node.id, organization=node.name, source=f"members/{node.name}.pdf"
+        )
+        for i, (node, spec) in enumerate(zip(members, member_specs))
+    }
     return record(rollup, is_rollup=True, cells=cells), members, reports
 
 
@@ -141,8 +161,9 @@ def test_changed_member_cell_and_its_total_give_exactly_those_findings() -> None
     total = f"requests.{lay.received}.{lay.total_column}"
     m = reports[members[1].id]
     changed = dict(m.cells, **{cell: count_value(m.cells[cell]) + 5, total: count_value(m.cells[total]) + 5})
-    reports[members[1].id] = record(specs[1], parse_id=11, org_id=members[1].id, organization=members[1].name,
-                                    source=m.source, cells=changed)
+    reports[members[1].id] = record(
+        specs[1], parse_id=11, org_id=members[1].id, organization=members[1].name, source=m.source, cells=changed
+    )
     found = rollup_findings(rollup, members, reports)
     assert sorted(f.cell_ids[0] for f in found) == sorted([cell, total])
     for f in found:
@@ -167,8 +188,9 @@ def test_missing_member_gives_incomplete_and_only_understated_cells() -> None:
     low = f"requests.{lay.carried_forward}.{lay.total_column}"
     high = f"requests.{lay.received}.{lay.total_column}"
     cells = dict(rollup.cells, **{low: partial[low] - 1, high: partial[high] + 1000})
-    found = rollup_findings(record(random_spec(random.Random(0), "2021"), is_rollup=True, year=2023, cells=cells),
-                            members, reports)
+    found = rollup_findings(
+        record(random_spec(random.Random(0), "2021"), is_rollup=True, year=2023, cells=cells), members, reports
+    )
     assert [f.code for f in found] == ["ROLLUP-INCOMPLETE", "ROLLUP-MISMATCH"]
     assert found[1].cell_ids[0] == low and "小于" in found[1].message and "已汇总 3/4" in found[1].message
 
@@ -187,11 +209,14 @@ def test_text_cell_in_a_member_skips_that_cell_only() -> None:
     rollup, members, reports = rollup_case(members_of(5))
     cid = compared_cells("2021")[0]
     m = reports[members[0].id]
-    reports[members[0].id] = record(random_spec(random.Random(1), "2021"), org_id=members[0].id,
-                                    cells=dict(m.cells, **{cid: "若干"}))
+    reports[members[0].id] = record(
+        random_spec(random.Random(1), "2021"), org_id=members[0].id, cells=dict(m.cells, **{cid: "若干"})
+    )
     cells = dict(rollup.cells, **{cid: 12345})
-    assert rollup_findings(record(random_spec(random.Random(0), "2021"), cells=cells, is_rollup=True),
-                           members, reports) == []
+    assert (
+        rollup_findings(record(random_spec(random.Random(0), "2021"), cells=cells, is_rollup=True), members, reports)
+        == []
+    )
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -212,19 +237,24 @@ def test_property_rollup_sum_and_one_changed_cell(data: st.DataObject) -> None:
 
 # ---------------------------------------------------------------------------------------------------- late
 
-@pytest.mark.parametrize("name,kind,level,deadline", [
-    ("青禾市人民政府", "government", "city", date(2024, 3, 31)),
-    ("青禾市桐溪区人民政府", "government", "district", date(2024, 3, 31)),
-    ("青禾省人民政府", "government", "province", date(2024, 3, 31)),
-    ("广西壮族自治区人民政府", "government", "province", date(2024, 3, 31)),
-    ("青禾市松岭县人民政府", "government", "county", date(2024, 3, 31)),
-    ("青禾市桐溪区城市运行管理中心", "department", None, date(2024, 1, 31)),
-    ("青禾市桐溪区杏林街道办事处", "street", None, date(2024, 1, 31)),
-    ("青禾市松岭县仙庵镇人民政府", "town", None, date(2024, 1, 31)),
-])
+
+@pytest.mark.parametrize(
+    "name,kind,level,deadline",
+    [
+        ("青禾市人民政府", "government", "city", date(2024, 3, 31)),
+        ("青禾市桐溪区人民政府", "government", "district", date(2024, 3, 31)),
+        ("青禾省人民政府", "government", "province", date(2024, 3, 31)),
+        ("广西壮族自治区人民政府", "government", "province", date(2024, 3, 31)),
+        ("青禾市松岭县人民政府", "government", "county", date(2024, 3, 31)),
+        ("青禾市桐溪区城市运行管理中心", "department", None, date(2024, 1, 31)),
+        ("青禾市桐溪区杏林街道办事处", "street", None, date(2024, 1, 31)),
+        ("青禾市松岭县仙庵镇人民政府", "town", None, date(2024, 1, 31)),
+    ],
+)
 @pytest.mark.parametrize("registered", [True, False])
-def test_late_publication_at_the_deadline(name: str, kind: str, level: str | None, deadline: date,
-                                          registered: bool) -> None:
+def test_late_publication_at_the_deadline(
+    name: str, kind: str, level: str | None, deadline: date, registered: bool
+) -> None:
     spec = random_spec(random.Random(1), "2021", year=2023)
     body = {"body_kind": kind, "body_level": level} if registered else {}
     on_time = record(spec, organization=name, published=deadline, **body)
@@ -247,6 +277,7 @@ def test_registry_kind_wins_over_the_name() -> None:
 
 # ---------------------------------------------------------------------------------------------------- duplicates
 
+
 def test_similarity_needs_twenty_hashes() -> None:
     small, big = frozenset(range(0, 76, 4)), frozenset(range(0, 400, 4))
     assert similarity(small, big) is None and similarity(big, small) is None
@@ -260,8 +291,10 @@ def test_duplicates_from_rendered_reports() -> None:
     sibling = spec_with_texts(23, year=2023)
     sibling_copy = spec_with_texts(24, {k: list(v) for k, v in sibling.texts.items()}, year=2023)
     prints = [report_prose_hashes(read_report(s)) for s in (first, copied, sibling, sibling_copy)]
-    recs = [record(s, parse_id=i + 1, org_id=i + 1, prose=p, source=f"r{i}.html")
-            for i, (s, p) in enumerate(zip((first, copied, sibling, sibling_copy), prints))]
+    recs = [
+        record(s, parse_id=i + 1, org_id=i + 1, prose=p, source=f"r{i}.html")
+        for i, (s, p) in enumerate(zip((first, copied, sibling, sibling_copy), prints))
+    ]
 
     f = duplicate_finding(recs[1], recs[0], "previous_year")
     assert f is not None and (f.code, f.severity) == ("DUPLICATE-CONTENT", Severity.WARNING)
@@ -277,9 +310,13 @@ def test_duplicates_from_rendered_reports() -> None:
 
 
 def test_new_rules_are_registered() -> None:
-    for code, category in (("ROLLUP-MISMATCH", "rollup_mismatch"), ("ROLLUP-INCOMPLETE", "rollup_mismatch"),
-                           ("LATE-PUBLICATION", "late_publication"), ("DUPLICATE-CONTENT", "duplicate_content"),
-                           ("CARRY-OVER-MISMATCH", "carry_over_mismatch")):
+    for code, category in (
+        ("ROLLUP-MISMATCH", "rollup_mismatch"),
+        ("ROLLUP-INCOMPLETE", "rollup_mismatch"),
+        ("LATE-PUBLICATION", "late_publication"),
+        ("DUPLICATE-CONTENT", "duplicate_content"),
+        ("CARRY-OVER-MISMATCH", "carry_over_mismatch"),
+    ):
         assert RULES_BY_CODE[code].category == category
 
 

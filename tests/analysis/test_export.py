@@ -41,8 +41,17 @@ def _cell_row(parse_id: int, cid: str, v) -> dict:
         raw, meaning, value = "/", "not_applicable", None
     else:
         raw, meaning, value = str(v), ("zero" if v == 0 else "number"), float(v)
-    return {"parse_id": parse_id, "cell_id": cid, "raw": raw, "meaning": meaning, "value": value,
-            "inferred_value": None, "line": 10, "page": 1, "position": {"line": 10}}
+    return {
+        "parse_id": parse_id,
+        "cell_id": cid,
+        "raw": raw,
+        "meaning": meaning,
+        "value": value,
+        "inferred_value": None,
+        "line": 10,
+        "page": 1,
+        "position": {"line": 10},
+    }
 
 
 def build_db(conn, seed: int = 7) -> Inserted:
@@ -52,15 +61,20 @@ def build_db(conn, seed: int = 7) -> Inserted:
     out = Inserted()
 
     def org(name, kind, level=None, parent=None):
-        oid = conn.execute(s.organization.insert().values(name=name, kind=kind, level=level,
-                                                          parent_id=out.org_ids.get(parent))).inserted_primary_key[0]
+        oid = conn.execute(
+            s.organization.insert().values(name=name, kind=kind, level=level, parent_id=out.org_ids.get(parent))
+        ).inserted_primary_key[0]
         out.org_ids[name] = oid
 
     org(CITY, "government", "city")
     org(DISTRICT, "government", "district", CITY)
     org(OTHER_DISTRICT, "government", "district", CITY)
-    for name, kind, parent in ((DEPT_A, "department", DISTRICT), (DEPT_B, "department", DISTRICT),
-                               (STREET, "street", DISTRICT), (DEPT_D, "department", OTHER_DISTRICT)):
+    for name, kind, parent in (
+        (DEPT_A, "department", DISTRICT),
+        (DEPT_B, "department", DISTRICT),
+        (STREET, "street", DISTRICT),
+        (DEPT_D, "department", OTHER_DISTRICT),
+    ):
         org(name, kind, parent=parent)
     conn.execute(s.organization_alias.insert().values(organization_id=out.org_ids[DEPT_A], alias="桐溪区民政局"))
 
@@ -68,27 +82,56 @@ def build_db(conn, seed: int = 7) -> Inserted:
         spec = random_spec(rng, fmt, year=year)
         values = values if values is not None else spec.values
         sha = f"{rng.getrandbits(256):064x}"
-        doc = conn.execute(s.document.insert().values(sha256=sha, size=10, content=b"x", first_seen=NOW,
-                                                      media_type="text/plain")).inserted_primary_key[0]
-        meta = {"document_id": doc, "parser_version": "1" if current else "0", "is_current": current, "parsed_at": NOW,
-                    "status": status, "source": f"/data/{sha[:8]}.txt", "format": fmt, "year": year,
-                    "organization_printed": printed or name, "organization_id": out.org_ids.get(name),
-                    "is_rollup": rollup, "published": f"{year + 1}-01-15"}
+        doc = conn.execute(
+            s.document.insert().values(sha256=sha, size=10, content=b"x", first_seen=NOW, media_type="text/plain")
+        ).inserted_primary_key[0]
+        meta = {
+            "document_id": doc,
+            "parser_version": "1" if current else "0",
+            "is_current": current,
+            "parsed_at": NOW,
+            "status": status,
+            "source": f"/data/{sha[:8]}.txt",
+            "format": fmt,
+            "year": year,
+            "organization_printed": printed or name,
+            "organization_id": out.org_ids.get(name),
+            "is_rollup": rollup,
+            "published": f"{year + 1}-01-15",
+        }
         pid = conn.execute(s.parse.insert().values(**meta)).inserted_primary_key[0]
         if status != "ok":
             return pid, values
         rows = [_cell_row(pid, cid, v) for cid, v in values.items()]
         conn.execute(s.cell.insert(), rows)
-        f1 = conn.execute(s.finding.insert().values(
-            parse_id=pid, code="IDN-BALANCE", category="identity_violation", severity="error", message="不平衡",
-            evidence={"expected": 5, "stated": 4, "difference": -1,
-                      "cells": [{"id": "requests.received.total", "raw": "4", "value": 4}]},
-            fingerprint=f"fp{pid}")).inserted_primary_key[0]
+        f1 = conn.execute(
+            s.finding.insert().values(
+                parse_id=pid,
+                code="IDN-BALANCE",
+                category="identity_violation",
+                severity="error",
+                message="不平衡",
+                evidence={
+                    "expected": 5,
+                    "stated": 4,
+                    "difference": -1,
+                    "cells": [{"id": "requests.received.total", "raw": "4", "value": 4}],
+                },
+                fingerprint=f"fp{pid}",
+            )
+        ).inserted_primary_key[0]
         assert f1
         out.findings += 1
         if current:
-            out.reports[pid] = {"sha": sha, "org": name, "printed": printed or name, "year": year, "format": fmt,
-                                "rollup": rollup, "published": f"{year + 1}-01-15"}
+            out.reports[pid] = {
+                "sha": sha,
+                "org": name,
+                "printed": printed or name,
+                "year": year,
+                "format": fmt,
+                "rollup": rollup,
+                "published": f"{year + 1}-01-15",
+            }
             out.cells[pid] = {r["cell_id"]: (r["raw"], r["meaning"], r["value"], r["inferred_value"]) for r in rows}
         return pid, values
 
@@ -104,23 +147,44 @@ def build_db(conn, seed: int = 7) -> Inserted:
 
     # a text cell with an inferred value, and a cell only inferred (not printed)
     some = min(p for p, m in out.reports.items() if m["org"] == DEPT_B and m["year"] == 2022)
-    conn.execute(s.cell.update().where(s.cell.c.parse_id == some, s.cell.c.cell_id == "requests.received.natural_person")
-                 .values(raw="约3", meaning="text", value=None, inferred_value=3.0))
+    conn.execute(
+        s.cell.update()
+        .where(s.cell.c.parse_id == some, s.cell.c.cell_id == "requests.received.natural_person")
+        .values(raw="约3", meaning="text", value=None, inferred_value=3.0)
+    )
     out.cells[some]["requests.received.natural_person"] = ("约3", "text", None, 3.0)
-    conn.execute(s.cell.update().where(s.cell.c.parse_id == some, s.cell.c.cell_id == "requests.total.total")
-                 .values(raw=None, meaning=None, inferred_value=out.cells[some]["requests.total.total"][2], value=None))
+    conn.execute(
+        s.cell.update()
+        .where(s.cell.c.parse_id == some, s.cell.c.cell_id == "requests.total.total")
+        .values(raw=None, meaning=None, inferred_value=out.cells[some]["requests.total.total"][2], value=None)
+    )
     old = out.cells[some]["requests.total.total"]
     out.cells[some]["requests.total.total"] = (None, None, None, old[2])
 
-    conn.execute(s.cross_finding.insert().values(
-        parse_id=rollup_pid, related_parse_ids=[1, 2], code="ROLLUP-MISMATCH", category="rollup_mismatch",
-        severity="error", message="汇总不符", evidence={"expected": 10, "stated": 9}, fingerprint="xfp",
-        computed_at=NOW))
-    conn.execute(s.review.insert().values(document_sha256=out.reports[rollup_pid]["sha"], fingerprint="xfp",
-                                          decision="confirmed", comment="已核实", reviewer="王", decided_at=NOW))
+    conn.execute(
+        s.cross_finding.insert().values(
+            parse_id=rollup_pid,
+            related_parse_ids=[1, 2],
+            code="ROLLUP-MISMATCH",
+            category="rollup_mismatch",
+            severity="error",
+            message="汇总不符",
+            evidence={"expected": 10, "stated": 9},
+            fingerprint="xfp",
+            computed_at=NOW,
+        )
+    )
+    conn.execute(
+        s.review.insert().values(
+            document_sha256=out.reports[rollup_pid]["sha"],
+            fingerprint="xfp",
+            decision="confirmed",
+            comment="已核实",
+            reviewer="王",
+            decided_at=NOW,
+        )
+    )
     return out
-
-
 
 
 def _read_csv(path: Path) -> list[dict]:
@@ -150,8 +214,12 @@ def test_long_csv_has_every_cell_of_current_ok_reports(db, tmp_path):
         assert _num(r["value"]) == value and _num(r["inferred_value"]) == inferred
         assert _num(r["value_or_inferred"]) == (value if value is not None else inferred)
         meta = ins.reports[pid]
-        assert (r["report_key"], r["organization"], int(r["year"]), r["format"]) == \
-               (meta["sha"], meta["org"], meta["year"], meta["format"])
+        assert (r["report_key"], r["organization"], int(r["year"]), r["format"]) == (
+            meta["sha"],
+            meta["org"],
+            meta["year"],
+            meta["format"],
+        )
         assert r["is_rollup"] == ("true" if meta["rollup"] else "false")
     by_id = {(int(r["parse_id"]), r["cell_id"]): r for r in rows}
     any_pid = next(iter(ins.reports))
@@ -202,6 +270,7 @@ def test_selection_by_org_alias_region_year(db, tmp_path):
     assert pids(region=CITY, year=2023) == expect(lambda m: m["org"] != UNREGISTERED and m["year"] == 2023)
     assert pids(year=2021) == []
     from gongkai.errors import NotFound
+
     with engine.connect() as conn, pytest.raises(NotFound, match="机关名录中没有"):
         export_reports(conn, tmp_path / "x.csv", selection=Selection(region="不存在的区人民政府"))
 
@@ -314,9 +383,11 @@ def test_findings_export_includes_cross_findings_and_review(db, tmp_path, suffix
         rows = json.loads(out.read_text("utf-8"))
     elif suffix == "parquet":
         import pyarrow.parquet as pq
+
         rows = pq.read_table(out).to_pylist()
     else:
         import openpyxl
+
         sheet = list(openpyxl.load_workbook(out, read_only=True)["问题"].iter_rows(values_only=True))
         # people's sheet: Chinese header and values; ids in the second header row
         assert sheet[0][sheet[1].index("review_decision")] == "审核状态"
@@ -342,8 +413,10 @@ def test_empty_database_writes_header_only(tmp_path):
 
 # ------------------------------------------------------------------------------------------------ command line
 
+
 def _cli():
     from gongkai.commands.export import export
+
     return export
 
 
@@ -353,8 +426,9 @@ def test_cli_export_csv_and_messages(db, tmp_path):
     res = CliRunner().invoke(_cli(), ["-o", str(out), "--db", url, "--region", DISTRICT])
     assert res.exit_code == 0, res.output
     assert "已导出" in res.output
-    assert {int(r["parse_id"]) for r in _read_csv(out)} == \
-           {p for p, m in ins.reports.items() if m["org"] in (DISTRICT, DEPT_A, DEPT_B, STREET)}
+    assert {int(r["parse_id"]) for r in _read_csv(out)} == {
+        p for p, m in ins.reports.items() if m["org"] in (DISTRICT, DEPT_A, DEPT_B, STREET)
+    }
     res = CliRunner().invoke(_cli(), ["-o", str(tmp_path / "f.csv"), "--db", url, "--findings"])
     assert res.exit_code == 0 and "问题" in res.output
     res = CliRunner().invoke(_cli(), ["-o", str(tmp_path / "x.txt"), "--db", url])
@@ -389,6 +463,7 @@ def test_cli_on_postgresql(store_url, tmp_path):
     res = CliRunner().invoke(_cli(), ["-o", str(out), "--wide", "--db", store_url])
     assert res.exit_code == 0, res.output
     import pyarrow.parquet as pq
+
     assert pq.read_table(out).num_rows == len(ins.reports)
 
 
@@ -402,6 +477,7 @@ def test_long_sheet_split_grows_when_the_count_was_short(tmp_path):
         sink.write((f"k{i}", i))
     book.close()
     import openpyxl
+
     wb = openpyxl.load_workbook(tmp_path / "s.xlsx", read_only=True)
     assert wb.sheetnames == ["单元格", "单元格2", "单元格3"]
     assert [r[1] for n in wb.sheetnames for r in list(wb[n].iter_rows(values_only=True))[2:]] == [0, 1, 2, 3, 4]

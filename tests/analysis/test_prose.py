@@ -22,8 +22,10 @@ CJK = tuple(chr(c) for c in range(0x4E00, 0x4E00 + 3000))
 
 def prose_paragraphs(rng: random.Random, n: int = 6) -> list[str]:
     """Paragraphs of random characters in clauses: two draws have practically no 5-gram in common."""
-    return ["，".join("".join(rng.choice(CJK) for _ in range(rng.randint(4, 12))) for _ in range(rng.randint(4, 8)))
-            + "。" for _ in range(n)]
+    return [
+        "，".join("".join(rng.choice(CJK) for _ in range(rng.randint(4, 12))) for _ in range(rng.randint(4, 8))) + "。"
+        for _ in range(n)
+    ]
 
 
 def spec_with_texts(seed: int, texts: dict[str, list[str]] | None = None, **overrides) -> ReportSpec:
@@ -38,8 +40,13 @@ def read_report(spec: ReportSpec) -> Report:
 
 
 def test_prose_text_is_sections_one_five_six_without_headings_or_tables() -> None:
-    texts = {"1": ["第一部分甲段落内容。"], "5": ["第五部分乙段落内容。"], "6": ["第六部分丙段落内容。"],
-             "2": ["第二部分不算正文。"], "3": ["第三部分不算。"]}
+    texts = {
+        "1": ["第一部分甲段落内容。"],
+        "5": ["第五部分乙段落内容。"],
+        "6": ["第六部分丙段落内容。"],
+        "2": ["第二部分不算正文。"],
+        "3": ["第三部分不算。"],
+    }
     report = read_report(spec_with_texts(3, texts))
     text = prose_text(report)
     for part in ("第一部分甲段落内容", "第五部分乙段落内容", "第六部分丙段落内容"):
@@ -58,7 +65,7 @@ def test_prose_text_without_sections_or_text_is_empty() -> None:
 
 def test_hashes_are_sampled_crc32_of_utf8_five_grams() -> None:
     text = "本年度，本机关认真贯彻落实《条例》，健全工作机制（APP、网站）,规范办理流程。"
-    expected = {h for i in range(len(text) - 4) if (h := zlib.crc32(text[i:i + 5].encode("utf-8"))) % 4 == 0}
+    expected = {h for i in range(len(text) - 4) if (h := zlib.crc32(text[i : i + 5].encode("utf-8"))) % 4 == 0}
     assert prose_hashes(text) == frozenset(expected)
     assert all(h % 4 == 0 for h in prose_hashes(text * 3))
 
@@ -67,8 +74,9 @@ def test_dropped_characters_are_exactly_isdigit_or_isspace() -> None:
     """The one-pass character class must drop what ``str.isdigit``/``str.isspace`` name (①, ², 　 …)."""
     from gongkai.analysis.prose import _DROPPED
 
-    wrong = [hex(c) for c in range(0x110000)
-             if bool(_DROPPED.fullmatch(ch := chr(c))) != (ch.isdigit() or ch.isspace())]
+    wrong = [
+        hex(c) for c in range(0x110000) if bool(_DROPPED.fullmatch(ch := chr(c))) != (ch.isdigit() or ch.isspace())
+    ]
     assert not wrong
 
 

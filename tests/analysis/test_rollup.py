@@ -53,6 +53,7 @@ def test_cli_writes_the_prefilled_workbook_with_origins(db, tmp_path):
     assert sum(1 for o in form.origins.values() if o == "rollup") > 20
     side = list(openpyxl.load_workbook(out, read_only=True)[ORIGIN_SHEET].iter_rows(values_only=True))
     assert side[0][0] == "单元格编号" and any(row and row[0] == "requests.received.total" for row in side)
-    res = CliRunner().invoke(main, ["template", "--rollup", "没有这个区", "--year", "2023", "--db", url,
-                                    "-o", str(tmp_path / "x.xlsx")])
+    res = CliRunner().invoke(
+        main, ["template", "--rollup", "没有这个区", "--year", "2023", "--db", url, "-o", str(tmp_path / "x.xlsx")]
+    )
     assert res.exit_code == 2 and "没有这个区" in res.output

@@ -20,10 +20,16 @@ from tests.analysis.test_export import (
     UNREGISTERED,
 )
 
-WITHHELD = ["state_secret", "prohibited_by_law", "security_stability", "third_party_rights", "internal_affairs",
-            "process_information", "enforcement_case_file", "administrative_query"]
-
-
+WITHHELD = [
+    "state_secret",
+    "prohibited_by_law",
+    "security_stability",
+    "third_party_rights",
+    "internal_affairs",
+    "process_information",
+    "enforcement_case_file",
+    "administrative_query",
+]
 
 
 def _n(cells: dict, cid: str) -> float:
@@ -33,9 +39,19 @@ def _n(cells: dict, cid: str) -> float:
 
 def _expected(ins, pred) -> dict:
     pids = [p for p, m in ins.reports.items() if pred(m)]
-    e = {"reports": len(pids), "received": 0.0, "results_total": 0.0, "granted": 0.0, "withheld": 0.0,
-         "carried_over": 0.0, "carried_forward": 0.0, "fees": 0.0, "fee_reports": 0,
-         "review": [0.0, 0.0, 0.0], "lit": [0.0, 0.0, 0.0]}
+    e = {
+        "reports": len(pids),
+        "received": 0.0,
+        "results_total": 0.0,
+        "granted": 0.0,
+        "withheld": 0.0,
+        "carried_over": 0.0,
+        "carried_forward": 0.0,
+        "fees": 0.0,
+        "fee_reports": 0,
+        "review": [0.0, 0.0, 0.0],
+        "lit": [0.0, 0.0, 0.0],
+    }
     for p in pids:
         c = ins.cells[p]
         e["received"] += _n(c, "requests.received.total")
@@ -119,12 +135,14 @@ def test_rates_with_zero_denominator():
     assert AppealStats(total=3, pending=3, corrected=0).correction_rate is None
     assert AppealStats(total=4, pending=1, corrected=1).correction_rate == pytest.approx(1 / 3)
     from gongkai.analysis.stats import StatsRow
+
     row = StatsRow(key="2023")
     assert row.granted_share is None and row.withheld_share is None and row.litigation.correction_rate is None
 
 
 def _cli():
     from gongkai.commands.stats import stats
+
     return stats
 
 

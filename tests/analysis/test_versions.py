@@ -10,9 +10,17 @@ PROSE = frozenset(range(100))
 
 
 def cand(sha, cells=CELLS, prose=PROSE, published=None, decision=None, superseded_by=None):
-    return Candidate(sha256=sha * 64 if len(sha) == 1 else sha, source=f"{sha}.txt", organization="桐溪区民政局",
-                     year=2023, published=published, cells=cells, prose=prose, decision=decision,
-                     superseded_by=superseded_by)
+    return Candidate(
+        sha256=sha * 64 if len(sha) == 1 else sha,
+        source=f"{sha}.txt",
+        organization="桐溪区民政局",
+        year=2023,
+        published=published,
+        cells=cells,
+        prose=prose,
+        decision=decision,
+        superseded_by=superseded_by,
+    )
 
 
 def test_same_values_other_form_is_the_same_report():
@@ -42,8 +50,11 @@ def test_equal_tables_are_the_same_report_whatever_the_prose_but_a_revision_need
 
 def test_current_is_latest_then_most_complete_then_smallest_sha():
     fewer = dict(list(CELLS.items())[:39])
-    cs = [cand("a", published=date(2024, 1, 20)), cand("b", published=date(2024, 1, 25)),
-          cand("c", cells=fewer, published=date(2024, 1, 25))]
+    cs = [
+        cand("a", published=date(2024, 1, 20)),
+        cand("b", published=date(2024, 1, 25)),
+        cand("c", cells=fewer, published=date(2024, 1, 25)),
+    ]
     current = [v for v in choose(cs) if v.current]
     assert [v.sha256[0] for v in current] == ["b"] and "单元格最多" in current[0].reason
     cs = [cand("d"), cand("c")]
@@ -71,8 +82,7 @@ def test_two_different_reports_are_a_duplicate_until_one_is_withdrawn():
 
 def test_supersede_joins_the_group_and_is_never_current():
     three = dict(CELLS, **{"requests.r1.total": 99.0, "requests.r2.total": 98.0, "requests.r3.total": 97.0})
-    cs = [cand("a", published=date(2025, 1, 1), decision="superseded", superseded_by="b" * 64),
-          cand("b", cells=three)]
+    cs = [cand("a", published=date(2025, 1, 1), decision="superseded", superseded_by="b" * 64), cand("b", cells=three)]
     choices = choose(cs)
     assert [v.sha256[0] for v in choices if v.current] == ["b"]
     assert len({v.group for v in choices}) == 1 and duplicate_findings(cs, choices) == []

@@ -25,8 +25,15 @@ def make_cell(cid: str, value: Any, line: int = 1) -> Cell:
     return Cell(cid, str(value), Meaning.ZERO if value == 0 else Meaning.NUMBER, value, pos)
 
 
-def make_report(values: dict[str, Any], *, fmt: str = "2021", year: int | None = 2023,
-                organization: str | None = "某某市人民政府", sections: bool = True, **kw) -> Report:
+def make_report(
+    values: dict[str, Any],
+    *,
+    fmt: str = "2021",
+    year: int | None = 2023,
+    organization: str | None = "某某市人民政府",
+    sections: bool = True,
+    **kw,
+) -> Report:
     """A report stating ``values`` (None = blank, "/" = n/a, other str = text); tables for the ids present."""
     report = Report(source="<test>", format=fmt, year=year, organization=organization, **kw)
     report.cells = {cid: make_cell(cid, v, i + 100) for i, (cid, v) in enumerate(values.items())}
@@ -42,9 +49,17 @@ def standard_sections(numbers: list[int] | None = None, canonical: list[int] | N
     f = get_format("2021")
     canonical = canonical or [1, 2, 3, 4, 5, 6]
     numbers = numbers or canonical
-    return [SectionInfo(n, c, f"{'一二三四五六'[n - 1]}、{f.sections[c - 1].title}", Position(10 * i + 1, 1, 0),
-                        content_chars=20, end_line=10 * i + 9)
-            for i, (n, c) in enumerate(zip(numbers, canonical))]
+    return [
+        SectionInfo(
+            n,
+            c,
+            f"{'一二三四五六'[n - 1]}、{f.sections[c - 1].title}",
+            Position(10 * i + 1, 1, 0),
+            content_chars=20,
+            end_line=10 * i + 9,
+        )
+        for i, (n, c) in enumerate(zip(numbers, canonical))
+    ]
 
 
 def zeros(fmt_id: str = "2021", tables: tuple[str, ...] = ("requests", "appeals")) -> dict[str, Any]:
@@ -58,8 +73,7 @@ def valid_values(seed: int, fmt_id: str = "2021") -> dict[str, int]:
     f = get_format(fmt_id)
     cols = [c for c, _ in f.request_columns if c != "total"]
     out: dict[str, int] = {}
-    result_rows = [r.id for r in f.request_rows
-                   if r.id not in ("received", "carried_over", "total", "carried_forward")]
+    result_rows = [r.id for r in f.request_rows if r.id not in ("received", "carried_over", "total", "carried_forward")]
     for row in result_rows:
         for c in cols:
             out[f"requests.{row}.{c}"] = rng.choice((0, 0, 0, 1, 2, rng.randint(0, 30)))

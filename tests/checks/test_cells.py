@@ -19,8 +19,11 @@ def test_missing_cells_one_finding_per_row():
     assert len(found) == 1
     f = found[0]
     assert f.severity is Severity.WARNING and f.category == "cell_missing"
-    assert set(f.cell_ids) == {"requests.granted.natural_person", "requests.granted.other_org",
-                               "requests.granted.total"}
+    assert set(f.cell_ids) == {
+        "requests.granted.natural_person",
+        "requests.granted.other_org",
+        "requests.granted.total",
+    }
     assert "（一）予以公开" in f.message and "空白" in f.message and "无法识别" in f.message
 
 
@@ -66,8 +69,14 @@ def test_parse_issues_become_findings_without_double_reporting():
         del values[c]
     report = make_report(values)
     report.issues = [
-        ParseIssue("row_short", "6 values for 7 columns", row="granted", cells=row, position=Position(5, 1, 0),
-                   raw="0 0 0 0 0 0"),
+        ParseIssue(
+            "row_short",
+            "6 values for 7 columns",
+            row="granted",
+            cells=row,
+            position=Position(5, 1, 0),
+            raw="0 0 0 0 0 0",
+        ),
         ParseIssue("label_variant", "variant", row="normative_documents", raw="规范性文件"),
         ParseIssue("extra_column", "小计", raw="小计"),
     ]
@@ -95,10 +104,11 @@ def test_row_absent_in_a_table_whose_labels_our_reader_joined_does_not_blame_the
 
     values = {k: v for k, v in zeros().items() if ".partially_granted." not in k}
     cells = [k for k in zeros() if ".partially_granted." in k]
-    for reading, blamed in ((None, True),
-                            (ReadingReport("pdf", [TableReading("requests", True, "lattice")]), True),
-                            (ReadingReport("pdf", [TableReading("requests", True, "stream",
-                                                                repairs=[Repair("labels_joined", 3)])]), False)):
+    for reading, blamed in (
+        (None, True),
+        (ReadingReport("pdf", [TableReading("requests", True, "lattice")]), True),
+        (ReadingReport("pdf", [TableReading("requests", True, "stream", repairs=[Repair("labels_joined", 3)])]), False),
+    ):
         report = make_report(values)
         report.reading = reading
         report.issues = [ParseIssue("row_absent", "未找到", row="partially_granted", cells=cells)]

@@ -42,8 +42,12 @@ def test_blank_cells_neither_pass_nor_fail():
     for cid in ("received.natural_person", "received.total", "total.natural_person", "total.total", "granted.total"):
         values[f"requests.{cid}"] = 1
     # a 2x2 block of blanks no identity can resolve; read as 0 it would break rows and columns
-    for cid in ("granted.natural_person", "granted.commercial_enterprise",
-                "partially_granted.natural_person", "partially_granted.commercial_enterprise"):
+    for cid in (
+        "granted.natural_person",
+        "granted.commercial_enterprise",
+        "partially_granted.natural_person",
+        "partially_granted.commercial_enterprise",
+    ):
         values[f"requests.{cid}"] = None
     report = make_report(values)
     ctx = build_context(report)

@@ -9,8 +9,12 @@ from tests.checks.helpers import make_report, valid_values
 
 
 @settings(max_examples=50, deadline=None)
-@given(seed=st.integers(0, 2**32 - 1), fmt=st.sampled_from(("2021", "2019")), pick=st.integers(0, 10**6),
-       delta=st.integers(1, 5))
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    fmt=st.sampled_from(("2021", "2019")),
+    pick=st.integers(0, 10**6),
+    delta=st.integers(1, 5),
+)
 def test_any_single_change_is_caught(seed, fmt, pick, delta):
     values = valid_values(seed, fmt)
     assert not [f for f in run_checks(make_report(values, fmt=fmt)) if f.category == "identity_violation"]

@@ -12,19 +12,31 @@ def _terms(text, spans=None):
 
 
 def test_seed_003_phrasings():
-    text = ("2024年,新收到依申请公开政府信息289件,上年结转政府信息公开申请12件,其中予以公开46件、部分公开61件、"
-            "不予公开44件、无法提供70件、不予处理8件、其他处理55件,结转下年度继续办理17件。\n"
-            "2024年,因政府信息公开工作被申请行政复议43件、提起行政诉讼24件。")
-    assert _terms(text) == [("received", 289), ("carried_over", 12), ("granted", 46), ("partially_granted", 61),
-                            ("withheld", 44), ("unavailable", 70), ("not_processed", 8), ("other_handling", 55),
-                            ("carried_forward", 17), ("review", 43), ("litigation", 24)]
+    text = (
+        "2024年,新收到依申请公开政府信息289件,上年结转政府信息公开申请12件,其中予以公开46件、部分公开61件、"
+        "不予公开44件、无法提供70件、不予处理8件、其他处理55件,结转下年度继续办理17件。\n"
+        "2024年,因政府信息公开工作被申请行政复议43件、提起行政诉讼24件。"
+    )
+    assert _terms(text) == [
+        ("received", 289),
+        ("carried_over", 12),
+        ("granted", 46),
+        ("partially_granted", 61),
+        ("withheld", 44),
+        ("unavailable", 70),
+        ("not_processed", 8),
+        ("other_handling", 55),
+        ("carried_forward", 17),
+        ("review", 43),
+        ("litigation", 24),
+    ]
 
 
 def test_position_points_at_the_number_and_spaces_are_allowed():
     doc = Document.from_text("标题\n本年度新收 17 件申请。")
     [fig] = extract_narrative(doc, [])
     assert fig.term == "received" and fig.value == 17
-    assert doc.text[fig.position.offset:fig.position.offset + fig.position.length] == "17"
+    assert doc.text[fig.position.offset : fig.position.offset + fig.position.length] == "17"
     assert fig.position.line == 2
 
 
@@ -48,7 +60,9 @@ def test_table_lines_are_skipped():
 
 
 def test_sections_five_and_six_are_not_read():
-    text = "\n".join(["一、总体情况", "予以公开5件。"] + ["x"] * 38 + ["五、存在的主要问题及改进情况", "上年予以公开9件。"])
+    text = "\n".join(
+        ["一、总体情况", "予以公开5件。"] + ["x"] * 38 + ["五、存在的主要问题及改进情况", "上年予以公开9件。"]
+    )
     sections = standard_sections()
     sections[4].position = Position(41, 1, 0)
     sections[5].position = Position(50, 1, 0)
@@ -65,8 +79,10 @@ def test_mismatch_is_reported_with_text_and_cells():
     values["requests.granted.natural_person"] = 3
     values["requests.granted.total"] = 3
     report = make_report(values)
-    report.narrative = [NarrativeFigure("received", 2, "受理政府信息公开申请2件", Position(4, 104, 500, 1)),
-                        NarrativeFigure("granted", 3, "予以公开3件", Position(5, 1, 600, 1))]
+    report.narrative = [
+        NarrativeFigure("received", 2, "受理政府信息公开申请2件", Position(4, 104, 500, 1)),
+        NarrativeFigure("granted", 3, "予以公开3件", Position(5, 1, 600, 1)),
+    ]
     found = [f for f in run_checks(report) if f.category == "narrative_mismatch"]
     assert len(found) == 1
     f = found[0]
@@ -89,8 +105,14 @@ def test_sums_and_unknown_table_side():
 
 def _received_mismatch(reading):
     values = zeros()
-    for cid in ("requests.received.natural_person", "requests.received.total", "requests.total.natural_person",
-                "requests.total.total", "requests.granted.natural_person", "requests.granted.total"):
+    for cid in (
+        "requests.received.natural_person",
+        "requests.received.total",
+        "requests.total.natural_person",
+        "requests.total.total",
+        "requests.granted.natural_person",
+        "requests.granted.total",
+    ):
         values[cid] = 3
     report = make_report(values)
     report.reading = reading
@@ -102,8 +124,13 @@ def test_a_table_read_as_printed_is_not_doubted():
     from gongkai.reading import ReadingReport, Repair, TableReading
 
     # a repair in another table does not soften a mismatch with the requests table
-    reading = ReadingReport("html", [TableReading("requests", True, "grid"),
-                                     TableReading("appeals", True, "grid", repairs=[Repair("spans_restored")])])
+    reading = ReadingReport(
+        "html",
+        [
+            TableReading("requests", True, "grid"),
+            TableReading("appeals", True, "grid", repairs=[Repair("spans_restored")]),
+        ],
+    )
     [f] = _received_mismatch(reading)
     assert f.code == "NARRATIVE-MISMATCH" and f.severity.value == "warning"
     assert "读取" not in f.message
@@ -114,14 +141,17 @@ def test_a_table_read_as_printed_is_not_doubted():
 def test_a_repaired_table_does_not_blame_the_document():
     from gongkai.reading import ReadingReport, Repair, TableReading
 
-    for table in (TableReading("requests", True, "grid", repairs=[Repair("padding_dropped", 2)]),
-                  TableReading("requests", True, "lattice", ocr=True),
-                  TableReading("requests", True, "stream", assembled_labels=1)):
+    for table in (
+        TableReading("requests", True, "grid", repairs=[Repair("padding_dropped", 2)]),
+        TableReading("requests", True, "lattice", ocr=True),
+        TableReading("requests", True, "stream", assembled_labels=1),
+    ):
         [f] = _received_mismatch(ReadingReport("pdf", [table]))
         assert f.code == "NARRATIVE-REVIEW" and f.severity.value == "info" and f.category == "narrative_mismatch"
         assert "待复核" in f.message and "读取" in f.message and "正文称" in f.message
         # the evidence is the same as for a mismatch: both sides and where they are
         assert f.evidence.expected == 3 and f.evidence.stated == 2 and f.cell_ids == ["requests.received.total"]
-    [f] = _received_mismatch(ReadingReport("html", [TableReading("requests", True, "grid",
-                                                                 repairs=[Repair("padding_dropped", 2)])]))
+    [f] = _received_mismatch(
+        ReadingReport("html", [TableReading("requests", True, "grid", repairs=[Repair("padding_dropped", 2)])])
+    )
     assert "去除填充空格" in f.message

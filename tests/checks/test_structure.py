@@ -23,8 +23,9 @@ def test_missing_table_and_section():
     report = make_report(zeros(tables=("proactive", "requests")))
     report.sections = [s for s in standard_sections() if s.canonical != 5]
     findings = run_checks(report)
-    assert [f.message for f in _by_code(findings, "TABLE-MISSING")] and \
-        "行政复议" in _by_code(findings, "TABLE-MISSING")[0].message
+    assert [f.message for f in _by_code(findings, "TABLE-MISSING")] and "行政复议" in _by_code(
+        findings, "TABLE-MISSING"
+    )[0].message
     assert _by_code(findings, "TABLE-MISSING")[0].severity is Severity.ERROR
     missing = _by_code(findings, "SECTION-MISSING")
     assert len(missing) == 1 and "五、存在的主要问题及改进情况" in missing[0].message
@@ -91,14 +92,20 @@ def test_metadata_missing():
     findings = run_checks(make_report(zeros(tables=ALL), organization=None, year=None))
     found = _by_code(findings, "METADATA-MISSING")
     assert len(found) == 2 and all(f.severity is Severity.WARNING for f in found)
-    found = _by_code(run_checks(make_report(zeros(tables=ALL), organization=None, truncated=True)),
-                     "METADATA-MISSING")
+    found = _by_code(run_checks(make_report(zeros(tables=ALL), organization=None, truncated=True)), "METADATA-MISSING")
     assert [f.severity for f in found] == [Severity.INFO]
 
 
 def test_regulations_for_bodies_without_rule_making_power():
-    for org in ("武当路街办", "衡阳市衡东县杨林镇", "微山县两城镇人民政府", "区统计局", "武昌区城市运行管理中心",
-                "广州市荔湾区人民政府南源街道办事处", "硚口区人民政府"):
+    for org in (
+        "武当路街办",
+        "衡阳市衡东县杨林镇",
+        "微山县两城镇人民政府",
+        "区统计局",
+        "武昌区城市运行管理中心",
+        "广州市荔湾区人民政府南源街道办事处",
+        "硚口区人民政府",
+    ):
         assert cannot_make_regulations(org), org
     for org in ("淮安市人民政府", "广西壮族自治区人民政府", "某市住房和城乡建设局", "某省城镇化办公室"):
         assert not cannot_make_regulations(org), org
@@ -106,8 +113,10 @@ def test_regulations_for_bodies_without_rule_making_power():
     values["proactive.regulations.made"] = 2
     values["proactive.regulations.in_force"] = 2
     found = _by_code(run_checks(make_report(values, organization="武当路街办")), "IMPLAUSIBLE-REGULATIONS")
-    assert len(found) == 1 and set(found[0].cell_ids) == {"proactive.regulations.made",
-                                                          "proactive.regulations.in_force"}
+    assert len(found) == 1 and set(found[0].cell_ids) == {
+        "proactive.regulations.made",
+        "proactive.regulations.in_force",
+    }
     assert not _by_code(run_checks(make_report(values, organization=None)), "IMPLAUSIBLE-REGULATIONS")
     assert not _by_code(run_checks(make_report(values, organization="淮安市人民政府")), "IMPLAUSIBLE-REGULATIONS")
 
@@ -115,4 +124,5 @@ def test_regulations_for_bodies_without_rule_making_power():
 def test_every_finding_code_is_registered():
     from gongkai.checks import RULES_BY_CODE
     from gongkai.model import CATEGORIES
+
     assert all(r.category in CATEGORIES and r.description for r in RULES_BY_CODE.values())

@@ -20,9 +20,11 @@ from gongkai.examples.bundled import example_texts
 from tests.commands.test_zh import ENGLISH
 
 # what Python, the OS or a driver would say; none of it may reach a user
-PYTHON = re.compile(r"Traceback|Exception\b|Error\b|Errno|No such file|Permission denied|Is a directory|"
-                    r"codec can't|BadZipFile|sqlalchemy|psycopg|sqlite3|File \"|\bNone\b|Can't load plugin|"
-                    r"Connection refused|not a database|unable to open")
+PYTHON = re.compile(
+    r"Traceback|Exception\b|Error\b|Errno|No such file|Permission denied|Is a directory|"
+    r"codec can't|BadZipFile|sqlalchemy|psycopg|sqlite3|File \"|\bNone\b|Can't load plugin|"
+    r"Connection refused|not a database|unable to open"
+)
 FIRST_LINE = re.compile(r"^\[E-[A-Z0-9]+(?:-[A-Z0-9]+)*\] \S")
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
@@ -195,8 +197,15 @@ def _interrupt(args: list[str], cwd: Path, ready: str) -> tuple[int, str, str]:
     to the whole group, workers included, as a terminal does)."""
     env = dict(os.environ, PYTHONUNBUFFERED="1", PYTHONPATH=os.pathsep.join(sys.path))
     env.pop("GONGKAI_DB", None)
-    proc = subprocess.Popen([sys.executable, "-c", _SLOW_TASK, *args], cwd=cwd, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _SLOW_TASK, *args],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
     seen = []
     assert proc.stdout is not None
     for line in proc.stdout:  # ends only if gongkai exits first, which fails the test below
@@ -230,10 +239,11 @@ def test_ctrl_c_during_check_batch(tmp_path) -> None:
 def test_ctrl_c_during_ingest(tmp_path) -> None:
     folder = _batch(tmp_path)
     db = tmp_path / "g.db"
-    code, out, before = _interrupt(["ingest", str(folder), "--db", str(db), "-j", "1", "--no-progress"], tmp_path,
-                                   "slow-started")
+    code, out, before = _interrupt(
+        ["ingest", str(folder), "--db", str(db), "-j", "1", "--no-progress"], tmp_path, "slow-started"
+    )
     assert code == 130, out
     assert not ENGLISH.search(out) and not PYTHON.search(out), out
-    lines = [line for line in out[len(before):].splitlines() if line.strip()]
+    lines = [line for line in out[len(before) :].splitlines() if line.strip()]
     assert lines[0].startswith("[E-INTERRUPTED] ") and lines[1].startswith("  "), out
     assert not list(tmp_path.glob("*.migrate-lock"))

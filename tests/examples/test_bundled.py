@@ -28,8 +28,10 @@ def test_published_form_examples_read_without_error_findings(tmp_path: Path) -> 
             assert report.organization and report.year, p.name
             assert not [f for f in report.findings if f.severity.value == "error"], p.name
             media[p.suffix] = report.media_type
-    assert media == {".html": "text/html",
-                     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+    assert media == {
+        ".html": "text/html",
+        ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    }
 
 
 def test_one_example_per_layout_plus_2019_and_defects() -> None:
@@ -42,8 +44,14 @@ def test_one_example_per_layout_plus_2019_and_defects() -> None:
 
 def test_every_example_has_the_six_sections() -> None:
     for name, text in example_texts().items():
-        for heading in ("一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
-                        "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项"):
+        for heading in (
+            "一、总体情况",
+            "二、主动公开政府信息情况",
+            "三、收到和处理政府信息公开申请情况",
+            "四、政府信息公开行政复议、行政诉讼情况",
+            "五、存在的主要问题及改进情况",
+            "六、其他需要报告的事项",
+        ):
             assert heading in text, (name, heading)
 
 

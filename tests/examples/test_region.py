@@ -102,7 +102,7 @@ def test_rollup_is_the_sum_of_all_members_except_planted(region):
     assert differing == planted
     assert Counter(f.year for f in planted) == {YEARS[0]: 6, YEARS[1]: 2}
     # the year with a missing member: nothing planted, and the stated sums are never below the partial sums
-    (missing, year), = region.missing
+    ((missing, year),) = region.missing
     assert year == YEARS[-1] and (missing, year) not in _by_body(region)
     rollup = specs[(region.district, year)]
     for cid in summed_cells(FMT):
@@ -177,7 +177,9 @@ def test_published_dates(region):
 
 
 def test_prose_is_distinct_except_the_planted_duplicate(region):
-    hashes = {(region.organizations[n], s.year): prose_hashes(HEADINGS + spec_prose(s)) for n, s in region.specs.items()}
+    hashes = {
+        (region.organizations[n], s.year): prose_hashes(HEADINGS + spec_prose(s)) for n, s in region.specs.items()
+    }
     (dup,) = [(f.organization, f.year) for f in region.expected if f.code == "DUPLICATE-CONTENT"]
     worst = 0.0
     for (org, year), h in hashes.items():
@@ -213,8 +215,11 @@ def test_every_file_reads_back(region):
         if report.published != (spec.published.isoformat() if spec.published else None):
             wrong.append(f"published {report.published}")
         # blank cells give CELL-MISSING warnings by design; nothing else may be flagged
-        flagged = [f.code for f in report.findings if f.severity == Severity.ERROR
-                   or f.severity == Severity.WARNING and f.code != "CELL-MISSING"]
+        flagged = [
+            f.code
+            for f in report.findings
+            if f.severity == Severity.ERROR or f.severity == Severity.WARNING and f.code != "CELL-MISSING"
+        ]
         if flagged:
             wrong.append(f"findings {flagged}")
         if wrong:
@@ -232,7 +237,9 @@ def test_registry(region):
     assert len(members) == 30 and len({m["name"] for m in members}) == 30
     assert {m["name"] for m in members} == {m.name for m in region.members}
     assert all(m.get("kind", "department") == "department" for m in members)  # streets/towns: guessed
-    assert any(m["name"].endswith("街道办事处") for m in members) and any(m["name"].endswith("镇人民政府") for m in members)
+    assert any(m["name"].endswith("街道办事处") for m in members) and any(
+        m["name"].endswith("镇人民政府") for m in members
+    )
     names: dict[str, str] = {}
     for m in members:
         names[m["name"]] = m["name"]

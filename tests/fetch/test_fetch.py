@@ -39,8 +39,11 @@ def _run(srv, store, **kw):
 
 def _stored_paths(store) -> dict[str, str]:
     with store.engine.connect() as conn:
-        rows = conn.execute(select(t.document_path.c.path, t.document.c.sha256)
-                            .join(t.document, t.document.c.id == t.document_path.c.document_id)).all()
+        rows = conn.execute(
+            select(t.document_path.c.path, t.document.c.sha256).join(
+                t.document, t.document.c.id == t.document_path.c.document_id
+            )
+        ).all()
     return {path: sha for path, sha in rows}
 
 
@@ -71,10 +74,14 @@ def test_crawl_stores_each_report_once_with_provenance_and_is_polite(server, tmp
     assert max(counts.values()) == 1
     # provenance: list page, final address, headers, printed 发布日期/来源
     with store.engine.connect() as conn:
-        row = conn.execute(select(t.fetch_page).where(t.fetch_page.c.url == server.base + "/js/P0501.docx")
-                           ).mappings().one()
-        page = conn.execute(select(t.fetch_page).where(t.fetch_page.c.url == server.base + "/js/t5.html")
-                            ).mappings().one()
+        row = (
+            conn.execute(select(t.fetch_page).where(t.fetch_page.c.url == server.base + "/js/P0501.docx"))
+            .mappings()
+            .one()
+        )
+        page = (
+            conn.execute(select(t.fetch_page).where(t.fetch_page.c.url == server.base + "/js/t5.html")).mappings().one()
+        )
     assert row["list_url"] == server.base + "/js/t5.html" and row["status"] == 200
     assert row["media_kind"] == "docx" and row["sha256"] == stored[server.base + "/js/P0501.docx"]
     assert "content-type" in json.loads(row["headers"]) and row["fetched_at"]
@@ -84,10 +91,16 @@ def test_crawl_stores_each_report_once_with_provenance_and_is_polite(server, tmp
     assert (row["published_printed"], row["source_printed"]) == (page["published_printed"], org)  # its page's
     # every stored report was read as printed, the GBK pages (one declaring UTF-8) included
     with store.engine.connect() as conn:
-        printed = dict(conn.execute(select(t.document_path.c.path, t.parse.c.organization_printed)
-                                    .join(t.parse, t.parse.c.document_id == t.document_path.c.document_id)).all())
-    assert {p: printed[server.base + p] for p in portal.reports if p not in portal.forbidden} == \
-        {p: org for p, (org, _) in portal.reports.items() if p not in portal.forbidden}
+        printed = dict(
+            conn.execute(
+                select(t.document_path.c.path, t.parse.c.organization_printed).join(
+                    t.parse, t.parse.c.document_id == t.document_path.c.document_id
+                )
+            ).all()
+        )
+    assert {p: printed[server.base + p] for p in portal.reports if p not in portal.forbidden} == {
+        p: org for p, (org, _) in portal.reports.items() if p not in portal.forbidden
+    }
     gbk = [e for e in server.log if e.path in ("/nb/index_1.html", "/nb/t3.html", "/nb/t6.html")]
     assert [(e.path, e.status) for e in gbk] == [("/nb/index_1.html", 200), ("/nb/t3.html", 200), ("/nb/t6.html", 200)]
     # both pagination styles and the list data a page loads by script
@@ -123,7 +136,7 @@ def test_year_filter_skips_other_years(server, tmp_path):
     store = open_store(tmp_path / "f.db")
     result = _run(server, store, year=2023)
     assert "/nb/t8.html" not in server.paths()  # its title says 2022
-    assert ("/nb/t8.html", "S-FETCH-YEAR") in [(url[len(server.base):], code) for url, code, _ in result.skipped]
+    assert ("/nb/t8.html", "S-FETCH-YEAR") in [(url[len(server.base) :], code) for url, code, _ in result.skipped]
 
 
 def test_403_stops_the_host(server, tmp_path):
@@ -134,7 +147,11 @@ def test_403_stops_the_host(server, tmp_path):
     assert result.refused[0][1] == "E-FETCH-FORBIDDEN"
     assert "/nb/index.html" not in server.paths()
     assert [(e.path, e.status) for e in server.log] == [("/robots.txt", 200), ("/blocked/index.html", 403)]
-    assert result.refused[1] == (server.base + "/nb/index.html", "E-FETCH-STOPPED", "已停止访问该站点（服务器拒绝访问（403））")
+    assert result.refused[1] == (
+        server.base + "/nb/index.html",
+        "E-FETCH-STOPPED",
+        "已停止访问该站点（服务器拒绝访问（403））",
+    )
     assert _stored_paths(store) == {}
 
 
@@ -235,10 +252,15 @@ def test_503_backs_off_then_succeeds_and_gives_up_after_the_retries():
         client.close()
         srv.close()
     assert err.value.code == "E-FETCH-BUSY"
-    assert [(e.path, e.status) for e in srv.log if e.path != "/robots.txt"] == \
-        [("/nb/t1.html", 503), ("/nb/t1.html", 200)] + [("/nb/t3.html", 503)] * 3
-    assert [(url[len(srv.base):], status) for url, status, _ in client.backoffs] == \
-        [("/nb/t1.html", 503), ("/nb/t3.html", 503), ("/nb/t3.html", 503)]
+    assert [(e.path, e.status) for e in srv.log if e.path != "/robots.txt"] == [
+        ("/nb/t1.html", 503),
+        ("/nb/t1.html", 200),
+    ] + [("/nb/t3.html", 503)] * 3
+    assert [(url[len(srv.base) :], status) for url, status, _ in client.backoffs] == [
+        ("/nb/t1.html", 503),
+        ("/nb/t3.html", 503),
+        ("/nb/t3.html", 503),
+    ]
 
 
 def test_a_comment_form_asking_for_a_captcha_is_not_a_captcha_page():
@@ -252,7 +274,9 @@ def test_a_comment_form_asking_for_a_captcha_is_not_a_captcha_page():
     form = '<form>留言：<textarea></textarea>请输入验证码<img src="/captcha.jpg"></form></body>'.encode()
     assert not looks_like_captcha(page.replace(b"</body>", form))
     assert looks_like_captcha("<html><body><form>请输入验证码</form></body></html>".encode())
-    assert looks_like_captcha("<html><body><script>var a='x'.repeat(9000)</script>请输入验证码</body></html>".encode("gbk"))
+    assert looks_like_captcha(
+        "<html><body><script>var a='x'.repeat(9000)</script>请输入验证码</body></html>".encode("gbk")
+    )
 
 
 def test_robots_crawl_delay_lengthens_the_delay():

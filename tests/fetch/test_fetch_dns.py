@@ -31,8 +31,9 @@ def test_the_connection_goes_to_the_checked_address_not_a_second_lookup():
     seen = []
 
     def answer(request: httpx.Request) -> httpx.Response:
-        seen.append((request.url.host, request.url.port, request.headers["host"],
-                     request.extensions.get("sni_hostname")))
+        seen.append(
+            (request.url.host, request.url.port, request.headers["host"], request.extensions.get("sni_hostname"))
+        )
         return httpx.Response(200, html="<html><body>ok</body></html>")
 
     resolver = Rebinding([PUBLIC], ["127.0.0.1"])
@@ -49,8 +50,11 @@ def test_the_connection_goes_to_the_checked_address_not_a_second_lookup():
 
 def test_a_name_with_any_private_address_is_refused():
     resolver = Rebinding([PUBLIC, "10.0.0.8"], [PUBLIC])
-    client = Client(Policy(delay=0.0), resolve=resolver,
-                    transport=httpx.MockTransport(lambda r: pytest.fail("no request may be sent")))
+    client = Client(
+        Policy(delay=0.0),
+        resolve=resolver,
+        transport=httpx.MockTransport(lambda r: pytest.fail("no request may be sent")),
+    )
     try:
         with pytest.raises(Refused) as err:
             client.get("http://mixed.example/")
@@ -91,8 +95,10 @@ def test_allowed_private_name_is_fetched_from_its_checked_addresses_in_order(ser
     deadline = time.monotonic() + 10
     while len(server.log) < 2 and time.monotonic() < deadline:
         time.sleep(0.01)
-    assert [(e.path, e.host) for e in server.log] == [("/robots.txt", f"portal.test:{port}"),
-                                                      ("/nb/index.html", f"portal.test:{port}")]
+    assert [(e.path, e.host) for e in server.log] == [
+        ("/robots.txt", f"portal.test:{port}"),
+        ("/nb/index.html", f"portal.test:{port}"),
+    ]
 
 
 def test_unresolvable_name_is_e_fetch_dns():
@@ -121,8 +127,11 @@ def test_two_names_on_one_address_never_share_a_connection(monkeypatch):
             made.append(self)
 
     monkeypatch.setattr(net.httpx, "Client", Recording)
-    client = Client(Policy(delay=0.0), resolve=lambda host: [PUBLIC],
-                    transport=httpx.MockTransport(lambda r: httpx.Response(200, text="ok")))
+    client = Client(
+        Policy(delay=0.0),
+        resolve=lambda host: [PUBLIC],
+        transport=httpx.MockTransport(lambda r: httpx.Response(200, text="ok")),
+    )
     try:
         client.get("https://a.example/x")
         client.get("https://b.example/y")

@@ -35,8 +35,9 @@ def _store(path):
 
 def _crawl(srv, store, **kw):
     # the portal's host names resolve to loopback here (the client connects to the addresses it checked)
-    client = Client(Policy(delay=0.01, allow_private=True), transport=srv.transport(),
-                    resolve=lambda host: ["127.0.0.1"])
+    client = Client(
+        Policy(delay=0.01, allow_private=True), transport=srv.transport(), resolve=lambda host: ["127.0.0.1"]
+    )
     try:
         return crawl(store, srv.portal.starts, client, **kw)
     finally:
@@ -50,7 +51,8 @@ def _matches(store) -> dict[str, tuple[str | None, str]]:
             select(t.document_path.c.path, t.organization.c.name, t.parse.c.organization_match)
             .join(t.parse, t.parse.c.document_id == t.document_path.c.document_id)
             .outerjoin(t.organization, t.organization.c.id == t.parse.c.organization_id)
-            .where(t.parse.c.is_current.is_(True))).all()
+            .where(t.parse.c.is_current.is_(True))
+        ).all()
     return {urlsplit(path).path: (name, how) for path, name, how in rows}
 
 
@@ -115,9 +117,12 @@ def test_a_late_page_date_is_the_evidence_when_the_file_prints_none(tmp_path):
     spec = dataclasses.replace(random_spec(random.Random(5), "2021", year=2023), published=None)
     title = f"{spec.organization}2023年政府信息公开工作年度报告"
     portal = Portal()
-    portal.pages["/a/t.html"] = ("text/html", f'<html><head><meta charset="utf-8"><title>{title}</title></head><body>'
-                                 f'<h1>{title}</h1><div>发布日期：2024年5月6日　来源：{spec.organization}</div>'
-                                 '<a href="f.docx">附件</a></body></html>'.encode())
+    portal.pages["/a/t.html"] = (
+        "text/html",
+        f'<html><head><meta charset="utf-8"><title>{title}</title></head><body>'
+        f"<h1>{title}</h1><div>发布日期：2024年5月6日　来源：{spec.organization}</div>"
+        '<a href="f.docx">附件</a></body></html>'.encode(),
+    )
     portal.pages["/a/f.docx"] = ("application/octet-stream", render_docx(spec, random.Random(5)))
     srv = PortalServer(portal)
     store = open_store(tmp_path / "f.db")
@@ -128,9 +133,13 @@ def test_a_late_page_date_is_the_evidence_when_the_file_prints_none(tmp_path):
         client.close()
         srv.close()
     with store.engine.connect() as conn:
-        published = conn.execute(select(t.parse.c.published).where(t.parse.c.source == srv.base + "/a/f.docx")
-                                 ).scalar_one()
-        late = conn.execute(select(t.cross_finding.c.message, t.cross_finding.c.evidence)
-                            .where(t.cross_finding.c.code == "LATE-PUBLICATION")).all()
+        published = conn.execute(
+            select(t.parse.c.published).where(t.parse.c.source == srv.base + "/a/f.docx")
+        ).scalar_one()
+        late = conn.execute(
+            select(t.cross_finding.c.message, t.cross_finding.c.evidence).where(
+                t.cross_finding.c.code == "LATE-PUBLICATION"
+            )
+        ).all()
     assert published is None  # the file itself prints no date: the stored parse says so
     assert len(late) == 1 and late[0].evidence["stated"] == "2024-05-06" and spec.organization in late[0].message

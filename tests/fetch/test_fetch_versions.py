@@ -35,11 +35,23 @@ def pdf_and_page(tmp_path_factory):
 
 def _parses(store):
     with store.engine.connect() as conn:
-        rows = conn.execute(select(t.document_path.c.path, t.parse.c.organization_printed, t.parse.c.year,
-                                   t.parse.c.counts, t.parse.c.version_group, t.parse.c.version_reason)
-                            .join(t.document, t.document.c.id == t.document_path.c.document_id)
-                            .join(t.parse, t.parse.c.document_id == t.document.c.id)
-                            .where(t.parse.c.is_current)).mappings().all()
+        rows = (
+            conn.execute(
+                select(
+                    t.document_path.c.path,
+                    t.parse.c.organization_printed,
+                    t.parse.c.year,
+                    t.parse.c.counts,
+                    t.parse.c.version_group,
+                    t.parse.c.version_reason,
+                )
+                .join(t.document, t.document.c.id == t.document_path.c.document_id)
+                .join(t.parse, t.parse.c.document_id == t.document.c.id)
+                .where(t.parse.c.is_current)
+            )
+            .mappings()
+            .all()
+        )
         codes = conn.execute(select(t.cross_finding.c.code)).scalars().all()
     return {r["path"].rsplit("/", 1)[1]: r for r in rows}, codes
 

@@ -10,10 +10,12 @@ BASE = "http://portal.example/zwgk/ndbg/index.html"
 
 
 def test_both_pagination_styles_and_report_links():
-    page = ('<html><head><meta charset="gbk"></head><body>'
-            '<a href="t1.html">某区2023年政府信息公开工作年度报告</a><a href="other.html">机构设置</a>'
-            '<a href="index_3.html">下一页</a><a href="http://elsewhere.example/t.html">某区2023年政府信息公开工作年度报告</a>'
-            '<script>createPageHTML(3, 0, "index", "shtml");</script></body></html>').encode("gbk")
+    page = (
+        '<html><head><meta charset="gbk"></head><body>'
+        '<a href="t1.html">某区2023年政府信息公开工作年度报告</a><a href="other.html">机构设置</a>'
+        '<a href="index_3.html">下一页</a><a href="http://elsewhere.example/t.html">某区2023年政府信息公开工作年度报告</a>'
+        '<script>createPageHTML(3, 0, "index", "shtml");</script></body></html>'
+    ).encode("gbk")
     links = page_links(page, BASE)
     assert [link.url for link in links.reports] == ["http://portal.example/zwgk/ndbg/t1.html"]
     assert [link.url.rsplit("/", 1)[1] for link in links.lists] == ["index_3.html", "index_1.shtml", "index_2.shtml"]
@@ -28,9 +30,13 @@ def test_wrong_meta_is_decoded_as_the_html_reader_does():
 def test_json_endpoint_named_in_script_and_its_records():
     page = b'<html><body><script>$.ajax({url: "/api/list.json?page=1"});</script></body></html>'
     assert [link.url for link in page_links(page, BASE).lists] == ["http://portal.example/api/list.json?page=1"]
-    data = {"rows": [{"docTitle": "某局2023年政府信息公开工作年度报告", "docPubUrl": "/a/t9.html"},
-                     {"docTitle": "通知", "docPubUrl": "/a/t10.html"},
-                     {"title": "某局2023年年报附件", "url": "/a/f.pdf"}]}
+    data = {
+        "rows": [
+            {"docTitle": "某局2023年政府信息公开工作年度报告", "docPubUrl": "/a/t9.html"},
+            {"docTitle": "通知", "docPubUrl": "/a/t10.html"},
+            {"title": "某局2023年年报附件", "url": "/a/f.pdf"},
+        ]
+    }
     links = json_links(json.dumps(data, ensure_ascii=False).encode(), BASE)
     assert [link.url for link in links.reports] == ["http://portal.example/a/t9.html"]
     assert [link.url for link in links.attachments] == ["http://portal.example/a/f.pdf"]
@@ -52,11 +58,15 @@ def test_every_fetch_code_is_defined_once():
 
 def test_xml_endpoint_and_its_records():
     page = b'<html><body><script>$.ajax({url: "data/list.xml?col=12", dataType: "xml"});</script></body></html>'
-    assert [link.url for link in page_links(page, BASE).lists] == ["http://portal.example/zwgk/ndbg/data/list.xml?col=12"]
-    data = ('<?xml version="1.0" encoding="GBK"?><!DOCTYPE r [<!ENTITY x "某局2023年政府信息公开工作年度报告">]>'
-            '<records><record><title>某局2023年政府信息公开工作年度报告</title><url>/a/t9.html</url></record>'
-            '<record title="某局2023年年报附件" href="/a/f.pdf"/><record><title>&x;</title><url>/a/t10.html</url>'
-            '</record><record><title>通知</title><url>/a/t11.html</url></record></records>').encode("gbk")
+    assert [link.url for link in page_links(page, BASE).lists] == [
+        "http://portal.example/zwgk/ndbg/data/list.xml?col=12"
+    ]
+    data = (
+        '<?xml version="1.0" encoding="GBK"?><!DOCTYPE r [<!ENTITY x "某局2023年政府信息公开工作年度报告">]>'
+        "<records><record><title>某局2023年政府信息公开工作年度报告</title><url>/a/t9.html</url></record>"
+        '<record title="某局2023年年报附件" href="/a/f.pdf"/><record><title>&x;</title><url>/a/t10.html</url>'
+        "</record><record><title>通知</title><url>/a/t11.html</url></record></records>"
+    ).encode("gbk")
     assert is_xml_data(data) and not is_xml_data(b'<?xml version="1.0"?><html><body></body></html>')
     links = xml_links(data, BASE)
     assert [link.url for link in links.reports] == ["http://portal.example/a/t9.html"]  # the entity is not expanded

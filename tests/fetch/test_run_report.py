@@ -26,20 +26,35 @@ def server():
     # large; a list page whose host answers 403 after the first page
     docx = portal.pages["/nb/P0201.docx"]
     portal.pages["/cp/copy.docx"] = docx
-    portal.pages["/cp/t.html"] = ("text/html", '<html><head><meta charset="utf-8"><title>某区2023年政府信息公开工作年度报告'
-                                  '</title></head><body><h1>某区2023年政府信息公开工作年度报告</h1>'
-                                  '<a href="copy.docx">附件</a><a href="big.pdf">附件二</a></body></html>'.encode())
+    portal.pages["/cp/t.html"] = (
+        "text/html",
+        '<html><head><meta charset="utf-8"><title>某区2023年政府信息公开工作年度报告'
+        "</title></head><body><h1>某区2023年政府信息公开工作年度报告</h1>"
+        '<a href="copy.docx">附件</a><a href="big.pdf">附件二</a></body></html>'.encode(),
+    )
     portal.pages["/cp/big.pdf"] = ("application/pdf", b"%PDF-1.4\n" + b"0" * BIG)
-    portal.pages["/cp/empty.html"] = ("text/html", '<html><head><meta charset="utf-8"><title>某局2023年政府信息公开'
-                                      '工作年度报告</title></head><body>见纸质版</body></html>'.encode())
+    portal.pages["/cp/empty.html"] = (
+        "text/html",
+        '<html><head><meta charset="utf-8"><title>某局2023年政府信息公开'
+        "工作年度报告</title></head><body>见纸质版</body></html>".encode(),
+    )
     srv = PortalServer(portal, busy_once={"/zw/t4.html"})
     yield srv
     srv.close()
 
 
 def _starts(srv) -> list[str]:
-    return [srv.base + p for p in ("/nb/index.html", "/zw/index.html", "/js/index.html", "/xml/index.html", "/cp/t.html",
-                                   "/cp/empty.html")]
+    return [
+        srv.base + p
+        for p in (
+            "/nb/index.html",
+            "/zw/index.html",
+            "/js/index.html",
+            "/xml/index.html",
+            "/cp/t.html",
+            "/cp/empty.html",
+        )
+    ]
 
 
 def test_every_outcome_is_reported_with_its_reason(server, tmp_path):
@@ -58,8 +73,11 @@ def test_every_outcome_is_reported_with_its_reason(server, tmp_path):
     # links of the generated report pages to other years: the server has none of them
     missing = {path for path, code in refused.items() if code == "E-FETCH-STATUS"}
     assert missing and all(e.status == 404 for e in server.log if e.path in missing)
-    assert {k: v for k, v in refused.items() if k not in missing} == {"/private/t9.html": "E-FETCH-ROBOTS", "/nb/P0202.pdf": "E-FETCH-NOT-FILE",
-                       "/cp/big.pdf": "E-FETCH-SIZE"}
+    assert {k: v for k, v in refused.items() if k not in missing} == {
+        "/private/t9.html": "E-FETCH-ROBOTS",
+        "/nb/P0202.pdf": "E-FETCH-NOT-FILE",
+        "/cp/big.pdf": "E-FETCH-SIZE",
+    }
     assert "/private/t9.html" not in log and log["/nb/P0202.pdf"] == 1 and log["/cp/big.pdf"] == 1
     # one of the two addresses of one file is stored, the other is reported as its duplicate
     copies = {"/nb/P0201.docx", "/cp/copy.docx"}
@@ -76,8 +94,12 @@ def test_every_outcome_is_reported_with_its_reason(server, tmp_path):
     assert result.found == len({e.path for e in server.log if e.path != "/robots.txt"}) + 1  # + robots-forbidden
     data = result.as_json()
     assert json.loads(json.dumps(data, ensure_ascii=False)) == data
-    assert {e["code"] for e in data["refused"]} == {"E-FETCH-ROBOTS", "E-FETCH-NOT-FILE", "E-FETCH-SIZE",
-                                                    "E-FETCH-STATUS"}
+    assert {e["code"] for e in data["refused"]} == {
+        "E-FETCH-ROBOTS",
+        "E-FETCH-NOT-FILE",
+        "E-FETCH-SIZE",
+        "E-FETCH-STATUS",
+    }
 
 
 def test_fetch_json_and_chinese_report(server, tmp_path):
@@ -97,6 +119,6 @@ def test_fetch_json_and_chinese_report(server, tmp_path):
     codes = Counter(e["code"] for e in report["skipped"])
     assert codes["S-FETCH-DONE"] >= 10
     not_found = {e.path for e in server.log if e.status == 404}
-    retry = {e["url"][len(server.base):] for e in report["skipped"] if e["code"] == "S-FETCH-DONE-FAILED"}
+    retry = {e["url"][len(server.base) :] for e in report["skipped"] if e["code"] == "S-FETCH-DONE-FAILED"}
     assert retry == {"/private/t9.html", "/cp/big.pdf"} | not_found  # robots, size, 404: --refresh tries again
     assert len(server.log) == requests  # the rerun asked the server nothing

@@ -14,9 +14,14 @@ from gongkai.errors import FormError
 
 def _form() -> ReportForm:
     spec = random_spec(random.Random(5), "2021")
-    return ReportForm(organization=spec.organization, year=spec.year, published=date(2025, 1, 20),
-                      texts={"1": ["总体情况。"], "6": ["本年度未收取信息处理费。"]}, values=dict(spec.values),
-                      origins={"requests.carried_over.total": "last_year"})
+    return ReportForm(
+        organization=spec.organization,
+        year=spec.year,
+        published=date(2025, 1, 20),
+        texts={"1": ["总体情况。"], "6": ["本年度未收取信息处理费。"]},
+        values=dict(spec.values),
+        origins={"requests.carried_over.total": "last_year"},
+    )
 
 
 @pytest.mark.parametrize("suffix", [".yaml", ".json"])
@@ -36,15 +41,18 @@ def test_to_spec_blanks_what_the_form_leaves_out():
     assert len(spec.values) == len(spec.format.cell_ids)
 
 
-@pytest.mark.parametrize("change, words", [
-    ({"organization": " "}, "机关名称"),
-    ({"year": 1999}, "年度"),
-    ({"format_id": "2030"}, "格式"),
-    ({"body_kind": "army"}, "机关类型"),
-    ({"values": {"requests.nonsense": 1}}, "未知的单元格"),
-    ({"values": {"requests.received.total": "约300"}}, "不是数字"),
-    ({"texts": {"7": ["x"]}}, "正文部分"),
-])
+@pytest.mark.parametrize(
+    "change, words",
+    [
+        ({"organization": " "}, "机关名称"),
+        ({"year": 1999}, "年度"),
+        ({"format_id": "2030"}, "格式"),
+        ({"body_kind": "army"}, "机关类型"),
+        ({"values": {"requests.nonsense": 1}}, "未知的单元格"),
+        ({"values": {"requests.received.total": "约300"}}, "不是数字"),
+        ({"texts": {"7": ["x"]}}, "正文部分"),
+    ],
+)
 def test_invalid_forms_say_what_is_wrong(change, words):
     form = ReportForm("某局", 2024)
     for k, v in change.items():
@@ -56,11 +64,17 @@ def test_invalid_forms_say_what_is_wrong(change, words):
 
 def test_values_as_typed_in_files(tmp_path):
     path = tmp_path / "f.yaml"
-    path.write_text("organization: 某局\nyear: 2024\nvalues:\n  requests.received.total: '12'\n"
-                    "  requests.received.other_org: /\n  requests.received.natural_person:\n", "utf-8")
+    path.write_text(
+        "organization: 某局\nyear: 2024\nvalues:\n  requests.received.total: '12'\n"
+        "  requests.received.other_org: /\n  requests.received.natural_person:\n",
+        "utf-8",
+    )
     form = load_form(path)
-    assert form.values == {"requests.received.total": 12, "requests.received.other_org": "n/a",
-                           "requests.received.natural_person": None}
+    assert form.values == {
+        "requests.received.total": 12,
+        "requests.received.other_org": "n/a",
+        "requests.received.natural_person": None,
+    }
 
 
 def test_broken_files_get_a_message(tmp_path):

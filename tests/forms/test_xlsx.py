@@ -40,8 +40,15 @@ def _cells_map(wb) -> dict[str, tuple[str, str, str]]:
     return out
 
 
-def _fill(template: Path, out: Path, values: dict, *, totals_too: bool = False, meta: dict | None = None,
-          texts: dict | None = None) -> None:
+def _fill(
+    template: Path,
+    out: Path,
+    values: dict,
+    *,
+    totals_too: bool = False,
+    meta: dict | None = None,
+    texts: dict | None = None,
+) -> None:
     """Type values into the input cells of a template with openpyxl, as a user would."""
     wb = openpyxl.load_workbook(template)
     cells = _cells_map(wb)
@@ -84,6 +91,7 @@ def templates(tmp_path_factory) -> dict[str, Path]:
 
 
 # ---------------------------------------------------------------------------------------------------- layout
+
 
 @pytest.mark.parametrize("format_id", FORMATS)
 def test_every_cell_id_once_at_an_input_or_formula_cell(templates, format_id):
@@ -174,24 +182,41 @@ def test_formulas_sum_the_right_cells(templates):
 
 # ---------------------------------------------------------------------------------------------------- reading
 
+
 @pytest.mark.parametrize("format_id", FORMATS)
 @pytest.mark.parametrize("seed", range(8))
 def test_filled_template_reads_back_the_spec(templates, tmp_path, format_id, seed):
     spec = random_spec(random.Random(seed * 7 + 1), format_id)
     out = tmp_path / "filled.xlsx"
     texts = {"1": ["第一段。", "（一）主动公开"], "6": ["本年度未收取信息处理费。"]}
-    _fill(templates[format_id], out, spec.values,
-          meta={"organization": spec.organization, "published": date(2025, 1, 20), "body_kind": "街道办事处",
-                "is_rollup": "是", "region": spec.region}, texts=texts)
+    _fill(
+        templates[format_id],
+        out,
+        spec.values,
+        meta={
+            "organization": spec.organization,
+            "published": date(2025, 1, 20),
+            "body_kind": "街道办事处",
+            "is_rollup": "是",
+            "region": spec.region,
+        },
+        texts=texts,
+    )
     form = read_xlsx_form(out)
     expected = _expected(spec)
-    wrong = {c: (expected[c], form.values.get(c, "<missing>")) for c in spec.format.cell_ids
-             if form.values.get(c, "<missing>") != expected[c]}
+    wrong = {
+        c: (expected[c], form.values.get(c, "<missing>"))
+        for c in spec.format.cell_ids
+        if form.values.get(c, "<missing>") != expected[c]
+    }
     assert not wrong
     sums = sum_definitions(spec.format)
     assert all(form.origins[c] == ("formula" if c in sums else "entered") for c in spec.format.cell_ids)
-    assert (form.organization, form.year, form.format_id) == (spec.organization, 2024 if format_id == "2021" else 2020,
-                                                              format_id)
+    assert (form.organization, form.year, form.format_id) == (
+        spec.organization,
+        2024 if format_id == "2021" else 2020,
+        format_id,
+    )
     assert form.published == date(2025, 1, 20) and form.body_kind == "street" and form.is_rollup
     assert form.region == spec.region and form.texts == texts
     form.validate()
@@ -201,8 +226,7 @@ def test_typed_over_total_is_read_as_stated(templates, tmp_path):
     spec = random_spec(random.Random(3), "2021", allow_blank=False, activity="busy")
     out = tmp_path / "filled.xlsx"
     wrong_total = spec.values["requests.received.total"] + 5
-    _fill(templates["2021"], out, {**spec.values, "requests.received.total": wrong_total,
-                                   "appeals.review.total": None})
+    _fill(templates["2021"], out, {**spec.values, "requests.received.total": wrong_total, "appeals.review.total": None})
     wb = openpyxl.load_workbook(out)
     cells = _cells_map(wb)
     for cid, v in (("requests.received.total", wrong_total), ("appeals.review.total", 0)):
@@ -224,8 +248,10 @@ def test_user_formulas_that_add_cells_are_evaluated(templates, tmp_path):
     wb = openpyxl.load_workbook(out)
     cells = _cells_map(wb)
     sheet, ref, _ = cells["requests.granted.total"]
-    parts = [cells[f"requests.granted.{c}"][1] for c in ("natural_person", "commercial_enterprise",
-                                                          "research_institution", "social_welfare_org")]
+    parts = [
+        cells[f"requests.granted.{c}"][1]
+        for c in ("natural_person", "commercial_enterprise", "research_institution", "social_welfare_org")
+    ]
     rest = [cells[f"requests.granted.{c}"][1] for c in ("legal_service_org", "other_org")]
     wb[sheet][ref].value = f"=SUM({parts[0]}:{parts[-1]})+{rest[0]}+'{sheet}'!{rest[1]}"
     wb.save(out)
@@ -237,9 +263,17 @@ def test_user_formulas_that_add_cells_are_evaluated(templates, tmp_path):
 
 
 def _form(spec: ReportSpec, **changes) -> ReportForm:
-    form = ReportForm(organization=spec.organization, year=spec.year, format_id=spec.format_id,
-                      published=spec.published, body_kind=spec.body_kind, is_rollup=spec.is_rollup,
-                      region=spec.region, texts={"5": ["问题一。", "问题二。"]}, values=dict(spec.values))
+    form = ReportForm(
+        organization=spec.organization,
+        year=spec.year,
+        format_id=spec.format_id,
+        published=spec.published,
+        body_kind=spec.body_kind,
+        is_rollup=spec.is_rollup,
+        region=spec.region,
+        texts={"5": ["问题一。", "问题二。"]},
+        values=dict(spec.values),
+    )
     for k, v in changes.items():
         setattr(form, k, v)
     return form
@@ -253,8 +287,12 @@ def test_prefilled_template_reads_back_exactly(tmp_path, format_id):
     back = read_xlsx(path)
     assert back.notes == []  # the saved results we wrote are the formulas' results
     assert back.form.values == spec.values
-    assert (back.form.organization, back.form.published, back.form.body_kind, back.form.is_rollup) == \
-        (spec.organization, spec.published, spec.body_kind, spec.is_rollup)
+    assert (back.form.organization, back.form.published, back.form.body_kind, back.form.is_rollup) == (
+        spec.organization,
+        spec.published,
+        spec.body_kind,
+        spec.is_rollup,
+    )
     assert back.form.texts == form.texts
 
 
@@ -282,8 +320,9 @@ def test_saved_result_that_differs_is_kept_with_a_note(tmp_path):
         for item in src.infolist():
             data = src.read(item.filename)
             if item.filename == sheet_xml:
-                text, n = re.subn(rf'(<c r="{ref}"[^>]*>.*?<v>)[^<]*(</v>)', rf"\g<1>{stated}\g<2>",
-                                  data.decode("utf-8"), count=1)
+                text, n = re.subn(
+                    rf'(<c r="{ref}"[^>]*>.*?<v>)[^<]*(</v>)', rf"\g<1>{stated}\g<2>", data.decode("utf-8"), count=1
+                )
                 assert n == 1
                 data = text.encode("utf-8")
             dst.writestr(item, data)
@@ -296,8 +335,13 @@ def test_saved_result_that_differs_is_kept_with_a_note(tmp_path):
 def test_slash_text_and_prefill_origins(templates, tmp_path):
     spec = random_spec(random.Random(5), "2021", allow_blank=False)
     out = tmp_path / "filled.xlsx"
-    values = {**spec.values, "proactive.regulations.made": "n/a", "proactive.licensing.decisions": "约12",
-              "proactive.penalty.decisions": " 12 ", "appeals.review.upheld": None}
+    values = {
+        **spec.values,
+        "proactive.regulations.made": "n/a",
+        "proactive.licensing.decisions": "约12",
+        "proactive.penalty.decisions": " 12 ",
+        "appeals.review.upheld": None,
+    }
     _fill(templates["2021"], out, values, meta={"organization": "某局"})
     back = read_xlsx(out)
     form = back.form
@@ -313,8 +357,7 @@ def test_slash_text_and_prefill_origins(templates, tmp_path):
 def test_last_year_origin_survives_until_the_user_changes_the_value(tmp_path):
     spec = random_spec(random.Random(6), "2021", allow_blank=False)
     carried = {f"requests.carried_over.{c}": 2 for c, _ in spec.format.request_columns if c != "total"}
-    form = ReportForm(organization="某局", year=2024, values=dict(carried),
-                      origins={c: "last_year" for c in carried})
+    form = ReportForm(organization="某局", year=2024, values=dict(carried), origins={c: "last_year" for c in carried})
     path = write_xlsx_template(tmp_path / "pre.xlsx", 2024, "2021", form)
     back = read_xlsx_form(path)
     assert all(back.origins[c] == "last_year" for c in carried)
@@ -327,6 +370,7 @@ def test_last_year_origin_survives_until_the_user_changes_the_value(tmp_path):
 
 
 # ---------------------------------------------------------------------------------------------------- errors
+
 
 def test_errors_are_form_errors(templates, tmp_path):
     text = tmp_path / "a.xlsx"
@@ -377,6 +421,7 @@ def test_formula_shapes():
 
 # ---------------------------------------------------------------------------------------------------- LibreOffice
 
+
 def test_libreoffice_recalculated_file_reads_back(templates, tmp_path):
     """Optional: a file saved by LibreOffice Calc (with its saved results) reads back the same."""
     from gongkai.errors import GongkaiError
@@ -398,6 +443,7 @@ def test_libreoffice_recalculated_file_reads_back(templates, tmp_path):
 
 # ---------------------------------------------------------------------------------------------------- command
 
+
 def _invoke(*args: str):
     from gongkai.commands.template import template
 
@@ -411,7 +457,12 @@ def test_command_writes_each_kind(tmp_path, suffix):
     assert result.exit_code == 0, result.output
     assert "已生成填报文件" in result.output
     form = read_xlsx_form(out) if suffix == ".xlsx" else load_form(out)
-    assert (form.organization, form.year, form.format_id, form.body_kind) == ("某市某区财政局", 2024, "2021", "department")
+    assert (form.organization, form.year, form.format_id, form.body_kind) == (
+        "某市某区财政局",
+        2024,
+        "2021",
+        "department",
+    )
     again = _invoke("--year", "2024", "-o", str(out))
     assert again.exit_code == 2 and "已存在" in again.output
     assert _invoke("--year", "2024", "-o", str(out), "--force").exit_code == 0
@@ -426,11 +477,17 @@ def test_command_default_name_and_format_by_year(tmp_path, monkeypatch):
     assert form.format_id == "2019" and form.body_kind == "government" and form.year == 2020
 
 
-@pytest.mark.parametrize("args, message", [
-    ((), "--year"), (("--year", "abc"), "四位数字"), (("--year", "1999"), "不合理"),
-    (("--year", "2024", "--format", "2030"), "未知的年报格式"), (("--year", "2024", "-o", "x.txt"), "不支持"),
-    (("--year", "2024", "--from", "/nonexistent/last.pdf"), "上年报告"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        ((), "--year"),
+        (("--year", "abc"), "四位数字"),
+        (("--year", "1999"), "不合理"),
+        (("--year", "2024", "--format", "2030"), "未知的年报格式"),
+        (("--year", "2024", "-o", "x.txt"), "不支持"),
+        (("--year", "2024", "--from", "/nonexistent/last.pdf"), "上年报告"),
+    ],
+)
 def test_command_bad_input_exits_2(tmp_path, args, message):
     result = _invoke(*args)
     assert result.exit_code == 2

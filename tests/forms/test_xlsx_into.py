@@ -16,8 +16,13 @@ from gongkai.forms.xlsx_read import read_xlsx_form
 
 def _snapshot(path):
     wb = openpyxl.load_workbook(path)
-    return {(ws.title, c.coordinate): c.value for ws in wb for row in ws.iter_rows() for c in row
-            if c.value not in (None, "")}  # an empty string and an empty cell read the same
+    return {
+        (ws.title, c.coordinate): c.value
+        for ws in wb
+        for row in ws.iter_rows()
+        for c in row
+        if c.value not in (None, "")
+    }  # an empty string and an empty cell read the same
 
 
 def test_tally_into_template_writes_only_tallied_cells(tmp_path):
@@ -43,8 +48,9 @@ def test_tally_into_template_writes_only_tallied_cells(tmp_path):
     assert read.values["requests.received.total"] > 0
     changed = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
     # every change is a tallied input cell or its origin entry in the hidden _cells sheet
-    assert changed and all(sheet in ("表三", "表四", "_cells") for sheet, _ in changed), \
-        [k for k in changed if k[0] not in ("表三", "表四", "_cells")][:5]
+    assert changed and all(sheet in ("表三", "表四", "_cells") for sheet, _ in changed), [
+        k for k in changed if k[0] not in ("表三", "表四", "_cells")
+    ][:5]
     assert all(before[k] == after[k] for k in before if k[0] in ("基本信息", "表二"))
 
 

@@ -35,8 +35,10 @@ def test_every_cell_id_once_with_its_row_and_column(format_id):
             lines[m.group(1)] = (m.group(2), m.group(3))
     assert list(lines) == fmt.cell_ids
     assert lines["requests.received.natural_person"] == ("0", "一、本年新收政府信息公开申请数量/自然人")
-    assert lines["requests.withheld.state_secret.other_org"][1] == \
-        "三、本年度办理结果/（三）不予公开/1.属于国家秘密/法人或其他组织/其他"
+    assert (
+        lines["requests.withheld.state_secret.other_org"][1]
+        == "三、本年度办理结果/（三）不予公开/1.属于国家秘密/法人或其他组织/其他"
+    )
     assert lines["appeals.litigation_direct.upheld"][1] == "行政诉讼/未经复议直接起诉/结果维持"
     for cid in sum_definitions(fmt):
         assert "合计" in lines[cid][1]
@@ -56,27 +58,50 @@ def test_unfilled_template_needs_an_organization(tmp_path):
     assert not any(form.texts.values())  # sections left empty load as empty lists
 
 
-_paragraph = st.text(st.characters(blacklist_categories=("Cs",)) | st.sampled_from("\n\r\u2028\x85\t #:'\"|-/>"),
-                     min_size=1, max_size=40).filter(lambda s: s.strip())
+_paragraph = st.text(
+    st.characters(blacklist_categories=("Cs",)) | st.sampled_from("\n\r\u2028\x85\t #:'\"|-/>"), min_size=1, max_size=40
+).filter(lambda s: s.strip())
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(seed=st.integers(0, 2**16), format_id=st.sampled_from(["2021", "2019"]),
-       texts=st.dictionaries(st.sampled_from(["preamble", "1", "2", "3", "4", "5", "6"]),
-                             st.lists(_paragraph, min_size=1, max_size=3), max_size=4))
+@given(
+    seed=st.integers(0, 2**16),
+    format_id=st.sampled_from(["2021", "2019"]),
+    texts=st.dictionaries(
+        st.sampled_from(["preamble", "1", "2", "3", "4", "5", "6"]),
+        st.lists(_paragraph, min_size=1, max_size=3),
+        max_size=4,
+    ),
+)
 def test_round_trip_through_load_form(tmp_path, seed, format_id, texts):
     spec = random_spec(random.Random(seed), format_id)
-    form = ReportForm(organization=spec.organization, year=spec.year, format_id=format_id, published=spec.published,
-                      body_kind=spec.body_kind, is_rollup=spec.is_rollup, region=spec.region, texts=texts,
-                      values=dict(spec.values),
-                      origins={"requests.carried_over.natural_person": "last_year", "proactive.fees.amount"
-                               if format_id == "2021" else "proactive.procurement.amount": "tally"})
+    form = ReportForm(
+        organization=spec.organization,
+        year=spec.year,
+        format_id=format_id,
+        published=spec.published,
+        body_kind=spec.body_kind,
+        is_rollup=spec.is_rollup,
+        region=spec.region,
+        texts=texts,
+        values=dict(spec.values),
+        origins={
+            "requests.carried_over.natural_person": "last_year",
+            "proactive.fees.amount" if format_id == "2021" else "proactive.procurement.amount": "tally",
+        },
+    )
     path = write_yaml_template(tmp_path / "form.yaml", spec.year, format_id, form)
     back = load_form(path)
     assert back.values == spec.values
     assert {k: v for k, v in back.texts.items() if v} == texts
-    assert (back.organization, back.year, back.published, back.body_kind, back.is_rollup, back.region) == \
-        (spec.organization, spec.year, spec.published, spec.body_kind, spec.is_rollup, spec.region)
+    assert (back.organization, back.year, back.published, back.body_kind, back.is_rollup, back.region) == (
+        spec.organization,
+        spec.year,
+        spec.published,
+        spec.body_kind,
+        spec.is_rollup,
+        spec.region,
+    )
     assert back.origins == form.origins
 
 

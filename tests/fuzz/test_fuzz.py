@@ -12,8 +12,19 @@ sys.path.insert(0, str(ROOT))
 
 from fuzz.run import FOUND, SUFFIX, fuzz_kind, target  # noqa: E402
 
-SHORT = {"text": 25, "html": 25, "docx": 15, "xlsx_form": 15, "yaml_form": 40, "json_form": 40,
-         "csv_register": 25, "xlsx_register": 15, "registry": 25, "image": 5, "pdf": 5}
+SHORT = {
+    "text": 25,
+    "html": 25,
+    "docx": 15,
+    "xlsx_form": 15,
+    "yaml_form": 40,
+    "json_form": 40,
+    "csv_register": 25,
+    "xlsx_register": 15,
+    "registry": 25,
+    "image": 5,
+    "pdf": 5,
+}
 
 
 @pytest.mark.parametrize("kind", sorted(SHORT))
@@ -32,7 +43,9 @@ def test_short_fuzz_run_has_no_internal_errors_or_hangs(kind):
 def _found():
     kinds = {suffix: kind for kind, suffix in SUFFIX.items()}
     for p in sorted(FOUND.glob("*/*")):
-        yield pytest.param(p.parent.name if p.parent.name in SUFFIX else kinds[p.suffix], p, id=p.parent.name + "/" + p.name)
+        yield pytest.param(
+            p.parent.name if p.parent.name in SUFFIX else kinds[p.suffix], p, id=p.parent.name + "/" + p.name
+        )
 
 
 @pytest.mark.parametrize("kind,path", list(_found()))

@@ -25,8 +25,9 @@ def _forever(*args, **kwargs):
 def test_same_report_with_and_without_timeout(page):
     plain = gongkai.check(page, name="p.html")
     bounded = gongkai.check(page, name="p.html", timeout=120)
-    assert {k: (c.raw, c.value) for k, c in bounded.cells.items()} == \
-           {k: (c.raw, c.value) for k, c in plain.cells.items()}
+    assert {k: (c.raw, c.value) for k, c in bounded.cells.items()} == {
+        k: (c.raw, c.value) for k, c in plain.cells.items()
+    }
     assert [f.code for f in bounded.findings] == [f.code for f in plain.findings]
     doc = gongkai.read(page, name="p.html", timeout=120)
     assert doc.text == gongkai.read(page, name="p.html").text

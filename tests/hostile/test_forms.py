@@ -24,11 +24,14 @@ def test_plain_form_loads(tmp_path):
     assert form.year == 2024 and form.published.isoformat() == "2025-01-26"
 
 
-@pytest.mark.parametrize("extra,word", [
-    ("published: 2025-02-30\n", "日期"),
-    ("published: 20250126\n", "published"),
-    ("published: [1, 2]\n", "published"),
-])
+@pytest.mark.parametrize(
+    "extra,word",
+    [
+        ("published: 2025-02-30\n", "日期"),
+        ("published: 20250126\n", "published"),
+        ("published: [1, 2]\n", "published"),
+    ],
+)
 def test_bad_published_is_e_form(tmp_path, extra, word):
     with pytest.raises(FormError) as err:
         _form(tmp_path, BASE + extra)
@@ -46,8 +49,11 @@ def test_infinite_cell_value_is_e_form(tmp_path):
     with pytest.raises(FormError):
         _form(tmp_path, BASE + "values:\n  requests.received.natural: 1e400\n")
     with pytest.raises(FormError):
-        _form(tmp_path, json.dumps({"organization": "某局", "year": 2024,
-                                    "values": {"requests.received.natural": 1e400}}), "f.json")
+        _form(
+            tmp_path,
+            json.dumps({"organization": "某局", "year": 2024, "values": {"requests.received.natural": 1e400}}),
+            "f.json",
+        )
 
 
 def test_deeply_nested_yaml_and_json_are_e_form(tmp_path):
@@ -55,8 +61,9 @@ def test_deeply_nested_yaml_and_json_are_e_form(tmp_path):
         _form(tmp_path, BASE + "texts:\n  '1': " + "[" * 10_000 + "]" * 10_000 + "\n")
     assert "嵌套" in err.value.message
     with pytest.raises(FormError):
-        _form(tmp_path, '{"organization": "某局", "year": 2024, "texts": ' + "[" * 100_000 + "]" * 100_000 + "}",
-              "f.json")
+        _form(
+            tmp_path, '{"organization": "某局", "year": 2024, "texts": ' + "[" * 100_000 + "]" * 100_000 + "}", "f.json"
+        )
 
 
 def _bomb(levels: int, width: int = 9) -> str:
@@ -106,10 +113,16 @@ def test_huge_integers_in_forms_are_e_form(tmp_path):
 HEX = "0x" + "f" * 5000  # int() of a hex literal has no digit limit: an integer no message could print
 
 
-@pytest.mark.parametrize("where", [
-    f"values:\n  proactive.regulations.made: {HEX}\n", f"published: {HEX}\n", f"texts:\n  '1': [{HEX}]\n",
-    f"region: {HEX}\n", f"values:\n  proactive.regulations.made: {'9' * 5000}\n",
-])
+@pytest.mark.parametrize(
+    "where",
+    [
+        f"values:\n  proactive.regulations.made: {HEX}\n",
+        f"published: {HEX}\n",
+        f"texts:\n  '1': [{HEX}]\n",
+        f"region: {HEX}\n",
+        f"values:\n  proactive.regulations.made: {'9' * 5000}\n",
+    ],
+)
 def test_huge_yaml_integers_are_refused_before_they_are_built(tmp_path, where):
     # once raised "ValueError: Exceeds the limit (4300 digits)" from inside a message (fuzzer)
     with pytest.raises(FormError) as err:
@@ -124,10 +137,16 @@ def test_long_numbers_within_the_limit_still_load():
         load("x: 1234\n", YamlLimits(max_number_chars=3))
 
 
-@pytest.mark.parametrize("extra,words", [
-    ("texts:\n  '1': 5\n", "texts"), ("texts: [1, 2]\n", "texts"), ("values: [1, 2]\n", "values"),
-    ("origins: 7\n", "origins"), ("texts:\n  '1': [{a: 1}]\n", "texts"),
-])
+@pytest.mark.parametrize(
+    "extra,words",
+    [
+        ("texts:\n  '1': 5\n", "texts"),
+        ("texts: [1, 2]\n", "texts"),
+        ("values: [1, 2]\n", "values"),
+        ("origins: 7\n", "origins"),
+        ("texts:\n  '1': [{a: 1}]\n", "texts"),
+    ],
+)
 def test_wrong_shapes_name_the_field_in_chinese_not_python(tmp_path, extra, words):
     with pytest.raises(FormError) as err:
         _form(tmp_path, BASE + extra)

@@ -21,9 +21,10 @@ def _pages():
     for seed in range(3):
         yield render_html(random_spec(random.Random(seed)), random.Random(seed))
     # siblings of the same tag around comments, processing instructions, Word's o:p and unknown tags
-    yield ("<html><body><!--a--><p>1</p><!--b--><p>2</p><o:p>x</o:p><o:p>y</o:p><div><p>3</p></div>"
-           "<?php x ?><table><tr><td>1</td><td>2</td></tr><tr><td>3</td></tr></table><x-y>z</x-y></body></html>"
-           ).encode()
+    yield (
+        "<html><body><!--a--><p>1</p><!--b--><p>2</p><o:p>x</o:p><o:p>y</o:p><div><p>3</p></div>"
+        "<?php x ?><table><tr><td>1</td><td>2</td></tr><tr><td>3</td></tr></table><x-y>z</x-y></body></html>"
+    ).encode()
 
 
 @pytest.mark.parametrize("data", list(_pages()))

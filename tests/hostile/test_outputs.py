@@ -14,7 +14,17 @@ from gongkai.commands.template import _file_part, template
 def test_csv_text_that_looks_like_a_formula_is_written_as_text(tmp_path):
     p = tmp_path / "cells.csv"
     sink = CsvSink(p, (Col("raw", "str"), Col("value", "any")))
-    rows = [("=1+1", 1), ("+1+1", 2), ("-1+1", -3), ("@SUM(1+1)", -4.0), ("\t=1", 0), ("正常文字", 5), ("1-1", -0.5), ("-3", 1), ("-", 1)]
+    rows = [
+        ("=1+1", 1),
+        ("+1+1", 2),
+        ("-1+1", -3),
+        ("@SUM(1+1)", -4.0),
+        ("\t=1", 0),
+        ("正常文字", 5),
+        ("1-1", -0.5),
+        ("-3", 1),
+        ("-", 1),
+    ]
     for r in rows:
         sink.write(r)
     sink.close()

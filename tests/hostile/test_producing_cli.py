@@ -51,10 +51,12 @@ def test_hostile_form_ends_in_a_code_on_the_command_line(tmp_path, register, wha
     form.write_text(FORMS[what], "utf-8")
     before = form.read_bytes()
     out = tmp_path / "out.md"
-    args = {"render": ["render", str(form), "-o", str(out)],
-            "tally": ["tally", str(register), "--year", "2024", "--into", str(form)],
-            # a form given where last year's report belongs is read as a document
-            "template": ["template", "--year", "2025", "--from", str(form), "-o", str(tmp_path / "t.xlsx")]}[command]
+    args = {
+        "render": ["render", str(form), "-o", str(out)],
+        "tally": ["tally", str(register), "--year", "2024", "--into", str(form)],
+        # a form given where last year's report belongs is read as a document
+        "template": ["template", "--year", "2025", "--from", str(form), "-o", str(tmp_path / "t.xlsx")],
+    }[command]
     result = CliRunner().invoke(main, args)
     assert result.exit_code not in (0, None), result.output
     assert isinstance(result.exception, (SystemExit, type(None))), repr(result.exception)

@@ -8,12 +8,15 @@ from gongkai.orgs.registry import load_registry
 from gongkai.errors import RegistryError
 
 
-@pytest.mark.parametrize("text,words", [
-    ("[" * 100_000 + "]" * 100_000, "嵌套"),  # json.loads raised RecursionError
-    ('{"organizations": [{"name": ' + "9" * 5000 + "}]}", "数字"),  # and ValueError past 4,300 digits
-    ("organizations:\n- name: " + "9" * 5000 + "\n", "数字"),
-    ("organizations:\n- name: 0x" + "f" * 5000 + "\n", "数字"),
-])
+@pytest.mark.parametrize(
+    "text,words",
+    [
+        ("[" * 100_000 + "]" * 100_000, "嵌套"),  # json.loads raised RecursionError
+        ('{"organizations": [{"name": ' + "9" * 5000 + "}]}", "数字"),  # and ValueError past 4,300 digits
+        ("organizations:\n- name: " + "9" * 5000 + "\n", "数字"),
+        ("organizations:\n- name: 0x" + "f" * 5000 + "\n", "数字"),
+    ],
+)
 def test_hostile_registry_is_e_orgs(tmp_path, text, words):
     p = tmp_path / "orgs.json"
     p.write_text(text, "utf-8")

@@ -115,9 +115,9 @@ def test_docx_entry_with_unknown_zip_version_is_e_corrupt():
     data = bytearray(render_docx(random_spec(random.Random(2)), random.Random(2)))
     # "version needed to extract" in every central-directory header -> 8.4 (84)
     for m in re.finditer(rb"PK\x01\x02", bytes(data)):
-        data[m.start() + 6:m.start() + 8] = (84).to_bytes(2, "little")
+        data[m.start() + 6 : m.start() + 8] = (84).to_bytes(2, "little")
     for m in re.finditer(rb"PK\x03\x04", bytes(data)):
-        data[m.start() + 4:m.start() + 6] = (84).to_bytes(2, "little")
+        data[m.start() + 4 : m.start() + 6] = (84).to_bytes(2, "little")
     with pytest.raises(GongkaiError) as err:
         read_bytes(bytes(data), "v84.docx")
     assert err.value.code == "E-CORRUPT"

@@ -25,8 +25,10 @@ def _poisoning_task(item, limits) -> Outcome:
         _state["poisoned"] = True
         try:
             try:
+
                 def down(n):
                     return down(n + 1)
+
                 down(0)
             except RecursionError:
                 raise UnreadableInput("嵌套过深") from None
@@ -77,7 +79,7 @@ def test_cli_deep_page_then_good_pages_in_one_worker(tmp_path):
         goods.append(p)
     result = CliRunner().invoke(main, ["check", "-j", "1", "--json", str(deep), *map(str, goods)])
     assert "Traceback" not in result.output
-    data = json.loads(result.output[result.output.index("[\n"):])
+    data = json.loads(result.output[result.output.index("[\n") :])
     by_source = {Path(d["source"]).name: d for d in data}
     assert by_source["deep.html"]["error"]["code"] == "E-LIMIT"
     for p in goods:

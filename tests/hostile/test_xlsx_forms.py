@@ -40,15 +40,33 @@ def test_template_reads(tmp_path, template):
     assert _read(tmp_path, template).form.year == 2024
 
 
-@pytest.mark.parametrize("change,words", [
-    (lambda n, b: b[: len(b) // 2] if n == SHEET else b, ["sheet1.xml", "XML"]),
-    (lambda n, b: re.sub(rb"<v>(\d+)</v>", b"<v>&undefined;</v>", b, count=1) if n == SHEET else b, ["sheet1.xml"]),
-    (lambda n, b: b.replace(b"<worksheet", b'<!DOCTYPE w [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><worksheet', 1)
-     if n == SHEET else b, ["DTD"]),
-    (lambda n, b: b.replace(b"<worksheet", b'<!DOCTYPE w [<!ENTITY x SYSTEM "file:///etc/passwd">]><worksheet', 1)
-     if n == SHEET else b, ["DTD"]),
-    (lambda n, b: re.sub(rb't="s"><v>\d+</v>', b't="s"><v>99999</v>', b, count=1) if n == SHEET else b, ["!A", "共享字符串"]),
-])
+@pytest.mark.parametrize(
+    "change,words",
+    [
+        (lambda n, b: b[: len(b) // 2] if n == SHEET else b, ["sheet1.xml", "XML"]),
+        (lambda n, b: re.sub(rb"<v>(\d+)</v>", b"<v>&undefined;</v>", b, count=1) if n == SHEET else b, ["sheet1.xml"]),
+        (
+            lambda n, b: (
+                b.replace(b"<worksheet", b'<!DOCTYPE w [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><worksheet', 1)
+                if n == SHEET
+                else b
+            ),
+            ["DTD"],
+        ),
+        (
+            lambda n, b: (
+                b.replace(b"<worksheet", b'<!DOCTYPE w [<!ENTITY x SYSTEM "file:///etc/passwd">]><worksheet', 1)
+                if n == SHEET
+                else b
+            ),
+            ["DTD"],
+        ),
+        (
+            lambda n, b: re.sub(rb't="s"><v>\d+</v>', b't="s"><v>99999</v>', b, count=1) if n == SHEET else b,
+            ["!A", "共享字符串"],
+        ),
+    ],
+)
 def test_damaged_parts_are_e_form_naming_where(tmp_path, template, change, words):
     with pytest.raises(FormError) as err:
         _read(tmp_path, _rebuild(template, change))
@@ -103,8 +121,9 @@ def test_short_formula_chain_is_computed(tmp_path, template):
 
 
 def _merge(ref: str):
-    return lambda n, b: re.sub(rb'<mergeCell ref="[^"]+"/>', f'<mergeCell ref="{ref}"/>'.encode(), b, count=1) \
-        if n == SHEET else b
+    return lambda n, b: (
+        re.sub(rb'<mergeCell ref="[^"]+"/>', f'<mergeCell ref="{ref}"/>'.encode(), b, count=1) if n == SHEET else b
+    )
 
 
 def _sheet_entries(copies: int):
@@ -112,16 +131,22 @@ def _sheet_entries(copies: int):
         if n != "xl/workbook.xml":
             return b
         m = re.search(rb"<sheet [^>]*/>", b)
-        extra = b"".join(m.group(0).replace(b'name="', f'name="x{i}'.encode()).replace(b'sheetId="', b'sheetId="9')
-                         for i in range(copies))
+        extra = b"".join(
+            m.group(0).replace(b'name="', f'name="x{i}'.encode()).replace(b'sheetId="', b'sheetId="9')
+            for i in range(copies)
+        )
         return b.replace(m.group(0), m.group(0) + extra, 1)
+
     return change
 
 
-@pytest.mark.parametrize("change,words", [
-    (_merge("A100:ZZ20000"), "合并单元格"),  # openpyxl would build and style 14 million cells (it hung)
-    (_sheet_entries(60), "工作表过多"),  # the fuzzer's 57 entries for 6 sheets took 10 s
-])
+@pytest.mark.parametrize(
+    "change,words",
+    [
+        (_merge("A100:ZZ20000"), "合并单元格"),  # openpyxl would build and style 14 million cells (it hung)
+        (_sheet_entries(60), "工作表过多"),  # the fuzzer's 57 entries for 6 sheets took 10 s
+    ],
+)
 def test_workbook_shape_is_bounded_before_openpyxl(tmp_path, template, change, words):
     with pytest.raises(FormError) as err:
         _read(tmp_path, _rebuild(template, change))
@@ -137,13 +162,20 @@ def test_invalid_merge_range_is_e_form(tmp_path, template):
 SST_TYPE = b"application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
 
 
-@pytest.mark.parametrize("change,words", [
-    # a damaged [Content_Types].xml override: openpyxl then has no shared strings (IndexError, fuzzer)
-    (lambda n, b: b.replace(SST_TYPE, SST_TYPE[:30] + b"x" + SST_TYPE[30:]) if n == "[Content_Types].xml" else b,
-     "共享字符串"),
-    (lambda n, b: re.sub(rb'(<c r="[A-Z]+\d+") s="\d+"', rb'\1 s="999"', b, count=1) if n == SHEET else b,
-     "单元格格式"),
-])
+@pytest.mark.parametrize(
+    "change,words",
+    [
+        # a damaged [Content_Types].xml override: openpyxl then has no shared strings (IndexError, fuzzer)
+        (
+            lambda n, b: b.replace(SST_TYPE, SST_TYPE[:30] + b"x" + SST_TYPE[30:]) if n == "[Content_Types].xml" else b,
+            "共享字符串",
+        ),
+        (
+            lambda n, b: re.sub(rb'(<c r="[A-Z]+\d+") s="\d+"', rb'\1 s="999"', b, count=1) if n == SHEET else b,
+            "单元格格式",
+        ),
+    ],
+)
 def test_references_openpyxl_would_index_past_are_e_form(tmp_path, template, change, words):
     with pytest.raises(FormError) as err:
         _read(tmp_path, _rebuild(template, change))

@@ -136,7 +136,11 @@ def test_ten_thousand_matches_of_every_kind():
         lines += [f"      - name: 青禾市第{d}区人民政府", "        children:"]
         lines += [f"          - name: 青禾市第{d}区{f}" for f in functions]
     index, _ = index_from("\n".join(lines) + "\n")
-    queries = [f"第{d % 60}区{functions[d % 8]}" for d in range(2500)] + ["区民政局"] * 2500 \
-        + [f"青禾市第{d % 60}区财政局2023年度" for d in range(2500)] + ["不存在的机关"] * 2500
+    queries = (
+        [f"第{d % 60}区{functions[d % 8]}" for d in range(2500)]
+        + ["区民政局"] * 2500
+        + [f"青禾市第{d % 60}区财政局2023年度" for d in range(2500)]
+        + ["不存在的机关"] * 2500
+    )
     results = [index.match(q, 2023, hint="/data/青禾市/第7区/x.pdf") for q in queries]
     assert {r.status for r in results} == {"short", "exact", "unmatched"}

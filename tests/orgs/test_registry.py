@@ -47,20 +47,23 @@ def test_json_and_file_paths_load_the_same(tmp_path):
     assert load_registry(str(js)) == expected
 
 
-@pytest.mark.parametrize(("name", "expected"), [
-    ("青禾省人民政府", ("government", "province")),
-    ("某某壮族自治区人民政府", ("government", "province")),
-    ("青禾市人民政府", ("government", "city")),
-    ("青禾市桐溪区人民政府", ("government", "district")),
-    ("澜川县人民政府", ("government", "county")),
-    ("某某旗人民政府", ("government", "county")),
-    ("某某自治县人民政府", ("government", "county")),
-    ("青禾市政府", ("government", "city")),
-    ("石桥镇人民政府", ("town", None)),
-    ("石桥乡政府", ("town", None)),
-    ("杏林街道办事处", ("street", None)),
-    ("青禾市桐溪区民政局", ("department", None)),
-])
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("青禾省人民政府", ("government", "province")),
+        ("某某壮族自治区人民政府", ("government", "province")),
+        ("青禾市人民政府", ("government", "city")),
+        ("青禾市桐溪区人民政府", ("government", "district")),
+        ("澜川县人民政府", ("government", "county")),
+        ("某某旗人民政府", ("government", "county")),
+        ("某某自治县人民政府", ("government", "county")),
+        ("青禾市政府", ("government", "city")),
+        ("石桥镇人民政府", ("town", None)),
+        ("石桥乡政府", ("town", None)),
+        ("杏林街道办事处", ("street", None)),
+        ("青禾市桐溪区民政局", ("department", None)),
+    ],
+)
 def test_guess_kind(name, expected):
     assert guess_kind(name) == expected
 
@@ -86,8 +89,10 @@ def test_unknown_kind_and_level():
 
 
 def test_name_used_twice():
-    msg = _error("organizations:\n  - name: 青禾市人民政府\n    children:\n      - name: 青禾市民政局\n"
-                 "  - name: 澜川县人民政府\n    children:\n      - name: 青禾市民政局\n")
+    msg = _error(
+        "organizations:\n  - name: 青禾市人民政府\n    children:\n      - name: 青禾市民政局\n"
+        "  - name: 澜川县人民政府\n    children:\n      - name: 青禾市民政局\n"
+    )
     assert "organizations[1].children[0]" in msg and "organizations[0].children[0]" in msg and "重复" in msg
 
 
@@ -96,8 +101,10 @@ def test_name_used_twice_despite_full_width_spacing():
 
 
 def test_alias_naming_two_bodies():
-    msg = _error("organizations:\n  - name: 青禾市民政局\n    aliases: [市民政局]\n"
-                 "  - name: 澜川县民政局\n    aliases: [市民政局]\n")
+    msg = _error(
+        "organizations:\n  - name: 青禾市民政局\n    aliases: [市民政局]\n"
+        "  - name: 澜川县民政局\n    aliases: [市民政局]\n"
+    )
     assert "市民政局" in msg and "organizations[1]" in msg and "organizations[0]" in msg
 
 
@@ -110,7 +117,9 @@ def test_malformed_inputs():
     assert "YAML" in _error("organizations: [\n")
     assert "organizations" in _error("orgs: []\n")
     assert "未知字段" in _error("organizations:\n  - name: 青禾市民政局\n    alias: [民政局]\n")
-    assert "until" in _error("organizations:\n  - name: 青禾市民政局\n    former: [{name: 青禾市民政处, until: 去年}]\n")
+    assert "until" in _error(
+        "organizations:\n  - name: 青禾市民政局\n    former: [{name: 青禾市民政处, until: 去年}]\n"
+    )
 
 
 def test_unreadable_file(tmp_path):

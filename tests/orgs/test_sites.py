@@ -13,16 +13,29 @@ from gongkai.store import schema as t
 from gongkai.store.orgs import import_registry, load_index
 from tests.orgs import SAMPLE
 
-SITES = SAMPLE.replace("""      - name: 青禾市桐溪区人民政府
-""", """      - name: 青禾市桐溪区人民政府
+SITES = (
+    SAMPLE.replace(
+        """      - name: 青禾市桐溪区人民政府
+""",
+        """      - name: 青禾市桐溪区人民政府
         sites: [www.tongxi.gov.cn, "http://www.qinghe.gov.cn/TX/"]
-""").replace("""      - name: 青禾市梅岭区人民政府
-""", """      - name: 青禾市梅岭区人民政府
+""",
+    )
+    .replace(
+        """      - name: 青禾市梅岭区人民政府
+""",
+        """      - name: 青禾市梅岭区人民政府
         sites: meiling.gov.cn
-""").replace("""  - name: 青禾市人民政府
-""", """  - name: 青禾市人民政府
+""",
+    )
+    .replace(
+        """  - name: 青禾市人民政府
+""",
+        """  - name: 青禾市人民政府
     sites: [www.qinghe.gov.cn]
-""")
+""",
+    )
+)
 
 
 @pytest.fixture(scope="module")
@@ -34,8 +47,11 @@ def index_ids():
         again = import_registry(conn, load_registry(SITES))
         index = load_index(conn)
         ids = {n.name: n.id for n in index.nodes.values()}
-        rows = set(conn.execute(sa.select(t.organization_alias.c.alias)
-                                .where(t.organization_alias.c.relation == "site")).scalars())
+        rows = set(
+            conn.execute(
+                sa.select(t.organization_alias.c.alias).where(t.organization_alias.c.relation == "site")
+            ).scalars()
+        )
     engine.dispose()
     assert again.added == again.updated == 0  # sites are part of an idempotent import
     assert rows == {"www.tongxi.gov.cn", "www.qinghe.gov.cn/tx", "meiling.gov.cn", "www.qinghe.gov.cn"}
@@ -58,10 +74,11 @@ def test_a_site_chooses_among_the_candidates_of_the_printed_name(index_ids):
     index, ids = index_ids
     tongxi, meiling = ids["青禾市桐溪区城市运行管理中心"], ids["青禾市梅岭区城市运行管理中心"]
     assert index.match("区城市运行管理中心", 2023).status == "ambiguous"
-    for address, expected in [("http://www.tongxi.gov.cn/zwgk/ndbg/t1.html", tongxi),
-                              ("https://xxgk.meiling.gov.cn/nb/2023.pdf", meiling),  # a host under the site
-                              ("http://www.qinghe.gov.cn/tx/nb/t9.html", tongxi),  # a path prefix of the city site
-                              ]:
+    for address, expected in [
+        ("http://www.tongxi.gov.cn/zwgk/ndbg/t1.html", tongxi),
+        ("https://xxgk.meiling.gov.cn/nb/2023.pdf", meiling),  # a host under the site
+        ("http://www.qinghe.gov.cn/tx/nb/t9.html", tongxi),  # a path prefix of the city site
+    ]:
         m = index.match("区城市运行管理中心", 2023, hint=address)
         assert (m.status, m.org_id) == ("short", expected), address
     # the city's own site (and a path that only looks like the prefix) leaves the two districts open

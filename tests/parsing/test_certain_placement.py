@@ -52,9 +52,12 @@ def test_rows_that_disagree_leave_the_ambiguous_row_unplaced() -> None:
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(seed=st.integers(0, 2**16), format_id=st.sampled_from(["2021", "2019"]), pick=st.integers(0, 10**6),
-       layout=st.sampled_from(["pipe_rows", "markdown", "cell_per_line", "row_opener", "line_cells",
-                               "blank_line_cells"]))
+@given(
+    seed=st.integers(0, 2**16),
+    format_id=st.sampled_from(["2021", "2019"]),
+    pick=st.integers(0, 10**6),
+    layout=st.sampled_from(["pipe_rows", "markdown", "cell_per_line", "row_opener", "line_cells", "blank_line_cells"]),
+)
 def test_blanking_one_value_is_never_read_as_a_shifted_row(seed, format_id, pick, layout) -> None:
     spec = random_spec(random.Random(seed), format_id)
     text = render_text(spec, layout, random.Random(seed))
@@ -62,8 +65,8 @@ def test_blanking_one_value_is_never_read_as_a_shifted_row(seed, format_id, pick
     printed = sorted((c for c in before.cells.values() if c.raw), key=lambda c: c.id)
     target = printed[pick % len(printed)]
     pos = target.position
-    assert text[pos.offset:pos.offset + pos.length] == target.raw
-    after = parse_text(text[:pos.offset] + text[pos.offset + pos.length:])
+    assert text[pos.offset : pos.offset + pos.length] == target.raw
+    after = parse_text(text[: pos.offset] + text[pos.offset + pos.length :])
     for cid, cell in after.cells.items():
         if cid == target.id:
             assert cell.meaning is Meaning.BLANK, (cid, cell.raw)
@@ -72,8 +75,12 @@ def test_blanking_one_value_is_never_read_as_a_shifted_row(seed, format_id, pick
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(seed=st.integers(0, 2**16), format_id=st.sampled_from(["2021", "2019"]), pick=st.integers(0, 10**6),
-       style=st.sampled_from(["official", "plain"]))
+@given(
+    seed=st.integers(0, 2**16),
+    format_id=st.sampled_from(["2021", "2019"]),
+    pick=st.integers(0, 10**6),
+    style=st.sampled_from(["official", "plain"]),
+)
 def test_blanking_one_value_in_a_word_grid_is_never_read_as_a_shifted_row(seed, format_id, pick, style) -> None:
     from gongkai.parsing import parse_document
     from gongkai.readers.assemble import to_document

@@ -22,8 +22,17 @@ def lookalikes(tmp_path_factory):
 
 def test_the_corpus_has_every_kind(lookalikes):
     names = {p.name for p in lookalikes}
-    assert {"cells.csv", "wide.csv", "findings.csv", "cells.json", "cells.xlsx", "INDEX.tsv", "list.csv",
-            "reports.json", "README.md"} <= names
+    assert {
+        "cells.csv",
+        "wide.csv",
+        "findings.csv",
+        "cells.json",
+        "cells.xlsx",
+        "INDEX.tsv",
+        "list.csv",
+        "reports.json",
+        "README.md",
+    } <= names
 
 
 def test_lookalikes_are_refused_by_the_pipeline(lookalikes):

@@ -23,8 +23,18 @@ F21 = get_format("2021")
 
 def _dense_requests(rows: dict[str, list[str]]) -> str:
     """Section 三 of the 2021 format as one cell per line; ``rows`` maps a row id to its printed cells."""
-    lines = ["三、收到和处理政府信息公开申请情况", "申请人情况", "自然人", "法人或其他组织", "总计",
-             "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
+    lines = [
+        "三、收到和处理政府信息公开申请情况",
+        "申请人情况",
+        "自然人",
+        "法人或其他组织",
+        "总计",
+        "商业企业",
+        "科研机构",
+        "社会公益组织",
+        "法律服务机构",
+        "其他",
+    ]
     labels = {g.id: g.label for g in F21.request_groups}
     seen: set[str] = set()
     for row in F21.request_rows:
@@ -74,9 +84,9 @@ def test_collapsed_blank_cells_like_a_copied_page_are_reported_not_placed() -> N
     text = render_text(spec, "blank_line_cells", random.Random(7))
     lines = text.split("\n")
     at = lines.index(row.label)
-    block = lines[at:at + 2 + 2 * 6 + 2]
+    block = lines[at : at + 2 + 2 * 6 + 2]
     collapsed = [row.label, "", "2", ""]
-    text = "\n".join(lines[:at] + collapsed + lines[at + len(block):])
+    text = "\n".join(lines[:at] + collapsed + lines[at + len(block) :])
     r = parse_text(text)
     assert not any(c.startswith("requests.received.") for c in r.cells)
     assert any(i.code == "row_short" and i.row == "received" for i in r.issues)
@@ -91,9 +101,13 @@ def _blanked(seed: int, format_id: str, mask: list[bool]) -> object:
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(seed=st.integers(0, 2**16), format_id=st.sampled_from(["2021", "2019"]),
-       layout=st.sampled_from(["line_cells", "blank_line_cells"]),
-       mask=st.lists(st.booleans(), min_size=250, max_size=250), rate=st.sampled_from([0.1, 0.5, 0.9]))
+@given(
+    seed=st.integers(0, 2**16),
+    format_id=st.sampled_from(["2021", "2019"]),
+    layout=st.sampled_from(["line_cells", "blank_line_cells"]),
+    mask=st.lists(st.booleans(), min_size=250, max_size=250),
+    rate=st.sampled_from([0.1, 0.5, 0.9]),
+)
 def test_blank_cells_anywhere_read_back_exactly(seed, format_id, layout, mask, rate) -> None:
     rng = random.Random(seed)
     mask = [m and rng.random() < rate for m in mask]

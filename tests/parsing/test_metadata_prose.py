@@ -28,7 +28,7 @@ def _headless(seed: int) -> tuple[str, str, int]:
     first = lines[h + 1]
     lead = f"{spec.year}年，我局"
     assert first.startswith(lead), first
-    body = [_NEUTRAL_PREAMBLE, lines[h], "{FIRST}" + first[len(lead):], *lines[h + 2:]]
+    body = [_NEUTRAL_PREAMBLE, lines[h], "{FIRST}" + first[len(lead) :], *lines[h + 2 :]]
     return "\n".join(body), spec.organization, spec.year
 
 
@@ -40,12 +40,15 @@ SEEDS = (3, 11, 29)
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-@pytest.mark.parametrize("opening", [
-    pytest.param("{Y}年，{ORG}", id="year-then-body-subject"),
-    pytest.param("{ORG}", id="body-subject-of-first-sentence"),
-    pytest.param("本机关（{ORG}）", id="ben-jiguan-bracket"),
-    pytest.param("作为{ORG}{Y}年政府信息公开工作年度报告的编制单位，本机关", id="own-report-title-in-sentence"),
-])
+@pytest.mark.parametrize(
+    "opening",
+    [
+        pytest.param("{Y}年，{ORG}", id="year-then-body-subject"),
+        pytest.param("{ORG}", id="body-subject-of-first-sentence"),
+        pytest.param("本机关（{ORG}）", id="ben-jiguan-bracket"),
+        pytest.param("作为{ORG}{Y}年政府信息公开工作年度报告的编制单位，本机关", id="own-report-title-in-sentence"),
+    ],
+)
 def test_body_and_year_from_section_one(seed: int, opening: str) -> None:
     text, org, year = _headless(seed)
     text = text.replace("{FIRST}", opening.format(Y=year, ORG=org))
@@ -59,7 +62,8 @@ def test_body_and_year_from_section_one(seed: int, opening: str) -> None:
 def test_body_from_the_title_of_its_own_document(seed: int) -> None:
     text, org, year = _headless(seed)
     text = text.replace("{FIRST}", f"{year}年，我局").replace(
-        "（一）主动公开\n", f"（一）主动公开\n本年度印发《{org}关于进一步做好政务公开工作的通知》。\n", 1)
+        "（一）主动公开\n", f"（一）主动公开\n本年度印发《{org}关于进一步做好政务公开工作的通知》。\n", 1
+    )
     meta = _read(text)
     assert meta.organization == org and meta.year == year
 
@@ -77,7 +81,8 @@ def test_source_address_alone_does_not_state_the_body(seed: int) -> None:
 def test_two_different_bodies_leave_the_organization_unread(seed: int) -> None:
     text, org, year = _headless(seed)
     text = text.replace("{FIRST}", f"{year}年，本机关（{org}）").replace(
-        "（一）主动公开\n", f"（一）主动公开\n本年度印发《{_OTHER_BODY}关于进一步做好政务公开工作的通知》。\n", 1)
+        "（一）主动公开\n", f"（一）主动公开\n本年度印发《{_OTHER_BODY}关于进一步做好政务公开工作的通知》。\n", 1
+    )
     meta = _read(text)
     assert meta.organization is None
     assert meta.year == year
@@ -87,7 +92,8 @@ def test_two_different_bodies_leave_the_organization_unread(seed: int) -> None:
 def test_agreeing_bodies_leave_no_note() -> None:
     text, org, year = _headless(SEEDS[0])
     text = text.replace("{FIRST}", f"{year}年，本机关（{org}）").replace(
-        "（一）主动公开\n", f"（一）主动公开\n本年度印发《{org}关于进一步做好政务公开工作的通知》。\n", 1)
+        "（一）主动公开\n", f"（一）主动公开\n本年度印发《{org}关于进一步做好政务公开工作的通知》。\n", 1
+    )
     meta = _read(text)
     assert meta.organization == org and meta.notes == ()
 
@@ -97,7 +103,8 @@ def test_the_note_reaches_the_parsed_report() -> None:
 
     text, org, year = _headless(SEEDS[0])
     text = text.replace("{FIRST}", f"{year}年，本机关（{org}）").replace(
-        "（一）主动公开\n", f"（一）主动公开\n本年度印发《{_OTHER_BODY}关于进一步做好政务公开工作的通知》。\n", 1)
+        "（一）主动公开\n", f"（一）主动公开\n本年度印发《{_OTHER_BODY}关于进一步做好政务公开工作的通知》。\n", 1
+    )
     report = parse_document(Document.from_text(text))
     assert report.organization is None
     assert any(_OTHER_BODY in n and org in n for n in report.notes)
@@ -107,7 +114,8 @@ def test_the_note_reaches_the_parsed_report() -> None:
 def test_two_bodies_as_sentence_subjects_leave_the_organization_unread(seed: int) -> None:
     text, org, year = _headless(seed)
     text = text.replace("{FIRST}", f"{org}").replace(
-        "（一）主动公开\n", f"（一）主动公开\n{year}年，{_OTHER_BODY}认真梳理公开目录。\n", 1)
+        "（一）主动公开\n", f"（一）主动公开\n{year}年，{_OTHER_BODY}认真梳理公开目录。\n", 1
+    )
     meta = _read(text)
     assert meta.organization is None
     assert meta.notes and _OTHER_BODY in meta.notes[0]

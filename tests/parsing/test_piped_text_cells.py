@@ -49,12 +49,18 @@ def test_a_row_with_a_text_cell_too_many_is_not_placed() -> None:
 
 
 _TEXTS = st.text(alphabet="数据暂缺未统计待核实不详见附表略另计ABCxyz", min_size=1, max_size=6).filter(
-    lambda t: classify(t).meaning is Meaning.TEXT)
+    lambda t: classify(t).meaning is Meaning.TEXT
+)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(seed=st.integers(0, 2**16), format_id=st.sampled_from(["2021", "2019"]), pick=st.integers(0, 10**6),
-       text=_TEXTS, layout=st.sampled_from(["pipe_rows", "markdown", "cell_per_line", "row_opener"]))
+@given(
+    seed=st.integers(0, 2**16),
+    format_id=st.sampled_from(["2021", "2019"]),
+    pick=st.integers(0, 10**6),
+    text=_TEXTS,
+    layout=st.sampled_from(["pipe_rows", "markdown", "cell_per_line", "row_opener"]),
+)
 @example(seed=0, format_id="2019", pick=293, text="A", layout="pipe_rows")  # 2019 （六）其他处理 refused, not shifted
 def test_a_value_replaced_by_text_in_a_piped_row_moves_no_other_value(seed, format_id, pick, text, layout) -> None:
     spec = random_spec(random.Random(seed), format_id)
@@ -64,8 +70,8 @@ def test_a_value_replaced_by_text_in_a_piped_row_moves_no_other_value(seed, form
     assume(printed)
     target = printed[pick % len(printed)]
     pos = target.position
-    assert doc[pos.offset:pos.offset + pos.length] == target.raw
-    after = parse_text(doc[:pos.offset] + text + doc[pos.offset + pos.length:])
+    assert doc[pos.offset : pos.offset + pos.length] == target.raw
+    after = parse_text(doc[: pos.offset] + text + doc[pos.offset + pos.length :])
     row_of = {cid: row.id for row in (*spec.format.proactive_rows, *spec.format.request_rows) for cid in row.cells}
     row = row_of.get(target.id, "appeals")
     for cid, cell in after.cells.items():
@@ -82,6 +88,8 @@ def test_a_value_replaced_by_text_in_a_piped_row_moves_no_other_value(seed, form
         # refused, not read — allowed only when reported. Table 四's value row may be refused; so may a labelled
         # row whose shape the text makes ambiguous (2019's single （六）其他处理 row with text in its first cell
         # reads like the 2021 group header of three rows). Never a shifted value: checked above.
-        assert any(i.code in ("row_short", "row_long", "unlabelled_values")
-                   and (i.row == "appeals" if row == "appeals" else i.row is not None and row.startswith(i.row))
-                   for i in after.issues), (target.id, [(i.code, i.row) for i in after.issues])
+        assert any(
+            i.code in ("row_short", "row_long", "unlabelled_values")
+            and (i.row == "appeals" if row == "appeals" else i.row is not None and row.startswith(i.row))
+            for i in after.issues
+        ), (target.id, [(i.code, i.row) for i in after.issues])

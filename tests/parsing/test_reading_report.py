@@ -85,6 +85,7 @@ def test_ambiguous_surplus_blanks_are_recorded_as_a_repair():
 
 # ---------------------------------------------------------------- the reader's side: stream tables (PDF)
 
+
 def _word(text: str, x: float, y: float) -> Word:
     return Word(text, (x, y, x + H * len(text), y + H), 1)
 
@@ -141,6 +142,7 @@ def test_repairs_are_per_table_and_carry_into_the_document():
 
 # ---------------------------------------------------------------- LABEL-VARIANT vs our own assembly
 
+
 def _with_mixed_label() -> tuple[str, int, int]:
     """A report whose row label 2.其他法律行政法规禁止公开 has a stray character inside, as when a vertical
     label's character is mixed into it; returns the text and the label's span."""
@@ -165,8 +167,9 @@ def test_a_label_printed_so_is_a_label_variant_of_the_document():
 
 def test_a_label_our_reader_assembled_does_not_blame_the_document():
     text, a, b = _with_mixed_label()
-    trace = ReaderTrace((SourceTable("stream", 1, text.count("\n") + 1, repairs=(Repair("labels_joined"),)),),
-                        assembled=((a, b),))
+    trace = ReaderTrace(
+        (SourceTable("stream", 1, text.count("\n") + 1, repairs=(Repair("labels_joined"),)),), assembled=((a, b),)
+    )
     [f], report = _label_findings(Document.from_text(text, "x.pdf", "application/pdf", reading=trace))
     assert f.code == "LABEL-ASSEMBLED" and f.severity.value == "info"
     assert "非标准" not in f.message and "读取" in f.message and "并非文档用词" in f.message
@@ -189,6 +192,7 @@ def test_confidence_levels():
 
 
 # ---------------------------------------------------------------- end to end: narrative vs a repaired table
+
 
 def _html_with_wrong_prose(style: str) -> Document:
     spec = _spec(0)
@@ -222,12 +226,14 @@ def _class5_document() -> Document:
     """Table 三 printed without lines, its group label 三、本年度办理结果 one character per line right beside
     the row labels: the reader mixes the characters into the row labels (issue 11, class 5)."""
     words = [_word("三、收到和处理政府信息公开申请情况", 60, 60)]
-    rows = [("一、本年新收政府信息公开申请数量", ["5", "0", "0", "0", "0", "0", "5"]),
-            ("二、上年结转政府信息公开申请数量", ["0"] * 7),
-            ("（一）予以公开", ["3", "0", "0", "0", "0", "0", "3"]),
-            ("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", ["1", "0", "0", "0", "0", "0", "1"]),
-            ("（三）不予公开", []),
-            ("1．属于国家秘密", ["0"] * 7)]
+    rows = [
+        ("一、本年新收政府信息公开申请数量", ["5", "0", "0", "0", "0", "0", "5"]),
+        ("二、上年结转政府信息公开申请数量", ["0"] * 7),
+        ("（一）予以公开", ["3", "0", "0", "0", "0", "0", "3"]),
+        ("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", ["1", "0", "0", "0", "0", "0", "1"]),
+        ("（三）不予公开", []),
+        ("1．属于国家秘密", ["0"] * 7),
+    ]
     for i, (label, values) in enumerate(rows):
         y = 100 + i * 2.2 * H
         words.append(_word(label, 80, y))
@@ -243,8 +249,13 @@ def test_class5_vertical_label_mixed_into_rows_is_reported_as_our_reading():
     assert "本（二）部分公开" in doc.text  # the mix-up is reproduced
     report = check_document(doc, require_report=False)
     # nothing is stated that the document does not print where it prints it
-    expected = {"received": [5, 0, 0, 0, 0, 0, 5], "carried_over": [0] * 7, "granted": [3, 0, 0, 0, 0, 0, 3],
-                "partially_granted": [1, 0, 0, 0, 0, 0, 1], "withheld.state_secret": [0] * 7}
+    expected = {
+        "received": [5, 0, 0, 0, 0, 0, 5],
+        "carried_over": [0] * 7,
+        "granted": [3, 0, 0, 0, 0, 0, 3],
+        "partially_granted": [1, 0, 0, 0, 0, 0, 1],
+        "withheld.state_secret": [0] * 7,
+    }
     columns = [c for c, _ in get_format("2021").request_columns]
     assert report.cells
     for cid, cell in report.cells.items():
@@ -256,8 +267,11 @@ def test_class5_vertical_label_mixed_into_rows_is_reported_as_our_reading():
     assert report.reading.confidence == "low"
     # the findings about this table's layout say the reading may be at fault, and no label is called the
     # document's non-standard wording
-    layout = [f for f in report.findings if f.code in ("ROW-ABSENT", "TABLE-LAYOUT")
-              and not any(c.id.startswith("appeals.") for c in f.evidence.cells)]
+    layout = [
+        f
+        for f in report.findings
+        if f.code in ("ROW-ABSENT", "TABLE-LAYOUT") and not any(c.id.startswith("appeals.") for c in f.evidence.cells)
+    ]
     assert len(layout) > 10 and all("读取" in f.message and "请核对原件" in f.message for f in layout)
     assert not [f for f in report.findings if f.code == "LABEL-VARIANT"]
     absent = next(f for f in report.findings if f.code == "ROW-ABSENT" and "部分公开" in f.message)

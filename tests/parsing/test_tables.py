@@ -31,7 +31,7 @@ def test_pipe_table_values_meanings_and_positions():
     assert r.cells["proactive.coercion.decisions"].meaning is Meaning.TEXT
     assert r.cells["proactive.fees.amount"].value == 1.25
     pos = r.cells["proactive.licensing.decisions"].position
-    assert pos.line == 8 and r.text.splitlines()[pos.line - 1][pos.column - 1:pos.column + 1] == "15"
+    assert pos.line == 8 and r.text.splitlines()[pos.line - 1][pos.column - 1 : pos.column + 1] == "15"
 
 
 def test_short_row_is_reported_and_never_shifted():
@@ -73,20 +73,35 @@ def test_2019_proactive_table_is_recognised():
 
 
 def test_vertical_group_labels_and_wrapped_labels_in_pdf_text():
-    rows = "\n".join(["一、本年新收政府信息公开申请数量 1 0 0 0 0 0 1",
-                      "二、上年结转政府信息公开申请数量 0 0 0 0 0 0 0",
-                      "三、本", "年度", "办理", "结果", "（一）予以公开 1 0 0 0 0 0 1",
-                      "（二）部分公开（区分处理的，只计这", "一情形，不计其他情形）", "0 0 0 0 0 0 0"])
-    r = parse_text("三、收到和处理政府信息公开申请情况\n（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）\n" + rows)
+    rows = "\n".join(
+        [
+            "一、本年新收政府信息公开申请数量 1 0 0 0 0 0 1",
+            "二、上年结转政府信息公开申请数量 0 0 0 0 0 0 0",
+            "三、本",
+            "年度",
+            "办理",
+            "结果",
+            "（一）予以公开 1 0 0 0 0 0 1",
+            "（二）部分公开（区分处理的，只计这",
+            "一情形，不计其他情形）",
+            "0 0 0 0 0 0 0",
+        ]
+    )
+    r = parse_text(
+        "三、收到和处理政府信息公开申请情况\n（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）\n"
+        + rows
+    )
     assert r.cells["requests.granted.total"].value == 1
     assert r.cells["requests.partially_granted.natural_person"].value == 0
     assert r.cells["requests.received.natural_person"].value == 1
 
 
 def test_cut_off_text_keeps_leading_values_and_drops_a_possibly_cut_number():
-    text = ("三、收到和处理政府信息公开申请情况\n（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）\n"
-            "一、本年新收政府信息公开申请数量 | 3 | 0 | 0 | 0 | 0 | 0 | 3 |\n"
-            "二、上年结转政府信息公开申请数量 | 2 | 0 | 1")
+    text = (
+        "三、收到和处理政府信息公开申请情况\n（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）\n"
+        "一、本年新收政府信息公开申请数量 | 3 | 0 | 0 | 0 | 0 | 0 | 3 |\n"
+        "二、上年结转政府信息公开申请数量 | 2 | 0 | 1"
+    )
     r = parse_text(text)
     assert r.truncated
     assert r.cells["requests.carried_over.natural_person"].value == 2
@@ -96,13 +111,17 @@ def test_cut_off_text_keeps_leading_values_and_drops_a_possibly_cut_number():
 
 
 def _requests_pipe_table(carried_over_row: str) -> str:
-    head = ("三、收到和处理政府信息公开申请情况\n"
-            "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和） | 申请人情况 | ||||||||\n")
-    rows = ["一、本年新收政府信息公开申请数量 | 4 | 0 | 0 | 3 | 0 | 5 | 12 | ||",
-            carried_over_row,
-            "三、本年度办理结果 | （一）予以公开 | 1 | 0 | 0 | 0 | 0 | 0 | 1 | |",
-            "（二）部分公开（区分处理的，只计这一情形，不计其他情形） | 0 | 0 | 0 | 0 | 0 | 0 | 0 | ||",
-            "（三）不予公开 | 1.属于国家秘密 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | |"]
+    head = (
+        "三、收到和处理政府信息公开申请情况\n"
+        "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和） | 申请人情况 | ||||||||\n"
+    )
+    rows = [
+        "一、本年新收政府信息公开申请数量 | 4 | 0 | 0 | 3 | 0 | 5 | 12 | ||",
+        carried_over_row,
+        "三、本年度办理结果 | （一）予以公开 | 1 | 0 | 0 | 0 | 0 | 0 | 1 | |",
+        "（二）部分公开（区分处理的，只计这一情形，不计其他情形） | 0 | 0 | 0 | 0 | 0 | 0 | 0 | ||",
+        "（三）不予公开 | 1.属于国家秘密 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | |",
+    ]
     return head + "\n".join(rows) + "\n"
 
 

@@ -7,7 +7,12 @@ def kinds(text):
 
 
 def test_pipe_row_on_one_line_with_filler():
-    assert kinds("行政许可 | 3 | ||") == [(Kind.TEXT, "行政许可"), (Kind.VALUE, "3"), (Kind.BLANK, ""), (Kind.BLANK, "")]
+    assert kinds("行政许可 | 3 | ||") == [
+        (Kind.TEXT, "行政许可"),
+        (Kind.VALUE, "3"),
+        (Kind.BLANK, ""),
+        (Kind.BLANK, ""),
+    ]
 
 
 def test_cell_per_line_blank_cells_are_bare_pipes():

@@ -25,14 +25,18 @@ from gongkai.readers.limits import Limits
 from gongkai.render.docx import render_docx
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-CONTENT_TYPES = ('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
-                 'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
-                 'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override '
-                 'PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.'
-                 'wordprocessingml.document.main+xml"/></Types>')
-RELS = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
-        'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-        'relationships/officeDocument" Target="word/document.xml"/></Relationships>')
+CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+    'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+    'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override '
+    'PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+    'wordprocessingml.document.main+xml"/></Types>'
+)
+RELS = (
+    '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+    'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships/officeDocument" Target="word/document.xml"/></Relationships>'
+)
 
 
 def make_docx(body: str, *, rels: str = RELS, part: str = "word/document.xml") -> bytes:
@@ -40,9 +44,12 @@ def make_docx(body: str, *, rels: str = RELS, part: str = "word/document.xml") -
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("[Content_Types].xml", CONTENT_TYPES)
         z.writestr("_rels/.rels", rels)
-        z.writestr(part, f'<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="{W}" '
-                         'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'
-                         f"<w:body>{body}<w:sectPr/></w:body></w:document>")
+        z.writestr(
+            part,
+            f'<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="{W}" '
+            'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'
+            f"<w:body>{body}<w:sectPr/></w:body></w:document>",
+        )
     return buf.getvalue()
 
 
@@ -51,7 +58,7 @@ def p(text: str) -> str:
 
 
 def tc(text: str = "", *, span: int = 1, vmerge: str | None = None, extra: str = "") -> str:
-    props = (f'<w:gridSpan w:val="{span}"/>' if span > 1 else "")
+    props = f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
     if vmerge == "restart":
         props += '<w:vMerge w:val="restart"/>'
     elif vmerge == "continue":
@@ -83,15 +90,27 @@ def test_paragraphs_in_order_with_dom_paths() -> None:
 
 
 def test_merged_cells_appear_once_at_their_origin() -> None:
-    body = tbl(tr(tc("项目", vmerge="restart"), tc("申请人情况", span=3)),
-               tr(tc(vmerge="continue"), tc("自然人"), tc("法人"), tc("总计")),
-               tr(tc("三、结果", vmerge="restart"), tc("1"), tc("2"), tc("3")),
-               tr(tc(vmerge="continue"), tc("4"), tc("5"), tc("9")))
+    body = tbl(
+        tr(tc("项目", vmerge="restart"), tc("申请人情况", span=3)),
+        tr(tc(vmerge="continue"), tc("自然人"), tc("法人"), tc("总计")),
+        tr(tc("三、结果", vmerge="restart"), tc("1"), tc("2"), tc("3")),
+        tr(tc(vmerge="continue"), tc("4"), tc("5"), tc("9")),
+    )
     (t,) = tables(make_docx(body))
-    assert grid(t) == {(0, 0): ("项目", 2, 1), (0, 1): ("申请人情况", 1, 3), (1, 1): ("自然人", 1, 1),
-                       (1, 2): ("法人", 1, 1), (1, 3): ("总计", 1, 1), (2, 0): ("三、结果", 2, 1),
-                       (2, 1): ("1", 1, 1), (2, 2): ("2", 1, 1), (2, 3): ("3", 1, 1), (3, 1): ("4", 1, 1),
-                       (3, 2): ("5", 1, 1), (3, 3): ("9", 1, 1)}
+    assert grid(t) == {
+        (0, 0): ("项目", 2, 1),
+        (0, 1): ("申请人情况", 1, 3),
+        (1, 1): ("自然人", 1, 1),
+        (1, 2): ("法人", 1, 1),
+        (1, 3): ("总计", 1, 1),
+        (2, 0): ("三、结果", 2, 1),
+        (2, 1): ("1", 1, 1),
+        (2, 2): ("2", 1, 1),
+        (2, 3): ("3", 1, 1),
+        (3, 1): ("4", 1, 1),
+        (3, 2): ("5", 1, 1),
+        (3, 3): ("9", 1, 1),
+    }
     lines = to_document(read_docx(make_docx(body), "t.docx"), "t.docx").text.splitlines()
     assert lines == ["|项目|申请人情况|", "|自然人|法人|总计|", "|三、结果|1|2|3|", "|4|5|9|"]
     assert t.cells[-1].source.dom_path == "body/tbl[1]/tr[4]/tc[4]"
@@ -136,8 +155,9 @@ def test_a_whole_report_inside_a_frame_still_parses() -> None:
         parts = {n: z.read(n) for n in z.namelist()}
     head, rest = xml.split("<w:body>", 1)
     inner, tail = rest.rsplit("<w:sectPr", 1)
-    parts["word/document.xml"] = f"{head}<w:body><w:tbl><w:tr><w:tc>{inner}<w:p/></w:tc></w:tr></w:tbl>" \
-                                 f"<w:sectPr{tail}".encode()
+    parts["word/document.xml"] = (
+        f"{head}<w:body><w:tbl><w:tr><w:tc>{inner}<w:p/></w:tc></w:tr></w:tbl><w:sectPr{tail}".encode()
+    )
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
         for name, content in parts.items():
@@ -156,15 +176,17 @@ def test_cell_paragraphs_are_lines() -> None:
 
 
 def test_only_visible_text_is_read() -> None:
-    body = ('<w:p><w:r><w:t>本年</w:t></w:r><w:del><w:r><w:delText>删除</w:delText></w:r></w:del>'
-            '<w:ins><w:r><w:t>新收</w:t></w:r></w:ins>'
-            '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>PAGE</w:instrText></w:r>'
-            '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>12</w:t></w:r>'
-            '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
-            '<w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing/></mc:Choice>'
-            '<mc:Fallback><w:pict><w:txbxContent><w:p><w:r><w:t>文本框</w:t></w:r></w:p></w:txbxContent></w:pict>'
-            '</mc:Fallback></mc:AlternateContent></w:r>'
-            '<w:r><w:t>件</w:t><w:br/><w:t>次行</w:t></w:r></w:p>')
+    body = (
+        "<w:p><w:r><w:t>本年</w:t></w:r><w:del><w:r><w:delText>删除</w:delText></w:r></w:del>"
+        "<w:ins><w:r><w:t>新收</w:t></w:r></w:ins>"
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText>PAGE</w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>12</w:t></w:r>'
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+        '<w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing/></mc:Choice>'
+        "<mc:Fallback><w:pict><w:txbxContent><w:p><w:r><w:t>文本框</w:t></w:r></w:p></w:txbxContent></w:pict>"
+        "</mc:Fallback></mc:AlternateContent></w:r>"
+        "<w:r><w:t>件</w:t><w:br/><w:t>次行</w:t></w:r></w:p>"
+    )
     (para,) = read_docx(make_docx(body), "t.docx").blocks
     assert para.text == "本年新收12件\n次行"
 
@@ -176,8 +198,7 @@ def test_content_controls_are_read() -> None:
 
 
 def test_main_part_found_through_relationships() -> None:
-    data = make_docx(p("正文"), rels=RELS.replace("word/document.xml", "word/document2.xml"),
-                     part="word/document2.xml")
+    data = make_docx(p("正文"), rels=RELS.replace("word/document.xml", "word/document2.xml"), part="word/document2.xml")
     assert read_docx(data, "t.docx").blocks[0].text == "正文"
 
 
@@ -195,13 +216,17 @@ def test_rendered_report_reads_fast_and_spans_are_not_repeated() -> None:
 
 # ---------------------------------------------------------------------------------------------------- errors
 
-@pytest.mark.parametrize(("data", "error"), [
-    (b"", EmptyInput),
-    (b"this is not a zip at all", CorruptInput),
-    (b"PK\x03\x04broken", CorruptInput),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512, UnsupportedFormat),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptionInfo".encode("utf-16-le") + b"\0" * 512, EncryptedInput),
-])
+
+@pytest.mark.parametrize(
+    ("data", "error"),
+    [
+        (b"", EmptyInput),
+        (b"this is not a zip at all", CorruptInput),
+        (b"PK\x03\x04broken", CorruptInput),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512, UnsupportedFormat),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptionInfo".encode("utf-16-le") + b"\0" * 512, EncryptedInput),
+    ],
+)
 def test_junk_gives_clear_errors(data: bytes, error: type) -> None:
     with pytest.raises(error) as info:
         read_docx(data, "bad.docx")
@@ -260,7 +285,7 @@ def test_damaged_bytes_give_only_gongkai_errors() -> None:
         for _ in range(rng.choice((1, 3, 10))):
             damaged[rng.randrange(len(damaged))] = rng.randrange(256)
         if rng.random() < 0.2:
-            damaged = damaged[:rng.randrange(len(damaged))]
+            damaged = damaged[: rng.randrange(len(damaged))]
         try:
             read_docx(bytes(damaged), "damaged.docx")
         except GongkaiError as exc:

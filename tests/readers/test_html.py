@@ -45,6 +45,7 @@ def _grid(table: Table) -> dict[tuple[int, int], str]:
 
 # ---------------------------------------------------------------------------------------------------- encoding
 
+
 def test_gb2312_label_with_character_outside_gb2312() -> None:
     text = "朱镕基路街道办事处2023年政府信息公开工作年度报告"
     assert "镕".encode("gb18030") and not _encodes("镕", "gb2312")
@@ -133,14 +134,18 @@ def test_th_thead_nested_paragraphs_and_br_in_cells() -> None:
 
 
 def test_word_markup_and_spacer_row() -> None:
-    cell = "<td width=60 style='border:solid windowtext 1.0pt'><p class=MsoNormal align=center><span lang=EN-US " \
-           "style='font-size:10.5pt;mso-bidi-font-family:宋体'>{}<o:p></o:p></span></p></td>"
+    cell = (
+        "<td width=60 style='border:solid windowtext 1.0pt'><p class=MsoNormal align=center><span lang=EN-US "
+        "style='font-size:10.5pt;mso-bidi-font-family:宋体'>{}<o:p></o:p></span></p></td>"
+    )
     rows = [("行政\n处罚", "7"), ("行政强制", "&nbsp;")]
-    html = ("<div class=WordSection1><table class=MsoNormalTable border=1 cellspacing=0>"
-            + "".join("<tr>" + cell.format(a) + cell.format(b) + "</tr>" for a, b in rows)
-            + "<![if !supportMisc]><tr height=0><td width=60 style='border:none'></td><td width=60></td>"
-              "<td width=0></td></tr><![endif]></table>"
-            + "<p class=MsoNormal><font face=宋体><span lang=EN-US>2023</span>年</font><o:p></o:p></p></div>")
+    html = (
+        "<div class=WordSection1><table class=MsoNormalTable border=1 cellspacing=0>"
+        + "".join("<tr>" + cell.format(a) + cell.format(b) + "</tr>" for a, b in rows)
+        + "<![if !supportMisc]><tr height=0><td width=60 style='border:none'></td><td width=60></td>"
+        "<td width=0></td></tr><![endif]></table>"
+        + "<p class=MsoNormal><font face=宋体><span lang=EN-US>2023</span>年</font><o:p></o:p></p></div>"
+    )
     layout = read_html(_page(html).encode(), "w.html")
     table = _tables(layout)[0]
     assert _grid(table) == {(0, 0): "行政处罚", (0, 1): "7", (1, 0): "行政强制", (1, 1): ""}
@@ -155,23 +160,28 @@ def test_empty_spacer_columns_are_dropped() -> None:
 
 
 def test_span_stripped_labels_get_their_spans_back() -> None:
-    rows = [("三、本年度办理结果", "（一）予以公开", "", "1", ""),
-            ("三、本年度办理结果", "（三）不予公开", "1.属于国家秘密", "", "2"),
-            ("", "（三）不予公开", "2.其他法律行政法规禁止公开", "0", "0"),
-            ("", "（四）无法提供", "1.本机关不掌握相关政府信息", "", ""),
-            ("三、本年度办理结果", "（四）无法提供", "2.没有现成信息需要另行制作", "1", "1"),
-            ("四、结转下年度继续办理", "", "", "3", "")]
+    rows = [
+        ("三、本年度办理结果", "（一）予以公开", "", "1", ""),
+        ("三、本年度办理结果", "（三）不予公开", "1.属于国家秘密", "", "2"),
+        ("", "（三）不予公开", "2.其他法律行政法规禁止公开", "0", "0"),
+        ("", "（四）无法提供", "1.本机关不掌握相关政府信息", "", ""),
+        ("三、本年度办理结果", "（四）无法提供", "2.没有现成信息需要另行制作", "1", "1"),
+        ("四、结转下年度继续办理", "", "", "3", ""),
+    ]
     html = "<table>" + "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows) + "</table>"
     lines = [x for x in to_document(read_html(_page(html).encode(), "t"), "t").text.splitlines() if x]
-    assert lines == ["|三、本年度办理结果|（一）予以公开|1||",
-                     "|（三）不予公开|1.属于国家秘密||2|",
-                     "|2.其他法律行政法规禁止公开|0|0|",
-                     "|（四）无法提供|1.本机关不掌握相关政府信息|||",
-                     "|2.没有现成信息需要另行制作|1|1|",
-                     "|四、结转下年度继续办理|3||"]
+    assert lines == [
+        "|三、本年度办理结果|（一）予以公开|1||",
+        "|（三）不予公开|1.属于国家秘密||2|",
+        "|2.其他法律行政法规禁止公开|0|0|",
+        "|（四）无法提供|1.本机关不掌握相关政府信息|||",
+        "|2.没有现成信息需要另行制作|1|1|",
+        "|四、结转下年度继续办理|3||",
+    ]
 
 
 # ---------------------------------------------------------------------------------------------------- layout
+
 
 def test_one_cell_wrapper_table_and_heading_cells_are_layout() -> None:
     inner = _SPANNED
@@ -207,13 +217,26 @@ def test_nested_table_is_its_own_table_and_not_in_the_outer_cell() -> None:
 
 # ---------------------------------------------------------------------------------------------------- boilerplate
 
+
 def test_portal_boilerplate_is_removed_and_title_kept() -> None:
     for seed in range(6):
         spec = random_spec(random.Random(seed), "2021")
         data = render_html(spec, random.Random(seed), style="rowspan", portal=True)
         text = to_document(read_html(data, "p.html"), "p.html").text
-        for junk in ("ICP备", "相关链接", "上一篇", "下一篇", "分享到", "打印本页", "当前位置", "网站标识码", "首页",
-                     "索引号", f"{spec.year - 1}年政府信息公开工作年度报告", "var _hmt"):
+        for junk in (
+            "ICP备",
+            "相关链接",
+            "上一篇",
+            "下一篇",
+            "分享到",
+            "打印本页",
+            "当前位置",
+            "网站标识码",
+            "首页",
+            "索引号",
+            f"{spec.year - 1}年政府信息公开工作年度报告",
+            "var _hmt",
+        ):
             assert junk not in text, (seed, junk)
         assert text.splitlines()[0] == f"{spec.organization}{spec.year}年政府信息公开工作年度报告"
 
@@ -244,6 +267,7 @@ def test_paragraph_whitespace_and_source_wraps() -> None:
 
 # ---------------------------------------------------------------------------------------------------- dom paths
 
+
 @pytest.mark.parametrize("style", ["rowspan", "word", "flat", "th_header"])
 def test_cell_dom_path_points_at_its_td(style: str) -> None:
     spec = random_spec(random.Random(21), "2021")
@@ -251,8 +275,12 @@ def test_cell_dom_path_points_at_its_td(style: str) -> None:
     report = check_document(to_document(read_html(data, "p.html"), "p.html"))
     tree = lxml.html.document_fromstring(data.decode("gb18030"))
     checked = 0
-    for cid in ("requests.received.total", "requests.withheld.state_secret.natural_person",
-                "proactive.administrative_penalty.decisions", "appeals.review.upheld"):
+    for cid in (
+        "requests.received.total",
+        "requests.withheld.state_secret.natural_person",
+        "proactive.administrative_penalty.decisions",
+        "appeals.review.upheld",
+    ):
         cell = report.cells.get(cid)
         if cell is None:
             cid = next(c for c in report.cells if c.startswith(cid.split(".")[0]))
@@ -268,15 +296,19 @@ def test_cell_dom_path_points_at_its_td(style: str) -> None:
 
 # ---------------------------------------------------------------------------------------------------- junk
 
-@pytest.mark.parametrize(("data", "error"), [
-    (b"", EmptyInput),
-    (b"   \n\t ", EmptyInput),
-    (b"<html></html>", EmptyInput),
-    (b"<html><body><script>var a=1;</script></body></html>", EmptyInput),
-    (b"\x00\x01\x02\x03\x04\x05\x06\x07" * 200, UnreadableInput),
-    (b"%PDF-1.7\n%\xe2\xe3", UnsupportedFormat),
-    (b"PK\x03\x04\x14\x00", UnsupportedFormat),
-])
+
+@pytest.mark.parametrize(
+    ("data", "error"),
+    [
+        (b"", EmptyInput),
+        (b"   \n\t ", EmptyInput),
+        (b"<html></html>", EmptyInput),
+        (b"<html><body><script>var a=1;</script></body></html>", EmptyInput),
+        (b"\x00\x01\x02\x03\x04\x05\x06\x07" * 200, UnreadableInput),
+        (b"%PDF-1.7\n%\xe2\xe3", UnsupportedFormat),
+        (b"PK\x03\x04\x14\x00", UnsupportedFormat),
+    ],
+)
 def test_junk_gives_a_clear_error(data: bytes, error: type[GongkaiError]) -> None:
     with pytest.raises(error) as info:
         read_html(data, "junk.html")
@@ -344,15 +376,23 @@ _APPEALS_HEAD = (
 
 
 @settings(max_examples=60, deadline=None)
-@given(values=st.lists(st.one_of(st.none(), st.integers(0, 99)), min_size=15, max_size=15)
-       .filter(lambda v: any(x is not None for x in v[:5]) and any(x is not None for x in v[5:10])
-               and any(x is not None for x in v[10:])))
+@given(
+    values=st.lists(st.one_of(st.none(), st.integers(0, 99)), min_size=15, max_size=15).filter(
+        lambda v: (
+            any(x is not None for x in v[:5])
+            and any(x is not None for x in v[5:10])
+            and any(x is not None for x in v[10:])
+        )
+    )
+)
 def test_blank_cells_in_a_label_less_value_row_keep_their_columns(values: list[int | None]) -> None:
     """A blank value cell ("&nbsp;") holds its own column: nothing is read one column to the right, and each
     cell's position is its own ``<td>``, never the ``<table>``."""
     row = "".join("<td>&nbsp;</td>" if v is None else f"<td>{v}</td>" for v in values)
-    body = ("<p>某某市某某局2021年政府信息公开工作年度报告</p><p>四、政府信息公开行政复议、行政诉讼情况</p>"
-            f'<table border="1">{_APPEALS_HEAD}<tr>{row}</tr></table>')
+    body = (
+        "<p>某某市某某局2021年政府信息公开工作年度报告</p><p>四、政府信息公开行政复议、行政诉讼情况</p>"
+        f'<table border="1">{_APPEALS_HEAD}<tr>{row}</tr></table>'
+    )
     report = check_document(to_document(read_html(_page(body).encode("utf-8"), "t.html"), "t.html"))
     ids = get_format("2021").appeals_cell_ids
     for i, (cell_id, v) in enumerate(zip(ids, values, strict=True)):

@@ -33,8 +33,9 @@ from gongkai.readers.limits import Limits
 from gongkai.render.docx import render_docx
 from tests.roundtrip import differing_cells
 
-needs_soffice = pytest.mark.skipif(find_soffice() is None,
-                                   reason="LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui")
+needs_soffice = pytest.mark.skipif(
+    find_soffice() is None, reason="LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui"
+)
 
 CASES = [("2021", "official", 1), ("2019", "official", 2), ("2021", "plain", 3)]
 
@@ -100,11 +101,14 @@ def test_docx_under_a_doc_name_is_read_directly() -> None:
     _assert_same_cells(layout, _spec("2021", 1))
 
 
-@pytest.mark.parametrize(("data", "error"), [
-    (b"", EmptyInput),
-    (b"\x00\x01binary junk", UnsupportedFormat),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptionInfo".encode("utf-16-le"), EncryptedInput),
-])
+@pytest.mark.parametrize(
+    ("data", "error"),
+    [
+        (b"", EmptyInput),
+        (b"\x00\x01binary junk", UnsupportedFormat),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptionInfo".encode("utf-16-le"), EncryptedInput),
+    ],
+)
 def test_inputs_refused_before_libreoffice(data: bytes, error: type) -> None:
     with pytest.raises(error):
         read_legacy_word(data, "x.doc")

@@ -118,8 +118,10 @@ def test_scanned_pdf_every_cell_read_right_or_flagged(scanned_pdf_report):
     right, wrong = _compare(spec, report)
     n = len(spec.format.cell_ids)
     low = [f for f in report.findings if f.code == "CELL-LOW-CONFIDENCE"]
-    print(f"\nscanned PDF, {layout.pages} pages, {seconds:.1f} s: {len(right)}/{n} cells read right, "
-          f"{len(low)} flagged as low confidence")
+    print(
+        f"\nscanned PDF, {layout.pages} pages, {seconds:.1f} s: {len(right)}/{n} cells read right, "
+        f"{len(low)} flagged as low confidence"
+    )
     assert not [w for w in wrong if not w[4]], f"wrong and not flagged: {wrong}"
     assert len(right) >= 0.95 * n, wrong
     assert len(low) <= 0.02 * n  # a clean scan does not drown the user in warnings
@@ -178,7 +180,7 @@ def test_image_of_a_page_reads_the_appeals_table(scan, variant, media_type):
     layout = ocr.read_image(data, f"page.{variant}")
     tables = [b for b in layout.blocks if isinstance(b, Table)]
     rows = [[c.text for c in row] for t in tables for row in t.rows()]
-    assert any(row[-len(expected):] == expected for row in rows if len(row) >= len(expected)), rows
+    assert any(row[-len(expected) :] == expected for row in rows if len(row) >= len(expected)), rows
     assert layout.media_type == media_type and layout.pages == 1
     cells = [c for t in tables for c in t.cells if c.text]
     assert all(c.source.page == 1 and c.source.confidence is not None for c in cells)
@@ -237,8 +239,9 @@ def test_skew_is_measured_from_table_lines_and_levelled(angle):
 
     grid = _text_image(["行政处罚"], size=(1600, 600), grid=True)
     h, w = grid.shape[:2]
-    skewed = cv2.warpAffine(grid, cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0), (w, h),
-                            borderValue=(255, 255, 255))
+    skewed = cv2.warpAffine(
+        grid, cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0), (w, h), borderValue=(255, 255, 255)
+    )
     measured = skew_angle(skewed, 150)
     assert measured == pytest.approx(-angle, abs=0.1) if angle else measured == 0.0
     level = deskew(skewed, measured) if measured else skewed
@@ -252,9 +255,25 @@ def test_split_line_at_spaces_rulings_and_pipes():
     def chars(spec):  # (text, x0) per character, 10 px wide
         return tuple(Char(t, s, x, x + 10) for t, x, s in spec)
 
-    line = TextLine("行政处罚 12 3|45", (0, 0, 200, 20), 0.9,
-                    chars([("行", 0, 1), ("政", 10, 1), ("处", 20, 1), ("罚", 30, 1), ("1", 50, 0.7), ("2", 60, 1),
-                           ("3", 80, 1), ("|", 92, 0.5), ("4", 110, 0.99), ("5", 120, 1)]))
+    line = TextLine(
+        "行政处罚 12 3|45",
+        (0, 0, 200, 20),
+        0.9,
+        chars(
+            [
+                ("行", 0, 1),
+                ("政", 10, 1),
+                ("处", 20, 1),
+                ("罚", 30, 1),
+                ("1", 50, 0.7),
+                ("2", 60, 1),
+                ("3", 80, 1),
+                ("|", 92, 0.5),
+                ("4", 110, 0.99),
+                ("5", 120, 1),
+            ]
+        ),
+    )
     segs = split_line(line, [])
     assert [s.text for s in segs] == ["行政处罚", "12", "3", "45"]
     assert [s.confidence for s in segs] == [1, 0.7, 1, 0.99]  # the lowest character score of each word
@@ -342,8 +361,10 @@ def test_importing_the_reader_does_not_import_the_engine():
     import subprocess
     import sys
 
-    code = ("import sys, gongkai.readers.ocr as o; o.ocr_available(); "
-            "print(any(m.split('.')[0] in ('rapidocr', 'onnxruntime', 'cv2') for m in sys.modules))")
+    code = (
+        "import sys, gongkai.readers.ocr as o; o.ocr_available(); "
+        "print(any(m.split('.')[0] in ('rapidocr', 'onnxruntime', 'cv2') for m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
 

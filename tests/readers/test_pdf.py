@@ -30,8 +30,12 @@ from tests.roundtrip import differing_cells
 def minimal_pdf(*, trailer: bytes = b"", extra: tuple[bytes, ...] = (), pages: int = 1) -> bytes:
     """A valid PDF of empty pages (no text layer), written by hand; ``extra`` objects follow the pages."""
     kids = b" ".join(b"%d 0 R" % (3 + i) for i in range(pages))
-    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % pages,
-            *[b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>"] * pages, *extra]
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % pages,
+        *[b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>"] * pages,
+        *extra,
+    ]
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for i, body in enumerate(objs, 1):
@@ -46,13 +50,15 @@ def minimal_pdf(*, trailer: bytes = b"", extra: tuple[bytes, ...] = (), pages: i
 
 # ------------------------------------------------------------------------------------------------ junk
 
+
 def test_empty_bytes() -> None:
     with pytest.raises(EmptyInput):
         read_pdf(b"", "x.pdf")
 
 
-@pytest.mark.parametrize("data", [b"%PDF-1.4\n" + b"garbage " * 200, b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<",
-                                  b"<html>not a pdf</html>"])
+@pytest.mark.parametrize(
+    "data", [b"%PDF-1.4\n" + b"garbage " * 200, b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<", b"<html>not a pdf</html>"]
+)
 def test_garbage(data: bytes) -> None:
     with pytest.raises(CorruptInput) as exc:
         read_pdf(data, "x.pdf")
@@ -86,6 +92,7 @@ def test_scanned_pages_go_to_ocr(monkeypatch: pytest.MonkeyPatch) -> None:
 
     def fake_ocr(page, page_no, limits):
         from gongkai.readers.geometry import Word
+
         seen.append(page_no)
         return [Word("识别出的文字", (10, 10, 70, 20), page_no, 0.7)], []
 
@@ -99,8 +106,10 @@ def test_scanned_pages_go_to_ocr(monkeypatch: pytest.MonkeyPatch) -> None:
 
 # ------------------------------------------------------------------------------------------- round trip
 
-def pick_specs(seeds: range, plain: int, blank: int, keep=lambda spec: True,
-               rng_offset: int = 10_000) -> list[tuple[ReportSpec, random.Random]]:
+
+def pick_specs(
+    seeds: range, plain: int, blank: int, keep=lambda spec: True, rng_offset: int = 10_000
+) -> list[tuple[ReportSpec, random.Random]]:
     """Per format, the first ``plain`` specs without blank cells and ``blank`` with, among ``seeds``, each
     with the rng that renders it (seeded ``rng_offset + seed``); ``keep`` filters specs."""
     chosen: list[tuple[ReportSpec, random.Random]] = []

@@ -20,7 +20,9 @@ pytestmark = pytest.mark.skipif(find_soffice() is None, reason="LibreOffice (sof
 def test_numbers_in_separate_glyph_runs_read_back_exactly(tmp_path) -> None:
     from gongkai.render.pdf import render_pdfs
 
-    specs = [(random_spec(random.Random(s), f, activity="busy"), random.Random(s)) for s, f in ((5, "2021"), (8, "2019"))]
+    specs = [
+        (random_spec(random.Random(s), f, activity="busy"), random.Random(s)) for s, f in ((5, "2021"), (8, "2019"))
+    ]
     paths = render_pdfs(specs, tmp_path, digit_spacing=30)  # 1.5 pt between the glyphs of a 10 pt number
     # the text layer really splits the numbers: a two-digit value is two words
     pdf = pdfium.PdfDocument(paths[0].read_bytes())

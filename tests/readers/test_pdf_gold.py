@@ -19,7 +19,9 @@ def _cases() -> list:
     docs = CORPUS / "docs"
     if not docs.is_dir():
         return [pytest.param(None, marks=pytest.mark.skip(reason="../shared/corpus is not available"))]
-    cases = [pytest.param(p, id=p.stem) for p in sorted(docs.glob("*.pdf")) if (CORPUS / "gold" / f"{p.stem}.json").exists()]
+    cases = [
+        pytest.param(p, id=p.stem) for p in sorted(docs.glob("*.pdf")) if (CORPUS / "gold" / f"{p.stem}.json").exists()
+    ]
     return cases or [pytest.param(None, marks=pytest.mark.skip(reason="no PDF with a gold file in ../shared"))]
 
 
@@ -38,7 +40,9 @@ def test_pdf_gold(path: Path) -> None:
     report = check_document(to_document(layout, path.name))
 
     cells = report.gold_cells()
-    wrong = {cid: (v, cells.get(cid, "<missing>")) for cid, v in gold["cells"].items() if cells.get(cid, "<missing>") != v}
+    wrong = {
+        cid: (v, cells.get(cid, "<missing>")) for cid, v in gold["cells"].items() if cells.get(cid, "<missing>") != v
+    }
     optional = set(gold.get("optional_cells", ()))
     extra = sorted(set(cells) - set(gold["cells"]) - optional)
     assert not wrong, wrong
@@ -57,8 +61,12 @@ def test_pdf_gold(path: Path) -> None:
             pos = report.cells[cid].position
             assert pos is not None and pos.page is not None and pos.bbox is not None, cid
         # the box of a cell holds exactly the printed value
-        for cid in ("requests.received.total", "requests.total.total", "appeals.review.total",
-                    "proactive.licensing.decisions"):
+        for cid in (
+            "requests.received.total",
+            "requests.total.total",
+            "appeals.review.total",
+            "proactive.licensing.decisions",
+        ):
             if gold["cells"].get(cid) is None:
                 continue
             pos = report.cells[cid].position

@@ -20,25 +20,28 @@ def _zip(names: dict[str, bytes]) -> bytes:
     return buf.getvalue()
 
 
-@pytest.mark.parametrize("data, kind", [
-    (b"%PDF-1.7\n...", Kind.PDF),
-    (b"\r\n\r\n%PDF-1.4 junk before the header", Kind.PDF),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, Kind.LEGACY_WORD),
-    (b"{\\rtf1\\ansi ...}", Kind.LEGACY_WORD),
-    (b"\x89PNG\r\n\x1a\n....", Kind.IMAGE),
-    (b"\xff\xd8\xff\xe0....", Kind.IMAGE),
-    (b"II*\x00....", Kind.IMAGE),
-    ("<!DOCTYPE html><html><head><meta charset=gb2312></head>".encode(), Kind.HTML),
-    ("\ufeff<html><body>".encode("utf-8"), Kind.HTML),
-    ("  <!-- saved from url --> <HTML>".encode(), Kind.HTML),
-    ("<p>一、总体情况</p><p>x</p><table><tr><td>1</td></tr></table>".encode("gb18030"), Kind.HTML),
-    ("一、总体情况\n二、主动公开政府信息情况\n".encode("gb18030"), Kind.TEXT),
-    ("一、总体情况".encode("utf-16"), Kind.TEXT),
-    (b"   \n\t ", Kind.EMPTY),
-    (b"", Kind.EMPTY),
-    (b"\x1f\x8b\x08\x00gzip", Kind.UNSUPPORTED),
-    (b"MIME-Version: 1.0\r\nContent-Type: multipart/related", Kind.UNSUPPORTED),
-])
+@pytest.mark.parametrize(
+    "data, kind",
+    [
+        (b"%PDF-1.7\n...", Kind.PDF),
+        (b"\r\n\r\n%PDF-1.4 junk before the header", Kind.PDF),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, Kind.LEGACY_WORD),
+        (b"{\\rtf1\\ansi ...}", Kind.LEGACY_WORD),
+        (b"\x89PNG\r\n\x1a\n....", Kind.IMAGE),
+        (b"\xff\xd8\xff\xe0....", Kind.IMAGE),
+        (b"II*\x00....", Kind.IMAGE),
+        ("<!DOCTYPE html><html><head><meta charset=gb2312></head>".encode(), Kind.HTML),
+        ("\ufeff<html><body>".encode("utf-8"), Kind.HTML),
+        ("  <!-- saved from url --> <HTML>".encode(), Kind.HTML),
+        ("<p>一、总体情况</p><p>x</p><table><tr><td>1</td></tr></table>".encode("gb18030"), Kind.HTML),
+        ("一、总体情况\n二、主动公开政府信息情况\n".encode("gb18030"), Kind.TEXT),
+        ("一、总体情况".encode("utf-16"), Kind.TEXT),
+        (b"   \n\t ", Kind.EMPTY),
+        (b"", Kind.EMPTY),
+        (b"\x1f\x8b\x08\x00gzip", Kind.UNSUPPORTED),
+        (b"MIME-Version: 1.0\r\nContent-Type: multipart/related", Kind.UNSUPPORTED),
+    ],
+)
 def test_kind_from_content(data, kind):
     assert sniff(data)[0] is kind
 

@@ -30,8 +30,7 @@ def _one_char_per_line(docx: bytes) -> bytes | None:
     xml = zin.read("word/document.xml").decode("utf-8")
     for label in VERTICAL:
         para = re.compile(r"<w:p>(?:(?!<w:p>).)*?<w:t[^>]*>" + re.escape(label) + r"</w:t>.*?</w:p>", re.S)
-        chars = "".join(f'<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:t>{ch}</w:t></w:r></w:p>'
-                        for ch in label)
+        chars = "".join(f'<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:t>{ch}</w:t></w:r></w:p>' for ch in label)
         xml, n = para.subn(lambda _m, chars=chars: chars, xml, count=1)
         if n != 1:
             return None  # the renderer split this label over two paragraphs: take another drawing
@@ -50,8 +49,11 @@ def rendered(tmp_path_factory: pytest.TempPathFactory):
     specs = [random_spec(random.Random(seed), "2021", allow_blank=False) for seed in (7, 8)]
     sources = []
     for i, spec in enumerate(specs):
-        docx = next(d for seed in range(100)
-                    if (d := _one_char_per_line(render_docx(spec, random.Random(seed), style="official"))))
+        docx = next(
+            d
+            for seed in range(100)
+            if (d := _one_char_per_line(render_docx(spec, random.Random(seed), style="official")))
+        )
         path = tmp / f"vertical-{i}.docx"
         path.write_bytes(docx)
         sources.append(path)
@@ -86,10 +88,16 @@ def test_vertical_labels_without_lines_are_read_and_owned(rendered, monkeypatch:
         requests = report.reading.table("requests")
         assert requests.method == "stream" and any(r.kind == "labels_joined" for r in requests.repairs)
         assert report.reading.confidence == ("medium" if not requests.not_placed else "low")
-        assert not [f for f in report.findings if f.code == "LABEL-VARIANT"
-                    and any(c.id.startswith("requests.") for c in f.evidence.cells)]
-        layout = [f for f in report.findings if f.code in ("TABLE-LAYOUT", "ROW-ABSENT")
-                  and any(c.id.startswith("requests.") for c in f.evidence.cells)]
+        assert not [
+            f
+            for f in report.findings
+            if f.code == "LABEL-VARIANT" and any(c.id.startswith("requests.") for c in f.evidence.cells)
+        ]
+        layout = [
+            f
+            for f in report.findings
+            if f.code in ("TABLE-LAYOUT", "ROW-ABSENT") and any(c.id.startswith("requests.") for c in f.evidence.cells)
+        ]
         assert all("可能是读取所致" in f.message for f in layout)
         # With LibreOffice 7 and its default CJK font the first drawing is class 5 itself: a character of
         # the vertical （四）无法提供 ("无") lands among the values of row 3.补正后申请内容仍不明确; the row

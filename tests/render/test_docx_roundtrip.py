@@ -56,8 +56,12 @@ def test_cells_point_into_the_docx() -> None:
 
 def test_official_tables_are_merged_and_the_others_are_not() -> None:
     spec = random_spec(random.Random(5), "2019")
-    xml = {style: zipfile.ZipFile(io.BytesIO(render_docx(spec, random.Random(5), style=style)))
-           .read("word/document.xml").decode() for style in DOCX_STYLES}
+    xml = {
+        style: zipfile.ZipFile(io.BytesIO(render_docx(spec, random.Random(5), style=style)))
+        .read("word/document.xml")
+        .decode()
+        for style in DOCX_STYLES
+    }
     assert "w:vMerge" in xml["official"] and "w:gridSpan" in xml["official"]
     for style in ("plain", "grid"):
         assert "w:vMerge" not in xml[style] and "w:gridSpan" not in xml[style]

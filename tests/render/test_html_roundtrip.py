@@ -43,8 +43,12 @@ def _check(spec: ReportSpec, style: str, portal: bool, encoding: str, seed: int)
 @pytest.mark.parametrize("format_id", ["2021", "2019"])
 def test_html_roundtrip(style: str, format_id: str) -> None:
     @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-    @given(spec=report_specs(format_id, allow_blank=True), portal=st.booleans(), encoding=st.sampled_from(ENCODINGS),
-           seed=st.integers(0, 2**16))
+    @given(
+        spec=report_specs(format_id, allow_blank=True),
+        portal=st.booleans(),
+        encoding=st.sampled_from(ENCODINGS),
+        seed=st.integers(0, 2**16),
+    )
     def run(spec: ReportSpec, portal: bool, encoding: str, seed: int) -> None:
         _check(spec, style, portal, encoding, seed)
 

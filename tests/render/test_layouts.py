@@ -33,7 +33,7 @@ def _region(text: str, fmt, no: int) -> str:
     lines = text.split("\n")
     start = lines.index(heads[no])
     end = lines.index(heads[no + 1])
-    return "\n".join(lines[start + 1:end])
+    return "\n".join(lines[start + 1 : end])
 
 
 def _expected_labels(fmt, table: str) -> list[str]:
@@ -68,7 +68,7 @@ def test_every_label_and_cell_in_order(layout: str, format_id: str, seed: int) -
         _assert_in_order(squeezed, [re.sub(r"\s+", "", label) for label in _expected_labels(fmt, table)])
         expected = [format_value(spec.values[c]) for c in fmt.cells_of(table)]
         tokens = VALUE.findall(region)
-        assert tokens[-len(expected):] == expected, table
+        assert tokens[-len(expected) :] == expected, table
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)

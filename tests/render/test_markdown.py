@@ -17,8 +17,11 @@ from gongkai.readers import read_bytes
 from gongkai.render.markdown import render_markdown
 from tests.roundtrip import differing_cells
 
-TEXTS = {"1": ["本年度，本机关认真落实《条例》要求。"], "5": ["存在的问题：解读形式单一。改进措施：丰富解读形式。"],
-         "6": ["本年度未发出信息处理费收费通知，未收取信息处理费。"]}
+TEXTS = {
+    "1": ["本年度，本机关认真落实《条例》要求。"],
+    "5": ["存在的问题：解读形式单一。改进措施：丰富解读形式。"],
+    "6": ["本年度未发出信息处理费收费通知，未收取信息处理费。"],
+}
 
 
 def _with_texts(spec: ReportSpec) -> ReportSpec:

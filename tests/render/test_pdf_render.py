@@ -14,8 +14,9 @@ from gongkai.render.docx import render_docx
 from gongkai.render.pdf import render_pdfs
 
 pdfium = pytest.importorskip("pypdfium2")
-pytestmark = pytest.mark.skipif(find_soffice() is None,
-                                reason="LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui")
+pytestmark = pytest.mark.skipif(
+    find_soffice() is None, reason="LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui"
+)
 
 
 def _text(pdf: pdfium.PdfDocument) -> str:
@@ -33,8 +34,9 @@ def test_render_pdfs(tmp_path: Path) -> None:
         assert spec.organization in text
         assert "本年新收政府信息公开申请数量" in text and "复议后起诉" in text
         # grid borders become path objects: the PDF reader finds its ruling lines there
-        paths_on_tables = sum(1 for i in range(len(pdf)) for obj in pdf[i].get_objects()
-                              if obj.type == pdfium.raw.FPDF_PAGEOBJ_PATH)
+        paths_on_tables = sum(
+            1 for i in range(len(pdf)) for obj in pdf[i].get_objects() if obj.type == pdfium.raw.FPDF_PAGEOBJ_PATH
+        )
         assert paths_on_tables > 50
         pdf.close()
 

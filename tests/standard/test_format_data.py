@@ -9,9 +9,24 @@ import pytest
 
 from gongkai.standard import FORMAT_IDS, get_format
 from gongkai.standard.labels import (
-    ARTICLE_20_CAPTION, ARTICLE_20_KEY, NUMERAL_VALUES, SECTION_TABLE, TABLE_NAMES, TABLE_SECTION, TABLES,
-    cell_label, chinese_number, format_for_year, format_name, int_if_whole, numbered_heading, numeral, other_format,
-    section_heading, table_heading, table_title,
+    ARTICLE_20_CAPTION,
+    ARTICLE_20_KEY,
+    NUMERAL_VALUES,
+    SECTION_TABLE,
+    TABLE_NAMES,
+    TABLE_SECTION,
+    TABLES,
+    cell_label,
+    chinese_number,
+    format_for_year,
+    format_name,
+    int_if_whole,
+    numbered_heading,
+    numeral,
+    other_format,
+    section_heading,
+    table_heading,
+    table_title,
 )
 from tests.conftest import SHARED
 
@@ -127,7 +142,14 @@ def test_numerals_headings_and_numbers():
     assert table_title(fmt, "requests") == "三、收到和处理政府信息公开申请情况"
     assert table_heading(fmt, "appeals") == "表四　政府信息公开行政复议、行政诉讼情况"
     assert [chinese_number(s) for s in ("二〇二四", "二○二一", "十二", "二十六", "十", "三十一", "年")] == [
-        2024, 2021, 12, 26, 10, 31, None]
+        2024,
+        2021,
+        12,
+        26,
+        10,
+        31,
+        None,
+    ]
     assert int_if_whole(2.0) == 2 and isinstance(int_if_whole(2.0), int)
     assert int_if_whole(2.5) == 2.5 and int_if_whole("2.0") == "2.0" and int_if_whole(None) is None
 

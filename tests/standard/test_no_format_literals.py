@@ -39,8 +39,7 @@ def _docstrings(tree: ast.AST) -> set[int]:
 
 def _strings(tree: ast.AST) -> list[ast.Constant]:
     skip = _docstrings(tree)
-    return [n for n in ast.walk(tree)
-            if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in skip]
+    return [n for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in skip]
 
 
 def _forbidden_texts() -> dict[str, str]:
@@ -89,8 +88,13 @@ def _problems(path: Path) -> list[str]:
             values = [v.value for v in node.values if isinstance(v, ast.Constant)]
             if len(values) != len(node.values):
                 continue
-            if set(TABLES) <= keys and values and all(isinstance(v, int) or (isinstance(v, str) and any(
-                    n in v for n in NUMERALS[2:5])) for v in values):
+            if (
+                set(TABLES) <= keys
+                and values
+                and all(
+                    isinstance(v, int) or (isinstance(v, str) and any(n in v for n in NUMERALS[2:5])) for v in values
+                )
+            ):
                 out.append(f"{where}:{node.lineno}: a table → section map (labels.TABLE_SECTION / TABLE_NAMES)")
             if set(TABLE_SECTION_NUMBERS) <= keys and all(isinstance(v, str) and v in TABLES for v in values):
                 out.append(f"{where}:{node.lineno}: a section → table map (labels.SECTION_TABLE)")
@@ -98,8 +102,11 @@ def _problems(path: Path) -> list[str]:
         if isinstance(node, ast.Compare):
             consts = [c.value for c in (node.left, *node.comparators) if isinstance(c, ast.Constant)]
             if any(isinstance(c, int) and (c in YEARS or c + 1 in YEARS) for c in consts) and any(
-                    isinstance(op, (ast.Lt, ast.LtE, ast.Gt, ast.GtE)) for op in node.ops):
-                out.append(f"{where}:{node.lineno}: a year compared with a format's first year (labels.format_for_year)")
+                isinstance(op, (ast.Lt, ast.LtE, ast.Gt, ast.GtE)) for op in node.ops
+            ):
+                out.append(
+                    f"{where}:{node.lineno}: a year compared with a format's first year (labels.format_for_year)"
+                )
     return out
 
 
@@ -111,19 +118,22 @@ def test_the_package_outside_standard_spells_no_format_fact():
     assert problems == [], "\n".join(problems)
 
 
-@pytest.mark.parametrize("source, expected", [
-    ('X = "第二十条第（一）项"', 1),
-    ('"""第二十条 in a docstring is fine."""\nX = 1', 0),
-    ('MARKS = ("/", "—", "无")', 1),
-    ('M = {"proactive": 2, "requests": 3, "appeals": 4}', 1),
-    ('T = {2: "proactive", 3: "requests", 4: "appeals"}', 1),
-    ('def f(year):\n    return "2019" if year < 2021 else "2021"', 1),
-    ('N = "〇一二三四五六七八九十"', 1),
-    ('T = "表三　收到和处理政府信息公开申请情况"', 1),
-    ('T = "本年度无其他需要报告的事项。"', 0),
-    ('R = "各列：（七）总计等于（一）至（六）各项之和"', 1),
-    ('NAME = "2019年试行版（国办公开办函〔2019〕60号）"', 1),
-])
+@pytest.mark.parametrize(
+    "source, expected",
+    [
+        ('X = "第二十条第（一）项"', 1),
+        ('"""第二十条 in a docstring is fine."""\nX = 1', 0),
+        ('MARKS = ("/", "—", "无")', 1),
+        ('M = {"proactive": 2, "requests": 3, "appeals": 4}', 1),
+        ('T = {2: "proactive", 3: "requests", 4: "appeals"}', 1),
+        ('def f(year):\n    return "2019" if year < 2021 else "2021"', 1),
+        ('N = "〇一二三四五六七八九十"', 1),
+        ('T = "表三　收到和处理政府信息公开申请情况"', 1),
+        ('T = "本年度无其他需要报告的事项。"', 0),
+        ('R = "各列：（七）总计等于（一）至（六）各项之和"', 1),
+        ('NAME = "2019年试行版（国办公开办函〔2019〕60号）"', 1),
+    ],
+)
 def test_the_scan_finds_a_planted_literal(tmp_path, source, expected):
     planted = tmp_path / "planted.py"
     planted.write_text(source, "utf-8")

@@ -76,7 +76,7 @@ def _without_parse_id(data: bytes) -> bytes:
     col = rows[0].index("parse_id")
     assert all(row[col].isdigit() for row in rows[1:])
     buf = io.StringIO()
-    csv.writer(buf).writerows([row[:col] + row[col + 1:] for row in rows])
+    csv.writer(buf).writerows([row[:col] + row[col + 1 :] for row in rows])
     return buf.getvalue().encode("utf-8")
 
 
@@ -108,13 +108,46 @@ def dask_cluster(tmp_path_factory):
     address = f"tcp://127.0.0.1:{port}"
     dask = [sys.executable, "-m", "dask"]
     env = {**os.environ, "PYTHONPATH": str(REPO / "src") + os.pathsep + str(REPO)}
-    procs = [subprocess.Popen([*dask, "scheduler", "--host", "127.0.0.1", "--port", str(port),
-                               "--dashboard-address", "127.0.0.1:0", "--no-show"],
-                              env=env, cwd=tmp, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+    procs = [
+        subprocess.Popen(
+            [
+                *dask,
+                "scheduler",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--dashboard-address",
+                "127.0.0.1:0",
+                "--no-show",
+            ],
+            env=env,
+            cwd=tmp,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    ]
     for i in range(2):
-        procs.append(subprocess.Popen([*dask, "worker", address, "--nthreads", "1", "--host", "127.0.0.1",
-                                       "--no-dashboard", "--local-directory", str(tmp / f"w{i}")],
-                                      env=env, cwd=tmp, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        procs.append(
+            subprocess.Popen(
+                [
+                    *dask,
+                    "worker",
+                    address,
+                    "--nthreads",
+                    "1",
+                    "--host",
+                    "127.0.0.1",
+                    "--no-dashboard",
+                    "--local-directory",
+                    str(tmp / f"w{i}"),
+                ],
+                env=env,
+                cwd=tmp,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        )
     try:
         yield address
     finally:
@@ -129,8 +162,9 @@ def dask_cluster(tmp_path_factory):
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
-def test_cluster_ingest_with_a_worker_killed_mid_run_equals_a_single_process_ingest(dask_cluster, kind, request,
-                                                                                      tmp_path):
+def test_cluster_ingest_with_a_worker_killed_mid_run_equals_a_single_process_ingest(
+    dask_cluster, kind, request, tmp_path
+):
     from distributed import Client
 
     from gongkai.store.cluster import ingest_on_cluster
@@ -188,8 +222,9 @@ def test_cli_local_cluster_shipping_bytes_equals_a_single_process_ingest(tmp_pat
     write_reports(folder, 12, seed=16)
     expected = _single_process(folder, f"sqlite:///{tmp_path / 'single.db'}", tmp_path / "single")
     url = f"sqlite:///{tmp_path / 'cluster.db'}"
-    res = CliRunner().invoke(main, ["ingest", str(folder), "--db", url, "--cluster", "local:2", "--ship",
-                                    "--no-progress"])
+    res = CliRunner().invoke(
+        main, ["ingest", str(folder), "--db", url, "--cluster", "local:2", "--ship", "--no-progress"]
+    )
     assert res.exit_code == 0, res.output
     assert "新入库 12" in res.output
     _same(_export(url, tmp_path / "cluster"), expected)

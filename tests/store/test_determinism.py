@@ -24,8 +24,7 @@ def store(store_url):
 
 def _write(folder: Path, name: str, organization: str, body_kind: str, seed: int) -> Path:
     rng = random.Random(seed)
-    spec = random_spec(rng, "2021", organization=organization, body_kind=body_kind, year=2023,
-                       region="青禾市桐溪区")
+    spec = random_spec(rng, "2021", organization=organization, body_kind=body_kind, year=2023, region="青禾市桐溪区")
     folder.mkdir(parents=True, exist_ok=True)
     p = folder / name
     p.write_text(render_text(spec, "pipe_rows", rng), encoding="utf-8")
@@ -38,8 +37,11 @@ def _tree(store) -> dict[str, str | None]:
     return {n.name: nodes[n.parent_id].name if n.parent_id in nodes else None for n in nodes.values()}
 
 
-THREE = (("city.txt", "青禾市人民政府", "government"), ("dept.txt", "青禾市桐溪区民政局", "department"),
-         ("county.txt", "青禾市桐溪区人民政府", "government"))
+THREE = (
+    ("city.txt", "青禾市人民政府", "government"),
+    ("dept.txt", "青禾市桐溪区民政局", "department"),
+    ("county.txt", "青禾市桐溪区人民政府", "government"),
+)
 
 
 @pytest.mark.parametrize("order", list(itertools.permutations(range(3))))
@@ -54,8 +56,11 @@ def test_department_seen_before_its_county_government_gets_the_county(store_url,
         tree = _tree(s)
     finally:
         s.dispose()
-    assert tree == {"青禾市人民政府": None, "青禾市桐溪区人民政府": "青禾市人民政府",
-                    "青禾市桐溪区民政局": "青禾市桐溪区人民政府"}
+    assert tree == {
+        "青禾市人民政府": None,
+        "青禾市桐溪区人民政府": "青禾市人民政府",
+        "青禾市桐溪区民政局": "青禾市桐溪区人民政府",
+    }
 
 
 # ------------------------------------------------------------------- a generated region, ingested four ways
@@ -142,8 +147,9 @@ def _killed_then_rerun(url, root, files, tmp_path):
     rng = random.Random(len(files))
     shuffled = files[:]
     rng.shuffle(shuffled)
-    proc = subprocess.Popen(_cmd(url, shuffled), env=_env(), stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(
+        _cmd(url, shuffled), env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
     time.sleep(rng.uniform(0.5, 4.0))  # waiting, not timing: any moment must converge
     if proc.poll() is None:
         os.killpg(proc.pid, signal.SIGKILL)
@@ -156,14 +162,20 @@ def _killed_then_rerun(url, root, files, tmp_path):
 
 
 def _concurrent(url, root, files, tmp_path):
-    procs = [subprocess.Popen(_cmd(url, order), env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-             for order in (files, list(reversed(files)))]
+    procs = [
+        subprocess.Popen(_cmd(url, order), env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for order in (files, list(reversed(files)))
+    ]
     outs = [p.communicate(timeout=300) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], outs
 
 
-WAYS = {"one_run": _one_run, "halves_reversed": _halves_reversed, "killed_then_rerun": _killed_then_rerun,
-        "concurrent": _concurrent}
+WAYS = {
+    "one_run": _one_run,
+    "halves_reversed": _halves_reversed,
+    "killed_then_rerun": _killed_then_rerun,
+    "concurrent": _concurrent,
+}
 
 
 def test_region_ingested_four_ways_gives_the_same_findings_and_tree(store_url, tmp_path, region_files, request):
@@ -176,7 +188,8 @@ def test_region_ingested_four_ways_gives_the_same_findings_and_tree(store_url, t
             url = f"sqlite:///{tmp_path / (name + '.db')}"
         else:
             url = request.getfixturevalue("postgres_server").new_database(
-                f"t_{abs(hash(request.node.nodeid)) % 10**8}_{name}")
+                f"t_{abs(hash(request.node.nodeid)) % 10**8}_{name}"
+            )
         _registry(url, root)
         way(url, root, files, tmp_path)
         states[name] = _state(url, tmp_path / name)
@@ -188,6 +201,7 @@ def test_region_ingested_four_ways_gives_the_same_findings_and_tree(store_url, t
 
 
 # ------------------------------------------------------------------------------ keys, review, mirror sites
+
 
 def _cli(*args) -> "object":
     return CliRunner().invoke(main, [str(a) for a in args])
@@ -253,9 +267,13 @@ def test_mirror_site_short_name_is_not_matched_across_places(tmp_path, region_fi
         from sqlalchemy import select
 
         from gongkai.store import schema as t
+
         with s.engine.connect() as conn:
-            row = conn.execute(select(t.parse.c.organization_id, t.parse.c.organization_match)
-                               .where(t.parse.c.organization_printed == "区财政局")).one()
+            row = conn.execute(
+                select(t.parse.c.organization_id, t.parse.c.organization_match).where(
+                    t.parse.c.organization_printed == "区财政局"
+                )
+            ).one()
     finally:
         s.dispose()
     assert row.organization_id is None and row.organization_match in ("unmatched", "ambiguous")

@@ -27,34 +27,54 @@ REPO = Path(__file__).resolve().parents[2]
 
 def counts(store) -> dict[str, int]:
     with store.engine.connect() as conn:
-        return {tbl.name: conn.execute(select(func.count()).select_from(tbl)).scalar_one()
-                for tbl in (t.document, t.document_path, t.parse, t.cell, t.finding, t.organization)}
+        return {
+            tbl.name: conn.execute(select(func.count()).select_from(tbl)).scalar_one()
+            for tbl in (t.document, t.document_path, t.parse, t.cell, t.finding, t.organization)
+        }
 
 
 def stored_cells(store, path: str) -> dict:
     with store.engine.connect() as conn:
         rows = conn.execute(
             select(t.cell.c.cell_id, t.cell.c.raw, t.cell.c.meaning, t.cell.c.value, t.cell.c.inferred_value)
-            .select_from(t.cell.join(t.parse, t.parse.c.id == t.cell.c.parse_id)
-                         .join(t.document_path, t.document_path.c.document_id == t.parse.c.document_id))
-            .where(t.document_path.c.path == path, t.parse.c.is_current)).all()
+            .select_from(
+                t.cell.join(t.parse, t.parse.c.id == t.cell.c.parse_id).join(
+                    t.document_path, t.document_path.c.document_id == t.parse.c.document_id
+                )
+            )
+            .where(t.document_path.c.path == path, t.parse.c.is_current)
+        ).all()
     return {r.cell_id: _gold(r.raw, r.meaning, r.value, r.inferred_value) for r in rows}
 
 
 def raw_cells(store, path: str) -> dict:
     with store.engine.connect() as conn:
         rows = conn.execute(
-            select(t.cell.c.cell_id, t.cell.c.raw, t.cell.c.meaning, t.cell.c.line, t.cell.c.col,
-                   t.cell.c.text_offset, t.cell.c.text_length, t.cell.c.page, t.cell.c.position)
-            .select_from(t.cell.join(t.parse, t.parse.c.id == t.cell.c.parse_id)
-                         .join(t.document_path, t.document_path.c.document_id == t.parse.c.document_id))
-            .where(t.document_path.c.path == path, t.parse.c.is_current, t.cell.c.raw.is_not(None))).all()
+            select(
+                t.cell.c.cell_id,
+                t.cell.c.raw,
+                t.cell.c.meaning,
+                t.cell.c.line,
+                t.cell.c.col,
+                t.cell.c.text_offset,
+                t.cell.c.text_length,
+                t.cell.c.page,
+                t.cell.c.position,
+            )
+            .select_from(
+                t.cell.join(t.parse, t.parse.c.id == t.cell.c.parse_id).join(
+                    t.document_path, t.document_path.c.document_id == t.parse.c.document_id
+                )
+            )
+            .where(t.document_path.c.path == path, t.parse.c.is_current, t.cell.c.raw.is_not(None))
+        ).all()
     return {r.cell_id: (r.raw, r.meaning, position_dict(*r[3:])) for r in rows}
 
 
 def expected_raw_cells(report) -> dict:
-    return {cid: (c.raw, c.meaning.value, c.position.to_dict() if c.position else None)
-            for cid, c in report.cells.items()}
+    return {
+        cid: (c.raw, c.meaning.value, c.position.to_dict() if c.position else None) for cid, c in report.cells.items()
+    }
 
 
 @pytest.fixture
@@ -106,11 +126,19 @@ def test_reparse_keeps_history_and_reviews_survive(store, tmp_path):
     c = counts(store)
     assert c["document"] == 6 and c["parse"] == 12 and c["cell"] == 2 * n_cells
     with store.engine.connect() as conn:
-        versions = dict(conn.execute(select(t.parse.c.parser_version, func.count()).where(t.parse.c.is_current)
-                                     .group_by(t.parse.c.parser_version)).all())
+        versions = dict(
+            conn.execute(
+                select(t.parse.c.parser_version, func.count())
+                .where(t.parse.c.is_current)
+                .group_by(t.parse.c.parser_version)
+            ).all()
+        )
         assert versions == {"new": 6}
-        after = [f for f in list_findings(conn, cross=False) if f.fingerprint == target.fingerprint
-                 and f.document_sha256 == target.document_sha256]
+        after = [
+            f
+            for f in list_findings(conn, cross=False)
+            if f.fingerprint == target.fingerprint and f.document_sha256 == target.document_sha256
+        ]
     assert len(after) == 1 and after[0].decision == "dismissed" and after[0].comment == "原件如此"
     assert after[0].key == target.key  # a new row, the same finding: the same key, and the decision followed it
     # reparse again with the same version: nothing to do
@@ -135,16 +163,19 @@ def test_changed_file_is_a_new_document_without_the_old_review(store, tmp_path):
 
 
 def _ingest_cmd(folder: Path, url: str, jobs: int = 1) -> list[str]:
-    return [sys.executable, "-m", "gongkai.cli", "ingest", str(folder), "--db", url, "-j", str(jobs),
-            "--no-progress"]
+    return [sys.executable, "-m", "gongkai.cli", "ingest", str(folder), "--db", url, "-j", str(jobs), "--no-progress"]
 
 
 def test_two_concurrent_ingests_store_everything_once(store_url, tmp_path):
     write_reports(tmp_path / "in", 60, seed=5)
     open_store(store_url).dispose()  # schema first, so both processes race only on the reports
     env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
-    procs = [subprocess.Popen(_ingest_cmd(tmp_path / "in", store_url), env=env, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE) for _ in range(2)]
+    procs = [
+        subprocess.Popen(
+            _ingest_cmd(tmp_path / "in", store_url), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        for _ in range(2)
+    ]
     outs = [p.communicate(timeout=300) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], outs
     store = open_store(store_url)
@@ -153,16 +184,24 @@ def test_two_concurrent_ingests_store_everything_once(store_url, tmp_path):
     assert c["document"] == 60 and c["parse"] == 60 and c["document_path"] == 60
     assert c["cell"] == 60 * 200 or c["cell"] > 60 * 150  # every report's cells, once
     with open_store(store_url).engine.connect() as conn:
-        dup = conn.execute(select(t.cell.c.parse_id, t.cell.c.cell_id, func.count()).group_by(
-            t.cell.c.parse_id, t.cell.c.cell_id).having(func.count() > 1)).all()
+        dup = conn.execute(
+            select(t.cell.c.parse_id, t.cell.c.cell_id, func.count())
+            .group_by(t.cell.c.parse_id, t.cell.c.cell_id)
+            .having(func.count() > 1)
+        ).all()
     assert dup == []
 
 
 def test_killed_ingest_restarts_and_completes(store_url, tmp_path):
     write_reports(tmp_path / "in", 300, seed=6)
     env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
-    proc = subprocess.Popen(_ingest_cmd(tmp_path / "in", store_url), env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(
+        _ingest_cmd(tmp_path / "in", store_url),
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 120
     stored = 0
     while time.monotonic() < deadline and proc.poll() is None:
@@ -201,8 +240,11 @@ def test_bodies_without_a_registry_are_grouped_under_their_place(tmp_path):
     from gongkai.render.layouts import render_text
 
     rng = random.Random(7)
-    names = {"a.txt": ("青禾市桐溪区民政局", "department"), "b.txt": ("青禾市桐溪区人民政府", "government"),
-             "c.txt": ("区财政局", "department")}
+    names = {
+        "a.txt": ("青禾市桐溪区民政局", "department"),
+        "b.txt": ("青禾市桐溪区人民政府", "government"),
+        "c.txt": ("区财政局", "department"),
+    }
     folder = tmp_path / "in"
     folder.mkdir()
     for file, (org, kind) in names.items():

@@ -37,8 +37,9 @@ def _ids(conn) -> dict[str, int]:
 
 def _aliases(conn) -> set[tuple[str, str, str, int | None]]:
     o, a = t.organization, t.organization_alias
-    rows = conn.execute(sa.select(o.c.name, a.c.alias, a.c.relation, a.c.until_year)
-                        .join(o, o.c.id == a.c.organization_id))
+    rows = conn.execute(
+        sa.select(o.c.name, a.c.alias, a.c.relation, a.c.until_year).join(o, o.c.id == a.c.organization_id)
+    )
     return {tuple(r) for r in rows}
 
 
@@ -53,12 +54,17 @@ def test_import_sets_hierarchy_aliases_and_is_idempotent(engine):
         assert nodes[ids["青禾市桐溪区城市运行管理中心"]].parent_id == ids["青禾市桐溪区人民政府"]
         assert nodes[ids["青禾市人民政府"]].parent_id is None
         assert (nodes[ids["青禾市人民政府"]].kind, nodes[ids["青禾市人民政府"]].level) == ("government", "city")
-        assert _aliases(conn) == {("青禾市人民政府", "青禾市政府", "alias", None),
-                                  ("青禾市桐溪区城市运行管理中心", "桐溪区城运中心", "alias", None),
-                                  ("青禾市桐溪区城市运行管理中心", "青禾市桐溪区城市管理局", "former", 2022)}
+        assert _aliases(conn) == {
+            ("青禾市人民政府", "青禾市政府", "alias", None),
+            ("青禾市桐溪区城市运行管理中心", "桐溪区城运中心", "alias", None),
+            ("青禾市桐溪区城市运行管理中心", "青禾市桐溪区城市管理局", "former", 2022),
+        }
         assert set(conn.execute(sa.select(t.organization.c.source)).scalars()) == {"registry"}
         assert [m.name for m in members(conn, ids["青禾市桐溪区人民政府"])] == [
-            "青禾市桐溪区城市运行管理中心", "青禾市桐溪区杏林街道办事处", "青禾市桐溪区石桥镇人民政府"]
+            "青禾市桐溪区城市运行管理中心",
+            "青禾市桐溪区杏林街道办事处",
+            "青禾市桐溪区石桥镇人民政府",
+        ]
         assert len(descendants(conn, ids["青禾市人民政府"])) == 7
         assert descendants(conn, ids["青禾市民政局"]) == []
 
@@ -66,8 +72,9 @@ def test_import_sets_hierarchy_aliases_and_is_idempotent(engine):
 def test_reimport_with_changes(engine):
     with engine.begin() as conn:
         import_registry(conn, load_registry(SAMPLE))
-    changed = SAMPLE.replace("{name: 青禾市桐溪区城市管理局, until: 2022}", "{name: 青禾市桐溪区城市管理局, until: 2023}") \
-        .replace("      - name: 青禾市民政局\n", "      - name: 青禾市民政局\n        aliases: [市民政局]\n")
+    changed = SAMPLE.replace(
+        "{name: 青禾市桐溪区城市管理局, until: 2022}", "{name: 青禾市桐溪区城市管理局, until: 2023}"
+    ).replace("      - name: 青禾市民政局\n", "      - name: 青禾市民政局\n        aliases: [市民政局]\n")
     with engine.begin() as conn:
         result = import_registry(conn, load_registry(changed))
         assert result == ImportResult(added=0, updated=2, unchanged=8)
@@ -98,8 +105,12 @@ def test_auto_org_gets_parent_and_kind(engine):
         new = ensure_auto_org(conn, "青禾市桐溪区民政局", index)
         assert ensure_auto_org(conn, "青禾市桐溪区民政局", index) == new
         row = conn.execute(sa.select(t.organization).where(t.organization.c.id == new)).one()
-        assert (row.source, row.kind, row.level, row.parent_id) == ("auto", "department", None,
-                                                                  ids["青禾市桐溪区人民政府"])
+        assert (row.source, row.kind, row.level, row.parent_id) == (
+            "auto",
+            "department",
+            None,
+            ids["青禾市桐溪区人民政府"],
+        )
         gov = ensure_auto_org(conn, "青禾市新城区人民政府", index)
         row = conn.execute(sa.select(t.organization).where(t.organization.c.id == gov)).one()
         assert (row.kind, row.level, row.parent_id) == ("government", "district", ids["青禾市人民政府"])
@@ -124,12 +135,27 @@ def test_registry_takes_over_auto_body(engine):
 
 
 def _add_parse(conn, printed: str, year: int, source: str, org_id=None, match=None, sha="0") -> int:
-    doc = conn.execute(sa.insert(t.document).values(sha256=sha * 64, size=1, content=b"x", first_seen="2024")
-                       .returning(t.document.c.id)).scalar_one()
-    return conn.execute(sa.insert(t.parse).values(
-        document_id=doc, parser_version="test", is_current=True, parsed_at="2024", status="ok", source=source,
-        year=year, organization_printed=printed, organization_id=org_id, organization_match=match)
-        .returning(t.parse.c.id)).scalar_one()
+    doc = conn.execute(
+        sa.insert(t.document)
+        .values(sha256=sha * 64, size=1, content=b"x", first_seen="2024")
+        .returning(t.document.c.id)
+    ).scalar_one()
+    return conn.execute(
+        sa.insert(t.parse)
+        .values(
+            document_id=doc,
+            parser_version="test",
+            is_current=True,
+            parsed_at="2024",
+            status="ok",
+            source=source,
+            year=year,
+            organization_printed=printed,
+            organization_id=org_id,
+            organization_match=match,
+        )
+        .returning(t.parse.c.id)
+    ).scalar_one()
 
 
 def test_rematch_and_report_counts(engine):
@@ -144,7 +170,10 @@ def test_rematch_and_report_counts(engine):
         rows = {r.id: r for r in conn.execute(sa.select(t.parse))}
         assert (rows[p1].organization_id, rows[p1].organization_match) == (ids["青禾市梅岭区城市运行管理中心"], "short")
         assert rows[p2].organization_match == "ambiguous" and len(rows[p2].organization_candidates) == 2
-        assert (rows[p3].organization_id, rows[p3].organization_match) == (ids["青禾市桐溪区城市运行管理中心"], "former")
+        assert (rows[p3].organization_id, rows[p3].organization_match) == (
+            ids["青禾市桐溪区城市运行管理中心"],
+            "former",
+        )
         assert report_counts(conn) == {ids["青禾市梅岭区城市运行管理中心"]: 1, ids["青禾市桐溪区城市运行管理中心"]: 1}
 
 
@@ -161,6 +190,7 @@ def test_ensure_auto_org_when_another_process_inserted_first(store_url):
         raced: list[bool] = []
 
         with store.write_engine.connect() as mine, store.write_engine.connect() as other:
+
             def execute(self, stmt, *args, **kwargs):
                 if self is mine and not raced and isinstance(stmt, sa.Select):
                     raced.append(True)
@@ -241,8 +271,11 @@ def test_orgs_commands(tmp_path):
         with store.engine.begin() as conn:
             ids = _ids(conn)
             _add_parse(conn, "区城市运行管理中心", 2023, "/d/a.pdf", match="ambiguous", sha="1")
-            conn.execute(sa.update(t.parse).values(organization_candidates=[ids["青禾市桐溪区城市运行管理中心"],
-                                                                            ids["青禾市梅岭区城市运行管理中心"]]))
+            conn.execute(
+                sa.update(t.parse).values(
+                    organization_candidates=[ids["青禾市桐溪区城市运行管理中心"], ids["青禾市梅岭区城市运行管理中心"]]
+                )
+            )
             _add_parse(conn, "青禾市民政局", 2023, "/d/b.pdf", org_id=ids["青禾市民政局"], match="exact", sha="2")
     finally:
         store.dispose()

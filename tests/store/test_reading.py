@@ -22,7 +22,8 @@ def _stored(store, path: str):
         return conn.execute(
             select(t.parse.c.reading)
             .select_from(t.parse.join(t.document_path, t.document_path.c.document_id == t.parse.c.document_id))
-            .where(t.document_path.c.path == path, t.parse.c.is_current)).scalar_one()
+            .where(t.document_path.c.path == path, t.parse.c.is_current)
+        ).scalar_one()
 
 
 def test_reading_report_is_stored_by_ingest(store_url, tmp_path):

@@ -35,8 +35,13 @@ def test_region_gives_exactly_the_planted_cross_findings(store_url, tmp_path):
         summary = ingest(store, years, jobs=2)
         assert summary.failed == [] and summary.ambiguous == []
         expected = Counter((e.code, e.organization, e.year, e.cell_id) for e in region.expected)
-        assert {code for code, *_ in expected} >= {"CARRY-OVER-MISMATCH", "ROLLUP-MISMATCH", "ROLLUP-INCOMPLETE",
-                                                   "LATE-PUBLICATION", "DUPLICATE-CONTENT"}
+        assert {code for code, *_ in expected} >= {
+            "CARRY-OVER-MISMATCH",
+            "ROLLUP-MISMATCH",
+            "ROLLUP-INCOMPLETE",
+            "LATE-PUBLICATION",
+            "DUPLICATE-CONTENT",
+        }
         with store.engine.connect() as conn:
             found = _found(conn)
             assert found == expected

@@ -17,8 +17,7 @@ from gongkai.render.layouts import render_text
 from gongkai.store import schema as t
 from gongkai.store.db import open_store
 from gongkai.store.ingest import ingest
-from gongkai.store.versions import (audit_entries,
-                                    decide, resolve_key)
+from gongkai.store.versions import audit_entries, decide, resolve_key
 from gongkai.errors import ReasonRequired, ReportKeyAmbiguous, ReportKeyError
 from gongkai.store.settle import settle
 
@@ -33,16 +32,20 @@ def store(store_url):
 
 
 def _spec(seed: int):
-    spec = random_spec(random.Random(seed), "2021", body_kind="department", year=2023, allow_blank=False,
-                       activity="busy")
+    spec = random_spec(
+        random.Random(seed), "2021", body_kind="department", year=2023, allow_blank=False, activity="busy"
+    )
     return replace(spec, organization=ORG, region="青禾市桐溪区")
 
 
 def _forms(folder, spec) -> list:
     folder.mkdir(parents=True, exist_ok=True)
     txt = render_text(spec, "pipe_rows", random.Random(1))
-    paths = {"a.txt": txt.encode("utf-8"), "b.html": render_html(spec, random.Random(2)),
-             "c.docx": render_docx(spec, random.Random(3))}
+    paths = {
+        "a.txt": txt.encode("utf-8"),
+        "b.html": render_html(spec, random.Random(2)),
+        "c.docx": render_docx(spec, random.Random(3)),
+    }
     # a corrected resubmission: one sentence added to the prose, the tables unchanged
     first = txt.index("。") + 1
     paths["d-revised.txt"] = (txt[:first] + "本报告根据有关意见作了文字修订。" + txt[first:]).encode("utf-8")
@@ -55,10 +58,15 @@ def _forms(folder, spec) -> list:
 
 def _counting(store) -> list[tuple[str, bool, str]]:
     with store.engine.connect() as conn:
-        return [tuple(r) for r in conn.execute(
-            select(t.document.c.sha256, t.parse.c.counts, t.parse.c.version_group)
-            .join(t.document, t.document.c.id == t.parse.c.document_id)
-            .where(t.parse.c.is_current).order_by(t.document.c.sha256))]
+        return [
+            tuple(r)
+            for r in conn.execute(
+                select(t.document.c.sha256, t.parse.c.counts, t.parse.c.version_group)
+                .join(t.document, t.document.c.id == t.parse.c.document_id)
+                .where(t.parse.c.is_current)
+                .order_by(t.document.c.sha256)
+            )
+        ]
 
 
 def _received(store) -> float:
@@ -68,8 +76,7 @@ def _received(store) -> float:
 
 def _duplicates(store) -> int:
     with store.engine.connect() as conn:
-        return len(conn.execute(select(t.cross_finding.c.id).where(t.cross_finding.c.code == "DUPLICATE-REPORT"))
-                   .all())
+        return len(conn.execute(select(t.cross_finding.c.id).where(t.cross_finding.c.code == "DUPLICATE-REPORT")).all())
 
 
 def test_forms_and_a_revision_are_one_report_counted_once(store, tmp_path):
@@ -127,9 +134,11 @@ def test_two_different_reports_are_a_finding_until_one_is_withdrawn(store, tmp_p
     assert [c for _, c, _ in _counting(store)] == [False, True]
     with store.engine.connect() as conn:
         log = audit_entries(conn)
-    assert [(e.action, e.reason, e.by) for e in log] == [("withdraw", "重复报送", "tester"),
-                                                          ("restore", "误撤回", "tester"),
-                                                          ("supersede", "更正版", "tester")]
+    assert [(e.action, e.reason, e.by) for e in log] == [
+        ("withdraw", "重复报送", "tester"),
+        ("restore", "误撤回", "tester"),
+        ("supersede", "更正版", "tester"),
+    ]
     assert log[2].target == rows[0][0] and log[2].related == rows[1][0]
 
 
@@ -139,8 +148,9 @@ def test_report_keys(store, tmp_path):
     sha = _counting(store)[0][0]
     twins = ["abcd1234" + "0" * 56, "abcd5678" + "0" * 56]
     with store.begin() as conn:  # two stored files whose keys share a prefix
-        conn.execute(t.document.insert(), [{"sha256": s, "size": 1, "content": b"x", "first_seen": "2026-01-01"}
-                                           for s in twins])
+        conn.execute(
+            t.document.insert(), [{"sha256": s, "size": 1, "content": b"x", "first_seen": "2026-01-01"} for s in twins]
+        )
     with store.engine.connect() as conn:
         assert resolve_key(conn, sha[:12]) == sha and resolve_key(conn, sha[:12].upper()) == sha
         with pytest.raises(ReportKeyError):

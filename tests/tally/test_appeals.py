@@ -12,9 +12,14 @@ from gongkai.tally import RegisterRow, read_appeals, tally_appeals
 from gongkai.tally.appeals import classify_kind, classify_outcome
 
 YEAR = 2024
-DEFECT_WORDS = {"bad_received": "收到日期", "unknown_kind": "案件类型", "bare_litigation": "案件类型",
-                "unknown_outcome": "审结结果", "closed_before_received": "早于收到日期",
-                "pending_with_close": "尚未审结"}
+DEFECT_WORDS = {
+    "bad_received": "收到日期",
+    "unknown_kind": "案件类型",
+    "bare_litigation": "案件类型",
+    "unknown_outcome": "审结结果",
+    "closed_before_received": "早于收到日期",
+    "pending_with_close": "尚未审结",
+}
 
 
 def expected(truth, year):
@@ -44,24 +49,42 @@ def test_tally_equals_independent_count(tmp_path, kind):
     assert set(listed) == set(defects) and len(defects) > 10
     for line, d in defects.items():
         assert DEFECT_WORDS[d] in listed[line], (d, listed[line])
-    assert all(result.values[f"appeals.{g}.{c}"] for g in ("review", "litigation_direct", "litigation_after_review")
-               for c in ("upheld", "pending", "total"))
+    assert all(
+        result.values[f"appeals.{g}.{c}"]
+        for g in ("review", "litigation_direct", "litigation_after_review")
+        for c in ("upheld", "pending", "total")
+    )
 
 
 def test_case_rules():
-    rows = [RegisterRow(i + 2, dict(zip(("kind", "received", "result", "closed"), r))) for i, r in enumerate([
-        ("行政复议", "2024-03-01", "维持", "2024-05-01"),
-        ("行政诉讼（未经复议直接起诉）", "2024-11-01", "纠正", "2025-02-01"),  # concluded after the year: pending
-        ("复议后起诉", "2024-12-01", "", ""),
-        ("行政复议", "2023-12-01", "其他", "2024-01-05"),  # received the year before: not this year's case
-        ("行政诉讼", "2024-03-01", "维持", "2024-05-01"),  # which kind of litigation?
-        ("行政复议", "2024-03-01", "维持", ""),  # outcome without a closing date
-    ])]
+    rows = [
+        RegisterRow(i + 2, dict(zip(("kind", "received", "result", "closed"), r)))
+        for i, r in enumerate(
+            [
+                ("行政复议", "2024-03-01", "维持", "2024-05-01"),
+                (
+                    "行政诉讼（未经复议直接起诉）",
+                    "2024-11-01",
+                    "纠正",
+                    "2025-02-01",
+                ),  # concluded after the year: pending
+                ("复议后起诉", "2024-12-01", "", ""),
+                ("行政复议", "2023-12-01", "其他", "2024-01-05"),  # received the year before: not this year's case
+                ("行政诉讼", "2024-03-01", "维持", "2024-05-01"),  # which kind of litigation?
+                ("行政复议", "2024-03-01", "维持", ""),  # outcome without a closing date
+            ]
+        )
+    ]
     r = tally_appeals(rows, YEAR)
     v = {k: n for k, n in r.values.items() if n}
-    assert v == {"appeals.review.upheld": 1, "appeals.review.total": 1, "appeals.litigation_direct.pending": 1,
-                 "appeals.litigation_direct.total": 1, "appeals.litigation_after_review.pending": 1,
-                 "appeals.litigation_after_review.total": 1}
+    assert v == {
+        "appeals.review.upheld": 1,
+        "appeals.review.total": 1,
+        "appeals.litigation_direct.pending": 1,
+        "appeals.litigation_direct.total": 1,
+        "appeals.litigation_after_review.pending": 1,
+        "appeals.litigation_after_review.total": 1,
+    }
     assert r.outside_year == 1 and [lo.line for lo in r.left_out] == [6, 7]
 
 

@@ -76,16 +76,30 @@ def test_json_and_format_2019(files, tmp_path):
     out = json.loads(r.output)
     assert out["format"] == "2019" and "requests.other_handling.total" in out["requests"]["values"]
     assert out["requests"]["left_out"] == [] and out["requests"]["counted"] > 100
-    assert load_form(form_path).values["requests.other_handling.total"] == out["requests"]["values"][
-        "requests.other_handling.total"]
+    assert (
+        load_form(form_path).values["requests.other_handling.total"]
+        == out["requests"]["values"]["requests.other_handling.total"]
+    )
 
 
 def test_map_option(tmp_path):
     p = tmp_path / "r.csv"
     p.write_text("收件日,类别,结论,回复日\n2024-01-05,公民,予以公开,2024-01-10\n", "utf-8-sig")
     assert run(p, "--year", 2024).exit_code == 2
-    r = run(p, "--year", 2024, "--json", "--map", "收件日=收到日期", "--map", "类别=申请人类型",
-            "--map", "结论=result", "--map", "回复日=closed")
+    r = run(
+        p,
+        "--year",
+        2024,
+        "--json",
+        "--map",
+        "收件日=收到日期",
+        "--map",
+        "类别=申请人类型",
+        "--map",
+        "结论=result",
+        "--map",
+        "回复日=closed",
+    )
     assert r.exit_code == 0, r.output
     assert json.loads(r.output)["requests"]["values"]["requests.granted.natural_person"] == 1
 

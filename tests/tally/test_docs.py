@@ -52,12 +52,20 @@ def test_documented_examples(tmp_path):
     (tmp_path / "c.csv").write_text(cases, "utf-8")
     r = tally_requests(read_applications(tmp_path / "a.csv"), 2024)
     v = {k: n for k, n in r.values.items() if n and not k.endswith(".total") and ".total." not in k}
-    assert v == {"requests.carried_over.natural_person": 1, "requests.carried_forward.natural_person": 2,
-                 "requests.received.natural_person": 1, "requests.received.legal_service_org": 1,
-                 "requests.withheld.third_party_rights.legal_service_org": 1,
-                 "requests.received.commercial_enterprise": 1, "requests.granted.commercial_enterprise": 1}
+    assert v == {
+        "requests.carried_over.natural_person": 1,
+        "requests.carried_forward.natural_person": 2,
+        "requests.received.natural_person": 1,
+        "requests.received.legal_service_org": 1,
+        "requests.withheld.third_party_rights.legal_service_org": 1,
+        "requests.received.commercial_enterprise": 1,
+        "requests.granted.commercial_enterprise": 1,
+    }
     assert [(lo.line, lo.ident) for lo in r.left_out] == [(7, "SQ005")]
     assert "第 7 行（编号 SQ005）" in _doc()
     a = tally_appeals(read_appeals(tmp_path / "c.csv"), 2024)
     assert {k: n for k, n in a.values.items() if n and not k.endswith(".total")} == {
-        "appeals.review.upheld": 1, "appeals.litigation_direct.pending": 1, "appeals.litigation_after_review.pending": 1}
+        "appeals.review.upheld": 1,
+        "appeals.litigation_direct.pending": 1,
+        "appeals.litigation_after_review.pending": 1,
+    }

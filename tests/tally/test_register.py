@@ -35,12 +35,15 @@ def _fields(grid, **kw):
     return reg
 
 
-@pytest.mark.parametrize("header", [
-    HEADERS,
-    ["申请编号", "收到日期", "申请人类型", "办理结果", "答复日期"],
-    ["编 号", "收到日期（年月日）", "申请人类别", "处理结果", "答复时间"],
-    ["ＮＯ", "申请日期", "申请人 类型", "答复类型", "回复日期"],  # full-width letters, inner space
-])
+@pytest.mark.parametrize(
+    "header",
+    [
+        HEADERS,
+        ["申请编号", "收到日期", "申请人类型", "办理结果", "答复日期"],
+        ["编 号", "收到日期（年月日）", "申请人类别", "处理结果", "答复时间"],
+        ["ＮＯ", "申请日期", "申请人 类型", "答复类型", "回复日期"],  # full-width letters, inner space
+    ],
+)
 def test_header_aliases(header):
     reg = _fields([["某局政府信息公开申请登记台账"], [], header, ROW])
     assert set(reg.columns) >= set(REQUEST_REQUIRED)
@@ -63,13 +66,26 @@ def test_map_overrides_and_missing_columns():
     assert "未知" in err.value.message
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("2024-03-05", date(2024, 3, 5)), ("2024/3/5", date(2024, 3, 5)), ("2024年3月5日", date(2024, 3, 5)),
-    ("2024.03.05", date(2024, 3, 5)), ("２０２４－０３－０５", date(2024, 3, 5)), ("2024-03-05 14:30", date(2024, 3, 5)),
-    ("2024/3/5 9:05:00", date(2024, 3, 5)), ("20240305", date(2024, 3, 5)), ("2024 年 3 月 5 日", date(2024, 3, 5)),
-    (45356, date(2024, 3, 5)), ("45356", date(2024, 3, 5)), (datetime(2024, 3, 5, 8), date(2024, 3, 5)),
-    (date(2024, 3, 5), date(2024, 3, 5)), (None, None), ("  ", None),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("2024-03-05", date(2024, 3, 5)),
+        ("2024/3/5", date(2024, 3, 5)),
+        ("2024年3月5日", date(2024, 3, 5)),
+        ("2024.03.05", date(2024, 3, 5)),
+        ("２０２４－０３－０５", date(2024, 3, 5)),
+        ("2024-03-05 14:30", date(2024, 3, 5)),
+        ("2024/3/5 9:05:00", date(2024, 3, 5)),
+        ("20240305", date(2024, 3, 5)),
+        ("2024 年 3 月 5 日", date(2024, 3, 5)),
+        (45356, date(2024, 3, 5)),
+        ("45356", date(2024, 3, 5)),
+        (datetime(2024, 3, 5, 8), date(2024, 3, 5)),
+        (date(2024, 3, 5), date(2024, 3, 5)),
+        (None, None),
+        ("  ", None),
+    ],
+)
 def test_dates(text, expected):
     assert parse_date(text) == expected
 

@@ -28,12 +28,26 @@ from gongkai.tally import (
 from gongkai.tally.register import register_from_rows
 
 YEAR = 2024
-COLS = ("natural_person", "commercial_enterprise", "research_institution", "social_welfare_org",
-        "legal_service_org", "other_org")
+COLS = (
+    "natural_person",
+    "commercial_enterprise",
+    "research_institution",
+    "social_welfare_org",
+    "legal_service_org",
+    "other_org",
+)
 # what each deliberate defect must produce in the listed reason
-DEFECT_WORDS = {"bad_received": "收到日期", "missing_received": "未填收到日期", "unknown_applicant": "申请人类型",
-                "unknown_result": "办理结果", "group_only": "只写了大类", "reply_before_receipt": "早于收到日期",
-                "closed_no_result": "未填办理结果", "result_no_close": "未填答复日期", "bad_closed": "答复日期"}
+DEFECT_WORDS = {
+    "bad_received": "收到日期",
+    "missing_received": "未填收到日期",
+    "unknown_applicant": "申请人类型",
+    "unknown_result": "办理结果",
+    "group_only": "只写了大类",
+    "reply_before_receipt": "早于收到日期",
+    "closed_no_result": "未填办理结果",
+    "result_no_close": "未填答复日期",
+    "bad_closed": "答复日期",
+}
 
 
 @pytest.fixture(scope="module")
@@ -139,7 +153,8 @@ def test_identities_hold_for_every_year_and_format(generated):
     r19, r21 = tally_requests(reg, YEAR, "2019"), tally_requests(reg, YEAR, "2021")
     for col in (*COLS, "total"):
         assert r19.values[f"requests.other_handling.{col}"] == sum(
-            r21.values[f"requests.other.{x}.{col}"] for x in ("no_amendment", "fee_unpaid", "other"))
+            r21.values[f"requests.other.{x}.{col}"] for x in ("no_amendment", "fee_unpaid", "other")
+        )
 
 
 def test_checks_find_no_identity_error(generated):
@@ -160,8 +175,9 @@ def test_checks_find_no_identity_error(generated):
 
 def _rows(*items: tuple) -> list[RegisterRow]:
     """(received, applicant, result, closed) tuples as register rows."""
-    return [RegisterRow(i + 2, dict(zip(("received", "applicant", "result", "closed"), it)))
-            for i, it in enumerate(items)]
+    return [
+        RegisterRow(i + 2, dict(zip(("received", "applicant", "result", "closed"), it))) for i, it in enumerate(items)
+    ]
 
 
 def test_year_boundaries():
@@ -187,9 +203,14 @@ def test_year_boundaries():
 
 
 def test_rows_left_out_are_not_counted():
-    rows = _rows(("2024-02-01", "公民", "予以公开", "2024-01-15"), ("2024/2/1", "神秘人", "予以公开", "2024/2/3"),
-                 ("2024年2月1日", "公民", "已处理", "2024年2月3日"), ("", "公民", "", ""),
-                 ("2024-02-01", "公民", "（六）其他处理", "2024-02-09"), ("1999-01-01", "公民", "", ""))
+    rows = _rows(
+        ("2024-02-01", "公民", "予以公开", "2024-01-15"),
+        ("2024/2/1", "神秘人", "予以公开", "2024/2/3"),
+        ("2024年2月1日", "公民", "已处理", "2024年2月3日"),
+        ("", "公民", "", ""),
+        ("2024-02-01", "公民", "（六）其他处理", "2024-02-09"),
+        ("1999-01-01", "公民", "", ""),
+    )
     r = tally_requests(rows, YEAR)
     assert r.counted == 0 and r.outside_year == 0 and not any(r.values.values())
     assert [lo.line for lo in r.left_out] == [2, 3, 4, 5, 6, 7]
@@ -207,8 +228,12 @@ def test_every_official_result_label_is_recognised(format_id):
         written = [row.label, bare, *row.aliases]
         if row.group in groups and row.group != "results":
             group = groups[row.group]
-            written += [f"{group} {row.label}", f"{group}{row.label}", f"{group.split('）')[-1]}-{bare}",
-                        f"{group.split('）')[-1]}：{row.label}"]
+            written += [
+                f"{group} {row.label}",
+                f"{group}{row.label}",
+                f"{group.split('）')[-1]}-{bare}",
+                f"{group.split('）')[-1]}：{row.label}",
+            ]
         for text in written:
             assert classify_result(text, format_id) == (row.id, ""), text
 

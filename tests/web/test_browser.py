@@ -8,6 +8,7 @@ import pytest
 
 from tests.web.browser import SCREENSHOTS, chromium_page, serving
 
+
 @pytest.fixture(scope="module")
 def server(pdf_db):
     from gongkai.web.app import create_app
@@ -62,8 +63,12 @@ def test_finding_shows_its_box_on_the_pdf_page_and_can_be_reviewed(server, page)
     assert "已确认" in page.locator(f"#finding-{fkey}").inner_text()
     reviewed = page.request.get(f"{server}/api/v1/reports/{key}").json()["findings"]
     assert next(f for f in reviewed if f["key"] == fkey)["comment"] == "浏览器中确认"
-    for name, path in (("findings", "/findings"), ("upload", "/upload"), ("login", "/login"),
-                       ("api-docs", "/api/docs")):
+    for name, path in (
+        ("findings", "/findings"),
+        ("upload", "/upload"),
+        ("login", "/login"),
+        ("api-docs", "/api/docs"),
+    ):
         page.goto(server + path)
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
         assert (SCREENSHOTS / f"{name}.png").stat().st_size > 0

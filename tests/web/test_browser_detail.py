@@ -71,8 +71,11 @@ def test_pdf_finding_shows_the_box_at_the_stored_bbox(server, browser_page):
     rect = page.locator(f'rect[data-cell="{target["id"]}"]')
     assert rect.get_attribute("class") == "selected"
     assert "selected" in page.locator(f'td[id="cell-{target["id"]}"]').get_attribute("class").split()
-    assert page.locator("#page-view image").evaluate("img => img.getAttribute('href')").endswith(
-        f"/pages/{target['page']}.png")
+    assert (
+        page.locator("#page-view image")
+        .evaluate("img => img.getAttribute('href')")
+        .endswith(f"/pages/{target['page']}.png")
+    )
     x0, top, x1, bottom = target["position"]["bbox"]
     svg = page.locator("#page-view")
     origin = svg.bounding_box()
@@ -86,8 +89,11 @@ def test_pdf_finding_shows_the_box_at_the_stored_bbox(server, browser_page):
     page.locator("#source").scroll_into_view_if_needed()
     page.screenshot(path=str(SCREENSHOTS / "detail-pdf-finding.png"))
     # a cell clicked in the drawn table selects its own box
-    other = next(c for c in detail["cells"] if c["id"] != target["id"] and c["page"] and c["raw"]
-                 and (c["position"] or {}).get("bbox"))
+    other = next(
+        c
+        for c in detail["cells"]
+        if c["id"] != target["id"] and c["page"] and c["raw"] and (c["position"] or {}).get("bbox")
+    )
     page.locator(f'td[id="cell-{other["id"]}"] a.to-source').click()
     page.wait_for_load_state()
     assert page.locator(f'rect[data-cell="{other["id"]}"]').get_attribute("class") == "selected"
@@ -137,12 +143,19 @@ def test_docx_cell_click_highlights_the_word_table_cell(server, browser_page):
 
 def test_text_report_prose_with_script_is_text(server, browser_page):
     page = browser_page
-    detail = next(d for d in (page.request.get(f"{server}/api/v1/reports/{r['key']}").json()
-                              for r in page.request.get(f"{server}/api/v1/reports?q=onerror").json()["reports"]))
+    detail = next(
+        d
+        for d in (
+            page.request.get(f"{server}/api/v1/reports/{r['key']}").json()
+            for r in page.request.get(f"{server}/api/v1/reports?q=onerror").json()["reports"]
+        )
+    )
     cell = next(c for c in detail["cells"] if c["line"] and c["raw"])
     page.goto(f"{server}/reports/{detail['key']}?cell={cell['id']}")
-    assert page.locator("#excerpt .here").inner_text().split(None, 1)[1].strip() == \
-        detail["text"].splitlines()[cell["line"] - 1].strip()
+    assert (
+        page.locator("#excerpt .here").inner_text().split(None, 1)[1].strip()
+        == detail["text"].splitlines()[cell["line"] - 1].strip()
+    )
     page.locator("details summary").click()
     assert XSS in page.locator("details pre").inner_text()
     page.screenshot(path=str(SCREENSHOTS / "detail-text.png"), full_page=True)
@@ -164,8 +177,9 @@ def test_notice_downloads_and_reads_back(server, browser_page):
     doc = Document(info.value.path())
     listed = {row.cells[1].text: row.cells[4].text for t in doc.tables for row in t.rows[1:]}
     detail = page.request.get(f"{server}/api/v1/reports/{key}").json()
-    expected = {f["key"] for f in detail["findings"] if f["severity"] in ("error", "warning")
-                and f["decision"] != "dismissed"}
+    expected = {
+        f["key"] for f in detail["findings"] if f["severity"] in ("error", "warning") and f["decision"] != "dismissed"
+    }
     assert set(listed) == expected and expected
     if detail["media_type"] == PDF:  # each problem's place is a page of the original
         assert all(place.startswith("第") for place in listed.values())

@@ -57,8 +57,9 @@ def walk(pdf_db, tmp_path_factory):
     (mixed / "report.html").write_bytes(hostile_html(wrong_total_spec(8)))
     (mixed / "report.docx").write_bytes(render_docx(wrong_total_spec(9), random.Random(1)))
     rng = random.Random(41)
-    (mixed / "report.txt").write_text(render_text(random_spec(rng, "2021", allow_blank=False), "pipe_rows", rng),
-                                      encoding="utf-8")
+    (mixed / "report.txt").write_text(
+        render_text(random_spec(rng, "2021", allow_blank=False), "pipe_rows", rng), encoding="utf-8"
+    )
     (mixed / "report.pdf").write_bytes(_pdf_bytes(pdf_db))
     (mixed / BROKEN).write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj <<\n" + b"\x00\xff" * 300)
     with serving(create_app(f"sqlite:///{db}")) as base:
@@ -91,8 +92,11 @@ def _upload_outcomes(page) -> dict[str, tuple[str, str, str | None]]:
     for i in range(1, rows.count()):
         tds = rows.nth(i).locator("td")
         link = tds.nth(2).locator("a")
-        out[tds.nth(0).inner_text().strip()] = (tds.nth(1).inner_text().strip(), tds.nth(2).inner_text().strip(),
-                                                link.get_attribute("href") if link.count() else None)
+        out[tds.nth(0).inner_text().strip()] = (
+            tds.nth(1).inner_text().strip(),
+            tds.nth(2).inner_text().strip(),
+            link.get_attribute("href") if link.count() else None,
+        )
     return out
 
 
@@ -206,8 +210,9 @@ def test_the_whole_workbench_walked(walk, page):
     _shot(page, "10-fill")
     lay = request_layout(get_format("2021"))
     columns = [*lay.applicant_columns, lay.total_column]
-    carried = {c: int(page.locator(f'input[name="v.{request_cell(lay.carried_over, c)}"]').input_value() or 0)
-               for c in columns}
+    carried = {
+        c: int(page.locator(f'input[name="v.{request_cell(lay.carried_over, c)}"]').input_value() or 0) for c in columns
+    }
     received = {c: 0 for c in columns}
     received[columns[0]] = received[lay.total_column] = 2
     for c in (columns[0], lay.total_column):
@@ -224,8 +229,12 @@ def test_the_whole_workbench_walked(walk, page):
     _shot(page, "12-fill-balanced")
 
     # the remaining pages, for the record
-    for name, path in (("13-reports", "/"), ("14-findings", "/findings"), ("15-notices", "/notices"),
-                       ("16-api-docs", "/api/docs")):
+    for name, path in (
+        ("13-reports", "/"),
+        ("14-findings", "/findings"),
+        ("15-notices", "/notices"),
+        ("16-api-docs", "/api/docs"),
+    ):
         page.goto(base + path)
         _shot(page, name)
     assert page.dialogs == []

@@ -137,7 +137,7 @@ def test_only_differing_cells_are_listed_unless_all_are_asked_for(region):
         some, every = c.get(f"/reports/{key}/compare").text, c.get(f"/reports/{key}/compare?all=1").text
     changed = int(re.search(r"表格数值（(\d+) 处不同，共 (\d+) 个单元格", some).group(1))
     total = int(re.search(r"共 (\d+) 个单元格", some).group(1))
-    assert some.count("<tr class=\"warning changed\"") == changed
+    assert some.count('<tr class="warning changed"') == changed
     assert len(re.findall(r"<tr class=\"[^\"]*\" data-cell=", every)) == total > changed
 
 

@@ -57,8 +57,10 @@ def _csrf(html: str) -> str:
 
 def _tds(html: str) -> dict[str, tuple[str, str]]:
     """cell id -> (class, inner html) of the value positions of the drawn tables."""
-    return {m.group(1): (m.group(2), m.group(3)) for m in re.finditer(
-        r'<td id="cell-([^"]+)" data-cell="[^"]+" class="([^"]*)"[^>]*>(.*?)</td>', html, re.S)}
+    return {
+        m.group(1): (m.group(2), m.group(3))
+        for m in re.finditer(r'<td id="cell-([^"]+)" data-cell="[^"]+" class="([^"]*)"[^>]*>(.*?)</td>', html, re.S)
+    }
 
 
 def test_tables_follow_the_official_layout_with_every_value_as_read(client):
@@ -70,10 +72,10 @@ def test_tables_follow_the_official_layout_with_every_value_as_read(client):
     fmt = get_format(detail["format"])
     assert set(tds) == set(fmt.cell_ids)  # every cell of the format has its place, read or not
     # table 三's merged header as the official form: 申请人情况 over the 7 columns, 法人或其他组织 over 5
-    requests = html[html.index('id="table-requests"'):html.index('id="table-appeals"')]
+    requests = html[html.index('id="table-requests"') : html.index('id="table-appeals"')]
     assert re.search(r'<th class="header" colspan="7">申请人情况</th>', requests)
     assert re.search(r'<th class="header" colspan="5">法人或其他组织</th>', requests)
-    appeals = html[html.index('id="table-appeals"'):]
+    appeals = html[html.index('id="table-appeals"') :]
     assert re.search(r'<th class="header" colspan="10">行政诉讼</th>', appeals)
     stored = {c["id"]: c for c in detail["cells"]}
     for cid, c in stored.items():
@@ -82,18 +84,35 @@ def test_tables_follow_the_official_layout_with_every_value_as_read(client):
         assert text.startswith(expected), (cid, text, c["raw"])
     for cid in set(fmt.cell_ids) - set(stored):
         assert "missing" in tds[cid][0] and "未读出" in tds[cid][1]
-    named = {c["id"] for f in detail["findings"] if f["severity"] == "error"
-             for c in f["evidence"].get("cells", [])}
+    named = {c["id"] for f in detail["findings"] if f["severity"] == "error" for c in f["evidence"].get("cells", [])}
     assert named, "the defect report has identity errors naming cells"
     for cid in named & set(fmt.cell_ids):
         assert "error" in tds[cid][0].split(), cid
 
 
 def test_inferred_and_missing_cells_are_marked_apart():
-    cells = [{"id": "requests.received.total", "raw": None, "meaning": None, "value": None, "inferred_value": 7.0,
-              "page": None, "line": None, "position": None},
-             {"id": "requests.received.natural_person", "raw": "/", "meaning": "not_applicable", "value": None,
-              "inferred_value": None, "page": None, "line": 3, "position": None}]
+    cells = [
+        {
+            "id": "requests.received.total",
+            "raw": None,
+            "meaning": None,
+            "value": None,
+            "inferred_value": 7.0,
+            "page": None,
+            "line": None,
+            "position": None,
+        },
+        {
+            "id": "requests.received.natural_person",
+            "raw": "/",
+            "meaning": "not_applicable",
+            "value": None,
+            "inferred_value": None,
+            "page": None,
+            "line": 3,
+            "position": None,
+        },
+    ]
     findings = [{"severity": "warning", "evidence": {"cells": [{"id": "requests.received.natural_person"}]}}]
     shown = {c.cell_id: c for t in shown_tables("2021", cells, findings) for row in t.rows for c in row if c.cell_id}
     assert shown["requests.received.total"].classes.split() == ["value", "missing", "inferred"]
@@ -125,7 +144,7 @@ def test_dom_source_highlights_the_element_holding_the_value(dom_client, media_t
 def test_dom_source_is_rebuilt_without_scripts_or_external_loads(dom_client):
     detail = _reports(dom_client)["text/html"]
     html = dom_client.get(f"/reports/{detail['key']}", params={"cell": detail["cells"][0]["id"]}).text
-    source = html[html.index('id="dom-source"'):html.index("</div>", html.index('id="dom-source"'))]
+    source = html[html.index('id="dom-source"') : html.index("</div>", html.index('id="dom-source"'))]
     assert "<script" not in source and "<img" not in source and "evil.example" not in source
     assert "onerror" not in source and "style=" not in source
     assert set(re.findall(r"<(\w+)", source)) <= {"p", "table", "tr", "td", "br"}
@@ -144,7 +163,8 @@ def test_text_source_shows_the_lines_around_the_cell(client):
     assert here and int(here.group(1)) == cell["line"]
     line = detail["text"].splitlines()[cell["line"] - 1]
     assert cell["raw"] in line and here.group(2) == line.replace("&", "&amp;").replace("<", "&lt;").replace(
-        ">", "&gt;").replace('"', "&#34;").replace("'", "&#39;")
+        ">", "&gt;"
+    ).replace('"', "&#34;").replace("'", "&#39;")
     assert f'id="excerpt-{cell["line"] - 3}"' in html and f'id="excerpt-{cell["line"] + 4}"' not in html
 
 
@@ -154,21 +174,27 @@ def test_versions_withdraw_restore_and_supersede_through_the_store_with_an_audit
     page = dom_client.get(f"/reports/{html_key}").text
     assert 'id="version-table"' in page and docx_key in page  # the same body and year: the other version
     token = _csrf(page)
-    assert dom_client.post(f"/reports/{html_key}/versions",
-                           data={"action": "withdraw", "reason": "x"}).status_code == 403  # no CSRF token
+    assert (
+        dom_client.post(f"/reports/{html_key}/versions", data={"action": "withdraw", "reason": "x"}).status_code == 403
+    )  # no CSRF token
     r = dom_client.post(f"/reports/{html_key}/versions", data={"action": "withdraw", "reason": "", "csrf": token})
     assert r.status_code == 400 and "E-REASON-REQUIRED" in r.text
-    r = dom_client.post(f"/reports/{html_key}/versions", data={"action": "withdraw", "reason": "发布错误",
-                                                                "csrf": token}, follow_redirects=False)
+    r = dom_client.post(
+        f"/reports/{html_key}/versions",
+        data={"action": "withdraw", "reason": "发布错误", "csrf": token},
+        follow_redirects=False,
+    )
     assert r.status_code == 303
     page = dom_client.get(f"/reports/{html_key}").text
     assert '<span id="version-state">已撤回</span>' in page
     assert re.search(r"<td>本机用户</td><td>撤回</td><td>" + html_key + r"</td><td></td><td>发布错误</td>", page)
     dom_client.post(f"/reports/{html_key}/versions", data={"action": "restore", "reason": "误撤", "csrf": token})
-    dom_client.post(f"/reports/{html_key}/versions", data={"action": "supersede", "by_report": docx_key,
-                                                           "reason": "以 Word 版为准", "csrf": token})
+    dom_client.post(
+        f"/reports/{html_key}/versions",
+        data={"action": "supersede", "by_report": docx_key, "reason": "以 Word 版为准", "csrf": token},
+    )
     page = dom_client.get(f"/reports/{html_key}").text
-    assert '<span id="version-state">已被取代</span>' in page and f"由 <a href=\"/reports/{docx_key}\">" in page
+    assert '<span id="version-state">已被取代</span>' in page and f'由 <a href="/reports/{docx_key}">' in page
     assert [m for m in re.findall(r"<td>(撤回|恢复|取代)</td>", page)] == ["撤回", "恢复", "取代"]
     other = dom_client.get(f"/reports/{docx_key}").text
     assert '<span id="version-state">现行（计入统计）</span>' in other
@@ -226,8 +252,11 @@ def test_json_and_xlsx_downloads_are_the_export_of_this_report(dom_client):
 
 def test_a_finding_without_cells_highlights_its_own_text(dom_client):
     detail = _reports(dom_client)[DOCX]
-    finding = next(f for f in detail["findings"] if not (f["evidence"] or {}).get("cells")
-                   and ((f["evidence"] or {}).get("position") or {}).get("dom_path"))
+    finding = next(
+        f
+        for f in detail["findings"]
+        if not (f["evidence"] or {}).get("cells") and ((f["evidence"] or {}).get("position") or {}).get("dom_path")
+    )
     path = finding["evidence"]["position"]["dom_path"]
     html = dom_client.get(f"/reports/{detail['key']}", params={"finding": finding["key"]}).text
     m = re.search(r'<(td|p)[^>]*data-path="([^"]+)"[^>]*id="src-selected"[^>]*>(.*?)</\1>', html)
@@ -243,7 +272,7 @@ def test_pdf_finding_on_prose_shows_its_own_box(pdf_db):
         assert own, "the wrong total contradicts the prose's figure: a narrative finding with its own box"
         pos = own[0]["evidence"]["position"]
         html = c.get(f"/reports/{key}", params={"finding": own[0]["key"]}).text
-    assert f'<h3>原文第 {pos["page"]} / {detail["pages"]} 页</h3>' in html
+    assert f"<h3>原文第 {pos['page']} / {detail['pages']} 页</h3>" in html
     x0, top, x1, bottom = pos["bbox"]
     m = re.search(r'<rect id="box-finding" x="([^"]+)" y="([^"]+)" width="([^"]+)" height="([^"]+)"', html)
     assert m and tuple(float(v) for v in m.groups()) == pytest.approx((x0, top, x1 - x0, bottom - top))
@@ -257,8 +286,11 @@ def test_versions_notices_and_downloads_on_each_database(store_url, tmp_path):
         reports = _reports(c)
         html_key, docx_key = reports["text/html"]["key"], reports[DOCX]["key"]
         token = _csrf(c.get(f"/reports/{html_key}").text)
-        r = c.post(f"/reports/{docx_key}/versions", data={"action": "withdraw", "reason": "重复报送", "csrf": token},
-                   follow_redirects=False)
+        r = c.post(
+            f"/reports/{docx_key}/versions",
+            data={"action": "withdraw", "reason": "重复报送", "csrf": token},
+            follow_redirects=False,
+        )
         assert r.status_code == 303
         assert '<span id="version-state">已撤回</span>' in c.get(f"/reports/{docx_key}").text
         assert '<span id="version-state">现行（计入统计）</span>' in c.get(f"/reports/{html_key}").text
@@ -310,8 +342,14 @@ def test_with_a_user_the_new_routes_need_a_session(dom_url, tmp_path):
         store = c.app.state.store
         with store.engine.connect() as conn:
             key = conn.execute(select(t.document.c.sha256)).scalars().first()[:12]
-        for route in (f"/reports/{key}", f"/reports/{key}/report.json", f"/reports/{key}/report.xlsx",
-                      "/notices", "/notices.zip", f"/notices/{key}.docx"):
+        for route in (
+            f"/reports/{key}",
+            f"/reports/{key}/report.json",
+            f"/reports/{key}/report.xlsx",
+            "/notices",
+            "/notices.zip",
+            f"/notices/{key}.docx",
+        ):
             r = c.get(route, follow_redirects=False)
             assert r.status_code == 303 and r.headers["location"] == "/login", route
         r = c.post(f"/reports/{key}/versions", data={"action": "withdraw", "reason": "x"}, follow_redirects=False)

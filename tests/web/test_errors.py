@@ -12,12 +12,15 @@ from gongkai.web.errors import split_message
 _LINE = re.compile(r'<p id="error-line">\[(E-WEB-[A-Z0-9-]+)\] ([^<]+)</p>')
 
 
-@pytest.mark.parametrize("method, path, code", [
-    ("get", "/no-such-page", "E-WEB-404"),
-    ("get", "/reports/000000000000/compare", "E-WEB-404"),
-    ("delete", "/upload", "E-WEB-METHOD"),
-    ("get", "/?page=many", "E-WEB-PARAM"),
-])
+@pytest.mark.parametrize(
+    "method, path, code",
+    [
+        ("get", "/no-such-page", "E-WEB-404"),
+        ("get", "/reports/000000000000/compare", "E-WEB-404"),
+        ("delete", "/upload", "E-WEB-METHOD"),
+        ("get", "/?page=many", "E-WEB-PARAM"),
+    ],
+)
 def test_html_error_pages_show_code_and_chinese_reason(client, method, path, code):
     r = getattr(client, method)(path)
     assert r.status_code >= 400 and r.headers["content-type"].startswith("text/html")
@@ -30,12 +33,15 @@ def test_html_error_pages_show_code_and_chinese_reason(client, method, path, cod
     assert "Not Found" not in r.text and "Method Not Allowed" not in r.text and '"detail"' not in r.text
 
 
-@pytest.mark.parametrize("method, path, status, code", [
-    ("get", "/api/v1/reports/000000000000", 404, "E-WEB-404"),
-    ("get", "/api/v1/no-such-route", 404, "E-WEB-404"),
-    ("get", "/api/v1/reports?page_size=lots", 422, "E-WEB-PARAM"),
-    ("post", "/api/v1/findings/F-AAAAAAAAAA/review", 422, "E-WEB-PARAM"),  # no body
-])
+@pytest.mark.parametrize(
+    "method, path, status, code",
+    [
+        ("get", "/api/v1/reports/000000000000", 404, "E-WEB-404"),
+        ("get", "/api/v1/no-such-route", 404, "E-WEB-404"),
+        ("get", "/api/v1/reports?page_size=lots", 422, "E-WEB-PARAM"),
+        ("post", "/api/v1/findings/F-AAAAAAAAAA/review", 422, "E-WEB-PARAM"),  # no body
+    ],
+)
 def test_api_errors_are_json_with_code_and_message(client, method, path, status, code):
     r = getattr(client, method)(path)
     assert r.status_code == status

@@ -42,9 +42,18 @@ def _csrf(html):
 
 def _fields(spec, csrf, **extra):
     values = {f"v.{cid}": format_value(v) for cid, v in spec.values.items()}
-    return {"csrf": csrf, "organization": spec.organization, "year": str(spec.year), "format": spec.format_id,
-            "body_kind": "department", "text1": "本机关认真贯彻条例。", "text5": "存在的问题及改进。",
-            "text6": "本年度未收取信息处理费。", **values, **extra}
+    return {
+        "csrf": csrf,
+        "organization": spec.organization,
+        "year": str(spec.year),
+        "format": spec.format_id,
+        "body_kind": "department",
+        "text1": "本机关认真贯彻条例。",
+        "text5": "存在的问题及改进。",
+        "text6": "本年度未收取信息处理费。",
+        **values,
+        **extra,
+    }
 
 
 @pytest.mark.parametrize("format_id", ["2021", "2019"])
@@ -84,8 +93,12 @@ def test_live_check_is_the_render_check(client):
     broken = _fields(spec, csrf, **{f"v.{total}": str(spec.number(total) + 2)})
     bad = client.post("/fill/check", data=broken, headers={"HX-Request": "true"})
     assert "勾稽关系：不平衡" in bad.text
-    form = ReportForm(spec.organization, spec.year, values={**spec.values, total: spec.number(total) + 2},
-                      texts={"1": ["本机关认真贯彻条例。"], "5": ["存在的问题及改进。"], "6": ["本年度未收取信息处理费。"]})
+    form = ReportForm(
+        spec.organization,
+        spec.year,
+        values={**spec.values, total: spec.number(total) + 2},
+        texts={"1": ["本机关认真贯彻条例。"], "5": ["存在的问题及改进。"], "6": ["本年度未收取信息处理费。"]},
+    )
     expected = sorted(f.code for f in check_form(form).findings if f.severity.value != "info")
     assert sorted(re.findall(r'data-code="([^"]+)"', bad.text)) == expected and "IDN-RESULTS-TOTAL" in expected
     # without JavaScript the same check answers with the whole page
@@ -125,8 +138,11 @@ def test_xlsx_template_round_trip(client, tmp_path):
     form = ReportForm(spec.organization, spec.year, values=dict(spec.values))
     path = write_xlsx_template(tmp_path / "f.xlsx", spec.year, "2021", form)
     csrf = _csrf(client.get("/fill").text)
-    r = client.post("/fill/upload", data={"csrf": csrf},
-                    files={"file": ("../../etc/evil.xlsx", path.read_bytes(), "application/octet-stream")})
+    r = client.post(
+        "/fill/upload",
+        data={"csrf": csrf},
+        files={"file": ("../../etc/evil.xlsx", path.read_bytes(), "application/octet-stream")},
+    )
     assert r.status_code == 200 and "已读入上传的 Excel 表单" in r.text
     lay = request_layout(spec.format)
     received = request_cell(lay.received, lay.total_column)

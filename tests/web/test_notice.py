@@ -31,8 +31,9 @@ def _report(client, organization: str) -> dict:
 
 
 def _listed(detail: dict) -> set[str]:
-    return {f["key"] for f in detail["findings"] if f["severity"] in ("error", "warning")
-            and f["decision"] != "dismissed"}
+    return {
+        f["key"] for f in detail["findings"] if f["severity"] in ("error", "warning") and f["decision"] != "dismissed"
+    }
 
 
 def test_notice_lists_every_problem_with_its_place_and_evidence(client):
@@ -58,8 +59,14 @@ def test_notice_lists_every_problem_with_its_place_and_evidence(client):
             assert c["id"] and (c["raw"] is None or f"：{c['raw'] or '（空白）'}" in row[5]), (f["key"], c)
         if ev.get("expected") is not None:
             assert f"应为 {ev['expected']:g}" in row[5] or f"应为 {ev['expected']}" in row[5]
-        lines = sorted({cell["line"] for cell in detail["cells"] for c in ev.get("cells") or []
-                        if cell["id"] == c["id"] and cell["line"]})
+        lines = sorted(
+            {
+                cell["line"]
+                for cell in detail["cells"]
+                for c in ev.get("cells") or []
+                if cell["id"] == c["id"] and cell["line"]
+            }
+        )
         for line in lines:  # a text report has no pages: the place is the line read
             assert f"第{line}行" in row[4] and f"第{line}行" in row[5]
 
@@ -68,8 +75,10 @@ def test_dismissed_findings_are_left_out(client):
     detail = _report(client, ERRORS_BODY)
     target = sorted(_listed(detail))[0]
     token = re.search(r'name="csrf" value="([^"]+)"', client.get(f"/reports/{detail['key']}").text).group(1)
-    client.post(f"/reports/{detail['key']}/findings/{target}/review",
-                data={"decision": "dismissed", "comment": "已核实无误", "csrf": token})
+    client.post(
+        f"/reports/{detail['key']}/findings/{target}/review",
+        data={"decision": "dismissed", "comment": "已核实无误", "csrf": token},
+    )
     _, rows = _docx_rows(client.get(f"/notices/{detail['key']}.docx").content)
     keys = {row[1] for row in rows[1:]}
     assert target not in keys and keys == _listed(detail) - {target}
@@ -139,11 +148,25 @@ def test_notice_survives_control_characters_from_a_damaged_file():
     from gongkai.web.notice import notice_docx
     from gongkai.web.report_store import BodyReport
 
-    report = BodyReport("abcdef012345", "某某县人民政府", 2021, "x\x01.txt", "text/plain",
-                        {"requests.received.total": {"raw": "3\x0b", "page": None, "line": 7, "position": None}},
-                        [{"key": "F-AAAAAAAAAA", "code": "IDN-BALANCE", "severity": "error", "message": "不平衡\x00",
-                          "evidence": {"cells": [{"id": "requests.received.total"}], "text": "原文\x1f"},
-                          "decision": None, "comment": None}])
+    report = BodyReport(
+        "abcdef012345",
+        "某某县人民政府",
+        2021,
+        "x\x01.txt",
+        "text/plain",
+        {"requests.received.total": {"raw": "3\x0b", "page": None, "line": 7, "position": None}},
+        [
+            {
+                "key": "F-AAAAAAAAAA",
+                "code": "IDN-BALANCE",
+                "severity": "error",
+                "message": "不平衡\x00",
+                "evidence": {"cells": [{"id": "requests.received.total"}], "text": "原文\x1f"},
+                "decision": None,
+                "comment": None,
+            }
+        ],
+    )
     _, rows = _docx_rows(notice_docx(report))
     assert rows[1][1] == "F-AAAAAAAAAA" and rows[1][4] == "第7行" and "\ufffd" in rows[1][5]
 
@@ -171,12 +194,17 @@ def test_html_notice_places_problems_by_table_row_and_column(tmp_path):
         key = re.search(r'href="/notices/([0-9a-f]{12})\.docx"', c.get("/notices").text).group(1)
         detail = c.get(f"/api/v1/reports/{key}").json()
         _, rows = _docx_rows(c.get(f"/notices/{key}.docx").content)
-    assert detail["media_type"] in ("text/html", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    assert detail["media_type"] in (
+        "text/html",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
     by_key = {row[1]: row for row in rows[1:]}
     balance = next(f for f in detail["findings"] if f["code"] == "IDN-BALANCE")
     # four cells: the first three named by 表/行/列, then how many there are
-    assert by_key[balance["key"]][4] == ("表三 一、本年新收政府信息公开申请数量/总计；表三 二、上年结转政府信息公开申请数量/总计；"
-                                         "表三 （七）总计/总计 等4个单元格")
+    assert by_key[balance["key"]][4] == (
+        "表三 一、本年新收政府信息公开申请数量/总计；表三 二、上年结转政府信息公开申请数量/总计；"
+        "表三 （七）总计/总计 等4个单元格"
+    )
 
 
 def test_markup_in_a_registered_body_name_stays_text(db_url):

@@ -30,8 +30,7 @@ def client(tmp_path_factory):
     whole = folder / "whole.txt"
     whole.write_text(text, encoding="utf-8")
     cut = folder / "missing_row.txt"
-    cut.write_text("\n".join(line for line in text.splitlines() if not line.startswith(DROPPED)),
-                   encoding="utf-8")
+    cut.write_text("\n".join(line for line in text.splitlines() if not line.startswith(DROPPED)), encoding="utf-8")
     url = f"sqlite:///{folder / 'r.db'}"
     store = open_store(url)
     ingest(store, [whole, cut])
@@ -79,7 +78,7 @@ def test_report_page_shows_the_reading_in_chinese(client):
     assert "部分公开" in row and "未找到该行" in row
     total = reports["missing_row.txt"]["reading"]["tables"][1]["rows"]
     assert f"{total - 1}/{total}" in row
-    assert "<h2 id=\"reading\">读取情况</h2>" in cut_page
+    assert '<h2 id="reading">读取情况</h2>' in cut_page
 
 
 def test_report_page_links_to_the_comparison_with_last_year(client):
@@ -90,12 +89,32 @@ def test_report_page_links_to_the_comparison_with_last_year(client):
 
 
 def test_repairs_ocr_and_missing_tables_are_told():
-    reading = ReadingReport("pdf_mixed", [
-        TableReading("proactive", True, "lattice", ocr=True, rows=6, placed=6,
-                     repairs=[Repair("spans_restored", 2), Repair("labels_joined", 1, "行政许可")]),
-        TableReading("requests", True, "stream", rows=25, placed=24,
-                     not_placed=[RowNotPlaced("granted", "row_short")], assembled_labels=3),
-        TableReading("appeals", False, rows=1)], ocr_pages=[2, 3], inferred=4)
+    reading = ReadingReport(
+        "pdf_mixed",
+        [
+            TableReading(
+                "proactive",
+                True,
+                "lattice",
+                ocr=True,
+                rows=6,
+                placed=6,
+                repairs=[Repair("spans_restored", 2), Repair("labels_joined", 1, "行政许可")],
+            ),
+            TableReading(
+                "requests",
+                True,
+                "stream",
+                rows=25,
+                placed=24,
+                not_placed=[RowNotPlaced("granted", "row_short")],
+                assembled_labels=3,
+            ),
+            TableReading("appeals", False, rows=1),
+        ],
+        ocr_pages=[2, 3],
+        inferred=4,
+    )
     view = reading_view(reading.to_dict(), "2021")
     assert view.confidence == "low" and view.confidence_zh == "低"
     assert view.reader == "PDF文字层＋文字识别" and view.ocr_pages == (2, 3) and view.inferred == 4
@@ -117,8 +136,11 @@ def test_finding_review_history_is_listed_under_the_finding(client):
     assert f'id="history-{fkey}"' not in client.get(url).text
     token = re.search(r'name="csrf" value="([^"]+)"', client.get(url).text).group(1)
     for decision, comment in (("confirmed", "初审<b>确认</b>"), ("dismissed", "复核后驳回")):
-        r = client.post(f"{url}/findings/{fkey}/review", data={"decision": decision, "comment": comment,
-                                                                "csrf": token}, follow_redirects=False)
+        r = client.post(
+            f"{url}/findings/{fkey}/review",
+            data={"decision": decision, "comment": comment, "csrf": token},
+            follow_redirects=False,
+        )
         assert r.status_code == 303
     page = client.get(url).text
     history = re.search(rf'<ol class="review-history" id="history-{fkey}">(.*?)</ol>', page, re.S).group(1)

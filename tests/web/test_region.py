@@ -57,8 +57,11 @@ def test_matrix_shows_what_the_generator_planted(region):
                     late = expected[("LATE-PUBLICATION", b.name, year)] > 0
                     assert row.late in ((True,) if late else (False, None)), (b.name, year)
                 own = rows[gen.district]
-                assert own.is_region and own.rollup and own.late in (
-                    (True,) if expected[("LATE-PUBLICATION", gen.district, year)] else (False, None))
+                assert (
+                    own.is_region
+                    and own.rollup
+                    and own.late in ((True,) if expected[("LATE-PUBLICATION", gen.district, year)] else (False, None))
+                )
                 assert m.rollup.members == len(gen.members)
                 assert m.rollup.with_report == len(gen.members) - len(missing)
                 assert m.rollup.mismatches == expected[("ROLLUP-MISMATCH", gen.district, year)]
@@ -101,15 +104,18 @@ def test_body_outside_the_registry_is_shown_with_dashes(region_copy):
     store = open_store(url)
     with store.begin() as conn:
         district = conn.execute(select(t.organization.c.id).where(t.organization.c.name == gen.district)).scalar()
-        conn.execute(insert(t.organization).values(name="青禾市桐溪区档案馆", kind="department", parent_id=district,
-                                                   source="auto"))
+        conn.execute(
+            insert(t.organization).values(
+                name="青禾市桐溪区档案馆", kind="department", parent_id=district, source="auto"
+            )
+        )
         leaf = conn.execute(select(t.organization.c.id).where(t.organization.c.name == gen.members[0].name)).scalar()
         conn.execute(insert(t.organization).values(name="某某科", kind="other", parent_id=leaf, source="auto"))
     store.dispose()
     last = max(s.year for s in gen.specs.values())
     with _client(url) as c:
         html = c.get(f"/regions/{quote(gen.district)}/{last}").text
-    row = re.search(r'<tr[^>]*>\s*<td>青禾市桐溪区档案馆（名录外）</td>(.*?)</tr>', html, re.S)
+    row = re.search(r"<tr[^>]*>\s*<td>青禾市桐溪区档案馆（名录外）</td>(.*?)</tr>", html, re.S)
     assert row, "the auto body has a row"
     assert '<td class="missing">—</td>' in row.group(1)  # nobody said it must report
     assert f"应报 {len(gen.members) + 1} 个机关" in html  # and it is not counted as expected
@@ -144,8 +150,11 @@ def test_markup_in_a_body_name_is_text(region_copy):
     store = open_store(url)
     with store.begin() as conn:
         district = conn.execute(select(t.organization.c.id).where(t.organization.c.name == gen.district)).scalar()
-        conn.execute(insert(t.organization).values(name=f"桐溪区{XSS}局", kind="department", parent_id=district,
-                                                   source="registry"))
+        conn.execute(
+            insert(t.organization).values(
+                name=f"桐溪区{XSS}局", kind="department", parent_id=district, source="registry"
+            )
+        )
     store.dispose()
     last = max(s.year for s in gen.specs.values())
     with _client(url) as c:

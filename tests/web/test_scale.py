@@ -31,8 +31,14 @@ def _old_findings(conn, org_ids, limit=1000, **filters):
     """The list as the workbench built it before: every finding loaded, the region's kept in Python."""
     rows = store_findings(conn, **filters)
     if org_ids is not None:
-        allowed = {pid for (pid,) in conn.execute(select(t.parse.c.id).where(
-            t.parse.c.is_current.is_(True), t.parse.c.organization_id.in_(org_ids or {-1})))}
+        allowed = {
+            pid
+            for (pid,) in conn.execute(
+                select(t.parse.c.id).where(
+                    t.parse.c.is_current.is_(True), t.parse.c.organization_id.in_(org_ids or {-1})
+                )
+            )
+        }
         rows = [r for r in rows if r.parse_id in allowed]
     return [(r.key, report_key(r.document_sha256), r.code, r.decision) for r in rows[:limit]]
 
@@ -43,19 +49,18 @@ def _new(rows):
 
 def _regions(conn, gen):
     """No limit, the district, a member body with nothing below it, an unknown region (sees nothing)."""
-    return [None, queries.region_org_ids(conn, gen.district), queries.region_org_ids(conn, gen.members[0].name),
-            set()]
+    return [None, queries.region_org_ids(conn, gen.district), queries.region_org_ids(conn, gen.members[0].name), set()]
 
 
-@pytest.mark.parametrize("filters", [{}, {"severity": "error"}, {"status": "pending"}, {"year": 2023},
-                                     {"organization": "局"}])
+@pytest.mark.parametrize(
+    "filters", [{}, {"severity": "error"}, {"status": "pending"}, {"year": 2023}, {"organization": "局"}]
+)
 def test_findings_of_a_region_are_the_old_list(conn, filters):
     c, gen = conn
     for org_ids in _regions(c, gen):
         old = _old_findings(c, org_ids, **filters)
         assert _new(queries.list_findings(c, org_ids=org_ids, **filters)) == old
-        assert queries.count_findings(c, org_ids=org_ids, **filters) == len(_old_findings(c, org_ids, 10**9,
-                                                                                          **filters))
+        assert queries.count_findings(c, org_ids=org_ids, **filters) == len(_old_findings(c, org_ids, 10**9, **filters))
     assert _old_findings(c, None, **filters) or filters  # the generated district has findings to compare
 
 
@@ -94,8 +99,9 @@ def test_region_matrix_needs_no_cells_and_one_registry(conn):
         name, with_cells = member_reports(c, gen.district, year)
         name2, without = member_reports(c, gen.district, year, with_cells=False, registry=reg)
         assert name == name2
-        assert [(m.org_id, [r.report_key for r in m.reports]) for m in with_cells] == \
-               [(m.org_id, [r.report_key for r in m.reports]) for m in without]
+        assert [(m.org_id, [r.report_key for r in m.reports]) for m in with_cells] == [
+            (m.org_id, [r.report_key for r in m.reports]) for m in without
+        ]
         assert any(m.reports and m.reports[0].cells for m in with_cells)
         assert not any(r.cells for m in without for r in m.reports)
         assert region_matrix(c, gen.district, year) == region_matrix(c, gen.district, year, reg)
@@ -142,8 +148,12 @@ def test_stats_summed_in_the_database_are_the_python_sums(conn, monkeypatch, by,
     ids = stats.cell_ids()
     assert len(set(ids.all())) == len(ids.all())  # a cell counted once per report
     year = max(s.year for s in gen.specs.values())
-    selections = [Selection(), Selection(region=gen.district), Selection(year=year),
-                  Selection(region=gen.district, year=year)]
+    selections = [
+        Selection(),
+        Selection(region=gen.district),
+        Selection(year=year),
+        Selection(region=gen.district, year=year),
+    ]
     new = [stats.compute_stats(c, sel, by=by, rollups=rollups).to_dict() for sel in selections]
     monkeypatch.setattr(stats, "_parts", _python_parts)
     old = [stats.compute_stats(c, sel, by=by, rollups=rollups).to_dict() for sel in selections]

@@ -53,6 +53,7 @@ def _routes(app) -> list[tuple[str, str, object]]:
             for m in sorted(getattr(r, "methods", None) or ()):
                 if m != "HEAD":
                     out.append((m, prefix + r.path, r))
+
     walk(app.routes)
     return out
 
@@ -67,13 +68,22 @@ def hostile(tmp_path_factory):
     title = text.splitlines()[0]
     assert spec.organization in title
     text = text.replace(spec.organization, PRINTED)
-    text = text.replace(title.replace(spec.organization, PRINTED), title.replace(spec.organization, PRINTED)
-                        + f"（{SCRIPT}）", 1)
+    text = text.replace(
+        title.replace(spec.organization, PRINTED), title.replace(spec.organization, PRINTED) + f"（{SCRIPT}）", 1
+    )
     text = text.replace("一、总体情况\n", f"一、总体情况\n本机关{SCRIPT}{IMG}认真落实。\n", 1)
     name = folder / f"r{IMG}.txt"
     name.write_text(text, encoding="utf-8")
-    registry = {"organizations": [{"name": DISTRICT, "kind": "government", "level": "district", "children": [
-        {"name": BODY, "kind": "department", "aliases": [PRINTED]}]}]}
+    registry = {
+        "organizations": [
+            {
+                "name": DISTRICT,
+                "kind": "government",
+                "level": "district",
+                "children": [{"name": BODY, "kind": "department", "aliases": [PRINTED]}],
+            }
+        ]
+    }
     url = f"sqlite:///{folder / 'sweep.db'}"
     store = open_store(url)
     with store.begin() as conn:
@@ -83,8 +93,11 @@ def hostile(tmp_path_factory):
     with store.begin() as conn:
         # our readers keep no markup in a cell today; a stored cell may still hold any text (another reader,
         # an older store), so one is written here as a hostile store would hold it
-        changed = conn.execute(t.cell.update().where(t.cell.c.cell_id == HOSTILE_CELL)
-                               .values(raw=f"{SCRIPT}{IMG}", meaning="text", value=None)).rowcount
+        changed = conn.execute(
+            t.cell.update()
+            .where(t.cell.c.cell_id == HOSTILE_CELL)
+            .values(raw=f"{SCRIPT}{IMG}", meaning="text", value=None)
+        ).rowcount
         assert changed == 1
     store.dispose()
     return url, folder
@@ -98,16 +111,28 @@ def _hostile_key(listing: dict) -> str:
 def _urls(client, app, url_key: str, upload_id: str) -> list[str]:
     """A GET URL for every GET route (path parameters filled with the hostile report's), plus the reflecting
     query strings of the filter forms."""
-    values = {"key": url_key, "n": "1", "upload_id": upload_id, "region": quote(DISTRICT, safe=""),
-              "year": "2021", "finding": "F-AAAAAAAAAA"}
+    values = {
+        "key": url_key,
+        "n": "1",
+        "upload_id": upload_id,
+        "region": quote(DISTRICT, safe=""),
+        "year": "2021",
+        "finding": "F-AAAAAAAAAA",
+    }
     urls = []
     for method, path, _ in _routes(app):
         if method != "GET" or path.startswith(PUBLIC):
             continue
         urls.append(re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path))
     q = quote(f"{SCRIPT}{IMG}")
-    urls += [f"/?q={q}", f"/findings?org={q}", f"/fill?organization={q}&year=2021", f"/notices?org={q}",
-             f"/reports/{url_key}?cell={q}&finding={q}", f"/api/v1/reports?q={q}"]
+    urls += [
+        f"/?q={q}",
+        f"/findings?org={q}",
+        f"/fill?organization={q}&year=2021",
+        f"/notices?org={q}",
+        f"/reports/{url_key}?cell={q}&finding={q}",
+        f"/api/v1/reports?q={q}",
+    ]
     return urls
 
 
@@ -121,8 +146,11 @@ def test_payloads_render_as_text_on_every_route(hostile):
         assert detail["organization"] == BODY and IMG in detail["source"] and SCRIPT in detail["text"]
         assert {c["id"]: c["raw"] for c in detail["cells"]}[HOSTILE_CELL] == f"{SCRIPT}{IMG}" and detail["findings"]
         token = re.search(r'name="csrf" value="([^"]+)"', c.get("/upload").text).group(1)
-        up = c.post("/api/v1/documents", files=[("files", (f"u{IMG}.txt", b"not a report", "text/plain"))],
-                    headers={"X-CSRF-Token": token}).json()
+        up = c.post(
+            "/api/v1/documents",
+            files=[("files", (f"u{IMG}.txt", b"not a report", "text/plain"))],
+            headers={"X-CSRF-Token": token},
+        ).json()
         shown = {}
         for u in _urls(c, app, key, up["id"]):
             r = c.get(u)
@@ -143,8 +171,17 @@ def test_payloads_render_as_text_on_every_route(hostile):
         notice = Document(io.BytesIO(c.get(f"/notices/{key}.docx").content))
         assert BODY in "\n".join(p.text for p in notice.paragraphs)
         # where the payload is shown at all, it is shown escaped
-        for page in ("/", f"/reports/{key}", "/findings", "/regions", f"/uploads/{up['id']}",
-                     f"/regions/{quote(DISTRICT, safe='')}/2021", f"/reports/{key}/compare", "/fill", "/notices"):
+        for page in (
+            "/",
+            f"/reports/{key}",
+            "/findings",
+            "/regions",
+            f"/uploads/{up['id']}",
+            f"/regions/{quote(DISTRICT, safe='')}/2021",
+            f"/reports/{key}/compare",
+            "/fill",
+            "/notices",
+        ):
             assert shown.get(page), page
 
 
@@ -216,23 +253,28 @@ def _post_without_csrf(c, path: str, route) -> int:
             body[f.alias] = {"decision": "confirmed"}.get(f.alias, "1")
     if body:
         return c.post(path, json=body, follow_redirects=False).status_code
-    return c.post(path, data=data or {"organization": "某局", "year": "2021"}, files=files or None,
-                  follow_redirects=False).status_code
+    return c.post(
+        path, data=data or {"organization": "某局", "year": "2021"}, files=files or None, follow_redirects=False
+    ).status_code
 
 
 def test_every_post_without_its_csrf_token_is_refused(guarded):
     app = create_app(guarded, secret=b"k" * 32)
     posts = [(p, r) for m, p, r in _routes(app) if m == "POST"]
-    assert {"/upload", "/fill/render", "/api/v1/findings/{key}/review", "/reports/{key}/versions"} <= \
-        {p for p, _ in posts}
+    assert {"/upload", "/fill/render", "/api/v1/findings/{key}/review", "/reports/{key}/versions"} <= {
+        p for p, _ in posts
+    }
     with TestClient(app) as c:
         token = re.search(r'name="csrf" value="([^"]+)"', c.get("/login").text).group(1)
-        assert c.post("/login", data={"name": "alice", "password": "correct horse", "csrf": token},
-                      follow_redirects=False).status_code == 303
+        assert (
+            c.post(
+                "/login", data={"name": "alice", "password": "correct horse", "csrf": token}, follow_redirects=False
+            ).status_code
+            == 303
+        )
         key = _hostile_key(c.get("/api/v1/reports").json())
         for path, route in posts:
-            filled = re.sub(r"\{(\w+)\}", lambda m: {"key": key, "finding": "F-AAAAAAAAAA"}.get(m.group(1), "x"),
-                            path)
+            filled = re.sub(r"\{(\w+)\}", lambda m: {"key": key, "finding": "F-AAAAAAAAAA"}.get(m.group(1), "x"), path)
             assert _post_without_csrf(c, filled, route) == 403, path
         # the same session with its token is let through (the 403s above were the missing token)
         token = re.search(r'name="csrf" value="([^"]+)"', c.get("/upload").text).group(1)

@@ -20,8 +20,11 @@ def pdf_client(pdf_db):
 
 def _rects(html: str) -> dict[str, tuple[float, float, float, float]]:
     out = {}
-    for m in re.finditer(r'<rect id="box-([^"]+)" data-cell="[^"]+" x="([^"]+)" y="([^"]+)" width="([^"]+)" '
-                         r'height="([^"]+)"', html):
+    for m in re.finditer(
+        r'<rect id="box-([^"]+)" data-cell="[^"]+" x="([^"]+)" y="([^"]+)" width="([^"]+)" '
+        r'height="([^"]+)"',
+        html,
+    ):
         out[m.group(1)] = tuple(float(v) for v in m.groups()[1:])
     return out
 
@@ -35,14 +38,17 @@ def test_marked_cell_boxes_are_the_stored_bboxes_on_the_rendered_page(pdf_client
     errors = [f for f in detail["findings"] if f["severity"] == "error" and f["evidence"]["cells"]]
     assert errors, "the wrong total must give an error finding that names cells"
     cells = {c["id"]: c for c in detail["cells"]}
-    target = next(cells[c["id"]] for c in errors[0]["evidence"]["cells"]
-                  if cells.get(c["id"], {}).get("position") and cells[c["id"]]["position"].get("bbox"))
+    target = next(
+        cells[c["id"]]
+        for c in errors[0]["evidence"]["cells"]
+        if cells.get(c["id"], {}).get("position") and cells[c["id"]]["position"].get("bbox")
+    )
     page = target["page"]
     html = pdf_client.get(f"/reports/{report['key']}", params={"page": page, "cell": target["id"]}).text
     rects = _rects(html)
     x0, top, x1, bottom = target["position"]["bbox"]
     assert rects[target["id"]] == pytest.approx((x0, top, x1 - x0, bottom - top))
-    assert 'class="selected"' in html and "stroke=\"blue\"" in html
+    assert 'class="selected"' in html and 'stroke="blue"' in html
     # every box drawn belongs to a cell stored on this page, and each stored box on it is drawn
     on_page = {c["id"] for c in detail["cells"] if c["page"] == page and (c["position"] or {}).get("bbox")}
     assert set(rects) == on_page
@@ -54,8 +60,9 @@ def test_marked_cell_boxes_are_the_stored_bboxes_on_the_rendered_page(pdf_client
     assert image.size == (pytest.approx(width_pt * SCALE, abs=1), pytest.approx(height_pt * SCALE, abs=1))
     assert 0 <= x0 < x1 <= width_pt and 0 <= top < bottom <= height_pt
     # the box encloses ink: the printed value is inside it on the rendered page
-    grey = image.convert("L").crop((int(x0 * SCALE) + 2, int(top * SCALE) + 2,
-                                    int(x1 * SCALE) - 2, int(bottom * SCALE) - 2))
+    grey = image.convert("L").crop(
+        (int(x0 * SCALE) + 2, int(top * SCALE) + 2, int(x1 * SCALE) - 2, int(bottom * SCALE) - 2)
+    )
     assert grey.getextrema()[0] < 128, "the cell's box holds no printed text"
     api_png = pdf_client.get(f"/api/v1/reports/{report['key']}/pages/{page}.png")
     assert api_png.content == png.content

@@ -37,10 +37,12 @@ def _report_text(seed: int) -> bytes:
 def test_upload_form_stores_reports_and_refuses_disguised_files(db_url):
     with TestClient(create_app(db_url, secret=b"k" * 32, max_upload_bytes=200_000)) as c:
         token = _csrf(c.get("/upload").text)
-        files = [("files", ("new.txt", _report_text(900), "text/plain")),
-                 ("files", ("../../etc/passwd.pdf", b"\x00\x01\x02 not a pdf at all \xff\xfe" * 10, "application/pdf")),
-                 ("files", ("empty.docx", b"", "application/octet-stream")),
-                 ("files", ("huge.txt", b"a" * 200_001, "text/plain"))]
+        files = [
+            ("files", ("new.txt", _report_text(900), "text/plain")),
+            ("files", ("../../etc/passwd.pdf", b"\x00\x01\x02 not a pdf at all \xff\xfe" * 10, "application/pdf")),
+            ("files", ("empty.docx", b"", "application/octet-stream")),
+            ("files", ("huge.txt", b"a" * 200_001, "text/plain")),
+        ]
         r = c.post("/upload", files=files, data={"csrf": token}, follow_redirects=False)
         assert r.status_code == 303
         _wait(c, r.headers["location"].rsplit("/", 1)[1])
@@ -49,8 +51,12 @@ def test_upload_form_stores_reports_and_refuses_disguised_files(db_url):
         assert page.count("拒收") == 3
         assert "E-WEB-UPLOAD-TYPE" in page and "E-WEB-UPLOAD-SIZE" in page
         assert c.get("/api/v1/reports").json()["total"] == TOTAL + 1
-        again = c.post("/upload", files=[("files", ("same-again.txt", _report_text(900), "text/plain"))],
-                       data={"csrf": token}, follow_redirects=False)
+        again = c.post(
+            "/upload",
+            files=[("files", ("same-again.txt", _report_text(900), "text/plain"))],
+            data={"csrf": token},
+            follow_redirects=False,
+        )
         status = _wait(c, again.headers["location"].rsplit("/", 1)[1])
         assert [f["state"] for f in status["files"]] == ["unchanged"]
         assert "未重复保存" in c.get(again.headers["location"]).text
@@ -87,8 +93,9 @@ def test_markup_in_an_uploaded_file_name_is_shown_as_text(db_url):
 
     with TestClient(create_app(db_url, secret=b"k" * 32)) as c:
         token = _csrf(c.get("/upload").text)
-        r = c.post("/upload", files=[("files", (f"{XSS_NAME}.txt", _report_text(920), "text/plain"))],
-                   data={"csrf": token})
+        r = c.post(
+            "/upload", files=[("files", (f"{XSS_NAME}.txt", _report_text(920), "text/plain"))], data={"csrf": token}
+        )
         assert r.status_code == 200 and XSS_NAME not in r.text
         assert "&lt;img src=x onerror=alert(1)&gt;.txt" in r.text
         _wait(c, str(r.url).rsplit("/", 1)[1])
@@ -109,10 +116,12 @@ def test_a_pathological_file_fails_alone_in_a_worker_and_the_server_keeps_answer
     with TestClient(create_app(db_url, secret=b"k" * 32, upload_jobs=2)) as c:
         token = _csrf(c.get("/upload").text)
         before = c.get("/api/v1/reports").json()["total"]
-        files = [("files", ("good1.txt", _report_text(930), "text/plain")),
-                 ("files", ("deep.html", deep, "text/html")),
-                 ("files", ("good2.txt", _report_text(931), "text/plain")),
-                 ("files", ("good1-copy.txt", _report_text(930), "text/plain"))]
+        files = [
+            ("files", ("good1.txt", _report_text(930), "text/plain")),
+            ("files", ("deep.html", deep, "text/html")),
+            ("files", ("good2.txt", _report_text(931), "text/plain")),
+            ("files", ("good1-copy.txt", _report_text(930), "text/plain")),
+        ]
         r = c.post("/api/v1/documents", files=files, headers={"X-CSRF-Token": token})
         assert r.status_code == 202
         assert c.get("/healthz").status_code == 200  # answered while the upload is queued or running
@@ -149,13 +158,17 @@ def test_an_upload_is_recorded_and_shown_by_the_name_the_user_gave_never_a_serve
 
     with TestClient(create_app(db_url, secret=b"k" * 32)) as c:
         token = _csrf(c.get("/upload").text)
-        files = [("files", ("区县/二〇二一年度报告.txt", _report_text(930), "text/plain")),
-                 ("files", ("../二〇二一年度报告.txt", _report_text(931), "text/plain"))]
+        files = [
+            ("files", ("区县/二〇二一年度报告.txt", _report_text(930), "text/plain")),
+            ("files", ("../二〇二一年度报告.txt", _report_text(931), "text/plain")),
+        ]
         r = c.post("/api/v1/documents", files=files, headers={"X-CSRF-Token": token})
         status = _wait(c, r.json()["id"])
         assert [f["state"] for f in status["files"]] == ["stored", "stored"]
-        assert [f["recorded"] for f in status["files"]] == ["上传/区县/二〇二一年度报告.txt",
-                                                            "上传/二〇二一年度报告.txt"]
+        assert [f["recorded"] for f in status["files"]] == [
+            "上传/区县/二〇二一年度报告.txt",
+            "上传/二〇二一年度报告.txt",
+        ]
         for f in status["files"]:
             detail = c.get(f"/api/v1/reports/{f['key']}").json()
             assert detail["source"] == f["recorded"]
@@ -175,7 +188,17 @@ def test_recorded_names_are_distinct_labels_without_path_tricks():
     from gongkai.web.upload import recorded_name
 
     taken: set[str] = set()
-    names = [recorded_name(n, i, taken) for i, n in enumerate(
-        ["a.pdf", "a.pdf", "..\\..\\x/./a.pdf", "", None, "b\x00c\n.txt", "noext", "noext"])]
-    assert names == ["上传/a.pdf", "上传/a（2）.pdf", "上传/x/a.pdf", "上传/文件4", "上传/文件5", "上传/bc.txt",
-                     "上传/noext", "上传/noext（2）"]
+    names = [
+        recorded_name(n, i, taken)
+        for i, n in enumerate(["a.pdf", "a.pdf", "..\\..\\x/./a.pdf", "", None, "b\x00c\n.txt", "noext", "noext"])
+    ]
+    assert names == [
+        "上传/a.pdf",
+        "上传/a（2）.pdf",
+        "上传/x/a.pdf",
+        "上传/文件4",
+        "上传/文件5",
+        "上传/bc.txt",
+        "上传/noext",
+        "上传/noext（2）",
+    ]

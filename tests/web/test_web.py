@@ -71,8 +71,14 @@ def test_with_a_user_every_route_needs_a_session(db_url):
     add_user(db_url)
     with TestClient(create_app(db_url, secret=b"k" * 32)) as c:
         key = "0" * 12
-        for path in ("/api/v1/reports", f"/api/v1/reports/{key}", "/api/docs", "/api/openapi.json",
-                     "/api/v1/findings", "/api/v1/stats"):
+        for path in (
+            "/api/v1/reports",
+            f"/api/v1/reports/{key}",
+            "/api/docs",
+            "/api/openapi.json",
+            "/api/v1/findings",
+            "/api/v1/stats",
+        ):
             assert c.get(path).status_code == 401, path
         assert c.post("/api/v1/findings/F1/review", json={"decision": "confirmed"}).status_code == 401
         for path in ("/", f"/reports/{key}", f"/reports/{key}/original", "/findings"):
@@ -135,8 +141,9 @@ def test_users_add_reads_the_password_from_stdin(tmp_path):
     from gongkai.web import queries
 
     url = f"sqlite:///{tmp_path / 'u.db'}"
-    r = CliRunner().invoke(main, ["users", "add", "bob", "--role", "reviewer", "--region", "某区", "--db", url],
-                           input="long enough pw\n")
+    r = CliRunner().invoke(
+        main, ["users", "add", "bob", "--role", "reviewer", "--region", "某区", "--db", url], input="long enough pw\n"
+    )
     assert r.exit_code == 0, r.output
     short = CliRunner().invoke(main, ["users", "add", "eve", "--role", "viewer", "--db", url], input="short\n")
     assert short.exit_code == 2 and "E-WEB-PASSWORD" in short.output
@@ -150,8 +157,11 @@ def test_users_add_reads_the_password_from_stdin(tmp_path):
 
 
 def _report(client, org):
-    return next(r for r in client.get("/api/v1/reports", params={"page_size": 100}).json()["reports"]
-                if r["organization"] == org)
+    return next(
+        r
+        for r in client.get("/api/v1/reports", params={"page_size": 100}).json()["reports"]
+        if r["organization"] == org
+    )
 
 
 def test_review_on_the_page_uses_the_cli_review_store(client, db_url):
@@ -161,8 +171,11 @@ def test_review_on_the_page_uses_the_cli_review_store(client, db_url):
     assert f'id="finding-{finding["key"]}"' in page and "待审核" in page
     url = f"/reports/{key}/findings/{finding['key']}/review"
     assert client.post(url, data={"decision": "dismissed", "comment": "x", "csrf": "bad"}).status_code == 403
-    r = client.post(url, data={"decision": "dismissed", "comment": "已核实，<b>原文</b>无误", "csrf": _csrf(page)},
-                    follow_redirects=False)
+    r = client.post(
+        url,
+        data={"decision": "dismissed", "comment": "已核实，<b>原文</b>无误", "csrf": _csrf(page)},
+        follow_redirects=False,
+    )
     assert r.status_code == 303
     from gongkai.store.db import open_store
     from gongkai.store.review import list_findings
@@ -188,8 +201,12 @@ def test_api_review_needs_the_csrf_header(client):
     r = client.post(url, json={"decision": "confirmed", "comment": "确认"}, headers={"X-CSRF-Token": token})
     assert r.status_code == 200
     assert client.get(f"/api/v1/reports/{key}").json()["findings"][0]["decision"] == "confirmed"
-    assert client.post("/api/v1/findings/F999999/review", json={"decision": "confirmed"},
-                       headers={"X-CSRF-Token": token}).status_code == 404
+    assert (
+        client.post(
+            "/api/v1/findings/F999999/review", json={"decision": "confirmed"}, headers={"X-CSRF-Token": token}
+        ).status_code
+        == 404
+    )
 
 
 def test_reviewer_sees_and_reviews_only_his_region(db_url):
@@ -209,19 +226,20 @@ def test_reviewer_sees_and_reviews_only_his_region(db_url):
         assert c.get(f"/reports/{other}/original").status_code == 404
         assert all(f["organization"] == "澄湾市清漪区民政局" for f in c.get("/api/v1/findings").json()["findings"])
         token = _csrf(c.get("/").text)
-        r = c.post(f"/api/v1/findings/{other_finding}/review", json={"decision": "dismissed"},
-                   headers={"X-CSRF-Token": token})
+        r = c.post(
+            f"/api/v1/findings/{other_finding}/review", json={"decision": "dismissed"}, headers={"X-CSRF-Token": token}
+        )
         assert r.status_code == 404
-        r = c.post(f"/reports/{other}/findings/{other_finding}/review",
-                   data={"decision": "dismissed", "csrf": token})
+        r = c.post(f"/reports/{other}/findings/{other_finding}/review", data={"decision": "dismissed", "csrf": token})
         assert r.status_code == 404
     with TestClient(create_app(db_url, secret=b"k" * 32)) as v:
         _login(v, "view", "viewer pw!")
         mine = _report(v, "澄湾市清漪区民政局")["key"]
         fkey = v.get(f"/api/v1/reports/{mine}").json()["findings"][0]["key"]
         assert "确认</button>" not in v.get(f"/reports/{mine}").text
-        r = v.post(f"/reports/{mine}/findings/{fkey}/review",
-                   data={"decision": "dismissed", "csrf": _csrf(v.get("/").text)})
+        r = v.post(
+            f"/reports/{mine}/findings/{fkey}/review", data={"decision": "dismissed", "csrf": _csrf(v.get("/").text)}
+        )
         assert r.status_code == 403 and "E-WEB-ROLE" in r.text
 
 

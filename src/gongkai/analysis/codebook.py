@@ -13,8 +13,14 @@ from gongkai.errors import GongkaiError
 from gongkai.standard import FORMAT_IDS, find_cell, get_format
 
 CODEBOOK_COLUMNS: tuple[Col, ...] = (
-    Col("cell_id", "str", 44), Col("table", "str", 8), Col("row_label", "str", 50), Col("column_label", "str", 20),
-    Col("unit", "str", 10), Col("value_kind", "str", 10), Col("formats", "str", 10))
+    Col("cell_id", "str", 44),
+    Col("table", "str", 8),
+    Col("row_label", "str", 50),
+    Col("column_label", "str", 20),
+    Col("unit", "str", 10),
+    Col("value_kind", "str", 10),
+    Col("formats", "str", 10),
+)
 COUNT_UNIT = "计数"  # the format data gives a unit only where it is not a count (万元)
 
 
@@ -29,8 +35,7 @@ class CodebookEntry:
     formats: str  # the format versions that have the cell, e.g. "2021;2019"
 
     def row(self) -> tuple:
-        return (self.cell_id, self.table, self.row_label, self.column_label, self.unit, self.value_kind,
-                self.formats)
+        return (self.cell_id, self.table, self.row_label, self.column_label, self.unit, self.value_kind, self.formats)
 
 
 def codebook() -> list[CodebookEntry]:
@@ -41,8 +46,17 @@ def codebook() -> list[CodebookEntry]:
         table, row_label, col_label = cell_labels(cid)
         kind = ("可为负的" if spec.signed else "") + ("小数" if spec.decimal else "整数")
         formats = ";".join(f for f in FORMAT_IDS if cid in get_format(f).cells)
-        entries.append(CodebookEntry(cid, shown_value("table", table), row_label or "", col_label or "",
-                                     spec.unit or COUNT_UNIT, kind, formats))
+        entries.append(
+            CodebookEntry(
+                cid,
+                shown_value("table", table),
+                row_label or "",
+                col_label or "",
+                spec.unit or COUNT_UNIT,
+                kind,
+                formats,
+            )
+        )
     return entries
 
 

@@ -59,9 +59,16 @@ def position_of(stored: Mapping[str, Any] | None) -> Position | None:
     if not stored:
         return None
     bbox = stored.get("bbox")
-    return Position(int(stored.get("line") or 0), int(stored.get("column") or 0), int(stored.get("offset") or 0),
-                    int(stored.get("length") or 0), stored.get("page"), tuple(bbox) if bbox else None,
-                    stored.get("dom_path"), stored.get("confidence"))
+    return Position(
+        int(stored.get("line") or 0),
+        int(stored.get("column") or 0),
+        int(stored.get("offset") or 0),
+        int(stored.get("length") or 0),
+        stored.get("page"),
+        tuple(bbox) if bbox else None,
+        stored.get("dom_path"),
+        stored.get("confidence"),
+    )
 
 
 def _evidence_cell(rec: ReportRecord, cell_id: str) -> EvidenceCell:
@@ -97,6 +104,7 @@ def _difference(a: float, b: float) -> int | float:
 
 # ---------------------------------------------------------------------------------------------------- carry-over
 
+
 def carry_over_findings(this: ReportRecord, last: ReportRecord) -> list[Finding]:
     """CARRY-OVER-MISMATCH: this year's 上年结转 vs last year's 结转下年度继续办理, one finding per differing column.
 
@@ -112,17 +120,33 @@ def carry_over_findings(this: ReportRecord, last: ReportRecord) -> list[Finding]
         mine, prev = count_value(raw_mine), count_value(raw_prev)
         if isinstance(mine, _NotAssessable) or isinstance(prev, _NotAssessable) or same_value(mine, prev):
             continue
-        message = carry_message(pair, _shown(raw_mine), _shown(raw_prev), last.year,
-                                this_name=f"{this.organization}{_year(this)}报告", last_name="",
-                                last_source=last.source)
-        out.append(finding("CARRY-OVER-MISMATCH", message, Evidence(
-            cells=[_evidence_cell(this, pair.this_cell), _evidence_cell(last, pair.last_cell)],
-            expected=prev, stated=mine, difference=_difference(mine, prev),
-            formula=f"{pair.this_cell} = 上年 {pair.last_cell}")))
+        message = carry_message(
+            pair,
+            _shown(raw_mine),
+            _shown(raw_prev),
+            last.year,
+            this_name=f"{this.organization}{_year(this)}报告",
+            last_name="",
+            last_source=last.source,
+        )
+        out.append(
+            finding(
+                "CARRY-OVER-MISMATCH",
+                message,
+                Evidence(
+                    cells=[_evidence_cell(this, pair.this_cell), _evidence_cell(last, pair.last_cell)],
+                    expected=prev,
+                    stated=mine,
+                    difference=_difference(mine, prev),
+                    formula=f"{pair.this_cell} = 上年 {pair.last_cell}",
+                ),
+            )
+        )
     return out
 
 
 # ---------------------------------------------------------------------------------------------------- roll-up
+
 
 @dataclass(frozen=True, slots=True)
 class _Sum:
@@ -130,8 +154,9 @@ class _Sum:
     parts: tuple[tuple[OrgNode, ReportRecord, Any], ...]  # members with a non-zero contribution
 
 
-def rollup_findings(rollup: ReportRecord, members: Sequence[OrgNode],
-                    member_reports: Mapping[int, ReportRecord]) -> list[Finding]:
+def rollup_findings(
+    rollup: ReportRecord, members: Sequence[OrgNode], member_reports: Mapping[int, ReportRecord]
+) -> list[Finding]:
     """ROLLUP-MISMATCH per requests/appeals cell where the roll-up differs from Σ members, and ROLLUP-INCOMPLETE.
 
     ``members`` are the roll-up body's direct children in the registry; ``member_reports`` holds the chosen
@@ -149,10 +174,16 @@ def rollup_findings(rollup: ReportRecord, members: Sequence[OrgNode],
     out: list[Finding] = []
     if missing:
         names = "、".join(m.name for m in missing[:10]) + (f"等{len(missing)}个" if len(missing) > 10 else "")
-        out.append(finding("ROLLUP-INCOMPLETE", (
-            f"{rollup.organization}{_year(rollup)}汇总报告：{summed}，缺少{names}的报告；"
-            f"汇总数只与已有报告之和比较，小于该和的才报告为错误"),
-            Evidence(expected=len(members), stated=len(reported), text="、".join(m.name for m in missing))))
+        out.append(
+            finding(
+                "ROLLUP-INCOMPLETE",
+                (
+                    f"{rollup.organization}{_year(rollup)}汇总报告：{summed}，缺少{names}的报告；"
+                    f"汇总数只与已有报告之和比较，小于该和的才报告为错误"
+                ),
+                Evidence(expected=len(members), stated=len(reported), text="、".join(m.name for m in missing)),
+            )
+        )
     for table in ROLLUP_TABLES:
         for cid in fmt.cells_of(table):
             if cid not in rollup.cells:
@@ -185,21 +216,32 @@ def _member_sum(cell_id: str, reported: Sequence[tuple[OrgNode, ReportRecord]]) 
     return _Sum(total, tuple(parts))
 
 
-def _rollup_finding(rollup: ReportRecord, fmt, cid: str, stated, total: _Sum, summed: str,
-                    partial: bool) -> Finding:
+def _rollup_finding(rollup: ReportRecord, fmt, cid: str, stated, total: _Sum, summed: str, partial: bool) -> Finding:
     row, col = cell_parts(fmt, cid)
     where = f"{row}的“{col}”列" if col else row
     relation = "小于" if partial else "不等于"
-    message = (f"{rollup.organization}{_year(rollup)}汇总报告{where}为{_shown(rollup.cells[cid])}，"
-               f"{relation}各成员机关报告之和{fmt_number(total.total)}（{summed}）")
+    message = (
+        f"{rollup.organization}{_year(rollup)}汇总报告{where}为{_shown(rollup.cells[cid])}，"
+        f"{relation}各成员机关报告之和{fmt_number(total.total)}（{summed}）"
+    )
     breakdown = "；".join(f"{node.name} {_shown(raw)}（{rec.source}）" for node, rec, raw in total.parts)
     cells = [_evidence_cell(rollup, cid)] + [_evidence_cell(rec, cid) for _, rec, _ in total.parts]
-    return finding("ROLLUP-MISMATCH", message, Evidence(
-        cells=cells, expected=total.total, stated=stated, difference=_difference(stated, total.total),
-        text=breakdown or None, formula=f"{cid} = Σ 成员机关 {cid}"))
+    return finding(
+        "ROLLUP-MISMATCH",
+        message,
+        Evidence(
+            cells=cells,
+            expected=total.total,
+            stated=stated,
+            difference=_difference(stated, total.total),
+            text=breakdown or None,
+            formula=f"{cid} = Σ 成员机关 {cid}",
+        ),
+    )
 
 
 # ---------------------------------------------------------------------------------------------------- late
+
 
 def publication_deadline(rec: ReportRecord) -> date | None:
     """(year+1)-03-31 for a 县级以上 government's own report (条例第五十条), else (year+1)-01-31 (第四十九条)."""
@@ -220,10 +262,15 @@ def late_publication_finding(rec: ReportRecord) -> Finding | None:
         return None
     days = (rec.published - deadline).days
     article = "第五十条" if deadline.month == 3 else "第四十九条"
-    message = (f"{rec.organization}{rec.year}年度报告的公布日期为{_date(rec.published)}，"
-               f"晚于《政府信息公开条例》{article}规定的{_date(deadline)}，逾期{days}天")
-    return finding("LATE-PUBLICATION", message, Evidence(
-        expected=deadline.isoformat(), stated=rec.published.isoformat(), difference=days))
+    message = (
+        f"{rec.organization}{rec.year}年度报告的公布日期为{_date(rec.published)}，"
+        f"晚于《政府信息公开条例》{article}规定的{_date(deadline)}，逾期{days}天"
+    )
+    return finding(
+        "LATE-PUBLICATION",
+        message,
+        Evidence(expected=deadline.isoformat(), stated=rec.published.isoformat(), difference=days),
+    )
 
 
 def _date(d: date) -> str:
@@ -232,6 +279,7 @@ def _date(d: date) -> str:
 
 # ---------------------------------------------------------------------------------------------------- duplicates
 
+
 def similarity(a: frozenset[int], b: frozenset[int]) -> float | None:
     """|A∩B| / min(|A|,|B|); None when either fingerprint has fewer than 20 hashes (too little prose)."""
     if len(a) < MIN_HASHES or len(b) < MIN_HASHES:
@@ -239,8 +287,9 @@ def similarity(a: frozenset[int], b: frozenset[int]) -> float | None:
     return len(a & b) / min(len(a), len(b))
 
 
-def duplicate_finding(this: ReportRecord, other: ReportRecord,
-                      relation: Literal["previous_year", "sibling"]) -> Finding | None:
+def duplicate_finding(
+    this: ReportRecord, other: ReportRecord, relation: Literal["previous_year", "sibling"]
+) -> Finding | None:
     """DUPLICATE-CONTENT on ``this`` when its prose (一、五、六) largely repeats ``other``'s.
 
     ``previous_year``: ``other`` is the same body's report of the year before (the finding goes on the later
@@ -251,14 +300,25 @@ def duplicate_finding(this: ReportRecord, other: ReportRecord,
         return None
     pct = f"{sim:.0%}"
     if relation == "previous_year":
-        message = (f"{this.organization}{_year(this)}报告第一、五、六部分的文字与本机关{_year(other)}报告"
-                   f"（{other.source}）约{pct}相同，疑似照抄上年报告")
+        message = (
+            f"{this.organization}{_year(this)}报告第一、五、六部分的文字与本机关{_year(other)}报告"
+            f"（{other.source}）约{pct}相同，疑似照抄上年报告"
+        )
     else:
-        message = (f"{this.organization}{_year(this)}报告第一、五、六部分的文字与同级机关{other.organization}"
-                   f"{_year(other)}报告（{other.source}）约{pct}相同，疑似相互照抄")
-    return finding("DUPLICATE-CONTENT", message, Evidence(
-        expected=DUPLICATE_THRESHOLD, stated=round(sim, 3), text=other.source,
-        formula="|A∩B| / min(|A|,|B|)（第一、五、六部分的字符5-gram抽样指纹）"))
+        message = (
+            f"{this.organization}{_year(this)}报告第一、五、六部分的文字与同级机关{other.organization}"
+            f"{_year(other)}报告（{other.source}）约{pct}相同，疑似相互照抄"
+        )
+    return finding(
+        "DUPLICATE-CONTENT",
+        message,
+        Evidence(
+            expected=DUPLICATE_THRESHOLD,
+            stated=round(sim, 3),
+            text=other.source,
+            formula="|A∩B| / min(|A|,|B|)（第一、五、六部分的字符5-gram抽样指纹）",
+        ),
+    )
 
 
 __all__ = [

@@ -22,7 +22,20 @@ from pathlib import Path
 from typing import Any
 
 from gongkai.analysis.export_xlsx import HEADER_ROWS, column_order, column_title, shown_value, wide_cell
-from gongkai.analysis.stored import _BATCH, cell_labels, cell_order, iter_reports, load_registry, Registry, resolve, Scope, select_bodies, Selection, StoredCell, StoredReport
+from gongkai.analysis.stored import (
+    _BATCH,
+    cell_labels,
+    cell_order,
+    iter_reports,
+    load_registry,
+    Registry,
+    resolve,
+    Scope,
+    select_bodies,
+    Selection,
+    StoredCell,
+    StoredReport,
+)
 from gongkai.errors import GongkaiError, MissingDependency
 from gongkai.standard.labels import int_if_whole
 
@@ -30,8 +43,8 @@ EXPORT_FORMATS = ("csv", "xlsx", "parquet", "json")
 XLSX_MAX_ROWS = 1_048_574  # data rows per sheet: Excel's 1,048,576 rows less the two header rows
 
 
-
 # ------------------------------------------------------------------------------------------------ columns
+
 
 @dataclass(frozen=True)
 class Col:
@@ -40,20 +53,53 @@ class Col:
     width: int = 12  # XLSX column width
 
 
-_META = (Col("report_key", "str", 18), Col("parse_id", "int", 8), Col("organization", "str", 34),
-         Col("organization_printed", "str", 34), Col("year", "int", 6), Col("format", "str", 7),
-         Col("is_rollup", "bool", 9), Col("published", "date", 11), Col("source", "str", 40))
+_META = (
+    Col("report_key", "str", 18),
+    Col("parse_id", "int", 8),
+    Col("organization", "str", 34),
+    Col("organization_printed", "str", 34),
+    Col("year", "int", 6),
+    Col("format", "str", 7),
+    Col("is_rollup", "bool", 9),
+    Col("published", "date", 11),
+    Col("source", "str", 40),
+)
 LONG_COLUMNS: tuple[Col, ...] = _META + (
-    Col("table", "str", 9), Col("cell_id", "str", 44), Col("row_label", "str", 40), Col("column_label", "str", 16),
-    Col("raw", "str", 10), Col("meaning", "str", 14), Col("value", "float", 10), Col("inferred_value", "float", 10),
-    Col("value_or_inferred", "float", 10), Col("line", "int", 6), Col("page", "int", 6))
+    Col("table", "str", 9),
+    Col("cell_id", "str", 44),
+    Col("row_label", "str", 40),
+    Col("column_label", "str", 16),
+    Col("raw", "str", 10),
+    Col("meaning", "str", 14),
+    Col("value", "float", 10),
+    Col("inferred_value", "float", 10),
+    Col("value_or_inferred", "float", 10),
+    Col("line", "int", 6),
+    Col("page", "int", 6),
+)
 FINDING_COLUMNS: tuple[Col, ...] = (
-    Col("key", "str", 13), Col("report_key", "str", 18), Col("organization", "str", 34), Col("year", "int", 6),
-    Col("source", "str", 40), Col("origin", "str", 7), Col("code", "str", 22), Col("category", "str", 20),
-    Col("severity", "str", 8), Col("assessable", "bool", 9), Col("message", "str", 60), Col("expected", "any"),
-    Col("stated", "any"), Col("difference", "any"), Col("cell_ids", "str", 44), Col("related_reports", "str", 12),
-    Col("fingerprint", "str", 18), Col("review_decision", "str", 10), Col("review_comment", "str", 30),
-    Col("reviewer", "str", 12), Col("reviewed_at", "str", 20))
+    Col("key", "str", 13),
+    Col("report_key", "str", 18),
+    Col("organization", "str", 34),
+    Col("year", "int", 6),
+    Col("source", "str", 40),
+    Col("origin", "str", 7),
+    Col("code", "str", 22),
+    Col("category", "str", 20),
+    Col("severity", "str", 8),
+    Col("assessable", "bool", 9),
+    Col("message", "str", 60),
+    Col("expected", "any"),
+    Col("stated", "any"),
+    Col("difference", "any"),
+    Col("cell_ids", "str", 44),
+    Col("related_reports", "str", 12),
+    Col("fingerprint", "str", 18),
+    Col("review_decision", "str", 10),
+    Col("review_comment", "str", 30),
+    Col("reviewer", "str", 12),
+    Col("reviewed_at", "str", 20),
+)
 
 
 def wide_columns() -> tuple[Col, ...]:
@@ -61,16 +107,36 @@ def wide_columns() -> tuple[Col, ...]:
 
 
 def _meta_values(rep: StoredReport) -> tuple:
-    return (rep.report_key, rep.parse_id, rep.organization, rep.organization_printed, rep.year, rep.format,
-            rep.is_rollup, rep.published, rep.source)
+    return (
+        rep.report_key,
+        rep.parse_id,
+        rep.organization,
+        rep.organization_printed,
+        rep.year,
+        rep.format,
+        rep.is_rollup,
+        rep.published,
+        rep.source,
+    )
 
 
 def long_rows(rep: StoredReport) -> Iterator[tuple]:
     meta = _meta_values(rep)
     for c in rep.cells:
         table, row_label, col_label = cell_labels(c.cell_id, rep.format)
-        yield meta + (table, c.cell_id, row_label, col_label, c.raw, c.meaning, c.value, c.inferred_value,
-                      c.value_or_inferred, c.line, c.page)
+        yield meta + (
+            table,
+            c.cell_id,
+            row_label,
+            col_label,
+            c.raw,
+            c.meaning,
+            c.value,
+            c.inferred_value,
+            c.value_or_inferred,
+            c.line,
+            c.page,
+        )
 
 
 def wide_row(rep: StoredReport) -> tuple:
@@ -100,15 +166,33 @@ def finding_rows(rep: StoredReport) -> Iterator[tuple]:
             ev = f.get("evidence") or {}
             review = f.get("review") or {}
             related = f.get("related_reports") or []
-            yield (f.get("key"), rep.report_key, rep.organization, rep.year, rep.source, origin, f["code"],
-                   f["category"], f["severity"], f.get("assessable", True), f["message"], ev.get("expected"),
-                   ev.get("stated"), ev.get("difference"),
-                   ";".join(c.get("id", "") for c in ev.get("cells", []) if isinstance(c, dict)),
-                   ";".join(related), f["fingerprint"], review.get("decision"),
-                   review.get("comment"), review.get("reviewer"), review.get("decided_at"))
+            yield (
+                f.get("key"),
+                rep.report_key,
+                rep.organization,
+                rep.year,
+                rep.source,
+                origin,
+                f["code"],
+                f["category"],
+                f["severity"],
+                f.get("assessable", True),
+                f["message"],
+                ev.get("expected"),
+                ev.get("stated"),
+                ev.get("difference"),
+                ";".join(c.get("id", "") for c in ev.get("cells", []) if isinstance(c, dict)),
+                ";".join(related),
+                f["fingerprint"],
+                review.get("decision"),
+                review.get("comment"),
+                review.get("reviewer"),
+                review.get("decided_at"),
+            )
 
 
 # ------------------------------------------------------------------------------------------------ writers
+
 
 def _plain(v: Any) -> Any:
     """A value for CSV/XLSX: counts stored as floats print as integers (12, not 12.0)."""
@@ -143,8 +227,12 @@ class CsvSink(_Sink):
         self._w.writerow([c.name for c in cols])
 
     def write(self, row: tuple) -> None:
-        self._w.writerow(["" if v is None else ("true" if v else "false") if isinstance(v, bool)
-                          else _csv_text(_plain(v)) for v in row])
+        self._w.writerow(
+            [
+                "" if v is None else ("true" if v else "false") if isinstance(v, bool) else _csv_text(_plain(v))
+                for v in row
+            ]
+        )
 
     def close(self) -> None:
         self._f.close()
@@ -160,8 +248,14 @@ def _pyarrow():
 
 
 def _arrow_type(pa, kind: str):
-    return {"str": pa.string(), "int": pa.int64(), "float": pa.float64(), "bool": pa.bool_(),
-            "date": pa.date32(), "any": pa.string()}[kind]
+    return {
+        "str": pa.string(),
+        "int": pa.int64(),
+        "float": pa.float64(),
+        "bool": pa.bool_(),
+        "date": pa.date32(),
+        "any": pa.string(),
+    }[kind]
 
 
 def _iso_date(v: Any) -> date | None:
@@ -217,8 +311,15 @@ class XlsxBook:
         import xlsxwriter
 
         # text must stay text: a raw cell "=1+1" or "http://…" is not a formula or a link
-        self.book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
-                                                   "strings_to_urls": False, "strings_to_numbers": False})
+        self.book = xlsxwriter.Workbook(
+            str(path),
+            {
+                "constant_memory": True,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "strings_to_numbers": False,
+            },
+        )
         self.header = self.book.add_format({"bold": True, "bg_color": "#DDEBF7"})
         self.ids = self.book.add_format({"italic": True, "font_color": "#595959", "bg_color": "#F2F2F2"})
         self.sheets: list[XlsxSheet] = []
@@ -295,6 +396,7 @@ class SplitSheets(_Sink):
 
 # ----------------------------------------------------------------------------------------------- exports
 
+
 @dataclass(frozen=True)
 class ExportSummary:
     reports: int
@@ -305,8 +407,9 @@ class ExportSummary:
 def export_format(path: Path, to: str | None) -> str:
     fmt = (to or path.suffix.lstrip(".")).lower()
     if fmt not in EXPORT_FORMATS:
-        raise GongkaiError(f"无法从文件名“{path.name}”判断导出格式，请用 --to 指定 csv、xlsx、parquet 或 json",
-                           code="E-FORMAT")
+        raise GongkaiError(
+            f"无法从文件名“{path.name}”判断导出格式，请用 --to 指定 csv、xlsx、parquet 或 json", code="E-FORMAT"
+        )
     return fmt
 
 
@@ -315,13 +418,13 @@ def _count(conn, scope: Scope, table) -> int:
 
     from gongkai.store.schema import parse
 
-    stmt = (select(func.count()).select_from(table.join(parse, table.c.parse_id == parse.c.id))
-            .where(*scope.conditions))
+    stmt = select(func.count()).select_from(table.join(parse, table.c.parse_id == parse.c.id)).where(*scope.conditions)
     return int(conn.execute(stmt).scalar_one())
 
 
-def _run(reports: Iterator[StoredReport], sinks: list[_Sink],
-         rows_of: Callable[[StoredReport], list[Iterable[tuple]]]) -> tuple[int, int]:
+def _run(
+    reports: Iterator[StoredReport], sinks: list[_Sink], rows_of: Callable[[StoredReport], list[Iterable[tuple]]]
+) -> tuple[int, int]:
     n_reports = n_rows = 0
     try:
         for rep in reports:
@@ -336,8 +439,15 @@ def _run(reports: Iterator[StoredReport], sinks: list[_Sink],
     return n_reports, n_rows
 
 
-def export_reports(conn, out: Path, to: str | None = None, *, wide: bool = False,
-                   selection: Selection | None = None, xlsx_max_rows: int = XLSX_MAX_ROWS) -> ExportSummary:
+def export_reports(
+    conn,
+    out: Path,
+    to: str | None = None,
+    *,
+    wide: bool = False,
+    selection: Selection | None = None,
+    xlsx_max_rows: int = XLSX_MAX_ROWS,
+) -> ExportSummary:
     """Write the selected reports' cells. CSV/Parquet: long form, or wide with ``wide``; XLSX: both sheets
     (单元格 long, split past the row limit, and 宽表 wide); JSON: one object per report with findings."""
     fmt = export_format(out, to)
@@ -352,13 +462,17 @@ def export_reports(conn, out: Path, to: str | None = None, *, wide: bool = False
         n_long = _count(conn, scope, cell)
         book = XlsxBook(out)
         try:
+
             def part(i: int) -> XlsxSheet:
                 return book.sheet("单元格" if i == 0 else f"单元格{i + 1}", LONG_COLUMNS)
 
             parts = [part(i) for i in range(max(1, -(-n_long // xlsx_max_rows)))]
             wide_sheet = book.sheet("宽表", wide_columns())
-            n_reports, n_rows = _run(reports, [SplitSheets(parts, xlsx_max_rows, part), wide_sheet],
-                                     lambda r: [long_rows(r), [wide_row_for_people(r)]])
+            n_reports, n_rows = _run(
+                reports,
+                [SplitSheets(parts, xlsx_max_rows, part), wide_sheet],
+                lambda r: [long_rows(r), [wide_row_for_people(r)]],
+            )
         finally:
             book.close()
         return ExportSummary(n_reports, n_rows, out)
@@ -369,8 +483,10 @@ def export_reports(conn, out: Path, to: str | None = None, *, wide: bool = False
 
 def report_json(rep: StoredReport) -> dict:
     d = rep.metadata()
-    d["cells"] = {c.cell_id: {"raw": c.raw, "meaning": c.meaning, "value": _plain(c.value),
-                              "inferred": _plain(c.inferred_value)} for c in rep.cells}
+    d["cells"] = {
+        c.cell_id: {"raw": c.raw, "meaning": c.meaning, "value": _plain(c.value), "inferred": _plain(c.inferred_value)}
+        for c in rep.cells
+    }
     d["findings"] = rep.findings
     d["cross_findings"] = rep.cross_findings
     return d
@@ -387,8 +503,7 @@ def _export_json(conn, scope: Scope, out: Path) -> ExportSummary:
     return ExportSummary(n, n, out)
 
 
-def export_findings(conn, out: Path, to: str | None = None, *,
-                    selection: Selection | None = None) -> ExportSummary:
+def export_findings(conn, out: Path, to: str | None = None, *, selection: Selection | None = None) -> ExportSummary:
     """One row per finding of the selected reports, report findings and cross-report findings, each with
     its review decision when there is one."""
     fmt = export_format(out, to)
@@ -402,8 +517,7 @@ def export_findings(conn, out: Path, to: str | None = None, *,
             for rep in reports:
                 n_reports += 1
                 for row in finding_rows(rep):
-                    f.write(("\n" if n_rows == 0 else ",\n")
-                            + json.dumps(dict(zip(names, row)), ensure_ascii=False))
+                    f.write(("\n" if n_rows == 0 else ",\n") + json.dumps(dict(zip(names, row)), ensure_ascii=False))
                     n_rows += 1
             f.write("\n]\n")
         return ExportSummary(n_reports, n_rows, out)
@@ -419,7 +533,30 @@ def export_findings(conn, out: Path, to: str | None = None, *,
     return ExportSummary(n_reports, n_rows, out)
 
 
-__all__ = ["EXPORT_FORMATS", "FINDING_COLUMNS", "LONG_COLUMNS", "XLSX_MAX_ROWS", "Col", "ExportSummary",
-           "Registry", "Scope", "Selection", "StoredCell", "StoredReport", "cell_labels", "cell_order",
-           "export_findings", "export_format", "export_reports", "finding_rows", "iter_reports", "load_registry",
-           "long_rows", "report_json", "resolve", "select_bodies", "wide_columns", "wide_row"]
+__all__ = [
+    "EXPORT_FORMATS",
+    "FINDING_COLUMNS",
+    "LONG_COLUMNS",
+    "XLSX_MAX_ROWS",
+    "Col",
+    "ExportSummary",
+    "Registry",
+    "Scope",
+    "Selection",
+    "StoredCell",
+    "StoredReport",
+    "cell_labels",
+    "cell_order",
+    "export_findings",
+    "export_format",
+    "export_reports",
+    "finding_rows",
+    "iter_reports",
+    "load_registry",
+    "long_rows",
+    "report_json",
+    "resolve",
+    "select_bodies",
+    "wide_columns",
+    "wide_row",
+]

@@ -22,9 +22,10 @@ SAMPLE_MODULUS = 4
 # (\d and \s, plus the superscript, subscript and circled digits ①②… that isdigit() also counts), written as
 # one character class so that the whole text is cleaned in a single C-level pass
 _DROPPED = re.compile(
-    "[\\d\\s\u00B2-\u00B3\u00B9\u1369-\u1371\u19DA\u2070\u2074-\u2079\u2080-\u2089\u2460-\u2468"
-    "\u2474-\u247C\u2488-\u2490\u24EA\u24F5-\u24FD\u24FF\u2776-\u277E\u2780-\u2788\u278A-\u2792"
-    "\U00010A40-\U00010A43\U00010E60-\U00010E68\U00011052-\U0001105A\U0001F100-\U0001F10A]+")
+    "[\\d\\s\u00b2-\u00b3\u00b9\u1369-\u1371\u19da\u2070\u2074-\u2079\u2080-\u2089\u2460-\u2468"
+    "\u2474-\u247c\u2488-\u2490\u24ea\u24f5-\u24fd\u24ff\u2776-\u277e\u2780-\u2788\u278a-\u2792"
+    "\U00010a40-\U00010a43\U00010e60-\U00010e68\U00011052-\U0001105a\U0001f100-\U0001f10a]+"
+)
 
 
 def prose_text(report: Report) -> str:
@@ -45,7 +46,7 @@ def prose_text(report: Report) -> str:
         if end <= 0:  # a SectionInfo built without end_line: up to the next heading
             nxt = report.sections[i + 1].position.line - 1 if i + 1 < len(report.sections) else len(lines)
             end = nxt
-        parts.append("\n".join(lines[sec.position.line:end]))
+        parts.append("\n".join(lines[sec.position.line : end]))
     return "\n".join(parts)
 
 
@@ -57,8 +58,11 @@ def prose_hashes(text: str) -> frozenset[int]:
     chars = _DROPPED.sub("", text)
     crc = zlib.crc32
     # one comprehension, no intermediate list: one slice, one encode and one crc32 call per shingle
-    return frozenset(h for i in range(len(chars) - SHINGLE + 1)
-                     if not (h := crc(chars[i:i + SHINGLE].encode("utf-8"))) % SAMPLE_MODULUS)
+    return frozenset(
+        h
+        for i in range(len(chars) - SHINGLE + 1)
+        if not (h := crc(chars[i : i + SHINGLE].encode("utf-8"))) % SAMPLE_MODULUS
+    )
 
 
 def report_prose_hashes(report: Report) -> frozenset[int]:
@@ -72,11 +76,11 @@ def repeated_spans(text: str, other: str) -> list[tuple[int, int]]:
     reader sees repeated."""
     kept = [(i, ch) for i, ch in enumerate(text) if not _DROPPED.fullmatch(ch)]
     chars = _DROPPED.sub("", other)
-    grams = {chars[i:i + SHINGLE] for i in range(len(chars) - SHINGLE + 1)}
+    grams = {chars[i : i + SHINGLE] for i in range(len(chars) - SHINGLE + 1)}
     spans: list[tuple[int, int]] = []
     joined = "".join(ch for _, ch in kept)
     for j in range(len(kept) - SHINGLE + 1):
-        if joined[j:j + SHINGLE] in grams:
+        if joined[j : j + SHINGLE] in grams:
             start, end = kept[j][0], kept[j + SHINGLE - 1][0] + 1
             if spans and start <= spans[-1][1]:
                 spans[-1] = (spans[-1][0], max(spans[-1][1], end))

@@ -31,8 +31,9 @@ class Rollup:
     several_reports: list[str] = field(default_factory=list)  # not summed: which one counts is not ours to guess
 
 
-def member_reports(conn, region: str, year: int, *, with_cells: bool = True,
-                   registry: Registry | None = None) -> tuple[str, list[RollupMember]]:
+def member_reports(
+    conn, region: str, year: int, *, with_cells: bool = True, registry: Registry | None = None
+) -> tuple[str, list[RollupMember]]:
     """The region's registered name and its direct members with their stored reports of ``year`` (without
     their cells when only who reported matters).
 
@@ -91,8 +92,7 @@ def write_rollup_xlsx(r: Rollup, path) -> None:
     from gongkai.forms import ReportForm
     from gongkai.forms.xlsx import CELLS_SHEET, write_xlsx_template
 
-    form = ReportForm(organization=r.region, year=r.year, format_id=r.format_id, body_kind="government",
-                      is_rollup=True)
+    form = ReportForm(organization=r.region, year=r.year, format_id=r.format_id, body_kind="government", is_rollup=True)
     form.values = {cid: int_if_whole(float(v)) for cid, v in r.values.items()}
     form.origins = {cid: "rollup" for cid in r.values}
     write_xlsx_template(path, r.year, r.format_id, form)
@@ -101,8 +101,9 @@ def write_rollup_xlsx(r: Rollup, path) -> None:
     ws = wb.create_sheet(ORIGIN_SHEET)
     ws.append(["单元格编号", "位置", "汇总值", "计入的成员（报告）", "报告中未填的成员"])
     for cid, _v in r.values.items():
-        ws.append([cid, places.get(cid, ""), form.values[cid], "、".join(r.sources[cid]),
-                   "、".join(r.unstated.get(cid, []))])
+        ws.append(
+            [cid, places.get(cid, ""), form.values[cid], "、".join(r.sources[cid]), "、".join(r.unstated.get(cid, []))]
+        )
     ws.append([])
     ws.append(["没有该年度报告的成员", "、".join(r.without_report) or "（无）"])
     if r.several_reports:

@@ -47,8 +47,13 @@ class AppealStats:
         return _rate(self.corrected, self.decided)
 
     def __add__(self, other: AppealStats) -> AppealStats:
-        return AppealStats(self.upheld + other.upheld, self.corrected + other.corrected, self.other + other.other,
-                           self.pending + other.pending, self.total + other.total)
+        return AppealStats(
+            self.upheld + other.upheld,
+            self.corrected + other.corrected,
+            self.other + other.other,
+            self.pending + other.pending,
+            self.total + other.total,
+        )
 
     def to_dict(self) -> dict:
         return {**asdict(self), "correction_rate": self.correction_rate}
@@ -95,8 +100,11 @@ class StatsRow:
         d = {k: v for k, v in asdict(self).items() if not isinstance(v, dict)}
         d["bodies_missing"] = list(self.bodies_missing)
         d["fees"] = round(self.fees, 4)
-        d.update(granted_share=self.granted_share, partially_granted_share=self.partially_granted_share,
-                 withheld_share=self.withheld_share)
+        d.update(
+            granted_share=self.granted_share,
+            partially_granted_share=self.partially_granted_share,
+            withheld_share=self.withheld_share,
+        )
         for name in ("review", "litigation_direct", "litigation_after_review", "litigation"):
             d[name] = getattr(self, name).to_dict()
         return d
@@ -125,9 +133,16 @@ class StatsResult:
         return what + skip
 
     def to_dict(self) -> dict:
-        return {"by": self.by, "rollups": self.rollups, "skipped": self.skipped, "region": self.region,
-                "caption": self.caption, "notes": list(self.notes), "rows": [r.to_dict() for r in self.rows],
-                "total": self.total.to_dict()}
+        return {
+            "by": self.by,
+            "rollups": self.rollups,
+            "skipped": self.skipped,
+            "region": self.region,
+            "caption": self.caption,
+            "notes": list(self.notes),
+            "rows": [r.to_dict() for r in self.rows],
+            "total": self.total.to_dict(),
+        }
 
 
 @dataclass
@@ -200,19 +215,26 @@ def _parts(conn, scope: Scope, by: str, rollups: str, ids: _Ids, figures=None):
     group = _group_column(by)
     # each report's usable needed cells, the fee cell apart (the 2019 format has none)
     usable_ok = conn.execute(
-        select(fig.c.parse_id, func.count(case((fig.c.figure != FEE_CELL, fig.c.value))),
-               func.count(case((fig.c.figure == FEE_CELL, fig.c.value))))
+        select(
+            fig.c.parse_id,
+            func.count(case((fig.c.figure != FEE_CELL, fig.c.value))),
+            func.count(case((fig.c.figure == FEE_CELL, fig.c.value))),
+        )
         .select_from(fig.join(parse, fig.c.parse_id == parse.c.id))
         .where(*scope.conditions, fig.c.figure.in_(needed))
-        .group_by(fig.c.parse_id)).all()
+        .group_by(fig.c.parse_id)
+    ).all()
     ok = {pid: n for pid, n, _ in usable_ok}
     fee_ok = {pid for pid, _, fee in usable_ok if fee}
     n_needed = len(needed) - 1
     parts: dict[str, _Part] = {}
     present: dict[int | None, set[int]] = defaultdict(set)
     skipped = 0
-    rows = conn.execute(select(parse.c.id, parse.c.year, parse.c.organization_id, parse.c.format,
-                               parse.c.is_rollup, group.label("grp")).select_from(source).where(*scope.conditions))
+    rows = conn.execute(
+        select(parse.c.id, parse.c.year, parse.c.organization_id, parse.c.format, parse.c.is_rollup, group.label("grp"))
+        .select_from(source)
+        .where(*scope.conditions)
+    )
     for r in rows:
         if r.organization_id is not None:
             present[r.year].add(r.organization_id)
@@ -224,14 +246,18 @@ def _parts(conn, scope: Scope, by: str, rollups: str, ids: _Ids, figures=None):
         part.reports_2019 += r.format == "2019"
         part.fee_reports += r.format != "2019"
         part.reports_incomplete += ok.get(r.id, 0) < n_needed or (r.format != "2019" and r.id not in fee_ok)
-    counted_rows = ([] if rollups == "included"
-                    else [parse.c.is_rollup.is_(True) if rollups == "only" else parse.c.is_rollup.is_(False)])
+    counted_rows = (
+        []
+        if rollups == "included"
+        else [parse.c.is_rollup.is_(True) if rollups == "only" else parse.c.is_rollup.is_(False)]
+    )
     is_2019 = func.coalesce(parse.c.format == "2019", False)
     sums = conn.execute(
         select(group.label("grp"), is_2019.label("f2019"), fig.c.figure, func.sum(func.coalesce(fig.c.value, 0.0)))
         .select_from(fig.join(source, fig.c.parse_id == parse.c.id))
         .where(*scope.conditions, *counted_rows, fig.c.figure.in_(needed))
-        .group_by(group, is_2019, fig.c.figure))
+        .group_by(group, is_2019, fig.c.figure)
+    )
     for grp, f2019, cid, total in sums:
         if cid == FEE_CELL and f2019:
             continue
@@ -242,8 +268,15 @@ def _parts(conn, scope: Scope, by: str, rollups: str, ids: _Ids, figures=None):
 ROLLUP_MODES = ("excluded", "included", "only")
 
 
-def compute_stats(conn, selection: Selection | None = None, *, by: str = "year",
-                  rollups: str = "excluded", registry: Registry | None = None, figures=None) -> StatsResult:
+def compute_stats(
+    conn,
+    selection: Selection | None = None,
+    *,
+    by: str = "year",
+    rollups: str = "excluded",
+    registry: Registry | None = None,
+    figures=None,
+) -> StatsResult:
     """Sums and rates of the selected reports per year (``by="year"``) or per body (``by="org"``); roll-up
     reports ``rollups`` = excluded (default) | included | only. ``figures``: where the figures are read (columns
     parse_id, figure, value; default the ``stats_figure`` table stored at ingest — a test passes
@@ -275,13 +308,17 @@ def compute_stats(conn, selection: Selection | None = None, *, by: str = "year",
             extra = {}
             if bodies is not None:
                 missing = bodies - present.get(int(key) if key.isdigit() else None, set())
-                extra = {"bodies_without_report": len(missing),
-                         "bodies_missing": tuple(sorted(names[b] for b in missing))}
+                extra = {
+                    "bodies_without_report": len(missing),
+                    "bodies_missing": tuple(sorted(names[b] for b in missing)),
+                }
             rows.append(accs.get(key, _Acc()).freeze(key, **extra))
         total_extra = {}
         if bodies is not None and len(keys) == 1:
-            total_extra = {"bodies_without_report": rows[0].bodies_without_report,
-                           "bodies_missing": rows[0].bodies_missing}
+            total_extra = {
+                "bodies_without_report": rows[0].bodies_without_report,
+                "bodies_missing": rows[0].bodies_missing,
+            }
     else:
         if bodies is not None:  # every body of the region has a row, reported or not
             for b in bodies:
@@ -291,18 +328,37 @@ def compute_stats(conn, selection: Selection | None = None, *, by: str = "year",
         if bodies is not None:
             reported = set().union(*present.values()) if present else set()
             missing = bodies - reported
-            total_extra = {"bodies_without_report": len(missing),
-                           "bodies_missing": tuple(sorted(names[b] for b in missing))}
+            total_extra = {
+                "bodies_without_report": len(missing),
+                "bodies_missing": tuple(sorted(names[b] for b in missing)),
+            }
     total_row = total.freeze("合计", **total_extra)
     notes = []
     if total_row.reports_2019:
-        notes.append(f"其中 {total_row.reports_2019} 份为 2019 年版格式：各项按相同的单元格计入；"
-                     "2019 年版没有“行政事业性收费金额”，这些报告不计入收费合计")
+        notes.append(
+            f"其中 {total_row.reports_2019} 份为 2019 年版格式：各项按相同的单元格计入；"
+            "2019 年版没有“行政事业性收费金额”，这些报告不计入收费合计"
+        )
     if total_row.reports_incomplete:
         notes.append(f"{total_row.reports_incomplete} 份报告有单元格既未填数值也无法推算（如文字、无法识别），按 0 计")
-    return StatsResult(by=by, rollups=rollups, skipped=skipped,
-                       rows=tuple(rows), total=total_row, region=selection.region, notes=tuple(notes))
+    return StatsResult(
+        by=by,
+        rollups=rollups,
+        skipped=skipped,
+        rows=tuple(rows),
+        total=total_row,
+        region=selection.region,
+        notes=tuple(notes),
+    )
 
 
-__all__ = ["FEE_CELL", "ROLLUP_MODES", "AppealStats", "StatsResult", "StatsRow", "cell_ids", "compute_stats",
-           "usable_value"]
+__all__ = [
+    "FEE_CELL",
+    "ROLLUP_MODES",
+    "AppealStats",
+    "StatsResult",
+    "StatsRow",
+    "cell_ids",
+    "compute_stats",
+    "usable_value",
+]

@@ -15,6 +15,7 @@ _BATCH = 2000  # rows fetched per round trip and written per Parquet row group (
 
 # --------------------------------------------------------------------------------------------- selection
 
+
 @dataclass(frozen=True)
 class Selection:
     """Which reports: by body (registered name, alias or name as printed), region (a body and everything
@@ -42,8 +43,11 @@ def load_registry(conn) -> Registry:
     for oid, name in conn.execute(select(organization.c.id, organization.c.name)):
         names[oid] = name
         by_name.setdefault(name, set()).add(oid)
-    for oid, alias in conn.execute(select(organization_alias.c.organization_id, organization_alias.c.alias)
-                                   .where(organization_alias.c.relation != "site")):  # a web site is no name
+    for oid, alias in conn.execute(
+        select(organization_alias.c.organization_id, organization_alias.c.alias).where(
+            organization_alias.c.relation != "site"
+        )
+    ):  # a web site is no name
         by_name.setdefault(alias, set()).add(oid)
     return Registry(names, by_name)
 
@@ -89,13 +93,19 @@ def select_bodies(conn, sel: Selection, registry: Registry | None = None) -> Sco
         name = sel.org.strip()
         ids = sorted(reg.by_name.get(name, ()))
         # a body not in the registry is still found by the name printed in its reports
-        conds.append(or_(parse.c.organization_id.in_(ids),
-                         and_(parse.c.organization_id.is_(None), parse.c.organization_printed == name)))
+        conds.append(
+            or_(
+                parse.c.organization_id.in_(ids),
+                and_(parse.c.organization_id.is_(None), parse.c.organization_printed == name),
+            )
+        )
         bodies = ids if bodies is None else [b for b in bodies if b in ids]
     if sel.org_like is not None and sel.org_like.strip():
         part = sel.org_like.strip()
         ids = sorted({i for name, oids in reg.by_name.items() if part in name for i in oids})
-        conds.append(or_(parse.c.organization_id.in_(ids), parse.c.organization_printed.contains(part, autoescape=True)))
+        conds.append(
+            or_(parse.c.organization_id.in_(ids), parse.c.organization_printed.contains(part, autoescape=True))
+        )
         bodies = ids if bodies is None else [b for b in bodies if b in ids]
     if sel.year is not None:
         conds.append(parse.c.year == sel.year)
@@ -103,6 +113,7 @@ def select_bodies(conn, sel: Selection, registry: Registry | None = None) -> Sco
 
 
 # ------------------------------------------------------------------------------------------- cell labels
+
 
 @cache
 def cell_order() -> dict[str, int]:
@@ -140,6 +151,7 @@ def cell_labels(cell_id: str, format_id: str | None = None) -> tuple[str, str | 
 
 # ------------------------------------------------------------------------------------------ stored reports
 
+
 @dataclass
 class StoredCell:
     cell_id: str
@@ -172,9 +184,17 @@ class StoredReport:
     cross_findings: list[dict] = field(default_factory=list)
 
     def metadata(self) -> dict[str, Any]:
-        return {"report_key": self.report_key, "parse_id": self.parse_id, "organization": self.organization,
-                "organization_printed": self.organization_printed, "year": self.year, "format": self.format,
-                "is_rollup": self.is_rollup, "published": self.published, "source": self.source}
+        return {
+            "report_key": self.report_key,
+            "parse_id": self.parse_id,
+            "organization": self.organization,
+            "organization_printed": self.organization_printed,
+            "year": self.year,
+            "format": self.format,
+            "is_rollup": self.is_rollup,
+            "published": self.published,
+            "source": self.source,
+        }
 
 
 def _stream(conn, stmt):
@@ -187,13 +207,27 @@ def _report_rows(conn, scope: Scope):
 
     from gongkai.store.schema import document, organization, parse
 
-    stmt = (select(parse.c.id, document.c.sha256,
-                   func.coalesce(organization.c.name, parse.c.organization_printed),
-                   parse.c.organization_printed, parse.c.organization_id, parse.c.year, parse.c.format,
-                   parse.c.is_rollup, parse.c.published, parse.c.source)
-            .select_from(parse.join(document, parse.c.document_id == document.c.id)
-                         .outerjoin(organization, parse.c.organization_id == organization.c.id))
-            .where(*scope.conditions).order_by(document.c.sha256, parse.c.id))
+    stmt = (
+        select(
+            parse.c.id,
+            document.c.sha256,
+            func.coalesce(organization.c.name, parse.c.organization_printed),
+            parse.c.organization_printed,
+            parse.c.organization_id,
+            parse.c.year,
+            parse.c.format,
+            parse.c.is_rollup,
+            parse.c.published,
+            parse.c.source,
+        )
+        .select_from(
+            parse.join(document, parse.c.document_id == document.c.id).outerjoin(
+                organization, parse.c.organization_id == organization.c.id
+            )
+        )
+        .where(*scope.conditions)
+        .order_by(document.c.sha256, parse.c.id)
+    )
     for r in _stream(conn, stmt):
         yield StoredReport(r[0], r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7]), r[8], r[9])
 
@@ -203,11 +237,24 @@ def _cell_rows(conn, scope: Scope, cell_ids: Iterable[str] | None = None):
 
     from gongkai.store.schema import cell, document, parse
 
-    stmt = (select(cell.c.parse_id, cell.c.cell_id, cell.c.raw, cell.c.meaning, cell.c.value,
-                   cell.c.inferred_value, cell.c.line, cell.c.page, document.c.sha256)
-            .select_from(cell.join(parse, cell.c.parse_id == parse.c.id)
-                         .join(document, parse.c.document_id == document.c.id))
-            .where(*scope.conditions).order_by(document.c.sha256, cell.c.parse_id))
+    stmt = (
+        select(
+            cell.c.parse_id,
+            cell.c.cell_id,
+            cell.c.raw,
+            cell.c.meaning,
+            cell.c.value,
+            cell.c.inferred_value,
+            cell.c.line,
+            cell.c.page,
+            document.c.sha256,
+        )
+        .select_from(
+            cell.join(parse, cell.c.parse_id == parse.c.id).join(document, parse.c.document_id == document.c.id)
+        )
+        .where(*scope.conditions)
+        .order_by(document.c.sha256, cell.c.parse_id)
+    )
     if cell_ids is not None:
         stmt = stmt.where(cell.c.cell_id.in_(list(cell_ids)))
     for r in _stream(conn, stmt):
@@ -221,31 +268,71 @@ def _finding_rows(conn, scope: Scope, cross: bool):
     from gongkai.store.schema import cross_finding, document, finding, parse, review
 
     t = cross_finding if cross else finding
-    extra = ((t.c.related_parse_ids, t.c.computed_at, literal(True)) if cross
-             else (literal(None), literal(None), t.c.assessable))
-    stmt = (select(t.c.parse_id, t.c.id, t.c.code, t.c.category, t.c.severity, t.c.message, t.c.evidence,
-                   t.c.fingerprint, *extra, review.c.decision, review.c.comment, review.c.reviewer,
-                   review.c.decided_at, t.c.key, document.c.sha256)
-            .select_from(t.join(parse, t.c.parse_id == parse.c.id)
-                         .join(document, parse.c.document_id == document.c.id)
-                         .outerjoin(review, and_(review.c.document_sha256 == document.c.sha256,
-                                                 review.c.fingerprint == t.c.fingerprint)))
-            .where(*scope.conditions).order_by(document.c.sha256, t.c.parse_id, t.c.key, t.c.id))
+    extra = (
+        (t.c.related_parse_ids, t.c.computed_at, literal(True))
+        if cross
+        else (literal(None), literal(None), t.c.assessable)
+    )
+    stmt = (
+        select(
+            t.c.parse_id,
+            t.c.id,
+            t.c.code,
+            t.c.category,
+            t.c.severity,
+            t.c.message,
+            t.c.evidence,
+            t.c.fingerprint,
+            *extra,
+            review.c.decision,
+            review.c.comment,
+            review.c.reviewer,
+            review.c.decided_at,
+            t.c.key,
+            document.c.sha256,
+        )
+        .select_from(
+            t.join(parse, t.c.parse_id == parse.c.id)
+            .join(document, parse.c.document_id == document.c.id)
+            .outerjoin(
+                review, and_(review.c.document_sha256 == document.c.sha256, review.c.fingerprint == t.c.fingerprint)
+            )
+        )
+        .where(*scope.conditions)
+        .order_by(document.c.sha256, t.c.parse_id, t.c.key, t.c.id)
+    )
     # the other reports of a cross finding by content hash: row ids depend on arrival order
-    shas = (dict(conn.execute(select(parse.c.id, document.c.sha256)
-                              .select_from(parse.join(document, parse.c.document_id == document.c.id))).all())
-            if cross else {})
+    shas = (
+        dict(
+            conn.execute(
+                select(parse.c.id, document.c.sha256).select_from(
+                    parse.join(document, parse.c.document_id == document.c.id)
+                )
+            ).all()
+        )
+        if cross
+        else {}
+    )
     for r in _stream(conn, stmt):
-        d: dict[str, Any] = {"id": r[1], "key": r[15], "code": r[2], "category": r[3], "severity": r[4],
-                             "message": r[5], "evidence": r[6], "fingerprint": r[7]}
+        d: dict[str, Any] = {
+            "id": r[1],
+            "key": r[15],
+            "code": r[2],
+            "category": r[3],
+            "severity": r[4],
+            "message": r[5],
+            "evidence": r[6],
+            "fingerprint": r[7],
+        }
         if cross:
             d["related_parse_ids"] = r[8]
             d["related_reports"] = sorted(shas.get(p, "") for p in r[8] or [])
             d["computed_at"] = r[9]
         else:
             d["assessable"] = bool(r[10])
-        d["review"] = ({"decision": r[11], "comment": r[12], "reviewer": r[13], "decided_at": r[14]}
-                       if r[11] is not None else None)
+        d["review"] = (
+            {"decision": r[11], "comment": r[12], "reviewer": r[13], "decided_at": r[14]} if r[11] is not None else None
+        )
         yield (r[16], r[0]), d
 
 
@@ -266,8 +353,9 @@ class _Aligned:
         return out
 
 
-def iter_reports(conn, scope: Scope, *, with_cells: bool = True, with_findings: bool = False,
-                 cell_ids: Iterable[str] | None = None) -> Iterator[StoredReport]:
+def iter_reports(
+    conn, scope: Scope, *, with_cells: bool = True, with_findings: bool = False, cell_ids: Iterable[str] | None = None
+) -> Iterator[StoredReport]:
     """The selected reports in content order (document sha256, then parse id), each with its cells in format order (and findings)."""
     order = cell_order()
     cells = _Aligned(_cell_rows(conn, scope, cell_ids)) if with_cells else None
@@ -275,7 +363,9 @@ def iter_reports(conn, scope: Scope, *, with_cells: bool = True, with_findings: 
     cross = _Aligned(_finding_rows(conn, scope, cross=True)) if with_findings else None
     for rep in _report_rows(conn, scope):
         if cells is not None:
-            rep.cells = sorted(cells.take((rep.report_key, rep.parse_id)), key=lambda c: (order.get(c.cell_id, len(order)), c.cell_id))
+            rep.cells = sorted(
+                cells.take((rep.report_key, rep.parse_id)), key=lambda c: (order.get(c.cell_id, len(order)), c.cell_id)
+            )
         if found is not None and cross is not None:
             rep.findings = found.take((rep.report_key, rep.parse_id))
             rep.cross_findings = cross.take((rep.report_key, rep.parse_id))

@@ -112,7 +112,7 @@ def _groups(cands: Sequence[Candidate]) -> list[list[Candidate]]:
     for i, a in enumerate(cands):
         if a.decision == SUPERSEDED and a.superseded_by in parent:
             join(a.sha256, a.superseded_by)
-        for b in cands[i + 1:]:
+        for b in cands[i + 1 :]:
             if same_report(a, b):
                 join(a.sha256, b.sha256)
     out: dict[str, list[Candidate]] = {}
@@ -157,8 +157,7 @@ def _reason(c: Candidate, current: Candidate | None, live: list[Candidate]) -> s
     return "发布日期和完整程度相同，按 sha256 排序最前"
 
 
-def duplicate_findings(candidates: Sequence[Candidate], choices: Sequence[VersionChoice]
-                       ) -> list[tuple[str, Finding]]:
+def duplicate_findings(candidates: Sequence[Candidate], choices: Sequence[VersionChoice]) -> list[tuple[str, Finding]]:
     """(sha256, DUPLICATE-REPORT) for each current version when one (body, year) has more than one."""
     by_sha = {c.sha256: c for c in candidates}
     currents = [by_sha[v.sha256] for v in choices if v.current]
@@ -169,12 +168,24 @@ def duplicate_findings(candidates: Sequence[Candidate], choices: Sequence[Versio
         others = [o for o in currents if o is not c]
         names = "、".join(f"{o.sha256[:12]}（{o.source}）" for o in others)
         year = f"{c.year}年度" if c.year else "未知年度"
-        message = (f"{c.organization}{year}另有内容不同的报告 {names}，与本报告（{c.sha256[:12]}）的表格数值"
-                   f"或文字明显不同；请用 gongkai reports supersede 或 withdraw 决定哪一份有效")
-        out.append((c.sha256, finding("DUPLICATE-REPORT", message,
-                                      Evidence(text="、".join(o.source for o in others)))))
+        message = (
+            f"{c.organization}{year}另有内容不同的报告 {names}，与本报告（{c.sha256[:12]}）的表格数值"
+            f"或文字明显不同；请用 gongkai reports supersede 或 withdraw 决定哪一份有效"
+        )
+        out.append((c.sha256, finding("DUPLICATE-REPORT", message, Evidence(text="、".join(o.source for o in others)))))
     return out
 
 
-__all__ = ["CELL_AGREEMENT", "Candidate", "MIN_CELLS", "PROSE_AGREEMENT", "SUPERSEDED", "VersionChoice",
-           "WITHDRAWN", "cell_agreement", "choose", "duplicate_findings", "same_report"]
+__all__ = [
+    "CELL_AGREEMENT",
+    "Candidate",
+    "MIN_CELLS",
+    "PROSE_AGREEMENT",
+    "SUPERSEDED",
+    "VersionChoice",
+    "WITHDRAWN",
+    "cell_agreement",
+    "choose",
+    "duplicate_findings",
+    "same_report",
+]

@@ -16,7 +16,11 @@ from gongkai.checks.inference import infer, infer_report
 from gongkai.checks.narrative import check_narrative
 from gongkai.checks.plausibility import check_fee_statement, check_regulations
 from gongkai.checks.structure import (
-    check_metadata, check_old_format, check_section_content, check_section_numbering, check_tables_and_sections,
+    check_metadata,
+    check_old_format,
+    check_section_content,
+    check_section_numbering,
+    check_tables_and_sections,
 )
 from gongkai.model import Finding, Inferred, Report
 from gongkai.standard.labels import TABLES

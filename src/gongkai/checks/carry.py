@@ -38,10 +38,16 @@ def carry_pairs(this_format: str, last_format: str) -> tuple[CarryPair, ...]:
     this_fmt, last_fmt = format_or_default(this_format), format_or_default(last_format)
     lay, last_lay = request_layout(this_fmt), request_layout(last_fmt)
     return tuple(
-        CarryPair(col, f"requests.{lay.carried_over}.{col}", f"requests.{last_lay.carried_forward}.{col}",
-                  this_fmt.row_label("requests", lay.carried_over),
-                  last_fmt.row_label("requests", last_lay.carried_forward), this_fmt.column_label(col))
-        for col in (*lay.applicant_columns, lay.total_column))
+        CarryPair(
+            col,
+            f"requests.{lay.carried_over}.{col}",
+            f"requests.{last_lay.carried_forward}.{col}",
+            this_fmt.row_label("requests", lay.carried_over),
+            last_fmt.row_label("requests", last_lay.carried_forward),
+            this_fmt.column_label(col),
+        )
+        for col in (*lay.applicant_columns, lay.total_column)
+    )
 
 
 def format_or_default(format_id: str | None, year: int | None = None) -> Format:
@@ -60,19 +66,33 @@ def as_number(value: Any) -> int | float | None:
 
 def same_value(a: Any, b: Any) -> bool:
     """Equal values; numbers compare with a tolerance far below printed precision."""
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool) \
-            and not isinstance(b, bool):
+    if (
+        isinstance(a, (int, float))
+        and isinstance(b, (int, float))
+        and not isinstance(a, bool)
+        and not isinstance(b, bool)
+    ):
         return abs(a - b) < _TOLERANCE
     return bool(a == b)
 
 
-def carry_message(pair: CarryPair, stated: str, previous: str, last_year: int | None, *,
-                  this_name: str = "", last_name: str = "", last_source: str = "") -> str:
+def carry_message(
+    pair: CarryPair,
+    stated: str,
+    previous: str,
+    last_year: int | None,
+    *,
+    this_name: str = "",
+    last_name: str = "",
+    last_source: str = "",
+) -> str:
     """“二、上年结转…”的“自然人”列填报为5，但2022年度报告“四、结转下年度继续办理”的“自然人”列为3."""
     year = f"{last_year}年度" if last_year is not None else "上年度"
     source = f"（{last_source}）" if last_source else ""
-    return (f"{this_name}“{pair.this_row_label}”的“{pair.column_label}”列填报为{stated}，"
-            f"但{last_name}{year}报告{source}“{pair.last_row_label}”的“{pair.column_label}”列为{previous}")
+    return (
+        f"{this_name}“{pair.this_row_label}”的“{pair.column_label}”列填报为{stated}，"
+        f"但{last_name}{year}报告{source}“{pair.last_row_label}”的“{pair.column_label}”列为{previous}"
+    )
 
 
 __all__ = ["CarryPair", "as_number", "carry_message", "carry_pairs", "format_or_default", "same_value"]

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from gongkai.checks.common import (
-    Context, evidence_cell, finding, fmt_number, is_unknown, rows_of, table_of, table_seen,
+    Context,
+    evidence_cell,
+    finding,
+    fmt_number,
+    is_unknown,
+    rows_of,
+    table_of,
+    table_seen,
 )
 from gongkai.model import Evidence, Finding, Meaning, ParseIssue, Report
 from gongkai.standard.formats import CellSpec, find_cell
@@ -28,10 +35,8 @@ def _inferred_note(ctx: Context, cells: list[str]) -> str:
     if len(known) == len(cells):
         if len(values) == 1:
             return f"（{'均' if len(cells) > 1 else ''}可由勾稽关系推出为{fmt_number(values.pop())}）"
-        return "（可由勾稽关系推出：" + "、".join(
-            f"{ctx.column_label(c)}为{fmt_number(v)}" for c, v in known) + "）"
-    return "（其中可由勾稽关系推出：" + "、".join(
-        f"{ctx.column_label(c)}为{fmt_number(v)}" for c, v in known) + "）"
+        return "（可由勾稽关系推出：" + "、".join(f"{ctx.column_label(c)}为{fmt_number(v)}" for c, v in known) + "）"
+    return "（其中可由勾稽关系推出：" + "、".join(f"{ctx.column_label(c)}为{fmt_number(v)}" for c, v in known) + "）"
 
 
 def _issue_row(ctx: Context, issue: ParseIssue) -> str:
@@ -53,11 +58,14 @@ def _short_rows_summary(report: Report, ctx: Context, issues: list[ParseIssue]) 
     """Many short rows in one table usually mean the copy dropped every blank cell: say it once."""
     rows = "、".join(_issue_row(ctx, i) for i in issues)
     cells = [c for i in issues for c in i.cells]
-    msg = (f"{table_title(ctx.fmt(table_of(cells[0])), table_of(cells[0]))}表有{len(issues)}行的数值少于列数"
-           f"（转录时空白单元格可能被省略），无法确定各数值所属列，这些行的单元格按缺失处理：{rows}"
-           f"{_inferred_note(ctx, cells)}")
-    return finding("ROW-SHORT", msg, Evidence(cells=[evidence_cell(report, ctx, c) for c in cells],
-                                             position=issues[0].position))
+    msg = (
+        f"{table_title(ctx.fmt(table_of(cells[0])), table_of(cells[0]))}表有{len(issues)}行的数值少于列数"
+        f"（转录时空白单元格可能被省略），无法确定各数值所属列，这些行的单元格按缺失处理：{rows}"
+        f"{_inferred_note(ctx, cells)}"
+    )
+    return finding(
+        "ROW-SHORT", msg, Evidence(cells=[evidence_cell(report, ctx, c) for c in cells], position=issues[0].position)
+    )
 
 
 def check_parse_issues(report: Report, ctx: Context) -> list[Finding]:
@@ -93,8 +101,10 @@ def check_parse_issues(report: Report, ctx: Context) -> list[Finding]:
             msg = f"表格中有一组数值缺少行名，无法对应到标准行{raw}"
         elif issue.code == "label_variant" and issue.reader_made:
             # our reader joined this label from separate pieces: never tell the user the document misnamed it
-            msg = (f"{row}的行名由读取时拼合的文字组成{raw}，与标准行名不同可能是读取所致（并非文档用词），"
-                   f"已按标准行处理，请核对原件")
+            msg = (
+                f"{row}的行名由读取时拼合的文字组成{raw}，与标准行名不同可能是读取所致（并非文档用词），"
+                f"已按标准行处理，请核对原件"
+            )
         elif issue.code == "label_variant":
             msg = f"{row}使用了非标准的名称{raw}，已按标准行处理"
         else:
@@ -103,8 +113,9 @@ def check_parse_issues(report: Report, ctx: Context) -> list[Finding]:
             # our reader joined this table's row labels from separate pieces: a row may be there under a
             # label we mixed up, so the layout is not put on the document
             msg += "（该表的行名由读取时拼合，可能是读取所致，并非文档本身如此，请核对原件）"
-        evidence = Evidence(cells=[evidence_cell(report, ctx, c) for c in issue.cells], text=issue.raw,
-                            position=issue.position)
+        evidence = Evidence(
+            cells=[evidence_cell(report, ctx, c) for c in issue.cells], text=issue.raw, position=issue.position
+        )
         out.append(finding(code, msg, evidence))
     return out
 
@@ -139,8 +150,7 @@ def check_missing_cells(report: Report, ctx: Context) -> list[Finding]:
             continue  # TABLE-MISSING or DOCUMENT-CUT-OFF covers it
         fmt = ctx.fmt(table)
         for _, row_label, cells in rows_of(fmt, table):
-            missing = [c for c in cells
-                       if c not in reported and c not in ctx.beyond_cut and is_unknown(report, c)]
+            missing = [c for c in cells if c not in reported and c not in ctx.beyond_cut and is_unknown(report, c)]
             if not missing:
                 continue
             blank = [c for c in missing if c in report.cells and report.cells[c].meaning is Meaning.BLANK]
@@ -150,8 +160,10 @@ def check_missing_cells(report: Report, ctx: Context) -> list[Finding]:
             for kind, group in (("空白", blank), ("无法识别", unreadable), ("缺失", absent)):
                 if group:
                     parts.append(kind + "：" + "、".join(ctx.column_label(c) for c in group))
-            msg = f"{table_title(fmt, table)}表{row_label}行有单元格未填写数值（{'；'.join(parts)}）" \
-                  f"{_inferred_note(ctx, missing)}"
+            msg = (
+                f"{table_title(fmt, table)}表{row_label}行有单元格未填写数值（{'；'.join(parts)}）"
+                f"{_inferred_note(ctx, missing)}"
+            )
             out.append(finding("CELL-MISSING", msg, Evidence(cells=[evidence_cell(report, ctx, c) for c in missing])))
     return out
 

@@ -42,15 +42,23 @@ def looks_like_misread_number(raw: str) -> bool:
     """A digit string with look-alike letters mixed in ("1O2", "l5", "O"), as OCR produces from a number.
     A lone letter counts too: "O" or "l" in a value cell is a 0 or 1 read as a letter."""
     text = raw.strip()
-    return bool(text) and _MIXED.fullmatch(text) is not None and _HAS_LETTER.search(text) is not None and (
-        any(ch.isdigit() for ch in text) or len(text) <= 2)
+    return (
+        bool(text)
+        and _MIXED.fullmatch(text) is not None
+        and _HAS_LETTER.search(text) is not None
+        and (any(ch.isdigit() for ch in text) or len(text) <= 2)
+    )
 
 
 def _finding(report: Report, ctx: Context, cell_id: str, message: str) -> Finding:
     cell = report.cells[cell_id]
-    return Finding(code=RULE.code, category=RULE.category, severity=RULE.severity, message=message,
-                   evidence=Evidence(cells=[evidence_cell(report, ctx, cell_id)], text=cell.raw,
-                                     position=cell.position))
+    return Finding(
+        code=RULE.code,
+        category=RULE.category,
+        severity=RULE.severity,
+        message=message,
+        evidence=Evidence(cells=[evidence_cell(report, ctx, cell_id)], text=cell.raw, position=cell.position),
+    )
 
 
 def _where(cell: Cell) -> str:
@@ -67,15 +75,28 @@ def check_low_confidence(report: Report, ctx: Context) -> list[Finding]:
         if pos is None or pos.confidence is None:
             continue  # not read by OCR
         if cell.meaning is Meaning.TEXT and looks_like_misread_number(cell.raw):
-            out.append(_finding(report, ctx, cid,
-                                f"{ctx.label(cid)}{_where(cell)}识别为“{cell.raw.strip()}”，数字中混有形近字母，"
-                                "可能是文字识别（OCR）误读，未作自动更正，请与原件核对"))
-        elif pos.confidence < LOW_CONFIDENCE and (cell.meaning in _VALUE_MEANINGS or (
-                cell.meaning is Meaning.TEXT and any(ch.isdigit() for ch in cell.raw))):
+            out.append(
+                _finding(
+                    report,
+                    ctx,
+                    cid,
+                    f"{ctx.label(cid)}{_where(cell)}识别为“{cell.raw.strip()}”，数字中混有形近字母，"
+                    "可能是文字识别（OCR）误读，未作自动更正，请与原件核对",
+                )
+            )
+        elif pos.confidence < LOW_CONFIDENCE and (
+            cell.meaning in _VALUE_MEANINGS or (cell.meaning is Meaning.TEXT and any(ch.isdigit() for ch in cell.raw))
+        ):
             # a doubtful number, or text with digits in it ("写5" read from a smudged 25)
-            out.append(_finding(report, ctx, cid,
-                                f"{ctx.label(cid)}{_where(cell)}的数字“{cell.raw.strip()}”由文字识别（OCR）读出，"
-                                f"识别置信度较低（{pos.confidence:.0%}），请与原件核对"))
+            out.append(
+                _finding(
+                    report,
+                    ctx,
+                    cid,
+                    f"{ctx.label(cid)}{_where(cell)}的数字“{cell.raw.strip()}”由文字识别（OCR）读出，"
+                    f"识别置信度较低（{pos.confidence:.0%}），请与原件核对",
+                )
+            )
     return out
 
 

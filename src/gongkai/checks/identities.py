@@ -29,10 +29,14 @@ def check_identities(report: Report, ctx: Context) -> list[Finding]:
                 unassessed.setdefault(idn.rule, []).append(identity_scope(fmt, idn))
         for rule, scopes in unassessed.items():
             idn = next(i for i in fmt.identities if i.rule == rule)
-            findings.append(finding(
-                "NOT-ASSESSABLE",
-                f"勾稽关系“{idn.label}”在{'、'.join(scopes)}未能评估：相关单元格空白、为“/”、为文字或无法识别",
-                Evidence(formula=rule), assessable=False))
+            findings.append(
+                finding(
+                    "NOT-ASSESSABLE",
+                    f"勾稽关系“{idn.label}”在{'、'.join(scopes)}未能评估：相关单元格空白、为“/”、为文字或无法识别",
+                    Evidence(formula=rule),
+                    assessable=False,
+                )
+            )
     return findings
 
 
@@ -61,8 +65,15 @@ def _check_instance(report: Report, ctx: Context, fmt: Format, idn: Identity) ->
 def _violation(report: Report, ctx: Context, fmt: Format, idn: Identity, lhs: Number, rhs: Number) -> Finding:
     left, right = fmt.identity_sides.get(idn.rule, ("左边", "右边"))
     diff = lhs - rhs
-    message = (f"{identity_scope(fmt, idn)}不符合“{idn.label}”：{left}为{fmt_number(lhs)}，"
-               f"{right}为{fmt_number(rhs)}，相差{fmt_number(diff)}")
-    evidence = Evidence(cells=[evidence_cell(report, ctx, c) for c in idn.cells], expected=rhs, stated=lhs,
-                        difference=diff, formula=f"{idn.rule}:{idn.key}")
+    message = (
+        f"{identity_scope(fmt, idn)}不符合“{idn.label}”：{left}为{fmt_number(lhs)}，"
+        f"{right}为{fmt_number(rhs)}，相差{fmt_number(diff)}"
+    )
+    evidence = Evidence(
+        cells=[evidence_cell(report, ctx, c) for c in idn.cells],
+        expected=rhs,
+        stated=lhs,
+        difference=diff,
+        formula=f"{idn.rule}:{idn.key}",
+    )
     return finding(fmt.identity_codes[idn.rule], message, evidence)

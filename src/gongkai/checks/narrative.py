@@ -83,16 +83,26 @@ def check_narrative(report: Report, ctx: Context) -> list[Finding]:
 def _mismatch(report: Report, ctx: Context, fig: NarrativeFigure, cells: list[str], table_value: Number) -> Finding:
     name = _TERM_NAMES.get(fig.term, fig.term)
     where = "、".join(ctx.label(c) for c in cells)
-    msg = (f"正文称{name}为{fmt_number(fig.value)}（“{fig.text.strip()}”），"
-           f"但表格中{where}{'合计' if len(cells) > 1 else ''}为{fmt_number(table_value)}")
-    evidence = Evidence(cells=[evidence_cell(report, ctx, c) for c in cells], expected=table_value,
-                        stated=fig.value, difference=fig.value - table_value, text=fig.text, position=fig.position)
+    msg = (
+        f"正文称{name}为{fmt_number(fig.value)}（“{fig.text.strip()}”），"
+        f"但表格中{where}{'合计' if len(cells) > 1 else ''}为{fmt_number(table_value)}"
+    )
+    evidence = Evidence(
+        cells=[evidence_cell(report, ctx, c) for c in cells],
+        expected=table_value,
+        stated=fig.value,
+        difference=fig.value - table_value,
+        text=fig.text,
+        position=fig.position,
+    )
     doubt = _reading_doubt(report, cells)
     if doubt:
         # the table was not read as printed: the disagreement may be ours, so it is not put on the document
-        msg = (f"正文称{name}为{fmt_number(fig.value)}（“{fig.text.strip()}”），表格中{where}"
-               f"{'合计' if len(cells) > 1 else ''}读取为{fmt_number(table_value)}；该表格读取时{doubt}，"
-               f"不一致可能来自读取而非文档本身，待复核")
+        msg = (
+            f"正文称{name}为{fmt_number(fig.value)}（“{fig.text.strip()}”），表格中{where}"
+            f"{'合计' if len(cells) > 1 else ''}读取为{fmt_number(table_value)}；该表格读取时{doubt}，"
+            f"不一致可能来自读取而非文档本身，待复核"
+        )
         return finding("NARRATIVE-REVIEW", msg, evidence)
     return finding("NARRATIVE-MISMATCH", msg, evidence)
 

@@ -24,13 +24,14 @@ def check_regulations(report: Report, ctx: Context) -> list[Finding]:
     """IMPLAUSIBLE-REGULATIONS: 规章 counts > 0 for a body that cannot make 规章 (skipped when the body is unknown)."""
     if not report.organization or not cannot_make_regulations(report.organization):
         return []
-    cells = [cid for cid in report.cells
-             if cid.startswith("proactive.regulations.") and (report.value(cid) or 0) > 0]
+    cells = [cid for cid in report.cells if cid.startswith("proactive.regulations.") and (report.value(cid) or 0) > 0]
     if not cells:
         return []
     values = "、".join(f"{ctx.column_label(c)}{fmt_number(report.value(c))}" for c in cells)
-    msg = (f"“{report.organization}”不是省、自治区、直辖市或设区的市、自治州人民政府，无权制定规章，"
-           f"但表中“规章”填报了{values}")
+    msg = (
+        f"“{report.organization}”不是省、自治区、直辖市或设区的市、自治州人民政府，无权制定规章，"
+        f"但表中“规章”填报了{values}"
+    )
     return [finding("IMPLAUSIBLE-REGULATIONS", msg, Evidence(cells=[evidence_cell(report, ctx, c) for c in cells]))]
 
 
@@ -39,7 +40,7 @@ def _section_text(sections: list[SectionInfo], i: int, lines: list[str]) -> str:
     end = s.end_line
     if end <= 0:
         end = sections[i + 1].position.line - 1 if i + 1 < len(sections) else len(lines)
-    return "\n".join(lines[s.position.line - 1:end])
+    return "\n".join(lines[s.position.line - 1 : end])
 
 
 def check_fee_statement(report: Report, ctx: Context) -> list[Finding]:
@@ -55,5 +56,10 @@ def check_fee_statement(report: Report, ctx: Context) -> list[Finding]:
     if any(w in text for w in _FEE_WORDS):
         return []
     s = sections[i]
-    return [finding("FEE-STATEMENT-MISSING", f"第六部分“{s.heading.strip()}”未说明信息处理费的收取情况",
-                    Evidence(text=s.heading, position=s.position))]
+    return [
+        finding(
+            "FEE-STATEMENT-MISSING",
+            f"第六部分“{s.heading.strip()}”未说明信息处理费的收取情况",
+            Evidence(text=s.heading, position=s.position),
+        )
+    ]

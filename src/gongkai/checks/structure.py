@@ -6,13 +6,27 @@ from gongkai.checks.common import Context, cell_parts, evidence_cell, finding, o
 from gongkai.model import Evidence, Finding, Report, SectionInfo, Severity
 from gongkai.standard.formats import get_format
 from gongkai.standard.labels import (
-    CURRENT_FORMAT, TABLE_SECTION, TABLES, format_for_year, numeral, other_format, section_heading, table_title,
+    CURRENT_FORMAT,
+    TABLE_SECTION,
+    TABLES,
+    format_for_year,
+    numeral,
+    other_format,
+    section_heading,
+    table_title,
 )
 
 # The standard order of the document: sections and the tables inside sections 二, 三, 四.
 _ORDER: tuple[tuple[str, int | str], ...] = (
-    ("section", 1), ("section", 2), ("table", "proactive"), ("section", 3), ("table", "requests"),
-    ("section", 4), ("table", "appeals"), ("section", 5), ("section", 6),
+    ("section", 1),
+    ("section", 2),
+    ("table", "proactive"),
+    ("section", 3),
+    ("table", "requests"),
+    ("section", 4),
+    ("table", "appeals"),
+    ("section", 5),
+    ("section", 6),
 )
 
 
@@ -53,7 +67,9 @@ def check_tables_and_sections(report: Report, ctx: Context) -> list[Finding]:
             out.append(finding("TABLE-MISSING", f"缺少{name}“{table_title(ctx.fmt(key), key)}”"))  # type: ignore[arg-type]
     if report.truncated:
         where = f"第{report.cut_at.line}行" if report.cut_at else "中途"
-        msg = f"文档在{where}截断，" + ("、".join(not_visible) + "未能评估" if not_visible else "截断处之后的内容未能评估")
+        msg = f"文档在{where}截断，" + (
+            "、".join(not_visible) + "未能评估" if not_visible else "截断处之后的内容未能评估"
+        )
         out.append(finding("DOCUMENT-CUT-OFF", msg, Evidence(position=report.cut_at), assessable=False))
     return out
 
@@ -65,8 +81,13 @@ def check_section_content(report: Report, ctx: Context) -> list[Finding]:
     for i, s in enumerate(report.sections):
         if s.content_chars > 0 or (report.truncated and i == last):
             continue
-        out.append(finding("SECTION-EMPTY", f"第{numeral(s.canonical)}部分“{s.heading.strip()}”只有标题，没有内容",
-                           Evidence(text=s.heading, position=s.position)))
+        out.append(
+            finding(
+                "SECTION-EMPTY",
+                f"第{numeral(s.canonical)}部分“{s.heading.strip()}”只有标题，没有内容",
+                Evidence(text=s.heading, position=s.position),
+            )
+        )
     return out
 
 
@@ -75,17 +96,25 @@ def check_section_numbering(report: Report, ctx: Context) -> list[Finding]:
     out: list[Finding] = []
     for s in report.sections:
         if s.number_printed is not None and s.number_printed != s.canonical:
-            out.append(finding(
-                "SECTION-NUMBERING",
-                f"“{s.heading.strip()}”的序号印为“{numeral(s.number_printed)}”，按标准格式应为“{numeral(s.canonical)}”",
-                Evidence(text=s.heading, position=s.position, expected=s.canonical, stated=s.number_printed)))
+            out.append(
+                finding(
+                    "SECTION-NUMBERING",
+                    f"“{s.heading.strip()}”的序号印为“{numeral(s.number_printed)}”，按标准格式应为“{numeral(s.canonical)}”",
+                    Evidence(text=s.heading, position=s.position, expected=s.canonical, stated=s.number_printed),
+                )
+            )
     if out:
         return out
     problems = _sequence_problems([s for s in report.sections if s.number_printed is not None], report.truncated)
     if problems:
         first = report.sections[0]
-        out.append(finding("SECTION-NUMBERING", "各部分序号有误：" + "；".join(problems),
-                           Evidence(text=first.heading, position=first.position)))
+        out.append(
+            finding(
+                "SECTION-NUMBERING",
+                "各部分序号有误：" + "；".join(problems),
+                Evidence(text=first.heading, position=first.position),
+            )
+        )
     return out
 
 
@@ -137,8 +166,10 @@ def check_old_format(report: Report, ctx: Context) -> list[Finding]:
     cells = [evidence_cell(report, ctx, c) for c in report.cells if c in only_in("2019")]
     where = "、".join(f"{table_title(ctx.fmt(t), t)}表" for t in old_tables)
     current, old = get_format(CURRENT_FORMAT), get_format(other_format(CURRENT_FORMAT))
-    msg = (f"{report.year}年度报告应使用{current.id}年格式（{current.document_no}），"
-           f"{where or '表格'}仍使用{old.id}年试行格式" + (f"：含{'、'.join(features)}" if features else ""))
+    msg = (
+        f"{report.year}年度报告应使用{current.id}年格式（{current.document_no}），"
+        f"{where or '表格'}仍使用{old.id}年试行格式" + (f"：含{'、'.join(features)}" if features else "")
+    )
     return [finding("OLD-FORMAT", msg, Evidence(cells=cells))]
 
 

@@ -17,16 +17,32 @@ import click
 from rich.console import Console
 from rich.markup import escape
 
-from gongkai.commands.support import (E_INTERRUPTED, E_NO_INPUT, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERRUPTED, EXIT_OK,
-                                      SEVERITY_NAMES, fail, make_console, message_line)
+from gongkai.commands.support import (
+    E_INTERRUPTED,
+    E_NO_INPUT,
+    EXIT_FINDINGS,
+    EXIT_INPUT,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    SEVERITY_NAMES,
+    fail,
+    make_console,
+    message_line,
+)
 from gongkai.errors import GongkaiError
 from gongkai.model import Report, Severity
 from gongkai.standard.labels import cell_label, format_name
 
-_MEDIA_NAMES = {"text/plain": "纯文本", "text/html": "网页（HTML）", "application/pdf": "PDF",
-                "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word（.docx）",
-                "application/msword": "Word/WPS（经 LibreOffice 转换）", "image/png": "图片（PNG，文字识别）",
-                "image/jpeg": "图片（JPEG，文字识别）", "image/tiff": "图片（TIFF，文字识别）"}
+_MEDIA_NAMES = {
+    "text/plain": "纯文本",
+    "text/html": "网页（HTML）",
+    "application/pdf": "PDF",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word（.docx）",
+    "application/msword": "Word/WPS（经 LibreOffice 转换）",
+    "image/png": "图片（PNG，文字识别）",
+    "image/jpeg": "图片（JPEG，文字识别）",
+    "image/tiff": "图片（TIFF，文字识别）",
+}
 
 
 def _dump(obj) -> str:
@@ -42,9 +58,11 @@ def _summary(console: Console, report: Report) -> None:
     lines: list[str] = []  # printed at once: one print per line would cost as much as checking the report
     org = report.organization or "（未能确定）"
     year = f"{report.year}年" if report.year else "（未能确定）"
-    lines.append(f"机关：{escape(org)}　年度：{year}　格式：{format_name(report.format)}"
-                  + ("　[magenta]汇总报告[/]" if report.is_rollup else "")
-                  + (f"　发布日期：{report.published}" if report.published else ""))
+    lines.append(
+        f"机关：{escape(org)}　年度：{year}　格式：{format_name(report.format)}"
+        + ("　[magenta]汇总报告[/]" if report.is_rollup else "")
+        + (f"　发布日期：{report.published}" if report.published else "")
+    )
     kind = _MEDIA_NAMES.get(report.media_type, report.media_type)
     lines.append(f"[dim]来源：{escape(kind)}" + (f"，共 {report.pages} 页" if report.pages else "") + "[/]")
     for note in report.notes:
@@ -52,8 +70,10 @@ def _summary(console: Console, report: Report) -> None:
     if report.reading is not None:
         lines.append(escape(report.reading.summary_zh()))
     stated = sum(1 for c in report.cells.values() if c.meaning.is_numeric)
-    lines.append(f"单元格：读取 {len(report.cells)} 个（其中数值 {stated} 个），由勾稽关系推算 {len(report.inferred)} 个"
-                  + ("　[yellow]文本不完整（截断）[/]" if report.truncated else ""))
+    lines.append(
+        f"单元格：读取 {len(report.cells)} 个（其中数值 {stated} 个），由勾稽关系推算 {len(report.inferred)} 个"
+        + ("　[yellow]文本不完整（截断）[/]" if report.truncated else "")
+    )
     counts = {s: sum(1 for f in report.findings if f.severity is s) for s in Severity}
     lines.append("　".join(f"[{style}]{name} {counts[s]}[/]" for s, (name, style) in SEVERITY_NAMES.items()))
     for sev, (name, style) in SEVERITY_NAMES.items():
@@ -65,8 +85,10 @@ def _summary(console: Console, report: Report) -> None:
             lines.append(f"  [{style}]●[/] [dim]{f.code}[/] {escape(f.message)}")
             ev = f.evidence
             if ev.expected is not None or ev.stated is not None:
-                lines.append(f"      应为 {ev.expected}，实际为 {ev.stated}"
-                              + (f"，相差 {ev.difference}" if ev.difference is not None else ""))
+                lines.append(
+                    f"      应为 {ev.expected}，实际为 {ev.stated}"
+                    + (f"，相差 {ev.difference}" if ev.difference is not None else "")
+                )
             for c in ev.cells[:8]:
                 where = _where(c.position)
                 raw = "（空白）" if c.raw == "" else (c.raw if c.raw is not None else "未印出")
@@ -142,8 +164,10 @@ def _in_order(outcomes, paths: list[str]):
 
 def _batch_summary(console: Console, total: int, failed: list, with_errors: int, seconds: float) -> None:
     console.rule("[bold]汇总")
-    console.print(f"共处理 {total} 个文件，用时 {seconds:.1f} 秒：读取成功 {total - len(failed)} 份"
-                  f"（其中 {with_errors} 份有错误级问题），无法处理 {len(failed)} 个。")
+    console.print(
+        f"共处理 {total} 个文件，用时 {seconds:.1f} 秒：读取成功 {total - len(failed)} 份"
+        f"（其中 {with_errors} 份有错误级问题），无法处理 {len(failed)} 个。"
+    )
     for o in failed:
         line = message_line(o.error_code or "E-READ", f"{o.path}: {o.error_message or ''}")
         console.print(f"  [bold red]●[/] {escape(line)}")
@@ -152,13 +176,19 @@ def _batch_summary(console: Console, total: int, failed: list, with_errors: int,
 @click.command("check")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="输出完整 JSON（单元格原文、数值、含义、位置；问题及其类别）。")
-@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
-              help="并行处理的进程数（默认：CPU 核数，最多 8）。")
-@click.option("--timeout", type=click.FloatRange(1, 3600), default=None,
-              help="单个文件的处理时限（秒，默认 120）；超时的文件被跳过并报告。")
+@click.option(
+    "-j", "--jobs", type=click.IntRange(1, 64), default=None, help="并行处理的进程数（默认：CPU 核数，最多 8）。"
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(1, 3600),
+    default=None,
+    help="单个文件的处理时限（秒，默认 120）；超时的文件被跳过并报告。",
+)
 @click.option("--progress/--no-progress", default=None, help="显示进度条（默认：处理多个文件且在终端中时显示）。")
-def check(paths: tuple[Path, ...], as_json: bool, jobs: int | None, timeout: float | None,
-          progress: bool | None) -> None:
+def check(
+    paths: tuple[Path, ...], as_json: bool, jobs: int | None, timeout: float | None, progress: bool | None
+) -> None:
     """校验报告（文件或整个文件夹，格式不限：文本、网页、PDF、Word、WPS、扫描件）。
 
     逐份输出机关、年度、格式和按严重程度分组的问题。有错误时退出码为1，有文件无法处理时为2。"""
@@ -179,9 +209,16 @@ def check(paths: tuple[Path, ...], as_json: bool, jobs: int | None, timeout: flo
     limits = DEFAULT_LIMITS if timeout is None else dataclasses.replace(DEFAULT_LIMITS, seconds_per_file=timeout)
     jobs = jobs or max(1, min(os.cpu_count() or 1, 8))
     show_progress = progress if progress is not None else (len(files) > 1 and err_console.is_terminal)
-    bar = Progress(TextColumn("[bold]读取中"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                   TextColumn("[dim]{task.description}"), console=err_console, disable=not show_progress,
-                   transient=True)
+    bar = Progress(
+        TextColumn("[bold]读取中"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("[dim]{task.description}"),
+        console=err_console,
+        disable=not show_progress,
+        transient=True,
+    )
     outputs, failed, with_errors, code = [], [], 0, EXIT_OK
     started = time.perf_counter()
     single = len(files) == 1 and not any(p.is_dir() for p in paths)
@@ -199,8 +236,14 @@ def check(paths: tuple[Path, ...], as_json: bool, jobs: int | None, timeout: flo
                     code = EXIT_INPUT
                     failed.append(outcome)
                     if as_json:
-                        outputs.append(_dump({"source": outcome.path, "error": {
-                            "code": outcome.error_code, "message": outcome.error_message}}))
+                        outputs.append(
+                            _dump(
+                                {
+                                    "source": outcome.path,
+                                    "error": {"code": outcome.error_code, "message": outcome.error_message},
+                                }
+                            )
+                        )
                     shown = GongkaiError(outcome.error_message or "", source=outcome.path, code=outcome.error_code)
                     if single or as_json:
                         _error_line(err_console, shown)
@@ -220,8 +263,13 @@ def check(paths: tuple[Path, ...], as_json: bool, jobs: int | None, timeout: flo
     if interrupted:
         if not as_json and not single:
             _batch_summary(console, done, failed, with_errors, time.perf_counter() - started)
-        fail((E_INTERRUPTED, f"已中断（Ctrl-C）：已处理 {done} / {len(files)} 个文件，其余 {len(files) - done} 个未处理"),
-             code=EXIT_INTERRUPTED)
+        fail(
+            (
+                E_INTERRUPTED,
+                f"已中断（Ctrl-C）：已处理 {done} / {len(files)} 个文件，其余 {len(files) - done} 个未处理",
+            ),
+            code=EXIT_INTERRUPTED,
+        )
     if as_json:
         click.echo(outputs[0] if single and outputs else _json_list(outputs))
     elif not single:
@@ -243,9 +291,15 @@ class _ConsoleStyle:
         return cls(console.width, console.color_system, console.is_terminal, console.soft_wrap)
 
     def console(self, file) -> Console:
-        return Console(file=file, width=self.width, color_system=self.color_system,  # type: ignore[arg-type]
-                       force_terminal=self.terminal, highlight=False, legacy_windows=False,
-                       soft_wrap=self.soft_wrap)
+        return Console(
+            file=file,
+            width=self.width,
+            color_system=self.color_system,  # type: ignore[arg-type]
+            force_terminal=self.terminal,
+            highlight=False,
+            legacy_windows=False,
+            soft_wrap=self.soft_wrap,
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,18 +32,41 @@ def selection_options(f):
 
 
 @click.command("export")
-@click.option("-o", "--output", "out", required=True, type=click.Path(path_type=Path, dir_okay=False),
-              help="输出文件；格式由扩展名决定（.csv .xlsx .parquet .json）。")
-@click.option("--to", type=click.Choice(["csv", "xlsx", "parquet", "json"]), default=None,
-              help="输出格式（默认按扩展名）。")
-@click.option("--wide", is_flag=True,
-              help="宽表：每份报告一行，每个单元格一列（只含数值：所填数值，否则推算值）。XLSX 总是同时含长表和宽表。")
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="输出文件；格式由扩展名决定（.csv .xlsx .parquet .json）。",
+)
+@click.option(
+    "--to", type=click.Choice(["csv", "xlsx", "parquet", "json"]), default=None, help="输出格式（默认按扩展名）。"
+)
+@click.option(
+    "--wide",
+    is_flag=True,
+    help="宽表：每份报告一行，每个单元格一列（只含数值：所填数值，否则推算值）。XLSX 总是同时含长表和宽表。",
+)
 @click.option("--findings", is_flag=True, help="导出问题清单（含跨报告问题及复核结论），而不是单元格。")
-@click.option("--codebook", is_flag=True,
-              help="导出单元格字典（单元格编号→表/行/列/单位，来自标准格式），.csv 或 .xlsx；不读数据库。")
+@click.option(
+    "--codebook",
+    is_flag=True,
+    help="导出单元格字典（单元格编号→表/行/列/单位，来自标准格式），.csv 或 .xlsx；不读数据库。",
+)
 @selection_options
-def export(out: Path, to: str | None, wide: bool, findings: bool, codebook: bool, org: str | None,
-           org_like: str | None, region: str | None, year: int | None, db: str | None) -> None:
+def export(
+    out: Path,
+    to: str | None,
+    wide: bool,
+    findings: bool,
+    codebook: bool,
+    org: str | None,
+    org_like: str | None,
+    region: str | None,
+    year: int | None,
+    db: str | None,
+) -> None:
     """导出数据库中的报告：长表（每份报告×每个单元格一行）、宽表（--wide）、JSON，或问题清单（--findings）。
 
     只导出每份文件的当前解析结果（解析成功的）。CSV 为带 BOM 的 UTF-8（Excel 可直接打开）。

@@ -17,24 +17,59 @@ _PORTAL_STATE = {"E-FETCH-STATUS", "E-FETCH-ROBOTS", "E-FETCH-NOT-FILE", "E-FETC
 
 @click.command()
 @click.argument("urls", nargs=-1, required=False)
-@click.option("--from", "from_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
-              help="从文本文件读取起始地址（每行一个，# 开头为注释）。")
+@click.option(
+    "--from",
+    "from_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="从文本文件读取起始地址（每行一个，# 开头为注释）。",
+)
 @DB_OPTION
-@click.option("--depth", type=click.IntRange(0, 10), default=2, show_default=True,
-              help="从起始页向下跟随链接的层数（翻页不计层数）：1 只取报告页，2 还取报告页的附件。")
+@click.option(
+    "--depth",
+    type=click.IntRange(0, 10),
+    default=2,
+    show_default=True,
+    help="从起始页向下跟随链接的层数（翻页不计层数）：1 只取报告页，2 还取报告页的附件。",
+)
 @click.option("--year", type=click.IntRange(2007, 2100), default=None, help="只抓取标题中年度为该年的报告。")
-@click.option("--delay", type=click.FloatRange(0, 600), default=2.0, show_default=True,
-              help="对同一站点两次请求之间的间隔（秒）。")
-@click.option("--max-size", type=click.FloatRange(0.01, 4096), default=50.0, show_default=True,
-              help="单个文件的大小上限（MB），超过的不下载。")
+@click.option(
+    "--delay",
+    type=click.FloatRange(0, 600),
+    default=2.0,
+    show_default=True,
+    help="对同一站点两次请求之间的间隔（秒）。",
+)
+@click.option(
+    "--max-size",
+    type=click.FloatRange(0.01, 4096),
+    default=50.0,
+    show_default=True,
+    help="单个文件的大小上限（MB），超过的不下载。",
+)
 @click.option("--allow-private", is_flag=True, help="允许访问本机和内网地址（默认只访问公网地址）。")
 @click.option("--refresh", is_flag=True, help="重新抓取此前已抓取的地址；内容未变的不会重复入库。")
-@click.option("--orgs", "registry", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
-              help="先导入机关名录（YAML/JSON，可为机关写明网站 sites，见 docs/organizations.md），再抓取。")
+@click.option(
+    "--orgs",
+    "registry",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="先导入机关名录（YAML/JSON，可为机关写明网站 sites，见 docs/organizations.md），再抓取。",
+)
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出抓取报告（每个地址的结果和原因）。")
-def fetch(urls: tuple[str, ...], from_file: Path | None, db_url: str | None, depth: int, year: int | None,
-          delay: float, max_size: float, allow_private: bool, refresh: bool, registry: Path | None,
-          as_json: bool) -> None:
+def fetch(
+    urls: tuple[str, ...],
+    from_file: Path | None,
+    db_url: str | None,
+    depth: int,
+    year: int | None,
+    delay: float,
+    max_size: float,
+    allow_private: bool,
+    refresh: bool,
+    registry: Path | None,
+    as_json: bool,
+) -> None:
     """从政府网站抓取年报：从年报专栏列表页或报告页出发，找到报告页及其附件，下载后解析、校验并入库，
     同时保存来源地址、所在列表页、抓取时间、HTTP 头和页面上印出的发布日期、来源。
 
@@ -63,8 +98,13 @@ def fetch(urls: tuple[str, ...], from_file: Path | None, db_url: str | None, dep
     # a host we had to stop at, a network failure or a stored file we cannot read makes the run incomplete
     incomplete = any(code not in _PORTAL_STATE for _, code, _ in result.refused) or result.failed
     if as_json:
-        click.echo(json.dumps({"database": store.display_url(), **result.as_json(), "complete": not incomplete},
-                              ensure_ascii=False, indent=1))
+        click.echo(
+            json.dumps(
+                {"database": store.display_url(), **result.as_json(), "complete": not incomplete},
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
     else:
         _print_report(result, store.display_url())
     store.dispose()
@@ -75,10 +115,12 @@ def _print_report(result, database: str) -> None:
     console = make_console()
     console.rule("[bold]抓取完成")
     console.print(f"数据库：{escape(database)}")
-    console.print(f"发现地址 {result.found} 个，实际下载 {result.fetched} 个；新入库 {len(result.stored)} 份，"
-                  f"已在库中且未变 {len(result.unchanged)} 份，与其他地址内容相同 {len(result.duplicates)} 份，"
-                  f"跳过 {len(result.skipped)} 个，未能抓取 {len(result.refused)} 个，"
-                  f"入库但无法读取 {len(result.failed)} 个。")
+    console.print(
+        f"发现地址 {result.found} 个，实际下载 {result.fetched} 个；新入库 {len(result.stored)} 份，"
+        f"已在库中且未变 {len(result.unchanged)} 份，与其他地址内容相同 {len(result.duplicates)} 份，"
+        f"跳过 {len(result.skipped)} 个，未能抓取 {len(result.refused)} 个，"
+        f"入库但无法读取 {len(result.failed)} 个。"
+    )
     if result.backoffs:
         waited = sum(seconds for _, _, seconds in result.backoffs)
         console.print(f"服务器要求放慢（429/503）{len(result.backoffs)} 次，共等待 {waited:g} 秒后重试。")

@@ -33,8 +33,9 @@ def import_file(store, file: Path | list, *, rematch_reports: bool = True) -> st
     with store.begin() as conn:
         result = import_registry(conn, entries)
     changed = settle(store).rematched if rematch_reports else 0
-    return (f"机关名录已导入：新增 {result.added}，更新 {result.updated}，未变 {result.unchanged}"
-            + (f"；重新匹配后机关有变化的报告 {changed} 份" if changed else ""))
+    return f"机关名录已导入：新增 {result.added}，更新 {result.updated}，未变 {result.unchanged}" + (
+        f"；重新匹配后机关有变化的报告 {changed} 份" if changed else ""
+    )
 
 
 def _fail(exc: GongkaiError) -> NoReturn:
@@ -87,8 +88,13 @@ def list_cmd(db_url: str | None) -> None:
             sources = dict(conn.execute(select(t.organization.c.id, t.organization.c.source)).all())
             aliases: dict[int, list[str]] = {}
             for r in conn.execute(select(t.organization_alias).order_by(t.organization_alias.c.id)):
-                shown_alias = r.alias if r.relation == "alias" else f"网站 {r.alias}" if r.relation == "site" else \
-                    f"曾用名 {r.alias}" + (f"（至{r.until_year}）" if r.until_year else "")
+                shown_alias = (
+                    r.alias
+                    if r.relation == "alias"
+                    else f"网站 {r.alias}"
+                    if r.relation == "site"
+                    else f"曾用名 {r.alias}" + (f"（至{r.until_year}）" if r.until_year else "")
+                )
                 aliases.setdefault(r.organization_id, []).append(shown_alias)
     finally:
         store.dispose()
@@ -102,8 +108,9 @@ def list_cmd(db_url: str | None) -> None:
 
     def label(org_id: int) -> str:
         node = nodes[org_id]
-        kind = KIND_NAMES.get(node.kind, node.kind) + (f"·{LEVEL_NAMES[node.level]}" if node.level in LEVEL_NAMES
-                                                       else "")
+        kind = KIND_NAMES.get(node.kind, node.kind) + (
+            f"·{LEVEL_NAMES[node.level]}" if node.level in LEVEL_NAMES else ""
+        )
         text = f"[bold]{escape(node.name)}[/] [dim]{escape(kind)}[/]"
         if org_id in aliases:
             text += f" [cyan]别名：{escape('、'.join(aliases[org_id]))}[/]"
@@ -145,11 +152,17 @@ def unmatched_cmd(db_url: str | None) -> None:
     p = t.parse
     try:
         with store.engine.connect() as conn:
-            rows = conn.execute(select(p.c.source, p.c.organization_printed, p.c.year, p.c.organization_match,
-                                       p.c.organization_candidates)
-                                .where(p.c.is_current.is_(True), p.c.status == "ok",
-                                       p.c.organization_match.in_(["ambiguous", "unmatched", "none"]))
-                                .order_by(p.c.organization_printed, p.c.year, p.c.source)).all()
+            rows = conn.execute(
+                select(
+                    p.c.source, p.c.organization_printed, p.c.year, p.c.organization_match, p.c.organization_candidates
+                )
+                .where(
+                    p.c.is_current.is_(True),
+                    p.c.status == "ok",
+                    p.c.organization_match.in_(["ambiguous", "unmatched", "none"]),
+                )
+                .order_by(p.c.organization_printed, p.c.year, p.c.source)
+            ).all()
             nodes = org_nodes(conn) if rows else {}
     finally:
         store.dispose()
@@ -162,8 +175,12 @@ def unmatched_cmd(db_url: str | None) -> None:
     status_names = {"ambiguous": "有多个候选", "unmatched": "名录中没有", "none": "未读出机关名称"}
     for r in rows:
         candidates = "、".join(nodes[i].name if i in nodes else f"#{i}" for i in (r.organization_candidates or []))
-        table.add_row(escape(r.source or ""), escape(r.organization_printed or "（未读出）"),
-                      str(r.year) if r.year else "", status_names.get(r.organization_match, r.organization_match),
-                      escape(candidates))
+        table.add_row(
+            escape(r.source or ""),
+            escape(r.organization_printed or "（未读出）"),
+            str(r.year) if r.year else "",
+            status_names.get(r.organization_match, r.organization_match),
+            escape(candidates),
+        )
     print_table(console, table)
     console.print("[dim]在机关名录中补充别名或上级机关后，用 gongkai orgs import 重新导入即可重新匹配。[/]")

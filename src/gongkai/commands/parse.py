@@ -27,10 +27,18 @@ def parse(file: Path, as_json: bool) -> None:
         _error_line(make_console(stderr=True), err)
         sys.exit(EXIT_INPUT)
     if as_json:
-        click.echo(_dump({"source": report.source, "format": report.format, "year": report.year,
-                          "organization": report.organization,
-                          "reading": report.reading.to_dict() if report.reading else None,
-                          "cells": {cid: c.to_dict() for cid, c in report.cells.items()}}))
+        click.echo(
+            _dump(
+                {
+                    "source": report.source,
+                    "format": report.format,
+                    "year": report.year,
+                    "organization": report.organization,
+                    "reading": report.reading.to_dict() if report.reading else None,
+                    "cells": {cid: c.to_dict() for cid, c in report.cells.items()},
+                }
+            )
+        )
         return
     console = make_console()
     console.rule(escape(report.source))
@@ -39,4 +47,6 @@ def parse(file: Path, as_json: bool) -> None:
     for cid, c in report.cells.items():
         where = _where(c.position)
         raw = "（空白）" if c.raw == "" else c.raw
-        console.print(f"[dim]{escape(where)}[/] {escape(_cell_label(cid))}：{escape(raw)} [dim]{MEANING_LABELS[c.meaning]}[/]")
+        console.print(
+            f"[dim]{escape(where)}[/] {escape(_cell_label(cid))}：{escape(raw)} [dim]{MEANING_LABELS[c.meaning]}[/]"
+        )

@@ -18,6 +18,7 @@ from gongkai.model import Finding, Severity
 
 from gongkai.commands.support import EXIT_REFUSED, E_REFUSED, E_WRITE, SEVERITY_NAMES, fail, make_console
 from gongkai.standard.labels import cell_label
+
 _TARGET_NAMES = {"docx": "Word（.docx）", "html": "网页（HTML）", "md": "Markdown", "pdf": "PDF"}
 
 
@@ -30,12 +31,17 @@ def load_any_form(path: Path):
         try:
             from gongkai.forms.xlsx_read import read_xlsx_form
         except ImportError:
-            raise FormError("此版本无法读取 Excel 表单（缺少 gongkai.forms.xlsx），请改用 YAML 或 JSON 表单",
-                            source=str(path)) from None
+            raise FormError(
+                "此版本无法读取 Excel 表单（缺少 gongkai.forms.xlsx），请改用 YAML 或 JSON 表单", source=str(path)
+            ) from None
         return read_xlsx_form(path)
     if path.suffix.lower() not in (".yaml", ".yml", ".json"):
-        raise FormError(f"不支持的表单格式“{path.suffix or path.name}”：请用 .xlsx、.yaml/.yml 或 .json 表单"
-                        "（gongkai template 生成）", source=str(path), code="E-FORMAT")
+        raise FormError(
+            f"不支持的表单格式“{path.suffix or path.name}”：请用 .xlsx、.yaml/.yml 或 .json 表单"
+            "（gongkai template 生成）",
+            source=str(path),
+            code="E-FORMAT",
+        )
     if not path.is_file():
         raise FormError("表单文件不存在", source=str(path))
     return load_form(path)
@@ -49,14 +55,18 @@ def _target(output: Path, to: str | None) -> str:
         return to
     target = SUFFIXES.get(output.suffix.lower())
     if target is None:
-        fail(("E-FORMAT", f"不支持的输出类型“{output.suffix or output.name}”"),
-             f"请用 {'、'.join(SUFFIXES)} 结尾的文件名，或用 --to 指定格式。")
+        fail(
+            ("E-FORMAT", f"不支持的输出类型“{output.suffix or output.name}”"),
+            f"请用 {'、'.join(SUFFIXES)} 结尾的文件名，或用 --to 指定格式。",
+        )
     return target
 
 
 def _print_findings(console: Console, findings: list[Finding]) -> None:
     counts = {s: sum(1 for f in findings if f.severity is s) for s in Severity}
-    console.print("检查结果：" + "　".join(f"[{style}]{name} {counts[s]}[/]" for s, (name, style) in SEVERITY_NAMES.items()))
+    console.print(
+        "检查结果：" + "　".join(f"[{style}]{name} {counts[s]}[/]" for s, (name, style) in SEVERITY_NAMES.items())
+    )
     for sev, (name, style) in SEVERITY_NAMES.items():
         if sev is Severity.INFO:
             continue  # 提示 (e.g. an identity not assessable over blank cells) would drown the list; counted above
@@ -66,13 +76,27 @@ def _print_findings(console: Console, findings: list[Finding]) -> None:
 
 @click.command("render")
 @click.argument("form_path", metavar="表单文件", type=click.Path(path_type=Path))
-@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
-              help="输出文件（如 报告.docx）；格式默认按扩展名确定。")
-@click.option("--to", type=click.Choice(["docx", "html", "md", "pdf"]), default=None,
-              help="输出格式：docx、html、md（Markdown）或 pdf（需 LibreOffice）。")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="输出文件（如 报告.docx）；格式默认按扩展名确定。",
+)
+@click.option(
+    "--to",
+    type=click.Choice(["docx", "html", "md", "pdf"]),
+    default=None,
+    help="输出格式：docx、html、md（Markdown）或 pdf（需 LibreOffice）。",
+)
 @click.option("--force", is_flag=True, help="即使检查发现错误（如勾稽关系不成立）也生成报告，并列出这些错误。")
-@click.option("--last-year", "last_year", type=click.Path(path_type=Path), default=None,
-              help="上一年度的年报（任何可读格式）：空白的“上年结转”按其“结转下年度继续办理”填入，已填的逐列核对。")
+@click.option(
+    "--last-year",
+    "last_year",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="上一年度的年报（任何可读格式）：空白的“上年结转”按其“结转下年度继续办理”填入，已填的逐列核对。",
+)
 def render(form_path: Path, output: Path, to: str | None, force: bool, last_year: Path | None) -> None:
     """由填好的表单（YAML、JSON 或 Excel）生成标准格式的年度报告，生成前按读取报告时的同样规则检查。
 
@@ -96,8 +120,11 @@ def render(form_path: Path, output: Path, to: str | None, force: bool, last_year
         _print_findings(console, findings)
         errors = [f for f in findings if f.severity is Severity.ERROR]
         if errors and not force:
-            fail((E_REFUSED, f"未生成报告：检查发现 {len(errors)} 个错误"),
-                 "请修改表单后重试；如确需按现有内容生成，请加 --force。", code=EXIT_REFUSED)
+            fail(
+                (E_REFUSED, f"未生成报告：检查发现 {len(errors)} 个错误"),
+                "请修改表单后重试；如确需按现有内容生成，请加 --force。",
+                code=EXIT_REFUSED,
+            )
         data = render_form(form, target)
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_bytes(data)

@@ -36,13 +36,27 @@ def versions(db_url, org, org_like, year) -> None:
     store = open_or_exit(db_url, existing=True)
     body = t.organization
     name = func.coalesce(body.c.name, t.parse.c.organization_printed)
-    stmt = (select(name.label("name"), t.parse.c.year, t.parse.c.is_rollup, t.document.c.sha256,
-                   t.parse.c.source, t.parse.c.published, t.parse.c.counts, t.parse.c.version_group,
-                   t.parse.c.version_reason, t.document.c.decision)
-            .select_from(t.parse.join(t.document, t.document.c.id == t.parse.c.document_id)
-                         .outerjoin(body, body.c.id == t.parse.c.organization_id))
-            .where(t.parse.c.is_current, t.parse.c.status == "ok")
-            .order_by(name, t.parse.c.year, t.parse.c.is_rollup, t.parse.c.version_group, t.document.c.sha256))
+    stmt = (
+        select(
+            name.label("name"),
+            t.parse.c.year,
+            t.parse.c.is_rollup,
+            t.document.c.sha256,
+            t.parse.c.source,
+            t.parse.c.published,
+            t.parse.c.counts,
+            t.parse.c.version_group,
+            t.parse.c.version_reason,
+            t.document.c.decision,
+        )
+        .select_from(
+            t.parse.join(t.document, t.document.c.id == t.parse.c.document_id).outerjoin(
+                body, body.c.id == t.parse.c.organization_id
+            )
+        )
+        .where(t.parse.c.is_current, t.parse.c.status == "ok")
+        .order_by(name, t.parse.c.year, t.parse.c.is_rollup, t.parse.c.version_group, t.document.c.sha256)
+    )
     with store.engine.connect() as conn:
         scope = select_bodies(conn, Selection(org=org, org_like=org_like, year=year))
         rows = conn.execute(stmt.where(*scope.conditions)).all()
@@ -55,10 +69,16 @@ def versions(db_url, org, org_like, year) -> None:
     for col in ("编号", "机关", "年度", "版本组", "现行", "人工决定", "原因", "文件"):
         table.add_column(col, overflow="fold")
     for r in rows:
-        table.add_row(r.sha256[:12], escape(r.name or "（未识别）") + ("（汇总）" if r.is_rollup else ""),
-                      str(r.year or ""), (r.version_group or "")[:12], "是" if r.counts else "否",
-                      _DECISION_NAMES.get(r.decision, r.decision), escape(r.version_reason or ""),
-                      escape(r.source or ""))
+        table.add_row(
+            r.sha256[:12],
+            escape(r.name or "（未识别）") + ("（汇总）" if r.is_rollup else ""),
+            str(r.year or ""),
+            (r.version_group or "")[:12],
+            "是" if r.counts else "否",
+            _DECISION_NAMES.get(r.decision, r.decision),
+            escape(r.version_reason or ""),
+            escape(r.source or ""),
+        )
     print_table(console, table)
 
 
@@ -133,6 +153,12 @@ def log(db_url) -> None:
     for col in ("时间", "决定人", "操作", "报告", "取代它的报告", "理由"):
         table.add_column(col, overflow="fold")
     for e in entries:
-        table.add_row(e.at, escape(e.by), _ACTION_NAMES.get(e.action, e.action), e.target[:12],
-                      (e.related or "")[:12], escape(e.reason))
+        table.add_row(
+            e.at,
+            escape(e.by),
+            _ACTION_NAMES.get(e.action, e.action),
+            e.target[:12],
+            (e.related or "")[:12],
+            escape(e.reason),
+        )
     print_table(console, table)

@@ -19,14 +19,26 @@ from gongkai.vocabulary import CATEGORY_LABELS, SEVERITY_LABELS, STATUS_LABELS
 @org_options
 @click.option("--region", default=None, help="只要该机关及其名录中下属全部机关的问题。")
 @click.option("--year", type=click.IntRange(2000, 2100), default=None, help="报告年度。")
-@click.option("--category", type=ZhChoice(CATEGORY_LABELS, "问题类别"), default=None,
-              help="问题类别，中文名或代码，如 上年结转不符（carry_over_mismatch）、汇总不符（rollup_mismatch）。")
+@click.option(
+    "--category",
+    type=ZhChoice(CATEGORY_LABELS, "问题类别"),
+    default=None,
+    help="问题类别，中文名或代码，如 上年结转不符（carry_over_mismatch）、汇总不符（rollup_mismatch）。",
+)
 @click.option("--code", default=None, help="规则代码，如 IDN-BALANCE（gongkai rules 列出全部）。")
-@click.option("--severity", type=ZhChoice(SEVERITY_LABELS, "严重程度"), default=None,
-              help="严重程度：错误、警告、提示（或 error、warning、info）。")
+@click.option(
+    "--severity",
+    type=ZhChoice(SEVERITY_LABELS, "严重程度"),
+    default=None,
+    help="严重程度：错误、警告、提示（或 error、warning、info）。",
+)
 @click.option("--cross/--own", "cross", default=None, help="只看跨报告问题 / 只看单份报告的问题。")
-@click.option("--status", type=ZhChoice(STATUS_LABELS, "审核状态"), default=None,
-              help="审核状态：待审核、已确认、已驳回（或 pending、confirmed、dismissed）。")
+@click.option(
+    "--status",
+    type=ZhChoice(STATUS_LABELS, "审核状态"),
+    default=None,
+    help="审核状态：待审核、已确认、已驳回（或 pending、confirmed、dismissed）。",
+)
 @click.option("--limit", type=click.IntRange(0), default=200, show_default=True, help="最多列出多少条（0 为不限）。")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出（含证据）。")
 def findings(db_url, org, org_like, region, year, category, code, severity, cross, status, limit, as_json) -> None:
@@ -39,17 +51,46 @@ def findings(db_url, org, org_like, region, year, category, code, severity, cros
 
     with Store(open_or_exit(db_url, existing=True)) as store:
         try:
-            rows = store.findings(org=org, org_like=org_like, region=region, year=year, category=category,
-                                  code=code, severity=severity, cross=cross, status=status, limit=limit or None)
+            rows = store.findings(
+                org=org,
+                org_like=org_like,
+                region=region,
+                year=year,
+                category=category,
+                code=code,
+                severity=severity,
+                cross=cross,
+                status=status,
+                limit=limit or None,
+            )
         except GongkaiError as err:
             fail(err)
     if as_json:
-        click.echo(json.dumps([{"key": r.key, "document_sha256": r.document_sha256, "source": r.source,
-                                "organization": r.organization, "year": r.year, "code": r.code,
-                                "category": r.category, "severity": r.severity, "message": r.message,
-                                "evidence": r.evidence, "fingerprint": r.fingerprint,
-                                "review": {"decision": r.decision, "comment": r.comment, "reviewer": r.reviewer}
-                                if r.decision else None} for r in rows], ensure_ascii=False, indent=1))
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "key": r.key,
+                        "document_sha256": r.document_sha256,
+                        "source": r.source,
+                        "organization": r.organization,
+                        "year": r.year,
+                        "code": r.code,
+                        "category": r.category,
+                        "severity": r.severity,
+                        "message": r.message,
+                        "evidence": r.evidence,
+                        "fingerprint": r.fingerprint,
+                        "review": {"decision": r.decision, "comment": r.comment, "reviewer": r.reviewer}
+                        if r.decision
+                        else None,
+                    }
+                    for r in rows
+                ],
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
         return
     console = make_console()
     if not rows:
@@ -63,8 +104,15 @@ def findings(db_url, org, org_like, region, year, category, code, severity, cros
         verdict = DECISION_NAMES.get(r.decision, r.decision)
         if r.comment:
             verdict += f"：{r.comment}"
-        table.add_row(r.key, escape(r.organization or "（未识别）"), str(r.year or ""), f"[{style}]{name}[/]",
-                      r.code, escape(r.message), escape(verdict))
+        table.add_row(
+            r.key,
+            escape(r.organization or "（未识别）"),
+            str(r.year or ""),
+            f"[{style}]{name}[/]",
+            r.code,
+            escape(r.message),
+            escape(verdict),
+        )
     print_table(console, table)
     if limit and len(rows) >= limit:
         console.print(f"[dim]只列出前 {limit} 条；用 --limit 0 列出全部，或用 --org/--year/--category 筛选。[/]")
@@ -89,11 +137,16 @@ def review(keys, db_url, confirm, dismiss, undo, history, comment, reviewer) -> 
     from gongkai.store.review import history as review_history
     from gongkai.store.review import undo as undo_review
 
-    chosen = [name for name, on in (("--confirm", confirm), ("--dismiss", dismiss), ("--undo", undo),
-                                    ("--history", history)) if on]
+    chosen = [
+        name
+        for name, on in (("--confirm", confirm), ("--dismiss", dismiss), ("--undo", undo), ("--history", history))
+        if on
+    ]
     if len(chosen) != 1:
-        e = ReviewFlagsError("请只指定 --confirm、--dismiss、--undo、--history 之一"
-                             + (f"（给出了 {'、'.join(chosen)}）" if chosen else ""))
+        e = ReviewFlagsError(
+            "请只指定 --confirm、--dismiss、--undo、--history 之一"
+            + (f"（给出了 {'、'.join(chosen)}）" if chosen else "")
+        )
         fail(e)
     store = open_or_exit(db_url, existing=True)
     console = make_console()
@@ -106,9 +159,11 @@ def review(keys, db_url, confirm, dismiss, undo, history, comment, reviewer) -> 
                     events = review_history(conn, key)
                     console.print(f"{key}：" + ("没有审核记录" if not events else f"{len(events)} 条审核记录"))
                     for ev in events:
-                        console.print(f"  {ev.decided_at} {names.get(ev.decision, ev.decision)}"
-                                      + (f" {escape(ev.reviewer)}" if ev.reviewer else "")
-                                      + (f"：{escape(ev.comment)}" if ev.comment else ""))
+                        console.print(
+                            f"  {ev.decided_at} {names.get(ev.decision, ev.decision)}"
+                            + (f" {escape(ev.reviewer)}" if ev.reviewer else "")
+                            + (f"：{escape(ev.comment)}" if ev.comment else "")
+                        )
                 elif undo:
                     done = undo_review(conn, key, reviewer)
                     console.print(f"{key}：{'已撤销审核结论' if done else '没有审核结论可撤销'}")

@@ -16,8 +16,13 @@ from gongkai.commands.support import EXIT_INPUT, db_option
 @db_option("db")
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听地址；非本机地址时必须登录")
 @click.option("--port", default=8000, show_default=True, type=int, help="端口")
-@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
-              help="读取上传文件的进程数（默认：CPU 核数的一半，至少 1）；每个文件的时间和内存限制与 gongkai ingest 相同。")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="读取上传文件的进程数（默认：CPU 核数的一半，至少 1）；每个文件的时间和内存限制与 gongkai ingest 相同。",
+)
 def serve(db: str | None, host: str, port: int, jobs: int | None) -> None:
     try:
         import uvicorn
@@ -44,8 +49,12 @@ def users() -> None:
 
 @users.command("add", help="添加或更新用户；密码从提示输入，非终端时从标准输入读取一行。")
 @click.argument("name")
-@click.option("--role", required=True, type=click.Choice(["admin", "reviewer", "uploader", "viewer"]),
-              help="角色：admin 管理员、reviewer 审核、uploader 上传、viewer 只读")
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice(["admin", "reviewer", "uploader", "viewer"]),
+    help="角色：admin 管理员、reviewer 审核、uploader 上传、viewer 只读",
+)
 @click.option("--region", default=None, help="审核员负责的区域（机关名称），只能看到该区域的报告")
 @db_option("db")
 def users_add(name: str, role: str, region: str | None, db: str | None) -> None:
@@ -104,8 +113,7 @@ def users_token(name: str, label: str | None, db: str | None) -> None:
     finally:
         store.dispose()
     click.echo(token)
-    click.echo("（令牌只显示这一次，请妥善保存；撤销：gongkai users revoke-token "
-               f"{token.split('_')[1]}）", err=True)
+    click.echo(f"（令牌只显示这一次，请妥善保存；撤销：gongkai users revoke-token {token.split('_')[1]}）", err=True)
 
 
 @users.command("tokens", help="列出 API 令牌（只显示编号，不显示令牌本身）。")

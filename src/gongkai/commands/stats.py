@@ -58,8 +58,20 @@ def _metrics(by_year: bool) -> list[tuple[str, Callable]]:
     ]
     if by_year:
         return rows
-    keep = {"报告数", "本年新收", "上年结转", "办理结果总计", "结转下年度", "予以公开率", "不予公开率", "行政复议",
-            "复议纠正率", "行政诉讼合计", "诉讼纠正率", "收费（万元）"}
+    keep = {
+        "报告数",
+        "本年新收",
+        "上年结转",
+        "办理结果总计",
+        "结转下年度",
+        "予以公开率",
+        "不予公开率",
+        "行政复议",
+        "复议纠正率",
+        "行政诉讼合计",
+        "诉讼纠正率",
+        "收费（万元）",
+    }
     return [m for m in rows if m[0] in keep]
 
 
@@ -85,8 +97,7 @@ def render(console: Console, result) -> None:
         for name, _ in metrics:
             table.add_column(name, justify="right")
         for r in (*result.rows, result.total):
-            table.add_row(escape(r.key), *(get(r) for _, get in metrics),
-                          style="bold" if r is result.total else None)
+            table.add_row(escape(r.key), *(get(r) for _, get in metrics), style="bold" if r is result.total else None)
     print_table(console, table)
     for note in result.notes:
         console.print(f"[dim]注：{escape(note)}[/]")
@@ -100,17 +111,38 @@ def render(console: Console, result) -> None:
 
 
 @click.command("stats")
-@click.option("--by", type=ZhChoice({"year": "年度", "org": "机关"}, "分组方式"), default="year",
-              help="按年度（年度 / year，默认）或按机关（机关 / org）分组。")
-@click.option("--include-rollups", "rollups", flag_value="included",
-              help="同时统计汇总报告（汇总报告与其成员机关的报告可能重复计算）。")
+@click.option(
+    "--by",
+    type=ZhChoice({"year": "年度", "org": "机关"}, "分组方式"),
+    default="year",
+    help="按年度（年度 / year，默认）或按机关（机关 / org）分组。",
+)
+@click.option(
+    "--include-rollups",
+    "rollups",
+    flag_value="included",
+    help="同时统计汇总报告（汇总报告与其成员机关的报告可能重复计算）。",
+)
 @click.option("--only-rollups", "rollups", flag_value="only", help="只统计汇总报告。")
-@click.option("--exclude-rollups", "rollups", flag_value="excluded", default=True,
-              help="不含汇总报告（默认，以免与成员机关的报告重复计算）。")
+@click.option(
+    "--exclude-rollups",
+    "rollups",
+    flag_value="excluded",
+    default=True,
+    help="不含汇总报告（默认，以免与成员机关的报告重复计算）。",
+)
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出同样的数字。")
 @selection_options
-def stats(by: str, rollups: str, as_json: bool, org: str | None, org_like: str | None, region: str | None,
-          year: int | None, db: str | None) -> None:
+def stats(
+    by: str,
+    rollups: str,
+    as_json: bool,
+    org: str | None,
+    org_like: str | None,
+    region: str | None,
+    year: int | None,
+    db: str | None,
+) -> None:
     """统计数据库中的报告：报告数、新收、上年结转、办理结果、结转下年度、公开比例、行政复议和行政诉讼的纠正率、收费。
 
     只用每份文件的当前解析结果。2019 年版格式的报告按相同的单元格计入，收费金额除外（2019 年版没有）。"""
@@ -121,8 +153,9 @@ def stats(by: str, rollups: str, as_json: bool, org: str | None, org_like: str |
         engine = open_for_reading(db)
         try:
             with engine.connect() as conn:
-                result = compute_stats(conn, Selection(org=org, region=region, year=year, org_like=org_like),
-                                       by=by, rollups=rollups)
+                result = compute_stats(
+                    conn, Selection(org=org, region=region, year=year, org_like=org_like), by=by, rollups=rollups
+                )
         finally:
             engine.dispose()
     except GongkaiError as exc:
@@ -131,8 +164,11 @@ def stats(by: str, rollups: str, as_json: bool, org: str | None, org_like: str |
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
         return
     console = make_console()
-    if result.total.reports == 0 and not any(r.bodies_without_report for r in result.rows) \
-            and not result.total.bodies_without_report:
+    if (
+        result.total.reports == 0
+        and not any(r.bodies_without_report for r in result.rows)
+        and not result.total.bodies_without_report
+    ):
         console.print("没有数据：没有符合条件的报告" + (f"（{result.caption}）" if result.skipped else ""))
         return
     render(console, result)

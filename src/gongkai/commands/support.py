@@ -26,8 +26,10 @@ E_REFUSED = "E-REFUSED"  # not produced because of error findings
 E_INTERRUPTED = "E-INTERRUPTED"  # Ctrl-C
 
 # name and terminal style of each severity
-SEVERITY_NAMES = {s: (SEVERITY_LABELS[s], style) for s, style in
-                  ((Severity.ERROR, "bold red"), (Severity.WARNING, "yellow"), (Severity.INFO, "cyan"))}
+SEVERITY_NAMES = {
+    s: (SEVERITY_LABELS[s], style)
+    for s, style in ((Severity.ERROR, "bold red"), (Severity.WARNING, "yellow"), (Severity.INFO, "cyan"))
+}
 
 
 class ZhChoice(click.ParamType):
@@ -49,8 +51,10 @@ class ZhChoice(click.ParamType):
             self.fail(f"{err.message}", param, ctx)
 
 
-DB_HELP = ("数据库：SQLite 文件路径或 sqlite:///…，或 postgresql://用户@主机/库（默认：当前目录下的 gongkai.db，"
-           "或环境变量 GONGKAI_DB）。")
+DB_HELP = (
+    "数据库：SQLite 文件路径或 sqlite:///…，或 postgresql://用户@主机/库（默认：当前目录下的 gongkai.db，"
+    "或环境变量 GONGKAI_DB）。"
+)
 
 
 def db_option(dest: str = "db_url"):
@@ -61,10 +65,19 @@ def db_option(dest: str = "db_url"):
 def org_options(f):
     """--org (exact name, alias; or the printed name of a body not in the registry) and --org-like (part of a
     name): the same in every command that selects by body."""
-    f = click.option("--org-like", "org_like", default=None, metavar="文字",
-                     help="只要名称（名录名称、别名或报告上印的名称）包含该文字的机关。")(f)
-    f = click.option("--org", default=None, metavar="机关",
-                     help="只要该机关：名录名称或别名（不在名录中的机关用报告上印的名称），须完全一致；部分名称用 --org-like。")(f)
+    f = click.option(
+        "--org-like",
+        "org_like",
+        default=None,
+        metavar="文字",
+        help="只要名称（名录名称、别名或报告上印的名称）包含该文字的机关。",
+    )(f)
+    f = click.option(
+        "--org",
+        default=None,
+        metavar="机关",
+        help="只要该机关：名录名称或别名（不在名录中的机关用报告上印的名称），须完全一致；部分名称用 --org-like。",
+    )(f)
     return f
 
 

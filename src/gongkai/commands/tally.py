@@ -26,34 +26,76 @@ if TYPE_CHECKING:
     from gongkai.tally import TallyResult
 
 from gongkai.commands.support import EXIT_LEFT_OUT, EXIT_OK, E_NO_INPUT, fail, make_console, print_table
+
 # column headers broken in two lines so the table fits an 80-column terminal
-_APPLICANT_SHORT = {"natural_person": "自然人", "commercial_enterprise": "商业\n企业", "research_institution": "科研\n机构",
-                    "social_welfare_org": "社会公益\n组织", "legal_service_org": "法律服务\n机构", "other_org": "其他",
-                    "total": "总计"}
+_APPLICANT_SHORT = {
+    "natural_person": "自然人",
+    "commercial_enterprise": "商业\n企业",
+    "research_institution": "科研\n机构",
+    "social_welfare_org": "社会公益\n组织",
+    "legal_service_org": "法律服务\n机构",
+    "other_org": "其他",
+    "total": "总计",
+}
 _REMARK = re.compile(r"[（(][^（）()]*[）)]$")  # the trailing remark of （二）部分公开（区分处理的…）
 
 
 @click.command("tally")
 @click.argument("register", required=False, type=click.Path(path_type=Path))
 @click.option("--year", type=click.IntRange(2008, 2100), required=True, help="统计的年度，如 2024。")
-@click.option("--appeals", "appeals_path", type=click.Path(path_type=Path), default=None,
-              help="行政复议、行政诉讼案件登记表（CSV/XLSX），用于统计表四。")
-@click.option("--into", "form_path", type=click.Path(path_type=Path), default=None,
-              help="把统计结果写入（或新建）填报表单（.yaml/.yml/.json），或写入 gongkai template 生成的 .xlsx"
-                   "（只改统计的单元格），来源标记为 tally。")
-@click.option("--format", "format_id", type=click.Choice(["2021", "2019"]), default=None,
-              help="年报格式（默认：表单中的格式，否则 2021）。")
+@click.option(
+    "--appeals",
+    "appeals_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="行政复议、行政诉讼案件登记表（CSV/XLSX），用于统计表四。",
+)
+@click.option(
+    "--into",
+    "form_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="把统计结果写入（或新建）填报表单（.yaml/.yml/.json），或写入 gongkai template 生成的 .xlsx"
+    "（只改统计的单元格），来源标记为 tally。",
+)
+@click.option(
+    "--format",
+    "format_id",
+    type=click.Choice(["2021", "2019"]),
+    default=None,
+    help="年报格式（默认：表单中的格式，否则 2021）。",
+)
 @click.option("--sheet", default=None, help="申请登记表所在的工作表名称（XLSX，默认第一个）。")
 @click.option("--appeals-sheet", default=None, help="案件登记表所在的工作表名称（XLSX，默认第一个）。")
-@click.option("--map", "mapping", multiple=True, metavar="列名=字段",
-              help="指定申请登记表的列对应的字段，如 --map 收件日=收到日期（可多次使用）。")
-@click.option("--appeals-map", "appeals_mapping", multiple=True, metavar="列名=字段",
-              help="指定案件登记表的列对应的字段，如 --appeals-map 案由=类型。")
+@click.option(
+    "--map",
+    "mapping",
+    multiple=True,
+    metavar="列名=字段",
+    help="指定申请登记表的列对应的字段，如 --map 收件日=收到日期（可多次使用）。",
+)
+@click.option(
+    "--appeals-map",
+    "appeals_mapping",
+    multiple=True,
+    metavar="列名=字段",
+    help="指定案件登记表的列对应的字段，如 --appeals-map 案由=类型。",
+)
 @click.option("--org", "organization", default=None, help="新建表单时的机关名称。")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出统计结果和未能分类的行。")
-def tally(register: Path | None, year: int, appeals_path: Path | None, form_path: Path | None,
-          format_id: str | None, sheet: str | None, appeals_sheet: str | None, mapping: tuple[str, ...],
-          appeals_mapping: tuple[str, ...], organization: str | None, as_json: bool) -> None:
+def tally(
+    register: Path | None,
+    year: int,
+    appeals_path: Path | None,
+    form_path: Path | None,
+    format_id: str | None,
+    sheet: str | None,
+    appeals_sheet: str | None,
+    mapping: tuple[str, ...],
+    appeals_mapping: tuple[str, ...],
+    organization: str | None,
+    as_json: bool,
+) -> None:
     """根据申请登记表统计表三（收到和处理政府信息公开申请情况），根据案件登记表统计表四（行政复议、行政诉讼情况）。
 
     登记表的列名和取值写法见 docs/register.md。无法分类的行会逐行列出（行号和原因），不计入统计。
@@ -84,15 +126,17 @@ def tally(register: Path | None, year: int, appeals_path: Path | None, form_path
         if register is not None:
             results.append(tally_requests(read_applications(register, sheet=sheet, mapping=mapping), year, fmt_id))
         if appeals_path is not None:
-            results.append(tally_appeals(read_appeals(appeals_path, sheet=appeals_sheet, mapping=appeals_mapping),
-                                         year, fmt_id))
+            results.append(
+                tally_appeals(read_appeals(appeals_path, sheet=appeals_sheet, mapping=appeals_mapping), year, fmt_id)
+            )
         if form is not None and form_path is not None:
             _update_form(form, results, form_path)
         if into_xlsx and form_path is not None:
             from gongkai.forms.xlsx_into import write_into_xlsx
 
-            write_into_xlsx(form_path, {cid: v for r in results for cid, v in r.values.items()}, year=year,
-                            format_id=format_id)
+            write_into_xlsx(
+                form_path, {cid: v for r in results for cid, v in r.values.items()}, year=year, format_id=format_id
+            )
     except GongkaiError as err:
         fail(err)
     left_out = sum(len(r.left_out) for r in results)
@@ -105,8 +149,10 @@ def tally(register: Path | None, year: int, appeals_path: Path | None, form_path
         for r in results:
             _show(console, r)
         if form_path:
-            console.print(f"已写入表单 {escape(str(form_path))}（{sum(len(r.values) for r in results)} 个单元格，来源标记为 tally）"
-                          + ("；[yellow]有未计入的行，请核对后重新统计[/]" if left_out else ""))
+            console.print(
+                f"已写入表单 {escape(str(form_path))}（{sum(len(r.values) for r in results)} 个单元格，来源标记为 tally）"
+                + ("；[yellow]有未计入的行，请核对后重新统计[/]" if left_out else "")
+            )
     sys.exit(EXIT_LEFT_OUT if left_out else EXIT_OK)
 
 
@@ -153,12 +199,18 @@ def _show(console: Console, r: TallyResult) -> None:
         chars = 40
         for c in cols:
             head = _APPLICANT_SHORT.get(c, c)
-            table.add_column(head, justify="right", no_wrap=True,
-                             min_width=max(len(x) for x in head.split("\n")) * 2)
+            table.add_column(head, justify="right", no_wrap=True, min_width=max(len(x) for x in head.split("\n")) * 2)
         for row in fmt.request_rows:
-            label = _short(row.label, chars) if row.group is None or row.id == "total" else "　" + _short(row.label, chars - 1)
-            table.add_row(escape(label), *(str(r.values[f"requests.{row.id}.{c}"]) for c in cols),
-                          style="bold" if row.id in ("total", "received", "carried_over", "carried_forward") else None)
+            label = (
+                _short(row.label, chars)
+                if row.group is None or row.id == "total"
+                else "　" + _short(row.label, chars - 1)
+            )
+            table.add_row(
+                escape(label),
+                *(str(r.values[f"requests.{row.id}.{c}"]) for c in cols),
+                style="bold" if row.id in ("total", "received", "carried_over", "carried_forward") else None,
+            )
     else:
         console.rule(f"[bold]{table_heading(fmt, r.table)}（{r.year}年）")
         table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
@@ -170,8 +222,10 @@ def _show(console: Console, r: TallyResult) -> None:
             table.add_row(escape(path.replace("/", "：")), *(str(r.values[f"appeals.{gid}.{c}"]) for c in cols))
     print_table(console, table)
     what = "申请" if r.table == "requests" else "案件"
-    console.print(f"{escape(r.source)}：读取 {r.rows_read} 行{what}，计入 {r.counted} 行，属于其他年度 {r.outside_year} 行，"
-                  + (f"[bold yellow]未能分类 {len(r.left_out)} 行（未计入）[/]" if r.left_out else "未能分类 0 行"))
+    console.print(
+        f"{escape(r.source)}：读取 {r.rows_read} 行{what}，计入 {r.counted} 行，属于其他年度 {r.outside_year} 行，"
+        + (f"[bold yellow]未能分类 {len(r.left_out)} 行（未计入）[/]" if r.left_out else "未能分类 0 行")
+    )
     for lo in r.left_out:
         ident = f"（编号 {escape(lo.ident)}）" if lo.ident else ""
         console.print(f"  [yellow]●[/] 第 {lo.line} 行{ident}：{escape(lo.reason)}")
@@ -180,4 +234,4 @@ def _show(console: Console, r: TallyResult) -> None:
 def _short(label: str, chars: int) -> str:
     """A row label for the terminal: without its bracketed remark, cut to ``chars`` characters."""
     bare = _REMARK.sub("", label).replace("政府信息公开申请数量", "申请数").replace("相关政府信息", "相关信息") or label
-    return bare if len(bare) <= chars else bare[:chars - 1] + "…"
+    return bare if len(bare) <= chars else bare[: chars - 1] + "…"

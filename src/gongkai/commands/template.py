@@ -26,6 +26,7 @@ from gongkai.standard import FORMAT_IDS, get_format
 from gongkai.standard.labels import format_for_year
 
 from gongkai.commands.support import E_EXISTS, E_USAGE, E_WRITE, fail
+
 _KINDS = {".xlsx": "xlsx", ".xlsm": "xlsx", ".yaml": "yaml", ".yml": "yaml", ".json": "json"}
 
 
@@ -47,7 +48,9 @@ def default_format(year: int) -> str:
     return format_for_year(year)
 
 
-def form_from_last_year(report: Report, year: int, format_id: str, organization: str = "") -> tuple[ReportForm, list[str]]:
+def form_from_last_year(
+    report: Report, year: int, format_id: str, organization: str = ""
+) -> tuple[ReportForm, list[str]]:
     """A form for ``year`` pre-filled from last year's report: organization (unless given), body kind,
     rollup, and 上年结转 = last year's 结转下年度继续办理 per applicant column (origin ``last_year``).
     Returns the form and warnings (Chinese)."""
@@ -60,8 +63,13 @@ def form_from_last_year(report: Report, year: int, format_id: str, organization:
     org = organization or report.organization or ""
     if not org:
         warnings.append("上年报告中未能读到机关名称，请在模板中填写")
-    form = ReportForm(organization=org, year=year, format_id=format_id, body_kind=guess_body_kind(org),
-                      is_rollup=bool(report.is_rollup))
+    form = ReportForm(
+        organization=org,
+        year=year,
+        format_id=format_id,
+        body_kind=guess_body_kind(org),
+        is_rollup=bool(report.is_rollup),
+    )
     gold = report.gold_cells()
     missing = []
     for col, _ in fmt.request_columns:
@@ -98,19 +106,38 @@ def _file_part(name: str) -> str:
 
 @click.command("template", help="生成年度报告填报文件（XLSX 表格，或用于脚本的 YAML/JSON 表单）。")
 @click.option("--year", "year_text", metavar="年度", help="报告年度，如 2024（必填）")
-@click.option("--format", "format_id", metavar="格式", default=None,
-              help="年报格式：2021 或 2019（默认按年度：2021年起为 2021）")
+@click.option(
+    "--format", "format_id", metavar="格式", default=None, help="年报格式：2021 或 2019（默认按年度：2021年起为 2021）"
+)
 @click.option("--org", default="", metavar="机关名称", help="机关名称，如“某市某区财政局”")
-@click.option("--from", "last_year", metavar="上年报告", default=None,
-              help="上年度的年报（PDF、Word、网页等任何可读格式），用于预填机关名称和上年结转")
+@click.option(
+    "--from",
+    "last_year",
+    metavar="上年报告",
+    default=None,
+    help="上年度的年报（PDF、Word、网页等任何可读格式），用于预填机关名称和上年结转",
+)
 @click.option("-o", "--output", metavar="文件", default=None, help="输出文件：.xlsx（默认）、.yaml/.yml 或 .json")
 @click.option("--force", is_flag=True, help="输出文件已存在时覆盖")
-@click.option("--rollup", "rollup_region", metavar="地区", default=None,
-              help="生成该地区（名录中的机关）的汇总报告 .xlsx：表三、表四按下属机关库中报告求和，表二只在各报告都填了时求和；"
-                   "工作表“汇总来源”列出每格计入的机关和没有报告的机关")
+@click.option(
+    "--rollup",
+    "rollup_region",
+    metavar="地区",
+    default=None,
+    help="生成该地区（名录中的机关）的汇总报告 .xlsx：表三、表四按下属机关库中报告求和，表二只在各报告都填了时求和；"
+    "工作表“汇总来源”列出每格计入的机关和没有报告的机关",
+)
 @click.option("--db", default=None, help="--rollup 读取的数据库（默认 gongkai.db 或环境变量 GONGKAI_DB）")
-def template(year_text: str | None, format_id: str | None, org: str, last_year: str | None, output: str | None,
-             force: bool, rollup_region: str | None, db: str | None) -> None:
+def template(
+    year_text: str | None,
+    format_id: str | None,
+    org: str,
+    last_year: str | None,
+    output: str | None,
+    force: bool,
+    rollup_region: str | None,
+    db: str | None,
+) -> None:
     if not year_text:
         _fail(E_USAGE, "请用 --year 指定报告年度", "如 --year 2024。")
     try:
@@ -141,7 +168,9 @@ def template(year_text: str | None, format_id: str | None, org: str, last_year: 
         for w in warnings:
             click.echo(f"警告：{w}", err=True)
 
-    target = Path(output) if output else Path(f"{_file_part(form.organization)}{year}年政府信息公开工作年度报告填报表.xlsx")
+    target = (
+        Path(output) if output else Path(f"{_file_part(form.organization)}{year}年政府信息公开工作年度报告填报表.xlsx")
+    )
     kind = _KINDS.get(target.suffix.lower())
     if kind is None:
         _fail("E-FORMAT", f"不支持的输出类型“{target.suffix or target.name}”", "请用 .xlsx、.yaml/.yml 或 .json。")
@@ -172,8 +201,14 @@ def template(year_text: str | None, format_id: str | None, org: str, last_year: 
         click.echo(f"机关名称：{form.organization}（机关类型：{BODY_KIND_NAMES[form.body_kind]}，可在文件中修改）")
     carried = {cid: v for cid, v in form.values.items() if form.origins.get(cid) == "last_year"}
     if carried:
-        click.echo(f"已按上年报告预填上年结转 {len(carried)} 格" + (f"（总计 {carried.get('requests.carried_over.total')} 件）"
-                                                     if "requests.carried_over.total" in carried else ""))
+        click.echo(
+            f"已按上年报告预填上年结转 {len(carried)} 格"
+            + (
+                f"（总计 {carried.get('requests.carried_over.total')} 件）"
+                if "requests.carried_over.total" in carried
+                else ""
+            )
+        )
     if kind == "xlsx":
         click.echo("请在黄色单元格中填写；蓝色单元格为自动合计。填好后运行 gongkai render 生成报告。")
 
@@ -199,8 +234,9 @@ def _write_rollup(region: str, year: int, format_id: str, output: str | None, fo
         fail(err)
     except OSError as err:
         _fail(E_WRITE, f"无法写入“{target}”：{os_reason(err)}")
-    click.echo(f"已生成汇总报告填报文件：{target}（{r.region}，{year}年度，预填 {len(r.values)} 格，"
-               f"来源见工作表“汇总来源”）")
+    click.echo(
+        f"已生成汇总报告填报文件：{target}（{r.region}，{year}年度，预填 {len(r.values)} 格，来源见工作表“汇总来源”）"
+    )
     if r.without_report:
         click.echo(f"没有{year}年度报告的下属机关（{len(r.without_report)}）：{'、'.join(r.without_report)}")
     if r.several_reports:

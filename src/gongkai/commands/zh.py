@@ -84,14 +84,16 @@ PLURALS: dict[str, str] = {
     "{len_type} values are required, but {len_value} was given.": "需要 {len_type} 个值，只给了 {len_value} 个。",
 }
 # the plural forms say the same in Chinese
-PLURALS.update({
-    "Got unexpected extra arguments ({args})": PLURALS["Got unexpected extra argument ({args})"],
-    "Takes {nargs} values but {len} were given.": "需要 {nargs} 个值，给了 {len} 个。",
-    "(Did you mean one of: {possibilities}?)": "（是否要用其中之一：{possibilities}？）",
-    "{value!r} is not one of {choices}.": "{value!r} 不是以下之一：{choices}。",
-    "{value!r} does not match the formats {formats}.": "{value!r} 不符合以下任一格式：{formats}。",
-    "{len_type} values are required, but {len_value} were given.": "需要 {len_type} 个值，给了 {len_value} 个。",
-})
+PLURALS.update(
+    {
+        "Got unexpected extra arguments ({args})": PLURALS["Got unexpected extra argument ({args})"],
+        "Takes {nargs} values but {len} were given.": "需要 {nargs} 个值，给了 {len} 个。",
+        "(Did you mean one of: {possibilities}?)": "（是否要用其中之一：{possibilities}？）",
+        "{value!r} is not one of {choices}.": "{value!r} 不是以下之一：{choices}。",
+        "{value!r} does not match the formats {formats}.": "{value!r} 不符合以下任一格式：{formats}。",
+        "{len_type} values are required, but {len_value} were given.": "需要 {len_type} 个值，给了 {len_value} 个。",
+    }
+)
 
 _CLICK_MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "types", "termui", "utils")
 
@@ -116,8 +118,15 @@ def install() -> None:
 
 
 # what a positional argument is called in usage lines and in "缺少参数 …" (click would print PATHS..., KEY)
-ARGUMENT_NAMES = {"paths": "文件或文件夹", "file": "文件", "key": "报告编号", "keys": "问题编号", "urls": "起始地址",
-                  "name": "用户名", "register": "申请登记表"}
+ARGUMENT_NAMES = {
+    "paths": "文件或文件夹",
+    "file": "文件",
+    "key": "报告编号",
+    "keys": "问题编号",
+    "urls": "起始地址",
+    "name": "用户名",
+    "register": "申请登记表",
+}
 
 
 _PATH_NAMES = {"file": "文件", "directory": "目录", "path": "路径"}
@@ -186,7 +195,13 @@ class ChineseGroup(click.Group):
         except Exception as exc:
             if os.environ.get("GONGKAI_DEBUG"):
                 raise
-            click.echo(message_line("E-INTERNAL", f"程序内部错误（{type(exc).__name__}）",
-                                    "这是 gongkai 的缺陷，请报告；设置环境变量 GONGKAI_DEBUG=1 可显示详细信息。"), err=True)
+            click.echo(
+                message_line(
+                    "E-INTERNAL",
+                    f"程序内部错误（{type(exc).__name__}）",
+                    "这是 gongkai 的缺陷，请报告；设置环境变量 GONGKAI_DEBUG=1 可显示详细信息。",
+                ),
+                err=True,
+            )
             sys.exit(EXIT_INPUT)
         sys.exit(result if isinstance(result, int) else 0)

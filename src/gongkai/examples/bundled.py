@@ -45,8 +45,12 @@ def _with_wrong_narrative_no_fee(seed: int) -> str:
     """Section 一 states five more new requests than the table; section 六 omits the 信息处理费."""
     rng = random.Random(seed)
     spec = random_spec(rng, "2021", body_kind="department", activity="busy", allow_blank=False)
-    spec = replace(spec, state_figures=True, fee_statement=False,
-                   narrative_overrides={"received": table_figure(spec, "received") + 5})
+    spec = replace(
+        spec,
+        state_figures=True,
+        fee_statement=False,
+        narrative_overrides={"received": table_figure(spec, "received") + 5},
+    )
     return render_text(spec, "markdown", rng)
 
 
@@ -91,8 +95,10 @@ def example_files() -> dict[str, bytes]:
     n = len(_builders())
     html_spec = random_spec(random.Random(401), "2021")
     docx_spec = random_spec(random.Random(402), "2021", allow_blank=False)
-    return {f"{n + 1:02d}_portal_page_gb18030.html": render_html(html_spec, random.Random(401), style="word"),
-            f"{n + 2:02d}_word_file.docx": render_docx(docx_spec, random.Random(402), style="official")}
+    return {
+        f"{n + 1:02d}_portal_page_gb18030.html": render_html(html_spec, random.Random(401), style="word"),
+        f"{n + 2:02d}_word_file.docx": render_docx(docx_spec, random.Random(402), style="official"),
+    }
 
 
 def write_examples(out_dir: Path, *, with_pdf: bool = True) -> list[Path]:

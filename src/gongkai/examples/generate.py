@@ -30,11 +30,24 @@ _CITIES = ("青禾市", "云泽市", "岚川市", "澄湾市", "北澜市", "栖
 _DISTRICTS = ("桐溪区", "望岳区", "兰汀区", "清漪区", "南畈区", "鹤鸣区", "松陵县", "白芷县")
 _STREETS = ("杏林", "枫桥", "柳塘", "石泉", "槐荫", "雁栖", "竹园", "东篱")
 _TOWNS = ("青石", "梅岭", "苇塘", "双溪", "龙湾", "桃坪", "稻香", "云岗")
-_DEPARTMENTS = ("民政局", "教育局", "卫生健康局", "市场监督管理局", "住房和城乡建设局", "人力资源和社会保障局",
-                "城市管理执法局", "自然资源和规划局", "司法局", "财政局", "农业农村局", "生态环境分局")
+_DEPARTMENTS = (
+    "民政局",
+    "教育局",
+    "卫生健康局",
+    "市场监督管理局",
+    "住房和城乡建设局",
+    "人力资源和社会保障局",
+    "城市管理执法局",
+    "自然资源和规划局",
+    "司法局",
+    "财政局",
+    "农业农村局",
+    "生态环境分局",
+)
 
 
 # ---------------------------------------------------------------------------------------------------- drawing
+
 
 def _count(rng: random.Random, level: str, scale: int) -> int:
     """A count that is mostly 0 for quiet bodies and skewed for busy ones."""
@@ -72,7 +85,8 @@ def _draw_requests(rng: random.Random, fmt: Format, level: str) -> dict[str, int
         values[request_cell(lay.received, col)] = closed + forward - over
     for req_row in fmt.request_rows:
         values[request_cell(req_row.id, lay.total_column)] = sum(
-            values[request_cell(req_row.id, c)] for c in lay.applicant_columns)
+            values[request_cell(req_row.id, c)] for c in lay.applicant_columns
+        )
     return values
 
 
@@ -91,8 +105,16 @@ _STOCK_COLUMNS = ("in_force", "total_published", "items_last_year")
 
 def _draw_proactive(rng: random.Random, fmt: Format, level: str, body_kind: str) -> dict[str, int | float]:
     values: dict[str, int | float] = {}
-    row_scale = {"regulations": 2, "normative_documents": 4, "licensing": 300, "other_services": 20,
-                 "penalty": 80, "coercion": 10, "fees": 50, "procurement": 15}
+    row_scale = {
+        "regulations": 2,
+        "normative_documents": 4,
+        "licensing": 300,
+        "other_services": 20,
+        "penalty": 80,
+        "coercion": 10,
+        "fees": 50,
+        "procurement": 15,
+    }
     for row in fmt.proactive_rows:
         scale = row_scale.get(row.id, 5)
         no_rules = row.id == "regulations" and body_kind != "government"
@@ -183,9 +205,14 @@ def random_spec(rng: random.Random, format_id: str = "2021", **overrides: Any) -
     values = {cid: values[cid] for cid in fmt.cell_ids}  # format order
 
     spec = ReportSpec(
-        format_id=format_id, year=year, organization=organization, body_kind=body_kind,
+        format_id=format_id,
+        year=year,
+        organization=organization,
+        body_kind=body_kind,
         is_rollup=body_kind == "government" and rng.random() < 0.5,
-        published=_published(rng, year, body_kind), values=values, region=region,
+        published=_published(rng, year, body_kind),
+        values=values,
+        region=region,
         state_figures=rng.random() < 0.85,
     )
     lay = request_layout(fmt)
@@ -200,8 +227,9 @@ def random_spec(rng: random.Random, format_id: str = "2021", **overrides: Any) -
 
 def identity_violations(spec: ReportSpec) -> list[Identity]:
     """The identities of the format that the spec's values break (blank/"/" count as 0)."""
-    return [i for i in spec.format.identities
-            if sum(spec.number(c) for c in i.lhs) != sum(spec.number(c) for c in i.rhs)]
+    return [
+        i for i in spec.format.identities if sum(spec.number(c) for c in i.lhs) != sum(spec.number(c) for c in i.rhs)
+    ]
 
 
 def report_specs(format_id: str | None = "2021", allow_blank: bool = True) -> "SearchStrategy[ReportSpec]":

@@ -37,7 +37,14 @@ from gongkai.spec import request_cell as _req
 from gongkai.examples.generate import random_spec
 from gongkai.standard import get_format
 from gongkai.examples.region_content import (
-    FORMAT_ID, _forward, _numbers, _prose, _published, _rebalance, _row_totals, summed_cells,
+    FORMAT_ID,
+    _forward,
+    _numbers,
+    _prose,
+    _published,
+    _rebalance,
+    _row_totals,
+    summed_cells,
 )
 from gongkai.examples.region_expected import ExpectedFinding, _order, expected_findings
 
@@ -55,16 +62,43 @@ DISTRICT = "桐溪区"
 REGION = CITY + DISTRICT
 
 _DEPARTMENTS = (
-    "民政局", "教育局", "卫生健康局", "市场监督管理局", "住房和城乡建设局", "人力资源和社会保障局", "城市运行管理中心",
-    "发展和改革局", "财政局", "司法局", "农业农村局", "生态环境分局", "文化和旅游局", "商务局", "科学技术局",
-    "应急管理局", "退役军人事务局", "统计局", "审计局", "医疗保障局", "交通运输局", "水务局", "体育局", "林业局",
-    "档案馆", "信访局", "数据资源局", "国防动员办公室",
+    "民政局",
+    "教育局",
+    "卫生健康局",
+    "市场监督管理局",
+    "住房和城乡建设局",
+    "人力资源和社会保障局",
+    "城市运行管理中心",
+    "发展和改革局",
+    "财政局",
+    "司法局",
+    "农业农村局",
+    "生态环境分局",
+    "文化和旅游局",
+    "商务局",
+    "科学技术局",
+    "应急管理局",
+    "退役军人事务局",
+    "统计局",
+    "审计局",
+    "医疗保障局",
+    "交通运输局",
+    "水务局",
+    "体育局",
+    "林业局",
+    "档案馆",
+    "信访局",
+    "数据资源局",
+    "国防动员办公室",
 )
 _STREETS = ("杏林", "枫桥", "柳塘", "石泉", "槐荫", "雁栖", "竹园", "东篱")
 _TOWNS = ("青石", "梅岭", "双溪", "苇塘", "龙湾")
 # the bodies that carry aliases and the reorganisation (see _registry_bodies)
-_ALIASED = {"民政局": ("桐溪区民政局", "区民政局"), "市场监督管理局": ("桐溪区市场监督管理局", "区市场监管局"),
-            "城市运行管理中心": ("桐溪区城市运行管理中心", "区城市运行管理中心")}
+_ALIASED = {
+    "民政局": ("桐溪区民政局", "区民政局"),
+    "市场监督管理局": ("桐溪区市场监督管理局", "区市场监管局"),
+    "城市运行管理中心": ("桐溪区城市运行管理中心", "区城市运行管理中心"),
+}
 _RENAMED = ("城市运行管理中心", "城市管理局")  # (current, former)
 _SHORT_ALIAS = "区民政局"  # printed instead of the full name in one year
 
@@ -95,6 +129,7 @@ class Region:
 
 # ---------------------------------------------------------------------------------------------------- registry
 
+
 def _members(n: int, renamed_until: int) -> tuple[Body, ...]:
     streets = max(1, n // 6)
     towns = max(1, n // 10)
@@ -123,18 +158,30 @@ def _registry_yaml(members: tuple[Body, ...]) -> str:
             node["former"] = [{"name": n, "until": until} for n, until in b.former]
         return node
 
-    tree = {"organizations": [{
-        "name": CITY + "人民政府", "kind": "government", "level": "city", "aliases": [CITY + "政府"],
-        "children": [{
-            "name": REGION + "人民政府", "kind": "government", "level": "district",
-            "aliases": [DISTRICT + "人民政府", DISTRICT + "政府"],
-            "children": [member(b) for b in members],
-        }],
-    }]}
+    tree = {
+        "organizations": [
+            {
+                "name": CITY + "人民政府",
+                "kind": "government",
+                "level": "city",
+                "aliases": [CITY + "政府"],
+                "children": [
+                    {
+                        "name": REGION + "人民政府",
+                        "kind": "government",
+                        "level": "district",
+                        "aliases": [DISTRICT + "人民政府", DISTRICT + "政府"],
+                        "children": [member(b) for b in members],
+                    }
+                ],
+            }
+        ]
+    }
     return yaml.safe_dump(tree, allow_unicode=True, sort_keys=False, width=200)
 
 
 # ---------------------------------------------------------------------------------------------------- region
+
 
 @dataclass
 class _Report:
@@ -144,15 +191,33 @@ class _Report:
 
 
 def _member_spec(rng: random.Random, body: Body, year: int, activity: str, printed: str) -> ReportSpec:
-    spec = random_spec(rng, FORMAT_ID, body_kind=body.kind, year=year, activity=activity, organization=printed,
-                       region=REGION, is_rollup=False)
+    spec = random_spec(
+        rng,
+        FORMAT_ID,
+        body_kind=body.kind,
+        year=year,
+        activity=activity,
+        organization=printed,
+        region=REGION,
+        is_rollup=False,
+    )
     return replace(spec, published=_published(rng, year, body.kind), state_figures=False)
 
 
 def _rollup_spec(rng: random.Random, district: Body, year: int, members: list[ReportSpec]) -> ReportSpec:
     fmt = get_format(FORMAT_ID)
-    spec = random_spec(rng, FORMAT_ID, body_kind="government", year=year, activity="busy", allow_blank=False,
-                       organization=district.name, region=REGION, is_rollup=True, state_figures=False)
+    spec = random_spec(
+        rng,
+        FORMAT_ID,
+        body_kind="government",
+        year=year,
+        activity="busy",
+        allow_blank=False,
+        organization=district.name,
+        region=REGION,
+        is_rollup=True,
+        state_figures=False,
+    )
     values = dict(spec.values)
     for cid in summed_cells(fmt):
         values[cid] = sum(_numbers(m.values, cid) for m in members)
@@ -160,13 +225,22 @@ def _rollup_spec(rng: random.Random, district: Body, year: int, members: list[Re
         if row.id == "regulations":
             for cid in row.cells:
                 values[cid] = 0
-    return replace(spec, values=values, published=_published(rng, year, "government"),
-                   fee_notices=sum(m.fee_notices for m in members),
-                   fee_collected=float(sum(m.fee_collected for m in members)))
+    return replace(
+        spec,
+        values=values,
+        published=_published(rng, year, "government"),
+        fee_notices=sum(m.fee_notices for m in members),
+        fee_collected=float(sum(m.fee_collected for m in members)),
+    )
 
 
-def _plant_carry_over(rng: random.Random, reports: dict[tuple[str, int], _Report], bodies: list[Body],
-                      years: tuple[int, ...], district: str) -> list[ExpectedFinding]:
+def _plant_carry_over(
+    rng: random.Random,
+    reports: dict[tuple[str, int], _Report],
+    bodies: list[Body],
+    years: tuple[int, ...],
+    district: str,
+) -> list[ExpectedFinding]:
     """+d on 上年结转 of one applicant column in three member reports, balanced inside each report by +d on
     予以公开 and the results total: that column and 总计 differ from last year's 结转下年度. The district's roll-up
     sums its members' 上年结转, so it differs from its own last year in the same columns."""
@@ -188,25 +262,35 @@ def _plant_carry_over(rng: random.Random, reports: dict[tuple[str, int], _Report
     return out
 
 
-def _plant_late_member(rng: random.Random, reports: dict[tuple[str, int], _Report], body: Body,
-                       years: tuple[int, ...]) -> list[ExpectedFinding]:
+def _plant_late_member(
+    rng: random.Random, reports: dict[tuple[str, int], _Report], body: Body, years: tuple[int, ...]
+) -> list[ExpectedFinding]:
     year = rng.choice(years)
     r = reports[(body.name, year)]
     r.spec = replace(r.spec, published=date(year + 1, 2, rng.randint(1, 27)))
     return [ExpectedFinding("LATE-PUBLICATION", body.name, year)]
 
 
-def _plant_rollups(rng: random.Random, rollups: dict[int, _Report], years: tuple[int, ...],
-                   district: str) -> list[ExpectedFinding]:
+def _plant_rollups(
+    rng: random.Random, rollups: dict[int, _Report], years: tuple[int, ...], district: str
+) -> list[ExpectedFinding]:
     """Two roll-ups state other values than their members' sums (own identities kept: 新收 and 予以公开 move
     together, so the balance holds and 结转下年度 — next year's 上年结转 — is untouched; in the appeal table a
     result and its total), in years other than the last (the incomplete one); the roll-up of the year before
     the last is published after 3月31日."""
     lay = request_layout(get_format(FORMAT_ID))
     review = next(i for i in get_format(FORMAT_ID).identities if i.rule == "appeals.group_total")
-    plan = [(years[0], tuple(_req(row, c) for row in (lay.received, lay.result_rows[0], lay.results_total)
-                             for c in (lay.applicant_columns[0], lay.total_column))),
-            (years[1], (review.rhs[1], review.lhs[0]))]
+    plan = [
+        (
+            years[0],
+            tuple(
+                _req(row, c)
+                for row in (lay.received, lay.result_rows[0], lay.results_total)
+                for c in (lay.applicant_columns[0], lay.total_column)
+            ),
+        ),
+        (years[1], (review.rhs[1], review.lhs[0])),
+    ]
     out = []
     for year, cells in plan:
         r = rollups[year]
@@ -300,13 +384,24 @@ def generate_region(seed: int = 0, *, departments: int = 30, years=(2022, 2023, 
         organizations[name] = r.body.name
     registry = _registry_yaml(members)
     bodies = {b.name: b for b in (*members, district)}
-    expected = expected_findings([(bodies[organizations[n]], s) for n, s in specs.items()],
-                                 {district.name: [b.name for b in members]})
-    return Region(registry, files, specs, expected, organizations, sorted(planted, key=_order), members=members,
-                  missing=tuple(missing), unpublished=unpublished)
+    expected = expected_findings(
+        [(bodies[organizations[n]], s) for n, s in specs.items()], {district.name: [b.name for b in members]}
+    )
+    return Region(
+        registry,
+        files,
+        specs,
+        expected,
+        organizations,
+        sorted(planted, key=_order),
+        members=members,
+        missing=tuple(missing),
+        unpublished=unpublished,
+    )
 
 
 # ---------------------------------------------------------------------------------------------------- files
+
 
 def write_region(region: Region, out_dir: Path) -> list[Path]:
     """Write the region's report files (``<year>/<printed name>.<ext>``) and the registry ``机关名录.yaml`` under

@@ -40,6 +40,7 @@ def _order(f: ExpectedFinding) -> tuple:
 
 # ---------------------------------------------------------------------------------------------------- oracle
 
+
 def _count_or_text(v: Value) -> int | float | None:
     """A cell as the cross-report rules count it: blank and "n/a" are 0, a text cell is None (not assessable)."""
     if v is None or v == "n/a":
@@ -67,7 +68,10 @@ def expected_findings(reports: list[tuple[Body, ReportSpec]], children: dict[str
                 continue
             for col in (*lay.applicant_columns, lay.total_column):
                 cid = _req(lay.carried_over, col)
-                now, before = _count_or_text(spec.values[cid]), _count_or_text(prev.values[_req(lay.carried_forward, col)])
+                now, before = (
+                    _count_or_text(spec.values[cid]),
+                    _count_or_text(prev.values[_req(lay.carried_forward, col)]),
+                )
                 if now is not None and before is not None and now != before:
                     out.append(ExpectedFinding("CARRY-OVER-MISMATCH", name, year, cid))
     # ROLLUP-MISMATCH / ROLLUP-INCOMPLETE
@@ -105,7 +109,12 @@ def expected_findings(reports: list[tuple[Body, ReportSpec]], children: dict[str
         if last_year is not None and (similarity(h, last_year) or 0) >= 0.8:
             out.append(ExpectedFinding("DUPLICATE-CONTENT", name, year))
         for (other, y2), h2 in hashes.items():
-            if y2 == year and other != name and name in parent and parent.get(other) == parent[name] \
-                    and (similarity(h, h2) or 0) >= 0.8:
+            if (
+                y2 == year
+                and other != name
+                and name in parent
+                and parent.get(other) == parent[name]
+                and (similarity(h, h2) or 0) >= 0.8
+            ):
                 out.append(ExpectedFinding("DUPLICATE-CONTENT", name, year))
     return sorted(set(out), key=_order)

@@ -27,12 +27,33 @@ from gongkai.tally.mapping import (
 
 Cell = str | int | date | None
 
-APPLICANT_WEIGHTS = {"natural_person": 70, "commercial_enterprise": 12, "research_institution": 3,
-                     "social_welfare_org": 3, "legal_service_org": 7, "other_org": 5}
-REQUEST_DEFECTS = ("bad_received", "missing_received", "unknown_applicant", "unknown_result", "group_only",
-                   "reply_before_receipt", "closed_no_result", "result_no_close", "bad_closed")
-APPEAL_DEFECTS = ("bad_received", "unknown_kind", "bare_litigation", "unknown_outcome", "closed_before_received",
-                  "pending_with_close")
+APPLICANT_WEIGHTS = {
+    "natural_person": 70,
+    "commercial_enterprise": 12,
+    "research_institution": 3,
+    "social_welfare_org": 3,
+    "legal_service_org": 7,
+    "other_org": 5,
+}
+REQUEST_DEFECTS = (
+    "bad_received",
+    "missing_received",
+    "unknown_applicant",
+    "unknown_result",
+    "group_only",
+    "reply_before_receipt",
+    "closed_no_result",
+    "result_no_close",
+    "bad_closed",
+)
+APPEAL_DEFECTS = (
+    "bad_received",
+    "unknown_kind",
+    "bare_litigation",
+    "unknown_outcome",
+    "closed_before_received",
+    "pending_with_close",
+)
 
 
 @dataclass(frozen=True)
@@ -60,6 +81,7 @@ class GeneratedRegister:
 
 
 # --- how people write things ------------------------------------------------------------------------------
+
 
 def _date_text(rng: random.Random, d: date, allow_object: bool = True) -> Cell:
     style = rng.randrange(6 if allow_object else 5)
@@ -111,13 +133,21 @@ def _weighted(rng: random.Random, weights: dict[str, int]) -> str:
 
 # --- applications ------------------------------------------------------------------------------------------
 
-def random_applications(rng: random.Random, year: int, n: int = 3000, *, defect_rate: float = 0.03,
-                        format_id: str = "2021", with_id: bool = True, title: bool = True) -> GeneratedRegister:
+
+def random_applications(
+    rng: random.Random,
+    year: int,
+    n: int = 3000,
+    *,
+    defect_rate: float = 0.03,
+    format_id: str = "2021",
+    with_id: bool = True,
+    title: bool = True,
+) -> GeneratedRegister:
     """A register of about ``n`` applications received from 1 January of the year before ``year`` to 31
     December of ``year``, exported on 1 March after it (replies up to then are recorded)."""
     fmt = get_format(format_id)
-    results = [r.id for r in fmt.request_rows
-               if r.group is not None and r.id != "total"]
+    results = [r.id for r in fmt.request_rows if r.group is not None and r.id != "total"]
     start = date(year - 1, 1, 1)
     span = (date(year, 12, 31) - start).days + 1
     exported = date(year + 1, 3, 1)
@@ -147,16 +177,22 @@ def random_applications(rng: random.Random, year: int, n: int = 3000, *, defect_
         }
         defect = None
         if rng.random() < defect_rate:
-            defect, received, closed, result = _request_defect(rng, cells, year, received, closed, result,
-                                                               format_id)
+            defect, received, closed, result = _request_defect(rng, cells, year, received, closed, result, format_id)
         line = line0 + len(rows)
         rows.append([cells[f] for f in order])
         truth.append(TrueRow(line, received, closed, applicant, result, defect))
     return GeneratedRegister(header, rows, truth, f"{year}年政府信息公开申请登记表" if title else None, order)
 
 
-def _request_defect(rng: random.Random, cells: dict[str, Cell], year: int, received: date, closed: date | None,
-                    result: str | None, format_id: str):
+def _request_defect(
+    rng: random.Random,
+    cells: dict[str, Cell],
+    year: int,
+    received: date,
+    closed: date | None,
+    result: str | None,
+    format_id: str,
+):
     """Spoil one row so that it matters for ``year``: the row is moved into the year where needed."""
     defect = rng.choice(REQUEST_DEFECTS)
     in_year = date(year, 1, 1) + timedelta(days=rng.randrange(300))
@@ -195,8 +231,9 @@ KIND_WEIGHTS = {"review": 60, "litigation_direct": 25, "litigation_after_review"
 OUTCOME_WEIGHTS = {"upheld": 60, "corrected": 15, "other": 25}
 
 
-def random_appeals(rng: random.Random, year: int, n: int = 200, *, defect_rate: float = 0.05,
-                   title: bool = True) -> GeneratedRegister:
+def random_appeals(
+    rng: random.Random, year: int, n: int = 200, *, defect_rate: float = 0.05, title: bool = True
+) -> GeneratedRegister:
     """A register of about ``n`` cases received over the year before ``year`` and ``year``."""
     start = date(year - 1, 1, 1)
     span = (date(year, 12, 31) - start).days + 1
@@ -218,7 +255,9 @@ def random_appeals(rng: random.Random, year: int, n: int = 200, *, defect_rate: 
             "id": f"FY{received.year}-{i + 1:04d}",
             "kind": rng.choice(APPEAL_KIND_ALIASES[kind]),
             "received": _date_text(rng, received),
-            "result": rng.choice(APPEAL_RESULT_ALIASES[outcome]) if outcome else rng.choice((None, "尚未审结", "审理中")),
+            "result": rng.choice(APPEAL_RESULT_ALIASES[outcome])
+            if outcome
+            else rng.choice((None, "尚未审结", "审理中")),
             "closed": _date_text(rng, closed) if closed else None,
         }
         defect = None
@@ -245,11 +284,13 @@ def random_appeals(rng: random.Random, year: int, n: int = 200, *, defect_rate: 
                 cells["result"] = "尚未审结"
         rows.append([cells[f] for f in order])
         truth.append(TrueRow(line0 + len(rows) - 1, received, closed, kind, outcome, defect))
-    return GeneratedRegister(header, rows, truth, f"{year}年政府信息公开行政复议、行政诉讼案件登记" if title else None,
-                             order)
+    return GeneratedRegister(
+        header, rows, truth, f"{year}年政府信息公开行政复议、行政诉讼案件登记" if title else None, order
+    )
 
 
 # --- files ---------------------------------------------------------------------------------------------------
+
 
 def write_csv(reg: GeneratedRegister, path: str | Path, encoding: str = "utf-8-sig") -> None:
     """CSV as Excel writes it (UTF-8 with BOM, or GB18030 as a Chinese Windows Excel does)."""

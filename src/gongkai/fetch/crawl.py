@@ -18,8 +18,18 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import insert, select, update
 
-from gongkai.fetch.links import PageLinks, is_attachment, is_report_title, is_xml_data, json_links, page_links, \
-    page_title, printed_provenance, title_year, xml_links
+from gongkai.fetch.links import (
+    PageLinks,
+    is_attachment,
+    is_report_title,
+    is_xml_data,
+    json_links,
+    page_links,
+    page_title,
+    printed_provenance,
+    title_year,
+    xml_links,
+)
 from gongkai.fetch.net import Client, Refused
 from gongkai.readers.limits import DEFAULT_LIMITS, Limits
 from gongkai.readers.sniff import KIND_NAMES, Kind, sniff
@@ -67,13 +77,21 @@ class CrawlReport:
 
     def as_json(self) -> dict:
         """The run report as plain data (``gongkai fetch --json``)."""
+
         def entries(rows):
             return [{"url": u, "code": c, "reason": w} for u, c, w in rows]
 
-        return {"found": self.found, "fetched": self.fetched, "stored": self.stored, "unchanged": self.unchanged,
-                "duplicates": self.duplicates, "skipped": entries(self.skipped), "refused": entries(self.refused),
-                "failed": entries(self.failed),
-                "backoffs": [{"url": u, "status": s, "seconds": w} for u, s, w in self.backoffs]}
+        return {
+            "found": self.found,
+            "fetched": self.fetched,
+            "stored": self.stored,
+            "unchanged": self.unchanged,
+            "duplicates": self.duplicates,
+            "skipped": entries(self.skipped),
+            "refused": entries(self.refused),
+            "failed": entries(self.failed),
+            "backoffs": [{"url": u, "status": s, "seconds": w} for u, s, w in self.backoffs],
+        }
 
 
 def _row(conn, url: str):
@@ -83,8 +101,11 @@ def _row(conn, url: str):
 def _found(store: Store, task: Task) -> None:
     with store.begin() as conn:
         if _row(conn, task.url) is None:
-            conn.execute(insert(t.fetch_page).values(url=task.url, kind=task.kind, list_url=task.list_url,
-                                                     title=task.title or None))
+            conn.execute(
+                insert(t.fetch_page).values(
+                    url=task.url, kind=task.kind, list_url=task.list_url, title=task.title or None
+                )
+            )
 
 
 def _record(store: Store, url: str, **values) -> None:
@@ -94,13 +115,27 @@ def _record(store: Store, url: str, **values) -> None:
 
 def _children(store: Store, url: str) -> list[tuple[str, str, str]]:
     with store.engine.connect() as conn:
-        return [(r[0], r[1], r[2]) for r in conn.execute(
-            select(t.fetch_page.c.url, t.fetch_page.c.kind, t.fetch_page.c.title)
-            .where(t.fetch_page.c.list_url == url).order_by(t.fetch_page.c.id))]
+        return [
+            (r[0], r[1], r[2])
+            for r in conn.execute(
+                select(t.fetch_page.c.url, t.fetch_page.c.kind, t.fetch_page.c.title)
+                .where(t.fetch_page.c.list_url == url)
+                .order_by(t.fetch_page.c.id)
+            )
+        ]
 
 
-def crawl(store: Store, starts: list[str], client: Client, *, depth: int = 2, year: int | None = None,
-          refresh: bool = False, limits: Limits = DEFAULT_LIMITS, max_pages: int = 5000) -> CrawlReport:
+def crawl(
+    store: Store,
+    starts: list[str],
+    client: Client,
+    *,
+    depth: int = 2,
+    year: int | None = None,
+    refresh: bool = False,
+    limits: Limits = DEFAULT_LIMITS,
+    max_pages: int = 5000,
+) -> CrawlReport:
     report = CrawlReport()
     queue: deque[Task] = deque()
     queued: set[str] = set()
@@ -146,8 +181,14 @@ def crawl(store: Store, starts: list[str], client: Client, *, depth: int = 2, ye
         headers = {k: v for k, v in got.headers.items() if k.lower() in _KEPT_HEADERS}
         sha = hashlib.sha256(got.content).hexdigest()
         kind, _ = sniff(got.content, urlsplit(got.final_url).path)
-        base = dict(final_url=got.final_url, status=got.status, headers=json.dumps(headers, ensure_ascii=False),
-                    fetched_at=got.fetched_at, sha256=sha, media_kind=kind.value)
+        base = dict(
+            final_url=got.final_url,
+            status=got.status,
+            headers=json.dumps(headers, ensure_ascii=False),
+            fetched_at=got.fetched_at,
+            sha256=sha,
+            media_kind=kind.value,
+        )
         if got.status != 200:
             report.refused.append((task.url, "E-FETCH-STATUS", f"服务器返回 {got.status}"))
             _record(store, task.url, **base, outcome="failed", note=f"HTTP {got.status}")
@@ -200,8 +241,9 @@ def _looks_like_report_page(content: bytes) -> bool:
     return any(is_report_title(h) and title_year(h) is not None for h in heads)
 
 
-def _enqueue(task: Task, links: PageLinks, push, depth: int, year: int | None, report: CrawlReport, *,
-             as_report_page: bool) -> None:
+def _enqueue(
+    task: Task, links: PageLinks, push, depth: int, year: int | None, report: CrawlReport, *, as_report_page: bool
+) -> None:
     for link in links.lists:
         push(Task(link.url, "list", task.url, link.title, task.depth))  # pagination: the same level
     if task.depth + 1 > depth:
@@ -220,8 +262,9 @@ def _enqueue(task: Task, links: PageLinks, push, depth: int, year: int | None, r
             push(Task(link.url, "attachment", task.url, link.title, task.depth + 1))
 
 
-def _follow_known(store: Store, task: Task, outcome: str | None, push, depth: int, year: int | None,
-                  report: CrawlReport) -> None:
+def _follow_known(
+    store: Store, task: Task, outcome: str | None, push, depth: int, year: int | None, report: CrawlReport
+) -> None:
     """A page fetched before: continue from the links found on it then (their rows say what is still to do)."""
     if task.kind == "attachment":
         return
@@ -232,12 +275,20 @@ def _follow_known(store: Store, task: Task, outcome: str | None, push, depth: in
             from gongkai.fetch.links import Link
 
             bucket.append(Link(url, title or "", kind))
-    _enqueue(task, links, push, depth, year, report,
-             as_report_page=task.kind == "report" or outcome in ("stored", "unchanged", "duplicate", "page"))
+    _enqueue(
+        task,
+        links,
+        push,
+        depth,
+        year,
+        report,
+        as_report_page=task.kind == "report" or outcome in ("stored", "unchanged", "duplicate", "page"),
+    )
 
 
-def _attachment(store: Store, task: Task, got, kind: Kind, base: dict, unchanged: bool, report: CrawlReport,
-                limits: Limits) -> None:
+def _attachment(
+    store: Store, task: Task, got, kind: Kind, base: dict, unchanged: bool, report: CrawlReport, limits: Limits
+) -> None:
     if kind is Kind.HTML:
         why = "附件地址返回的是网页而非文件（可能是错误页），未入库"
         report.refused.append((task.url, "E-FETCH-NOT-FILE", why))
@@ -263,17 +314,34 @@ def _carrier_printed(store: Store, task: Task) -> tuple[str | None, str | None]:
     return row["published_printed"], row["source_printed"]
 
 
-def _ingest(store: Store, task: Task, name: str, content: bytes, base: dict, unchanged: bool,
-            report: CrawlReport, limits: Limits) -> None:
+def _ingest(
+    store: Store,
+    task: Task,
+    name: str,
+    content: bytes,
+    base: dict,
+    unchanged: bool,
+    report: CrawlReport,
+    limits: Limits,
+) -> None:
     with store.engine.connect() as conn:  # this address already holds this content (an interrupted run)
-        had = conn.execute(select(t.document_path.c.id)
-                           .join(t.document, t.document.c.id == t.document_path.c.document_id)
-                           .where(t.document_path.c.path == name, t.document.c.sha256 == base["sha256"])
-                           ).first() is not None
+        had = (
+            conn.execute(
+                select(t.document_path.c.id)
+                .join(t.document, t.document.c.id == t.document_path.c.document_id)
+                .where(t.document_path.c.path == name, t.document.c.sha256 == base["sha256"])
+            ).first()
+            is not None
+        )
     # the provenance the hint is built from, before the report is stored (no status yet: an interrupted run
     # still fetches this address again)
-    _record(store, task.url, final_url=base["final_url"], published_printed=base.get("published_printed"),
-            source_printed=base.get("source_printed"))
+    _record(
+        store,
+        task.url,
+        final_url=base["final_url"],
+        published_printed=base.get("published_printed"),
+        source_printed=base.get("source_printed"),
+    )
     with store.engine.connect() as conn:
         hint = fetch_hint(conn, name) or name
     summary = ingest_bytes(store, [(name, content)], limits=limits, cross_check=False, hints={name: hint})

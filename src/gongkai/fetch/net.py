@@ -113,9 +113,13 @@ class Client:
 
     def _http(self, name: str) -> httpx.Client:
         if name not in self._pools:
-            self._pools[name] = httpx.Client(follow_redirects=False, timeout=self.policy.timeout,
-                                             transport=self.transport, headers={"User-Agent": USER_AGENT},
-                                             trust_env=False)
+            self._pools[name] = httpx.Client(
+                follow_redirects=False,
+                timeout=self.policy.timeout,
+                transport=self.transport,
+                headers={"User-Agent": USER_AGENT},
+                trust_env=False,
+            )
         return self._pools[name]
 
     def close(self) -> None:
@@ -132,8 +136,9 @@ class Client:
             raise Refused(f"已停止访问该站点（{self._stopped[host]}）", code="E-FETCH-STOPPED")
         addresses = self._resolved(parts.hostname)
         if not self.policy.allow_private and not _public(addresses):
-            raise Refused(f"{parts.hostname} 是内网或本机地址，默认不访问（需要时加 --allow-private）",
-                          code="E-FETCH-PRIVATE")
+            raise Refused(
+                f"{parts.hostname} 是内网或本机地址，默认不访问（需要时加 --allow-private）", code="E-FETCH-PRIVATE"
+            )
         return host
 
     def _resolved(self, hostname: str) -> list[str]:
@@ -183,8 +188,9 @@ class Client:
         headers = {"Host": named.netloc.decode("ascii")}
         extensions = {"sni_hostname": named.raw_host.decode("ascii")}
         try:
-            with self._http(extensions["sni_hostname"]).stream("GET", target, headers=headers,
-                                                               extensions=extensions) as resp:
+            with self._http(extensions["sni_hostname"]).stream(
+                "GET", target, headers=headers, extensions=extensions
+            ) as resp:
                 declared = resp.headers.get("content-length")
                 if declared and declared.isdigit() and int(declared) > self.policy.max_bytes:
                     raise Refused(f"文件过大（{int(declared) // 1048576} MB）", code="E-FETCH-SIZE")
@@ -231,7 +237,7 @@ class Client:
                 if attempt == self.policy.retries:
                     raise Refused(f"服务器持续返回 {status}（请求过多或暂不可用）", code="E-FETCH-BUSY")
                 retry = headers.get("retry-after", "")
-                wait = float(retry) if retry.isdigit() else self.policy.delay * 2 ** attempt
+                wait = float(retry) if retry.isdigit() else self.policy.delay * 2**attempt
                 self.backoffs.append((current, status, min(wait, 300.0)))
                 self.sleep(min(wait, 300.0))
             if status in (301, 302, 303, 307, 308) and headers.get("location"):
@@ -243,6 +249,7 @@ class Client:
             if status == 200 and looks_like_captcha(body):
                 self._stopped[host] = "出现验证码页面"
                 raise Refused("出现验证码页面，停止访问该站点", code="E-FETCH-CAPTCHA", stop_host=True)
-            return Fetched(url, current, status, dict(headers), body,
-                           datetime.now(timezone.utc).isoformat(timespec="seconds"))
+            return Fetched(
+                url, current, status, dict(headers), body, datetime.now(timezone.utc).isoformat(timespec="seconds")
+            )
         raise Refused(f"重定向超过 {self.policy.max_redirects} 次", code="E-FETCH-REDIRECTS")

@@ -59,7 +59,9 @@ class ReportForm:
         if not 2008 <= self.year <= 2100:
             raise FormError(f"年度“{self.year}”不合理{self._at('meta.year')}")
         if self.body_kind not in BODY_KINDS:
-            raise FormError(f"机关类型“{self.body_kind}”无效{self._at('meta.body_kind')}，应为 {'、'.join(BODY_KINDS)} 之一")
+            raise FormError(
+                f"机关类型“{self.body_kind}”无效{self._at('meta.body_kind')}，应为 {'、'.join(BODY_KINDS)} 之一"
+            )
         unknown = sorted(set(self.values) - set(fmt.cell_ids))
         if unknown:
             raise FormError(f"表格中有 {len(unknown)} 个未知的单元格编号，例如 {unknown[0]}")
@@ -75,7 +77,9 @@ class ReportForm:
                 from gongkai.forms.yaml_template import cell_title
 
                 where = f"，{self.places[cid]}" if cid in self.places else ""
-                raise FormError(f"单元格“{cell_title(fmt, cid)}”（{cid}{where}）的值“{_shown(v)}”不是数字（空白请留空，不适用请填 /）")
+                raise FormError(
+                    f"单元格“{cell_title(fmt, cid)}”（{cid}{where}）的值“{_shown(v)}”不是数字（空白请留空，不适用请填 /）"
+                )
         bad = sorted(set(self.texts) - set(SECTION_KEYS))
         if bad:
             raise FormError(f"未知的正文部分“{bad[0]}”，应为 {'、'.join(SECTION_KEYS)} 之一")
@@ -84,16 +88,31 @@ class ReportForm:
         """The form as the renderer's input; cells the form does not mention are blank."""
         self.validate()
         fmt = get_format(self.format_id)
-        return ReportSpec(format_id=self.format_id, year=self.year, organization=self.organization,
-                          body_kind=self.body_kind, is_rollup=self.is_rollup, published=self.published,
-                          values={cid: self.values.get(cid) for cid in fmt.cell_ids}, region=self.region,
-                          texts={k: list(v) for k, v in self.texts.items()})
+        return ReportSpec(
+            format_id=self.format_id,
+            year=self.year,
+            organization=self.organization,
+            body_kind=self.body_kind,
+            is_rollup=self.is_rollup,
+            published=self.published,
+            values={cid: self.values.get(cid) for cid in fmt.cell_ids},
+            region=self.region,
+            texts={k: list(v) for k, v in self.texts.items()},
+        )
 
     def to_dict(self) -> dict[str, Any]:
-        return {"organization": self.organization, "year": self.year, "format": self.format_id,
-                "published": self.published.isoformat() if self.published else None,
-                "body_kind": self.body_kind, "is_rollup": self.is_rollup, "region": self.region,
-                "texts": self.texts, "values": self.values, "origins": self.origins}
+        return {
+            "organization": self.organization,
+            "year": self.year,
+            "format": self.format_id,
+            "published": self.published.isoformat() if self.published else None,
+            "body_kind": self.body_kind,
+            "is_rollup": self.is_rollup,
+            "region": self.region,
+            "texts": self.texts,
+            "values": self.values,
+            "origins": self.origins,
+        }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any], source: str = "<memory>") -> "ReportForm":
@@ -106,14 +125,22 @@ class ReportForm:
             if not (v is None or isinstance(v, (str, list)) and all(isinstance(p, (str, int, float)) for p in v)):
                 raise FormError(f"正文（texts）中“{_shown(k)}”应为一段文字或文字列表", source=source)
         try:
-            texts = {str(k): ([v] if isinstance(v, str) else [str(p) for p in v or []])
-                     for k, v in texts_in.items() if v}  # a section left empty is absent
+            texts = {
+                str(k): ([v] if isinstance(v, str) else [str(p) for p in v or []]) for k, v in texts_in.items() if v
+            }  # a section left empty is absent
             values = {str(k): form_value(v) for k, v in values_in.items()}
-            form = cls(organization=str(d.get("organization") or ""), year=year,
-                       format_id=str(d.get("format") or "2021"), published=published or None,
-                       body_kind=str(d.get("body_kind") or "department"), is_rollup=bool(d.get("is_rollup")),
-                       region=str(d.get("region") or ""), texts=texts, values=values,
-                       origins={str(k): str(v) for k, v in origins_in.items()})
+            form = cls(
+                organization=str(d.get("organization") or ""),
+                year=year,
+                format_id=str(d.get("format") or "2021"),
+                published=published or None,
+                body_kind=str(d.get("body_kind") or "department"),
+                is_rollup=bool(d.get("is_rollup")),
+                region=str(d.get("region") or ""),
+                texts=texts,
+                values=values,
+                origins={str(k): str(v) for k, v in origins_in.items()},
+            )
         except (TypeError, ValueError, OverflowError, AttributeError) as exc:  # not expected after the checks
             raise FormError(f"表单格式错误：有无法识别的值（{type(exc).__name__}）", source=source) from None
         try:
@@ -128,7 +155,9 @@ def _mapping(d: dict[str, Any], name: str, source: str) -> dict:
     if v is None or v == "":
         return {}
     if not isinstance(v, dict):
-        raise FormError(f"“{name}”应为键值结构（编号: 内容），而不是{_KIND_WORDS.get(type(v), '单个值')}", source=source)
+        raise FormError(
+            f"“{name}”应为键值结构（编号: 内容），而不是{_KIND_WORDS.get(type(v), '单个值')}", source=source
+        )
     return v
 
 
@@ -195,8 +224,7 @@ def load_form(path: str | Path) -> ReportForm:
     try:
         size = p.stat().st_size
         if size > MAX_FORM_BYTES:  # checked before reading: the file is held in memory whole
-            raise FormError(f"表单文件过大（{size // 1048576} MB，上限 {MAX_FORM_BYTES // 1048576} MB）",
-                            source=str(p))
+            raise FormError(f"表单文件过大（{size // 1048576} MB，上限 {MAX_FORM_BYTES // 1048576} MB）", source=str(p))
         text = p.read_text("utf-8-sig")
     except OSError as exc:
         raise FormError(f"无法读取表单文件：{os_reason(exc)}", source=str(p)) from None

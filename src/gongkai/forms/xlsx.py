@@ -101,6 +101,7 @@ def _parse_a1(ref: str) -> tuple[int, int]:
 
 # ---------------------------------------------------------------------------------------------------- layout
 
+
 @dataclass(frozen=True)
 class TablePlan:
     name: str  # proactive | requests | appeals
@@ -114,8 +115,11 @@ def table_plans(fmt: Format) -> dict[str, TablePlan]:
     sheet's title lines; value positions are matched to cell ids row by row in the format's order."""
     blank = ReportSpec(fmt.id, 2000, "", "department", False, None, {cid: None for cid in fmt.cell_ids})
     tables = build_tables(blank, Style(), random.Random(0))
-    rows_of = {"proactive": [r.cells for r in fmt.proactive_rows], "requests": [r.cells for r in fmt.request_rows],
-               "appeals": [tuple(fmt.appeals_cell_ids)]}
+    rows_of = {
+        "proactive": [r.cells for r in fmt.proactive_rows],
+        "requests": [r.cells for r in fmt.request_rows],
+        "appeals": [tuple(fmt.appeals_cell_ids)],
+    }
     plans = {}
     for name, table in tables.items():
         grid = official(table, fmt)
@@ -135,8 +139,9 @@ def _ranges(cells: list[tuple[int, int]]) -> str:
     for pos in sorted(set(cells)):
         if runs:
             last = runs[-1][-1]
-            if (pos[0] == last[0] and pos[1] == last[1] + 1 and all(p[0] == pos[0] for p in runs[-1])) or \
-                    (pos[1] == last[1] and pos[0] == last[0] + 1 and all(p[1] == pos[1] for p in runs[-1])):
+            if (pos[0] == last[0] and pos[1] == last[1] + 1 and all(p[0] == pos[0] for p in runs[-1])) or (
+                pos[1] == last[1] and pos[0] == last[0] + 1 and all(p[1] == pos[1] for p in runs[-1])
+            ):
                 runs[-1].append(pos)
                 continue
         runs.append([pos])
@@ -177,6 +182,7 @@ def form_totals(fmt: Format, values: dict[str, Value]) -> dict[str, Value]:
 
 # ---------------------------------------------------------------------------------------------------- writing
 
+
 def _prefill_text(v: Any) -> str:
     return "" if v is None else repr(v) if _numeric(v) else str(v)
 
@@ -191,8 +197,9 @@ def write_xlsx_template(path: str | Path, year: int, format_id: str = "2021", fo
 
     fmt = get_format(format_id)
     p = Path(path)
-    wb = xlsxwriter.Workbook(str(p), {"strings_to_numbers": False, "strings_to_formulas": False,
-                                      "strings_to_urls": False})
+    wb = xlsxwriter.Workbook(
+        str(p), {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
+    )
     wb.set_properties({"title": f"{year}年政府信息公开工作年度报告填报表", "comments": "gongkai template"})
     st = _styles(wb)
     slots: list[Slot] = []
@@ -238,8 +245,9 @@ def _styles(wb) -> dict[str, Any]:
 
 def _protect(ws) -> None:
     # no password: the protection guards against slips (typing over a label or a formula), not against users
-    ws.protect("", {"format_columns": True, "format_rows": True, "select_locked_cells": True,
-                    "select_unlocked_cells": True})
+    ws.protect(
+        "", {"format_columns": True, "format_rows": True, "select_locked_cells": True, "select_unlocked_cells": True}
+    )
 
 
 def _meta_sheet(wb, st, fmt: Format, year: int, form: ReportForm | None) -> list[Slot]:
@@ -248,8 +256,15 @@ def _meta_sheet(wb, st, fmt: Format, year: int, form: ReportForm | None) -> list
     ws.set_column(1, 1, 40)
     ws.set_column(2, 2, 60)
     ws.merge_range(0, 0, 0, 2, f"{year}年政府信息公开工作年度报告 填报表", st["title"])
-    ws.merge_range(1, 0, 1, 2, "黄色单元格为填报项；蓝色单元格为自动计算的合计（公式），一般不要改写，改写后以所填数字为准并在检查时报告。"
-                   "表格中没有发生的填 0，不适用的填 /。填好后运行 gongkai render 生成报告。", st["hint"])
+    ws.merge_range(
+        1,
+        0,
+        1,
+        2,
+        "黄色单元格为填报项；蓝色单元格为自动计算的合计（公式），一般不要改写，改写后以所填数字为准并在检查时报告。"
+        "表格中没有发生的填 0，不适用的填 /。填好后运行 gongkai render 生成报告。",
+        st["hint"],
+    )
     ws.set_row(1, 32)
     kinds = [BODY_KIND_NAMES[k] for k in BODY_KINDS]
     current = {
@@ -271,8 +286,20 @@ def _meta_sheet(wb, st, fmt: Format, year: int, form: ReportForm | None) -> list
             ws.write_string(r, 1, v, st["meta_fixed"])
         elif key == "year":
             ws.write_number(r, 1, v, st["meta_input"])
-            ws.data_validation(r, 1, r, 1, {"validate": "integer", "criteria": "between", "minimum": 2008,
-                                            "maximum": 2100, "error_title": "年度", "error_message": "请填写四位数字的年份，如 2024"})
+            ws.data_validation(
+                r,
+                1,
+                r,
+                1,
+                {
+                    "validate": "integer",
+                    "criteria": "between",
+                    "minimum": 2008,
+                    "maximum": 2100,
+                    "error_title": "年度",
+                    "error_message": "请填写四位数字的年份，如 2024",
+                },
+            )
         elif key == "published":
             if isinstance(v, date):
                 ws.write_datetime(r, 1, datetime(v.year, v.month, v.day), st["meta_date"])
@@ -280,8 +307,18 @@ def _meta_sheet(wb, st, fmt: Format, year: int, form: ReportForm | None) -> list
                 ws.write_blank(r, 1, None, st["meta_date"])
         elif key == "body_kind":
             ws.write_string(r, 1, v, st["meta_input"])
-            ws.data_validation(r, 1, r, 1, {"validate": "list", "source": kinds, "error_title": "机关类型",
-                                            "error_message": "请从下拉列表中选择：" + "、".join(kinds)})
+            ws.data_validation(
+                r,
+                1,
+                r,
+                1,
+                {
+                    "validate": "list",
+                    "source": kinds,
+                    "error_title": "机关类型",
+                    "error_message": "请从下拉列表中选择：" + "、".join(kinds),
+                },
+            )
         elif key == "is_rollup":
             ws.write_string(r, 1, v, st["meta_input"])
             ws.data_validation(r, 1, r, 1, {"validate": "list", "source": [_YES, _NO]})
@@ -299,8 +336,15 @@ def _text_sheet(wb, st, fmt: Format, form: ReportForm | None) -> list[Slot]:
     ws.set_column(1, 1, 36)
     ws.set_column(2, 2, 90)
     ws.merge_range(0, 0, 0, 2, "正文", st["title"])
-    ws.merge_range(1, 0, 1, 2, "每段一行：在单元格内换行（Excel 按 Alt+Enter，WPS/LibreOffice 按 Ctrl+Enter）。"
-                   "一、五、六为必填；二、三、四的数据填在表二、表三、表四，此处只填表格前的说明文字（可不填）。", st["hint"])
+    ws.merge_range(
+        1,
+        0,
+        1,
+        2,
+        "每段一行：在单元格内换行（Excel 按 Alt+Enter，WPS/LibreOffice 按 Ctrl+Enter）。"
+        "一、五、六为必填；二、三、四的数据填在表二、表三、表四，此处只填表格前的说明文字（可不填）。",
+        st["hint"],
+    )
     ws.set_row(1, 32)
     for c, head in enumerate(("部分", "填写说明", "内容")):
         ws.write_string(2, c, head, st["header"])
@@ -328,8 +372,17 @@ def _input_rule(fmt: Format, cid: str) -> tuple[str, str]:
     return "AND(ISNUMBER({c}),{c}>=0,INT({c})={c})", "请填写非负整数"
 
 
-def _table_sheet(wb, st, fmt: Format, plan: TablePlan, values: dict[str, Value], stated: dict[str, Value],
-                 origins: dict[str, str], totals: dict[str, Value], sums: dict[str, tuple[str, ...]]) -> list[Slot]:
+def _table_sheet(
+    wb,
+    st,
+    fmt: Format,
+    plan: TablePlan,
+    values: dict[str, Value],
+    stated: dict[str, Value],
+    origins: dict[str, str],
+    totals: dict[str, Value],
+    sums: dict[str, tuple[str, ...]],
+) -> list[Slot]:
     """One table sheet. ``values``: the input cells; ``stated``: the form's own values, whose totals are
     written as numbers where they differ from the formula's result."""
     ws = wb.add_worksheet(plan.sheet)
@@ -337,7 +390,14 @@ def _table_sheet(wb, st, fmt: Format, plan: TablePlan, values: dict[str, Value],
     no = TABLE_SECTION[plan.name]
     last_col = grid.n_cols - 1
     ws.merge_range(0, 0, 0, last_col, section_name(fmt, str(no)), st["title"])
-    ws.merge_range(1, 0, 1, last_col, "黄色单元格为填报项（没有发生的填 0，不适用的填 /）；蓝色单元格为合计，自动计算。", st["hint"])
+    ws.merge_range(
+        1,
+        0,
+        1,
+        last_col,
+        "黄色单元格为填报项（没有发生的填 0，不适用的填 /）；蓝色单元格为合计，自动计算。",
+        st["hint"],
+    )
     units = sorted({s.unit for s in fmt.cells.values() if s.table == plan.name and s.unit})
     unit_text = f"金额单位：{'、'.join(units)}" if units else ("单位：件" if plan.name != "proactive" else "")
     if unit_text:
@@ -373,21 +433,42 @@ def _table_sheet(wb, st, fmt: Format, plan: TablePlan, values: dict[str, Value],
         stated_total = cid in sums and cid in stated and not _same(v, totals.get(cid))
         if cid in sums and not stated_total:
             shown = totals.get(cid)
-            ws.write_formula(r, c, sum_formula([pos[d] for d in sums[cid]]), st["formula"],
-                             "" if shown is None else shown)
+            ws.write_formula(
+                r, c, sum_formula([pos[d] for d in sums[cid]]), st["formula"], "" if shown is None else shown
+            )
             slots.append(Slot(cid, plan.sheet, r, c, "formula", title))
             continue
         _write_value(ws, r, c, v, st["input"])
         formula, message = _input_rule(fmt, cid)
         ref = a1(r, c)
-        ws.data_validation(r, c, r, c, {"validate": "custom", "value": f'=OR({ref}="/",' + formula.format(c=ref) + ")",
-                                        "ignore_blank": True, "error_title": "填写有误",
-                                        "error_message": f"{message}；不适用的填 /",
-                                        "input_message": title[:250]})
+        ws.data_validation(
+            r,
+            c,
+            r,
+            c,
+            {
+                "validate": "custom",
+                "value": f'=OR({ref}="/",' + formula.format(c=ref) + ")",
+                "ignore_blank": True,
+                "error_title": "填写有误",
+                "error_message": f"{message}；不适用的填 /",
+                "input_message": title[:250],
+            },
+        )
         origin = origins.get(cid, "")
         kind = "formula" if cid in sums else "input"
-        slots.append(Slot(cid, plan.sheet, r, c, kind, title,
-                          origin if origin not in ("", "entered") else "", _prefill_text(v) if origin else ""))
+        slots.append(
+            Slot(
+                cid,
+                plan.sheet,
+                r,
+                c,
+                kind,
+                title,
+                origin if origin not in ("", "entered") else "",
+                _prefill_text(v) if origin else "",
+            )
+        )
     _marks(ws, st, fmt, plan, sums)
     _protect(ws)
     ws.set_landscape()
@@ -420,8 +501,14 @@ def _marks(ws, st, fmt: Format, plan: TablePlan, sums: dict[str, tuple[str, ...]
     for cid, deps in sums.items():
         if cid in pos:
             ref = a1(*pos[cid])
-            ws.conditional_format(ref, {"type": "formula", "format": st["bad"],
-                                        "criteria": f"=N({ref})<>SUM({_ranges([pos[d] for d in deps])})"})
+            ws.conditional_format(
+                ref,
+                {
+                    "type": "formula",
+                    "format": st["bad"],
+                    "criteria": f"=N({ref})<>SUM({_ranges([pos[d] for d in deps])})",
+                },
+            )
     balance = [i for i in fmt.identities if i.rule == "requests.balance"]
     if plan.name != "requests" or not balance:
         return
@@ -435,11 +522,19 @@ def _marks(ws, st, fmt: Format, plan: TablePlan, sums: dict[str, tuple[str, ...]
         ws.write_formula(last, col, f'=IF(SUM({lhs})=SUM({rhs}),"平衡","不平衡")', st["check"], "平衡")
         for cid in ident.cells:
             ref = a1(*pos[cid])
-            ws.conditional_format(ref, {"type": "formula", "format": st["bad"],
-                                        "criteria": f"=SUM({lhs})<>SUM({rhs})"})
-    ws.conditional_format(last, n_labels, last, plan.grid.n_cols - 1,
-                          {"type": "text", "criteria": "containing", "value": "不平衡", "format": st["bad"]})
-    note = ("勾稽关系：" + "；".join(dict.fromkeys(i.label for i in fmt.identities if i.rule.startswith("requests."))) + "。")
+            ws.conditional_format(ref, {"type": "formula", "format": st["bad"], "criteria": f"=SUM({lhs})<>SUM({rhs})"})
+    ws.conditional_format(
+        last,
+        n_labels,
+        last,
+        plan.grid.n_cols - 1,
+        {"type": "text", "criteria": "containing", "value": "不平衡", "format": st["bad"]},
+    )
+    note = (
+        "勾稽关系："
+        + "；".join(dict.fromkeys(i.label for i in fmt.identities if i.rule.startswith("requests.")))
+        + "。"
+    )
     ws.merge_range(last + 1, 0, last + 1, plan.grid.n_cols - 1, note, st["hint"])
     ws.set_row(last + 1, 30)
 

@@ -23,8 +23,9 @@ class IntoResult:
     kept_formulas: list[str]  # tallied cells that are formulas in the workbook (left to compute)
 
 
-def write_into_xlsx(path: str | Path, values: dict[str, Value], *, year: int, format_id: str | None,
-                    origin: str = "tally") -> IntoResult:
+def write_into_xlsx(
+    path: str | Path, values: dict[str, Value], *, year: int, format_id: str | None, origin: str = "tally"
+) -> IntoResult:
     p = Path(path)
     try:
         data = p.read_bytes()
@@ -35,8 +36,9 @@ def write_into_xlsx(path: str | Path, values: dict[str, Value], *, year: int, fo
     fmt_slot = slots["meta.format"]
     book_format = str(wb[fmt_slot.sheet].cell(fmt_slot.row + 1, fmt_slot.col + 1).value or "").removesuffix(".0")
     if format_id and book_format != format_id:
-        raise FormError(f"表单使用 {book_format} 年版格式（{fmt_slot.address}），与 --format {format_id} 不一致",
-                        source=str(p))
+        raise FormError(
+            f"表单使用 {book_format} 年版格式（{fmt_slot.address}），与 --format {format_id} 不一致", source=str(p)
+        )
     if "meta.year" in slots:
         ys = slots["meta.year"]
         book_year = _year(wb[ys.sheet].cell(ys.row + 1, ys.col + 1).value, str(p))

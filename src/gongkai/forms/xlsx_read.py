@@ -27,6 +27,7 @@ _MAX_SLOT_ROWS = 10_000  # rows of the hidden cells sheet: one per cell id of th
 _MAX_RANGE = 5000  # cells a formula range may cover; a whole-column SUM is not one of our formulas
 _MAX_FORMULA_DEPTH = 100  # formulas referring to formulas; our template's totals nest 3 deep
 
+
 @dataclass
 class XlsxRead:
     form: ReportForm
@@ -111,21 +112,35 @@ def _open(data: bytes, source: str, data_only: bool):
         return openpyxl.load_workbook(io.BytesIO(data), data_only=data_only)
     # IndexError/AttributeError: a damaged part refers to an entry openpyxl does not have (the references
     # checked above are the common ones; style parts hold many more)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, IndexError,
-            AttributeError):
+    except (
+        InvalidFileException,
+        zipfile.BadZipFile,
+        KeyError,
+        ValueError,
+        TypeError,
+        OSError,
+        IndexError,
+        AttributeError,
+    ):
         raise FormError("无法打开 Excel 文件（文件可能已损坏）", source=source) from None
 
 
 def _read_slots(wb, source: str) -> dict[str, Slot]:
     if CELLS_SHEET not in wb.sheetnames:
-        raise FormError(f"缺少隐藏工作表 {CELLS_SHEET}：这不是 gongkai template 生成的填报文件，"
-                        "或该工作表被删除（请重新生成模板后填写）", source=source)
+        raise FormError(
+            f"缺少隐藏工作表 {CELLS_SHEET}：这不是 gongkai template 生成的填报文件，"
+            "或该工作表被删除（请重新生成模板后填写）",
+            source=source,
+        )
     sheet_of_cells = wb[CELLS_SHEET]
     # one row per cell id (a few hundred); a stray far-away cell makes openpyxl's extent a million rows, each
     # materialised by iter_rows: refuse before walking it
     if sheet_of_cells.max_row > _MAX_SLOT_ROWS:
-        raise FormError(f"隐藏工作表 {CELLS_SHEET} 有 {sheet_of_cells.max_row} 行，远超模板的单元格数，文件可能已损坏",
-                        source=source, code="E-LIMIT")
+        raise FormError(
+            f"隐藏工作表 {CELLS_SHEET} 有 {sheet_of_cells.max_row} 行，远超模板的单元格数，文件可能已损坏",
+            source=source,
+            code="E-LIMIT",
+        )
     slots: dict[str, Slot] = {}
     for i, row in enumerate(sheet_of_cells.iter_rows(min_row=2, max_col=6, values_only=True), start=2):
         row = tuple(row) + (None,) * 6
@@ -168,7 +183,9 @@ class _Book:
                 raise FormError(f"{where} 的公式无法计算：请改为数字或各项之和（如 =SUM(B5:G5)）", source=self.source)
             return _cell_value(cached, fmt.cells[s.key].decimal)
         if _numeric(cached) and not _same(cached, ours):
-            notes.append(f"{where}：按公式计算为 {'空白' if ours is None else ours}，文件中保存的结果为 {cached}，按保存的结果读取")
+            notes.append(
+                f"{where}：按公式计算为 {'空白' if ours is None else ours}，文件中保存的结果为 {cached}，按保存的结果读取"
+            )
             return _tidy(cached)
         if isinstance(cached, str) and cached.startswith("#"):  # a spreadsheet error (#VALUE! …) is what it shows
             notes.append(f"{where}：文件中保存的结果为错误值 {cached}")
@@ -188,8 +205,11 @@ class _Book:
         if key in self.busy:
             raise FormError(f"{sheet}!{a1(r, c)} 的公式存在循环引用", source=self.source)
         if len(self.busy) >= _MAX_FORMULA_DEPTH:  # checked before recursing deeper, never a RecursionError
-            raise FormError(f"{sheet}!{a1(r, c)} 的公式引用链过长（超过 {_MAX_FORMULA_DEPTH} 层）", source=self.source,
-                            code="E-LIMIT")
+            raise FormError(
+                f"{sheet}!{a1(r, c)} 的公式引用链过长（超过 {_MAX_FORMULA_DEPTH} 层）",
+                source=self.source,
+                code="E-LIMIT",
+            )
         self.busy.add(key)
         try:
             result = self._compute(sheet, str(self.wb[sheet].cell(row=r + 1, column=c + 1).value))
@@ -222,7 +242,9 @@ class _Book:
 
 
 _UNKNOWN = object()  # a formula we do not evaluate (not a sum of cells)
-_REF = re.compile(r"(?<![A-Za-z0-9_.])(?:(?:'((?:[^']|'')+)'|([^\s'!(),=+:\"]+))!)?(\$?[A-Za-z]{1,3}\$?\d+)(?::(\$?[A-Za-z]{1,3}\$?\d+))?")
+_REF = re.compile(
+    r"(?<![A-Za-z0-9_.])(?:(?:'((?:[^']|'')+)'|([^\s'!(),=+:\"]+))!)?(\$?[A-Za-z]{1,3}\$?\d+)(?::(\$?[A-Za-z]{1,3}\$?\d+))?"
+)
 _SUM_ARGS = r"SUM\(R(?:,R)*\)"
 _TERM = rf"(?:{_SUM_ARGS}|R)"
 _PLAIN = re.compile(rf"{_TERM}(?:\+{_TERM})*")
@@ -246,7 +268,7 @@ def _parse_sum(formula: str, sheet: str):
     m = _BLANK_AWARE.fullmatch(shape)
     if m:
         # only the SUM part adds; recount its references (they follow the COUNT's in order)
-        n_count = shape[:shape.index('=0,""')].count("R")
+        n_count = shape[: shape.index('=0,""')].count("R")
         return refs[n_count:], True
     if _PLAIN.fullmatch(shape):
         return refs, False
@@ -320,8 +342,9 @@ def _body_kind(raw: Any, source: str) -> str:
         return by_name[text]
     if text in BODY_KINDS:
         return text
-    raise FormError(f"{META_SHEET} 中的机关类型“{text}”无效，应为 {'、'.join(BODY_KIND_NAMES.values())} 之一",
-                    source=source)
+    raise FormError(
+        f"{META_SHEET} 中的机关类型“{text}”无效，应为 {'、'.join(BODY_KIND_NAMES.values())} 之一", source=source
+    )
 
 
 def _flag(raw: Any, source: str) -> bool:

@@ -41,10 +41,12 @@ def _parser() -> etree.XMLParser:
 
 
 def _read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, source: str) -> bytes:
-    if info.file_size > MAX_MEMBER_BYTES or (info.compress_size and info.file_size / info.compress_size > MAX_RATIO
-                                             and info.file_size > 1024 * 1024):
-        raise FormError(f"Excel 文件中的部件 {info.filename} 解压后过大（可能是压缩炸弹），已拒绝", source=source,
-                        code="E-LIMIT")
+    if info.file_size > MAX_MEMBER_BYTES or (
+        info.compress_size and info.file_size / info.compress_size > MAX_RATIO and info.file_size > 1024 * 1024
+    ):
+        raise FormError(
+            f"Excel 文件中的部件 {info.filename} 解压后过大（可能是压缩炸弹），已拒绝", source=source, code="E-LIMIT"
+        )
     try:
         with archive.open(info) as fh:
             data = fh.read(MAX_MEMBER_BYTES + 1)
@@ -126,16 +128,18 @@ def _sheet_entries(parts: dict[str, etree._Element]) -> list[str]:
     for sheet in book.iter(f"{_MAIN}sheet"):
         target = targets.get(sheet.get(f"{_REL}id"), "")
         if target:
-            out.append(target.lstrip("/") if target.startswith("/")
-                       else posixpath.normpath(posixpath.join("xl", target)))
+            out.append(
+                target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+            )
     return out
 
 
 def _check_shape(parts: dict[str, etree._Element], source: str) -> None:
     entries = _sheet_entries(parts)
     if len(entries) > MAX_SHEETS:
-        raise FormError(f"Excel 文件的工作表过多（{len(entries)} 个，上限 {MAX_SHEETS} 个），已拒绝", source=source,
-                        code="E-LIMIT")
+        raise FormError(
+            f"Excel 文件的工作表过多（{len(entries)} 个，上限 {MAX_SHEETS} 个），已拒绝", source=source, code="E-LIMIT"
+        )
     names = _sheet_names(parts)
     sizes: dict[str, tuple[int, int]] = {}  # part → (cells, merged cells)
     cells = merged = 0
@@ -148,17 +152,23 @@ def _check_shape(parts: dict[str, etree._Element], source: str) -> None:
             for mc in root.iter(f"{_MAIN}mergeCell"):
                 one = _area(mc.get("ref", ""))
                 if one is None:
-                    raise FormError(f"{names.get(name, name)} 的合并单元格范围“{mc.get('ref', '')[:40]}”无效"
-                                    "（文件可能已损坏）", source=source)
+                    raise FormError(
+                        f"{names.get(name, name)} 的合并单元格范围“{mc.get('ref', '')[:40]}”无效（文件可能已损坏）",
+                        source=source,
+                    )
                 area += one
             sizes[name] = (sum(1 for _ in root.iter(f"{_MAIN}c")), area)
         cells += sizes[name][0]
         merged += sizes[name][1]
         if cells > MAX_CELLS or merged > MAX_MERGED_CELLS:
-            what = f"单元格过多（超过 {MAX_CELLS} 个）" if cells > MAX_CELLS else \
-                f"合并单元格范围过大（超过 {MAX_MERGED_CELLS} 个单元格）"
-            raise FormError(f"Excel 文件{what}（在工作表 {names.get(name, name)}），已拒绝", source=source,
-                            code="E-LIMIT")
+            what = (
+                f"单元格过多（超过 {MAX_CELLS} 个）"
+                if cells > MAX_CELLS
+                else f"合并单元格范围过大（超过 {MAX_MERGED_CELLS} 个单元格）"
+            )
+            raise FormError(
+                f"Excel 文件{what}（在工作表 {names.get(name, name)}），已拒绝", source=source, code="E-LIMIT"
+            )
 
 
 _SST_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"

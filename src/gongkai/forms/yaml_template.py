@@ -18,8 +18,12 @@ from gongkai.forms.model import BODY_KINDS, SECTION_KEYS, ReportForm
 from gongkai.standard import Format, get_format
 from gongkai.standard.labels import TABLE_SECTION, numeral, section_heading
 
-BODY_KIND_NAMES: dict[str, str] = {"department": "部门", "government": "人民政府", "street": "街道办事处",
-                                   "town": "乡镇人民政府"}
+BODY_KIND_NAMES: dict[str, str] = {
+    "department": "部门",
+    "government": "人民政府",
+    "street": "街道办事处",
+    "town": "乡镇人民政府",
+}
 
 # what each part of the text should say (shown in both templates)
 TEXT_HINTS: dict[str, str] = {
@@ -29,8 +33,10 @@ TEXT_HINTS: dict[str, str] = {
     "3": "可选：表三前的说明文字（数据填在表格中）",
     "4": "可选：表四前的说明文字（数据填在表格中）",
     "5": "必填：上年度问题的整改情况，本年度存在的主要问题和改进措施",
-    "6": ("必填：须说明依据《政府信息公开信息处理费管理办法》收取信息处理费的情况（发出收费通知的件数和总金额、"
-          "实际收取的总金额；未收取的也应写明），以及其他需要报告的事项"),
+    "6": (
+        "必填：须说明依据《政府信息公开信息处理费管理办法》收取信息处理费的情况（发出收费通知的件数和总金额、"
+        "实际收取的总金额；未收取的也应写明），以及其他需要报告的事项"
+    ),
 }
 
 
@@ -113,13 +119,15 @@ def yaml_template_text(year: int, format_id: str = "2021", form: ReportForm | No
     kinds = "、".join(f"{k}（{BODY_KIND_NAMES[k]}）" for k in BODY_KINDS)
     out = [
         f"# {year}年政府信息公开工作年度报告 填报表单（{fmt.source}）",
-        "# 填写后运行 gongkai render 生成报告。数值：没有发生的填 0，不适用的填 \"/\"，空白写 null。",
+        '# 填写后运行 gongkai render 生成报告。数值：没有发生的填 0，不适用的填 "/"，空白写 null。',
         "# 合计（总计）须等于各项之和，生成报告时会检查勾稽关系。",
         f"organization: {_scalar(org)}  # 机关名称（必填），如“某市某区财政局”",
         f"year: {year}  # 报告年度",
         f"format: {_scalar(format_id)}  # 年报格式：2021 或 2019，决定表格的行和列",
-        (f"published: {_scalar(form.published.isoformat() if form and form.published else None)}"
-         "  # 发布日期，如 2025-01-20，可留空"),
+        (
+            f"published: {_scalar(form.published.isoformat() if form and form.published else None)}"
+            "  # 发布日期，如 2025-01-20，可留空"
+        ),
         f"body_kind: {_scalar(form.body_kind if form else 'department')}  # 机关类型：{kinds}",
         f"is_rollup: {_scalar(form.is_rollup if form else False)}  # 是否为汇总本地区各部门情况的政府报告",
         f"region: {_scalar(form.region if form else '')}  # 所属地区，如“某市某区”，可留空",
@@ -146,7 +154,9 @@ def yaml_template_text(year: int, format_id: str = "2021", form: ReportForm | No
             no = TABLE_SECTION[table]
             out.append(f"  # 表{numeral(no)}  {section_name(fmt, str(no))}")
         title, unit = cell_title(fmt, cid), fmt.cells[cid].unit
-        note = (f"（单位：{unit}）" if unit and unit not in title else "") + ("（合计：须等于各项之和）" if cid in sums else "")
+        note = (f"（单位：{unit}）" if unit and unit not in title else "") + (
+            "（合计：须等于各项之和）" if cid in sums else ""
+        )
         out.append(f"  {cid}: {_scalar(values[cid])}  # {title}{note}")
     origins = {cid: o for cid, o in (form.origins if form else {}).items() if o != "entered"}
     if origins:

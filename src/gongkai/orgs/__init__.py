@@ -3,12 +3,21 @@ body printed in a report to it. Pure code; the database side is :mod:`gongkai.st
 
 from gongkai.orgs.match import Match, OrgIndex, derive_parent, normalize
 from gongkai.orgs.registry import (
-           KINDS,
-           LEVELS,
-           RegistryEntry,
-           guess_kind,
-           load_registry,
+    KINDS,
+    LEVELS,
+    RegistryEntry,
+    guess_kind,
+    load_registry,
 )
 
-__all__ = ["KINDS", "LEVELS", "Match", "OrgIndex", "RegistryEntry", "derive_parent",
-           "guess_kind", "load_registry", "normalize"]
+__all__ = [
+    "KINDS",
+    "LEVELS",
+    "Match",
+    "OrgIndex",
+    "RegistryEntry",
+    "derive_parent",
+    "guess_kind",
+    "load_registry",
+    "normalize",
+]

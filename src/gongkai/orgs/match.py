@@ -55,7 +55,7 @@ def place_of(name: str) -> str | None:
 def place_units(place: str) -> list[str]:
     """青禾市桐溪区 → [青禾市, 桐溪区]; a remainder that does not end in a place type is kept as a unit."""
     units = _PLACE_UNIT.findall(place)
-    rest = place[sum(map(len, units)):]
+    rest = place[sum(map(len, units)) :]
     return units + [rest] if rest else units
 
 
@@ -84,8 +84,7 @@ class OrgIndex:
     # ------------------------------------------------------------------------------------------- build
 
     @classmethod
-    def build(cls, nodes: Iterable[OrgNode],
-              aliases: Iterable[tuple[int, str, str, int | None]] = ()) -> OrgIndex:
+    def build(cls, nodes: Iterable[OrgNode], aliases: Iterable[tuple[int, str, str, int | None]] = ()) -> OrgIndex:
         """``aliases``: (org_id, alias, relation 'alias'|'former'|'site', until_year); a 'site' row is a web
         site the body declares in the registry (host[/path prefix]), not a name."""
         index = cls()
@@ -139,7 +138,7 @@ class OrgIndex:
         place = self._longest_place(key)
         if place is None:
             return set()
-        function = key[len(place):]
+        function = key[len(place) :]
         if len(function) < 2:
             return set()
         units = place_units(place)
@@ -208,13 +207,15 @@ class OrgIndex:
         ordered = tuple(sorted(ids))
         picked = self._by_hint(ordered, hint)
         if picked is not None:
-            return Match(status, picked, ordered, f"{why}，有 {len(ordered)} 个候选，按文件路径等线索选定："
-                                                  f"{self.name(picked)}")
+            return Match(
+                status, picked, ordered, f"{why}，有 {len(ordered)} 个候选，按文件路径等线索选定：{self.name(picked)}"
+            )
         names = "、".join(self.name(i) for i in ordered[:5]) + ("等" if len(ordered) > 5 else "")
         return Match(AMBIGUOUS, None, ordered, f"{why}，但有 {len(ordered)} 个候选：{names}")
 
-    def _former_match(self, printed: str, formers: dict[int, int | None], year: int | None, hint: str,
-                      short: bool) -> Match:
+    def _former_match(
+        self, printed: str, formers: dict[int, int | None], year: int | None, hint: str, short: bool
+    ) -> Match:
         ids = set(formers)
         if len(ids) > 1 and year is not None:  # a name two bodies had: the one that still used it that year
             in_use = {i for i, until in formers.items() if until is None or year <= until}
@@ -292,7 +293,9 @@ def _place_type(unit: str) -> str:
     m = re.search(r"(特别行政区|自治区|自治州|自治县|自治旗|地区|街道|[省市州盟区县旗镇乡])$", unit)
     if m is None:
         return ""
-    return {"特别行政区": "区", "自治区": "区", "自治州": "州", "自治县": "县", "自治旗": "旗"}.get(m.group(1), m.group(1))
+    return {"特别行政区": "区", "自治区": "区", "自治州": "州", "自治县": "县", "自治旗": "旗"}.get(
+        m.group(1), m.group(1)
+    )
 
 
 def _strip_own(key: str) -> str:

@@ -26,9 +26,18 @@ _TOWN = re.compile(r"(镇|乡)(人民)?政府$")
 _STREET = re.compile(r"(街道办事处|街道办|街办|街道)$")
 _GOVERNMENT = re.compile(r"政府$")
 # the place's own type, read from the end of the place name (自治区 before 区: it is a province)
-_LEVEL_SUFFIXES = (("特别行政区", "province"), ("自治区", "province"), ("省", "province"), ("自治州", "city"),
-                   ("市", "city"), ("州", "city"), ("盟", "city"), ("区", "district"), ("县", "county"),
-                   ("旗", "county"))
+_LEVEL_SUFFIXES = (
+    ("特别行政区", "province"),
+    ("自治区", "province"),
+    ("省", "province"),
+    ("自治州", "city"),
+    ("市", "city"),
+    ("州", "city"),
+    ("盟", "city"),
+    ("区", "district"),
+    ("县", "county"),
+    ("旗", "county"),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,8 +99,10 @@ def load_registry(path_or_text: str | Path) -> list[RegistryEntry]:
     data = _parse(text, source)
     if isinstance(data, dict):
         if set(data) - {"organizations"}:
-            raise RegistryError(f"顶层只能有 organizations 字段，发现：{'、'.join(map(str, set(data) - {'organizations'}))}",
-                                source=source)
+            raise RegistryError(
+                f"顶层只能有 organizations 字段，发现：{'、'.join(map(str, set(data) - {'organizations'}))}",
+                source=source,
+            )
         data = data.get("organizations")
     if not isinstance(data, list) or not data:
         raise RegistryError("机关名录应有 organizations 列表，且至少包含一个机关", source=source)
@@ -104,8 +115,9 @@ def load_registry(path_or_text: str | Path) -> list[RegistryEntry]:
 
 
 def _read(path_or_text: str | Path) -> tuple[str, str | None]:
-    if isinstance(path_or_text, Path) or ("\n" not in path_or_text and len(path_or_text) < 1024
-                                          and path_or_text.strip() and _is_file(path_or_text)):
+    if isinstance(path_or_text, Path) or (
+        "\n" not in path_or_text and len(path_or_text) < 1024 and path_or_text.strip() and _is_file(path_or_text)
+    ):
         path = Path(path_or_text)
         try:
             raw = path.read_bytes()
@@ -161,8 +173,10 @@ def _entry(item, path: str, source: str | None) -> RegistryEntry:
         raise RegistryError(f"{path}：缺少机关名称（name）", source=source)
     unknown = set(map(str, item)) - _ENTRY_KEYS
     if unknown:
-        raise RegistryError(f"{path}：未知字段 {'、'.join(sorted(unknown))}（可用字段：{'、'.join(sorted(_ENTRY_KEYS))}）",
-                            source=source)
+        raise RegistryError(
+            f"{path}：未知字段 {'、'.join(sorted(unknown))}（可用字段：{'、'.join(sorted(_ENTRY_KEYS))}）",
+            source=source,
+        )
     name = _text(item["name"], "机关名称（name）", path, source)
     guessed_kind, guessed_level = guess_kind(name)
     kind = item.get("kind") or guessed_kind
@@ -170,7 +184,9 @@ def _entry(item, path: str, source: str | None) -> RegistryEntry:
         raise RegistryError(f"{path}（{name}）：未知的机关类型 kind: {kind}（可用：{'、'.join(KINDS)}）", source=source)
     level = item.get("level")
     if level is not None and level not in LEVELS:
-        raise RegistryError(f"{path}（{name}）：未知的行政级别 level: {level}（可用：{'、'.join(LEVELS)}）", source=source)
+        raise RegistryError(
+            f"{path}（{name}）：未知的行政级别 level: {level}（可用：{'、'.join(LEVELS)}）", source=source
+        )
     if level is not None and kind != "government":
         raise RegistryError(f"{path}（{name}）：level 只适用于 kind: government", source=source)
     if kind == "government" and level is None:
@@ -180,8 +196,11 @@ def _entry(item, path: str, source: str | None) -> RegistryEntry:
         aliases = [aliases]
     if not isinstance(aliases, list):
         raise RegistryError(f"{path}（{name}）：aliases 应为名称列表", source=source)
-    alias_names = tuple(dict.fromkeys(a for a in (_text(a, "别名", f"{path}.aliases[{i}]", source)
-                                                  for i, a in enumerate(aliases)) if a != name))
+    alias_names = tuple(
+        dict.fromkeys(
+            a for a in (_text(a, "别名", f"{path}.aliases[{i}]", source) for i, a in enumerate(aliases)) if a != name
+        )
+    )
     former = _former(item.get("former") or [], f"{path}.former", name, source)
     sites = _sites(item.get("sites") or [], f"{path}.sites", name, source)
     children = item.get("children") or []
@@ -189,9 +208,16 @@ def _entry(item, path: str, source: str | None) -> RegistryEntry:
         raise RegistryError(f"{path}（{name}）：children 应为机关列表", source=source)
     note = item.get("note")
     return RegistryEntry(
-        name=name, kind=kind, level=level, aliases=alias_names, former=former, sites=sites,
+        name=name,
+        kind=kind,
+        level=level,
+        aliases=alias_names,
+        former=former,
+        sites=sites,
         children=tuple(_entry(c, f"{path}.children[{i}]", source) for i, c in enumerate(children)),
-        note=str(note) if note is not None else None, path=path)
+        note=str(note) if note is not None else None,
+        path=path,
+    )
 
 
 def _former(items, path: str, name: str, source: str | None) -> tuple[tuple[str, int | None], ...]:
@@ -208,12 +234,18 @@ def _former(items, path: str, name: str, source: str | None) -> tuple[tuple[str,
             raise RegistryError(f"{where}（{name}）：曾用名应写作 {{name: 旧名称, until: 年份}}", source=source)
         extra = set(map(str, item)) - {"name", "until"}
         if extra:
-            raise RegistryError(f"{where}（{name}）：未知字段 {'、'.join(sorted(extra))}（可用：name、until）", source=source)
+            raise RegistryError(
+                f"{where}（{name}）：未知字段 {'、'.join(sorted(extra))}（可用：name、until）", source=source
+            )
         old = _text(item["name"], "曾用名", where, source)
         until = item.get("until")
         if until is not None:
-            if isinstance(until, bool) or not isinstance(until, (int, str)) or not str(until).isdigit() \
-                    or not 1949 <= int(until) <= 2200:
+            if (
+                isinstance(until, bool)
+                or not isinstance(until, (int, str))
+                or not str(until).isdigit()
+                or not 1949 <= int(until) <= 2200
+            ):
                 raise RegistryError(f"{where}（{name}）：until 应为年份（使用该名称的最后一个报告年度）", source=source)
             until = int(until)
         if old != name:
@@ -241,8 +273,9 @@ def _sites(items, path: str, name: str, source: str | None) -> tuple[str, ...]:
     for i, item in enumerate(items):
         key = site_key(_text(item, "网站地址", f"{path}[{i}]", source))
         if not _SITE.match(key):
-            raise RegistryError(f"{path}[{i}]（{name}）：“{item}”不是网站地址（应写作 www.example.gov.cn，"
-                                "可带路径前缀）", source=source)
+            raise RegistryError(
+                f"{path}[{i}]（{name}）：“{item}”不是网站地址（应写作 www.example.gov.cn，可带路径前缀）", source=source
+            )
         out[key] = None
     return tuple(out)
 
@@ -263,18 +296,21 @@ def _check_unique(entries: list[RegistryEntry], source: str | None) -> None:
             key = normalize(alias)
             other = names.get(key)
             if other is not None and other is not entry:
-                raise RegistryError(f"{entry.path}：别名“{alias}”是另一个机关 {other.path}（{other.name}）的名称",
-                                    source=source)
+                raise RegistryError(
+                    f"{entry.path}：别名“{alias}”是另一个机关 {other.path}（{other.name}）的名称", source=source
+                )
             other = aliases.get(key)
             if other is not None and other is not entry:
-                raise RegistryError(f"{entry.path}：别名“{alias}”同时指向两个机关（另见 {other.path}：{other.name}）",
-                                    source=source)
+                raise RegistryError(
+                    f"{entry.path}：别名“{alias}”同时指向两个机关（另见 {other.path}：{other.name}）", source=source
+                )
             aliases[key] = entry
     sites: dict[str, RegistryEntry] = {}
     for entry in (e for top in entries for e in top.walk()):
         for site in entry.sites:
             other = sites.get(site)
             if other is not None and other is not entry:
-                raise RegistryError(f"{entry.path}：网站“{site}”同时属于两个机关（另见 {other.path}：{other.name}）",
-                                    source=source)
+                raise RegistryError(
+                    f"{entry.path}：网站“{site}”同时属于两个机关（另见 {other.path}：{other.name}）", source=source
+                )
             sites[site] = entry

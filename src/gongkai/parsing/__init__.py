@@ -99,8 +99,14 @@ def parse_document(doc: Document) -> Report:
     report.metadata_positions = dict(meta.positions)
 
     last_section = sections[-1] if sections else None
-    heading_at_end = (last_section is not None and last_section.canonical < 6 and last_section.content_chars == 0
-                      and last_section.position.line >= tokens[-1].line if tokens else False)
+    heading_at_end = (
+        last_section is not None
+        and last_section.canonical < 6
+        and last_section.content_chars == 0
+        and last_section.position.line >= tokens[-1].line
+        if tokens
+        else False
+    )
     report.truncated = tables.cut_inside_table or _ends_mid_label(doc) or heading_at_end
     if report.truncated and tokens:
         report.cut_at = tokens[-1].position
@@ -119,8 +125,7 @@ def parse_document(doc: Document) -> Report:
 def _attach_sources(report: Report, doc: Document) -> None:
     """Give every position the page/box/DOM path of the original file (structured readers only)."""
     item: Any  # cells, sections, tables, issues and figures: everything with a position
-    for item in (*report.cells.values(), *report.sections, *report.tables.values(), *report.issues,
-                 *report.narrative):
+    for item in (*report.cells.values(), *report.sections, *report.tables.values(), *report.issues, *report.narrative):
         item.position = doc.enrich(item.position)
     report.cut_at = doc.enrich(report.cut_at)
     report.metadata_positions = {k: doc.enrich(v) for k, v in report.metadata_positions.items()}
@@ -128,4 +133,3 @@ def _attach_sources(report: Report, doc: Document) -> None:
 
 def parse_text(text: str, source: str = "<memory>") -> Report:
     return parse_document(Document.from_text(text, source=source))
-

@@ -11,8 +11,10 @@ from dataclasses import dataclass
 
 from gongkai.model import Report
 
-NOT_REPORT_MESSAGE = ("未找到年度报告的章节标题（一、总体情况……）或带标准行名的统计表格，"
-                      "这似乎不是政府信息公开工作年度报告（例如数据表、索引或导出文件）")
+NOT_REPORT_MESSAGE = (
+    "未找到年度报告的章节标题（一、总体情况……）或带标准行名的统计表格，"
+    "这似乎不是政府信息公开工作年度报告（例如数据表、索引或导出文件）"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,8 +27,11 @@ class ReportEvidence:
     def is_report(self) -> bool:
         # Two headings, a heading with a labelled row, or a table excerpt with several labelled rows. One
         # labelled row alone is not enough: an index file's free-text notes mention rows by name.
-        return (self.sections >= 2 or (self.sections >= 1 and self.table_rows >= 1)
-                or (self.table_rows >= 3 and self.cells >= 1))
+        return (
+            self.sections >= 2
+            or (self.sections >= 1 and self.table_rows >= 1)
+            or (self.table_rows >= 3 and self.cells >= 1)
+        )
 
 
 def report_evidence(report: Report) -> ReportEvidence:

@@ -17,8 +17,9 @@ from gongkai.parsing.tokens import Kind, Token
 LINE_MODES = ("dense", "separator")
 
 
-def line_slots(toks: list[Token], label_end: int, end_line: int | None, m: int, mode: str,
-                lines: Sequence[Line]) -> list[Token] | None:
+def line_slots(
+    toks: list[Token], label_end: int, end_line: int | None, m: int, mode: str, lines: Sequence[Line]
+) -> list[Token] | None:
     """The row's m cells read from the lines between its label and the next text, or None when the lines do
     not have exactly the shape of ``mode`` (each cell line holds one value or nothing)."""
     if end_line is None or any(t.piped or t.kind is not Kind.VALUE for t in toks):

@@ -26,7 +26,14 @@ from dataclasses import dataclass, field
 
 from gongkai.document import Document, Position
 from gongkai.parsing.metadata_dates import (
-    _BOOK, _STAT_END, _STAT_START, _YEAR_CORE, _Index, _prevailing_year, _published, _year_value,
+    _BOOK,
+    _STAT_END,
+    _STAT_START,
+    _YEAR_CORE,
+    _Index,
+    _prevailing_year,
+    _published,
+    _year_value,
 )
 from gongkai.standard.bodies import BODY_SUFFIXES, BROAD_SUFFIXES
 from gongkai.standard.labels import NUMERAL_CHARS
@@ -63,11 +70,42 @@ _BAD_START = re.compile(
     r"市委|区委|县委|党委|党工委)"
 )
 # Whole strings that are not a specific body.
-_GENERIC = frozenset({
-    "政府", "人民政府", "区政府", "县政府", "市政府", "镇政府", "乡政府", "省政府", "区人民政府", "县人民政府",
-    "市人民政府", "镇人民政府", "乡人民政府", "管委会", "委员会", "办公室", "街道", "街道办事处", "办事处", "中心",
-    "单位", "本单位", "部门", "区", "县", "市", "镇", "乡", "旗", "街办", "政府办", "政府办公室",
-})
+_GENERIC = frozenset(
+    {
+        "政府",
+        "人民政府",
+        "区政府",
+        "县政府",
+        "市政府",
+        "镇政府",
+        "乡政府",
+        "省政府",
+        "区人民政府",
+        "县人民政府",
+        "市人民政府",
+        "镇人民政府",
+        "乡人民政府",
+        "管委会",
+        "委员会",
+        "办公室",
+        "街道",
+        "街道办事处",
+        "办事处",
+        "中心",
+        "单位",
+        "本单位",
+        "部门",
+        "区",
+        "县",
+        "市",
+        "镇",
+        "乡",
+        "旗",
+        "街办",
+        "政府办",
+        "政府办公室",
+    }
+)
 # Internal units named as compiler/contact, which stand for the body that contains them.
 _INTERNAL_UNIT = re.compile(r"(?:党政综合办公室|党政办公室|综合办公室|党政办|党政综合办|办公室|综合科|办公科)$")
 _INTERNAL_HOST = re.compile(r"(?:人民政府|政府|街道办事处|办事处|管委会|管理委员会|委员会|局|镇|乡|街道|中心)$")
@@ -114,16 +152,105 @@ _MENTION = re.compile(
 
 # Sentence subjects: an opening (year, 今年以来, 在…领导下) then the body then a verb.
 _SUBJECT_VERBS = (
-    "认真", "严格", "深入", "全面", "坚持", "持续", "积极", "高度", "按照", "始终", "进一步", "紧紧", "紧扣", "紧密",
-    "紧跟", "立足", "围绕", "以", "在", "未", "共", "对", "不断", "扎实", "切实", "主动", "利用", "通过", "加强",
-    "着力", "聚焦", "贯彻", "落实", "牢固", "结合", "依托", "将", "把", "继续", "强化", "大力", "根据", "依据",
-    "坚决", "自觉", "精心", "累计", "收到", "接收", "受理", "公开", "发布", "召开", "制定", "进行", "开展", "完成",
-    "努力", "注重", "重视", "狠抓", "推进", "推动", "做好", "及时", "依法", "紧抓", "按", "从", "于", "已",
-    "共计", "全年", "本年", "没有", "无", "均", "都", "深化", "把握", "秉持", "践行", "建立", "健全", "完善",
-    "规范", "优化", "提升", "高效", "有序", "稳步", "全力", "合力", "多措",
+    "认真",
+    "严格",
+    "深入",
+    "全面",
+    "坚持",
+    "持续",
+    "积极",
+    "高度",
+    "按照",
+    "始终",
+    "进一步",
+    "紧紧",
+    "紧扣",
+    "紧密",
+    "紧跟",
+    "立足",
+    "围绕",
+    "以",
+    "在",
+    "未",
+    "共",
+    "对",
+    "不断",
+    "扎实",
+    "切实",
+    "主动",
+    "利用",
+    "通过",
+    "加强",
+    "着力",
+    "聚焦",
+    "贯彻",
+    "落实",
+    "牢固",
+    "结合",
+    "依托",
+    "将",
+    "把",
+    "继续",
+    "强化",
+    "大力",
+    "根据",
+    "依据",
+    "坚决",
+    "自觉",
+    "精心",
+    "累计",
+    "收到",
+    "接收",
+    "受理",
+    "公开",
+    "发布",
+    "召开",
+    "制定",
+    "进行",
+    "开展",
+    "完成",
+    "努力",
+    "注重",
+    "重视",
+    "狠抓",
+    "推进",
+    "推动",
+    "做好",
+    "及时",
+    "依法",
+    "紧抓",
+    "按",
+    "从",
+    "于",
+    "已",
+    "共计",
+    "全年",
+    "本年",
+    "没有",
+    "无",
+    "均",
+    "都",
+    "深化",
+    "把握",
+    "秉持",
+    "践行",
+    "建立",
+    "健全",
+    "完善",
+    "规范",
+    "优化",
+    "提升",
+    "高效",
+    "有序",
+    "稳步",
+    "全力",
+    "合力",
+    "多措",
 )
 _SUBJECT_VERB_RE = "|".join(sorted(set(_SUBJECT_VERBS), key=len, reverse=True))
-_INTRO_TIME = rf"(?:(?:{_YEAR_CORE})\s*年\s*度?(?:以来|全年|内|上半年|中)?|今年以来|本年度|本年|年内|一年来|近年来|过去一年)"
+_INTRO_TIME = (
+    rf"(?:(?:{_YEAR_CORE})\s*年\s*度?(?:以来|全年|内|上半年|中)?|今年以来|本年度|本年|年内|一年来|近年来|过去一年)"
+)
 _INTRO_LEAD = r"在[^。；;，,\n]{1,30}?(?:、[^。；;，,\n]{1,20}?)?(?:领导|指导|关心|支持|部署|带领|监督)下"
 _SUBJECT = re.compile(
     rf"(?:^|(?<=[。；;！!：:\n]))\s*(?:[（(][{NUMERAL_CHARS}\d]{{1,3}}[)）]\s*)?"
@@ -131,13 +258,13 @@ _SUBJECT = re.compile(
     rf"(?P<org>[{_H}]{{1,30}}?(?:{_SUBJECT_SUFFIX_RE}))(?=\s*(?:{_SUBJECT_VERB_RE}))",
     re.M,
 )
-_BARE_SUBJECT = re.compile(
-    rf"^\s*(?P<org>[{_H}]{{2,30}}?(?:{_SUBJECT_SUFFIX_RE}))(?=\s*(?:{_SUBJECT_VERB_RE}))"
-)
+_BARE_SUBJECT = re.compile(rf"^\s*(?P<org>[{_H}]{{2,30}}?(?:{_SUBJECT_SUFFIX_RE}))(?=\s*(?:{_SUBJECT_VERB_RE}))")
 # Compiler, contact, address and publisher fields.
 _COMPILER = re.compile(rf"由\s*(?P<org>[{_H}]{{2,40}}?)\s*(?:负责|根据|依据|按照)?(?:编制|编写|制作|发布)")
 _CONTACT = re.compile(rf"(?:请与|请联系|联系单位\s*[:：])\s*(?P<org>[{_H}]{{2,40}}?)\s*(?:联系|[,，;；。(（]|$)", re.M)
-_ADDRESS = re.compile(rf"地\s*址\s*[:：]\s*(?P<org>[{_H}]{{2,40}}?(?:{_ORG_SUFFIX_RE}))(?=\s*(?:驻地|大院|院内|[;；,，。)）]|$))", re.M)
+_ADDRESS = re.compile(
+    rf"地\s*址\s*[:：]\s*(?P<org>[{_H}]{{2,40}}?(?:{_ORG_SUFFIX_RE}))(?=\s*(?:驻地|大院|院内|[;；,，。)）]|$))", re.M
+)
 # The body naming itself in brackets after a self-reference: 本机关（X局）…
 _SELF_NAMED = re.compile(
     rf"(?:本机关|本单位|本局|本委|本办|我局|我委|我办|我单位|我机关)\s*[（(]\s*(?P<org>[{_H}]{{2,40}}?)\s*[)）]"
@@ -267,7 +394,7 @@ def _title_candidates(doc: Document, last_line: int) -> tuple[list[_Cand], tuple
                     cands.append(_Cand(before, ln.offset + text.rfind(before, 0, ym.start()), 0))
                 else:
                     cut = _TITLE_CUT.search(text, ym.end())
-                    mid = _clean_org(text[ym.end(): cut.start()] if cut else "")
+                    mid = _clean_org(text[ym.end() : cut.start()] if cut else "")
                     if _is_org(mid):
                         cands.append(_Cand(mid, ln.offset + text.find(mid, ym.end()), 0))
             else:
@@ -303,7 +430,7 @@ def _mention_candidates(text: str, start: int, end: int) -> tuple[list[_Cand], t
         pre = _clean_org(m.group("pre"))
         lead = _MENTION_LEAD.match(pre)
         if lead:
-            pre = pre[lead.end():]
+            pre = pre[lead.end() :]
         if _is_org(pre):
             cands.append(_Cand(pre, text.rfind(pre, m.start(), m.end("pre")), 1))
             continue
@@ -335,7 +462,7 @@ def _first_subject(doc: Document, first: int | None) -> list[_Cand]:
     """The body as the bare subject of section 一's first sentence: X局认真贯彻… (no year or lead before it)."""
     if not first:
         return []
-    for ln in doc.lines[first:first + 3]:
+    for ln in doc.lines[first : first + 3]:
         if not ln.text.strip():
             continue
         m = _BARE_SUBJECT.match(ln.text)
@@ -357,8 +484,7 @@ def _own_document_pick(cands: list[_Cand], own: list[_Cand]) -> tuple[list[_Cand
     if not prose:
         return cands, []
     first = prose[0].org
-    if any(not _same_body(c.org, first) for c in prose) or (
-            own and any(not _same_body(c.org, first) for c in cands)):
+    if any(not _same_body(c.org, first) for c in prose) or (own and any(not _same_body(c.org, first) for c in cands)):
         return [], sorted({c.org for c in cands + own})
     return cands + own, []
 
@@ -392,8 +518,11 @@ def extract_metadata(doc: Document, first_section_line: int | None = None) -> Me
     if first:
         cands += _first_subject(doc, first)
     # an office (X政府办公室) issues documents for its host or for itself: not certain either way, so skipped
-    own = [_Cand(org, m.start("org"), 5) for m in _OWN_DOCUMENT.finditer(text, 0, head_end)
-           if _is_org(org := m.group("org")) and not _CENTRAL.match(org) and not _INTERNAL_UNIT.search(org)]
+    own = [
+        _Cand(org, m.start("org"), 5)
+        for m in _OWN_DOCUMENT.finditer(text, 0, head_end)
+        if _is_org(org := m.group("org")) and not _CENTRAL.match(org) and not _INTERNAL_UNIT.search(org)
+    ]
     cands, competing = _own_document_pick(cands, own)
     notes = (f"正文提到不同的机关（{'、'.join(competing)}），无法确定发布年报的机关",) if competing else ()
     chosen = _pick_org(cands)

@@ -21,9 +21,7 @@ _YEAR_CORE = rf"(?<![\d０-９])(?:20\s*\d\s*\d|二\s*[〇○零]\s*[〇○零{N
 
 _YEAR_ANY = re.compile(rf"({_YEAR_CORE})\s*年")
 _BOOK = re.compile(r"《[^《》\n]{0,80}》")
-_STAT_START = re.compile(
-    rf"({_YEAR_CORE})\s*年?\s*0?1\s*月\s*0?1\s*日?\s*(?:起)?\s*(?:至|到|—|-|－|~|～)"
-)
+_STAT_START = re.compile(rf"({_YEAR_CORE})\s*年?\s*0?1\s*月\s*0?1\s*日?\s*(?:起)?\s*(?:至|到|—|-|－|~|～)")
 _STAT_END = re.compile(rf"(?:截止|截至|截止到|截至到|至|到)\s*({_YEAR_CORE})\s*年?\s*12\s*月\s*31\s*日?")
 _PUBLISH_VERB = re.compile(r"[^。；;，,\n]{0,20}?(?:发布|印发|公布|出台)")
 _DATE_AFTER = re.compile(r"\s*\d{1,2}\s*月")
@@ -96,7 +94,7 @@ def _prevailing_year(text: str, start: int, end: int) -> tuple[int, int, int] | 
 
 def _published_at(text: str, start: int, end: int) -> bool:
     """于2024年… (but not 关于2024年…), or 在2024年…发布."""
-    before = text[max(0, start - 2):start].rstrip()
+    before = text[max(0, start - 2) : start].rstrip()
     if before.endswith("于") and not before.endswith("关于"):
         return True
     return before.endswith("在") and _PUBLISH_VERB.match(text, end) is not None
@@ -121,7 +119,7 @@ def _iso(m: re.Match[str]) -> str | None:
 def _date_span(m: re.Match[str]) -> tuple[int, int]:
     """Start and length of the date itself within a date match (no label, no trailing blanks)."""
     start = m.start(1) if m.group(1) else m.start(4)
-    return start, len(m.string[start:m.end()].rstrip(" \t\n)）"))
+    return start, len(m.string[start : m.end()].rstrip(" \t\n)）"))
 
 
 def _published(doc: Document, text: str, head_end: int, idx: _Index) -> tuple[str, Position] | None:

@@ -24,33 +24,43 @@ _UNIT = r"(?:件|宗|条)"
 _CASES = r"(?:件|起|宗)"
 
 # (term, pattern); earlier patterns win where matches overlap.
-_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple((t, re.compile(p)) for t, p in (
-    ("granted_and_partial", rf"(?:予以公开|全部公开)(?:及|和|与|、|加)部分公开(?:的)?(?:申请)?(?:共)?{_SP}{_NUM}{_SP}件"),
-    ("carried_forward", rf"结转(?:到|至)?下(?:一)?年(?:度)?(?:继续)?(?:办理)?(?:的)?(?:申请)?(?:共)?{_SP}{_NUM}{_SP}件"),
-    ("carried_forward", rf"顺延(?:到|至)?下(?:一)?年(?:度)?(?:办理)?(?:的)?(?:申请)?{_SP}{_NUM}{_SP}件"),
-    ("carried_forward", rf"{_NUM}{_SP}件(?:申请)?顺延(?:到|至)下(?:一)?年"),
-    ("carried_over", rf"上(?:一)?年(?:度)?结转(?P<w>{_W}{{0,14}}?){_SP}{_NUM}{_SP}件"),
-    ("received", rf"新收(?:到)?(?P<w>{_W}{{0,20}}?){_SP}{_NUM}{_SP}{_UNIT}"),
-    ("received", rf"(?:受理|收到|接收)(?P<w>{_W}{{0,20}}?){_SP}{_NUM}{_SP}{_UNIT}"),
-    ("received", rf"(?:受理|收到|接收){_SP}{_NUM}{_SP}(?:件|宗)(?=(?:依申请|政府信息公开申请|信息公开申请|申请))"),
-    ("closed", rf"(?:办结|答复)(?P<w>{_W}{{0,14}}?){_SP}{_NUM}{_SP}件"),
-    ("granted", rf"(?<![部分不])予以公开(?:的)?(?:申请)?{_SP}{_NUM}{_SP}件"),
-    ("partially_granted", rf"部分公开(?:的)?(?:申请)?{_SP}{_NUM}{_SP}件"),
-    ("withheld", rf"不予公开(?:的)?(?:申请)?{_SP}{_NUM}{_SP}件"),
-    ("unavailable", rf"无法提供(?:的)?(?:申请)?{_SP}{_NUM}{_SP}件"),
-    ("not_processed", rf"不予处理(?:的)?(?:申请)?{_SP}{_NUM}{_SP}件"),
-    ("other_handling", rf"其他处理(?:的)?(?:申请)?{_SP}{_NUM}{_SP}件"),
-    ("review", rf"行政复议(?:案件|申请)?{_SP}{_NUM}{_SP}{_CASES}"),
-    ("litigation", rf"行政诉讼(?:案件)?{_SP}{_NUM}{_SP}{_CASES}"),
-    ("regulations_made", rf"(?:制定|制发|出台)(?:了)?(?:政府)?规章{_SP}{_NUM}{_SP}件"),
-    ("normative_made", rf"(?:制定|制发|出台|印发)(?:了)?(?:行政)?规范性文件{_SP}{_NUM}{_SP}件"),
-    ("normative_repealed", rf"废止(?:了)?(?:行政)?规范性文件{_SP}{_NUM}{_SP}件"),
-    ("normative_in_force", rf"现行有效(?:的)?(?:行政)?规范性文件{_SP}{_NUM}{_SP}件"),
-))
+_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (t, re.compile(p))
+    for t, p in (
+        (
+            "granted_and_partial",
+            rf"(?:予以公开|全部公开)(?:及|和|与|、|加)部分公开(?:的)?(?:申请)?(?:共)?{_SP}{_NUM}{_SP}件",
+        ),
+        (
+            "carried_forward",
+            rf"结转(?:到|至)?下(?:一)?年(?:度)?(?:继续)?(?:办理)?(?:的)?(?:申请)?(?:共)?{_SP}{_NUM}{_SP}件",
+        ),
+        ("carried_forward", rf"顺延(?:到|至)?下(?:一)?年(?:度)?(?:办理)?(?:的)?(?:申请)?{_SP}{_NUM}{_SP}件"),
+        ("carried_forward", rf"{_NUM}{_SP}件(?:申请)?顺延(?:到|至)下(?:一)?年"),
+        ("carried_over", rf"上(?:一)?年(?:度)?结转(?P<w>{_W}{{0,14}}?){_SP}{_NUM}{_SP}件"),
+        ("received", rf"新收(?:到)?(?P<w>{_W}{{0,20}}?){_SP}{_NUM}{_SP}{_UNIT}"),
+        ("received", rf"(?:受理|收到|接收)(?P<w>{_W}{{0,20}}?){_SP}{_NUM}{_SP}{_UNIT}"),
+        ("received", rf"(?:受理|收到|接收){_SP}{_NUM}{_SP}(?:件|宗)(?=(?:依申请|政府信息公开申请|信息公开申请|申请))"),
+        ("closed", rf"(?:办结|答复)(?P<w>{_W}{{0,14}}?){_SP}{_NUM}{_SP}件"),
+        ("granted", rf"(?<![部分不])予以公开(?:的)?(?:申请)?{_SP}{_NUM}{_SP}件"),
+        ("partially_granted", rf"部分公开(?:的)?(?:申请)?{_SP}{_NUM}{_SP}件"),
+        ("withheld", rf"不予公开(?:的)?(?:申请)?{_SP}{_NUM}{_SP}件"),
+        ("unavailable", rf"无法提供(?:的)?(?:申请)?{_SP}{_NUM}{_SP}件"),
+        ("not_processed", rf"不予处理(?:的)?(?:申请)?{_SP}{_NUM}{_SP}件"),
+        ("other_handling", rf"其他处理(?:的)?(?:申请)?{_SP}{_NUM}{_SP}件"),
+        ("review", rf"行政复议(?:案件|申请)?{_SP}{_NUM}{_SP}{_CASES}"),
+        ("litigation", rf"行政诉讼(?:案件)?{_SP}{_NUM}{_SP}{_CASES}"),
+        ("regulations_made", rf"(?:制定|制发|出台)(?:了)?(?:政府)?规章{_SP}{_NUM}{_SP}件"),
+        ("normative_made", rf"(?:制定|制发|出台|印发)(?:了)?(?:行政)?规范性文件{_SP}{_NUM}{_SP}件"),
+        ("normative_repealed", rf"废止(?:了)?(?:行政)?规范性文件{_SP}{_NUM}{_SP}件"),
+        ("normative_in_force", rf"现行有效(?:的)?(?:行政)?规范性文件{_SP}{_NUM}{_SP}件"),
+    )
+)
 # "no applications this year": received 0
 _NONE_RECEIVED = re.compile(
     r"(?:未|没有)(?:收到|受理|接到|接收)(?:过|到)?(?:任何)?(?:形式的)?"
-    rf"{_W}{{0,10}}?(?:政府信息公开申请|依申请公开|信息公开申请|公开申请|申请公开政府信息)")
+    rf"{_W}{{0,10}}?(?:政府信息公开申请|依申请公开|信息公开申请|公开申请|申请公开政府信息)"
+)
 _NONE_CARRIED = re.compile(r"(?:无|没有)上(?:一)?年(?:度)?结转(?:的)?(?:政府信息公开)?申请")
 # Window words that make a 收到/受理/答复 phrase about something other than this year's applications.
 _OFF_TOPIC = ("咨询", "留言", "信件", "来信", "来电", "投诉", "举报", "复议", "诉讼", "提案", "建议", "许可", "热线")
@@ -58,8 +68,9 @@ _AMBIGUOUS_SENTENCE = ("结转", "累计", "含上年")
 _CLAUSE_END = re.compile(r"[，,。；;]")
 
 
-def _prose(doc: Document, sections: list[SectionInfo],
-           tables_span: list[tuple[int, int]] | None) -> tuple[str, list[int], list[Line]]:
+def _prose(
+    doc: Document, sections: list[SectionInfo], tables_span: list[tuple[int, int]] | None
+) -> tuple[str, list[int], list[Line]]:
     """Joined prose text and a map from its offsets to (line, column) segments."""
     skip: set[int] = set()
     for first, last in tables_span or ():
@@ -101,7 +112,7 @@ def _position(starts: list[int], lines: list[Line], offset: int, length: int) ->
 def _sentence(text: str, start: int, end: int) -> str:
     a = max(text.rfind(c, 0, start) for c in "。；;\n") + 1
     ends = [i for i in (text.find(c, end) for c in "。；;\n") if i >= 0]
-    return text[a:min(ends) if ends else len(text)]
+    return text[a : min(ends) if ends else len(text)]
 
 
 def _accept(term: str, m: re.Match[str], text: str) -> bool:
@@ -130,8 +141,9 @@ def _value(num: str) -> int:
     return int(digits)
 
 
-def extract_narrative(doc: Document, sections: list[SectionInfo],
-                      tables_span: list[tuple[int, int]] | None = None) -> list[NarrativeFigure]:
+def extract_narrative(
+    doc: Document, sections: list[SectionInfo], tables_span: list[tuple[int, int]] | None = None
+) -> list[NarrativeFigure]:
     text, starts, lines = _prose(doc, sections, tables_span)
     if not text:
         return []
@@ -147,16 +159,24 @@ def extract_narrative(doc: Document, sections: list[SectionInfo],
                 continue
             taken.append((m.start(), m.end()))
             a, b = m.span("num")
-            found.append((m.start(), NarrativeFigure(term, _value(m.group("num")), m.group(0),
-                                                     _position(starts, lines, a, b - a))))
+            found.append(
+                (
+                    m.start(),
+                    NarrativeFigure(term, _value(m.group("num")), m.group(0), _position(starts, lines, a, b - a)),
+                )
+            )
     for term, pattern in (("received", _NONE_RECEIVED), ("carried_over", _NONE_CARRIED)):
         for m in pattern.finditer(text):
             clause_end = _CLAUSE_END.search(text, m.end())
-            clause = text[m.start():clause_end.start() if clause_end else len(text)]
+            clause = text[m.start() : clause_end.start() if clause_end else len(text)]
             if any(w in clause for w in ("复议", "诉讼", "投诉", "举报")) or not free(m.start(), m.end()):
                 continue
             taken.append((m.start(), m.end()))
-            found.append((m.start(), NarrativeFigure(term, 0, m.group(0),
-                                                     _position(starts, lines, m.start(), m.end() - m.start()))))
+            found.append(
+                (
+                    m.start(),
+                    NarrativeFigure(term, 0, m.group(0), _position(starts, lines, m.start(), m.end() - m.start())),
+                )
+            )
     found.sort(key=lambda x: x[0])
     return [f for _, f in found]

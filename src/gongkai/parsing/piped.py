@@ -33,8 +33,12 @@ def value_row_spans(tokens: list[Token], start: int, end: int, a: int, first: in
         while b < end and tokens[b].kind is not Kind.TEXT:
             b += 1
     la = a
-    while la > start and _on_line(tokens[la - 1], line) and not tokens[la - 1].filler \
-            and tokens[la - 1].kind in (Kind.TEXT, Kind.BLANK):
+    while (
+        la > start
+        and _on_line(tokens[la - 1], line)
+        and not tokens[la - 1].filler
+        and tokens[la - 1].kind in (Kind.TEXT, Kind.BLANK)
+    ):
         la -= 1
     while la < a and tokens[la].kind is Kind.BLANK:  # blanks before the text were already a's choice
         la += 1

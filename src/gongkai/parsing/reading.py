@@ -75,8 +75,7 @@ def mark_reader_made(report: Report, doc: Document) -> None:
 def reading_report(doc: Document, report: Report, tables: TablesResult) -> ReadingReport:
     trace = doc.reading
     line_starts = [ln.offset for ln in doc.lines]
-    out = ReadingReport(reader_name(doc), ocr_pages=list(trace.ocr_pages) if trace else [],
-                        truncated=report.truncated)
+    out = ReadingReport(reader_name(doc), ocr_pages=list(trace.ocr_pages) if trace else [], truncated=report.truncated)
     by_row: dict[str, str] = {}
     for issue in report.issues:
         if issue.code in _REASONS and issue.row:
@@ -98,8 +97,7 @@ def reading_report(doc: Document, report: Report, tables: TablesResult) -> Readi
                 _merge(reading.repairs, [Repair("filler_dropped", tables.filler_dropped[name])])
             if trace is not None and name in tables.ranges:
                 a, b = tables.ranges[name]
-                reading.assembled_labels = sum(1 for s, _ in trace.assembled
-                                               if a <= bisect_right(line_starts, s) <= b)
+                reading.assembled_labels = sum(1 for s, _ in trace.assembled if a <= bisect_right(line_starts, s) <= b)
         for row_id, cells, group in rows:
             if all(c in report.cells for c in cells):
                 reading.placed += 1

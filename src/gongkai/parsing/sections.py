@@ -30,7 +30,9 @@ def find_sections(doc: Document, fmt: Format, row_keys: frozenset[str]) -> list[
     found: list[SectionInfo] = []
     for line in doc.lines:
         text = line.text
-        if len(text) > 60 or ("、" not in text and "." not in text and "．" not in text and "," not in text and "，" not in text):
+        if len(text) > 60 or (
+            "、" not in text and "." not in text and "．" not in text and "," not in text and "，" not in text
+        ):
             continue
         m = _HEADING.match(text)
         if not m:
@@ -42,12 +44,18 @@ def find_sections(doc: Document, fmt: Format, row_keys: frozenset[str]) -> list[
         if canonical is None:
             continue
         start = m.start(1)
-        found.append(SectionInfo(NUMERAL_VALUES[m.group(1)], canonical, text.strip().rstrip("|").strip(),
-                                 line.position(start, len(text.strip()))))
+        found.append(
+            SectionInfo(
+                NUMERAL_VALUES[m.group(1)],
+                canonical,
+                text.strip().rstrip("|").strip(),
+                line.position(start, len(text.strip())),
+            )
+        )
     # content between one heading and the next (or the end of the text)
     for i, sec in enumerate(found):
         end_line = found[i + 1].position.line - 1 if i + 1 < len(found) else len(doc.lines)
-        body = "".join(ln.text for ln in doc.lines[sec.position.line:end_line])
+        body = "".join(ln.text for ln in doc.lines[sec.position.line : end_line])
         sec.content_chars = len(_NOT_CONTENT.sub("", body))
         sec.end_line = end_line
     return found

@@ -100,7 +100,7 @@ def _place(cells: list[Token], m: int, cut_here: bool) -> tuple[list[Token | Non
             return [None] * m, "long"
         # two offsets put a printed value in different columns; only an all-blank row reads alike at every one
         if len(fits) == 1 or all(t.kind is Kind.BLANK for t in cells):
-            return list(cells[fits[0]:fits[0] + m]), "ok"
+            return list(cells[fits[0] : fits[0] + m]), "ok"
         return [None] * m, "ambiguous"
     if cut_here:
         kept = list(cells)
@@ -163,8 +163,9 @@ class _RowReader:
         for lab in labels:
             for k in lab.keys:
                 self.by_tail.setdefault(k[-2:], []).append((lab, k))
-        self.group_last_row = {g: max(i for i, r in enumerate(rows) if r.group == g)
-                               for g in {r.group for r in rows if r.group}}
+        self.group_last_row = {
+            g: max(i for i, r in enumerate(rows) if r.group == g) for g in {r.group for r in rows if r.group}
+        }
         self.row_cells: dict[int, list[Token]] = {}
         self.row_label_tok: dict[int, Token] = {}
         self.row_label_cells: dict[int, int] = {}  # piped label cells before the row's values (group labels too)
@@ -195,7 +196,7 @@ class _RowReader:
                 continue
             k = lab.keys[0]
             if len(k) >= FUZZY_MIN_LEN and len(acc_key) >= len(k) - 2:
-                tail = acc_key[-len(k):]
+                tail = acc_key[-len(k) :]
                 if fuzz.ratio(tail, k) >= FUZZY_SCORE:
                     return lab, True
         return None
@@ -250,9 +251,15 @@ class _RowReader:
         lab, variant = hit
         if variant:
             raw = " ".join(t.raw for t in acc)
-            self.issues.append(ParseIssue("label_variant", f"非标准标签「{raw}」按「{lab.official}」识别",
-                                          row=self.rows[lab.row].id if lab.row is not None else lab.group,
-                                          position=acc[0].position, raw=raw))
+            self.issues.append(
+                ParseIssue(
+                    "label_variant",
+                    f"非标准标签「{raw}」按「{lab.official}」识别",
+                    row=self.rows[lab.row].id if lab.row is not None else lab.group,
+                    position=acc[0].position,
+                    raw=raw,
+                )
+            )
         if lab.row is None:
             return None, lab.group, next_idx
         self.row_cells[lab.row] = []
@@ -272,8 +279,9 @@ class _RowReader:
         if len(tok.raw) <= 10 and any(ch.isdigit() for ch in tok.raw):
             return True
         label_line = self.row_label_end[row]
-        return tok.line == label_line or (tok.line == label_line + len(cells) + 1
-                                          and all(c.line == label_line + 1 + i for i, c in enumerate(cells)))
+        return tok.line == label_line or (
+            tok.line == label_line + len(cells) + 1 and all(c.line == label_line + 1 + i for i, c in enumerate(cells))
+        )
 
 
 def _typical_widths(reader: _RowReader) -> dict[int, int]:
@@ -291,8 +299,15 @@ def _typical_widths(reader: _RowReader) -> dict[int, int]:
     return typical
 
 
-def _assign_rows(reader: _RowReader, result: TablesResult, cut_at_end: bool, cut_row: int | None,
-                 line_mode: str | None, lines: Sequence[Line] | None, side: str | None) -> bool:
+def _assign_rows(
+    reader: _RowReader,
+    result: TablesResult,
+    cut_at_end: bool,
+    cut_row: int | None,
+    line_mode: str | None,
+    lines: Sequence[Line] | None,
+    side: str | None,
+) -> bool:
     """Place every row's cells; True when the text ends inside a row that still lacks cells."""
     cut_short = False
     typical = _typical_widths(reader)
@@ -306,14 +321,20 @@ def _assign_rows(reader: _RowReader, result: TablesResult, cut_at_end: bool, cut
             cells = _unpadded(toks, m)
             o = 0 if side == "end" else len(cells) - m
             if o in _fits(cells, m):
-                placed, status = list(cells[o:o + m]), "ok"
+                placed, status = list(cells[o : o + m]), "ok"
         if status == "short" and line_mode is not None and lines is not None:
             slots = line_slots(toks, reader.row_label_end[idx], reader.row_end.get(idx), m, line_mode, lines)
             if slots is not None:
                 placed, status = list(slots), "ok"
         width = reader.row_label_cells.get(idx, 0) + len(toks)
-        if (status == "ok" and len(toks) > m and idx != last_printed and m in typical and width < typical[m]
-                and any(t is not None and t.kind is Kind.BLANK for t in placed)):
+        if (
+            status == "ok"
+            and len(toks) > m
+            and idx != last_printed
+            and m in typical
+            and width < typical[m]
+            and any(t is not None and t.kind is Kind.BLANK for t in placed)
+        ):
             # padded with filler like its peers but narrower than them, and a blank would fill a column:
             # a cell is missing, and which one cannot be told; placing the values would shift them
             placed, status = [None] * m, "narrow"
@@ -327,21 +348,51 @@ def _assign_rows(reader: _RowReader, result: TablesResult, cut_at_end: bool, cut
         label_pos = reader.row_label_tok[idx].position
         printed = " ".join(t.raw or "□" for t in toks)
         if status == "short":
-            result.issues.append(ParseIssue(
-                "row_short", f"「{row.label}」一行印有{len(toks)}个数值，应为{m}个，无法确定各值所属列",
-                row=row.id, cells=missing, position=label_pos, raw=printed))
+            result.issues.append(
+                ParseIssue(
+                    "row_short",
+                    f"「{row.label}」一行印有{len(toks)}个数值，应为{m}个，无法确定各值所属列",
+                    row=row.id,
+                    cells=missing,
+                    position=label_pos,
+                    raw=printed,
+                )
+            )
         elif status == "narrow":
-            result.issues.append(ParseIssue(
-                "row_short", f"「{row.label}」一行比同表其他行少了单元格（印有{width}格，其他行{typical[m]}格），"
-                f"无法确定缺的是哪一列", row=row.id, cells=missing, position=label_pos, raw=printed))
+            result.issues.append(
+                ParseIssue(
+                    "row_short",
+                    f"「{row.label}」一行比同表其他行少了单元格（印有{width}格，其他行{typical[m]}格），"
+                    f"无法确定缺的是哪一列",
+                    row=row.id,
+                    cells=missing,
+                    position=label_pos,
+                    raw=printed,
+                )
+            )
         elif status == "long":
-            result.issues.append(ParseIssue(
-                "row_long", f"「{row.label}」一行印有{len(toks)}个单元格，多于{m}列",
-                row=row.id, cells=missing, position=label_pos, raw=printed))
+            result.issues.append(
+                ParseIssue(
+                    "row_long",
+                    f"「{row.label}」一行印有{len(toks)}个单元格，多于{m}列",
+                    row=row.id,
+                    cells=missing,
+                    position=label_pos,
+                    raw=printed,
+                )
+            )
         elif status == "ambiguous":
-            result.issues.append(ParseIssue(
-                "row_long", f"「{row.label}」一行印有{len(toks)}个单元格，多于{m}列，多出的空白格可能在数值之前或之后，"
-                f"无法确定各值所属列", row=row.id, cells=missing, position=label_pos, raw=printed))
+            result.issues.append(
+                ParseIssue(
+                    "row_long",
+                    f"「{row.label}」一行印有{len(toks)}个单元格，多于{m}列，多出的空白格可能在数值之前或之后，"
+                    f"无法确定各值所属列",
+                    row=row.id,
+                    cells=missing,
+                    position=label_pos,
+                    raw=printed,
+                )
+            )
     return cut_short
 
 
@@ -350,8 +401,11 @@ def _assign_group_values(reader: _RowReader, result: TablesResult) -> None:
         children = [i for i, r in enumerate(reader.rows) if r.group == group]
         if not children or any(reader.row_cells.get(i) for i in children):
             if toks:  # values printed under the group label beside labelled rows: a subtotal row
-                result.issues.append(ParseIssue("row_long", f"分组「{group}」下有额外的合计行（非标准）",
-                                                row=group, position=toks[0].position))
+                result.issues.append(
+                    ParseIssue(
+                        "row_long", f"分组「{group}」下有额外的合计行（非标准）", row=group, position=toks[0].position
+                    )
+                )
             continue
         m = len(reader.rows[children[0]].cells)
         need = m * len(children)
@@ -362,7 +416,17 @@ def _assign_group_values(reader: _RowReader, result: TablesResult) -> None:
                 result.cells[cid] = _make_cell(cid, tok)
             for i in children:
                 reader.row_cells.setdefault(i, [])
-        result.issues.append(ParseIssue(
-            "unlabelled_values", f"分组下的行标签缺失，印有{len(toks)}个数值（应为{need}个）"
-            + ("，各值相同，已按位置读取" if len(toks) >= need and (uniform or len(toks) == need) else "，无法确定所属行列"),
-            row=group, cells=[] if len(toks) >= need else ids, position=toks[0].position))
+        result.issues.append(
+            ParseIssue(
+                "unlabelled_values",
+                f"分组下的行标签缺失，印有{len(toks)}个数值（应为{need}个）"
+                + (
+                    "，各值相同，已按位置读取"
+                    if len(toks) >= need and (uniform or len(toks) == need)
+                    else "，无法确定所属行列"
+                ),
+                row=group,
+                cells=[] if len(toks) >= need else ids,
+                position=toks[0].position,
+            )
+        )

@@ -22,13 +22,26 @@ from gongkai.parsing.line_cells import line_mode as shown_line_mode
 from gongkai.parsing.line_cells import line_slots
 from gongkai.parsing.piped import value_row_spans
 from gongkai.parsing.table_rows import (
-    TablesResult, _agreed_side, _assign_group_values, _assign_rows, _filler_choice, _filler_sides, _labels_for,
-    _make_cell, _place, _RowReader, _unpadded,
+    TablesResult,
+    _agreed_side,
+    _assign_group_values,
+    _assign_rows,
+    _filler_choice,
+    _filler_sides,
+    _labels_for,
+    _make_cell,
+    _place,
+    _RowReader,
+    _unpadded,
 )
 from gongkai.parsing.tokens import Kind, Token
 from gongkai.standard import Format, Group, Row, get_format
 from gongkai.standard.labels import (
-    APPEALS_ANCHORS, ARTICLE_20_KEY, PROACTIVE_2019_MARKERS, PROACTIVE_2021_MARKERS, REQUESTS_2021_MARKERS,
+    APPEALS_ANCHORS,
+    ARTICLE_20_KEY,
+    PROACTIVE_2019_MARKERS,
+    PROACTIVE_2021_MARKERS,
+    REQUESTS_2021_MARKERS,
     REQUESTS_ANCHORS,
 )
 
@@ -66,14 +79,18 @@ def _variant_t3(tokens: list[Token], start: int, end: int) -> str | None:
             if any(m in t.key for m in _T3_2021_MARKERS):
                 return "2021"
             # 2019: （六）其他处理 is a row, followed by its values or (all its cells blank lines) by （七）总计
-            if t.key.endswith("六其他处理") and i + 1 < end and (tokens[i + 1].kind is not Kind.TEXT
-                                                             or "总计" in tokens[i + 1].key):
+            if (
+                t.key.endswith("六其他处理")
+                and i + 1 < end
+                and (tokens[i + 1].kind is not Kind.TEXT or "总计" in tokens[i + 1].key)
+            ):
                 return "2019"
     return None
 
 
-def parse_tables(tokens: list[Token], section_starts: dict[int, int],
-                 lines: Sequence[Line] | None = None) -> TablesResult:
+def parse_tables(
+    tokens: list[Token], section_starts: dict[int, int], lines: Sequence[Line] | None = None
+) -> TablesResult:
     """``section_starts`` maps a standard section number to the token index of its heading; ``lines`` (the
     document's lines) let blank lines stand for empty cells where every row of a table shows that layout."""
     result = TablesResult()
@@ -117,8 +134,9 @@ def parse_tables(tokens: list[Token], section_starts: dict[int, int],
         t3_end = min(stops) if stops else n
         variant = _variant_t3(tokens, start3, t3_end)
         fmt = f19 if variant == "2019" else f21
-        mode, _ = _read_rows(tokens, start3, t3_end, "requests", variant, fmt.request_rows, fmt.request_groups,
-                             result, lines, sides2)
+        mode, _ = _read_rows(
+            tokens, start3, t3_end, "requests", variant, fmt.request_rows, fmt.request_groups, result, lines, sides2
+        )
         modes.append(mode)
         result.requests_variant = variant
 
@@ -136,20 +154,33 @@ def parse_tables(tokens: list[Token], section_starts: dict[int, int],
     return result
 
 
-def _read_rows(tokens: list[Token], start: int, end: int, table: str, variant: str | None, rows: tuple[Row, ...],
-               groups: tuple[Group, ...], result: TablesResult, lines: Sequence[Line] | None,
-               other_sides: list[str]) -> tuple[str | None, list[str]]:
+def _read_rows(
+    tokens: list[Token],
+    start: int,
+    end: int,
+    table: str,
+    variant: str | None,
+    rows: tuple[Row, ...],
+    groups: tuple[Group, ...],
+    result: TablesResult,
+    lines: Sequence[Line] | None,
+    other_sides: list[str],
+) -> tuple[str | None, list[str]]:
     """Read one labelled-rows table (二 or 三) from tokens[start:end] into ``result``; returns its line mode
     and where its rows put their filler."""
     reader = _RowReader(table, rows, _labels_for(rows, groups))
     reader.read(tokens, start, end)
     cut = end == len(tokens)
-    rows_seen = [(reader.row_cells[i], reader.row_label_end[i], reader.row_end[i], len(rows[i].cells))
-                 for i in reader.row_cells if i in reader.row_end]  # a row cut off by the end of the text cannot tell
+    rows_seen = [
+        (reader.row_cells[i], reader.row_label_end[i], reader.row_end[i], len(rows[i].cells))
+        for i in reader.row_cells
+        if i in reader.row_end
+    ]  # a row cut off by the end of the text cannot tell
     line_mode = shown_line_mode(rows_seen, lines)
     sides = _filler_sides(reader)
-    cut_short = _assign_rows(reader, result, cut, reader.open_at_end, line_mode, lines,
-                             _agreed_side(sides, other_sides))
+    cut_short = _assign_rows(
+        reader, result, cut, reader.open_at_end, line_mode, lines, _agreed_side(sides, other_sides)
+    )
     _assign_group_values(reader, result)
     result.issues.extend(reader.issues)
     seen = [rows[i].id for i in sorted(reader.row_cells)]
@@ -198,8 +229,16 @@ def _split_appeals(tokens: list[Token], start: int, end: int, fmt: Format) -> tu
     return (first, runs) if first is not None and len(runs) == len(labels) else None
 
 
-def _read_appeals(tokens: list[Token], start: int, end: int, fmt: Format, result: TablesResult,
-                  line_mode: str | None, lines: Sequence[Line] | None, head: int) -> None:
+def _read_appeals(
+    tokens: list[Token],
+    start: int,
+    end: int,
+    fmt: Format,
+    result: TablesResult,
+    line_mode: str | None,
+    lines: Sequence[Line] | None,
+    head: int,
+) -> None:
     ids = fmt.appeals_cell_ids
     split = _split_appeals(tokens, head, end, fmt)
     if split is not None:  # one table per group: each group's own five cells
@@ -228,8 +267,11 @@ def _read_appeals(tokens: list[Token], start: int, end: int, fmt: Format, result
         if end == len(tokens):
             result.cut_inside_table = True
         else:
-            result.issues.append(ParseIssue("row_absent", "复议诉讼表未印有数值", row="appeals", cells=ids,
-                                            position=tokens[start].position))
+            result.issues.append(
+                ParseIssue(
+                    "row_absent", "复议诉讼表未印有数值", row="appeals", cells=ids, position=tokens[start].position
+                )
+            )
         return
     a = first_value
     while a > start and tokens[a - 1].kind is Kind.BLANK and not tokens[a - 1].filler:
@@ -256,8 +298,9 @@ def _read_appeals(tokens: list[Token], start: int, end: int, fmt: Format, result
     if status == "ok" and _filler_choice(run, len(ids)):  # recorded for the reading report
         result.filler_dropped["appeals"] = len(run) - len(ids)
     if status == "short" and line_mode is not None and lines is not None and a > start:
-        slots = line_slots(run, tokens[a - 1].line, tokens[b].line if b < len(tokens) else None, len(ids),
-                            line_mode, lines)
+        slots = line_slots(
+            run, tokens[a - 1].line, tokens[b].line if b < len(tokens) else None, len(ids), line_mode, lines
+        )
         if slots is not None:
             placed, status = list(slots), "ok"
     for cid, placed_tok in zip(ids, placed):
@@ -265,17 +308,32 @@ def _read_appeals(tokens: list[Token], start: int, end: int, fmt: Format, result
             result.cells[cid] = _make_cell(cid, placed_tok)
     missing = [cid for cid, placed_tok in zip(ids, placed) if placed_tok is None]
     complete = status == "ok"
-    result.tables["appeals"] = TableInfo("appeals", None, tokens[start].position, complete or status != "cut",
-                                         ["appeals"])
+    result.tables["appeals"] = TableInfo(
+        "appeals", None, tokens[start].position, complete or status != "cut", ["appeals"]
+    )
     if status == "cut":
         result.cut_inside_table = bool(missing)
     elif status == "short":
-        result.issues.append(ParseIssue("row_short", f"复议诉讼表印有{len(run)}个数值，应为15个，无法确定各值所属列",
-                                        row="appeals", cells=missing, position=run[0].position,
-                                        raw=" ".join(t.raw or "□" for t in run)))
+        result.issues.append(
+            ParseIssue(
+                "row_short",
+                f"复议诉讼表印有{len(run)}个数值，应为15个，无法确定各值所属列",
+                row="appeals",
+                cells=missing,
+                position=run[0].position,
+                raw=" ".join(t.raw or "□" for t in run),
+            )
+        )
     elif status in ("long", "ambiguous"):
-        result.issues.append(ParseIssue("row_long", f"复议诉讼表印有{len(run)}个单元格，多于15列"
-                                        + ("，无法确定各值所属列" if status == "ambiguous" else ""),
-                                        row="appeals", cells=missing, position=run[0].position))
+        result.issues.append(
+            ParseIssue(
+                "row_long",
+                f"复议诉讼表印有{len(run)}个单元格，多于15列"
+                + ("，无法确定各值所属列" if status == "ambiguous" else ""),
+                row="appeals",
+                cells=missing,
+                position=run[0].position,
+            )
+        )
     result.line_ranges.append((tokens[start].line, tokens[b - 1].line))
     result.ranges["appeals"] = result.line_ranges[-1]

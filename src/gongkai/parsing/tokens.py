@@ -79,7 +79,7 @@ def _opens_row(text: str, piece: str, pipe: int) -> bool:
     if "\n" not in piece:
         return False
     line_end = text.find("\n", pipe)
-    rest = text[pipe + 1:line_end if line_end >= 0 else len(text)]
+    rest = text[pipe + 1 : line_end if line_end >= 0 else len(text)]
     return "|" in rest
 
 
@@ -88,7 +88,7 @@ def _is_filler_line(text: str, ls: int) -> bool:
     ("0 |"): in a copy with one cell per line such a line pads the row to the table's width; a blank cell
     of that copy is a line with one pipe."""
     le = text.find("\n", ls)
-    line = text[ls:le if le >= 0 else len(text)].strip()
+    line = text[ls : le if le >= 0 else len(text)].strip()
     if line.count("|") < 2 or line.strip("|"):
         return False
     prev_end = ls - 1

@@ -20,8 +20,9 @@ __all__ = ["read_path", "read_bytes", "read_text", "Limits", "DEFAULT_LIMITS", "
 
 def read_bytes(data: bytes, source: str = "<memory>", limits: Limits = DEFAULT_LIMITS) -> Document:
     if len(data) > limits.max_bytes:
-        raise InputTooLarge(f"文件过大（{len(data) / 1048576:.0f} MB，上限 {limits.max_bytes // 1048576} MB）",
-                            source=source)
+        raise InputTooLarge(
+            f"文件过大（{len(data) / 1048576:.0f} MB，上限 {limits.max_bytes // 1048576} MB）", source=source
+        )
     kind, why = sniff(data, source)
     if kind is Kind.EMPTY:
         raise EmptyInput("文件为空（没有任何内容）", source=source)
@@ -31,8 +32,10 @@ def read_bytes(data: bytes, source: str = "<memory>", limits: Limits = DEFAULT_L
         raise UnsupportedFormat(f"不支持的文件格式：{why}", source=source)
     if kind is Kind.TEXT:
         if len(data) > limits.max_text_bytes:
-            raise InputTooLarge(f"文本文件过大（{len(data) / 1048576:.0f} MB，纯文本上限 "
-                                f"{limits.max_text_bytes // 1048576} MB）", source=source)
+            raise InputTooLarge(
+                f"文本文件过大（{len(data) / 1048576:.0f} MB，纯文本上限 {limits.max_text_bytes // 1048576} MB）",
+                source=source,
+            )
         return read_text(data, source=source)
     from gongkai.readers.assemble import to_document
 
@@ -68,8 +71,9 @@ def read_path(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Document:
         if p.is_dir():
             raise UnreadableInput("这是一个目录，不是文件", source=str(p))
         if size > limits.max_bytes:
-            raise InputTooLarge(f"文件过大（{size / 1048576:.0f} MB，上限 {limits.max_bytes // 1048576} MB）",
-                                source=str(p))
+            raise InputTooLarge(
+                f"文件过大（{size / 1048576:.0f} MB，上限 {limits.max_bytes // 1048576} MB）", source=str(p)
+            )
         data = p.read_bytes()
     except FileNotFoundError:
         raise UnreadableInput("文件不存在", source=str(p)) from None

@@ -65,9 +65,15 @@ def to_document(layout: Layout, source: str) -> Document:
             start = 0
             for line in block.text.split("\n"):
                 if line.strip():
-                    sub = [Anchor(offset + max(p.start - start, 0), offset + min(p.start + p.length - start, len(line)),
-                                  p.source)
-                           for p in block.pieces if p.start < start + len(line) and p.start + p.length > start]
+                    sub = [
+                        Anchor(
+                            offset + max(p.start - start, 0),
+                            offset + min(p.start + p.length - start, len(line)),
+                            p.source,
+                        )
+                        for p in block.pieces
+                        if p.start < start + len(line) and p.start + p.length > start
+                    ]
                     add_line(line.replace("|", "｜"), block.source, sub)
                 start += len(line) + 1
         elif isinstance(block, Table):
@@ -77,9 +83,15 @@ def to_document(layout: Layout, source: str) -> Document:
                 ocr = any(c.source is not None and c.source.confidence is not None for c in block.cells)
                 tables.append(SourceTable(block.method, first, len(lines), ocr, tuple(block.repairs)))
     trace = ReaderTrace(tuple(tables), tuple(layout.ocr_pages), tuple(assembled), tuple(label_cells))
-    return Document.from_text("\n".join(lines), source=source, media_type=layout.media_type,
-                              anchors=tuple(sorted(anchors, key=lambda a: (a.start, -a.end))),
-                              pages=layout.pages, notes=tuple(layout.notes), reading=trace)
+    return Document.from_text(
+        "\n".join(lines),
+        source=source,
+        media_type=layout.media_type,
+        anchors=tuple(sorted(anchors, key=lambda a: (a.start, -a.end))),
+        pages=layout.pages,
+        notes=tuple(layout.notes),
+        reading=trace,
+    )
 
 
 def _without_label_padding(rows: list[list[TableCell]], table: Table | None = None) -> list[list[TableCell]]:
@@ -87,6 +99,7 @@ def _without_label_padding(rows: list[list[TableCell]], table: Table | None = No
     blank values: empty cells before the row label (the covered part of a group label in an unmerged grid),
     and, where a row has more cells after its label than the table's value columns, the empty cells right
     after the label (the covered part of a label spanning two columns). Blank values are kept."""
+
     def split(row: list[TableCell]) -> tuple[int | None, list[TableCell]]:
         texts = [(i, looks_like_value(t)) for i, c in enumerate(row) if (t := c.text.strip())]
         first_value = next((i for i, is_value in texts if is_value), len(row))
@@ -99,8 +112,11 @@ def _without_label_padding(rows: list[list[TableCell]], table: Table | None = No
         return kept.index(row[label]), kept
 
     split_rows = [split(r) for r in rows]
-    widths = [len(r) - lab - 1 for (lab, r) in split_rows
-              if lab is not None and any(looks_like_value(c.text.strip()) for c in r[lab + 1:] if c.text.strip())]
+    widths = [
+        len(r) - lab - 1
+        for (lab, r) in split_rows
+        if lab is not None and any(looks_like_value(c.text.strip()) for c in r[lab + 1 :] if c.text.strip())
+    ]
     if not widths:
         return [r for _, r in split_rows]
     # the most common width; on a tie the wider one, so that no cell is dropped on a guess
@@ -114,14 +130,15 @@ def _without_label_padding(rows: list[list[TableCell]], table: Table | None = No
         drop = 0
         while drop < excess and lab + 1 + drop < len(row) and not row[lab + 1 + drop].text.strip():
             drop += 1
-        out.append(row[:lab + 1] + row[lab + 1 + drop:] if drop else row)
+        out.append(row[: lab + 1] + row[lab + 1 + drop :] if drop else row)
         if drop and table is not None and any(looks_like_value(c.text.strip()) for c in row if c.text.strip()):
             table.repaired("padding_dropped", drop)
     return out
 
 
-def _add_table(table: Table, add_line, current_offset, assembled: list[tuple[int, int]],
-               label_cells: list[tuple[int, int]]) -> None:
+def _add_table(
+    table: Table, add_line, current_offset, assembled: list[tuple[int, int]], label_cells: list[tuple[int, int]]
+) -> None:
     for row in _without_label_padding(table.rows(), table):
         if not row or not any(c.text.strip() for c in row):
             continue

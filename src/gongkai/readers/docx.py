@@ -32,8 +32,10 @@ from gongkai.readers.limits import DEFAULT_LIMITS, Limits, check_table_cells
 
 DOCX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
-_W_NAMESPACES = ("http://schemas.openxmlformats.org/wordprocessingml/2006/main",
-                 "http://purl.oclc.org/ooxml/wordprocessingml/main")  # transitional, strict
+_W_NAMESPACES = (
+    "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+    "http://purl.oclc.org/ooxml/wordprocessingml/main",
+)  # transitional, strict
 _OFFICE_DOCUMENT = "/officeDocument"  # relationship type suffix, same in transitional and strict
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _RATIO_CHECK_BYTES = 1 << 20  # small members compress arbitrarily well and cannot hurt
@@ -42,8 +44,23 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=Fal
 _MAX_GRID_SPAN = 64  # Word allows 63 columns; a larger span or gridBefore is damage, not layout
 
 # elements whose text Word does not show in the body flow (deleted text, field codes, text boxes, notes)
-_SKIP = frozenset({"delText", "instrText", "delInstrText", "txbxContent", "del", "moveFrom", "footnoteReference",
-                   "endnoteReference", "commentReference", "rPr", "pPr", "fldData", "Fallback"})
+_SKIP = frozenset(
+    {
+        "delText",
+        "instrText",
+        "delInstrText",
+        "txbxContent",
+        "del",
+        "moveFrom",
+        "footnoteReference",
+        "endnoteReference",
+        "commentReference",
+        "rPr",
+        "pPr",
+        "fldData",
+        "Fallback",
+    }
+)
 
 
 def _local(el: etree._Element) -> str | None:
@@ -60,6 +77,7 @@ def _local(el: etree._Element) -> str | None:
 
 # ---------------------------------------------------------------------------------------------------- package
 
+
 def _open_package(data: bytes, source: str, limits: Limits) -> tuple[zipfile.ZipFile, str]:
     if len(data) > limits.max_bytes:
         raise InputTooLarge(f"文件大小超过上限（{limits.max_bytes // (1024 * 1024)} MB）", source=source)
@@ -72,13 +90,19 @@ def _open_package(data: bytes, source: str, limits: Limits) -> tuple[zipfile.Zip
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError, NotImplementedError):
-        kind = "已损坏的 .docx 文件（ZIP 结构无法读取）" if data.startswith(b"PK") else "不是 .docx 文件（不是 ZIP 压缩包）"
+        kind = (
+            "已损坏的 .docx 文件（ZIP 结构无法读取）"
+            if data.startswith(b"PK")
+            else "不是 .docx 文件（不是 ZIP 压缩包）"
+        )
         raise CorruptInput(f"无法读取：{kind}", source=source) from None
     infos = archive.infolist()
     total = sum(i.file_size for i in infos)
     if total > limits.max_unzipped_bytes:
-        raise InputTooLarge(f"解压后大小超过上限（{limits.max_unzipped_bytes // (1024 * 1024)} MB），"
-                            "可能是恶意构造的压缩文件", source=source)
+        raise InputTooLarge(
+            f"解压后大小超过上限（{limits.max_unzipped_bytes // (1024 * 1024)} MB），可能是恶意构造的压缩文件",
+            source=source,
+        )
     for info in infos:
         if info.file_size > _RATIO_CHECK_BYTES and info.file_size > limits.max_zip_ratio * max(info.compress_size, 1):
             raise InputTooLarge(f"压缩比异常（{info.filename}），可能是恶意构造的压缩文件", source=source)
@@ -122,6 +146,7 @@ def _main_part(archive: zipfile.ZipFile, source: str, limits: Limits) -> str:
 
 
 # ---------------------------------------------------------------------------------------------------- text
+
 
 def _text(el: etree._Element, out: list[str]) -> None:
     """Visible text under ``el`` (a paragraph or a run container), in order."""
@@ -179,6 +204,7 @@ def _child(el: etree._Element, name: str) -> etree._Element | None:
 
 # ---------------------------------------------------------------------------------------------------- walking
 
+
 class _Walker:
     """Collects blocks in document order; counters give the DOM paths."""
 
@@ -197,8 +223,16 @@ class _Walker:
             elif name == "tbl":
                 counters["tbl"] += 1
                 self.table(child, f"{path}/tbl[{counters['tbl']}]")
-            elif name in ("sdt", "sdtContent", "customXml", "ins", "moveTo", "smartTag", "mc:AlternateContent",
-                          "mc:Choice"):
+            elif name in (
+                "sdt",
+                "sdtContent",
+                "customXml",
+                "ins",
+                "moveTo",
+                "smartTag",
+                "mc:AlternateContent",
+                "mc:Choice",
+            ):
                 # content controls and revision wrappers hold ordinary body content
                 self.body(child, path, counters)
 

@@ -40,12 +40,59 @@ from gongkai.standard.labels import NUMERAL_CHARS
 
 MEDIA_TYPE = "text/html"
 
-BLOCK_TAGS = frozenset({
-    "address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "details", "dialog", "dir",
-    "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6",
-    "header", "hgroup", "hr", "html", "li", "main", "menu", "nav", "ol", "p", "pre", "section", "summary",
-    "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul", "listing", "xmp", "plaintext",
-})
+BLOCK_TAGS = frozenset(
+    {
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "body",
+        "caption",
+        "center",
+        "dd",
+        "details",
+        "dialog",
+        "dir",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hgroup",
+        "hr",
+        "html",
+        "li",
+        "main",
+        "menu",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+        "listing",
+        "xmp",
+        "plaintext",
+    }
+)
 _SKIP_ALWAYS = frozenset({"script", "style", "noscript", "template", "head", "title", "xml"})
 
 _BR = "\u2028"  # a <br> inside collected text (kept apart from newlines of the HTML source)
@@ -77,6 +124,7 @@ def normalise(raw: str) -> list[str]:
 
 
 # ---------------------------------------------------------------------------------------------------- cells
+
 
 def _collect_cell(el: etree._Element, parts: list[str], nested: list[etree._Element]) -> None:
     """The text inside a table cell, with block and <br> breaks marked; nested tables are set aside."""
@@ -110,6 +158,7 @@ def cell_content(td: etree._Element) -> tuple[str, list[etree._Element]]:
 
 
 # ---------------------------------------------------------------------------------------------------- walker
+
 
 def _plain(el: etree._Element) -> bool:
     """An element whose getpath step is just its tag (no namespace; not a comment or PI)."""
@@ -219,8 +268,10 @@ class _Walker:
         dropped_columns = width - max((c.col + c.colspan for c in grid), default=0)
         n_cells = len(grid)
         grid = restore_label_spans(grid, lambda c: texts[id(c.element)])
-        cells = [TableCell(c.row, c.col, texts[id(c.element)], c.rowspan, c.colspan,
-                           Source(dom_path=self.path(c.element))) for c in grid]
+        cells = [
+            TableCell(c.row, c.col, texts[id(c.element)], c.rowspan, c.colspan, Source(dom_path=self.path(c.element)))
+            for c in grid
+        ]
         if any(c.text for c in cells):
             table = Table(cells, Source(dom_path=self.path(el)))
             if dropped_columns:
@@ -259,11 +310,14 @@ def _deep_lines(el: etree._Element) -> list[str]:
 
 # ---------------------------------------------------------------------------------------------------- entry
 
+
 def parse_page(data: bytes, source: str = "<memory>", limits: Limits = DEFAULT_LIMITS) -> etree._Element:
     """The lxml tree of a page, decoded as :func:`read_html` decodes it (DOM paths refer to this tree)."""
     if len(data) > limits.max_html_bytes:
-        raise InputTooLarge(f"网页文件过大（{len(data) // (1024 * 1024)} MB，上限 "
-                            f"{limits.max_html_bytes // (1024 * 1024)} MB）", source=source)
+        raise InputTooLarge(
+            f"网页文件过大（{len(data) // (1024 * 1024)} MB，上限 {limits.max_html_bytes // (1024 * 1024)} MB）",
+            source=source,
+        )
     if not data.strip():
         raise EmptyInput("文件为空", source=source)
     text, _ = decode_html(data, source)

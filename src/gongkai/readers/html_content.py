@@ -20,24 +20,71 @@ from gongkai.standard.labels import SECTION_HEADING_LINE, TABLE_MARKERS
 SECTION_HEADING = SECTION_HEADING_LINE
 _TABLE_MARKERS = TABLE_MARKERS  # texts that only a statistics table of the standard format holds
 
-DROP_TAGS = frozenset({"script", "style", "noscript", "nav", "header", "footer", "aside", "iframe", "form",
-                       "button", "select", "input", "textarea", "object", "embed", "svg", "template", "head",
-                       "map", "audio", "video", "canvas"})
+DROP_TAGS = frozenset(
+    {
+        "script",
+        "style",
+        "noscript",
+        "nav",
+        "header",
+        "footer",
+        "aside",
+        "iframe",
+        "form",
+        "button",
+        "select",
+        "input",
+        "textarea",
+        "object",
+        "embed",
+        "svg",
+        "template",
+        "head",
+        "map",
+        "audio",
+        "video",
+        "canvas",
+    }
+)
 # class/id words of page furniture: matched anywhere in the attribute
 _STRONG_WORDS = re.compile(
     r"nav|menu|footer|breadcrumb|crumb|share|sidebar|copyright|friendlink|topbar|toolbar|qrcode|gotop|"
-    r"backtop|prevnext|prev-next|pagenav|bdshare|jiathis|sitemap|skip-link|xglj|relat", re.IGNORECASE)
+    r"backtop|prevnext|prev-next|pagenav|bdshare|jiathis|sitemap|skip-link|xglj|relat",
+    re.IGNORECASE,
+)
 # weaker words: only as a whole word of the attribute (``side`` must not match ``inside``)
 _WEAK_WORDS = re.compile(
     r"(?:^|[\s_-])(?:print|close|position|location|dqwz|weizhi|pager|search|login|links?|tools?|fenxiang|dayin|"
-    r"guanbi|lm_title|article-tools|foot)(?:$|[\s_\d-])", re.IGNORECASE)
+    r"guanbi|lm_title|article-tools|foot)(?:$|[\s_\d-])",
+    re.IGNORECASE,
+)
 # page-layout words: furniture only when the report's anchors were not found and the whole body is read
 # (inside a found content container a ``<p class="right">`` is the signature, not a sidebar)
-_LAYOUT_WORDS = re.compile(r"(?:^|[\s_-])(?:side|left|right|head|header|top|bottom)(?:$|[\s_\d-])",
-                           re.IGNORECASE)
-_PHRASES = ("相关链接", "分享到", "打印本页", "关闭窗口", "上一篇", "下一篇", "ICP备", "网站地图", "网站标识码",
-            "主办单位", "当前位置", "您现在的位置", "您的位置", "字号：", "字体：", "扫一扫", "联系我们",
-            "公网安备", "【打印】", "【关闭】", "返回顶部", "收藏本页")
+_LAYOUT_WORDS = re.compile(r"(?:^|[\s_-])(?:side|left|right|head|header|top|bottom)(?:$|[\s_\d-])", re.IGNORECASE)
+_PHRASES = (
+    "相关链接",
+    "分享到",
+    "打印本页",
+    "关闭窗口",
+    "上一篇",
+    "下一篇",
+    "ICP备",
+    "网站地图",
+    "网站标识码",
+    "主办单位",
+    "当前位置",
+    "您现在的位置",
+    "您的位置",
+    "字号：",
+    "字体：",
+    "扫一扫",
+    "联系我们",
+    "公网安备",
+    "【打印】",
+    "【关闭】",
+    "返回顶部",
+    "收藏本页",
+)
 _PHRASE_MAX_CHARS = 160  # a block this short that names page furniture is page furniture
 _LINK_LIST_MIN_LINKS = 2
 _LINK_DENSITY = 0.6
@@ -79,8 +126,9 @@ class PageMap:
         if style and _HIDDEN.search(style):
             return True
         attrs = " ".join(filter(None, (el.get("class"), el.get("id"))))
-        if attrs and (_STRONG_WORDS.search(attrs) or _WEAK_WORDS.search(attrs)
-                      or (not self.found and _LAYOUT_WORDS.search(attrs))):
+        if attrs and (
+            _STRONG_WORDS.search(attrs) or _WEAK_WORDS.search(attrs) or (not self.found and _LAYOUT_WORDS.search(attrs))
+        ):
             return True
         if tag in ("div", "p", "ul", "ol", "table", "td", "tr", "section", "dl", "span", "li", "center", "h3", "h4"):
             return _furniture_text(el)
@@ -104,8 +152,10 @@ def _heading_elements(body: etree._Element) -> list[etree._Element]:
     """Block elements whose text opens with a section heading of the report."""
     out: list[etree._Element] = []
     seen: set = set()
-    for node in body.xpath(".//text()[contains(., '、') or contains(., '．') or contains(., '.')]"
-                           "[not(ancestor::script) and not(ancestor::style) and not(ancestor::a)]"):
+    for node in body.xpath(
+        ".//text()[contains(., '、') or contains(., '．') or contains(., '.')]"
+        "[not(ancestor::script) and not(ancestor::style) and not(ancestor::a)]"
+    ):
         # a tail's getparent() is the element (or comment) before it, not the one holding the text
         el = node.getparent()
         if el is not None and node.is_tail:
@@ -129,7 +179,8 @@ def _report_tables(body: etree._Element) -> list[etree._Element]:
     for t in body.iter("table"):
         text = _text(t)
         if sum(m in text for m in _TABLE_MARKERS) >= 1 and not any(
-                sum(m in _text(inner) for m in _TABLE_MARKERS) >= 1 for inner in t.iter("table") if inner is not t):
+            sum(m in _text(inner) for m in _TABLE_MARKERS) >= 1 for inner in t.iter("table") if inner is not t
+        ):
             hits.append(t)
     return hits
 
@@ -172,6 +223,7 @@ def map_page(root: etree._Element) -> PageMap:
 
 # ---------------------------------------------------------------------------------------------------- title
 
+
 def _clean_title(text: str) -> str:
     return re.sub(r"\s+", " ", text.replace("\u00a0", " ").replace("\u3000", " ")).strip()
 
@@ -187,8 +239,10 @@ def find_title(page: PageMap) -> etree._Element | None:
         tag = tag_of(el)
         if not tag or order.get(el, 0) >= start:
             continue
-        if not (tag in ("h1", "h2", "h3", "h4") or _TITLE_HINT.search(" ".join(filter(None, (el.get("class"),
-                                                                                         el.get("id")))))):
+        if not (
+            tag in ("h1", "h2", "h3", "h4")
+            or _TITLE_HINT.search(" ".join(filter(None, (el.get("class"), el.get("id")))))
+        ):
             continue
         text = _clean_title(el.text_content())
         if _REPORT_WORD not in text or len(text) > 100:

@@ -16,13 +16,37 @@ from gongkai.errors import UnreadableInput, UnsupportedFormat
 _SNIFF_BYTES = 4096
 _META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _XML_ENCODING = re.compile(rb"""<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
-_GB_LABELS = frozenset({"gb2312", "gbk", "gb_2312-80", "gb_2312", "x-gbk", "cp936", "ms936", "windows-936",
-                        "csgb2312", "euc-cn", "x-euc-cn", "chinese", "iso-ir-58", "gb18030", "hz-gb-2312"})
+_GB_LABELS = frozenset(
+    {
+        "gb2312",
+        "gbk",
+        "gb_2312-80",
+        "gb_2312",
+        "x-gbk",
+        "cp936",
+        "ms936",
+        "windows-936",
+        "csgb2312",
+        "euc-cn",
+        "x-euc-cn",
+        "chinese",
+        "iso-ir-58",
+        "gb18030",
+        "hz-gb-2312",
+    }
+)
 # labels often put on pages by a careless template; a strict UTF-8 or GB18030 decode is tried before them
 _WESTERN = frozenset({"iso-8859-1", "latin-1", "latin1", "windows-1252", "cp1252", "us-ascii", "ascii"})
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
-_BINARY_MAGIC = {b"%PDF": "PDF", b"PK\x03\x04": "ZIP（DOCX 等）", b"\xd0\xcf\x11\xe0": "DOC/WPS", b"\x89PNG": "PNG 图片",
-                 b"\xff\xd8\xff": "JPEG 图片", b"GIF8": "GIF 图片", b"{\\rtf": "RTF"}
+_BINARY_MAGIC = {
+    b"%PDF": "PDF",
+    b"PK\x03\x04": "ZIP（DOCX 等）",
+    b"\xd0\xcf\x11\xe0": "DOC/WPS",
+    b"\x89PNG": "PNG 图片",
+    b"\xff\xd8\xff": "JPEG 图片",
+    b"GIF8": "GIF 图片",
+    b"{\\rtf": "RTF",
+}
 
 
 def declared_charset(data: bytes) -> str | None:

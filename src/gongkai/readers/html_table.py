@@ -116,7 +116,7 @@ def drop_empty_columns(cells: list[GridCell], has_text: Callable[[GridCell], boo
         n += u
     out = []
     for c in cells:
-        kept = sum(used[c.col:c.col + c.colspan])
+        kept = sum(used[c.col : c.col + c.colspan])
         if not used[c.col] and not has_text(c):
             if kept == 0:
                 continue
@@ -180,7 +180,7 @@ def drop_empty_rows(cells: list[GridCell], has_text: Callable[[GridCell], bool])
     for c in cells:
         if not keep[c.row]:
             continue
-        out.append(GridCell(new_row[c.row], c.col, sum(keep[c.row:c.row + c.rowspan]), c.colspan, c.element))
+        out.append(GridCell(new_row[c.row], c.col, sum(keep[c.row : c.row + c.rowspan]), c.colspan, c.element))
     return out
 
 
@@ -231,8 +231,14 @@ def restore_label_spans(cells: list[GridCell], text: Callable[[GridCell], str]) 
         kept = r[:1]
         for c in r[1:]:
             left = kept[-1]
-            if (c.col < n_labels and not text(c) and c.rowspan == 1 and left.rowspan == 1 and text(left)
-                    and left.col + left.colspan == c.col):
+            if (
+                c.col < n_labels
+                and not text(c)
+                and c.rowspan == 1
+                and left.rowspan == 1
+                and text(left)
+                and left.col + left.colspan == c.col
+            ):
                 left.colspan += c.colspan
                 dropped.add(id(c))
             else:
@@ -251,8 +257,9 @@ def restore_label_spans(cells: list[GridCell], text: Callable[[GridCell], str]) 
             under = [u for u in found if u is not None]
             if len(under) < len(found) or any(u.rowspan != 1 or id(u) in dropped for u in under):
                 continue
-            same = (len(under) == 1 and under[0].colspan == lab.colspan
-                    and _squeeze(text(under[0])) == _squeeze(text(lab)))
+            same = (
+                len(under) == 1 and under[0].colspan == lab.colspan and _squeeze(text(under[0])) == _squeeze(text(lab))
+            )
             blank = all(not text(u) for u in under) and sum(u.colspan for u in under) == lab.colspan
             if same or blank:
                 lab.rowspan += 1

@@ -43,8 +43,11 @@ def find_soffice() -> str | None:
         found = shutil.which(name)
         if found:
             return found
-    candidates = ["/usr/bin/soffice", "/usr/lib/libreoffice/program/soffice",
-                  *sorted(glob("/opt/libreoffice*/program/soffice"), reverse=True)]
+    candidates = [
+        "/usr/bin/soffice",
+        "/usr/lib/libreoffice/program/soffice",
+        *sorted(glob("/opt/libreoffice*/program/soffice"), reverse=True),
+    ]
     return next((c for c in candidates if os.access(c, os.X_OK)), None)
 
 
@@ -65,15 +68,29 @@ def _suffix(data: bytes, source: str) -> str:
     return ".doc"
 
 
-def _run(exe: str, files: Sequence[Path], outdir: Path, to: str, profile: Path, timeout: float,
-         source: str | None) -> None:
-    cmd = [exe, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--invisible", "--norestore",
-           "--nolockcheck", "--nodefault", "--nologo", "--convert-to", to, "--outdir", str(outdir),
-           *(str(f) for f in files)]
+def _run(
+    exe: str, files: Sequence[Path], outdir: Path, to: str, profile: Path, timeout: float, source: str | None
+) -> None:
+    cmd = [
+        exe,
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--headless",
+        "--invisible",
+        "--norestore",
+        "--nolockcheck",
+        "--nodefault",
+        "--nologo",
+        "--convert-to",
+        to,
+        "--outdir",
+        str(outdir),
+        *(str(f) for f in files),
+    ]
     env = dict(os.environ, HOME=str(profile.parent))  # some filters write to $HOME; keep it in our temp dir
     # a session of its own: on timeout the whole group (soffice.bin and its helpers) is killed
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            env=env, start_new_session=True)
+    proc = subprocess.Popen(
+        cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, start_new_session=True
+    )
     try:
         proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -109,8 +126,9 @@ def convert(data: bytes, source: str, to: str = "docx", limits: Limits = DEFAULT
         return out.read_bytes()
 
 
-def convert_many(paths: Sequence[str | Path], outdir: str | Path, to: str = "pdf",
-                 limits: Limits = DEFAULT_LIMITS) -> list[Path]:
+def convert_many(
+    paths: Sequence[str | Path], outdir: str | Path, to: str = "pdf", limits: Limits = DEFAULT_LIMITS
+) -> list[Path]:
     """Convert many files with one soffice call (start-up dominates: ~1.5 s per call, ~0.2 s per file).
 
     Returns the output paths in input order. Inputs must have distinct stems (outputs are named after them).

@@ -162,8 +162,9 @@ def recognise(image: np.ndarray) -> list[TextLine]:
 def _crossing(verticals: list[PixelRuling], box: BBox) -> list[float]:
     """x of the vertical lines that cross the middle of ``box`` strictly inside it."""
     mid = (box[1] + box[3]) / 2
-    return sorted((v.x0 + v.x1) / 2 for v in verticals
-                  if v.top <= mid <= v.bottom and box[0] < (v.x0 + v.x1) / 2 < box[2])
+    return sorted(
+        (v.x0 + v.x1) / 2 for v in verticals if v.top <= mid <= v.bottom and box[0] < (v.x0 + v.x1) / 2 < box[2]
+    )
 
 
 def _proportional(line: TextLine) -> list[Segment]:
@@ -218,8 +219,9 @@ def split_line(line: TextLine, verticals: Sequence[PixelRuling] = ()) -> list[Se
         a = max(a, left + 1) if left is not None else a
         b = min(b, right - 1) if right is not None else b
         a, b = max(a, line.box[0]), min(b, line.box[2])
-        out.append(Segment("".join(c.text for c in g), (a, line.box[1], max(a, b), line.box[3]),
-                           min(c.score for c in g)))
+        out.append(
+            Segment("".join(c.text for c in g), (a, line.box[1], max(a, b), line.box[3]), min(c.score for c in g))
+        )
     return out
 
 
@@ -240,8 +242,7 @@ def ocr_array(image: np.ndarray, page_no: int, dpi: float, scale: float = 1.0) -
     for line in recognise(image):
         for seg in split_line(line, verticals):
             x0, top, x1, bottom = seg.box
-            words.append(Word(seg.text, (x0 * scale, top * scale, x1 * scale, bottom * scale), page_no,
-                              seg.confidence))
+            words.append(Word(seg.text, (x0 * scale, top * scale, x1 * scale, bottom * scale), page_no, seg.confidence))
     rulings = [Ruling(r.x0 * scale, r.top * scale, r.x1 * scale, r.bottom * scale, page_no) for r in pixel_rulings]
     return words, rulings
 
@@ -254,8 +255,9 @@ def _bgr(array: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(array)
 
 
-def ocr_pdf_page(page: pypdfium2.PdfPage, page_no: int, limits: Limits = DEFAULT_LIMITS
-                 ) -> tuple[list[Word], list[Ruling]]:
+def ocr_pdf_page(
+    page: pypdfium2.PdfPage, page_no: int, limits: Limits = DEFAULT_LIMITS
+) -> tuple[list[Word], list[Ruling]]:
     """Render a PDF page without a text layer at ``limits.ocr_dpi`` and OCR it. Boxes in PDF points,
     origin top-left (as the text-layer words)."""
     _require_ocr()
@@ -266,8 +268,15 @@ def ocr_pdf_page(page: pypdfium2.PdfPage, page_no: int, limits: Limits = DEFAULT
 
 # ---------------------------------------------------------------------------------------------------- images
 
-_MEDIA = {"PNG": "image/png", "JPEG": "image/jpeg", "MPO": "image/jpeg", "TIFF": "image/tiff", "BMP": "image/bmp",
-          "GIF": "image/gif", "WEBP": "image/webp"}
+_MEDIA = {
+    "PNG": "image/png",
+    "JPEG": "image/jpeg",
+    "MPO": "image/jpeg",
+    "TIFF": "image/tiff",
+    "BMP": "image/bmp",
+    "GIF": "image/gif",
+    "WEBP": "image/webp",
+}
 
 
 def _frames(data: bytes, source: str, limits: Limits):
@@ -290,8 +299,7 @@ def _frames(data: bytes, source: str, limits: Limits):
             img.seek(i)
             w, h = img.size
             if w * h > limits.max_image_pixels:
-                raise InputTooLarge(f"图片像素过多（{w}×{h}），超过上限 {limits.max_image_pixels} 像素",
-                                    source=source)
+                raise InputTooLarge(f"图片像素过多（{w}×{h}），超过上限 {limits.max_image_pixels} 像素", source=source)
             if min(w, h) < _MIN_IMAGE_SIDE:
                 raise EmptyInput(f"图片太小（{w}×{h} 像素），无法识别文字", source=source)
             frame = ImageOps.exif_transpose(img) if i == 0 else img.copy()
@@ -341,9 +349,26 @@ def read_image(data: bytes, source: str = "<memory>", limits: Limits = DEFAULT_L
         raise EmptyInput("图片中没有识别出文字", source=source)
     note = f"本文件为图片（共 {len(pages)} 页），文字由 OCR 识别，数值请核对原件"
     # layout_pages, not build_blocks per page: a table continued on the next TIFF page is joined
-    return Layout(blocks=layout_pages(pages), media_type=media, pages=len(pages), notes=[note],
-                  ocr_pages=[p.number for p in pages])
+    return Layout(
+        blocks=layout_pages(pages),
+        media_type=media,
+        pages=len(pages),
+        notes=[note],
+        ocr_pages=[p.number for p in pages],
+    )
 
 
-__all__ = ["MISSING_MESSAGE", "THREADS_ENV", "ocr_available", "get_engine", "recognise", "split_line", "ocr_array",
-           "ocr_pdf_page", "read_image", "TextLine", "Char", "Segment"]
+__all__ = [
+    "MISSING_MESSAGE",
+    "THREADS_ENV",
+    "ocr_available",
+    "get_engine",
+    "recognise",
+    "split_line",
+    "ocr_array",
+    "ocr_pdf_page",
+    "read_image",
+    "TextLine",
+    "Char",
+    "Segment",
+]

@@ -117,15 +117,14 @@ def deskew(image: np.ndarray, angle: float) -> np.ndarray:
 
 
 def _touch(a: PixelRuling, b: PixelRuling, tol: int) -> bool:
-    return (a.x0 - tol <= b.x1 and b.x0 - tol <= a.x1 and a.top - tol <= b.bottom and b.top - tol <= a.bottom)
+    return a.x0 - tol <= b.x1 and b.x0 - tol <= a.x1 and a.top - tol <= b.bottom and b.top - tol <= a.bottom
 
 
 def _connected(rulings: list[PixelRuling], tol: int) -> list[PixelRuling]:
     """The rulings that meet at least one ruling of the other direction (a grid, a frame)."""
     hs = [r for r in rulings if r.horizontal]
     vs = [r for r in rulings if not r.horizontal]
-    return ([h for h in hs if any(_touch(h, v, tol) for v in vs)]
-            + [v for v in vs if any(_touch(v, h, tol) for h in hs)])
+    return [h for h in hs if any(_touch(h, v, tol) for v in vs)] + [v for v in vs if any(_touch(v, h, tol) for h in hs)]
 
 
 __all__ = ["PixelRuling", "binarise", "deskew", "find_rulings", "skew_angle"]

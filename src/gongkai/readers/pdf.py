@@ -69,13 +69,16 @@ def read_pdf(data: bytes, source: str, limits: Limits = DEFAULT_LIMITS) -> Layou
         listed = "、".join(str(p) for p in scanned[:20]) + ("等" if len(scanned) > 20 else "")
         if ocr_missing:
             if len(scanned) == n_pages:
-                raise MissingDependency("这是扫描版 PDF（没有文字层），需要文字识别组件：请运行 "
-                                        "pip install 'gongkai[ocr]' 后重试", source=source)
+                raise MissingDependency(
+                    "这是扫描版 PDF（没有文字层），需要文字识别组件：请运行 pip install 'gongkai[ocr]' 后重试",
+                    source=source,
+                )
             notes.append(f"第 {listed} 页是扫描图像，未安装文字识别组件（pip install 'gongkai[ocr]'），这些页未读取")
         else:
             notes.append(f"第 {listed} 页是扫描图像，已用文字识别（OCR）读取，数值请核对原件")
-    return Layout(layout_pages(pages), MEDIA_TYPE, pages=n_pages, notes=notes,
-                  ocr_pages=scanned if ocr is not None else [])
+    return Layout(
+        layout_pages(pages), MEDIA_TYPE, pages=n_pages, notes=notes, ocr_pages=scanned if ocr is not None else []
+    )
 
 
 def _open(data: bytes, source: str) -> pdfium.PdfDocument:
@@ -141,15 +144,21 @@ def _page_words(page: pdfium.PdfPage, page_no: int) -> tuple[list[Word] | None, 
             if rect.right - x0 > (e - s) * h * 1.15 + 1 or abs((rect.top + rect.bottom) - (y0 + y1)) > h:
                 _split_run(words, tp, text, s, e, left, top, page_no, rect, ref)
                 continue
-            append(Word(m.group(), (x0 - left, top - max(y0, rect.top), rect.right - left,
-                                    top - min(y1, rect.bottom)), page_no))
+            append(
+                Word(
+                    m.group(),
+                    (x0 - left, top - max(y0, rect.top), rect.right - left, top - min(y1, rect.bottom)),
+                    page_no,
+                )
+            )
         return words, box
     finally:
         textpage.close()
 
 
-def _split_run(words: list[Word], tp, text: str, s: int, e: int, left: float, top: float, page_no: int,
-               rect, ref) -> None:
+def _split_run(
+    words: list[Word], tp, text: str, s: int, e: int, left: float, top: float, page_no: int, rect, ref
+) -> None:
     """A run of characters cut where a glyph jumps right by more than its height, back left, or to
     another line (pdfium did not insert a space or line break there)."""
     loose_box = _LOOSE_BOX
@@ -286,8 +295,9 @@ _GET_TYPE = _bare(pdfium_c.FPDFPageObj_GetType, ctypes.c_int, ctypes.c_void_p)
 _LOOSE_BOX = _bare(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)
 
 
-def _segment(out: list[Ruling], a: tuple[float, float], b: tuple[float, float], left: float, top: float,
-             page_no: int) -> None:
+def _segment(
+    out: list[Ruling], a: tuple[float, float], b: tuple[float, float], left: float, top: float, page_no: int
+) -> None:
     x0, x1 = sorted((a[0], b[0]))
     y0, y1 = sorted((a[1], b[1]))
     if max(x1 - x0, y1 - y0) < _MIN_RULING or min(x1 - x0, y1 - y0) > 0.5:

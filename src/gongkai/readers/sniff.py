@@ -22,15 +22,24 @@ class Kind(str, Enum):
 
 
 # what each kind is called in messages for users
-KIND_NAMES = {Kind.TEXT: "纯文本", Kind.HTML: "网页（HTML）", Kind.PDF: "PDF", Kind.DOCX: "Word（.docx）",
-              Kind.LEGACY_WORD: "Word/WPS（.doc/.wps/.rtf）", Kind.IMAGE: "图片", Kind.EMPTY: "空文件",
-              Kind.SPREADSHEET: "Excel 表格",
-              Kind.UNSUPPORTED: "不支持的格式"}
+KIND_NAMES = {
+    Kind.TEXT: "纯文本",
+    Kind.HTML: "网页（HTML）",
+    Kind.PDF: "PDF",
+    Kind.DOCX: "Word（.docx）",
+    Kind.LEGACY_WORD: "Word/WPS（.doc/.wps/.rtf）",
+    Kind.IMAGE: "图片",
+    Kind.EMPTY: "空文件",
+    Kind.SPREADSHEET: "Excel 表格",
+    Kind.UNSUPPORTED: "不支持的格式",
+}
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"BM", b"GIF87a", b"GIF89a")
-_HTML_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title)\b",
-                         re.IGNORECASE | re.DOTALL)
+_HTML_START = re.compile(
+    rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title)\b",
+    re.IGNORECASE | re.DOTALL,
+)
 _HTML_TAGS = re.compile(rb"<(?:p|div|table|tr|td|span|br|h[1-6])\b[^>]*>", re.IGNORECASE)
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 
@@ -38,7 +47,7 @@ _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 def _strip_bom(head: bytes) -> bytes:
     for bom in _BOMS:
         if head.startswith(bom):
-            return head[len(bom):]
+            return head[len(bom) :]
     return head
 
 
@@ -48,7 +57,7 @@ def _zip_kind(data: bytes) -> tuple[Kind, str]:
             names = set(z.namelist())
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError, ValueError):
         # a damaged Word package (e.g. an entry claiming zip version 8.4) is still a DOCX: its reader says E-CORRUPT
-        if b"word/document.xml" in data[:1024 * 1024] or b"word/document.xml" in data[-1024 * 1024:]:
+        if b"word/document.xml" in data[: 1024 * 1024] or b"word/document.xml" in data[-1024 * 1024 :]:
             return Kind.DOCX, ""
         return Kind.UNSUPPORTED, "ZIP 压缩包已损坏"
     if "word/document.xml" in names:

@@ -21,7 +21,7 @@ def decode(data: bytes, source: str = "<memory>") -> str:
     except UnicodeDecodeError as e:
         # a UTF-8 text cut inside its last character: read up to the cut (the cut itself is reported later)
         if e.reason == "unexpected end of data" and e.end == len(data) and len(data) - e.start < 4:
-            return data[:e.start].decode("utf-8-sig")
+            return data[: e.start].decode("utf-8-sig")
     for enc in _ENCODINGS[1:]:
         try:
             return data.decode(enc)

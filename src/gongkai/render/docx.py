@@ -98,12 +98,13 @@ def _widths(grid: Grid, style: str) -> tuple[int, ...]:
     wide = next((i for i, w in enumerate(widths) if w > 1000), 0)
     if style == "grid" and wide > 0:
         # the narrow group-label columns now hold whole row labels too: share the label width evenly
-        share = sum(widths[:wide + 1]) // (wide + 1)
-        widths[:wide + 1] = [share] * (wide + 1)
+        share = sum(widths[: wide + 1]) // (wide + 1)
+        widths[: wide + 1] = [share] * (wide + 1)
     return tuple(widths)
 
 
 # ---------------------------------------------------------------------------------------------------- xml
+
 
 def _run(text: str, size: int, bold: bool = False, font: str | None = None, spacing: int = 0) -> str:
     props = f'<w:spacing w:val="{spacing}"/>' if spacing else ""
@@ -115,8 +116,16 @@ def _run(text: str, size: int, bold: bool = False, font: str | None = None, spac
     return f'<w:r><w:rPr>{props}</w:rPr><w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
 
 
-def _para(text: str, size: int, *, align: str | None = None, bold: bool = False, font: str | None = None,
-          indent: bool = False, spacing: int = 0) -> str:
+def _para(
+    text: str,
+    size: int,
+    *,
+    align: str | None = None,
+    bold: bool = False,
+    font: str | None = None,
+    indent: bool = False,
+    spacing: int = 0,
+) -> str:
     ppr = ""
     if indent:
         ppr += f'<w:ind w:firstLine="{size * 20}"/>'  # two characters: size is in half-points
@@ -131,12 +140,13 @@ def _split_label(text: str) -> list[str]:
     for mark in ("）", "、"):
         i = text.find(mark)
         if 0 < i < len(text) - 2 and i < 6:
-            return [text[:i + 1], text[i + 1:]]
-    return [text[:len(text) // 2], text[len(text) // 2:]]
+            return [text[: i + 1], text[i + 1 :]]
+    return [text[: len(text) // 2], text[len(text) // 2 :]]
 
 
-def _cell_xml(cell: GridCell, width: int, look: _Look, rng: random.Random, *, gridspan: int = 1,
-              vmerge: str | None = None) -> str:
+def _cell_xml(
+    cell: GridCell, width: int, look: _Look, rng: random.Random, *, gridspan: int = 1, vmerge: str | None = None
+) -> str:
     tcpr = f'<w:tcW w:w="{width}" w:type="dxa"/>'
     if gridspan > 1:
         tcpr += f'<w:gridSpan w:val="{gridspan}"/>'
@@ -155,31 +165,35 @@ def _cell_xml(cell: GridCell, width: int, look: _Look, rng: random.Random, *, gr
     return f"<w:tc><w:tcPr>{tcpr}</w:tcPr>{body}</w:tc>"
 
 
-_BORDERS = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
-                   for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
+_BORDERS = "".join(
+    f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+)
 
 
 def _table_xml(grid: Grid, widths: tuple[int, ...], look: _Look, rng: random.Random) -> str:
     origin: dict[tuple[int, int], GridCell] = {(c.row, c.col): c for c in grid.cells}
     covered = grid.covered()  # below an origin: a vertical merge continues; right of it: part of a gridSpan
-    parts = [f'<w:tbl><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>',
-             f'<w:tblBorders>{_BORDERS}</w:tblBorders><w:tblLayout w:type="fixed"/></w:tblPr><w:tblGrid>']
+    parts = [
+        f'<w:tbl><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>',
+        f'<w:tblBorders>{_BORDERS}</w:tblBorders><w:tblLayout w:type="fixed"/></w:tblPr><w:tblGrid>',
+    ]
     parts.extend(f'<w:gridCol w:w="{w}"/>' for w in widths)
     parts.append("</w:tblGrid>")
     for r in range(grid.n_rows):
-        parts.append('<w:tr><w:trPr><w:cantSplit/></w:trPr>')
+        parts.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
         for k in range(grid.n_cols):
             by = covered.get((r, k))
             if by is not None and k > by.col:
                 continue
             cell = origin.get((r, k))
             if cell is not None:
-                width = sum(widths[k:k + cell.colspan])
+                width = sum(widths[k : k + cell.colspan])
                 vmerge = "restart" if cell.rowspan > 1 else None
                 parts.append(_cell_xml(cell, width, look, rng, gridspan=cell.colspan, vmerge=vmerge))
             else:
                 assert by is not None, (r, k)  # a grid position is a cell's origin or covered by one
-                width = sum(widths[k:k + by.colspan])
+                width = sum(widths[k : k + by.colspan])
                 parts.append(_cell_xml(by, width, look, rng, gridspan=by.colspan, vmerge="continue"))
         parts.append("</w:tr>")
     parts.append("</w:tbl>")
@@ -187,6 +201,7 @@ def _table_xml(grid: Grid, widths: tuple[int, ...], look: _Look, rng: random.Ran
 
 
 # ---------------------------------------------------------------------------------------------------- document
+
 
 def _body_xml(spec: ReportSpec, rng: random.Random, style: str, look: _Look) -> str:
     out: list[str] = []
@@ -198,8 +213,15 @@ def _body_xml(spec: ReportSpec, rng: random.Random, style: str, look: _Look) -> 
         out.append(_para(rt.title(spec), look.title_size, align="center", bold=True, font=look.heading_font))
     else:
         out.append(_para(spec.organization, look.title_size, align="center", bold=True, font=look.heading_font))
-        out.append(_para(f"{spec.year}年政府信息公开工作年度报告", look.title_size, align="center", bold=True,
-                         font=look.heading_font))
+        out.append(
+            _para(
+                f"{spec.year}年政府信息公开工作年度报告",
+                look.title_size,
+                align="center",
+                bold=True,
+                font=look.heading_font,
+            )
+        )
     if rng.random() < 0.3:
         out.extend(_para(m, look.table_size) for m in rt.metadata_lines(spec, rng))
     if rng.random() < 0.7 or spec.is_rollup:
@@ -208,8 +230,15 @@ def _body_xml(spec: ReportSpec, rng: random.Random, style: str, look: _Look) -> 
     tables = rt.build_tables(spec, rt.Style.draw(rng), rng)
     grids = layout_tables(tables, spec.format, _LAYOUT_OF[style])
     for section in spec.format.sections:
-        out.append(_para(numbered_heading(section.no, section.title), look.body_size, bold=True,
-                         font=look.heading_font, indent=True))
+        out.append(
+            _para(
+                numbered_heading(section.no, section.title),
+                look.body_size,
+                bold=True,
+                font=look.heading_font,
+                indent=True,
+            )
+        )
         prose(rt.section_paragraphs(spec, section.no, rng))
         if section.no in rt.TABLE_OF:
             grid = grids[rt.TABLE_OF[section.no]]
@@ -235,16 +264,28 @@ def _production_body_xml(spec: ReportSpec, look: _Look) -> str:
     """The official report, the same every time: title, preamble, the six sections with their headings and
     tables in the official merged layout, the organisation and date. Only the author's texts are prose."""
     rng = random.Random(0)  # official labels draw nothing that matters; the builders want an rng
-    out = [_para(rt.title(spec), look.title_size, align="center", bold=True, font=look.heading_font),
-           _para("", look.body_size)]
-    out.extend(_para(p, look.body_size, indent=True, align="both") for p in rt.preamble_paragraphs(
-        spec, rng, production=True))
+    out = [
+        _para(rt.title(spec), look.title_size, align="center", bold=True, font=look.heading_font),
+        _para("", look.body_size),
+    ]
+    out.extend(
+        _para(p, look.body_size, indent=True, align="both") for p in rt.preamble_paragraphs(spec, rng, production=True)
+    )
     grids = layout_tables(rt.build_tables(spec, rt.Style(), rng), spec.format, "official")
     for section in spec.format.sections:
-        out.append(_para(numbered_heading(section.no, section.title), look.body_size, bold=True,
-                         font=look.heading_font, indent=True))
-        out.extend(_para(p, look.body_size, indent=True, align="both")
-                   for p in rt.section_paragraphs(spec, section.no, rng, production=True))
+        out.append(
+            _para(
+                numbered_heading(section.no, section.title),
+                look.body_size,
+                bold=True,
+                font=look.heading_font,
+                indent=True,
+            )
+        )
+        out.extend(
+            _para(p, look.body_size, indent=True, align="both")
+            for p in rt.section_paragraphs(spec, section.no, rng, production=True)
+        )
         if section.no in rt.TABLE_OF:
             grid = grids[rt.TABLE_OF[section.no]]
             out.append(_table_xml(grid, _widths(grid, "official"), look, rng))
@@ -256,8 +297,14 @@ def _production_body_xml(spec: ReportSpec, look: _Look) -> str:
     return "".join(out)
 
 
-def render_docx(spec: ReportSpec, rng: random.Random | None = None, *, style: str = "official",
-                production: bool = False, digit_spacing: int = 0) -> bytes:
+def render_docx(
+    spec: ReportSpec,
+    rng: random.Random | None = None,
+    *,
+    style: str = "official",
+    production: bool = False,
+    digit_spacing: int = 0,
+) -> bytes:
     """The report as the bytes of a .docx file. Deterministic for a given spec, rng state and style.
 
     ``digit_spacing``: character spacing (twips) in the value cells, so that a PDF made from the file has
@@ -277,14 +324,16 @@ def render_docx(spec: ReportSpec, rng: random.Random | None = None, *, style: st
 
 
 # "— 1 —" centred in the footer, as official documents number their pages
-_PAGE_FOOTER = (f'<w:p xmlns:w="{_W_NS}"><w:pPr><w:jc w:val="center"/></w:pPr>'
-                '<w:r><w:rPr><w:sz w:val="28"/></w:rPr><w:t xml:space="preserve">— </w:t></w:r>'
-                '<w:r><w:rPr><w:sz w:val="28"/></w:rPr><w:fldChar w:fldCharType="begin"/></w:r>'
-                '<w:r><w:rPr><w:sz w:val="28"/></w:rPr><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
-                '<w:r><w:rPr><w:sz w:val="28"/></w:rPr><w:fldChar w:fldCharType="separate"/></w:r>'
-                '<w:r><w:rPr><w:sz w:val="28"/></w:rPr><w:t>1</w:t></w:r>'
-                '<w:r><w:rPr><w:sz w:val="28"/></w:rPr><w:fldChar w:fldCharType="end"/></w:r>'
-                '<w:r><w:rPr><w:sz w:val="28"/></w:rPr><w:t xml:space="preserve"> —</w:t></w:r></w:p>')
+_PAGE_FOOTER = (
+    f'<w:p xmlns:w="{_W_NS}"><w:pPr><w:jc w:val="center"/></w:pPr>'
+    '<w:r><w:rPr><w:sz w:val="28"/></w:rPr><w:t xml:space="preserve">— </w:t></w:r>'
+    '<w:r><w:rPr><w:sz w:val="28"/></w:rPr><w:fldChar w:fldCharType="begin"/></w:r>'
+    '<w:r><w:rPr><w:sz w:val="28"/></w:rPr><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
+    '<w:r><w:rPr><w:sz w:val="28"/></w:rPr><w:fldChar w:fldCharType="separate"/></w:r>'
+    '<w:r><w:rPr><w:sz w:val="28"/></w:rPr><w:t>1</w:t></w:r>'
+    '<w:r><w:rPr><w:sz w:val="28"/></w:rPr><w:fldChar w:fldCharType="end"/></w:r>'
+    '<w:r><w:rPr><w:sz w:val="28"/></w:rPr><w:t xml:space="preserve"> —</w:t></w:r></w:p>'
+)
 
 
 def _document(spec: ReportSpec, look: _Look, body_xml: str, *, page_numbers: bool = False) -> bytes:

@@ -46,8 +46,9 @@ class GridCell:
 
     def positions(self) -> list[tuple[int, int]]:
         """The grid positions this cell covers, its origin first."""
-        return [(r, c) for r in range(self.row, self.row + self.rowspan)
-                for c in range(self.col, self.col + self.colspan)]
+        return [
+            (r, c) for r in range(self.row, self.row + self.rowspan) for c in range(self.col, self.col + self.colspan)
+        ]
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,7 @@ def _kind(row: TRow, i: int) -> Kind:
 
 # ---------------------------------------------------------------------------------------------------- official
 
+
 def _proactive(table: Table) -> Grid:
     width = table.width
     cells = []
@@ -130,7 +132,7 @@ def _requests(table: Table, fmt: Format) -> Grid:
     open_groups: list[int] = []  # rows still to cover, for each group open on this row, outermost first
     for r, row in enumerate(data, start=_HEAD_ROWS):
         open_groups = [n for n in open_groups if n > 0]
-        for text, span in zip(row.cells[:row.n_labels - 1], row.spans):
+        for text, span in zip(row.cells[: row.n_labels - 1], row.spans):
             groups_at.append((r, len(open_groups), text, span))
             open_groups.append(span)
         labels_at.append((r, len(open_groups), row.cells[row.n_labels - 1]))
@@ -138,13 +140,18 @@ def _requests(table: Table, fmt: Format) -> Grid:
     n_labels = max(col for _, col, _ in labels_at) + 1
     cells = [GridCell(r, c, t, "header", rowspan=span) for r, c, t, span in groups_at]
     cells += [GridCell(r, c, t, "label", colspan=n_labels - c) for r, c, t in labels_at]
-    cells += [GridCell(r, n_labels + j, t, "value")
-              for r, row in enumerate(data, start=_HEAD_ROWS) for j, t in enumerate(row.cells[row.n_labels:])]
+    cells += [
+        GridCell(r, n_labels + j, t, "value")
+        for r, row in enumerate(data, start=_HEAD_ROWS)
+        for j, t in enumerate(row.cells[row.n_labels :])
+    ]
 
     groups = dict(fmt.request_column_groups)  # group label -> its nested column ids
     note, applicants = headers[0].cells
-    cells += [GridCell(0, 0, note, "header", rowspan=_HEAD_ROWS, colspan=n_labels),
-              GridCell(0, n_labels, applicants, "header", colspan=n_values)]
+    cells += [
+        GridCell(0, 0, note, "header", rowspan=_HEAD_ROWS, colspan=n_labels),
+        GridCell(0, n_labels, applicants, "header", colspan=n_values),
+    ]
     col, nested = n_labels, iter(headers[2].cells)
     for name in headers[1].cells:
         if name in groups:
@@ -182,12 +189,16 @@ def _appeals(table: Table, fmt: Format) -> Grid:
 
 def official(table: Table, fmt: Format) -> Grid:
     """``table`` (from :func:`~gongkai.render.text.build_tables`) merged as in the official form."""
-    builders = {"proactive": lambda: _proactive(table), "requests": lambda: _requests(table, fmt),
-                "appeals": lambda: _appeals(table, fmt)}
+    builders = {
+        "proactive": lambda: _proactive(table),
+        "requests": lambda: _requests(table, fmt),
+        "appeals": lambda: _appeals(table, fmt),
+    }
     return builders[table.name]()
 
 
 # ---------------------------------------------------------------------------------------------------- variants
+
 
 def unmerged(grid: Grid, *, repeat_group_labels: bool = False) -> Grid:
     """Every merge of ``grid`` undone: a span's text stays in its origin, the positions it covered become
@@ -214,8 +225,9 @@ def plain(table: Table) -> Grid:
     return _grid(table.name, labels, cells)
 
 
-def layout_tables(tables: dict[str, Table], fmt: Format, layout: str, *,
-                  repeat_group_labels: bool = False) -> dict[str, Grid]:
+def layout_tables(
+    tables: dict[str, Table], fmt: Format, layout: str, *, repeat_group_labels: bool = False
+) -> dict[str, Grid]:
     """The tables of :func:`~gongkai.render.text.build_tables` as grids in ``layout`` (see :data:`LAYOUTS`)."""
     if layout not in LAYOUTS:
         raise ValueError(f"unknown grid layout {layout!r}; choose one of {', '.join(LAYOUTS)}")

@@ -45,6 +45,7 @@ def _esc(text: str) -> str:
 
 # ---------------------------------------------------------------------------------------------------- markup
 
+
 def _maybe_break(text: str, rng: random.Random, rate: float) -> str:
     """Escape ``text``, sometimes with a ``<br>`` between two CJK characters of a long label."""
     if len(text) > 8 and rng.random() < rate:
@@ -68,8 +69,12 @@ def _table_plain(grid: Grid, rng: random.Random, *, th: bool) -> str:
     n_head = grid.n_head
     blank = rng.choice(("", "&nbsp;", " "))
     wrap_p = rng.random() < 0.4
-    lines = [('<table border="1" cellspacing="0" cellpadding="0" width="100%" '
-             'style="border-collapse:collapse;text-align:center">')]
+    lines = [
+        (
+            '<table border="1" cellspacing="0" cellpadding="0" width="100%" '
+            'style="border-collapse:collapse;text-align:center">'
+        )
+    ]
     if th:
         lines.append("<thead>")
     for i, row in enumerate(grid.rows()):
@@ -106,30 +111,40 @@ def _word_cell_body(text: str, rng: random.Random, bold: bool) -> str:
         inner = f"<span lang=EN-US>{inner}</span>"
     if bold:
         inner = f"<b style='mso-bidi-font-weight:normal'>{inner}</b>"
-    return ("<p class=MsoNormal align=center style='text-align:center;mso-pagination:widow-orphan'>"
-            f"<span style='font-size:10.5pt;font-family:宋体;mso-bidi-font-family:宋体;mso-font-kerning:0pt'>"
-            f"{inner}<o:p></o:p></span></p>")
+    return (
+        "<p class=MsoNormal align=center style='text-align:center;mso-pagination:widow-orphan'>"
+        f"<span style='font-size:10.5pt;font-family:宋体;mso-bidi-font-family:宋体;mso-font-kerning:0pt'>"
+        f"{inner}<o:p></o:p></span></p>"
+    )
 
 
 def _table_word(grid: Grid, rng: random.Random) -> str:
     n_head = grid.n_head
     col_w = rng.choice((45, 52, 60))
-    lines = ["<div align=center>",
-             ("<table class=MsoNormalTable border=1 cellspacing=0 cellpadding=0 width=600 "
-             "style='width:450.0pt;border-collapse:collapse;border:none;mso-border-alt:solid windowtext .5pt;"
-             "mso-yfti-tbllook:1184;mso-padding-alt:0cm 5.4pt 0cm 5.4pt'>")]
+    lines = [
+        "<div align=center>",
+        (
+            "<table class=MsoNormalTable border=1 cellspacing=0 cellpadding=0 width=600 "
+            "style='width:450.0pt;border-collapse:collapse;border:none;mso-border-alt:solid windowtext .5pt;"
+            "mso-yfti-tbllook:1184;mso-padding-alt:0cm 5.4pt 0cm 5.4pt'>"
+        ),
+    ]
     for i, row in enumerate(grid.rows()):
         cells = []
         for c in row:
             w = col_w * c.colspan
-            cells.append(f"<td width={w}{_span_attrs(c).replace(chr(34), '')} valign=center "
-                         f"style='width:{w * 0.75:.1f}pt;border:solid windowtext 1.0pt;mso-border-alt:solid windowtext .5pt;"
-                         f"padding:0cm 5.4pt 0cm 5.4pt'>\n{_word_cell_body(c.text, rng, i < n_head)}\n</td>")
+            cells.append(
+                f"<td width={w}{_span_attrs(c).replace(chr(34), '')} valign=center "
+                f"style='width:{w * 0.75:.1f}pt;border:solid windowtext 1.0pt;mso-border-alt:solid windowtext .5pt;"
+                f"padding:0cm 5.4pt 0cm 5.4pt'>\n{_word_cell_body(c.text, rng, i < n_head)}\n</td>"
+            )
         lines.append(f"<tr style='mso-yfti-irow:{i};height:20.0pt'>\n" + "\n".join(cells) + "\n</tr>")
     # Word's hidden row that fixes the column widths for browsers without table support
-    lines.append("<![if !supportMisc]>\n<tr height=0>\n"
-                 + "".join(f"<td width={col_w} style='border:none'></td>" for _ in range(grid.n_cols))
-                 + "\n</tr>\n<![endif]>")
+    lines.append(
+        "<![if !supportMisc]>\n<tr height=0>\n"
+        + "".join(f"<td width={col_w} style='border:none'></td>" for _ in range(grid.n_cols))
+        + "\n</tr>\n<![endif]>"
+    )
     lines += ["</table>", "</div>"]
     return "\n".join(lines)
 
@@ -148,11 +163,15 @@ def _para(text: str, style: str, rng: random.Random, *, heading: bool = False) -
         inner = f"<span style='font-size:{size};mso-bidi-font-family:宋体'>{body}<o:p></o:p></span>"
         if heading:
             inner = f"<b>{inner}</b>"
-        return (f"<p class=MsoNormal style='text-indent:32.0pt;mso-char-indent-count:2.0;line-height:28.0pt'>"
-                f"{inner}</p>")
+        return f"<p class=MsoNormal style='text-indent:32.0pt;mso-char-indent-count:2.0;line-height:28.0pt'>{inner}</p>"
     if heading:
-        return rng.choice((f"<h3>{_esc(text)}</h3>", f"<p><strong>{_esc(text)}</strong></p>",
-                           f'<p style="text-indent:2em"><b><span>{_esc(text)}</span></b></p>'))
+        return rng.choice(
+            (
+                f"<h3>{_esc(text)}</h3>",
+                f"<p><strong>{_esc(text)}</strong></p>",
+                f'<p style="text-indent:2em"><b><span>{_esc(text)}</span></b></p>',
+            )
+        )
     return f'<p style="text-indent:2em">{_esc(text)}</p>'
 
 
@@ -172,8 +191,15 @@ def report_body(spec: ReportSpec, rng: random.Random, style: str, *, with_title:
     parts: list[str] = []
     if with_title:
         t = _esc(title(spec))
-        parts.append(rng.choice((f'<p align="center"><strong>{t}</strong></p>', f"<h2>{t}</h2>",
-                                 f'<div style="text-align:center;font-size:22px">{t}</div>')))
+        parts.append(
+            rng.choice(
+                (
+                    f'<p align="center"><strong>{t}</strong></p>',
+                    f"<h2>{t}</h2>",
+                    f'<div style="text-align:center;font-size:22px">{t}</div>',
+                )
+            )
+        )
     if rng.random() < 0.6 or spec.is_rollup:
         parts += [_para(p, style, rng) for p in preamble_paragraphs(spec, rng)]
     for section in spec.format.sections:
@@ -191,6 +217,7 @@ def report_body(spec: ReportSpec, rng: random.Random, style: str, *, with_title:
 
 # ---------------------------------------------------------------------------------------------------- page
 
+
 def _meta(encoding: str, rng: random.Random) -> str:
     label = "gb2312" if encoding.lower().replace("-", "") in ("gb18030", "gbk", "gb2312") else encoding
     if rng.random() < 0.5:
@@ -205,28 +232,44 @@ def _other_title(spec: ReportSpec, year: int) -> str:
 def _portal(spec: ReportSpec, rng: random.Random, body: str, title_place: str) -> str:
     site = f"{spec.region or spec.organization}人民政府"
     t = _esc(title(spec))
-    related = "".join(f'<li><a href="/zwgk/ndbg/{y}.html" title="{_esc(_other_title(spec, y))}">'
-                      f"{_esc(_other_title(spec, y))}</a><span>{y + 1}-01-2{y % 10}</span></li>"
-                      for y in (spec.year - 1, spec.year - 2, spec.year - 3))
-    nav = ("<ul>" + "".join(f'<li><a href="/{i}/">{n}</a></li>'
-                            for i, n in enumerate(("首页", "政务公开", "政务服务", "互动交流", "走进" + site[:2])))
-           + "</ul>")
+    related = "".join(
+        f'<li><a href="/zwgk/ndbg/{y}.html" title="{_esc(_other_title(spec, y))}">'
+        f"{_esc(_other_title(spec, y))}</a><span>{y + 1}-01-2{y % 10}</span></li>"
+        for y in (spec.year - 1, spec.year - 2, spec.year - 3)
+    )
+    nav = (
+        "<ul>"
+        + "".join(
+            f'<li><a href="/{i}/">{n}</a></li>'
+            for i, n in enumerate(("首页", "政务公开", "政务服务", "互动交流", "走进" + site[:2]))
+        )
+        + "</ul>"
+    )
     crumb = '当前位置：<a href="/">首页</a> &gt; <a href="/zwgk/">政务公开</a> &gt; <a href="/zwgk/ndbg/">年度报告</a>'
     heading = f'<div class="article-title"><h1>{t}</h1></div>' if title_place == "h1" else ""
     meta_rows = metadata_lines(spec, rng)
-    info = ('<table class="xxgk-info" width="100%"><tr>'
-            + "".join(f"<td>{_esc(m)}</td>" for m in meta_rows) + "</tr></table>")
+    info = (
+        '<table class="xxgk-info" width="100%"><tr>'
+        + "".join(f"<td>{_esc(m)}</td>" for m in meta_rows)
+        + "</tr></table>"
+    )
     date = spec.published.isoformat() if spec.published else f"{spec.year + 1}-01-15"
-    share = ('<div class="bdsharebuttonbox">分享到：<a class="bds_weixin">微信</a><a class="bds_tsina">微博</a></div>'
-             '<div class="article-tools"><a href="javascript:window.print()">【打印本页】</a>'
-             '<a href="javascript:window.close()">【关闭窗口】</a></div>')
-    prevnext = (f'<div class="prev-next"><p>上一篇：<a href="/p.html">{_esc(_other_title(spec, spec.year - 1))}</a></p>'
-                f'<p>下一篇：<a href="/n.html">关于公布{spec.year}年度部门预算的公告</a></p></div>')
-    footer = (f'<p>主办单位：{_esc(site)}办公室　承办：{_esc(site)}大数据中心</p>'
-              f'<p>网站标识码：{rng.randint(1000000000, 9999999999)}　<a href="https://beian.miit.gov.cn">'
-              f"京ICP备{rng.randint(10000000, 99999999)}号</a>　<a href=\"/sitemap.html\">网站地图</a></p>")
+    share = (
+        '<div class="bdsharebuttonbox">分享到：<a class="bds_weixin">微信</a><a class="bds_tsina">微博</a></div>'
+        '<div class="article-tools"><a href="javascript:window.print()">【打印本页】</a>'
+        '<a href="javascript:window.close()">【关闭窗口】</a></div>'
+    )
+    prevnext = (
+        f'<div class="prev-next"><p>上一篇：<a href="/p.html">{_esc(_other_title(spec, spec.year - 1))}</a></p>'
+        f'<p>下一篇：<a href="/n.html">关于公布{spec.year}年度部门预算的公告</a></p></div>'
+    )
+    footer = (
+        f"<p>主办单位：{_esc(site)}办公室　承办：{_esc(site)}大数据中心</p>"
+        f'<p>网站标识码：{rng.randint(1000000000, 9999999999)}　<a href="https://beian.miit.gov.cn">'
+        f'京ICP备{rng.randint(10000000, 99999999)}号</a>　<a href="/sitemap.html">网站地图</a></p>'
+    )
     script = "<script>var _hmt = _hmt || []; (function(){ var s='一、总体情况'; })();</script>"
-    content = (f'<div class="TRS_Editor" id="zoom">{body}</div>')
+    content = f'<div class="TRS_Editor" id="zoom">{body}</div>'
     if rng.random() < 0.5:
         page = f"""<body>
 <div class="header"><div class="logo">{_esc(site)}</div><div class="nav">{nav}</div></div>
@@ -326,14 +369,23 @@ def production_body(spec: ReportSpec) -> str:
 
 def render_html_production(spec: ReportSpec) -> bytes:
     """A clean standalone UTF-8 page of the report with a simple print stylesheet."""
-    return (f'<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f"<title>{_esc(title(spec))}</title>\n<style>\n{_PRINT_CSS}\n</style>\n</head>\n"
-            f'<body>\n<main class="report">\n{production_body(spec)}\n</main>\n</body>\n</html>\n').encode()
+    return (
+        f'<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{_esc(title(spec))}</title>\n<style>\n{_PRINT_CSS}\n</style>\n</head>\n"
+        f'<body>\n<main class="report">\n{production_body(spec)}\n</main>\n</body>\n</html>\n'
+    ).encode()
 
 
-def render_html(spec: ReportSpec, rng: random.Random | None = None, *, style: str = "rowspan", portal: bool = True,
-                encoding: str = "gb18030", production: bool = False) -> bytes:
+def render_html(
+    spec: ReportSpec,
+    rng: random.Random | None = None,
+    *,
+    style: str = "rowspan",
+    portal: bool = True,
+    encoding: str = "gb18030",
+    production: bool = False,
+) -> bytes:
     """The report as the bytes of an HTML page in ``encoding``. Deterministic for a given spec and rng state.
 
     The report title is in the report body, in an ``<h1>`` above it (portal only) or only in the page
@@ -357,8 +409,10 @@ def render_html(spec: ReportSpec, rng: random.Random | None = None, *, style: st
         head = f"<head>{meta}<title>{_esc(title(spec))}</title></head>"
         inner = f"<body>\n{body}\n</body>"
     if style == "word":
-        doc_open = ('<html xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" '
-                    'xmlns:w="urn:schemas-microsoft-com:office:word" xmlns="http://www.w3.org/TR/REC-html40">')
+        doc_open = (
+            '<html xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" '
+            'xmlns:w="urn:schemas-microsoft-com:office:word" xmlns="http://www.w3.org/TR/REC-html40">'
+        )
     else:
         doc_open = "<!DOCTYPE html>\n<html>"
     text = f"{doc_open}\n{head}\n{inner}\n</html>\n"
@@ -367,9 +421,11 @@ def render_html(spec: ReportSpec, rng: random.Random | None = None, *, style: st
 
 def _portal_head(spec: ReportSpec, meta: str) -> str:
     site = f"{spec.region or spec.organization}人民政府"
-    return (f"<head>{meta}<title>{_esc(title(spec))}_{_esc(site)}</title>"
-            '<style type="text/css">.nav li{float:left} td{font-size:14px}</style>'
-            "<script>var _hmt = _hmt || []; (function(){ var s='一、总体情况'; })();</script></head>")
+    return (
+        f"<head>{meta}<title>{_esc(title(spec))}_{_esc(site)}</title>"
+        '<style type="text/css">.nav li{float:left} td{font-size:14px}</style>'
+        "<script>var _hmt = _hmt || []; (function(){ var s='一、总体情况'; })();</script></head>"
+    )
 
 
 __all__ = ["HTML_STYLES", "production_body", "render_html", "render_html_production", "report_body"]

@@ -22,8 +22,9 @@ def hybrid_proactive_values(spec: ReportSpec) -> dict[str, Value]:
     if spec.format_id != "2019":
         raise ValueError("a hybrid table 二 is drawn from a 2019 spec")
     f19, f21 = spec.format, get_format("2021")
-    out: dict[str, Value] = {c: spec.values[c] for r in f19.proactive_rows if "（一）" in (r.caption or "")
-                             for c in r.cells}
+    out: dict[str, Value] = {
+        c: spec.values[c] for r in f19.proactive_rows if "（一）" in (r.caption or "") for c in r.cells
+    }
     for r in f21.proactive_rows:
         for c in r.cells if "（一）" not in (r.caption or "") else ():
             out[c] = spec.values[c] if c in spec.values else round(spec.fee_collected / 10000, 4)
@@ -39,15 +40,16 @@ def hybrid_proactive_table(spec: ReportSpec, style: Style, rng: random.Random) -
     rows: list[TRow] = []
     for caption, rows_of_block in groupby(shape, key=lambda r: r.caption):
         block = list(rows_of_block)
-        heads = [HYBRID_HEADERS.get(c.rsplit(".", 1)[1], lab) if "（一）" not in (caption or "") else lab
-                 for c, lab in zip(block[0].cells, block[0].column_labels)]
+        heads = [
+            HYBRID_HEADERS.get(c.rsplit(".", 1)[1], lab) if "（一）" not in (caption or "") else lab
+            for c, lab in zip(block[0].cells, block[0].column_labels)
+        ]
         rows.append(TRow((style.label(caption or ""),), "caption"))
         rows.append(TRow((CONTENT_HEADER, *(style.label(h) for h in heads)), "header"))
         for row in block:
             label = _row_label(row.label, row.aliases, style, rng)
             rows.append(TRow((label, *(format_value(values[c]) for c in row.cells)), "data", 1))
     return Table("proactive", tuple(rows))
-
 
 
 __all__ = ["HYBRID_HEADERS", "hybrid_proactive_table", "hybrid_proactive_values"]

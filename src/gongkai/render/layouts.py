@@ -18,15 +18,34 @@ import random
 import re
 from dataclasses import dataclass
 
-from gongkai.render.text import (TABLE_OF, Style, Table, TRow, _date_text, build_tables, metadata_lines,
-                                 preamble_paragraphs, section_paragraphs, title)
+from gongkai.render.text import (
+    TABLE_OF,
+    Style,
+    Table,
+    TRow,
+    _date_text,
+    build_tables,
+    metadata_lines,
+    preamble_paragraphs,
+    section_paragraphs,
+    title,
+)
 from gongkai.spec import ReportSpec
 from gongkai.standard.labels import NUMERAL_CHARS, numbered_heading
 
-LAYOUTS: tuple[str, ...] = ("pipe_rows", "markdown", "cell_per_line", "row_opener", "blank_line_cells", "pdf_text",
-                             "line_cells", "split_tables")
-BLANK_CAPABLE: frozenset[str] = frozenset({"pipe_rows", "markdown", "cell_per_line", "row_opener",
-                                           "blank_line_cells", "line_cells", "split_tables"})
+LAYOUTS: tuple[str, ...] = (
+    "pipe_rows",
+    "markdown",
+    "cell_per_line",
+    "row_opener",
+    "blank_line_cells",
+    "pdf_text",
+    "line_cells",
+    "split_tables",
+)
+BLANK_CAPABLE: frozenset[str] = frozenset(
+    {"pipe_rows", "markdown", "cell_per_line", "row_opener", "blank_line_cells", "line_cells", "split_tables"}
+)
 
 
 # ---------------------------------------------------------------------------------------------------- layouts
@@ -100,7 +119,7 @@ def _split_tables(table: Table, rng: random.Random) -> Blocks:
         columns = list(table.rows[2].cells[:5])
         groups = [table.rows[0].cells[0], *(c for c in table.rows[1].cells if c not in columns)]
         values = table.rows[3].cells
-        return [[g, *_md_table(columns, [values[5 * i:5 * i + 5]])] for i, g in enumerate(groups)]
+        return [[g, *_md_table(columns, [values[5 * i : 5 * i + 5]])] for i, g in enumerate(groups)]
     headers = [r for r in table.rows if r.kind == "header"]
     top, nested = headers[1].cells, headers[2].cells
     names = [top[0], *nested, top[-1]]
@@ -114,14 +133,14 @@ def _split_tables(table: Table, rng: random.Random) -> Blocks:
         if row.n_labels > 1 or first:
             if segment:
                 out.append([*titles, *_md_table(head, segment)])
-            titles, segment, first = list(row.cells[:row.n_labels - 1]), [], False
-        segment.append(row.cells[row.n_labels - 1:])
+            titles, segment, first = list(row.cells[: row.n_labels - 1]), [], False
+        segment.append(row.cells[row.n_labels - 1 :])
     out.append([*titles, *_md_table(head, segment)])
     return out
 
 
 def _chunks(text: str, size: int) -> list[str]:
-    return [text[i:i + size] for i in range(0, len(text), size)] or [""]
+    return [text[i : i + size] for i in range(0, len(text), size)] or [""]
 
 
 def _vertical(label: str, rng: random.Random) -> list[str]:
@@ -167,7 +186,7 @@ def _pdf_rows(table: Table, rng: random.Random) -> Blocks:
             out.append(_pdf_header(table, row, rng) if row.kind == "header" else list(row.cells))
             continue
         lines: list[str] = []
-        groups = row.cells[:max(0, row.n_labels - 1)]
+        groups = row.cells[: max(0, row.n_labels - 1)]
         due = [chunk for n, chunk in held if n == 0]
         held = [(n - 1, chunk) for n, chunk in held if n > 0]
         if groups:  # a new group starts: print any held tail on its own line first
@@ -178,7 +197,7 @@ def _pdf_rows(table: Table, rng: random.Random) -> Blocks:
             if span >= 3 and len(chunks) > 2 and rng.random() < 0.3:
                 held.append((1, chunks.pop()))
             lines.extend(chunks)
-        values = " ".join(row.cells[row.n_labels:])
+        values = " ".join(row.cells[row.n_labels :])
         label = row.cells[row.n_labels - 1] if row.n_labels else None
         if label is None:
             row_lines = [values]
@@ -193,12 +212,20 @@ def _pdf_rows(table: Table, rng: random.Random) -> Blocks:
     return out
 
 
-_TABLE_RENDERERS = {"pipe_rows": _pipe_rows, "markdown": _markdown, "cell_per_line": _cell_per_line,
-                    "row_opener": _row_opener, "blank_line_cells": _blank_line_cells, "pdf_text": _pdf_rows,
-                    "line_cells": _line_cells, "split_tables": _split_tables}
+_TABLE_RENDERERS = {
+    "pipe_rows": _pipe_rows,
+    "markdown": _markdown,
+    "cell_per_line": _cell_per_line,
+    "row_opener": _row_opener,
+    "blank_line_cells": _blank_line_cells,
+    "pdf_text": _pdf_rows,
+    "line_cells": _line_cells,
+    "split_tables": _split_tables,
+}
 
 
 # ---------------------------------------------------------------------------------------------------- document
+
 
 def _prose_blocks(paras: list[str], layout: str, pdf: PdfStyle | None) -> Blocks:
     if pdf is not None:
@@ -249,8 +276,13 @@ def _paginate(blocks: Blocks, spec: ReportSpec, rng: random.Random) -> list[str]
     return out
 
 
-def render_text(spec: ReportSpec, layout: str, rng: random.Random | None = None,
-                variants: bool | None = None, hybrid_proactive: bool = False) -> str:
+def render_text(
+    spec: ReportSpec,
+    layout: str,
+    rng: random.Random | None = None,
+    variants: bool | None = None,
+    hybrid_proactive: bool = False,
+) -> str:
     """The full text of a report in ``layout``. Deterministic for a given spec and rng state.
 
     ``variants`` (default: on when ``rng`` is given) prints label variants seen in the wild: half-width

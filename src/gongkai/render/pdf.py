@@ -17,8 +17,14 @@ from gongkai.readers.libreoffice import convert_many
 from gongkai.render.docx import render_docx
 
 
-def render_pdfs(specs_with_rngs: Iterable[tuple[ReportSpec, random.Random]], outdir: str | Path, *,
-                style: str = "official", prefix: str = "report", digit_spacing: int = 0) -> list[Path]:
+def render_pdfs(
+    specs_with_rngs: Iterable[tuple[ReportSpec, random.Random]],
+    outdir: str | Path,
+    *,
+    style: str = "official",
+    prefix: str = "report",
+    digit_spacing: int = 0,
+) -> list[Path]:
     """Write ``{prefix}-000.pdf``, ``{prefix}-001.pdf`` … to ``outdir``, one per (spec, rng), in order.
 
     Needs LibreOffice (:func:`gongkai.readers.libreoffice.find_soffice`; ``MissingDependency`` without it).

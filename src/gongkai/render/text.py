@@ -24,6 +24,7 @@ TABLE_OF = SECTION_TABLE  # section number → its table
 
 # ---------------------------------------------------------------------------------------------------- style
 
+
 @dataclass(frozen=True)
 class Style:
     """Label variants seen in the wild, chosen once per document."""
@@ -71,6 +72,7 @@ def format_value(v: Value) -> str:
 
 # ---------------------------------------------------------------------------------------------------- tables
 
+
 @dataclass(frozen=True)
 class TRow:
     cells: tuple[str, ...]
@@ -115,8 +117,11 @@ def requests_table(fmt: Format, spec: ReportSpec, style: Style, rng: random.Rand
         if name not in top:
             top.append(name)
     nested = [clabel for cid, clabel in fmt.request_columns if cid in grouped]
-    rows = [TRow((style.label(fmt.request_note), APPLICANTS_HEADER), "header"),
-            TRow(tuple(top), "header"), TRow(tuple(nested), "header")]
+    rows = [
+        TRow((style.label(fmt.request_note), APPLICANTS_HEADER), "header"),
+        TRow(tuple(top), "header"),
+        TRow(tuple(nested), "header"),
+    ]
 
     labels = {g.id: g.label for g in fmt.request_groups}
     span = {g.id: sum(1 for r in fmt.request_rows if g.id in _group_chain(fmt, r.group)) for g in fmt.request_groups}
@@ -144,8 +149,10 @@ def appeals_table(fmt: Format, spec: ReportSpec) -> Table:
         else:
             middle.extend(col_labels)
     data = tuple(format_value(spec.values[c]) for c in fmt.appeals_cell_ids)
-    return Table("appeals", (TRow(top, "header"), TRow(tuple(middle), "header"), TRow(tuple(bottom), "header"),
-                             TRow(data, "data", 0)))
+    return Table(
+        "appeals",
+        (TRow(top, "header"), TRow(tuple(middle), "header"), TRow(tuple(bottom), "header"), TRow(data, "data", 0)),
+    )
 
 
 def build_tables(spec: ReportSpec, style: Style, rng: random.Random, hybrid: bool = False) -> dict[str, Table]:
@@ -156,11 +163,15 @@ def build_tables(spec: ReportSpec, style: Style, rng: random.Random, hybrid: boo
         proactive = hybrid_proactive_table(spec, style, rng)
     else:
         proactive = proactive_table(fmt, spec, style, rng)
-    return {"proactive": proactive, "requests": requests_table(fmt, spec, style, rng),
-            "appeals": appeals_table(fmt, spec)}
+    return {
+        "proactive": proactive,
+        "requests": requests_table(fmt, spec, style, rng),
+        "appeals": appeals_table(fmt, spec),
+    }
 
 
 # ---------------------------------------------------------------------------------------------------- prose
+
 
 def _local(spec: ReportSpec) -> str:
     """本区 / 本市 / 本县 for the body's region."""
@@ -169,7 +180,8 @@ def _local(spec: ReportSpec) -> str:
 
 def _self_name(spec: ReportSpec) -> str:
     return {"department": "我局", "street": "本街道", "town": "本镇", "government": f"{_local(spec)}政府"}.get(
-        spec.body_kind, "本机关")
+        spec.body_kind, "本机关"
+    )
 
 
 def title(spec: ReportSpec) -> str:
@@ -192,7 +204,7 @@ def metadata_lines(spec: ReportSpec, rng: random.Random) -> list[str]:
 
 def preamble_basis(spec: ReportSpec) -> str:
     """The factual part of the preamble: the legal basis, who compiled the report, the statistical period."""
-    basis = ("根据《中华人民共和国政府信息公开条例》（以下简称《条例》）和政府信息公开工作年度报告格式的要求，")
+    basis = "根据《中华人民共和国政府信息公开条例》（以下简称《条例》）和政府信息公开工作年度报告格式的要求，"
     if spec.is_rollup:
         who = f"综合{_local(spec)}各部门、各街道（镇）政府信息公开工作情况，编制本报告。"
     else:
@@ -202,8 +214,12 @@ def preamble_basis(spec: ReportSpec) -> str:
 
 
 def preamble(spec: ReportSpec, rng: random.Random) -> str:
-    where = rng.choice((f"本报告电子版可在{spec.region or spec.organization}人民政府门户网站政府信息公开专栏查阅和下载。",
-                        "如对本报告有疑问，请与本机关政府信息公开工作机构联系。"))
+    where = rng.choice(
+        (
+            f"本报告电子版可在{spec.region or spec.organization}人民政府门户网站政府信息公开专栏查阅和下载。",
+            "如对本报告有疑问，请与本机关政府信息公开工作机构联系。",
+        )
+    )
     return preamble_basis(spec) + where
 
 
@@ -211,9 +227,11 @@ def request_figures_sentence(spec: ReportSpec) -> str:
     f = {t: spec.figure(t) for t in ("received", "carried_over", "closed", "carried_forward", "granted")}
     if not spec.narrative_overrides and not any(f.values()):
         return f"{spec.year}年，{_self_name(spec)}未收到政府信息公开申请，无上年结转申请。"
-    return (f"本年度新收政府信息公开申请{f['received']}件，上年结转{f['carried_over']}件，"
-            f"办结{f['closed']}件，其中予以公开和部分公开{f['granted']}件；"
-            f"结转下年度继续办理{f['carried_forward']}件。")
+    return (
+        f"本年度新收政府信息公开申请{f['received']}件，上年结转{f['carried_over']}件，"
+        f"办结{f['closed']}件，其中予以公开和部分公开{f['granted']}件；"
+        f"结转下年度继续办理{f['carried_forward']}件。"
+    )
 
 
 def appeals_sentence(spec: ReportSpec) -> str:
@@ -225,16 +243,24 @@ def appeals_sentence(spec: ReportSpec) -> str:
 
 def section_one(spec: ReportSpec, rng: random.Random) -> list[str]:
     me = _self_name(spec)
-    paras = [rng.choice((
-        f"{spec.year}年，{me}认真贯彻落实《条例》，围绕年度政务公开工作要点，健全工作机制，规范办理流程，"
-        "持续提升政府信息公开工作质量。",
-        f"{spec.year}年，{me}坚持以公开为常态、不公开为例外，结合工作实际推进政务公开，主动回应群众关切。",
-    ))]
+    paras = [
+        rng.choice(
+            (
+                f"{spec.year}年，{me}认真贯彻落实《条例》，围绕年度政务公开工作要点，健全工作机制，规范办理流程，"
+                "持续提升政府信息公开工作质量。",
+                f"{spec.year}年，{me}坚持以公开为常态、不公开为例外，结合工作实际推进政务公开，主动回应群众关切。",
+            )
+        )
+    ]
     paras.append("（一）主动公开")
-    paras.append(rng.choice((
-        "通过门户网站及时发布机构职能、财政预决算、重点工作进展等信息，做到应公开尽公开。",
-        "依托政府网站和政务新媒体发布政策文件和工作动态，确保信息发布准确及时。",
-    )))
+    paras.append(
+        rng.choice(
+            (
+                "通过门户网站及时发布机构职能、财政预决算、重点工作进展等信息，做到应公开尽公开。",
+                "依托政府网站和政务新媒体发布政策文件和工作动态，确保信息发布准确及时。",
+            )
+        )
+    )
     paras.append("（二）依申请公开")
     if spec.state_figures:
         paras.append(request_figures_sentence(spec) + appeals_sentence(spec))
@@ -245,10 +271,14 @@ def section_one(spec: ReportSpec, rng: random.Random) -> list[str]:
     paras.append("（四）政府信息公开平台建设")
     paras.append("加强门户网站政府信息公开专栏的日常维护，规范栏目设置，提升信息检索的便利程度。")
     paras.append("（五）监督保障")
-    paras.append(rng.choice((
-        "将政务公开纳入年度工作考核，主动接受社会监督，本年度未发生因政府信息公开工作引起的责任追究。",
-        "明确分管领导和具体经办人员的工作职责，定期开展自查，发现问题及时整改。",
-    )))
+    paras.append(
+        rng.choice(
+            (
+                "将政务公开纳入年度工作考核，主动接受社会监督，本年度未发生因政府信息公开工作引起的责任追究。",
+                "明确分管领导和具体经办人员的工作职责，定期开展自查，发现问题及时整改。",
+            )
+        )
+    )
     return paras
 
 
@@ -267,21 +297,33 @@ def section_four(spec: ReportSpec, rng: random.Random) -> list[str]:
 
 
 def section_five(spec: ReportSpec, rng: random.Random) -> list[str]:
-    problems = ("政策解读的形式还比较单一", "基层工作人员的业务能力有待提高", "部分栏目信息更新不够及时",
-                "依申请公开答复文书的规范性还需加强")
-    fixes = ("丰富图文、视频等解读形式，提高解读的针对性", "定期组织业务培训，提升经办人员的专业水平",
-             "建立栏目更新提醒机制，落实专人负责", "完善答复文书模板，加强法制审核")
+    problems = (
+        "政策解读的形式还比较单一",
+        "基层工作人员的业务能力有待提高",
+        "部分栏目信息更新不够及时",
+        "依申请公开答复文书的规范性还需加强",
+    )
+    fixes = (
+        "丰富图文、视频等解读形式，提高解读的针对性",
+        "定期组织业务培训，提升经办人员的专业水平",
+        "建立栏目更新提醒机制，落实专人负责",
+        "完善答复文书模板，加强法制审核",
+    )
     picked = rng.sample(range(len(problems)), 2)
-    return [f"存在的主要问题：一是{problems[picked[0]]}；二是{problems[picked[1]]}。",
-            f"改进措施：一是{fixes[picked[0]]}；二是{fixes[picked[1]]}。"]
+    return [
+        f"存在的主要问题：一是{problems[picked[0]]}；二是{problems[picked[1]]}。",
+        f"改进措施：一是{fixes[picked[0]]}；二是{fixes[picked[1]]}。",
+    ]
 
 
 def fee_sentence(spec: ReportSpec) -> str:
     if spec.fee_notices == 0:
         return "本年度未发出信息处理费收费通知，未收取信息处理费。"
     collected = format_value(spec.fee_collected)
-    return (f"本年度依据《政府信息公开信息处理费管理办法》发出收费通知{spec.fee_notices}件，"
-            f"实际收取信息处理费{collected}元。")
+    return (
+        f"本年度依据《政府信息公开信息处理费管理办法》发出收费通知{spec.fee_notices}件，"
+        f"实际收取信息处理费{collected}元。"
+    )
 
 
 def section_six(spec: ReportSpec, rng: random.Random) -> list[str]:

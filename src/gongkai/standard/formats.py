@@ -137,8 +137,9 @@ def _expand(pattern: str, row_ids: list[str]) -> list[str]:
     return [pattern]
 
 
-def _identities(raw: dict[str, Any], request_rows: list[str], request_cols: list[str],
-                appeals_groups: list[str]) -> tuple[Identity, ...]:
+def _identities(
+    raw: dict[str, Any], request_rows: list[str], request_cols: list[str], appeals_groups: list[str]
+) -> tuple[Identity, ...]:
     out: list[Identity] = []
     for spec in raw["identities"]:
         kind, label = spec["kind"], spec["label"]
@@ -146,16 +147,37 @@ def _identities(raw: dict[str, Any], request_rows: list[str], request_cols: list
             lhs_rows = [r for p in spec["lhs"] for r in _expand(p, request_rows)]
             rhs_rows = [r for p in spec["rhs"] for r in _expand(p, request_rows)]
             for c in request_cols:
-                out.append(Identity(spec["id"], c, tuple(f"requests.{r}.{c}" for r in lhs_rows),
-                                    tuple(f"requests.{r}.{c}" for r in rhs_rows), label))
+                out.append(
+                    Identity(
+                        spec["id"],
+                        c,
+                        tuple(f"requests.{r}.{c}" for r in lhs_rows),
+                        tuple(f"requests.{r}.{c}" for r in rhs_rows),
+                        label,
+                    )
+                )
         elif kind == "per_row":
             for r in request_rows:
-                out.append(Identity(spec["id"], r, tuple(f"requests.{r}.{c}" for c in spec["lhs"]),
-                                    tuple(f"requests.{r}.{c}" for c in spec["rhs"]), label))
+                out.append(
+                    Identity(
+                        spec["id"],
+                        r,
+                        tuple(f"requests.{r}.{c}" for c in spec["lhs"]),
+                        tuple(f"requests.{r}.{c}" for c in spec["rhs"]),
+                        label,
+                    )
+                )
         elif kind == "per_group":
             for g in appeals_groups:
-                out.append(Identity(spec["id"], g, tuple(f"appeals.{g}.{c}" for c in spec["lhs"]),
-                                    tuple(f"appeals.{g}.{c}" for c in spec["rhs"]), label))
+                out.append(
+                    Identity(
+                        spec["id"],
+                        g,
+                        tuple(f"appeals.{g}.{c}" for c in spec["lhs"]),
+                        tuple(f"appeals.{g}.{c}" for c in spec["rhs"]),
+                        label,
+                    )
+                )
         else:  # pragma: no cover - data error
             raise ValueError(f"unknown identity kind {kind!r}")
     return tuple(out)
@@ -179,12 +201,25 @@ def get_format(format_id: str) -> Format:
             for col in block["columns"]:
                 cid = f"proactive.{row['id']}.{col['id']}"
                 ids.append(cid)
-                cells[cid] = CellSpec(cid, "proactive", f"{block['caption']}/{row['label']}/{col['label']}",
-                                      decimal=col.get("decimal", False), signed=col.get("signed", False),
-                                      unit=col.get("unit"))
-            proactive_rows.append(Row(row["id"], "proactive", row["label"], tuple(row["aliases"]), tuple(ids),
-                                      caption=block["caption"],
-                                      column_labels=tuple(c["label"] for c in block["columns"])))
+                cells[cid] = CellSpec(
+                    cid,
+                    "proactive",
+                    f"{block['caption']}/{row['label']}/{col['label']}",
+                    decimal=col.get("decimal", False),
+                    signed=col.get("signed", False),
+                    unit=col.get("unit"),
+                )
+            proactive_rows.append(
+                Row(
+                    row["id"],
+                    "proactive",
+                    row["label"],
+                    tuple(row["aliases"]),
+                    tuple(ids),
+                    caption=block["caption"],
+                    column_labels=tuple(c["label"] for c in block["columns"]),
+                )
+            )
 
     req = raw["requests"]
     columns = [(c["id"], c["label"]) for c in req["columns"]]
@@ -193,8 +228,17 @@ def get_format(format_id: str) -> Format:
         row_cells = tuple(f"requests.{row['id']}.{c}" for c, _ in columns)
         for (_column, clabel), cid in zip(columns, row_cells):
             cells[cid] = CellSpec(cid, "requests", f"{row['label']}/{clabel}")
-        request_rows.append(Row(row["id"], "requests", row["label"], tuple(row["aliases"]), row_cells,
-                                group=row["group"], column_labels=tuple(label for _, label in columns)))
+        request_rows.append(
+            Row(
+                row["id"],
+                "requests",
+                row["label"],
+                tuple(row["aliases"]),
+                row_cells,
+                group=row["group"],
+                column_labels=tuple(label for _, label in columns),
+            )
+        )
 
     app = raw["appeals"]
     groups = [(g["id"], g["label"], g["path"]) for g in app["groups"]]

@@ -22,8 +22,9 @@ NUMERAL_CHARS = NUMERALS[1:]  # 一 … 十, for regex character classes
 NUMERAL_VALUES: MappingProxyType[str, int] = MappingProxyType({c: i for i, c in enumerate(NUMERALS) if i})
 # the digits of a year written in Chinese (二〇二一年, 二○二一年, 二零二一年)
 YEAR_DIGIT_CHARS = "〇○零一二三四五六七八九"
-YEAR_DIGITS: MappingProxyType[str, int] = MappingProxyType({**{c: i for i, c in enumerate(NUMERALS[:10])},
-                                                            "○": 0, "零": 0})
+YEAR_DIGITS: MappingProxyType[str, int] = MappingProxyType(
+    {**{c: i for i, c in enumerate(NUMERALS[:10])}, "○": 0, "零": 0}
+)
 
 # table -> number of its section, and back (the same in every format; tests/standard checks it)
 TABLE_SECTION: MappingProxyType[str, int] = MappingProxyType(dict(get_format(CURRENT_FORMAT).table_sections))
@@ -39,13 +40,31 @@ ARTICLE_20_KEY = re.compile(rf"第二十条第?[{_ARTICLE_20_ITEMS}]项")
 # texts that only a statistics table of the standard format holds (a reader keeps the element that has one)
 TABLE_MARKERS = ("申请人情况", "第二十条第", "结果维持", "本年新收", "信息内容")
 # header words of table 二 in each format: which variant a table follows
-PROACTIVE_2019_MARKERS = ("本年新制作", "本年新公开", "对外公开总数", "上一年项目数量", "本年增减", "采购项目数量",
-                          "采购总金额", "政府集中采购", "其他对外管理服务事项", "第二十条第九项", "第二十条九项")
+PROACTIVE_2019_MARKERS = (
+    "本年新制作",
+    "本年新公开",
+    "对外公开总数",
+    "上一年项目数量",
+    "本年增减",
+    "采购项目数量",
+    "采购总金额",
+    "政府集中采购",
+    "其他对外管理服务事项",
+    "第二十条第九项",
+    "第二十条九项",
+)
 PROACTIVE_2021_MARKERS = ("本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量", "本年收费金额")
 # the column header of one 第二十条 block of table 二 tells its shape (a table may mix them, issue 11 class 2):
 # the 2019 columns of （五）（六）（八） carry 上一年项目数量 and 本年增/减; the 2021 ones only 处理决定数量 or 收费金额
-PROACTIVE_2019_BLOCK_COLUMNS = ("本年新制作", "本年新公开", "对外公开总数", "上一年项目数量", "本年增减", "采购项目数量",
-                                "采购总金额")
+PROACTIVE_2019_BLOCK_COLUMNS = (
+    "本年新制作",
+    "本年新公开",
+    "对外公开总数",
+    "上一年项目数量",
+    "本年增减",
+    "采购项目数量",
+    "采购总金额",
+)
 PROACTIVE_2021_BLOCK_COLUMNS = ("本年制发件数", "本年废止件数", "现行有效件数", "处理决定数量", "收费金额")
 REQUESTS_ANCHORS = ("勾稽关系", "申请人情况")
 APPEALS_ANCHORS = ("复议后起诉", "未经复议直接起诉")

@@ -11,15 +11,17 @@ import unicodedata
 from functools import lru_cache
 
 # "/" "—" "无" … say "not applicable / nothing to report": a statement, not a zero and not a blank.
-NOT_APPLICABLE_MARKS = frozenset({"/", "／", "\\", "-", "--", "—", "——", "–", "－", "一", "无", "暂无", "×", "*", "N/A",
-                                  "n/a", "NA"})
+NOT_APPLICABLE_MARKS = frozenset(
+    {"/", "／", "\\", "-", "--", "—", "——", "–", "－", "一", "无", "暂无", "×", "*", "N/A", "n/a", "NA"}
+)
 # marks that are also ordinary words or numerals in running text, so alone they do not make a token a value
 _AMBIGUOUS_MARKS = frozenset({"一", "无", "*"})
 UNREADABLE_CHARS = frozenset("□■�?？▯◻")
 UNITS = ("万元", "元", "件", "个", "项", "条", "批次", "次", "宗", "起")
 NUMBER = re.compile(
     r"(?P<sign>[+\-－]|增加?|减少?)?\s*(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>"
-    + "|".join(UNITS) + r")?"
+    + "|".join(UNITS)
+    + r")?"
 )
 
 

@@ -82,8 +82,7 @@ class ClusterRunner:
     """A :data:`gongkai.store.ingest.Runner` that sends chunks of jobs to a Dask client, at most ``window``
     chunks in flight (memory on the client stays bounded), and yields outcomes as chunks finish."""
 
-    def __init__(self, client: Any, *, limits: Limits = DEFAULT_LIMITS, ship: bool = False,
-                 chunk: int = CHUNK_FILES):
+    def __init__(self, client: Any, *, limits: Limits = DEFAULT_LIMITS, ship: bool = False, chunk: int = CHUNK_FILES):
         self.client = client
         self.limits = limits
         self.ship = ship
@@ -124,8 +123,9 @@ class ClusterRunner:
                     continue
                 serial += 1
                 # the key names the task on the dashboard: "gongkai-ingest" progress bar
-                fut = self.client.submit(ingest_chunk, chunk, self.limits, key=f"gongkai-ingest-{run_id}-{serial}",
-                                         pure=False, retries=0)
+                fut = self.client.submit(
+                    ingest_chunk, chunk, self.limits, key=f"gongkai-ingest-{run_id}-{serial}", pure=False, retries=0
+                )
                 chunk_of[fut] = chunk
                 done.add(fut)
 
@@ -140,8 +140,14 @@ class ClusterRunner:
                 if len(chunk) > 1:
                     queue.extendleft([job] for job in reversed(chunk))  # one by one, so the bad file is found
                 else:
-                    outcomes = [Outcome(chunk[0].label, None, ReaderCrashed.code,
-                                        f"集群中处理此文件的进程多次意外终止（{type(exc).__name__}）")]
+                    outcomes = [
+                        Outcome(
+                            chunk[0].label,
+                            None,
+                            ReaderCrashed.code,
+                            f"集群中处理此文件的进程多次意外终止（{type(exc).__name__}）",
+                        )
+                    ]
             finally:
                 fut.release()
             yield from outcomes
@@ -175,8 +181,9 @@ def connect(address: str, *, workers_default: int = 2) -> Iterator[Any]:
     if kind == "local":
         with dask.config.set({"distributed.worker.daemon": False}):
             try:
-                cluster = LocalCluster(n_workers=n or workers_default, threads_per_worker=1, processes=True,
-                                       dashboard_address=":0")
+                cluster = LocalCluster(
+                    n_workers=n or workers_default, threads_per_worker=1, processes=True, dashboard_address=":0"
+                )
             except Exception as exc:
                 raise ClusterUnavailable(f"无法启动本机集群：{type(exc).__name__}: {exc}") from None
         try:
@@ -195,9 +202,20 @@ def connect(address: str, *, workers_default: int = 2) -> Iterator[Any]:
         client.close()
 
 
-def ingest_on_cluster(store: Store, paths: Iterable[str | Path], address: str, *, limits: Limits = DEFAULT_LIMITS,
-                      ship: bool = False, chunk: int = CHUNK_FILES, reparse: bool = False, cross_check: bool = True,
-                      progress: ProgressHook | None = None, on_connect=None, **kwargs: Any) -> IngestSummary:
+def ingest_on_cluster(
+    store: Store,
+    paths: Iterable[str | Path],
+    address: str,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    ship: bool = False,
+    chunk: int = CHUNK_FILES,
+    reparse: bool = False,
+    cross_check: bool = True,
+    progress: ProgressHook | None = None,
+    on_connect=None,
+    **kwargs: Any,
+) -> IngestSummary:
     """:func:`gongkai.store.ingest.ingest` with the reading and checking done on the Dask cluster at
     ``address`` (``tcp://host:8786``, or ``local[:N]``); ``ship`` sends the files' bytes to the workers
     instead of their paths. ``on_connect(client)`` is called once connected (e.g. to print the dashboard)."""
@@ -205,8 +223,16 @@ def ingest_on_cluster(store: Store, paths: Iterable[str | Path], address: str, *
         if on_connect is not None:
             on_connect(client)
         runner = ClusterRunner(client, limits=limits, ship=ship, chunk=chunk)
-        return ingest(store, paths, limits=limits, reparse=reparse, cross_check=cross_check, progress=progress,
-                      runner=runner, **kwargs)
+        return ingest(
+            store,
+            paths,
+            limits=limits,
+            reparse=reparse,
+            cross_check=cross_check,
+            progress=progress,
+            runner=runner,
+            **kwargs,
+        )
 
 
 __all__ = ["CHUNK_FILES", "ClusterRunner", "connect", "ingest_chunk", "ingest_on_cluster", "parse_address"]

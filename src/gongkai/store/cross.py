@@ -18,8 +18,12 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, delete, select
 
-from gongkai.analysis.crosscheck import (carry_over_findings, duplicate_finding, late_publication_finding,
-                                         rollup_findings)
+from gongkai.analysis.crosscheck import (
+    carry_over_findings,
+    duplicate_finding,
+    late_publication_finding,
+    rollup_findings,
+)
 from gongkai.analysis.records import ReportRecord
 from gongkai.orgs.registry import OrgNode
 from gongkai.checks.carry import carry_pairs
@@ -32,9 +36,17 @@ from gongkai.store.rows import finding_key, fingerprint, position_dict
 from gongkai.store.versions import counted, duplicate_report_findings
 from gongkai.standard.labels import int_if_whole
 
-_META = (t.parse.c.id, t.document.c.sha256, t.parse.c.source, t.parse.c.organization_id,
-         t.parse.c.organization_printed, t.parse.c.year, t.parse.c.format, t.parse.c.is_rollup,
-         t.parse.c.published)
+_META = (
+    t.parse.c.id,
+    t.document.c.sha256,
+    t.parse.c.source,
+    t.parse.c.organization_id,
+    t.parse.c.organization_printed,
+    t.parse.c.year,
+    t.parse.c.format,
+    t.parse.c.is_rollup,
+    t.parse.c.published,
+)
 
 
 @cache
@@ -61,12 +73,24 @@ def _number(v):
     return int_if_whole(v)
 
 
-def _cells(conn: Connection, parse_ids: list[int], cell_ids: Iterable[str] | None,
-           prefixes: tuple[str, ...] = ()) -> dict[int, tuple[dict, dict]]:
+def _cells(
+    conn: Connection, parse_ids: list[int], cell_ids: Iterable[str] | None, prefixes: tuple[str, ...] = ()
+) -> dict[int, tuple[dict, dict]]:
     out: dict[int, tuple[dict, dict]] = {pid: ({}, {}) for pid in parse_ids}
-    q = select(t.cell.c.parse_id, t.cell.c.cell_id, t.cell.c.raw, t.cell.c.meaning, t.cell.c.value,
-               t.cell.c.inferred_value, t.cell.c.line, t.cell.c.col, t.cell.c.text_offset, t.cell.c.text_length,
-               t.cell.c.page, t.cell.c.position).where(t.cell.c.parse_id.in_(parse_ids))
+    q = select(
+        t.cell.c.parse_id,
+        t.cell.c.cell_id,
+        t.cell.c.raw,
+        t.cell.c.meaning,
+        t.cell.c.value,
+        t.cell.c.inferred_value,
+        t.cell.c.line,
+        t.cell.c.col,
+        t.cell.c.text_offset,
+        t.cell.c.text_length,
+        t.cell.c.page,
+        t.cell.c.position,
+    ).where(t.cell.c.parse_id.in_(parse_ids))
     if cell_ids is not None:
         q = q.where(t.cell.c.cell_id.in_(list(cell_ids)))
     result: Any = conn.execute(q)
@@ -88,27 +112,44 @@ def _record(row, orgs: dict[int, OrgNode], cells=None, positions=None, prose=Non
         pub = date.fromisoformat(published) if published else None
     except ValueError:
         pub = None
-    return ReportRecord(parse_id=pid, document_sha256=sha, source=source or "", organization_id=org_id,
-                        organization=node.name if node else (printed or ""), year=year, format=fmt or "unknown",
-                        is_rollup=bool(is_rollup), published=pub, body_kind=node.kind if node else None,
-                        body_level=node.level if node else None, cells=cells or {}, positions=positions or {},
-                        prose=frozenset(prose or ()))
+    return ReportRecord(
+        parse_id=pid,
+        document_sha256=sha,
+        source=source or "",
+        organization_id=org_id,
+        organization=node.name if node else (printed or ""),
+        year=year,
+        format=fmt or "unknown",
+        is_rollup=bool(is_rollup),
+        published=pub,
+        body_kind=node.kind if node else None,
+        body_level=node.level if node else None,
+        cells=cells or {},
+        positions=positions or {},
+        prose=frozenset(prose or ()),
+    )
 
 
 def stored_records(conn: Connection, parse_ids: list[int]) -> dict[int, ReportRecord]:
     """The records the cross checks see for the given parses, every cell included (the workbench's 对比 page
     shows the same comparison the checks make)."""
-    rows = conn.execute(select(*_META, t.parse.c.prose)
-                        .select_from(t.parse.join(t.document, t.document.c.id == t.parse.c.document_id))
-                        .where(t.parse.c.id.in_(parse_ids))).all()
+    rows = conn.execute(
+        select(*_META, t.parse.c.prose)
+        .select_from(t.parse.join(t.document, t.document.c.id == t.parse.c.document_id))
+        .where(t.parse.c.id.in_(parse_ids))
+    ).all()
     cells = _cells(conn, [r.id for r in rows], None)
     orgs = _org_nodes(conn)
     return {r.id: _record(r, orgs, *cells[r.id], prose=r.prose) for r in rows}
 
 
 def _current(order_by: Iterable[Any]) -> Select[Any]:
-    return (select(*_META, t.parse.c.prose).select_from(t.parse.join(t.document, t.document.c.id == t.parse.c.document_id))
-            .where(counted(), t.parse.c.status == "ok").order_by(*order_by))
+    return (
+        select(*_META, t.parse.c.prose)
+        .select_from(t.parse.join(t.document, t.document.c.id == t.parse.c.document_id))
+        .where(counted(), t.parse.c.status == "ok")
+        .order_by(*order_by)
+    )
 
 
 def _groups(conn: Connection, stmt, key) -> Iterator[list]:
@@ -118,12 +159,23 @@ def _groups(conn: Connection, stmt, key) -> Iterator[list]:
 
 
 def _org_nodes(conn: Connection) -> dict[int, OrgNode]:
-    return {r.id: OrgNode(r.id, r.name, r.kind, r.level, r.parent_id)
-            for r in conn.execute(select(t.organization.c.id, t.organization.c.name, t.organization.c.kind,
-                                         t.organization.c.level, t.organization.c.parent_id))}
+    return {
+        r.id: OrgNode(r.id, r.name, r.kind, r.level, r.parent_id)
+        for r in conn.execute(
+            select(
+                t.organization.c.id,
+                t.organization.c.name,
+                t.organization.c.kind,
+                t.organization.c.level,
+                t.organization.c.parent_id,
+            )
+        )
+    }
 
 
-def _pass_bodies(conn: Connection, orgs: dict[int, OrgNode]) -> Iterator[tuple[ReportRecord, Finding, list[ReportRecord]]]:
+def _pass_bodies(
+    conn: Connection, orgs: dict[int, OrgNode]
+) -> Iterator[tuple[ReportRecord, Finding, list[ReportRecord]]]:
     """Per body: late publication; carry-over and prose against the previous year (same roll-up flag)."""
     from gongkai.store.fetched import page_dates
 
@@ -154,14 +206,22 @@ def _pass_bodies(conn: Connection, orgs: dict[int, OrgNode]) -> Iterator[tuple[R
                         yield rec, dup, [last]
 
 
-def _pass_siblings(conn: Connection, orgs: dict[int, OrgNode]) -> Iterator[tuple[ReportRecord, Finding, list[ReportRecord]]]:
+def _pass_siblings(
+    conn: Connection, orgs: dict[int, OrgNode]
+) -> Iterator[tuple[ReportRecord, Finding, list[ReportRecord]]]:
     """Per (parent, year): prose copied between two different bodies."""
-    stmt = (select(*_META, t.parse.c.prose, t.organization.c.parent_id)
-            .select_from(t.parse.join(t.document, t.document.c.id == t.parse.c.document_id)
-                         .join(t.organization, t.organization.c.id == t.parse.c.organization_id))
-            .where(counted(), t.parse.c.status == "ok", t.organization.c.parent_id.is_not(None),
-                   t.parse.c.year.is_not(None))
-            .order_by(t.organization.c.parent_id, t.parse.c.year, t.parse.c.id))
+    stmt = (
+        select(*_META, t.parse.c.prose, t.organization.c.parent_id)
+        .select_from(
+            t.parse.join(t.document, t.document.c.id == t.parse.c.document_id).join(
+                t.organization, t.organization.c.id == t.parse.c.organization_id
+            )
+        )
+        .where(
+            counted(), t.parse.c.status == "ok", t.organization.c.parent_id.is_not(None), t.parse.c.year.is_not(None)
+        )
+        .order_by(t.organization.c.parent_id, t.parse.c.year, t.parse.c.id)
+    )
     for group in _groups(conn, stmt, key=lambda r: (r.parent_id, r.year)):
         records = [_record(r, orgs, prose=r.prose) for r in group if r.prose]
         for a, b in itertools.combinations(records, 2):
@@ -173,24 +233,29 @@ def _pass_siblings(conn: Connection, orgs: dict[int, OrgNode]) -> Iterator[tuple
                     yield this, f, [other]
 
 
-def _pass_rollups(conn: Connection, orgs: dict[int, OrgNode]) -> Iterator[tuple[ReportRecord, Finding, list[ReportRecord]]]:
+def _pass_rollups(
+    conn: Connection, orgs: dict[int, OrgNode]
+) -> Iterator[tuple[ReportRecord, Finding, list[ReportRecord]]]:
     children: dict[int, list[OrgNode]] = {}
     for node in orgs.values():
         if node.parent_id is not None:
             children.setdefault(node.parent_id, []).append(node)
-    rollups = conn.execute(_current((t.parse.c.id,)).where(t.parse.c.is_rollup,
-                                                             t.parse.c.organization_id.is_not(None),
-                                                             t.parse.c.year.is_not(None))).all()
+    rollups = conn.execute(
+        _current((t.parse.c.id,)).where(
+            t.parse.c.is_rollup, t.parse.c.organization_id.is_not(None), t.parse.c.year.is_not(None)
+        )
+    ).all()
     prefixes = tuple(f"{name}." for name in ("requests", "appeals"))
     for row in rollups:
         # by name, and a member's report by content hash: ids follow arrival order, the findings must not
         members = sorted(children.get(row.organization_id, []), key=lambda n: (n.name, n.id))
         if not members:
             continue
-        member_rows = conn.execute(_current((t.parse.c.organization_id, t.parse.c.is_rollup.desc(),
-                                             t.document.c.sha256))
-                                   .where(t.parse.c.year == row.year,
-                                          t.parse.c.organization_id.in_([m.id for m in members]))).all()
+        member_rows = conn.execute(
+            _current((t.parse.c.organization_id, t.parse.c.is_rollup.desc(), t.document.c.sha256)).where(
+                t.parse.c.year == row.year, t.parse.c.organization_id.in_([m.id for m in members])
+            )
+        ).all()
         chosen: dict[int, Any] = {}
         for r in member_rows:  # per member: its roll-up first, then the smallest content hash
             chosen.setdefault(r.organization_id, r)
@@ -204,8 +269,9 @@ def _pass_rollups(conn: Connection, orgs: dict[int, OrgNode]) -> Iterator[tuple[
 
 def _cross_fingerprint(rec: ReportRecord, f: Finding, related: list[ReportRecord]) -> str:
     ev = f.evidence
-    return fingerprint(f.code, f.cell_ids, ev.stated, ev.expected, ev.text, f.message,
-                       extra=sorted(r.document_sha256 for r in related))
+    return fingerprint(
+        f.code, f.cell_ids, ev.stated, ev.expected, ev.text, f.message, extra=sorted(r.document_sha256 for r in related)
+    )
 
 
 def compute_cross_findings(conn: Connection) -> Iterator[tuple[ReportRecord, Finding, list[ReportRecord]]]:
@@ -228,10 +294,20 @@ def write_cross_findings(conn: Connection) -> int:
         fp = _cross_fingerprint(rec, f, related)
         n = seen.get((rec.document_sha256, fp), 0)
         seen[(rec.document_sha256, fp)] = n + 1
-        batch.append({"parse_id": rec.parse_id, "related_parse_ids": [r.parse_id for r in related],
-                      "code": f.code, "category": f.category, "severity": f.severity.value,
-                      "message": f.message, "evidence": f.evidence.to_dict(), "fingerprint": fp,
-                      "key": finding_key(True, rec.document_sha256, fp, n), "computed_at": when})
+        batch.append(
+            {
+                "parse_id": rec.parse_id,
+                "related_parse_ids": [r.parse_id for r in related],
+                "code": f.code,
+                "category": f.category,
+                "severity": f.severity.value,
+                "message": f.message,
+                "evidence": f.evidence.to_dict(),
+                "fingerprint": fp,
+                "key": finding_key(True, rec.document_sha256, fp, n),
+                "computed_at": when,
+            }
+        )
         if len(batch) >= 500:
             conn.execute(t.cross_finding.insert(), batch)
             count += len(batch)

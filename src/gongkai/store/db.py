@@ -138,8 +138,10 @@ def create(url: str | os.PathLike | None = None) -> Store:
     except (ArgumentError, SQLAlchemyError) as exc:
         raise StoreError(f"数据库地址无效：{_shown(url)}（{_reason(exc)}）") from None
     except ModuleNotFoundError as exc:
-        raise StoreError(f"连接该数据库需要的驱动未安装：{exc.name}；PostgreSQL 请安装 pip install 'gongkai[postgres]'",
-                         code="E-DEPENDENCY") from None
+        raise StoreError(
+            f"连接该数据库需要的驱动未安装：{exc.name}；PostgreSQL 请安装 pip install 'gongkai[postgres]'",
+            code="E-DEPENDENCY",
+        ) from None
     return Store(engine, url)
 
 
@@ -263,5 +265,15 @@ def open_existing(url: str | os.PathLike | None = None) -> Store:
     return store
 
 
-__all__ = ["open_existing", "DEFAULT_FILE", "Store", "create", "current_revision", "default_url", "head_revision",
-           "migrate", "normalize_url", "open_store"]
+__all__ = [
+    "open_existing",
+    "DEFAULT_FILE",
+    "Store",
+    "create",
+    "current_revision",
+    "default_url",
+    "head_revision",
+    "migrate",
+    "normalize_url",
+    "open_store",
+]

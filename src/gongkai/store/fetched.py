@@ -29,8 +29,11 @@ class FetchHints:
             self._rows: dict[str, dict] = {}
             todo = list(urls)
             for _ in range(_LEVELS):
-                rows = conn.execute(query.where(f.c.url.in_(todo) | f.c.final_url.in_(todo))).mappings().all() \
-                    if todo else []
+                rows = (
+                    conn.execute(query.where(f.c.url.in_(todo) | f.c.final_url.in_(todo))).mappings().all()
+                    if todo
+                    else []
+                )
                 self._add(rows)
                 todo = [r["list_url"] for r in rows if r["list_url"] and r["list_url"] not in self._rows]
         else:
@@ -57,9 +60,13 @@ class FetchHints:
             if row is None or row["url"] in seen:
                 break
             seen.add(row["url"])
-            parts += [row["final_url"] or "", row["url"], row["title"] or "",
-                      (row["note"] or "") if row["outcome"] == "list" else "",
-                      f"来源：{row['source_printed']}" if row["source_printed"] else ""]
+            parts += [
+                row["final_url"] or "",
+                row["url"],
+                row["title"] or "",
+                (row["note"] or "") if row["outcome"] == "list" else "",
+                f"来源：{row['source_printed']}" if row["source_printed"] else "",
+            ]
             row = self._rows.get(row["list_url"]) if row["list_url"] else None
         return " | ".join(dict.fromkeys(p for p in parts if p))
 
@@ -69,8 +76,9 @@ def page_dates(conn: Connection) -> dict[str, date]:
     page that links it), for documents that print no date of their own."""
     f = t.fetch_page
     out: dict[str, date] = {}
-    rows: Any = conn.execute(select(f.c.url, f.c.final_url, f.c.published_printed)
-                        .where(f.c.published_printed.is_not(None)).order_by(f.c.id))
+    rows: Any = conn.execute(
+        select(f.c.url, f.c.final_url, f.c.published_printed).where(f.c.published_printed.is_not(None)).order_by(f.c.id)
+    )
     for url, final_url, printed in rows:
         m = _DATE.fullmatch(printed.strip())
         if m is None:

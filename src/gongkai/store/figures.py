@@ -30,8 +30,16 @@ class _Ids:
     appeals: dict[str, dict[str, str]]  # group -> column -> cell id
 
     def all(self) -> list[str]:
-        out = [self.received, self.carried_over, self.results_total, self.carried_forward, self.granted,
-               self.partially_granted, *self.withheld, FEE_CELL]
+        out = [
+            self.received,
+            self.carried_over,
+            self.results_total,
+            self.carried_forward,
+            self.granted,
+            self.partially_granted,
+            *self.withheld,
+            FEE_CELL,
+        ]
         return out + [cid for cols in self.appeals.values() for cid in cols.values()]
 
 
@@ -45,17 +53,28 @@ def cell_ids() -> _Ids:
 
     withheld = tuple(req(r.id) for r in fmt.request_rows if r.group == "withheld")
     appeals = {g: {c: f"appeals.{g}.{c}" for c, _ in fmt.appeals_columns} for g, _, _ in fmt.appeals_groups}
-    return _Ids(req(lay.received), req(lay.carried_over), req(lay.results_total), req(lay.carried_forward),
-                req(lay.result_rows[0]), req(lay.result_rows[1]), withheld, appeals)
+    return _Ids(
+        req(lay.received),
+        req(lay.carried_over),
+        req(lay.results_total),
+        req(lay.carried_forward),
+        req(lay.result_rows[0]),
+        req(lay.result_rows[1]),
+        withheld,
+        appeals,
+    )
 
 
 def usable_value():
     """The one rule for a cell as a number (SQL, so the database adds up): stated, else inferred; blank and
     "/" count 0; otherwise NULL (not usable: the report is incomplete and the cell counts 0)."""
     cell = t.cell
-    return case((cell.c.value.is_not(None), cell.c.value),
-                (cell.c.inferred_value.is_not(None), cell.c.inferred_value),
-                (cell.c.meaning.in_(("blank", "not_applicable")), literal(0.0)), else_=None)
+    return case(
+        (cell.c.value.is_not(None), cell.c.value),
+        (cell.c.inferred_value.is_not(None), cell.c.inferred_value),
+        (cell.c.meaning.in_(("blank", "not_applicable")), literal(0.0)),
+        else_=None,
+    )
 
 
 def figures_from_cells(where=None):
@@ -73,8 +92,11 @@ def cell_figures():
     """The figures computed from the cells on the fly (what stats read before the table existed), as a
     subquery with the table's columns: the reference the stored figures are checked against."""
     cell = t.cell
-    return (select(cell.c.parse_id, cell.c.cell_id.label("figure"), usable_value().label("value"))
-            .where(cell.c.cell_id.in_(cell_ids().all())).subquery("cell_figures"))
+    return (
+        select(cell.c.parse_id, cell.c.cell_id.label("figure"), usable_value().label("value"))
+        .where(cell.c.cell_id.in_(cell_ids().all()))
+        .subquery("cell_figures")
+    )
 
 
 def store_figures(conn: Connection, parse_id: int) -> None:
@@ -91,4 +113,12 @@ def fill_missing_figures(conn: Connection) -> int:
     return conn.execute(count).scalar_one() - before  # counted: not every driver reports INSERT … SELECT rows
 
 
-__all__ = ["FEE_CELL", "cell_figures", "cell_ids", "fill_missing_figures", "figures_from_cells", "store_figures", "usable_value"]
+__all__ = [
+    "FEE_CELL",
+    "cell_figures",
+    "cell_ids",
+    "fill_missing_figures",
+    "figures_from_cells",
+    "store_figures",
+    "usable_value",
+]

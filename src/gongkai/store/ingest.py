@@ -42,6 +42,7 @@ def now_iso() -> str:
 
 # ---------------------------------------------------------------------------------------------------- summary
 
+
 @dataclass
 class IngestSummary:
     files: int = 0
@@ -57,6 +58,7 @@ class IngestSummary:
 
 # ---------------------------------------------------------------------------------------------------- writing
 
+
 def _sha_of_file(path: Path) -> tuple[str, int]:
     h = hashlib.sha256()
     size = 0
@@ -71,11 +73,16 @@ def _known(conn: Connection, shas: list[str], parser_version: str) -> dict[str, 
     """sha → (document id, already parsed by ``parser_version``)."""
     out: dict[str, tuple[int, bool]] = {}
     for i in range(0, len(shas), _LOOKUP_CHUNK):
-        chunk = shas[i:i + _LOOKUP_CHUNK]
-        q = (select(t.document.c.sha256, t.document.c.id, t.parse.c.id)
-             .select_from(t.document.outerjoin(t.parse, and_(t.parse.c.document_id == t.document.c.id,
-                                                               t.parse.c.parser_version == parser_version)))
-             .where(t.document.c.sha256.in_(chunk)))
+        chunk = shas[i : i + _LOOKUP_CHUNK]
+        q = (
+            select(t.document.c.sha256, t.document.c.id, t.parse.c.id)
+            .select_from(
+                t.document.outerjoin(
+                    t.parse, and_(t.parse.c.document_id == t.document.c.id, t.parse.c.parser_version == parser_version)
+                )
+            )
+            .where(t.document.c.sha256.in_(chunk))
+        )
         result: Any = conn.execute(q)
         for sha, doc_id, parse_id in result:
             out[sha] = (doc_id, parse_id is not None)
@@ -88,41 +95,108 @@ def _record_path(conn: Connection, document_id: int, path: str, when: str) -> No
 
 OrgResolver = Callable[[Connection, str | None, int | None, str], tuple[int | None, str, list[int]]]
 
-_PARSE_COLUMNS = ["document_id", "parser_version", "is_current", "parsed_at", "status", "error_code",
-                  "error_message", "source", "text", "format", "year", "organization_printed", "organization_id",
-                  "organization_match", "organization_candidates", "is_rollup", "published", "truncated", "pages",
-                  "media_type", "notes", "structure", "prose", "error_findings", "reading"]
-_CELL_COLUMNS = ["parse_id", "cell_id", "raw", "meaning", "value", "unit", "inferred_value", "inferred_rule", "line",
-                 "col", "text_offset", "text_length", "page", "position"]
-_FINDING_COLUMNS = ["parse_id", "code", "category", "severity", "assessable", "message", "evidence", "fingerprint",
-                    "key"]
+_PARSE_COLUMNS = [
+    "document_id",
+    "parser_version",
+    "is_current",
+    "parsed_at",
+    "status",
+    "error_code",
+    "error_message",
+    "source",
+    "text",
+    "format",
+    "year",
+    "organization_printed",
+    "organization_id",
+    "organization_match",
+    "organization_candidates",
+    "is_rollup",
+    "published",
+    "truncated",
+    "pages",
+    "media_type",
+    "notes",
+    "structure",
+    "prose",
+    "error_findings",
+    "reading",
+]
+_CELL_COLUMNS = [
+    "parse_id",
+    "cell_id",
+    "raw",
+    "meaning",
+    "value",
+    "unit",
+    "inferred_value",
+    "inferred_rule",
+    "line",
+    "col",
+    "text_offset",
+    "text_length",
+    "page",
+    "position",
+]
+_FINDING_COLUMNS = [
+    "parse_id",
+    "code",
+    "category",
+    "severity",
+    "assessable",
+    "message",
+    "evidence",
+    "fingerprint",
+    "key",
+]
 
 
 @cache
 def _statements(dialect: str) -> dict[str, RawInsert]:
     return {
-        "document": RawInsert(dialect, t.document, ["sha256", "size", "media_type", "content", "first_seen"],
-                              conflict=["sha256"], returning="id"),
-        "path": RawInsert(dialect, t.document_path, ["document_id", "path", "seen_at"],
-                          conflict=["document_id", "path"]),
-        "parse": RawInsert(dialect, t.parse, _PARSE_COLUMNS, conflict=["document_id", "parser_version"],
-                           returning="id"),
+        "document": RawInsert(
+            dialect,
+            t.document,
+            ["sha256", "size", "media_type", "content", "first_seen"],
+            conflict=["sha256"],
+            returning="id",
+        ),
+        "path": RawInsert(
+            dialect, t.document_path, ["document_id", "path", "seen_at"], conflict=["document_id", "path"]
+        ),
+        "parse": RawInsert(
+            dialect, t.parse, _PARSE_COLUMNS, conflict=["document_id", "parser_version"], returning="id"
+        ),
         "cell": RawInsert(dialect, t.cell, _CELL_COLUMNS),
         "finding": RawInsert(dialect, t.finding, _FINDING_COLUMNS),
     }
 
 
-def store_item(conn: Connection, item: IngestItem, *, path: str | None, parser_version: str,
-               resolve_org: OrgResolver | None = None, when: str | None = None,
-               hint: str | None = None) -> int | None:
+def store_item(
+    conn: Connection,
+    item: IngestItem,
+    *,
+    path: str | None,
+    parser_version: str,
+    resolve_org: OrgResolver | None = None,
+    when: str | None = None,
+    hint: str | None = None,
+) -> int | None:
     """Write one report (or one error) in the caller's transaction; the new parse id, or None when this
     document already has a parse by ``parser_version`` (another process stored it first). ``hint`` (default:
     the path) is what helps choose among several bodies the printed name allows."""
     when = when or now_iso()
     sql = _statements(conn.dialect.name)
-    doc_id = sql["document"].one(conn, {"sha256": item.sha256, "size": item.size,
-                                        "media_type": item.rows.parse.get("media_type"), "content": item.data,
-                                        "first_seen": when})
+    doc_id = sql["document"].one(
+        conn,
+        {
+            "sha256": item.sha256,
+            "size": item.size,
+            "media_type": item.rows.parse.get("media_type"),
+            "content": item.data,
+            "first_seen": when,
+        },
+    )
     new_document = doc_id is not None
     if doc_id is None:
         doc_id = conn.execute(select(t.document.c.id).where(t.document.c.sha256 == item.sha256)).scalar_one()
@@ -131,24 +205,33 @@ def store_item(conn: Connection, item: IngestItem, *, path: str | None, parser_v
     values: dict[str, Any] = dict.fromkeys(_PARSE_COLUMNS)
     values.update(item.rows.parse)
     if values.get("status") == "ok" and resolve_org is not None:
-        org_id, status, candidates = resolve_org(conn, values.get("organization_printed"), values.get("year"),
-                                                 hint or path or values.get("source") or "")
-        values.update(organization_id=org_id, organization_match=status,
-                      organization_candidates=dumps(candidates) if candidates else None)
+        org_id, status, candidates = resolve_org(
+            conn, values.get("organization_printed"), values.get("year"), hint or path or values.get("source") or ""
+        )
+        values.update(
+            organization_id=org_id,
+            organization_match=status,
+            organization_candidates=dumps(candidates) if candidates else None,
+        )
     values.update(document_id=doc_id, parser_version=parser_version, is_current=True, parsed_at=when)
     parse_id = sql["parse"].one(conn, values)
     if parse_id is None:
         return None
     if not new_document:  # earlier parses of this file become history
-        conn.execute(update(t.parse).where(t.parse.c.document_id == doc_id, t.parse.c.id != parse_id)
-                     .values(is_current=False))
+        conn.execute(
+            update(t.parse).where(t.parse.c.document_id == doc_id, t.parse.c.id != parse_id).values(is_current=False)
+        )
     sql["cell"].many(conn, [dict(zip(_CELL_COLUMNS, (parse_id, *row))) for row in item.rows.cells])
     if item.rows.cells:
         store_figures(conn, parse_id)  # stats read these, not the cells
-    keys = item.keys if item.keys is not None else finding_keys(False, item.sha256,
-                                                                 [row[-1] for row in item.rows.findings])
-    sql["finding"].many(conn, [dict(zip(_FINDING_COLUMNS, (parse_id, *row, key)))
-                               for row, key in zip(item.rows.findings, keys)])
+    keys = (
+        item.keys
+        if item.keys is not None
+        else finding_keys(False, item.sha256, [row[-1] for row in item.rows.findings])
+    )
+    sql["finding"].many(
+        conn, [dict(zip(_FINDING_COLUMNS, (parse_id, *row, key))) for row, key in zip(item.rows.findings, keys)]
+    )
     return parse_id
 
 
@@ -212,10 +295,20 @@ class _Writer:
                 self.conn.close()
 
 
-def ingest(store: Store, paths: Iterable[str | Path], *, jobs: int = 1, limits: Limits = DEFAULT_LIMITS,
-           parser_version: str = PARSER_VERSION, reparse: bool = False, cross_check: bool = True,
-           progress: ProgressHook | None = None, batch: int = 50, runner: Runner | None = None,
-           names: Mapping[str, str] | None = None) -> IngestSummary:
+def ingest(
+    store: Store,
+    paths: Iterable[str | Path],
+    *,
+    jobs: int = 1,
+    limits: Limits = DEFAULT_LIMITS,
+    parser_version: str = PARSER_VERSION,
+    reparse: bool = False,
+    cross_check: bool = True,
+    progress: ProgressHook | None = None,
+    batch: int = 50,
+    runner: Runner | None = None,
+    names: Mapping[str, str] | None = None,
+) -> IngestSummary:
     """Store every file under ``paths``; with ``reparse`` also parse every stored document whose current parse
     comes from another parser version. Cross-report findings are recomputed at the end. Files are read and
     checked by ``runner`` (default: ``jobs`` worker processes on this machine); this process writes.
@@ -239,8 +332,12 @@ def ingest(store: Store, paths: Iterable[str | Path], *, jobs: int = 1, limits: 
         try:
             sha, size = _sha_of_file(Path(f))
         except OSError as exc:
-            summary.missing.append((name_of[f], "文件不存在" if isinstance(exc, FileNotFoundError) else
-                                    f"无法读取文件（{os_reason(exc)}）"))
+            summary.missing.append(
+                (
+                    name_of[f],
+                    "文件不存在" if isinstance(exc, FileNotFoundError) else f"无法读取文件（{os_reason(exc)}）",
+                )
+            )
             continue
         hashed.append((f, sha, size))
     with store.begin() as conn:
@@ -261,8 +358,10 @@ def ingest(store: Store, paths: Iterable[str | Path], *, jobs: int = 1, limits: 
             todo.append(Job(name_of[f], path=f))
 
     if runner is None:
+
         def runner(batch_jobs: list[Job]) -> Iterable[Outcome]:
             return run(batch_jobs, jobs=jobs, limits=limits, task=ingest_task, label=_label)
+
     matcher = OrgMatcher(store)
     writer = _Writer(store, batch)
     total = len(todo)
@@ -277,20 +376,25 @@ def ingest(store: Store, paths: Iterable[str | Path], *, jobs: int = 1, limits: 
                 except OSError as exc:
                     summary.missing.append((outcome.path, f"无法读取文件（{os_reason(exc)}）"))
                     continue
-                item = IngestItem(hashlib.sha256(data).hexdigest(), len(data), data,
-                                  error_rows(outcome.path, outcome.error_code or "E-CRASH",
-                                             outcome.error_message or ""))
+                item = IngestItem(
+                    hashlib.sha256(data).hexdigest(),
+                    len(data),
+                    data,
+                    error_rows(outcome.path, outcome.error_code or "E-CRASH", outcome.error_message or ""),
+                )
             conn = writer.connection()
-            parse_id = store_item(conn, item, path=outcome.path, parser_version=parser_version,
-                                  resolve_org=matcher.resolve, when=when)
+            parse_id = store_item(
+                conn, item, path=outcome.path, parser_version=parser_version, resolve_org=matcher.resolve, when=when
+            )
             writer.wrote()
             if parse_id is not None:
                 summary.stored += 1
             else:
                 summary.unchanged += 1
             if item.rows.parse.get("status") == "error":
-                summary.failed.append((outcome.path, item.rows.parse.get("error_code") or "",
-                                       item.rows.parse.get("error_message") or ""))
+                summary.failed.append(
+                    (outcome.path, item.rows.parse.get("error_code") or "", item.rows.parse.get("error_message") or "")
+                )
             if progress:
                 progress(outcome.path, done, total)
         writer.commit()
@@ -302,8 +406,9 @@ def ingest(store: Store, paths: Iterable[str | Path], *, jobs: int = 1, limits: 
                         _record_path(conn, ids[sha][0], f, when)
                         summary.unchanged += 1
         if reparse:
-            summary.reparsed = _reparse(store, writer, matcher, runner, parser_version=parser_version, when=when,
-                                        progress=progress)
+            summary.reparsed = _reparse(
+                store, writer, matcher, runner, parser_version=parser_version, when=when, progress=progress
+            )
     except BaseException:
         writer.abort()
         raise
@@ -323,30 +428,50 @@ def ingest(store: Store, paths: Iterable[str | Path], *, jobs: int = 1, limits: 
     return summary
 
 
-def _reparse(store: Store, writer: _Writer, matcher, runner: Runner, *, parser_version: str, when: str,
-             progress: ProgressHook | None, chunk: int = 200) -> int:
+def _reparse(
+    store: Store,
+    writer: _Writer,
+    matcher,
+    runner: Runner,
+    *,
+    parser_version: str,
+    when: str,
+    progress: ProgressHook | None,
+    chunk: int = 200,
+) -> int:
     """Parse stored documents that have no parse by ``parser_version`` from their stored bytes, ``chunk`` at
     a time (memory stays bounded). Earlier parses stay, no longer current."""
     with store.engine.connect() as conn:
         has_version = select(t.parse.c.document_id).where(t.parse.c.parser_version == parser_version)
-        ids: list[int] = list(conn.execute(select(t.document.c.id).where(t.document.c.id.not_in(has_version))
-                                .order_by(t.document.c.id)).scalars())
+        ids: list[int] = list(
+            conn.execute(
+                select(t.document.c.id).where(t.document.c.id.not_in(has_version)).order_by(t.document.c.id)
+            ).scalars()
+        )
     # one row per document (its first path names it in messages), so the bytes are fetched once
-    first_path = (select(func.min(t.document_path.c.path))
-                  .where(t.document_path.c.document_id == t.document.c.id).scalar_subquery())
+    first_path = (
+        select(func.min(t.document_path.c.path))
+        .where(t.document_path.c.document_id == t.document.c.id)
+        .scalar_subquery()
+    )
     count = 0
     for i in range(0, len(ids), chunk):
         with store.engine.connect() as conn:
-            rows: Any = conn.execute(select(t.document.c.id, t.document.c.content, first_path)
-                                .where(t.document.c.id.in_(ids[i:i + chunk])).order_by(t.document.c.id)).all()
+            rows: Any = conn.execute(
+                select(t.document.c.id, t.document.c.content, first_path)
+                .where(t.document.c.id.in_(ids[i : i + chunk]))
+                .order_by(t.document.c.id)
+            ).all()
         jobs_list = [Job(path or f"document:{doc_id}", data=content) for doc_id, content, path in rows]
         for outcome in runner(jobs_list):
             item = outcome.payload
             if item is None:
                 continue
             conn = writer.connection()
-            if store_item(conn, item, path=None, parser_version=parser_version, resolve_org=matcher.resolve,
-                          when=when) is not None:
+            if (
+                store_item(conn, item, path=None, parser_version=parser_version, resolve_org=matcher.resolve, when=when)
+                is not None
+            ):
                 count += 1
             writer.wrote()
             if progress:
@@ -355,9 +480,15 @@ def _reparse(store: Store, writer: _Writer, matcher, runner: Runner, *, parser_v
     return count
 
 
-def ingest_bytes(store: Store, items: Iterable[tuple[str, bytes]], *, limits: Limits = DEFAULT_LIMITS,
-                 parser_version: str = PARSER_VERSION, cross_check: bool = True,
-                 hints: dict[str, str] | None = None) -> IngestSummary:
+def ingest_bytes(
+    store: Store,
+    items: Iterable[tuple[str, bytes]],
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    parser_version: str = PARSER_VERSION,
+    cross_check: bool = True,
+    hints: dict[str, str] | None = None,
+) -> IngestSummary:
     """Like :func:`ingest` for content already in memory (e.g. a fetched page), each named by ``name`` (its
     address), which is recorded as the document's path. ``hints``: name → text that helps match the body
     (a fetched page's address, link text, printed 来源), instead of the name alone."""
@@ -385,16 +516,31 @@ def ingest_bytes(store: Store, items: Iterable[tuple[str, bytes]], *, limits: Li
             item: IngestItem | None = outcome.payload
             if item is None:
                 data = data_of[outcome.path] or b""
-                item = IngestItem(hashlib.sha256(data).hexdigest(), len(data), data,
-                                  error_rows(outcome.path, outcome.error_code or "E-CRASH", outcome.error_message or ""))
-            if store_item(conn, item, path=outcome.path, parser_version=parser_version, resolve_org=matcher.resolve,
-                          when=when, hint=(hints or {}).get(outcome.path)) is not None:
+                item = IngestItem(
+                    hashlib.sha256(data).hexdigest(),
+                    len(data),
+                    data,
+                    error_rows(outcome.path, outcome.error_code or "E-CRASH", outcome.error_message or ""),
+                )
+            if (
+                store_item(
+                    conn,
+                    item,
+                    path=outcome.path,
+                    parser_version=parser_version,
+                    resolve_org=matcher.resolve,
+                    when=when,
+                    hint=(hints or {}).get(outcome.path),
+                )
+                is not None
+            ):
                 summary.stored += 1
             else:
                 summary.unchanged += 1
             if item.rows.parse.get("status") == "error":
-                summary.failed.append((outcome.path, item.rows.parse.get("error_code") or "",
-                                       item.rows.parse.get("error_message") or ""))
+                summary.failed.append(
+                    (outcome.path, item.rows.parse.get("error_code") or "", item.rows.parse.get("error_message") or "")
+                )
     summary.ambiguous = matcher.ambiguous
     if matcher.created:
         from gongkai.store.orgs_resolve import adopt_orphans

@@ -54,8 +54,7 @@ def ingest_task(job: Job, limits: Limits) -> Outcome:
         try:
             data = Path(job.path or job.label).read_bytes()
         except OSError as exc:
-            return Outcome(job.label, None, "E-READ", f"无法读取文件（{os_reason(exc)}）",
-                           time.perf_counter() - start)
+            return Outcome(job.label, None, "E-READ", f"无法读取文件（{os_reason(exc)}）", time.perf_counter() - start)
     sha = hashlib.sha256(data).hexdigest()
     try:
         report = check_document(read_bytes(data, source=job.label, limits=limits))
@@ -72,8 +71,15 @@ def ingest_task(job: Job, limits: Limits) -> Outcome:
         code, message = "E-INTERNAL", f"处理时发生内部错误：{type(exc).__name__}: {exc}"
         rows = error_rows(job.label, code, message)
     keys = finding_keys(False, sha, [row[-1] for row in rows.findings])  # here, not in the writing parent
-    return Outcome(job.label, None, code, message, time.perf_counter() - start,
-                   payload=IngestItem(sha, len(data), data, rows, keys), recycle=recycle)
+    return Outcome(
+        job.label,
+        None,
+        code,
+        message,
+        time.perf_counter() - start,
+        payload=IngestItem(sha, len(data), data, rows, keys),
+        recycle=recycle,
+    )
 
 
 __all__ = ["IngestItem", "Job", "ingest_task"]

@@ -42,24 +42,34 @@ def import_registry(conn: Connection, entries: Iterable[RegistryEntry]) -> Impor
         alias_rows[row.organization_id].add((row.alias, row.relation, row.until_year))
 
     def visit(entry: RegistryEntry, parent_id: int | None) -> None:
-        wanted = {"kind": entry.kind, "level": entry.level, "parent_id": parent_id, "source": "registry",
-                  "note": entry.note}
+        wanted = {
+            "kind": entry.kind,
+            "level": entry.level,
+            "parent_id": parent_id,
+            "source": "registry",
+            "note": entry.note,
+        }
         row = existing.get(entry.name) or _auto_to_take_over(entry, existing)
         if row is None:
-            org_id: int = conn.execute(insert(t.organization).values(name=entry.name, **wanted)
-                                  .returning(t.organization.c.id)).scalar_one()
+            org_id: int = conn.execute(
+                insert(t.organization).values(name=entry.name, **wanted).returning(t.organization.c.id)
+            ).scalar_one()
             changed, outcome = True, "added"
         else:
             org_id = row.id
             current = {k: getattr(row, k) for k in wanted}
             changed = current != wanted or row.name != entry.name
             if changed:
-                conn.execute(update(t.organization).where(t.organization.c.id == org_id)
-                             .values(name=entry.name, **wanted))
+                conn.execute(
+                    update(t.organization).where(t.organization.c.id == org_id).values(name=entry.name, **wanted)
+                )
                 existing.pop(row.name, None)
             outcome = "updated" if changed else "unchanged"
-        aliases = {(a, "alias", None) for a in entry.aliases} | {(n, "former", u) for n, u in entry.former} \
-            | {(site, "site", None) for site in entry.sites}  # declared web sites ride in the alias table
+        aliases = (
+            {(a, "alias", None) for a in entry.aliases}
+            | {(n, "former", u) for n, u in entry.former}
+            | {(site, "site", None) for site in entry.sites}
+        )  # declared web sites ride in the alias table
         if aliases != alias_rows.get(org_id, set()):
             _replace_aliases(conn, org_id, aliases, alias_rows.get(org_id, set()))
             outcome = "updated" if outcome == "unchanged" else outcome
@@ -88,22 +98,28 @@ def _replace_aliases(conn: Connection, org_id: int, wanted: set, current: set) -
     if gone:
         conn.execute(delete(a).where(a.c.organization_id == org_id, a.c.alias.in_(sorted(gone))))
     keep = {row for row in current if row[0] not in gone}
-    new = [{"organization_id": org_id, "alias": n, "relation": r, "until_year": u}
-           for n, r, u in sorted(wanted - keep, key=lambda x: x[0])]
+    new = [
+        {"organization_id": org_id, "alias": n, "relation": r, "until_year": u}
+        for n, r, u in sorted(wanted - keep, key=lambda x: x[0])
+    ]
     if new:
         conn.execute(insert(a), new)
 
 
 def org_nodes(conn: Connection) -> dict[int, OrgNode]:
     o = t.organization
-    return {r.id: OrgNode(r.id, r.name, r.kind, r.level, r.parent_id)
-            for r in conn.execute(select(o.c.id, o.c.name, o.c.kind, o.c.level, o.c.parent_id).order_by(o.c.id))}
+    return {
+        r.id: OrgNode(r.id, r.name, r.kind, r.level, r.parent_id)
+        for r in conn.execute(select(o.c.id, o.c.name, o.c.kind, o.c.level, o.c.parent_id).order_by(o.c.id))
+    }
 
 
 def load_index(conn: Connection) -> OrgIndex:
     a = t.organization_alias
-    aliases = [(r.organization_id, r.alias, r.relation, r.until_year)
-               for r in conn.execute(select(a.c.organization_id, a.c.alias, a.c.relation, a.c.until_year))]
+    aliases = [
+        (r.organization_id, r.alias, r.relation, r.until_year)
+        for r in conn.execute(select(a.c.organization_id, a.c.alias, a.c.relation, a.c.until_year))
+    ]
     return OrgIndex.build(org_nodes(conn).values(), aliases)
 
 
@@ -121,8 +137,9 @@ def ensure_auto_org(conn: Connection, name: str, index: OrgIndex) -> int:
         parent = None  # the index is older than the table (the parent was deleted since)
     try:
         with conn.begin_nested():
-            return conn.execute(insert(o).values(name=name, kind=kind, level=level, parent_id=parent,
-                                                 source="auto").returning(o.c.id)).scalar_one()
+            return conn.execute(
+                insert(o).values(name=name, kind=kind, level=level, parent_id=parent, source="auto").returning(o.c.id)
+            ).scalar_one()
     except IntegrityError:
         return conn.execute(select(o.c.id).where(o.c.name == name)).scalar_one()
 
@@ -130,8 +147,9 @@ def ensure_auto_org(conn: Connection, name: str, index: OrgIndex) -> int:
 def members(conn: Connection, org_id: int) -> list[OrgNode]:
     """The direct children of a body (the members of its roll-up report), by name."""
     o = t.organization
-    rows = conn.execute(select(o.c.id, o.c.name, o.c.kind, o.c.level, o.c.parent_id)
-                        .where(o.c.parent_id == org_id).order_by(o.c.name))
+    rows = conn.execute(
+        select(o.c.id, o.c.name, o.c.kind, o.c.level, o.c.parent_id).where(o.c.parent_id == org_id).order_by(o.c.name)
+    )
     return [OrgNode(r.id, r.name, r.kind, r.level, r.parent_id) for r in rows]
 
 
@@ -142,8 +160,11 @@ def descendants(conn: Connection, org_id: int) -> list[OrgNode]:
     out: list[OrgNode] = []
     frontier = [org_id]
     while frontier:
-        rows = conn.execute(select(o.c.id, o.c.name, o.c.kind, o.c.level, o.c.parent_id)
-                            .where(o.c.parent_id.in_(frontier)).order_by(o.c.name)).all()
+        rows = conn.execute(
+            select(o.c.id, o.c.name, o.c.kind, o.c.level, o.c.parent_id)
+            .where(o.c.parent_id.in_(frontier))
+            .order_by(o.c.name)
+        ).all()
         frontier = []
         for r in rows:
             if r.id not in seen:
@@ -156,9 +177,11 @@ def descendants(conn: Connection, org_id: int) -> list[OrgNode]:
 def report_counts(conn: Connection) -> dict[int, int]:
     """Number of current parses per organization."""
     p = t.parse
-    rows: Any = conn.execute(select(p.c.organization_id, func.count()).where(p.c.is_current.is_(True),
-                                                                       p.c.organization_id.is_not(None))
-                        .group_by(p.c.organization_id))
+    rows: Any = conn.execute(
+        select(p.c.organization_id, func.count())
+        .where(p.c.is_current.is_(True), p.c.organization_id.is_not(None))
+        .group_by(p.c.organization_id)
+    )
     return {org_id: n for org_id, n in rows}
 
 
@@ -167,9 +190,17 @@ def rematch(conn: Connection, index: OrgIndex | None = None) -> int:
     parses changed. A parse that stays unmatched keeps its auto body if it had one."""
     index = index or load_index(conn)
     p = t.parse
-    rows = conn.execute(select(p.c.id, p.c.organization_printed, p.c.year, p.c.source, p.c.organization_id,
-                               p.c.organization_match, p.c.organization_candidates)
-                        .where(p.c.is_current.is_(True), p.c.status == "ok")).all()
+    rows = conn.execute(
+        select(
+            p.c.id,
+            p.c.organization_printed,
+            p.c.year,
+            p.c.source,
+            p.c.organization_id,
+            p.c.organization_match,
+            p.c.organization_candidates,
+        ).where(p.c.is_current.is_(True), p.c.status == "ok")
+    ).all()
     from gongkai.store.fetched import FetchHints
 
     hints = FetchHints(conn)  # a fetched report is matched again with the hint it was first matched with
@@ -178,17 +209,31 @@ def rematch(conn: Connection, index: OrgIndex | None = None) -> int:
         if not r.organization_printed:
             continue
         m = index.match(r.organization_printed, r.year, hints.hint(r.source) or r.source or "")
-        if r.organization_id is not None and (m.status == "unmatched" or (
-                m.org_id == r.organization_id and r.organization_match == "new" and m.status == "exact")):
+        if r.organization_id is not None and (
+            m.status == "unmatched"
+            or (m.org_id == r.organization_id and r.organization_match == "new" and m.status == "exact")
+        ):
             continue  # the auto body made for this report: still the best we have, and still 'new'
 
-        values = {"organization_id": m.org_id, "organization_match": m.status,
-                  "organization_candidates": list(m.candidates) if m.status == "ambiguous" else None}
+        values = {
+            "organization_id": m.org_id,
+            "organization_match": m.status,
+            "organization_candidates": list(m.candidates) if m.status == "ambiguous" else None,
+        }
         if (r.organization_id, r.organization_match, r.organization_candidates) != tuple(values.values()):
             conn.execute(update(p).where(p.c.id == r.id).values(**values))
             changed += 1
     return changed
 
 
-__all__ = ["ImportResult", "descendants", "ensure_auto_org", "import_registry", "load_index", "members",
-           "org_nodes", "rematch", "report_counts"]
+__all__ = [
+    "ImportResult",
+    "descendants",
+    "ensure_auto_org",
+    "import_registry",
+    "load_index",
+    "members",
+    "org_nodes",
+    "rematch",
+    "report_counts",
+]

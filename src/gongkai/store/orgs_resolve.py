@@ -18,7 +18,9 @@ from gongkai.store.db import Store
 
 # a full place at the start of the name: at least two characters before the first place type, and not a
 # relative opening (区…/县…/本区…)
-_FULL_PLACE = re.compile(r"^[^区县市镇乡本我该].{1,}?(?:特别行政区|自治区|自治州|自治县|自治旗|地区|省|市|州|盟|区|县|旗|镇|乡)")
+_FULL_PLACE = re.compile(
+    r"^[^区县市镇乡本我该].{1,}?(?:特别行政区|自治区|自治州|自治县|自治旗|地区|省|市|州|盟|区|县|旗|镇|乡)"
+)
 
 
 def names_its_place(name: str) -> bool:
@@ -42,8 +44,9 @@ class OrgMatcher:
             self._index = load_index(conn)
         return self._index
 
-    def resolve(self, conn: Connection, printed: str | None, year: int | None,
-                hint: str) -> tuple[int | None, str, list[int]]:
+    def resolve(
+        self, conn: Connection, printed: str | None, year: int | None, hint: str
+    ) -> tuple[int | None, str, list[int]]:
         if not printed:
             return None, "none", []
         index = self.index(conn)
@@ -78,8 +81,11 @@ def adopt_orphans(conn: Connection) -> int:
     from gongkai.orgs.match import derive_parent
     from gongkai.store.orgs import load_index
 
-    orphans = conn.execute(select(t.organization.c.id, t.organization.c.name)
-                           .where(t.organization.c.source == "auto", t.organization.c.parent_id.is_(None))).all()
+    orphans = conn.execute(
+        select(t.organization.c.id, t.organization.c.name).where(
+            t.organization.c.source == "auto", t.organization.c.parent_id.is_(None)
+        )
+    ).all()
     if not orphans:
         return 0
     index = load_index(conn)

@@ -26,8 +26,15 @@ def _canonical(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
 
 
-def fingerprint(code: str, cell_ids: list[str], stated: Any = None, expected: Any = None, text: str | None = None,
-                message: str | None = None, extra: Any = None) -> str:
+def fingerprint(
+    code: str,
+    cell_ids: list[str],
+    stated: Any = None,
+    expected: Any = None,
+    text: str | None = None,
+    message: str | None = None,
+    extra: Any = None,
+) -> str:
     """A stable key for a finding: the rule, the cells and values involved — not the wording or the positions, so
     a review of it survives re-parsing by a newer parser that words or places it differently."""
     key = [code, sorted(cell_ids), stated, expected, text, extra]
@@ -99,24 +106,55 @@ def report_rows(report: Report, prose: list[int] | None = None) -> ReportRows:
             if pos.bbox is not None or pos.dom_path is not None or pos.confidence is not None:
                 extra = {k: v for k, v in pos.to_dict().items() if k in ("bbox", "dom_path", "confidence")}
             where = (pos.line, pos.column, pos.offset, pos.length, pos.page, dumps(extra))
-        cells.append((cid, c.raw, c.meaning.value, c.value, c.unit, inf.value if inf else None,
-                      inf.rule if inf else None, *where))
+        cells.append(
+            (
+                cid,
+                c.raw,
+                c.meaning.value,
+                c.value,
+                c.unit,
+                inf.value if inf else None,
+                inf.rule if inf else None,
+                *where,
+            )
+        )
     for cid, inf in report.inferred.items():
         if cid not in report.cells:
             cells.append((cid, None, None, None, None, inf.value, inf.rule, None, None, None, None, None, None))
-    findings = [(f.code, f.category, f.severity.value, f.assessable, f.message, dumps(f.evidence.to_dict()),
-                 finding_fingerprint(f)) for f in report.findings]
+    findings = [
+        (
+            f.code,
+            f.category,
+            f.severity.value,
+            f.assessable,
+            f.message,
+            dumps(f.evidence.to_dict()),
+            finding_fingerprint(f),
+        )
+        for f in report.findings
+    ]
     return ReportRows(parse, cells, findings)
 
 
 def error_rows(source: str, code: str, message: str, media_type: str | None = None) -> ReportRows:
     """A file that could not be read or is not a report: kept, with the reason, so re-ingesting it is a no-op."""
-    return ReportRows({"status": "error", "source": source, "error_code": code, "error_message": message,
-                       "media_type": media_type, "is_rollup": False, "truncated": False, "error_findings": 0})
+    return ReportRows(
+        {
+            "status": "error",
+            "source": source,
+            "error_code": code,
+            "error_message": message,
+            "media_type": media_type,
+            "is_rollup": False,
+            "truncated": False,
+            "error_findings": 0,
+        }
+    )
 
 
-def position_dict(line: int | None, col: int | None, offset: int | None, length: int | None, page: int | None,
-                  extra: dict | None) -> dict | None:
+def position_dict(
+    line: int | None, col: int | None, offset: int | None, length: int | None, page: int | None, extra: dict | None
+) -> dict | None:
     """A stored cell position in the shape of ``Position.to_dict()``."""
     if line is None:
         return None

@@ -11,15 +11,30 @@ the document's hash and the finding's fingerprint, so it survives re-ingest and 
 
 from __future__ import annotations
 
-from sqlalchemy import (JSON, BigInteger, Boolean, Column, Float, ForeignKey, Index, Integer, LargeBinary,
-                        MetaData, String, Table, Text, UniqueConstraint)
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 
 metadata = MetaData()
 
 # ------------------------------------------------------------------------------------------- organizations
 
 organization = Table(
-    "organization", metadata,
+    "organization",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("name", String(200), nullable=False, unique=True),  # full registered name
     # government | department | street | town | other
@@ -32,10 +47,10 @@ organization = Table(
 )
 
 organization_alias = Table(
-    "organization_alias", metadata,
+    "organization_alias",
+    metadata,
     Column("id", Integer, primary_key=True),
-    Column("organization_id", Integer, ForeignKey("organization.id", ondelete="CASCADE"), nullable=False,
-           index=True),
+    Column("organization_id", Integer, ForeignKey("organization.id", ondelete="CASCADE"), nullable=False, index=True),
     Column("alias", String(200), nullable=False),
     Column("relation", String(20), nullable=False, server_default="alias"),  # alias | former | site (a web site)
     Column("until_year", Integer),  # a former name: the last report year it was in use
@@ -46,7 +61,8 @@ Index("ix_alias_alias", organization_alias.c.alias)
 # ------------------------------------------------------------------------------------------------ documents
 
 document = Table(
-    "document", metadata,
+    "document",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("sha256", String(64), nullable=False, unique=True),
     Column("size", BigInteger, nullable=False),
@@ -60,7 +76,8 @@ document = Table(
 )
 
 document_path = Table(
-    "document_path", metadata,
+    "document_path",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("document_id", Integer, ForeignKey("document.id", ondelete="CASCADE"), nullable=False, index=True),
     Column("path", Text, nullable=False),
@@ -71,7 +88,8 @@ document_path = Table(
 # ------------------------------------------------------------------------------------------------- parses
 
 parse = Table(
-    "parse", metadata,
+    "parse",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("document_id", Integer, ForeignKey("document.id", ondelete="CASCADE"), nullable=False),
     Column("parser_version", String(40), nullable=False),
@@ -110,7 +128,8 @@ Index("ix_parse_current", parse.c.is_current, parse.c.organization_id, parse.c.y
 Index("ix_parse_document", parse.c.document_id)
 
 cell = Table(
-    "cell", metadata,
+    "cell",
+    metadata,
     Column("parse_id", Integer, ForeignKey("parse.id", ondelete="CASCADE"), primary_key=True),
     Column("cell_id", String(80), primary_key=True),
     Column("raw", Text),  # NULL: not stated (a value inferred only)
@@ -130,7 +149,8 @@ cell = Table(
 )
 
 finding = Table(
-    "finding", metadata,
+    "finding",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("parse_id", Integer, ForeignKey("parse.id", ondelete="CASCADE"), nullable=False, index=True),
     Column("code", String(40), nullable=False),
@@ -145,7 +165,8 @@ finding = Table(
 )
 
 cross_finding = Table(
-    "cross_finding", metadata,
+    "cross_finding",
+    metadata,
     Column("id", Integer, primary_key=True),
     # the report the finding is about (this year's report, the roll-up, the later duplicate)
     Column("parse_id", Integer, ForeignKey("parse.id", ondelete="CASCADE"), nullable=False, index=True),
@@ -162,7 +183,8 @@ cross_finding = Table(
 Index("ix_cross_finding_key", cross_finding.c.key, unique=True)
 
 review = Table(
-    "review", metadata,
+    "review",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("document_sha256", String(64), nullable=False),
     Column("fingerprint", String(40), nullable=False),
@@ -175,7 +197,8 @@ review = Table(
 
 # every decision ever taken on a finding, in order: a later decision never erases an earlier comment
 review_event = Table(
-    "review_event", metadata,
+    "review_event",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("finding_key", String(12), nullable=False, index=True),
     Column("document_sha256", String(64), nullable=False),
@@ -187,7 +210,8 @@ review_event = Table(
 )
 
 audit_log = Table(
-    "audit_log", metadata,
+    "audit_log",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("at", String(32), nullable=False),  # ISO timestamp (UTC)
     Column("by", String(100), nullable=False),  # the OS user or ``--by``
@@ -202,7 +226,8 @@ audit_log = Table(
 # One row per address `gongkai fetch` found: discovered (status NULL), then fetched, with its provenance; the
 # crawl's resumable state. ``sha256`` names the stored document when the bytes were ingested.
 fetch_page = Table(
-    "fetch_page", metadata,
+    "fetch_page",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("url", Text, nullable=False),
     Column("kind", String(12), nullable=False),  # list | report | attachment
@@ -224,7 +249,8 @@ fetch_page = Table(
 # ------------------------------------------------------------------------------------------- workbench users
 
 web_user = Table(
-    "web_user", metadata,
+    "web_user",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("name", String(100), nullable=False, unique=True),
     Column("password_hash", Text, nullable=False),  # argon2id, never the password
@@ -237,7 +263,8 @@ web_user = Table(
 # store.figures.usable_value: the stated value, else the inferred one; blank and "/" 0; NULL not usable (the
 # report is incomplete). Stats read this narrow table instead of the whole cell table.
 stats_figure = Table(
-    "stats_figure", metadata,
+    "stats_figure",
+    metadata,
     Column("parse_id", Integer, ForeignKey("parse.id", ondelete="CASCADE"), primary_key=True),
     Column("figure", String(80), primary_key=True),
     Column("value", Float),
@@ -246,7 +273,8 @@ stats_figure = Table(
 # Tokens for scripts calling /api/v1 (`gongkai users token NAME`): only the SHA-256 of the token is kept (the
 # token is 32 random bytes, so a fast hash is enough); ``prefix`` is its public part, shown and used to revoke.
 api_token = Table(
-    "api_token", metadata,
+    "api_token",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("user_id", Integer, ForeignKey("web_user.id", ondelete="CASCADE"), nullable=False, index=True),
     Column("prefix", String(16), nullable=False, unique=True),
@@ -256,6 +284,21 @@ api_token = Table(
     Column("revoked_at", String(32)),
 )
 
-__all__ = ["api_token", "audit_log", "cell", "cross_finding", "document", "document_path", "fetch_page", "finding", "metadata",
-           "organization", "organization_alias", "parse", "review", "review_event", "stats_figure",
-           "web_user"]
+__all__ = [
+    "api_token",
+    "audit_log",
+    "cell",
+    "cross_finding",
+    "document",
+    "document_path",
+    "fetch_page",
+    "finding",
+    "metadata",
+    "organization",
+    "organization_alias",
+    "parse",
+    "review",
+    "review_event",
+    "stats_figure",
+    "web_user",
+]

@@ -7,8 +7,9 @@ from typing import Any
 from sqlalchemy import Column, Connection, Table
 
 
-def insert_ignore(conn: Connection, table: Table, values: dict[str, Any], conflict: list[str],
-                  returning: Column | None = None) -> Any:
+def insert_ignore(
+    conn: Connection, table: Table, values: dict[str, Any], conflict: list[str], returning: Column | None = None
+) -> Any:
     """INSERT … ON CONFLICT (conflict) DO NOTHING; with ``returning``, the new row's column or None when the
     row already existed."""
     stmt: Any  # PostgreSQL's and SQLite's INSERT … ON CONFLICT are two classes with one API
@@ -31,8 +32,15 @@ class RawInsert:
     hundreds of cells per report, where building SQLAlchemy statements per row costs more than the database.
     JSON columns take text already serialised (in the worker processes)."""
 
-    def __init__(self, dialect: str, table: Table, columns: list[str], *, conflict: list[str] | None = None,
-                 returning: str | None = None):
+    def __init__(
+        self,
+        dialect: str,
+        table: Table,
+        columns: list[str],
+        *,
+        conflict: list[str] | None = None,
+        returning: str | None = None,
+    ):
         from sqlalchemy import JSON
 
         json_cols = {c.name for c in table.columns if isinstance(c.type, JSON)}

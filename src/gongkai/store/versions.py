@@ -38,8 +38,13 @@ def resolve_key(conn: Connection, key: str) -> str:
     k = key.strip().lower()
     if len(k) < 4 or any(ch not in "0123456789abcdef" for ch in k):
         raise ReportKeyError(f"报告编号“{key}”无效：应为文件 sha256 的前几位十六进制字符（至少4位）")
-    found: Sequence[str] = conn.execute(select(t.document.c.sha256).where(t.document.c.sha256.like(f"{k}%"))
-                         .order_by(t.document.c.sha256).limit(3)).scalars().all()
+    found: Sequence[str] = (
+        conn.execute(
+            select(t.document.c.sha256).where(t.document.c.sha256.like(f"{k}%")).order_by(t.document.c.sha256).limit(3)
+        )
+        .scalars()
+        .all()
+    )
     if not found:
         raise ReportKeyError(f"没有编号为“{key}”的报告（见 gongkai reports versions）")
     if len(found) > 1:
@@ -47,14 +52,27 @@ def resolve_key(conn: Connection, key: str) -> str:
     return found[0]
 
 
-_ROWS = (t.parse.c.id, t.document.c.sha256, t.parse.c.source, t.parse.c.organization_id,
-         t.parse.c.organization_printed, t.parse.c.year, t.parse.c.is_rollup, t.parse.c.published,
-         t.parse.c.prose, t.document.c.decision, t.document.c.superseded_by)
+_ROWS = (
+    t.parse.c.id,
+    t.document.c.sha256,
+    t.parse.c.source,
+    t.parse.c.organization_id,
+    t.parse.c.organization_printed,
+    t.parse.c.year,
+    t.parse.c.is_rollup,
+    t.parse.c.published,
+    t.parse.c.prose,
+    t.document.c.decision,
+    t.document.c.superseded_by,
+)
 
 
 def _stmt():
-    return (select(*_ROWS).select_from(t.parse.join(t.document, t.document.c.id == t.parse.c.document_id))
-            .where(t.parse.c.is_current, t.parse.c.status == "ok"))
+    return (
+        select(*_ROWS)
+        .select_from(t.parse.join(t.document, t.document.c.id == t.parse.c.document_id))
+        .where(t.parse.c.is_current, t.parse.c.status == "ok")
+    )
 
 
 def _grouped(conn: Connection) -> Iterator[list]:
@@ -76,11 +94,35 @@ def _candidates(conn: Connection, group: list, orgs: dict) -> list[Candidate]:
     cells = _cells(conn, [r.id for r in group], None) if len(group) > 1 else {r.id: ({}, {}) for r in group}
     out = []
     for r in group:
-        rec = _record((r.id, r.sha256, r.source, r.organization_id, r.organization_printed, r.year, None,
-                       r.is_rollup, r.published), orgs, cells[r.id][0], prose=r.prose)
-        out.append(Candidate(sha256=r.sha256, source=rec.source, organization=rec.organization, year=rec.year,
-                             published=rec.published, cells=rec.cells, prose=rec.prose, decision=r.decision,
-                             superseded_by=r.superseded_by))
+        rec = _record(
+            (
+                r.id,
+                r.sha256,
+                r.source,
+                r.organization_id,
+                r.organization_printed,
+                r.year,
+                None,
+                r.is_rollup,
+                r.published,
+            ),
+            orgs,
+            cells[r.id][0],
+            prose=r.prose,
+        )
+        out.append(
+            Candidate(
+                sha256=r.sha256,
+                source=rec.source,
+                organization=rec.organization,
+                year=rec.year,
+                published=rec.published,
+                cells=rec.cells,
+                prose=rec.prose,
+                decision=r.decision,
+                superseded_by=r.superseded_by,
+            )
+        )
     return out
 
 
@@ -95,8 +137,11 @@ def choose_versions(conn: Connection) -> int:
         for r in group:
             v = choices[r.sha256]
             counting += v.current
-            conn.execute(update(t.parse).where(t.parse.c.id == r.id)
-                         .values(counts=v.current, version_group=v.group, version_reason=v.reason))
+            conn.execute(
+                update(t.parse)
+                .where(t.parse.c.id == r.id)
+                .values(counts=v.current, version_group=v.group, version_reason=v.reason)
+            )
     return counting
 
 
@@ -105,18 +150,38 @@ def duplicate_report_findings(conn: Connection, orgs: dict) -> Iterator[tuple]:
     from gongkai.analysis.versions import VersionChoice
     from gongkai.store.cross import _record
 
-    stmt = (_stmt().add_columns(t.parse.c.counts, t.parse.c.version_group)
-            .where(counted(), t.parse.c.organization_id.is_not(None), t.parse.c.year.is_not(None))
-            .order_by(t.parse.c.organization_id, t.parse.c.year, t.parse.c.is_rollup, t.document.c.sha256))
+    stmt = (
+        _stmt()
+        .add_columns(t.parse.c.counts, t.parse.c.version_group)
+        .where(counted(), t.parse.c.organization_id.is_not(None), t.parse.c.year.is_not(None))
+        .order_by(t.parse.c.organization_id, t.parse.c.year, t.parse.c.is_rollup, t.document.c.sha256)
+    )
     rows = conn.execute(stmt).all()
     for _, same_key in itertools.groupby(rows, key=lambda r: (r.organization_id, r.year, bool(r.is_rollup))):
         group = list(same_key)
         if len(group) < 2:
             continue
-        recs = {r.sha256: _record((r.id, r.sha256, r.source, r.organization_id, r.organization_printed, r.year,
-                                   None, r.is_rollup, r.published), orgs) for r in group}
-        cands = [Candidate(sha256=s, source=rec.source, organization=rec.organization, year=rec.year)
-                 for s, rec in recs.items()]
+        recs = {
+            r.sha256: _record(
+                (
+                    r.id,
+                    r.sha256,
+                    r.source,
+                    r.organization_id,
+                    r.organization_printed,
+                    r.year,
+                    None,
+                    r.is_rollup,
+                    r.published,
+                ),
+                orgs,
+            )
+            for r in group
+        }
+        cands = [
+            Candidate(sha256=s, source=rec.source, organization=rec.organization, year=rec.year)
+            for s, rec in recs.items()
+        ]
         choices = [VersionChoice(s, s, True, "") for s in recs]
         for sha, f in duplicate_findings(cands, choices):
             yield recs[sha], f, [rec for s, rec in recs.items() if s != sha]
@@ -132,8 +197,16 @@ class Decision:
     at: str
 
 
-def decide(conn: Connection, key: str, action: str, reason: str | None, by: str, *,
-           by_report: str | None = None, when: str | None = None) -> Decision:
+def decide(
+    conn: Connection,
+    key: str,
+    action: str,
+    reason: str | None,
+    by: str,
+    *,
+    by_report: str | None = None,
+    when: str | None = None,
+) -> Decision:
     """Record ``action`` (supersede | withdraw | restore) on the report ``key`` with its reason in the audit
     log; the versions are recomputed by the caller (``choose_versions``)."""
     from gongkai.store.ingest import now_iso
@@ -158,8 +231,11 @@ def decide(conn: Connection, key: str, action: str, reason: str | None, by: str,
         values = {"decision": WITHDRAWN, "superseded_by": None}
     conn.execute(update(t.document).where(t.document.c.sha256 == sha).values(**values))
     d = Decision(action, sha, related, reason.strip(), by, when or now_iso())
-    conn.execute(t.audit_log.insert().values(at=d.at, by=d.by, action=d.action, target=d.target,
-                                             related=d.related, reason=d.reason))
+    conn.execute(
+        t.audit_log.insert().values(
+            at=d.at, by=d.by, action=d.action, target=d.target, related=d.related, reason=d.reason
+        )
+    )
     return d
 
 
@@ -173,5 +249,15 @@ def audit_entries(conn: Connection) -> list:
     return list(conn.execute(select(t.audit_log).order_by(t.audit_log.c.id)).all())
 
 
-__all__ = ["ACTIONS", "Decision", "KEY_LENGTH", "audit_entries", "choose_versions", "counted", "decide",
-           "duplicate_report_findings", "report_key", "resolve_key"]
+__all__ = [
+    "ACTIONS",
+    "Decision",
+    "KEY_LENGTH",
+    "audit_entries",
+    "choose_versions",
+    "counted",
+    "decide",
+    "duplicate_report_findings",
+    "report_key",
+    "resolve_key",
+]

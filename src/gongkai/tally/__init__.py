@@ -47,11 +47,11 @@ __all__ = [
 
 def read_applications(path, *, sheet=None, mapping=()) -> Register:
     """A register of applications (CSV/XLSX); ``mapping``: ``--map`` items such as "收件日=收到日期"."""
-    return read_register(path, REQUEST_FIELDS, REQUEST_REQUIRED, sheet=sheet,
-                         overrides=parse_map(mapping, REQUEST_FIELDS))
+    return read_register(
+        path, REQUEST_FIELDS, REQUEST_REQUIRED, sheet=sheet, overrides=parse_map(mapping, REQUEST_FIELDS)
+    )
 
 
 def read_appeals(path, *, sheet=None, mapping=()) -> Register:
     """A register of 行政复议/行政诉讼 cases (CSV/XLSX)."""
-    return read_register(path, APPEAL_FIELDS, APPEAL_REQUIRED, sheet=sheet,
-                         overrides=parse_map(mapping, APPEAL_FIELDS))
+    return read_register(path, APPEAL_FIELDS, APPEAL_REQUIRED, sheet=sheet, overrides=parse_map(mapping, APPEAL_FIELDS))

@@ -61,8 +61,11 @@ def classify_case(row: RegisterRow, year: int, *, has_closing_dates: bool = True
         return LeftOut(row.line, "未填案件类型", ident)
     kind = classify_kind(kind_text)
     if kind is None:
-        return LeftOut(row.line, f"案件类型“{kind_text}”无法识别（应为行政复议、行政诉讼（未经复议直接起诉）"
-                                 f"或行政诉讼（复议后起诉））", ident)
+        return LeftOut(
+            row.line,
+            f"案件类型“{kind_text}”无法识别（应为行政复议、行政诉讼（未经复议直接起诉）或行政诉讼（复议后起诉））",
+            ident,
+        )
     outcome_text = cell_text(v.get("result"))
     outcome = classify_outcome(outcome_text)
     if outcome is None:
@@ -78,8 +81,9 @@ def classify_case(row: RegisterRow, year: int, *, has_closing_dates: bool = True
     return kind, (outcome if closed.year == year else "pending")
 
 
-def tally_appeals(rows: Register | Iterable[RegisterRow | Mapping[str, Cell]], year: int,
-                  format_id: str = "2021") -> TallyResult:
+def tally_appeals(
+    rows: Register | Iterable[RegisterRow | Mapping[str, Cell]], year: int, format_id: str = "2021"
+) -> TallyResult:
     """Table 四 for ``year``: every appeals cell id → count, plus the rows left out."""
     fmt = get_format(format_id)
     items: Sequence[RegisterRow | Mapping[str, Cell]]

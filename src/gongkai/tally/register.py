@@ -67,8 +67,14 @@ def parse_map(items: tuple[str, ...] | list[str], fields: Mapping[str, tuple[str
     return out
 
 
-def read_register(path: str | Path, fields: Mapping[str, tuple[str, tuple[str, ...]]], required: tuple[str, ...],
-                  *, sheet: str | None = None, overrides: Mapping[str, str] | None = None) -> Register:
+def read_register(
+    path: str | Path,
+    fields: Mapping[str, tuple[str, tuple[str, ...]]],
+    required: tuple[str, ...],
+    *,
+    sheet: str | None = None,
+    overrides: Mapping[str, str] | None = None,
+) -> Register:
     """Read a CSV/XLSX register. ``fields``/``required``: the vocabulary of :mod:`gongkai.tally.mapping`
     (``REQUEST_FIELDS`` or ``APPEAL_FIELDS``); ``overrides``: from :func:`parse_map`."""
     p = Path(path)
@@ -79,8 +85,9 @@ def read_register(path: str | Path, fields: Mapping[str, tuple[str, tuple[str, .
     if not p.is_file():
         raise UnreadableInput("不是文件", source=str(p))
     if size > MAX_BYTES:
-        raise InputTooLarge(f"登记表过大（{size // 1024 // 1024} MB，上限 {MAX_BYTES // 1024 // 1024} MB）",
-                            source=str(p))
+        raise InputTooLarge(
+            f"登记表过大（{size // 1024 // 1024} MB，上限 {MAX_BYTES // 1024 // 1024} MB）", source=str(p)
+        )
     suffix = p.suffix.lower()
     try:
         if suffix in (".xlsx", ".xlsm"):
@@ -101,9 +108,14 @@ def read_register(path: str | Path, fields: Mapping[str, tuple[str, tuple[str, .
     return _to_register(grid, str(p), fields, required, overrides or {})
 
 
-def register_from_rows(grid: list[list[Cell]], fields: Mapping[str, tuple[str, tuple[str, ...]]],
-                       required: tuple[str, ...], *, source: str = "<memory>",
-                       overrides: Mapping[str, str] | None = None) -> Register:
+def register_from_rows(
+    grid: list[list[Cell]],
+    fields: Mapping[str, tuple[str, tuple[str, ...]]],
+    required: tuple[str, ...],
+    *,
+    source: str = "<memory>",
+    overrides: Mapping[str, str] | None = None,
+) -> Register:
     """A register from rows already in memory (first rows: title/header, as in a file)."""
     return _to_register(grid, source, fields, required, overrides or {})
 
@@ -137,8 +149,11 @@ def _to_register(grid: list[list[Cell]], source: str, fields, required, override
     missing = [f for f in required if f not in found.values()]
     if missing:
         names = "、".join(f"“{fields[f][0]}”" for f in missing)
-        raise RegisterError(f"登记表缺少必需的列 {names}；可在表头使用这些名称或其别名，"
-                            f"或用 --map 列名=字段 指定（见 docs/register.md）", source=source)
+        raise RegisterError(
+            f"登记表缺少必需的列 {names}；可在表头使用这些名称或其别名，"
+            f"或用 --map 列名=字段 指定（见 docs/register.md）",
+            source=source,
+        )
     assert best is not None
     header_index = best[1]
     header = grid[header_index]

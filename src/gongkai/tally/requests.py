@@ -31,8 +31,14 @@ from gongkai.tally.register import Cell, Register, RegisterRow, cell_text, parse
 from gongkai.tally.result import LeftOut, TallyResult
 
 FIRST_PLAUSIBLE_YEAR = 2008  # the regulation took effect on 1 May 2008
-APPLICANT_COLUMNS = ("natural_person", "commercial_enterprise", "research_institution", "social_welfare_org",
-                     "legal_service_org", "other_org")
+APPLICANT_COLUMNS = (
+    "natural_person",
+    "commercial_enterprise",
+    "research_institution",
+    "social_welfare_org",
+    "legal_service_org",
+    "other_org",
+)
 
 
 @dataclass(frozen=True)
@@ -110,8 +116,11 @@ def classify_application(row: RegisterRow, year: int, format_id: str = "2021") -
         return LeftOut(row.line, "未填申请人类型", ident)
     applicant = classify_applicant(applicant_text)
     if applicant is None:
-        return LeftOut(row.line, f"申请人类型“{applicant_text}”无法识别（应为自然人、商业企业、科研机构、"
-                                 f"社会公益组织、法律服务机构或其他）", ident)
+        return LeftOut(
+            row.line,
+            f"申请人类型“{applicant_text}”无法识别（应为自然人、商业企业、科研机构、社会公益组织、法律服务机构或其他）",
+            ident,
+        )
     result_text = cell_text(v.get("result"))
     result: str | None = None
     if closed is not None and closed <= end:
@@ -126,8 +135,9 @@ def classify_application(row: RegisterRow, year: int, format_id: str = "2021") -
     return Application(row.line, ident, received, closed, applicant, result)
 
 
-def tally_requests(rows: Register | Iterable[RegisterRow | Mapping[str, Cell]], year: int,
-                   format_id: str = "2021") -> TallyResult:
+def tally_requests(
+    rows: Register | Iterable[RegisterRow | Mapping[str, Cell]], year: int, format_id: str = "2021"
+) -> TallyResult:
     """Table 三 for ``year``: every request cell id of the format → count, plus the rows left out.
     ``rows``: a :class:`Register`, its rows, or plain mappings of field id → cell (numbered from 2, as
     below a header row)."""

@@ -30,6 +30,13 @@ class TallyResult:
         return self.counted + self.outside_year + len(self.left_out)
 
     def to_dict(self) -> dict:
-        return {"table": self.table, "year": self.year, "format": self.format_id, "source": self.source,
-                "values": dict(self.values), "counted": self.counted, "outside_year": self.outside_year,
-                "left_out": [{"line": r.line, "ident": r.ident, "reason": r.reason} for r in self.left_out]}
+        return {
+            "table": self.table,
+            "year": self.year,
+            "format": self.format_id,
+            "source": self.source,
+            "values": dict(self.values),
+            "counted": self.counted,
+            "outside_year": self.outside_year,
+            "left_out": [{"line": r.line, "ident": r.ident, "reason": r.reason} for r in self.left_out],
+        }

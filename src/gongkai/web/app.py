@@ -35,14 +35,22 @@ _PUBLIC = ("/login", "/static/", "/healthz")
 ANON_COOKIE = "gongkai_anon"  # binds the login form's CSRF token before a session exists
 
 
-def create_app(store_url: str | None = None, *, host: str = "127.0.0.1", secret: bytes | None = None,
-               max_upload_bytes: int = MAX_FILE_BYTES, max_upload_files: int = MAX_FILES,
-               upload_jobs: int | None = None, upload_limits: Limits = DEFAULT_LIMITS) -> FastAPI:
+def create_app(
+    store_url: str | None = None,
+    *,
+    host: str = "127.0.0.1",
+    secret: bytes | None = None,
+    max_upload_bytes: int = MAX_FILE_BYTES,
+    max_upload_files: int = MAX_FILES,
+    upload_jobs: int | None = None,
+    upload_limits: Limits = DEFAULT_LIMITS,
+) -> FastAPI:
     """``upload_jobs``: worker processes reading uploaded files (default: half the CPUs, at least 1);
     ``upload_limits``: each file's time and memory limits (the CLI's by default)."""
     store = open_store(store_url)
-    app = FastAPI(title="gongkai 工作台", docs_url=None, openapi_url="/api/openapi.json", redoc_url=None,
-                  lifespan=_lifespan)
+    app = FastAPI(
+        title="gongkai 工作台", docs_url=None, openapi_url="/api/openapi.json", redoc_url=None, lifespan=_lifespan
+    )
     app.state.store = store
     app.state.secret = secret or secrets.token_bytes(32)
     app.state.loopback = auth.is_loopback(host)
@@ -53,8 +61,9 @@ def create_app(store_url: str | None = None, *, host: str = "127.0.0.1", secret:
     app.state.upload_queue = UploadQueue(store, jobs, upload_limits)
     app.state.max_upload_bytes, app.state.max_upload_files = max_upload_bytes, max_upload_files
     # autoescape on for every template: document text holding markup is shown as text
-    app.state.templates = Jinja2Templates(env=Environment(loader=FileSystemLoader(str(_HERE / "templates")),
-                                                           autoescape=True))
+    app.state.templates = Jinja2Templates(
+        env=Environment(loader=FileSystemLoader(str(_HERE / "templates")), autoescape=True)
+    )
     app.mount("/static", StaticFiles(directory=str(_HERE / "static")), name="static")
 
     @app.middleware("http")
@@ -81,8 +90,12 @@ def create_app(store_url: str | None = None, *, host: str = "127.0.0.1", secret:
             return RedirectResponse("/login", status_code=303)
         response = await call_next(request)
         if ANON_COOKIE not in request.cookies:
-            response.set_cookie(ANON_COOKIE, getattr(request.state, "anon", None) or secrets.token_urlsafe(16),
-                                httponly=True, samesite="strict")
+            response.set_cookie(
+                ANON_COOKIE,
+                getattr(request.state, "anon", None) or secrets.token_urlsafe(16),
+                httponly=True,
+                samesite="strict",
+            )
         return response
 
     web_errors.install(app)

@@ -85,17 +85,24 @@ ABSENT = object()  # the cell is not in that report (its table or row was not fo
 def _previous(conn: Connection, parse_id: int) -> tuple[Any, list]:
     """This parse's row and the current reports of the same body (same roll-up flag) in the year before."""
     p = t.parse.c
-    this = conn.execute(select(p.id, p.organization_id, p.organization_printed, p.year, p.is_rollup, p.text,
-                               p.structure).where(p.id == parse_id)).one()
+    this = conn.execute(
+        select(p.id, p.organization_id, p.organization_printed, p.year, p.is_rollup, p.text, p.structure).where(
+            p.id == parse_id
+        )
+    ).one()
     if this.year is None:
         return this, []
-    body = (p.organization_id == this.organization_id if this.organization_id is not None
-            else (p.organization_id.is_(None) & (p.organization_printed == this.organization_printed)))
-    last = conn.execute(select(p.id, t.document.c.sha256, p.text, p.structure)
-                        .select_from(t.parse.join(t.document, t.document.c.id == p.document_id))
-                        .where(counted(), p.status == "ok", body, p.year == this.year - 1,
-                               p.is_rollup == this.is_rollup)
-                        .order_by(t.document.c.sha256)).all()
+    body = (
+        p.organization_id == this.organization_id
+        if this.organization_id is not None
+        else (p.organization_id.is_(None) & (p.organization_printed == this.organization_printed))
+    )
+    last = conn.execute(
+        select(p.id, t.document.c.sha256, p.text, p.structure)
+        .select_from(t.parse.join(t.document, t.document.c.id == p.document_id))
+        .where(counted(), p.status == "ok", body, p.year == this.year - 1, p.is_rollup == this.is_rollup)
+        .order_by(t.document.c.sha256)
+    ).all()
     return this, list(last)
 
 
@@ -105,14 +112,16 @@ def _sections(text: str | None, structure: dict | None) -> dict[int, tuple[str, 
     if not text or not structure:
         return {}
     lines = text.split("\n")
-    secs = sorted((s for s in structure.get("sections") or [] if (s.get("position") or {}).get("line")),
-                  key=lambda s: s["position"]["line"])
+    secs = sorted(
+        (s for s in structure.get("sections") or [] if (s.get("position") or {}).get("line")),
+        key=lambda s: s["position"]["line"],
+    )
     out: dict[int, tuple[str, str]] = {}
     for i, s in enumerate(secs):
         if s.get("standard") not in PROSE_SECTIONS or s["standard"] in out:
             continue
         end = secs[i + 1]["position"]["line"] - 1 if i + 1 < len(secs) else len(lines)
-        out[s["standard"]] = (s.get("heading") or "", "\n".join(lines[s["position"]["line"]:end]))
+        out[s["standard"]] = (s.get("heading") or "", "\n".join(lines[s["position"]["line"] : end]))
     return out
 
 
@@ -136,13 +145,18 @@ def _carry(this: ReportRecord, last: ReportRecord) -> list[CarryColumn]:
         mine, prev = this.cells.get(pair.this_cell, ABSENT), last.cells.get(pair.last_cell, ABSENT)
         if pair.this_cell in mismatched:
             state = "不一致"
-        elif ABSENT in (mine, prev) or NOT_ASSESSABLE in (count_value(mine) if mine is not ABSENT else None,
-                                                            count_value(prev) if prev is not ABSENT else None):
+        elif ABSENT in (mine, prev) or NOT_ASSESSABLE in (
+            count_value(mine) if mine is not ABSENT else None,
+            count_value(prev) if prev is not ABSENT else None,
+        ):
             state = "无法比较"
         else:
             state = "一致"
-        out.append(CarryColumn(pair.column_label, pair.this_cell, pair.last_cell, mine, prev, state,
-                               mismatched.get(pair.this_cell)))
+        out.append(
+            CarryColumn(
+                pair.column_label, pair.this_cell, pair.last_cell, mine, prev, state, mismatched.get(pair.this_cell)
+            )
+        )
     return out
 
 
@@ -155,8 +169,11 @@ def compare(conn: Connection, key: str, org_ids: set[int] | None) -> Comparison 
     if stored is None:  # the report was just found: only a withdrawal in between gets here
         return None
     sha = stored.sha256
-    parse_id: int = conn.execute(select(t.parse.c.id).join(t.document, t.document.c.id == t.parse.c.document_id)
-                            .where(t.document.c.sha256 == sha, t.parse.c.is_current)).scalar_one()
+    parse_id: int = conn.execute(
+        select(t.parse.c.id)
+        .join(t.document, t.document.c.id == t.parse.c.document_id)
+        .where(t.document.c.sha256 == sha, t.parse.c.is_current)
+    ).scalar_one()
     this_row, last_rows = _previous(conn, parse_id)
     out = Comparison(detail.row.key, None, detail.row.organization or "", detail.row.year)
     if not last_rows:

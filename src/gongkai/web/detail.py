@@ -17,8 +17,14 @@ from gongkai.web.dom_view import DOM_TYPES, rebuild, text_excerpt
 from gongkai.web.official import cell_severity, shown_raw, shown_tables
 from gongkai.web.pages import check_csrf, org_scope, render
 from gongkai.web.reading_view import reading_view
-from gongkai.web.report_store import (decide_version, parse_id_of, report_json_bytes, report_versions,
-                                      report_xlsx_bytes, review_histories)
+from gongkai.web.report_store import (
+    decide_version,
+    parse_id_of,
+    report_json_bytes,
+    report_versions,
+    report_xlsx_bytes,
+    review_histories,
+)
 
 router = APIRouter()
 PDF_TYPE = "application/pdf"
@@ -37,8 +43,9 @@ class Target:
 
 def _cell_target(cell: dict[str, Any]) -> Target:
     pos = cell.get("position") or {}
-    return Target(cell["id"], cell.get("page") or pos.get("page"), pos.get("bbox"), pos.get("dom_path"),
-                  cell.get("line"))
+    return Target(
+        cell["id"], cell.get("page") or pos.get("page"), pos.get("bbox"), pos.get("dom_path"), cell.get("line")
+    )
 
 
 def _finding_target(finding: dict[str, Any], cells: dict[str, dict]) -> Target | None:
@@ -59,23 +66,34 @@ def _content(request: Request, sha: str):
     def content() -> bytes:
         with request.app.state.store.engine.connect() as conn:
             return queries.file_content(conn, sha)
+
     return content
 
 
-def _pdf_view(request: Request, detail, sha: str, page: int, severity: dict[str, str],
-              target: Target | None) -> dict | None:
+def _pdf_view(
+    request: Request, detail, sha: str, page: int, severity: dict[str, str], target: Target | None
+) -> dict | None:
     """The page image's size in points and the boxes of the cells printed on it (plus the finding's own box)."""
     image = request.app.state.pages.get(sha, page, _content(request, sha))
     if image is None:
         return None
-    boxes = [{"id": c["id"], "bbox": c["position"]["bbox"], "severity": severity.get(c["id"])}
-             for c in detail.cells
-             if c["page"] == page and c["position"] and c["position"].get("bbox")]
+    boxes = [
+        {"id": c["id"], "bbox": c["position"]["bbox"], "severity": severity.get(c["id"])}
+        for c in detail.cells
+        if c["page"] == page and c["position"] and c["position"].get("bbox")
+    ]
     extra = target.bbox if target and target.cell is None and target.page == page and target.bbox else None
     # shown at 1.5 px per PDF point; a scan (boxes in its pixels) fitted to a readable width instead
     scale = 1.5 if detail.media_type == PDF_TYPE else min(1.0, 1000 / max(image.width_pt, 1.0))
-    return {"page": page, "pages": detail.pages, "width": image.width_pt, "height": image.height_pt,
-            "scale": scale, "boxes": boxes, "finding_box": extra}
+    return {
+        "page": page,
+        "pages": detail.pages,
+        "width": image.width_pt,
+        "height": image.height_pt,
+        "scale": scale,
+        "boxes": boxes,
+        "finding_box": extra,
+    }
 
 
 def _dom_view(request: Request, detail, sha: str, severity: dict[str, str], target: Target | None):
@@ -83,8 +101,9 @@ def _dom_view(request: Request, detail, sha: str, severity: dict[str, str], targ
     blocks = cache.get(sha, detail.media_type, _content(request, sha))
     if blocks is None:
         return None
-    by_path = {c["position"]["dom_path"]: c["id"] for c in detail.cells
-               if c["position"] and c["position"].get("dom_path")}
+    by_path = {
+        c["position"]["dom_path"]: c["id"] for c in detail.cells if c["position"] and c["position"].get("dom_path")
+    }
     marks = {p: severity[cid] for p, cid in by_path.items() if cid in severity}
     return rebuild(blocks, by_path, marks, target.dom_path if target else None)
 
@@ -110,22 +129,40 @@ def report(request: Request, key: str, page: int | None = None, cell: str = "", 
     view = dom = None
     if (detail.media_type == PDF_TYPE or (detail.media_type or "").startswith("image/")) and detail.pages:
         if page is None:  # the target's page, else the first page holding a marked cell, else the first
-            page = target.page if target and target.page else min(
-                (c["page"] for c in detail.cells if c["id"] in severity and c["page"]), default=1)
+            page = (
+                target.page
+                if target and target.page
+                else min((c["page"] for c in detail.cells if c["id"] in severity and c["page"]), default=1)
+            )
         page = max(1, min(page, detail.pages))
         view = _pdf_view(request, detail, found.sha256, page, severity, target)
     elif detail.media_type in DOM_TYPES:
         dom = _dom_view(request, detail, found.sha256, severity, target)
-    labels = {cid: cell_label(cid) for cid in
-              {*cells, *(c.get("id") for f in detail.findings for c in (f["evidence"] or {}).get("cells") or [])}
-              if cid}
-    return render(request, "report.html", d=detail, tables=shown_tables(detail.row.format, detail.cells,
-                                                                         detail.findings),
-                  view=view, dom=dom, target=target, chosen=chosen, cells=cells, labels=labels,
-                  excerpt=text_excerpt(detail.text, target.line if target else None), shown_raw=shown_raw,
-                  selected=target.cell if target else "", versions=versions, num=_num,
-                  can_review=auth.can_review(request.state.user),
-                  reading=reading_view(detail.reading, detail.row.format), history=history)
+    labels = {
+        cid: cell_label(cid)
+        for cid in {*cells, *(c.get("id") for f in detail.findings for c in (f["evidence"] or {}).get("cells") or [])}
+        if cid
+    }
+    return render(
+        request,
+        "report.html",
+        d=detail,
+        tables=shown_tables(detail.row.format, detail.cells, detail.findings),
+        view=view,
+        dom=dom,
+        target=target,
+        chosen=chosen,
+        cells=cells,
+        labels=labels,
+        excerpt=text_excerpt(detail.text, target.line if target else None),
+        shown_raw=shown_raw,
+        selected=target.cell if target else "",
+        versions=versions,
+        num=_num,
+        can_review=auth.can_review(request.state.user),
+        reading=reading_view(detail.reading, detail.row.format),
+        history=history,
+    )
 
 
 def _num(v: float) -> str:
@@ -138,8 +175,14 @@ def _error(text: str, status: int) -> HTMLResponse:
 
 
 @router.post("/reports/{key}/versions")
-def change_version(request: Request, key: str, action: str = Form(""), reason: str = Form(""),
-                   by_report: str = Form(""), csrf: str = Form("")):
+def change_version(
+    request: Request,
+    key: str,
+    action: str = Form(""),
+    reason: str = Form(""),
+    by_report: str = Form(""),
+    csrf: str = Form(""),
+):
     if not check_csrf(request, csrf):
         return _error("[E-WEB-CSRF] 表单已失效，请刷新页面后重试", 403)
     if not auth.can_review(request.state.user):
@@ -170,9 +213,11 @@ def _download(request: Request, key: str, make, media_type: str, suffix: str) ->
     if data is None:
         return _error("[E-WEB-404] 找不到该报告", 404)
     # the file name is built from the key only
-    return Response(data, media_type=media_type,
-                    headers={"Content-Disposition": f'attachment; filename="{key}.{suffix}"',
-                             "X-Content-Type-Options": "nosniff"})
+    return Response(
+        data,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{key}.{suffix}"', "X-Content-Type-Options": "nosniff"},
+    )
 
 
 @router.get("/reports/{key}/report.json")
@@ -182,5 +227,6 @@ def download_json(request: Request, key: str):
 
 @router.get("/reports/{key}/report.xlsx")
 def download_xlsx(request: Request, key: str):
-    return _download(request, key, report_xlsx_bytes,
-                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")
+    return _download(
+        request, key, report_xlsx_bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"
+    )

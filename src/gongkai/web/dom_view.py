@@ -52,8 +52,10 @@ def read_blocks(content: bytes, media_type: str) -> list[Block] | None:
     for b in layout.blocks:
         path = b.source.dom_path if b.source else None
         if isinstance(b, Table):
-            rows = tuple(tuple((c.text, c.rowspan, c.colspan, c.source.dom_path if c.source else None) for c in row)
-                         for row in b.rows())
+            rows = tuple(
+                tuple((c.text, c.rowspan, c.colspan, c.source.dom_path if c.source else None) for c in row)
+                for row in b.rows()
+            )
             out.append(Block("", path, rows))
         else:
             out.append(Block(b.text, path))
@@ -113,8 +115,9 @@ def rebuild(blocks: list[Block], cells_by_path: dict[str, str], marks: dict[str,
         for row in b.cells:
             tds = []
             for text, rowspan, colspan, path in row:
-                span = (f' rowspan="{int(rowspan)}"' if rowspan > 1 else "") + \
-                       (f' colspan="{int(colspan)}"' if colspan > 1 else "")
+                span = (f' rowspan="{int(rowspan)}"' if rowspan > 1 else "") + (
+                    f' colspan="{int(colspan)}"' if colspan > 1 else ""
+                )
                 tds.append(f"<td{span}{attrs(path)}>{_text(text)}</td>")
             rows.append("<tr>" + "".join(tds) + "</tr>")
         parts.append(f'<table class="src-table"{attrs(b.path)}>' + "".join(rows) + "</table>")

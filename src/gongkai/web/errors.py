@@ -37,13 +37,18 @@ def split_message(status: int, detail: object) -> tuple[str, str]:
     return _BY_STATUS.get(status, ("E-WEB-ERROR", f"请求未能完成（HTTP {status}）"))
 
 
-def error_answer(request: Request, status: int, code: str, message: str,
-                 headers: dict[str, str] | None = None) -> JSONResponse | HTMLResponse:
+def error_answer(
+    request: Request, status: int, code: str, message: str, headers: dict[str, str] | None = None
+) -> JSONResponse | HTMLResponse:
     if request.url.path.startswith("/api/"):
         return JSONResponse({"error": code, "message": message}, status_code=status, headers=headers)
     return request.app.state.templates.TemplateResponse(
-        request, "error.html", {"line": message_line(code, message), "user": getattr(request.state, "user", None)},
-        status_code=status, headers=headers)
+        request,
+        "error.html",
+        {"line": message_line(code, message), "user": getattr(request.state, "user", None)},
+        status_code=status,
+        headers=headers,
+    )
 
 
 def install(app: FastAPI) -> None:

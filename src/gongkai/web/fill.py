@@ -58,15 +58,24 @@ def form_layout(format_id: str) -> dict[str, tuple[tuple[FormCell, ...], ...]]:
     marker found in the grid names the cell printed there."""
     fmt = get_format(format_id)
     markers = {cid: _MARK + i for i, cid in enumerate(fmt.cell_ids)}
-    spec = ReportSpec(format_id, 2021 if format_id == "2021" else 2019, "", "department", False, None,
-                      dict(markers))
+    spec = ReportSpec(format_id, 2021 if format_id == "2021" else 2019, "", "department", False, None, dict(markers))
     grids = layout_tables(build_tables(spec, Style(), random.Random(0)), fmt, "official")
     by_marker = {str(m): cid for cid, m in markers.items()}
     out = {}
     for name, grid in grids.items():
-        out[name] = tuple(tuple(FormCell("" if c.text in by_marker else c.text, c.kind, c.rowspan, c.colspan,
-                                         by_marker.get(c.text) if c.kind == "value" else None) for c in row)
-                          for row in grid.rows())
+        out[name] = tuple(
+            tuple(
+                FormCell(
+                    "" if c.text in by_marker else c.text,
+                    c.kind,
+                    c.rowspan,
+                    c.colspan,
+                    by_marker.get(c.text) if c.kind == "value" else None,
+                )
+                for c in row
+            )
+            for row in grid.rows()
+        )
     placed = {c.cell_id for rows in out.values() for row in rows for c in row if c.cell_id}
     if placed != set(fmt.cell_ids):  # a layout change must fail loudly, never drop an input
         raise ValueError(f"cells not placed in the form layout: {sorted(set(fmt.cell_ids) - placed)[:3]}")
@@ -96,13 +105,19 @@ def form_from_fields(fields: dict[str, str]) -> ReportForm:
     fmt = get_format(format_id)
     year = fields.get("year", "").strip()
     published = fields.get("published", "").strip()
-    d = {"organization": fields.get("organization", "").strip(), "year": year or None, "format": format_id,
-         "published": published or None, "body_kind": fields.get("body_kind") or "department",
-         "is_rollup": fields.get("is_rollup") == "1",
-         "texts": {no: [p.strip() for p in fields.get(f"text{no}", "").splitlines() if p.strip()]
-                   for no in TEXT_SECTIONS},
-         "values": {cid: fields.get(f"v.{cid}", "") for cid in fmt.cell_ids},
-         "origins": {cid: "last_year" for cid in fields.get("carried", "").split(",") if cid in fmt.cells}}
+    d = {
+        "organization": fields.get("organization", "").strip(),
+        "year": year or None,
+        "format": format_id,
+        "published": published or None,
+        "body_kind": fields.get("body_kind") or "department",
+        "is_rollup": fields.get("is_rollup") == "1",
+        "texts": {
+            no: [p.strip() for p in fields.get(f"text{no}", "").splitlines() if p.strip()] for no in TEXT_SECTIONS
+        },
+        "values": {cid: fields.get(f"v.{cid}", "") for cid in fmt.cell_ids},
+        "origins": {cid: "last_year" for cid in fields.get("carried", "").split(",") if cid in fmt.cells},
+    }
     return ReportForm.from_dict(d, source="网页表单")
 
 
@@ -151,8 +166,9 @@ def _read_cache(request: Request) -> ReadCache:
     return state.fill_reads
 
 
-def last_year_report(conn: Connection, organization: str, year: int, org_ids: set[int] | None,
-                     cache: ReadCache | None = None):
+def last_year_report(
+    conn: Connection, organization: str, year: int, org_ids: set[int] | None, cache: ReadCache | None = None
+):
     """Last year's current stored report of ``organization`` (registered name, alias or as printed), read and
     checked again from the stored file — what `render --last-year` reads; None when there is none."""
     from gongkai.analysis.stored import load_registry
@@ -161,18 +177,26 @@ def last_year_report(conn: Connection, organization: str, year: int, org_ids: se
 
     p = t.parse.c
     ids = sorted(load_registry(conn).by_name.get(organization.strip(), ()))
-    body = p.organization_id.in_(ids) if ids else (p.organization_id.is_(None)
-                                                    & (p.organization_printed == organization.strip()))
-    stmt = (select(t.document.c.sha256, p.source, p.organization_id)
-            .select_from(t.parse.join(t.document, t.document.c.id == p.document_id))
-            .where(counted(), p.status == "ok", p.is_rollup.is_(False), p.year == year - 1, body)
-            .order_by(t.document.c.sha256).limit(1))
+    body = (
+        p.organization_id.in_(ids)
+        if ids
+        else (p.organization_id.is_(None) & (p.organization_printed == organization.strip()))
+    )
+    stmt = (
+        select(t.document.c.sha256, p.source, p.organization_id)
+        .select_from(t.parse.join(t.document, t.document.c.id == p.document_id))
+        .where(counted(), p.status == "ok", p.is_rollup.is_(False), p.year == year - 1, body)
+        .order_by(t.document.c.sha256)
+        .limit(1)
+    )
     row = conn.execute(stmt).first()
     if row is None or (org_ids is not None and row.organization_id not in org_ids):
         return None
 
     def read():
-        content: bytes = conn.execute(select(t.document.c.content).where(t.document.c.sha256 == row.sha256)).scalar_one()
+        content: bytes = conn.execute(
+            select(t.document.c.content).where(t.document.c.sha256 == row.sha256)
+        ).scalar_one()
         try:
             return check_document(read_bytes(content, row.source or "上年报告"))
         except GongkaiError:
@@ -203,14 +227,34 @@ def prefill(form: ReportForm, last) -> tuple[ReportForm, set[str]]:
 
 # ------------------------------------------------------------------------------------------------ pages
 
-def _page(request: Request, form: ReportForm, *, result: CheckResult | None = None, carried: AbstractSet[str] = frozenset(),
-          message: str | None = None, status_code: int = 200) -> HTMLResponse:
+
+def _page(
+    request: Request,
+    form: ReportForm,
+    *,
+    result: CheckResult | None = None,
+    carried: AbstractSet[str] = frozenset(),
+    message: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
     from gongkai.readers.libreoffice import find_soffice
 
     shown = {cid: format_value(v) if not isinstance(v, str) or v == "n/a" else v for cid, v in form.values.items()}
-    return render(request, "fill.html", status_code=status_code, form=form, layout=form_layout(form.format_id),
-                  shown=shown, carried=carried, result=result, message=message, kinds=BODY_KIND_NAMES,
-                  sections=TEXT_SECTIONS, section_titles=_titles(form.format_id), pdf=find_soffice() is not None)
+    return render(
+        request,
+        "fill.html",
+        status_code=status_code,
+        form=form,
+        layout=form_layout(form.format_id),
+        shown=shown,
+        carried=carried,
+        result=result,
+        message=message,
+        kinds=BODY_KIND_NAMES,
+        sections=TEXT_SECTIONS,
+        section_titles=_titles(form.format_id),
+        pdf=find_soffice() is not None,
+    )
 
 
 def _titles(format_id: str) -> dict[str, str]:
@@ -233,8 +277,11 @@ def fill_page(request: Request, organization: str = "", year: int | None = None,
         with request.app.state.store.engine.connect() as conn:
             last = last_year_report(conn, form.organization, year, _scope(request, conn), _read_cache(request))
         form, carried = prefill(form, last)
-        message = (f"已按 {year - 1} 年度报告填入“上年结转”（{len(carried)} 格）" if last is not None
-                   else f"没有找到 {form.organization} {year - 1} 年度的报告，“上年结转”需手工填写")
+        message = (
+            f"已按 {year - 1} 年度报告填入“上年结转”（{len(carried)} 格）"
+            if last is not None
+            else f"没有找到 {form.organization} {year - 1} 年度的报告，“上年结转”需手工填写"
+        )
     return _page(request, form, carried=carried, message=message)
 
 
@@ -264,8 +311,7 @@ def _check_fields(request: Request, fields: dict[str, str]) -> tuple[CheckResult
     except GongkaiError as exc:
         return CheckResult(None, error=f"[{exc.code}] {exc.message}"), _lenient(fields)
     with request.app.state.store.engine.connect() as conn:
-        last = last_year_report(conn, form.organization, form.year, _scope(request, conn),
-                                _read_cache(request))
+        last = last_year_report(conn, form.organization, form.year, _scope(request, conn), _read_cache(request))
     return check(form, last), form
 
 
@@ -275,8 +321,11 @@ def _lenient(fields: dict[str, str]) -> ReportForm:
     if fmt_id not in FORMAT_IDS:
         fmt_id = "2021"
     year = fields.get("year", "").strip()
-    form = ReportForm(organization=fields.get("organization", "").strip(),
-                      year=int(year) if year.isdigit() and len(year) <= 4 else 0, format_id=fmt_id)
+    form = ReportForm(
+        organization=fields.get("organization", "").strip(),
+        year=int(year) if year.isdigit() and len(year) <= 4 else 0,
+        format_id=fmt_id,
+    )
     form.values = {cid: form_value(fields.get(f"v.{cid}", "")) for cid in get_format(fmt_id).cell_ids}
     form.texts = {no: [p for p in fields.get(f"text{no}", "").splitlines() if p.strip()] for no in TEXT_SECTIONS}
     kind = fields.get("body_kind") or ""
@@ -301,12 +350,23 @@ async def fill_render(request: Request):
     try:
         data = render_form(form, to)
     except GongkaiError as exc:
-        return _page(request, form, result=result, carried=_carried(fields), message=f"[{exc.code}] {exc.message}",
-                     status_code=422)
+        return _page(
+            request,
+            form,
+            result=result,
+            carried=_carried(fields),
+            message=f"[{exc.code}] {exc.message}",
+            status_code=422,
+        )
     name = quote(f"{form.organization}{form.year}年政府信息公开工作年度报告.{to}")
-    return Response(data, media_type=DOCX_TYPE if to == "docx" else "application/pdf",
-                    headers={"Content-Disposition": f"attachment; filename=\"report.{to}\"; filename*=UTF-8''{name}",
-                             "X-Content-Type-Options": "nosniff"})
+    return Response(
+        data,
+        media_type=DOCX_TYPE if to == "docx" else "application/pdf",
+        headers={
+            "Content-Disposition": f"attachment; filename=\"report.{to}\"; filename*=UTF-8''{name}",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
 
 
 @router.post("/fill/upload", response_class=HTMLResponse)
@@ -326,13 +386,20 @@ async def fill_upload(request: Request, file: UploadFile = File(...), csrf: str 
         try:
             read = read_xlsx(path)
         except GongkaiError as exc:
-            return _page(request, ReportForm("", 0), message=f"[{exc.code}] {exc.message.replace(str(path), '上传的文件')}",
-                         status_code=422)
+            return _page(
+                request,
+                ReportForm("", 0),
+                message=f"[{exc.code}] {exc.message.replace(str(path), '上传的文件')}",
+                status_code=422,
+            )
     form = read.form
     carried = {cid for cid, o in form.origins.items() if o == "last_year"}
     with request.app.state.store.engine.connect() as conn:
-        last = last_year_report(conn, form.organization, form.year, _scope(request, conn),
-                                _read_cache(request)) if form.year else None
+        last = (
+            last_year_report(conn, form.organization, form.year, _scope(request, conn), _read_cache(request))
+            if form.year
+            else None
+        )
     result = check(form, last)
     message = "已读入上传的 Excel 表单" + (("；" + "；".join(read.notes)) if read.notes else "")
     return _page(request, form, result=result, carried=carried, message=message)
@@ -347,5 +414,8 @@ def fill_template(request: Request, year: int, format: str = "2021"):
         return HTMLResponse("[E-WEB-FILL] 年度或格式无效", status_code=400)
     with tempfile.TemporaryDirectory() as tmp:
         data = write_xlsx_template(Path(tmp) / "t.xlsx", year, format).read_bytes()
-    return Response(data, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": f'attachment; filename="template-{year}.xlsx"'})
+    return Response(
+        data,
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="template-{year}.xlsx"'},
+    )

@@ -86,10 +86,18 @@ def notice_items(report: BodyReport) -> list[NoticeItem]:
             evidence.insert(0, f"应为 {_num(ev.get('expected'))}，实际为 {_num(ev.get('stated'))}")
         if ev.get("text"):
             evidence.append(f"原文：“{ev['text']}”")
-        items.append(NoticeItem(f["key"], f["severity"], f["code"], f["message"],
-                                _where(pages, [n for n in lines if n], labels, bool(pos)),
-                                tuple(sorted(pages)), tuple(evidence),
-                                "已确认" if f.get("decision") == "confirmed" else None))
+        items.append(
+            NoticeItem(
+                f["key"],
+                f["severity"],
+                f["code"],
+                f["message"],
+                _where(pages, [n for n in lines if n], labels, bool(pos)),
+                tuple(sorted(pages)),
+                tuple(evidence),
+                "已确认" if f.get("decision") == "confirmed" else None,
+            )
+        )
     items.sort(key=lambda i: (LISTED.index(i.severity), i.key))
     return items
 
@@ -121,16 +129,26 @@ def notice_docx(report: BodyReport) -> bytes:
     doc.add_heading(_xml(f"关于{report.organization}{year}政府信息公开工作年度报告问题的整改通知"), level=1)
     items = notice_items(report)
     doc.add_paragraph(_xml(f"{report.organization}："))
-    doc.add_paragraph(_xml(f"经核查，贵单位报送的{year}政府信息公开工作年度报告（报告编号 {report.key}，文件 "
-                      f"{report.source or '—'}）存在以下 {len(items)} 个问题，请逐项核实整改，并在修改后重新报送。"
-                      "页码指原文件的页码；“应为/实际为”为统计表勾稽关系的核对结果。"))
+    doc.add_paragraph(
+        _xml(
+            f"经核查，贵单位报送的{year}政府信息公开工作年度报告（报告编号 {report.key}，文件 "
+            f"{report.source or '—'}）存在以下 {len(items)} 个问题，请逐项核实整改，并在修改后重新报送。"
+            "页码指原文件的页码；“应为/实际为”为统计表勾稽关系的核对结果。"
+        )
+    )
     table = doc.add_table(rows=1, cols=6)
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, ("序号", "问题编号", "类别", "问题说明", "位置", "证据")):
         cell.text = text
     for n, item in enumerate(items, start=1):
-        texts = (str(n), item.key, SEVERITY_NAMES[item.severity] + (f"（{item.review}）" if item.review else ""),
-                 f"[{item.code}] {item.message}", item.where, "\n".join(item.evidence) or "—")
+        texts = (
+            str(n),
+            item.key,
+            SEVERITY_NAMES[item.severity] + (f"（{item.review}）" if item.review else ""),
+            f"[{item.code}] {item.message}",
+            item.where,
+            "\n".join(item.evidence) or "—",
+        )
         for cell, text in zip(table.add_row().cells, texts):
             cell.text = _xml(text)
     if not items:
@@ -160,6 +178,7 @@ def notice_name(report: BodyReport) -> str:
 
 # ------------------------------------------------------------------------------------------------ routes
 
+
 def _scope(request: Request, conn, region: str) -> set[int] | None:
     """The bodies a notice may cover: the user's region, narrowed to ``region`` when one is chosen."""
     allowed = org_scope(request, conn)
@@ -178,8 +197,14 @@ def _reports(request: Request, region: str, year: int | None, key: str | None = 
 def notices(request: Request, region: str = "", year: str = ""):
     chosen = form_year(year)
     rows = [(r, notice_items(r)) for r in _reports(request, region, chosen)]
-    return render(request, "notices.html", rows=[(r, items) for r, items in rows if items], region=region,
-                  year=chosen, can_review=auth.can_review(request.state.user))
+    return render(
+        request,
+        "notices.html",
+        rows=[(r, items) for r, items in rows if items],
+        region=region,
+        year=chosen,
+        can_review=auth.can_review(request.state.user),
+    )
 
 
 @router.get("/notices/{key}.docx")
@@ -187,9 +212,14 @@ def notice(request: Request, key: str):
     found = _reports(request, "", None, key.lower())
     if not found:
         return HTMLResponse("[E-WEB-404] 找不到该报告或它没有问题", status_code=404)
-    return Response(notice_docx(found[0]), media_type=DOCX_TYPE,
-                    headers={"Content-Disposition": f'attachment; filename="notice-{found[0].key}.docx"',
-                             "X-Content-Type-Options": "nosniff"})
+    return Response(
+        notice_docx(found[0]),
+        media_type=DOCX_TYPE,
+        headers={
+            "Content-Disposition": f'attachment; filename="notice-{found[0].key}.docx"',
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
 
 
 @router.get("/notices.zip")
@@ -204,9 +234,11 @@ def notices_zip(request: Request, region: str = "", year: str = ""):
             info = zipfile.ZipInfo(notice_name(r), date_time=(2000, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             z.writestr(info, notice_docx(r))
-    return Response(out.getvalue(), media_type="application/zip",
-                    headers={"Content-Disposition": 'attachment; filename="notices.zip"',
-                             "X-Content-Type-Options": "nosniff"})
+    return Response(
+        out.getvalue(),
+        media_type="application/zip",
+        headers={"Content-Disposition": 'attachment; filename="notices.zip"', "X-Content-Type-Options": "nosniff"},
+    )
 
 
 __all__ = ["NoticeItem", "notice_docx", "notice_items", "notice_name", "router"]

@@ -111,11 +111,22 @@ def shown_tables(format_id: str | None, cells: list[dict], findings: list[dict])
                     continue
                 c = stored.get(g.text, {})
                 pos = c.get("position") or {}
-                shown.append(ShownCell(g.text, "value", g.rowspan, g.colspan, cell_id=g.text, raw=c.get("raw"),
-                                       meaning=c.get("meaning"), value=c.get("value"),
-                                       inferred=c.get("inferred_value"), severity=severity.get(g.text),
-                                       page=c.get("page"),
-                                       located=bool(pos.get("bbox") or pos.get("dom_path") or c.get("line"))))
+                shown.append(
+                    ShownCell(
+                        g.text,
+                        "value",
+                        g.rowspan,
+                        g.colspan,
+                        cell_id=g.text,
+                        raw=c.get("raw"),
+                        meaning=c.get("meaning"),
+                        value=c.get("value"),
+                        inferred=c.get("inferred_value"),
+                        severity=severity.get(g.text),
+                        page=c.get("page"),
+                        located=bool(pos.get("bbox") or pos.get("dom_path") or c.get("line")),
+                    )
+                )
             rows.append(shown)
         out.append(ShownTable(name, titles.get(no, name), rows))
     return out
@@ -130,5 +141,4 @@ def shown_raw(raw: str | None) -> str:
     return raw
 
 
-__all__ = ["SEVERITY_RANK", "ShownCell", "ShownTable", "cell_severity", "official_grids", "shown_raw",
-           "shown_tables"]
+__all__ = ["SEVERITY_RANK", "ShownCell", "ShownTable", "cell_severity", "official_grids", "shown_raw", "shown_tables"]

@@ -29,8 +29,11 @@ def _csrf_binding(request: Request) -> str:
 
 def render(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:
     app = request.app
-    context.update(user=request.state.user, auth_required=request.state.auth_required,
-                   csrf=auth.csrf_token(app.state.secret, _csrf_binding(request)))
+    context.update(
+        user=request.state.user,
+        auth_required=request.state.auth_required,
+        csrf=auth.csrf_token(app.state.secret, _csrf_binding(request)),
+    )
     return app.state.templates.TemplateResponse(request, template, context, status_code=status_code)
 
 
@@ -66,8 +69,13 @@ def login(request: Request, name: str = Form(""), password: str = Form(""), csrf
     if user is None or not auth.verify_password(user.password_hash, password):
         return render(request, "login.html", status_code=401, error="[E-WEB-LOGIN] 用户名或密码错误")
     response = RedirectResponse("/", status_code=303)
-    response.set_cookie(auth.SESSION_COOKIE, auth.make_session(request.app.state.secret, user.name),
-                        httponly=True, samesite="strict", max_age=auth.SESSION_SECONDS)
+    response.set_cookie(
+        auth.SESSION_COOKIE,
+        auth.make_session(request.app.state.secret, user.name),
+        httponly=True,
+        samesite="strict",
+        max_age=auth.SESSION_SECONDS,
+    )
     return response
 
 
@@ -81,21 +89,48 @@ def logout(request: Request, csrf: str = Form("")):
 
 
 @router.get("/", response_class=HTMLResponse)
-def reports(request: Request, q: str = "", year: str = "", errors: str = "", sort: str = "org",
-            desc: bool = False, page: int = 1):
+def reports(
+    request: Request,
+    q: str = "",
+    year: str = "",
+    errors: str = "",
+    sort: str = "org",
+    desc: bool = False,
+    page: int = 1,
+):
     has_errors = {"yes": True, "no": False}.get(errors)
     year_no = form_year(year)
     with request.app.state.store.engine.connect() as conn:
-        rows, total = queries.list_reports(conn, search=q or None, year=year_no, has_errors=has_errors, sort=sort,
-                                           descending=desc, page=page, org_ids=org_scope(request, conn))
+        rows, total = queries.list_reports(
+            conn,
+            search=q or None,
+            year=year_no,
+            has_errors=has_errors,
+            sort=sort,
+            descending=desc,
+            page=page,
+            org_ids=org_scope(request, conn),
+        )
     pages = max(1, -(-total // queries.PAGE_SIZE))
-    return render(request, "reports.html", rows=rows, total=total, page=page, pages=pages, q=q, year=year_no,
-                  errors=errors, sort=sort, desc=desc)
+    return render(
+        request,
+        "reports.html",
+        rows=rows,
+        total=total,
+        page=page,
+        pages=pages,
+        q=q,
+        year=year_no,
+        errors=errors,
+        sort=sort,
+        desc=desc,
+    )
 
 
 @router.post("/reports/{key}/findings/{finding}/review")
-def review(request: Request, key: str, finding: str, decision: str = Form(""), comment: str = Form(""),
-           csrf: str = Form("")):
+def review(
+    request: Request, key: str, finding: str, decision: str = Form(""), comment: str = Form(""), csrf: str = Form("")
+):
     if not check_csrf(request, csrf):
         return _forbidden()
     if not auth.can_review(request.state.user):
@@ -104,28 +139,43 @@ def review(request: Request, key: str, finding: str, decision: str = Form(""), c
         return HTMLResponse("[E-WEB-DECISION] 审核结论应为确认或驳回", status_code=400)
     user = request.state.user
     with request.app.state.store.begin() as conn:
-        ok = queries.review_finding(conn, finding, decision, comment.strip(), user.name if user else "本机用户",
-                                    org_scope(request, conn))
+        ok = queries.review_finding(
+            conn, finding, decision, comment.strip(), user.name if user else "本机用户", org_scope(request, conn)
+        )
     if not ok:
         return HTMLResponse("[E-WEB-404] 找不到该问题", status_code=404)
     return RedirectResponse(f"/reports/{key}#finding-{finding}", status_code=303)
 
 
 @router.get("/findings", response_class=HTMLResponse)
-def findings(request: Request, org: str = "", year: str = "", severity: str = "", status: str = "",
-             page: int = 1):
+def findings(request: Request, org: str = "", year: str = "", severity: str = "", status: str = "", page: int = 1):
     year_no = form_year(year)
-    filters: dict[str, Any] = {"organization": org or None, "year": year_no, "severity": severity or None,
-                               "status": status or None}
+    filters: dict[str, Any] = {
+        "organization": org or None,
+        "year": year_no,
+        "severity": severity or None,
+        "status": status or None,
+    }
     page = max(1, page)
     with request.app.state.store.engine.connect() as conn:
         scope = org_scope(request, conn)
-        rows = queries.list_findings(conn, org_ids=scope, limit=FINDINGS_PAGE, offset=(page - 1) * FINDINGS_PAGE,
-                                     **filters)
+        rows = queries.list_findings(
+            conn, org_ids=scope, limit=FINDINGS_PAGE, offset=(page - 1) * FINDINGS_PAGE, **filters
+        )
         total = queries.count_findings(conn, org_ids=scope, **filters)
     pages = max(1, -(-total // FINDINGS_PAGE))
-    return render(request, "findings.html", rows=rows, total=total, page=page, pages=pages, org=org, year=year_no,
-                  severity=severity, status=status)
+    return render(
+        request,
+        "findings.html",
+        rows=rows,
+        total=total,
+        page=page,
+        pages=pages,
+        org=org,
+        year=year_no,
+        severity=severity,
+        status=status,
+    )
 
 
 def page_png(request: Request, key: str, n: int) -> Response:
@@ -160,9 +210,11 @@ def original(request: Request, key: str):
         return HTMLResponse("[E-WEB-404] 找不到该报告", status_code=404)
     media_type = found.media_type
     # the download name is built from the key, never from a stored path
-    return Response(content, media_type=media_type or "application/octet-stream",
-                    headers={"Content-Disposition": f'attachment; filename="{key}"',
-                             "X-Content-Type-Options": "nosniff"})
+    return Response(
+        content,
+        media_type=media_type or "application/octet-stream",
+        headers={"Content-Disposition": f'attachment; filename="{key}"', "X-Content-Type-Options": "nosniff"},
+    )
 
 
 async def read_uploads(request: Request, files: list[UploadFile]) -> list[tuple[str | None, bytes | None]]:
@@ -194,20 +246,24 @@ def start_upload(request: Request, files: list[tuple[str | None, bytes | None]])
 def upload_form(request: Request):
     if not auth.can_upload(request.state.user):
         return HTMLResponse("[E-WEB-ROLE] 当前用户无上传权限", status_code=403)
-    return render(request, "upload.html", max_mb=request.app.state.max_upload_bytes // (1024 * 1024),
-                  max_files=request.app.state.max_upload_files)
+    return render(
+        request,
+        "upload.html",
+        max_mb=request.app.state.max_upload_bytes // (1024 * 1024),
+        max_files=request.app.state.max_upload_files,
+    )
 
 
 @router.post("/upload")
-async def upload_files(request: Request, files: list[UploadFile] = File(...),
-                       csrf: str = Form("")):
+async def upload_files(request: Request, files: list[UploadFile] = File(...), csrf: str = Form("")):
     if not check_csrf(request, csrf):
         return _forbidden()
     if not auth.can_upload(request.state.user):
         return HTMLResponse("[E-WEB-ROLE] 当前用户无上传权限", status_code=403)
     if len(files) > request.app.state.max_upload_files:
-        return HTMLResponse(f"[E-WEB-UPLOAD-COUNT] 一次最多上传 {request.app.state.max_upload_files} 个文件",
-                            status_code=413)
+        return HTMLResponse(
+            f"[E-WEB-UPLOAD-COUNT] 一次最多上传 {request.app.state.max_upload_files} 个文件", status_code=413
+        )
     up = start_upload(request, await read_uploads(request, files))
     return RedirectResponse(f"/uploads/{up.id}", status_code=303)
 

@@ -51,6 +51,7 @@ class ReportDetail:
 
 # ------------------------------------------------------------------------------------------------ users
 
+
 def user_count(conn: Connection) -> int:
     return conn.execute(select(func.count()).select_from(t.web_user)).scalar_one()
 
@@ -72,33 +73,65 @@ def add_user(conn: Connection, name: str, role: str, region: str | None, passwor
 
 # ------------------------------------------------------------------------------------------------ reports
 
+
 def _severity_count(severity: str):
-    return (select(func.count()).select_from(t.finding)
-            .where(t.finding.c.parse_id == t.parse.c.id, t.finding.c.severity == severity).scalar_subquery())
+    return (
+        select(func.count())
+        .select_from(t.finding)
+        .where(t.finding.c.parse_id == t.parse.c.id, t.finding.c.severity == severity)
+        .scalar_subquery()
+    )
 
 
 def _report_select():
     org = func.coalesce(t.organization.c.name, t.parse.c.organization_printed)
-    return (select(t.document.c.sha256, t.parse.c.id.label("parse_id"), t.parse.c.source, org.label("organization"),
-                   t.parse.c.year, t.parse.c.format, t.parse.c.status, t.parse.c.error_code,
-                   t.parse.c.error_message, t.parse.c.media_type, t.parse.c.pages, t.parse.c.published,
-                   _severity_count("error").label("errors"), _severity_count("warning").label("warnings"))
-            .select_from(t.parse.join(t.document, t.document.c.id == t.parse.c.document_id)
-                         .outerjoin(t.organization, t.organization.c.id == t.parse.c.organization_id))
-            .where(t.parse.c.is_current.is_(True)))
+    return (
+        select(
+            t.document.c.sha256,
+            t.parse.c.id.label("parse_id"),
+            t.parse.c.source,
+            org.label("organization"),
+            t.parse.c.year,
+            t.parse.c.format,
+            t.parse.c.status,
+            t.parse.c.error_code,
+            t.parse.c.error_message,
+            t.parse.c.media_type,
+            t.parse.c.pages,
+            t.parse.c.published,
+            _severity_count("error").label("errors"),
+            _severity_count("warning").label("warnings"),
+        )
+        .select_from(
+            t.parse.join(t.document, t.document.c.id == t.parse.c.document_id).outerjoin(
+                t.organization, t.organization.c.id == t.parse.c.organization_id
+            )
+        )
+        .where(t.parse.c.is_current.is_(True))
+    )
 
 
 def _row(r) -> ReportRow:
-    return ReportRow(report_key(r.sha256), r.source, r.organization, r.year, r.format, r.status, r.error_code,
-                     r.errors, r.warnings)
+    return ReportRow(
+        report_key(r.sha256), r.source, r.organization, r.year, r.format, r.status, r.error_code, r.errors, r.warnings
+    )
 
 
 _SORTS = {"org": "organization", "year": "year", "errors": "errors", "source": "source"}
 
 
-def list_reports(conn: Connection, *, search: str | None = None, year: int | None = None,
-                 has_errors: bool | None = None, sort: str = "org", descending: bool = False, page: int = 1,
-                 page_size: int = PAGE_SIZE, org_ids: set[int] | None = None) -> tuple[list[ReportRow], int]:
+def list_reports(
+    conn: Connection,
+    *,
+    search: str | None = None,
+    year: int | None = None,
+    has_errors: bool | None = None,
+    sort: str = "org",
+    descending: bool = False,
+    page: int = 1,
+    page_size: int = PAGE_SIZE,
+    org_ids: set[int] | None = None,
+) -> tuple[list[ReportRow], int]:
     """A page of current reports and the total count matching the filters (within ``org_ids`` if given)."""
     conds: list[ColumnElement[bool]] = []
     if org_ids is not None:
@@ -113,9 +146,11 @@ def list_reports(conn: Connection, *, search: str | None = None, year: int | Non
         conds.append((t.parse.c.error_findings > 0) if has_errors else (t.parse.c.error_findings == 0))
     stmt = _report_select().where(*conds)
     # the total counts rows only: no per-row finding counts, no document join (a parse has one document)
-    total = conn.execute(select(func.count()).select_from(
-        t.parse.outerjoin(t.organization, t.organization.c.id == t.parse.c.organization_id))
-        .where(t.parse.c.is_current.is_(True), *conds)).scalar_one()
+    total = conn.execute(
+        select(func.count())
+        .select_from(t.parse.outerjoin(t.organization, t.organization.c.id == t.parse.c.organization_id))
+        .where(t.parse.c.is_current.is_(True), *conds)
+    ).scalar_one()
     column = stmt.selected_columns[_SORTS.get(sort, "organization")]
     order = column.desc() if descending else column.asc()
     stmt = stmt.order_by(order, t.document.c.sha256).limit(page_size).offset((max(page, 1) - 1) * page_size)
@@ -139,20 +174,42 @@ def report_detail(conn: Connection, key: str, org_ids: set[int] | None = None) -
     detail = ReportDetail(_row(r), r.media_type, r.pages, r.published, r.error_message, text, reading=reading)
     c = t.cell.c
     for cell in conn.execute(select(t.cell).where(c.parse_id == r.parse_id).order_by(c.cell_id)):
-        detail.cells.append({"id": cell.cell_id, "raw": cell.raw, "meaning": cell.meaning, "value": cell.value,
-                             "inferred_value": cell.inferred_value, "page": cell.page, "line": cell.line,
-                             "position": cell.position})
+        detail.cells.append(
+            {
+                "id": cell.cell_id,
+                "raw": cell.raw,
+                "meaning": cell.meaning,
+                "value": cell.value,
+                "inferred_value": cell.inferred_value,
+                "page": cell.page,
+                "line": cell.line,
+                "position": cell.position,
+            }
+        )
     rv = t.review.c
     for table in (t.finding, t.cross_finding):
         f = table.c
-        stmt = (select(f.key, f.code, f.severity, f.message, f.evidence, rv.decision, rv.comment, rv.reviewer)
-                .select_from(table.outerjoin(t.review, (rv.document_sha256 == r.sha256)
-                                             & (rv.fingerprint == f.fingerprint)))
-                .where(f.parse_id == r.parse_id).order_by(f.key))
+        stmt = (
+            select(f.key, f.code, f.severity, f.message, f.evidence, rv.decision, rv.comment, rv.reviewer)
+            .select_from(
+                table.outerjoin(t.review, (rv.document_sha256 == r.sha256) & (rv.fingerprint == f.fingerprint))
+            )
+            .where(f.parse_id == r.parse_id)
+            .order_by(f.key)
+        )
         for row in conn.execute(stmt):
-            detail.findings.append({"key": row.key, "code": row.code, "severity": row.severity,
-                                    "message": row.message, "evidence": row.evidence, "decision": row.decision,
-                                    "comment": row.comment, "reviewer": row.reviewer})
+            detail.findings.append(
+                {
+                    "key": row.key,
+                    "code": row.code,
+                    "severity": row.severity,
+                    "message": row.message,
+                    "evidence": row.evidence,
+                    "decision": row.decision,
+                    "comment": row.comment,
+                    "reviewer": row.reviewer,
+                }
+            )
     return detail
 
 
@@ -177,6 +234,7 @@ def file_content(conn: Connection, sha256: str) -> bytes:
 
 # ------------------------------------------------------------------------------------------------ regions
 
+
 def region_org_ids(conn: Connection, region: str | None) -> set[int] | None:
     """The organizations a user with ``region`` may see (the body and everything below it); None: no limit.
     A region naming no known body sees nothing (default deny)."""
@@ -199,29 +257,61 @@ def _in_region(conn: Connection, parse_id: int, org_ids: set[int] | None) -> boo
 
 # ------------------------------------------------------------------------------------------------ findings
 
-def _finding_filters(org_ids: set[int] | None, organization: str | None, year: int | None,
-                     severity: str | None, status: str | None) -> dict[str, Any]:
+
+def _finding_filters(
+    org_ids: set[int] | None, organization: str | None, year: int | None, severity: str | None, status: str | None
+) -> dict[str, Any]:
     """The store's findings filters; a region is a condition on the parse, so the database does the limiting."""
     where = () if org_ids is None else (t.parse.c.organization_id.in_(sorted(org_ids) or [-1]),)
     return {"organization": organization, "year": year, "severity": severity, "status": status, "where": where}
 
 
-def list_findings(conn: Connection, *, org_ids: set[int] | None = None, organization: str | None = None,
-                  year: int | None = None, severity: str | None = None, status: str | None = None,
-                  limit: int = 1000, offset: int = 0) -> list[dict[str, Any]]:
+def list_findings(
+    conn: Connection,
+    *,
+    org_ids: set[int] | None = None,
+    organization: str | None = None,
+    year: int | None = None,
+    severity: str | None = None,
+    status: str | None = None,
+    limit: int = 1000,
+    offset: int = 0,
+) -> list[dict[str, Any]]:
     """A page of findings of current reports (the CLI's list, in its order), limited to a region's reports."""
     from gongkai.store.review import list_findings as store_findings
 
-    rows = store_findings(conn, limit=limit, offset=offset,
-                          **_finding_filters(org_ids, organization, year, severity, status))
-    return [{"key": r.key, "report": report_key(r.document_sha256), "source": r.source,
-             "organization": r.organization, "year": r.year, "code": r.code, "category": r.category,
-             "severity": r.severity, "message": r.message, "evidence": r.evidence, "decision": r.decision,
-             "comment": r.comment, "reviewer": r.reviewer} for r in rows]
+    rows = store_findings(
+        conn, limit=limit, offset=offset, **_finding_filters(org_ids, organization, year, severity, status)
+    )
+    return [
+        {
+            "key": r.key,
+            "report": report_key(r.document_sha256),
+            "source": r.source,
+            "organization": r.organization,
+            "year": r.year,
+            "code": r.code,
+            "category": r.category,
+            "severity": r.severity,
+            "message": r.message,
+            "evidence": r.evidence,
+            "decision": r.decision,
+            "comment": r.comment,
+            "reviewer": r.reviewer,
+        }
+        for r in rows
+    ]
 
 
-def count_findings(conn: Connection, *, org_ids: set[int] | None = None, organization: str | None = None,
-                   year: int | None = None, severity: str | None = None, status: str | None = None) -> int:
+def count_findings(
+    conn: Connection,
+    *,
+    org_ids: set[int] | None = None,
+    organization: str | None = None,
+    year: int | None = None,
+    severity: str | None = None,
+    status: str | None = None,
+) -> int:
     from gongkai.store.review import count_findings as store_count
 
     return store_count(conn, **_finding_filters(org_ids, organization, year, severity, status))
@@ -234,12 +324,14 @@ def finding_parse_id(conn: Connection, key: str) -> int | None:
     table = {"F-": t.finding, "X-": t.cross_finding}.get(key[:2])
     if table is None:
         return None
-    return conn.execute(select(table.c.parse_id).where(table.c.key == key)
-                        .order_by(table.c.parse_id.desc()).limit(1)).scalar()
+    return conn.execute(
+        select(table.c.parse_id).where(table.c.key == key).order_by(table.c.parse_id.desc()).limit(1)
+    ).scalar()
 
 
-def review_finding(conn: Connection, key: str, decision: str, comment: str | None, reviewer: str,
-                   org_ids: set[int] | None) -> bool:
+def review_finding(
+    conn: Connection, key: str, decision: str, comment: str | None, reviewer: str, org_ids: set[int] | None
+) -> bool:
     """Record a decision through the CLI's review function; False when the finding is unknown or outside the
     reviewer's region (the two are not told apart, so a region's findings cannot be probed)."""
     from gongkai.store.review import decide
@@ -260,6 +352,7 @@ def stats(conn: Connection, region: str | None, year: int | None) -> dict[str, A
 
 # ------------------------------------------------------------------------------------------------ ingest
 
+
 def ingest_files(store, paths: list, **options: Any) -> Any:
     """Store uploaded files exactly as `gongkai ingest` does (same limits, idempotent by content hash);
     ``options``: `ingest`'s jobs, limits and progress hook."""
@@ -272,6 +365,9 @@ def already_stored(conn: Connection, shas: list[str]) -> set[str]:
     """The contents (sha256) already read by this parser version: uploading them again stores nothing."""
     from gongkai import PARSER_VERSION
 
-    q = (select(t.document.c.sha256).join(t.parse, t.parse.c.document_id == t.document.c.id)
-         .where(t.document.c.sha256.in_(shas), t.parse.c.parser_version == PARSER_VERSION))
+    q = (
+        select(t.document.c.sha256)
+        .join(t.parse, t.parse.c.document_id == t.document.c.id)
+        .where(t.document.c.sha256.in_(shas), t.parse.c.parser_version == PARSER_VERSION)
+    )
     return set(conn.execute(q).scalars())

@@ -7,8 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from gongkai.reading import (CONFIDENCE_NAMES, METHOD_NAMES, READER_NAMES, REASON_NAMES, REPAIR_NAMES,
-                             ReadingReport)
+from gongkai.reading import CONFIDENCE_NAMES, METHOD_NAMES, READER_NAMES, REASON_NAMES, REPAIR_NAMES, ReadingReport
 from gongkai.render.text import TABLE_OF
 from gongkai.standard import FORMAT_IDS, get_format
 
@@ -75,13 +74,31 @@ def reading_view(reading: dict[str, Any] | None, format_id: str | None) -> Readi
         repairs = [_repair(r.kind, r.count, r.detail) for r in t.repairs]
         if t.assembled_labels:
             repairs.append(f"拼合行名 {t.assembled_labels} 个（由分开印出的文字拼成）")
-        lines.append(TableLine(t.table, titles.get(t.table, t.table), t.found, how, t.placed, t.rows,
-                               tuple(RowLine(_row_label(fid, t.table, r.row), REASON_NAMES.get(r.reason, r.reason))
-                                     for r in t.not_placed), tuple(repairs)))
+        lines.append(
+            TableLine(
+                t.table,
+                titles.get(t.table, t.table),
+                t.found,
+                how,
+                t.placed,
+                t.rows,
+                tuple(
+                    RowLine(_row_label(fid, t.table, r.row), REASON_NAMES.get(r.reason, r.reason)) for r in t.not_placed
+                ),
+                tuple(repairs),
+            )
+        )
     level = report.confidence
-    return ReadingView(report.summary_zh(), READER_NAMES.get(report.reader, report.reader), level,
-                       CONFIDENCE_NAMES[level], tuple(lines), tuple(report.ocr_pages), report.inferred,
-                       report.truncated)
+    return ReadingView(
+        report.summary_zh(),
+        READER_NAMES.get(report.reader, report.reader),
+        level,
+        CONFIDENCE_NAMES[level],
+        tuple(lines),
+        tuple(report.ocr_pages),
+        report.inferred,
+        report.truncated,
+    )
 
 
 __all__ = ["ReadingView", "RowLine", "TableLine", "reading_view"]

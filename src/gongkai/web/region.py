@@ -27,8 +27,12 @@ router = APIRouter()
 
 # (label, how to read it from a StatsRow) for the chart and its table
 FIGURES: tuple[tuple[str, str], ...] = (
-    ("本年新收申请", "received"), ("办理结果总计", "results_total"), ("予以公开", "granted"),
-    ("不予公开", "withheld"), ("行政复议", "review.total"), ("行政诉讼", "litigation.total"),
+    ("本年新收申请", "received"),
+    ("办理结果总计", "results_total"),
+    ("予以公开", "granted"),
+    ("不予公开", "withheld"),
+    ("行政复议", "review.total"),
+    ("行政诉讼", "litigation.total"),
 )
 
 
@@ -127,8 +131,10 @@ def region_matrix(conn: Connection, region: str, year: int, registry: Registry |
     ids = [root, *(m.org_id for m in members)]
     info = {r.id: r for r in conn.execute(select(o.c.id, o.c.source).where(o.c.id.in_(ids)))}
     parents: set[int] = set(conn.execute(select(o.c.parent_id).distinct().where(o.c.parent_id.in_(ids))).scalars())
-    rows = {oid: BodyRow(n, oid, info[oid].source == "registry", oid in parents, is_region=oid == root)
-            for oid, n in [(root, name), *((m.org_id, m.name) for m in members)]}
+    rows = {
+        oid: BodyRow(n, oid, info[oid].source == "registry", oid in parents, is_region=oid == root)
+        for oid, n in [(root, name), *((m.org_id, m.name) for m in members)]
+    }
     late_known: dict[int, list[bool | None]] = {}
     rollup_keys: list[str] = []
     mismatches = 0
@@ -153,8 +159,7 @@ def region_matrix(conn: Connection, region: str, year: int, registry: Registry |
     expected = sum(r.registered for r in ordered) if any(r.registered for r in ordered[1:]) else None
     rollup = None
     if members and expected is not None:  # without registered members nobody says what the roll-up must hold
-        rollup = RollupState(len(members), sum(bool(m.reports) for m in members), rollup_keys, mismatches,
-                             incomplete)
+        rollup = RollupState(len(members), sum(bool(m.reports) for m in members), rollup_keys, mismatches, incomplete)
     return RegionMatrix(name, root, year, _years(conn, name, reg), ordered, expected, rollup)
 
 
@@ -183,16 +188,25 @@ def _marks(conn: Connection, parse_ids: list[int]) -> dict[int, tuple[list[dict]
     for i, table in enumerate((t.finding, t.cross_finding)):
         f = table.c
         for start in range(0, len(parse_ids), _CHUNK):
-            q = (select(f.parse_id, f.code, f.severity, t.review.c.decision)
-                 .select_from(table.join(t.parse, t.parse.c.id == f.parse_id)
-                              .join(t.document, t.document.c.id == t.parse.c.document_id)
-                              .outerjoin(t.review, and_(t.review.c.document_sha256 == t.document.c.sha256,
-                                                        t.review.c.fingerprint == f.fingerprint)))
-                 .where(f.parse_id.in_(parse_ids[start:start + _CHUNK])))
+            q = (
+                select(f.parse_id, f.code, f.severity, t.review.c.decision)
+                .select_from(
+                    table.join(t.parse, t.parse.c.id == f.parse_id)
+                    .join(t.document, t.document.c.id == t.parse.c.document_id)
+                    .outerjoin(
+                        t.review,
+                        and_(
+                            t.review.c.document_sha256 == t.document.c.sha256, t.review.c.fingerprint == f.fingerprint
+                        ),
+                    )
+                )
+                .where(f.parse_id.in_(parse_ids[start : start + _CHUNK]))
+            )
             rows: Any = conn.execute(q)  # Row[object, ...] over the untyped schema
             for pid, code, severity, decision in rows:
-                out[pid][i].append({"code": code, "severity": severity,
-                                    "review": None if decision is None else {"decision": decision}})
+                out[pid][i].append(
+                    {"code": code, "severity": severity, "review": None if decision is None else {"decision": decision}}
+                )
     return out
 
 
@@ -203,6 +217,7 @@ def _years(conn: Connection, region: str, registry: Registry | None = None) -> l
 
 
 # ------------------------------------------------------------------------------------------------ figures
+
 
 def _figure(row, path: str) -> float:
     value = row
@@ -221,10 +236,15 @@ class Figures:
 
     def chart_option(self) -> dict:
         """The ECharts option (plain data: labels are ours, never text from a document)."""
-        return {"animation": False, "tooltip": {"trigger": "axis"}, "legend": {"top": 0},
-                "grid": {"left": 60, "right": 20, "top": 40, "bottom": 30},
-                "xAxis": {"type": "category", "data": self.years}, "yAxis": {"type": "value"},
-                "series": [{"name": label, "type": "line", "data": values} for label, values in self.series]}
+        return {
+            "animation": False,
+            "tooltip": {"trigger": "axis"},
+            "legend": {"top": 0},
+            "grid": {"left": 60, "right": 20, "top": 40, "bottom": 30},
+            "xAxis": {"type": "category", "data": self.years},
+            "yAxis": {"type": "value"},
+            "series": [{"name": label, "type": "line", "data": values} for label, values in self.series],
+        }
 
 
 def region_figures(conn: Connection, region: str, registry: Registry | None = None) -> Figures:
@@ -241,6 +261,7 @@ def _number(v: float) -> float | int:
 
 
 # ------------------------------------------------------------------------------------------------ pages
+
 
 def _denied() -> HTMLResponse:
     return HTMLResponse("[E-WEB-REGION] 无权查看该区域", status_code=403)
@@ -307,11 +328,37 @@ def api_region(request: Request, region: str, year: int):
             raise HTTPException(404, f"[E-WEB-404] {exc.message}") from None
         except Forbidden:
             raise HTTPException(403, "[E-WEB-REGION] 无权查看该区域") from None
-    bodies = [{"name": r.name, "registered": r.registered, "is_region": r.is_region, "reported": r.reported,
-               "missing": r.missing, "late": r.late if r.reported else None, "rollup": r.rollup,
-               "pending": r.pending, "errors": r.errors, "reports": [c.key for c in r.reports]} for r in m.rows]
-    rollup = None if m.rollup is None else {
-        "members": m.rollup.members, "with_report": m.rollup.with_report, "reports": m.rollup.rollup_keys,
-        "rollup_mismatch": m.rollup.mismatches, "incomplete": m.rollup.incomplete}
-    return {"region": m.region, "year": m.year, "years": m.years, "expected": m.expected, "rollup": rollup,
-            "bodies": bodies}
+    bodies = [
+        {
+            "name": r.name,
+            "registered": r.registered,
+            "is_region": r.is_region,
+            "reported": r.reported,
+            "missing": r.missing,
+            "late": r.late if r.reported else None,
+            "rollup": r.rollup,
+            "pending": r.pending,
+            "errors": r.errors,
+            "reports": [c.key for c in r.reports],
+        }
+        for r in m.rows
+    ]
+    rollup = (
+        None
+        if m.rollup is None
+        else {
+            "members": m.rollup.members,
+            "with_report": m.rollup.with_report,
+            "reports": m.rollup.rollup_keys,
+            "rollup_mismatch": m.rollup.mismatches,
+            "incomplete": m.rollup.incomplete,
+        }
+    )
+    return {
+        "region": m.region,
+        "year": m.year,
+        "years": m.years,
+        "expected": m.expected,
+        "rollup": rollup,
+        "bodies": bodies,
+    }

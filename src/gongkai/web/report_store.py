@@ -16,8 +16,12 @@ from sqlalchemy import Connection, exists, func, or_, select
 from gongkai.store import schema as t
 from gongkai.store.versions import KEY_LENGTH, report_key
 
-STATE_NAMES = {"current": "现行（计入统计）", "superseded": "已被取代", "withdrawn": "已撤回",
-               "not_counted": "不计入统计"}
+STATE_NAMES = {
+    "current": "现行（计入统计）",
+    "superseded": "已被取代",
+    "withdrawn": "已撤回",
+    "not_counted": "不计入统计",
+}
 ACTION_NAMES = {"supersede": "取代", "withdraw": "撤回", "restore": "恢复"}
 
 
@@ -68,15 +72,35 @@ def _state(decision: str | None, counts: bool) -> str:
 
 def _parse_of(conn: Connection, sha256: str):
     p, d = t.parse.c, t.document.c
-    return conn.execute(select(p.id, p.organization_id, p.year, p.is_rollup, p.status, p.source, p.published,
-                               p.counts, p.version_reason, d.decision, d.superseded_by, d.sha256)
-                        .select_from(t.parse.join(t.document, t.document.c.id == p.document_id))
-                        .where(d.sha256 == sha256, p.is_current.is_(True))).first()
+    return conn.execute(
+        select(
+            p.id,
+            p.organization_id,
+            p.year,
+            p.is_rollup,
+            p.status,
+            p.source,
+            p.published,
+            p.counts,
+            p.version_reason,
+            d.decision,
+            d.superseded_by,
+            d.sha256,
+        )
+        .select_from(t.parse.join(t.document, t.document.c.id == p.document_id))
+        .where(d.sha256 == sha256, p.is_current.is_(True))
+    ).first()
 
 
 def _version(r) -> Version:
-    return Version(report_key(r.sha256), r.source, r.published, _state(r.decision, bool(r.counts)),
-                   r.version_reason, report_key(r.superseded_by) if r.superseded_by else None)
+    return Version(
+        report_key(r.sha256),
+        r.source,
+        r.published,
+        _state(r.decision, bool(r.counts)),
+        r.version_reason,
+        report_key(r.superseded_by) if r.superseded_by else None,
+    )
 
 
 def report_versions(conn: Connection, sha256: str) -> Versions:
@@ -88,19 +112,28 @@ def report_versions(conn: Connection, sha256: str) -> Versions:
     shas = [sha256]
     if r.organization_id is not None and r.year is not None:
         p, d = t.parse.c, t.document.c
-        rows = conn.execute(select(p.source, p.published, p.counts, p.version_reason, d.decision, d.superseded_by,
-                                   d.sha256)
-                            .select_from(t.parse.join(t.document, t.document.c.id == p.document_id))
-                            .where(p.is_current.is_(True), p.status == "ok", p.organization_id == r.organization_id,
-                                   p.year == r.year, p.is_rollup == r.is_rollup, d.sha256 != sha256)
-                            .order_by(d.sha256)).all()
+        rows = conn.execute(
+            select(p.source, p.published, p.counts, p.version_reason, d.decision, d.superseded_by, d.sha256)
+            .select_from(t.parse.join(t.document, t.document.c.id == p.document_id))
+            .where(
+                p.is_current.is_(True),
+                p.status == "ok",
+                p.organization_id == r.organization_id,
+                p.year == r.year,
+                p.is_rollup == r.is_rollup,
+                d.sha256 != sha256,
+            )
+            .order_by(d.sha256)
+        ).all()
         out.others = [_version(o) for o in rows]
         shas += [o.sha256 for o in rows]
     a = t.audit_log.c
-    for e in conn.execute(select(t.audit_log).where(or_(a.target.in_(shas), a.related.in_(shas)))
-                          .order_by(a.id)):
-        out.log.append(AuditEntry(e.at, e.by, e.action, report_key(e.target),
-                                  report_key(e.related) if e.related else None, e.reason))
+    for e in conn.execute(select(t.audit_log).where(or_(a.target.in_(shas), a.related.in_(shas))).order_by(a.id)):
+        out.log.append(
+            AuditEntry(
+                e.at, e.by, e.action, report_key(e.target), report_key(e.related) if e.related else None, e.reason
+            )
+        )
     return out
 
 
@@ -124,8 +157,11 @@ def review_histories(conn: Connection, sha256: str) -> dict[str, list[ReviewStep
     `gongkai review history`; a key is derived from the document and the finding, so it is stable)."""
     e = t.review_event.c
     out: dict[str, list[ReviewStep]] = {}
-    for r in conn.execute(select(e.finding_key, e.decided_at, e.reviewer, e.decision, e.comment)
-                          .where(e.document_sha256 == sha256).order_by(e.id)):
+    for r in conn.execute(
+        select(e.finding_key, e.decided_at, e.reviewer, e.decision, e.comment)
+        .where(e.document_sha256 == sha256)
+        .order_by(e.id)
+    ):
         out.setdefault(r.finding_key, []).append(ReviewStep(r.decided_at, r.reviewer, r.decision, r.comment))
     return out
 
@@ -144,6 +180,7 @@ def decide_version(store, key: str, action: str, reason: str, by: str, by_report
 
 # ------------------------------------------------------------------------------------------------ downloads
 
+
 def _one_report(conn: Connection, parse_id: int):
     from gongkai.analysis.stored import Scope, iter_reports, load_registry
 
@@ -152,9 +189,11 @@ def _one_report(conn: Connection, parse_id: int):
 
 
 def parse_id_of(conn: Connection, sha256: str) -> int | None:
-    return conn.execute(select(t.parse.c.id).select_from(t.parse.join(t.document,
-                                                                      t.document.c.id == t.parse.c.document_id))
-                        .where(t.document.c.sha256 == sha256, t.parse.c.is_current.is_(True))).scalar()
+    return conn.execute(
+        select(t.parse.c.id)
+        .select_from(t.parse.join(t.document, t.document.c.id == t.parse.c.document_id))
+        .where(t.document.c.sha256 == sha256, t.parse.c.is_current.is_(True))
+    ).scalar()
 
 
 def report_json_bytes(conn: Connection, parse_id: int) -> bytes | None:
@@ -184,8 +223,11 @@ def report_xlsx_bytes(conn: Connection, parse_id: int) -> bytes | None:
         path = Path(tmp) / "report.xlsx"
         book = XlsxBook(path)
         try:
-            cells, wide, problems = (book.sheet("单元格", LONG_COLUMNS), book.sheet("宽表", wide_columns()),
-                                     book.sheet("问题", FINDING_COLUMNS))
+            cells, wide, problems = (
+                book.sheet("单元格", LONG_COLUMNS),
+                book.sheet("宽表", wide_columns()),
+                book.sheet("问题", FINDING_COLUMNS),
+            )
             for row in long_rows(rep):
                 cells.write(row)
             wide.write(wide_row_for_people(rep))
@@ -197,6 +239,7 @@ def report_xlsx_bytes(conn: Connection, parse_id: int) -> bytes | None:
 
 
 # ------------------------------------------------------------------------------------------------ notices
+
 
 @dataclass
 class BodyReport:
@@ -211,21 +254,34 @@ class BodyReport:
     findings: list[dict]  # own and cross findings with their review decision
 
 
-def body_reports(conn: Connection, *, org_ids: set[int] | None, organization: str | None = None,
-                 year: int | None = None, key: str | None = None,
-                 severities: tuple[str, ...] = ("error", "warning")) -> list[BodyReport]:
+def body_reports(
+    conn: Connection,
+    *,
+    org_ids: set[int] | None,
+    organization: str | None = None,
+    year: int | None = None,
+    key: str | None = None,
+    severities: tuple[str, ...] = ("error", "warning"),
+) -> list[BodyReport]:
     """Current reports (counted versions) with at least one finding of ``severities``, by body name then key;
     within ``org_ids`` when given (a reviewer's region or a chosen region); only report ``key`` if given."""
     from gongkai.store.versions import counted
 
     p, d = t.parse.c, t.document.c
     org = func.coalesce(t.organization.c.name, p.organization_printed)
-    has_findings = or_(*(exists().where(f.c.parse_id == p.id, f.c.severity.in_(severities))
-                         for f in (t.finding, t.cross_finding)))
-    stmt = (select(p.id, d.sha256, org.label("organization"), p.year, p.source, p.media_type)
-            .select_from(t.parse.join(t.document, t.document.c.id == p.document_id)
-                         .outerjoin(t.organization, t.organization.c.id == p.organization_id))
-            .where(counted(), p.status == "ok", has_findings).order_by(org, p.year, d.sha256))
+    has_findings = or_(
+        *(exists().where(f.c.parse_id == p.id, f.c.severity.in_(severities)) for f in (t.finding, t.cross_finding))
+    )
+    stmt = (
+        select(p.id, d.sha256, org.label("organization"), p.year, p.source, p.media_type)
+        .select_from(
+            t.parse.join(t.document, t.document.c.id == p.document_id).outerjoin(
+                t.organization, t.organization.c.id == p.organization_id
+            )
+        )
+        .where(counted(), p.status == "ok", has_findings)
+        .order_by(org, p.year, d.sha256)
+    )
     if key is not None:
         if len(key) != KEY_LENGTH or any(ch not in "0123456789abcdef" for ch in key):
             return []
@@ -242,11 +298,21 @@ def body_reports(conn: Connection, *, org_ids: set[int] | None, organization: st
         if not findings:
             continue
         c = t.cell.c
-        cells = {x.cell_id: {"raw": x.raw, "page": x.page, "line": x.line, "position": x.position}
-                 for x in conn.execute(select(c.cell_id, c.raw, c.page, c.line, c.position)
-                                       .where(c.parse_id == r.id))}
-        out.append(BodyReport(report_key(r.sha256), r.organization or "（未能确定机关）", r.year, r.source,
-                              r.media_type, cells, findings))
+        cells = {
+            x.cell_id: {"raw": x.raw, "page": x.page, "line": x.line, "position": x.position}
+            for x in conn.execute(select(c.cell_id, c.raw, c.page, c.line, c.position).where(c.parse_id == r.id))
+        }
+        out.append(
+            BodyReport(
+                report_key(r.sha256),
+                r.organization or "（未能确定机关）",
+                r.year,
+                r.source,
+                r.media_type,
+                cells,
+                findings,
+            )
+        )
     return out
 
 
@@ -255,13 +321,28 @@ def _findings_of(conn: Connection, parse_id: int, sha256: str) -> list[dict]:
     out = []
     for table in (t.finding, t.cross_finding):
         f = table.c
-        stmt = (select(f.key, f.code, f.severity, f.message, f.evidence, rv.decision, rv.comment)
-                .select_from(table.outerjoin(t.review, (rv.document_sha256 == sha256)
-                                             & (rv.fingerprint == f.fingerprint)))
-                .where(f.parse_id == parse_id).order_by(f.key))
+        stmt = (
+            select(f.key, f.code, f.severity, f.message, f.evidence, rv.decision, rv.comment)
+            .select_from(table.outerjoin(t.review, (rv.document_sha256 == sha256) & (rv.fingerprint == f.fingerprint)))
+            .where(f.parse_id == parse_id)
+            .order_by(f.key)
+        )
         out += [dict(r._mapping) for r in conn.execute(stmt)]
     return out
 
 
-__all__ = ["ACTION_NAMES", "AuditEntry", "BodyReport", "STATE_NAMES", "Version", "Versions", "body_reports",
-           "decide_version", "parse_id_of", "review_histories", "report_json_bytes", "report_versions", "report_xlsx_bytes"]
+__all__ = [
+    "ACTION_NAMES",
+    "AuditEntry",
+    "BodyReport",
+    "STATE_NAMES",
+    "Version",
+    "Versions",
+    "body_reports",
+    "decide_version",
+    "parse_id_of",
+    "review_histories",
+    "report_json_bytes",
+    "report_versions",
+    "report_xlsx_bytes",
+]

@@ -43,8 +43,11 @@ def new_token(conn: Connection, user: str, label: str | None = None) -> str:
         raise UnknownUser(user)
     prefix = secrets.token_hex(6)
     token = f"{PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
-    conn.execute(t.api_token.insert().values(user_id=uid, prefix=prefix, token_hash=_hash(token), label=label,
-                                             created_at=now_iso()))
+    conn.execute(
+        t.api_token.insert().values(
+            user_id=uid, prefix=prefix, token_hash=_hash(token), label=label, created_at=now_iso()
+        )
+    )
     return token
 
 
@@ -53,23 +56,32 @@ def user_for_token(conn: Connection, token: str) -> queries.User | None:
     if not token.startswith(PREFIX) or len(token) > 200:
         return None
     a, u = t.api_token.c, t.web_user.c
-    name = conn.execute(select(u.name).select_from(t.api_token.join(t.web_user, t.web_user.c.id == a.user_id))
-                        .where(a.token_hash == _hash(token), a.revoked_at.is_(None))).scalar()
+    name = conn.execute(
+        select(u.name)
+        .select_from(t.api_token.join(t.web_user, t.web_user.c.id == a.user_id))
+        .where(a.token_hash == _hash(token), a.revoked_at.is_(None))
+    ).scalar()
     return queries.get_user(conn, name) if name else None
 
 
 def revoke(conn: Connection, prefix: str) -> bool:
     """Revoke the token with this prefix (the part after ``gk_`` up to ``_``); False when none is active."""
     prefix = prefix.strip().removeprefix(PREFIX).split("_", 1)[0]
-    done = conn.execute(update(t.api_token).where(t.api_token.c.prefix == prefix, t.api_token.c.revoked_at.is_(None))
-                        .values(revoked_at=now_iso()))
+    done = conn.execute(
+        update(t.api_token)
+        .where(t.api_token.c.prefix == prefix, t.api_token.c.revoked_at.is_(None))
+        .values(revoked_at=now_iso())
+    )
     return done.rowcount > 0
 
 
 def list_tokens(conn: Connection, user: str | None = None) -> list[TokenInfo]:
     a, u = t.api_token.c, t.web_user.c
-    stmt = (select(a.prefix, u.name, a.label, a.created_at, a.revoked_at)
-            .select_from(t.api_token.join(t.web_user, t.web_user.c.id == a.user_id)).order_by(a.created_at, a.id))
+    stmt = (
+        select(a.prefix, u.name, a.label, a.created_at, a.revoked_at)
+        .select_from(t.api_token.join(t.web_user, t.web_user.c.id == a.user_id))
+        .order_by(a.created_at, a.id)
+    )
     if user is not None:
         stmt = stmt.where(u.name == user)
     rows: Any = conn.execute(stmt)  # Row[object, ...] over the untyped schema

@@ -91,12 +91,17 @@ def recorded_name(name: str | None, index: int, taken: set[str]) -> str:
     return out
 
 
-def accept(up: Upload, files: list[tuple[str | None, bytes | None]], max_bytes: int = MAX_FILE_BYTES,
-           max_files: int = MAX_FILES) -> tuple[Path | None, list[Path]]:
+def accept(
+    up: Upload,
+    files: list[tuple[str | None, bytes | None]],
+    max_bytes: int = MAX_FILE_BYTES,
+    max_files: int = MAX_FILES,
+) -> tuple[Path | None, list[Path]]:
     """Check each file and write the accepted ones to a new temporary folder; ``None`` data = over the size limit."""
     if len(files) > max_files:
-        up.files = [FileOutcome(n or "", "refused", f"[E-WEB-UPLOAD-COUNT] 一次最多上传 {max_files} 个文件")
-                    for n, _ in files]
+        up.files = [
+            FileOutcome(n or "", "refused", f"[E-WEB-UPLOAD-COUNT] 一次最多上传 {max_files} 个文件") for n, _ in files
+        ]
         up.done = True
         return None, []
     folder = Path(tempfile.mkdtemp(prefix="gongkai-upload-"))
@@ -105,8 +110,9 @@ def accept(up: Upload, files: list[tuple[str | None, bytes | None]], max_bytes: 
     for i, (name, data) in enumerate(files):
         shown = name or f"文件{i + 1}"
         if data is None:
-            up.files.append(FileOutcome(shown, "refused",
-                                        f"[E-WEB-UPLOAD-SIZE] 文件超过 {max_bytes // (1024 * 1024)} MB 上限"))
+            up.files.append(
+                FileOutcome(shown, "refused", f"[E-WEB-UPLOAD-SIZE] 文件超过 {max_bytes // (1024 * 1024)} MB 上限")
+            )
             continue
         kind, why = sniff(data, name or "")
         if kind in (Kind.EMPTY, Kind.UNSUPPORTED):
@@ -115,13 +121,17 @@ def accept(up: Upload, files: list[tuple[str | None, bytes | None]], max_bytes: 
         path = folder / safe_name(name, i)
         path.write_bytes(data)
         paths.append(path)
-        up.files.append(FileOutcome(shown, "waiting", key=hashlib.sha256(data).hexdigest()[:12],
-                                    recorded=recorded_name(name, i, taken)))
+        up.files.append(
+            FileOutcome(
+                shown, "waiting", key=hashlib.sha256(data).hexdigest()[:12], recorded=recorded_name(name, i, taken)
+            )
+        )
     return folder, paths
 
 
-def run(up: Upload, store, folder: Path | None, paths: list[Path], *, jobs: int = 1,
-        limits: Limits = DEFAULT_LIMITS) -> None:
+def run(
+    up: Upload, store, folder: Path | None, paths: list[Path], *, jobs: int = 1, limits: Limits = DEFAULT_LIMITS
+) -> None:
     """Ingest the accepted files and record each one's outcome as it comes (the queue's thread runs this)."""
     from gongkai.web import queries
 

@@ -46,8 +46,12 @@ def _merge_rulings(rulings: list[Ruling]) -> list[Ruling]:
     vs = sorted((r for r in rulings if not r.horizontal), key=lambda r: (round((r.x0 + r.x1) / 2, 0), r.top))
     for r in hs:
         last = out[-1] if out else None
-        if last is not None and last.horizontal and abs((last.top + last.bottom) - (r.top + r.bottom)) < 1.0 \
-                and r.x0 <= last.x1 + 1.0:
+        if (
+            last is not None
+            and last.horizontal
+            and abs((last.top + last.bottom) - (r.top + r.bottom)) < 1.0
+            and r.x0 <= last.x1 + 1.0
+        ):
             out[-1] = Ruling(last.x0, min(last.top, r.top), max(last.x1, r.x1), max(last.bottom, r.bottom), r.page)
         else:
             out.append(r)
@@ -196,7 +200,7 @@ def _split_word(w: Word, cuts: list[float]) -> list[Word]:
     assuming even character widths (digits are)."""
     x0, top, x1, bottom = w.bbox
     lo = bisect_right(cuts, x0 + 1)
-    inner = [c for c in cuts[lo:bisect_right(cuts, x1 - 1, lo)]]
+    inner = [c for c in cuts[lo : bisect_right(cuts, x1 - 1, lo)]]
     if not inner:
         return [w]
     step = (x1 - x0) / len(w.text)
@@ -206,8 +210,7 @@ def _split_word(w: Word, cuts: list[float]) -> list[Word]:
     for a, b in pairwise(edges):
         end = len(w.text) if b == x1 else max(start, min(len(w.text), round((b - x0) / step)))
         if end > start:
-            out.append(Word(w.text[start:end], (x0 + start * step, top, x0 + end * step, bottom), w.page,
-                            w.confidence))
+            out.append(Word(w.text[start:end], (x0 + start * step, top, x0 + end * step, bottom), w.page, w.confidence))
         start = end
         if a == b:
             break
@@ -259,8 +262,9 @@ def _lattice_table(grid: _Grid, words: list[Word], page_no: int) -> tuple[Table,
     return table, rest
 
 
-
-def lattice_tables(words: list[Word], rulings: list[Ruling], page_no: int) -> tuple[list[tuple[float, Table]], list[Word]]:
+def lattice_tables(
+    words: list[Word], rulings: list[Ruling], page_no: int
+) -> tuple[list[tuple[float, Table]], list[Word]]:
     """Tables drawn with ruling lines (with their top edge) and the words outside them."""
     out: list[tuple[float, Table]] = []
     rest = words

@@ -13,8 +13,7 @@ from gongkai.readers.geometry.stream import Bands, stream_tables
 from gongkai.readers.geometry.words import Ruling, Word
 
 
-def build_blocks(words: list[Word], rulings: list[Ruling], page_size: tuple[float, float],
-                 page_no: int) -> list[Block]:
+def build_blocks(words: list[Word], rulings: list[Ruling], page_size: tuple[float, float], page_no: int) -> list[Block]:
     """One page: tables (from ruling lines, else from aligned numbers) and paragraphs, top to bottom.
     Page numbers are dropped; running headers need the other pages (see :func:`layout_pages`)."""
     return page_blocks(words, rulings, page_size, page_no).blocks
@@ -28,8 +27,9 @@ class PageBlocks:
     last_bands: Bands | None = None  # value columns of the last block when it is a table without lines
 
 
-def page_blocks(words: list[Word], rulings: list[Ruling], page_size: tuple[float, float], page_no: int,
-                carry: Bands | None = None) -> PageBlocks:
+def page_blocks(
+    words: list[Word], rulings: list[Ruling], page_size: tuple[float, float], page_no: int, carry: Bands | None = None
+) -> PageBlocks:
     """The blocks of one page; ``carry`` are the value columns of a table without lines ending the previous
     page (see :func:`~gongkai.readers.geometry.stream.stream_tables`)."""
     _, height = page_size
@@ -49,10 +49,15 @@ def page_blocks(words: list[Word], rulings: list[Ruling], page_size: tuple[float
         h_first, h_last = first.bottom - first.top, last.bottom - last.top
         # the text width is only known from two or more lines reaching it
         full = sum(1 for ln in lines if ln.x1 >= right - 1.5 * (ln.bottom - ln.top))
-        out.open_end = (isinstance(out.blocks[-1], Paragraph) and full >= 2 and last.x1 >= right - 1.5 * h_last
-                        and not last.text.endswith(("。", "！", "？")))
-        out.flush_start = (isinstance(out.blocks[0], Paragraph) and first.x0 <= left + 0.8 * h_first
-                           and not HEADING.match(first.text))
+        out.open_end = (
+            isinstance(out.blocks[-1], Paragraph)
+            and full >= 2
+            and last.x1 >= right - 1.5 * h_last
+            and not last.text.endswith(("。", "！", "？"))
+        )
+        out.flush_start = (
+            isinstance(out.blocks[0], Paragraph) and first.x0 <= left + 0.8 * h_first and not HEADING.match(first.text)
+        )
     return out
 
 

@@ -70,8 +70,11 @@ def join_tables(a: Table, b: Table) -> None:
         a.repaired(r.kind, r.count, r.detail)
     a_rows, b_rows = a.rows(), b.rows()
     skip = 0
-    while skip < min(len(a_rows), len(b_rows)) and b_rows[skip] and \
-            [_squash(c.text) for c in b_rows[skip]] == [_squash(c.text) for c in a_rows[skip]]:
+    while (
+        skip < min(len(a_rows), len(b_rows))
+        and b_rows[skip]
+        and [_squash(c.text) for c in b_rows[skip]] == [_squash(c.text) for c in a_rows[skip]]
+    ):
         skip += 1
     height = a.n_rows
     offset = height - skip
@@ -80,8 +83,14 @@ def join_tables(a: Table, b: Table) -> None:
     merged: set[int] = set()
     for c in first:
         top = bottom.get(place(c))
-        if top is None or not top.text.strip() or not c.text.strip() or VALUE.match(c.text) \
-                or LABEL_START.match(c.text) or VALUE.match(top.text):
+        if (
+            top is None
+            or not top.text.strip()
+            or not c.text.strip()
+            or VALUE.match(c.text)
+            or LABEL_START.match(c.text)
+            or VALUE.match(top.text)
+        ):
             continue
         # only a group label (another label follows it in the row) can be cut by a page break: a row's own
         # label on a new page is a new row ("行政处罚" then "行政强制")
@@ -123,7 +132,6 @@ def _column_map(a: Table):
 
 def _squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
-
 
 
 __all__ = ["join_tables", "layout_pages"]

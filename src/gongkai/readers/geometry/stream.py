@@ -70,8 +70,9 @@ def _band_of(bands: Bands, w: Word) -> int:
     return best
 
 
-def stream_tables(lines: list[TextLine], page_no: int, carry: Bands | None = None
-                  ) -> tuple[list[tuple[float, Table]], list[TextLine], Bands | None]:
+def stream_tables(
+    lines: list[TextLine], page_no: int, carry: Bands | None = None
+) -> tuple[list[tuple[float, Table]], list[TextLine], Bands | None]:
     """Tables printed without ruling lines: runs of lines ending in aligned values, with the label lines
     between and around them. Returns the tables (with their top edge), the lines outside them and the value
     columns of the last table. ``carry`` are the value columns of a table ending the previous page: a table
@@ -109,14 +110,21 @@ def stream_tables(lines: list[TextLine], page_no: int, carry: Bands | None = Non
             continue
         # label lines after the last row: the wrapped rest of its label, or rows blank throughout
         end = max(i for i in run if parsed[i] is not None) + 1
-        while end < j and (lines[end].top - lines[end - 1].bottom < _line_height(lines[end - 1])
-                           or _starts_item(lines[end])):
+        while end < j and (
+            lines[end].top - lines[end - 1].bottom < _line_height(lines[end - 1]) or _starts_item(lines[end])
+        ):
             end += 1
         # a wrapped label's first line may sit just above the first row, or a row blank throughout
         start = k
-        while rest and rest[-1].x1 < edge - 1 and k - start < 3 and (
+        while (
+            rest
+            and rest[-1].x1 < edge - 1
+            and k - start < 3
+            and (
                 lines[start].top - rest[-1].bottom < _line_height(rest[-1])
-                or (_starts_item(rest[-1]) and lines[start].top - rest[-1].bottom < 2.5 * _line_height(rest[-1]))):
+                or (_starts_item(rest[-1]) and lines[start].top - rest[-1].bottom < 2.5 * _line_height(rest[-1]))
+            )
+        ):
             rest.pop()
             start -= 1
         header = _header_lines(rest, lines[start])
@@ -161,8 +169,11 @@ def _join_captions(rest: list[TextLine], header: list[TextLine]) -> None:
         if len(upper.words) != 1 or len(lower.words) != 1 or upper not in rest or lower not in rest:
             continue
         h = _line_height(upper)
-        if abs((upper.x0 + upper.x1) - (lower.x0 + lower.x1)) / 2 < h and not LABEL_START.match(lower.text) \
-                and lower.top - upper.bottom < 2.5 * h:
+        if (
+            abs((upper.x0 + upper.x1) - (lower.x0 + lower.x1)) / 2 < h
+            and not LABEL_START.match(lower.text)
+            and lower.top - upper.bottom < 2.5 * h
+        ):
             upper.words.extend(lower.words)
             upper.x0, upper.x1 = min(upper.x0, lower.x0), max(upper.x1, lower.x1)
             upper.bottom = lower.bottom
@@ -219,8 +230,9 @@ def _label_runs(words: list[Word], row: _Row | None, line: int) -> list[_Run]:
     return [_Run(ws, row, line) for ws in out]
 
 
-def _stream_table(lines: list[TextLine], parsed, header: list[TextLine], carry: Bands | None,
-                  page_no: int) -> tuple[Table, Bands]:
+def _stream_table(
+    lines: list[TextLine], parsed, header: list[TextLine], carry: Bands | None, page_no: int
+) -> tuple[Table, Bands]:
     rows: list[_Row] = []
     runs: list[_Run] = []
     for n, (ln, p) in enumerate(zip(lines, parsed)):
@@ -253,26 +265,52 @@ def _stream_table(lines: list[TextLine], parsed, header: list[TextLine], carry: 
     label_x1 = bands[0][0] if bands else max(ln.x1 for ln in lines)
     for k, column in enumerate(groups):
         for first, span, ws in column:
-            bbox = (min(w.bbox[0] for w in ws), rows[first].top, max(w.bbox[2] for w in ws),
-                    rows[first + span - 1].bottom)
+            bbox = (
+                min(w.bbox[0] for w in ws),
+                rows[first].top,
+                max(w.bbox[2] for w in ws),
+                rows[first + span - 1].bottom,
+            )
             text = _join(ws)
-            cells.append(TableCell(first, k, text, span, 1,
-                                   source=Source(page=page_no, bbox=bbox, confidence=min_conf(ws)),
-                                   assembled=_pieced(text, ws), label_area=True))
+            cells.append(
+                TableCell(
+                    first,
+                    k,
+                    text,
+                    span,
+                    1,
+                    source=Source(page=page_no, bbox=bbox, confidence=min_conf(ws)),
+                    assembled=_pieced(text, ws),
+                    label_area=True,
+                )
+            )
     for i, row in enumerate(rows):
         top, bottom = row.top, row.bottom
         if row.label:
             text = _join(row.label)
-            cells.append(TableCell(i, n_groups, text, source=Source(
-                page=page_no, bbox=(label_x0, top, label_x1, bottom), confidence=min_conf(row.label)),
-                assembled=_pieced(text, row.label), label_area=True))
+            cells.append(
+                TableCell(
+                    i,
+                    n_groups,
+                    text,
+                    source=Source(page=page_no, bbox=(label_x0, top, label_x1, bottom), confidence=min_conf(row.label)),
+                    assembled=_pieced(text, row.label),
+                    label_area=True,
+                )
+            )
         by_band: dict[int, list[Word]] = {}
         for w in row.values:
             by_band.setdefault(_band_of(bands, w), []).append(w)
         for b, (x0, x1) in enumerate(bands):
             ws = by_band.get(b, [])
-            cells.append(TableCell(i, n_groups + 1 + b, " ".join(w.text for w in ws),
-                                   source=Source(page=page_no, bbox=(x0, top, x1, bottom), confidence=min_conf(ws))))
+            cells.append(
+                TableCell(
+                    i,
+                    n_groups + 1 + b,
+                    " ".join(w.text for w in ws),
+                    source=Source(page=page_no, bbox=(x0, top, x1, bottom), confidence=min_conf(ws)),
+                )
+            )
     bbox = (label_x0, lines[0].top, max([b for _, b in bands] + [label_x1]), lines[-1].bottom)
     table = Table(cells, Source(page=page_no, bbox=bbox), method="stream")
     joined = sum(c.assembled for c in cells)
@@ -397,8 +435,11 @@ def _group_labels(runs: list[_Run], rows: list[_Row]) -> list[list[tuple[int, in
     for column in columns:
         chains: list[list[_Run]] = []
         for run in sorted(column, key=lambda r: r.top):
-            if chains and not LABEL_START.match(run.text) \
-                    and run.top - chains[-1][-1].bottom < 2 * (run.bottom - run.top):
+            if (
+                chains
+                and not LABEL_START.match(run.text)
+                and run.top - chains[-1][-1].bottom < 2 * (run.bottom - run.top)
+            ):
                 chains[-1].append(run)
             else:
                 chains.append([run])
