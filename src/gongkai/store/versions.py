@@ -88,28 +88,21 @@ def _grouped(conn: Connection) -> Iterator[list]:
             yield group
 
 
+def _row_record(r, orgs: dict, cells=None, prose=None):
+    """The cross-check record of one row of :func:`_stmt` (what the version rule and DUPLICATE-REPORT compare)."""
+    from gongkai.store.cross import _record
+
+    row = (r.id, r.sha256, r.source, r.organization_id, r.organization_printed, r.year, None, r.is_rollup, r.published)
+    return _record(row, orgs, cells, prose=prose)
+
+
 def _candidates(conn: Connection, group: list, orgs: dict) -> list[Candidate]:
-    from gongkai.store.cross import _cells, _record
+    from gongkai.store.cross import _cells
 
     cells = _cells(conn, [r.id for r in group], None) if len(group) > 1 else {r.id: ({}, {}) for r in group}
     out = []
     for r in group:
-        rec = _record(
-            (
-                r.id,
-                r.sha256,
-                r.source,
-                r.organization_id,
-                r.organization_printed,
-                r.year,
-                None,
-                r.is_rollup,
-                r.published,
-            ),
-            orgs,
-            cells[r.id][0],
-            prose=r.prose,
-        )
+        rec = _row_record(r, orgs, cells[r.id][0], prose=r.prose)
         out.append(
             Candidate(
                 sha256=r.sha256,
@@ -148,7 +141,6 @@ def choose_versions(conn: Connection) -> int:
 def duplicate_report_findings(conn: Connection, orgs: dict) -> Iterator[tuple]:
     """(record, DUPLICATE-REPORT, related records) for (body, year)s with more than one counting report."""
     from gongkai.analysis.versions import VersionChoice
-    from gongkai.store.cross import _record
 
     stmt = (
         _stmt()
@@ -161,23 +153,7 @@ def duplicate_report_findings(conn: Connection, orgs: dict) -> Iterator[tuple]:
         group = list(same_key)
         if len(group) < 2:
             continue
-        recs = {
-            r.sha256: _record(
-                (
-                    r.id,
-                    r.sha256,
-                    r.source,
-                    r.organization_id,
-                    r.organization_printed,
-                    r.year,
-                    None,
-                    r.is_rollup,
-                    r.published,
-                ),
-                orgs,
-            )
-            for r in group
-        }
+        recs = {r.sha256: _row_record(r, orgs) for r in group}
         cands = [
             Candidate(sha256=s, source=rec.source, organization=rec.organization, year=rec.year)
             for s, rec in recs.items()
