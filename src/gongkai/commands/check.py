@@ -198,7 +198,8 @@ def check(
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from gongkai.batch import collect, run
+    from gongkai.batch import collect
+    from gongkai.batch_pages import run_pages
     from gongkai.readers.limits import DEFAULT_LIMITS
 
     console = make_console()
@@ -228,7 +229,7 @@ def check(
     try:
         with bar:
             progress_task = bar.add_task("", total=len(files))
-            for outcome in _in_order(run(files, jobs=jobs, limits=limits, task=task), files):
+            for outcome in _in_order(run_pages(files, jobs=jobs, limits=limits, task=task), files):
                 bar.update(progress_task, advance=1, description=Path(outcome.path).name)
                 done += 1
                 checked: _Checked | None = outcome.payload

@@ -22,6 +22,7 @@ from gongkai.errors import (
     InputTooLarge,
     MissingDependency,
 )
+from gongkai.readers import ocr_plan
 from gongkai.readers.blocks import Layout
 from gongkai.readers.geometry import PageInput, Ruling, Word, layout_pages
 from gongkai.readers.limits import DEFAULT_LIMITS, Limits
@@ -54,6 +55,8 @@ def read_pdf(data: bytes, source: str, limits: Limits = DEFAULT_LIMITS) -> Layou
                     if ocr is None and not ocr_missing:
                         ocr = _ocr_function()
                         ocr_missing = ocr is None
+                        if ocr is not None:  # a batch may have the pages OCR'd elsewhere (readers/ocr_plan.py)
+                            ocr = ocr_plan.planned(ocr, data, _is_scanned)
                     scanned.append(i + 1)
                     if ocr is None:
                         continue
@@ -324,6 +327,11 @@ def _apply_box(m: Matrix, x0: float, y0: float, x1: float, y1: float) -> tuple[f
         return x0, y0, x1, y1
     pts = [_apply(m, x0, y0), _apply(m, x1, y1), _apply(m, x0, y1), _apply(m, x1, y0)]
     return min(p[0] for p in pts), min(p[1] for p in pts), max(p[0] for p in pts), max(p[1] for p in pts)
+
+
+def _is_scanned(page: pdfium.PdfPage) -> bool:
+    """A page read as a scan: the same test as read_pdf's."""
+    return _page_words(page, 0)[0] is None
 
 
 def _ocr_function():

@@ -360,7 +360,9 @@ def ingest(
     if runner is None:
 
         def runner(batch_jobs: list[Job]) -> Iterable[Outcome]:
-            return run(batch_jobs, jobs=jobs, limits=limits, task=ingest_task, label=_label)
+            from gongkai.batch_pages import run_pages
+
+            return run_pages(batch_jobs, jobs=jobs, limits=limits, task=ingest_task, label=_label)
 
     matcher = OrgMatcher(store)
     writer = _Writer(store, batch)

@@ -1,0 +1,280 @@
+"""Many files at once, with the scanned pages of a PDF spread over the workers page by page.
+
+:func:`run_pages` is :func:`gongkai.batch.run` (same arguments, one outcome per item in finishing order, same
+error codes) for batches that may hold scans. OCR costs seconds a page, so a long scan read in one worker keeps
+one core busy for minutes while the others idle, and the file's time limit may end it. Here:
+
+1. every item runs with OCR deferred (:mod:`gongkai.readers.ocr_plan`): a PDF with at least two scanned pages
+   stops reading, its bytes are put in a spill folder and the item is set aside;
+2. each of those pages is OCR'd as an item of its own through :func:`gongkai.batch.run` (its own time limit and
+   crash isolation, on any worker); the result (words with boxes, a few KB) goes to the spill folder;
+3. the set-aside items run again with their pages' results given; the reader uses each result where it would
+   have called the OCR engine, and a page that failed fails the read as it would have in place: the engine's
+   exception is raised there, and a page whose process died or ran out of time makes the item's outcome
+   ``E-CRASH`` / ``E-TIMEOUT`` as when the whole file is lost that way.
+
+An item whose read needs more documents OCR'd (a read of several PDFs) goes round again, at most
+``_ROUNDS`` times; the last round OCRs in place. Identical contents share their pages' OCR.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gongkai import batch
+from gongkai.batch import CHUNK_ITEMS, Outcome, Task, exhausted, run
+from gongkai.errors import ReaderCrashed
+from gongkai.readers import ocr_plan
+from gongkai.readers.limits import DEFAULT_LIMITS, Limits
+
+_ROUNDS = 3  # rounds with OCR deferred; a read still asking for pages after them OCRs in place
+
+
+@dataclass(slots=True)
+class _Item:
+    """An item of the batch, with the results of the pages its read needs (spill file, or how the page was
+    lost). ``data`` and ``path`` are the item's own, so that the batch sizes chunks as for the item."""
+
+    index: int
+    item: Any
+    given: dict[tuple[str, int], str | ocr_plan.PageLost] = field(default_factory=dict)
+
+    @property
+    def data(self) -> Any:
+        return getattr(self.item, "data", None)
+
+    @property
+    def path(self) -> Any:
+        return getattr(self.item, "path", self.item)
+
+
+@dataclass(slots=True)
+class _Page:
+    """One scanned page to OCR: the spilled PDF and the page number (1-based)."""
+
+    sha256: str
+    page: int
+    pdf: str
+    label: str
+
+    @property
+    def path(self) -> str:
+        return self.pdf
+
+
+@dataclass(frozen=True, slots=True)
+class _Deferral:
+    index: int
+    pages: dict[str, list[int]]  # sha256 → pages
+
+
+@dataclass(frozen=True, slots=True)
+class _Lost:
+    index: int
+    code: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class PageDone:
+    """What a page task reports (the result itself is in the spill folder): which process did it, and
+    whether the OCR failed (then the read fails there)."""
+
+    sha256: str
+    page: int
+    pid: int
+    failed: bool
+
+
+def _check(item: Any, limits: Limits) -> Outcome:
+    return batch.check_one(item, limits)  # looked up when called, as the batch's own default task
+
+
+@dataclass(frozen=True, slots=True)
+class _Planned:
+    """The caller's task run under an OCR plan (picklable, for workers that are not forked)."""
+
+    task: Task
+    spill: str
+    defer: bool
+
+    def __call__(self, item: _Item, limits: Limits) -> Outcome:
+        given: dict[tuple[str, int], ocr_plan.PageResult] = {}
+        for key, value in item.given.items():
+            if isinstance(value, ocr_plan.PageLost):
+                given[key] = value
+            else:
+                given[key] = pickle.loads(Path(value).read_bytes())
+        plan = ocr_plan.OcrPlan(given=given, defer=self.defer)
+        start = time.perf_counter()
+        token = ocr_plan.PLAN.set(plan)
+        try:
+            try:
+                outcome: Outcome | None = self.task(item.item, limits)
+            except (ocr_plan.OcrDeferred, ocr_plan.PageLostSignal):
+                outcome = None
+        finally:
+            ocr_plan.PLAN.reset(token)
+        seconds = time.perf_counter() - start
+        if plan.lost is not None:
+            return Outcome("", seconds=seconds, payload=_Lost(item.index, plan.lost.code, plan.lost.message))
+        if plan.deferred:
+            pages: dict[str, list[int]] = {}
+            for d in plan.deferred:
+                _spill(Path(self.spill) / f"{d.sha256}.pdf", d.data)
+                known = pages.setdefault(d.sha256, [])
+                known.extend(sorted(set(d.pages) - set(known)))
+            return Outcome("", seconds=seconds, payload=_Deferral(item.index, pages))
+        assert outcome is not None  # only the two signals above end a task without an outcome
+        return outcome
+
+
+def _spill(path: Path, data: bytes) -> None:
+    """Write once, atomically: two items with the same content may spill it at the same time."""
+    if path.exists():
+        return
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def _result_path(spill: str, sha256: str, page: int) -> Path:
+    return Path(spill) / f"{sha256}.{page}.ocr"
+
+
+def _ocr_page_task(job: _Page, limits: Limits) -> Outcome:
+    """OCR one spilled page; the result, or the exception the OCR raised, goes to the spill folder."""
+    start = time.perf_counter()
+    result: ocr_plan.PageResult
+    recycle = False
+    try:
+        result = ocr_plan.ocr_page_of(Path(job.pdf).read_bytes(), job.page, limits)
+    except Exception as exc:  # replayed by the read, which handles it as it would have in place
+        recycle = exhausted(exc)
+        result = ocr_plan.PageFailed(exc, recycle)
+    try:
+        blob = pickle.dumps(result)
+    except Exception:  # an exception that does not pickle: replayed as one of the same name and text
+        error = result.error if isinstance(result, ocr_plan.PageFailed) else None
+        result = ocr_plan.PageFailed(_Foreign(type(error).__name__, str(error)), recycle)
+        blob = pickle.dumps(result)
+    path = _result_path(str(Path(job.pdf).parent), job.sha256, job.page)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(blob)
+    os.replace(tmp, path)
+    done = PageDone(job.sha256, job.page, os.getpid(), isinstance(result, ocr_plan.PageFailed))
+    return Outcome(job.label, seconds=time.perf_counter() - start, payload=done, recycle=recycle)
+
+
+class _Foreign(Exception):
+    """Stands for an exception that could not be pickled; the read raises one named like it."""
+
+    def __init__(self, name: str, text: str):
+        super().__init__(name, text)
+        self.name, self.text = name, text
+
+    def __reduce__(self):
+        return (_foreign, (self.name, self.text))
+
+
+def _foreign(name: str, text: str) -> Exception:
+    return type(name, (Exception,), {})(text)
+
+
+def _lost(outcome: Outcome) -> ocr_plan.PageLost:
+    """A page whose worker died or ran out of time: the batch said so in the words it uses for a file lost the
+    same way, which become the file's outcome when its read needs the page."""
+    return ocr_plan.PageLost(outcome.error_code or ReaderCrashed.code, outcome.error_message or "")
+
+
+def run_pages(
+    items: list[Any],
+    *,
+    jobs: int = 1,
+    limits: Limits = DEFAULT_LIMITS,
+    on_start: Callable[[str], None] | None = None,
+    task: Task | None = None,
+    label: Callable[[Any], str] = str,
+    chunk: int = CHUNK_ITEMS,
+    start_method: str | None = None,
+    on_page: Callable[[Outcome], None] | None = None,
+) -> Iterator[Outcome]:
+    """Outcomes of ``task`` (default: checking a file) over ``items``, in the order they finish, as
+    :func:`gongkai.batch.run` gives them, with scanned PDF pages OCR'd one page per worker task.
+    ``on_page`` sees each page's outcome (its payload a :class:`PageDone`, or the batch's error)."""
+    if task is None:
+        task, items = _check, [str(p) for p in items]
+    if not items:
+        return
+
+    def label_of(w: _Item) -> str:
+        return label(w.item)
+
+    with tempfile.TemporaryDirectory(prefix="gongkai-ocr-") as spill:
+        todo = [_Item(i, item) for i, item in enumerate(items)]
+        needs: dict[int, set[str]] = {}  # index → PDFs whose pages its read asked for
+        results: dict[tuple[str, int], str | ocr_plan.PageLost] = {}
+        for round_no in range(_ROUNDS + 1):
+            deferred: list[_Deferral] = []
+            planned = _Planned(task, spill, defer=round_no < _ROUNDS)
+            for outcome in run(
+                todo,
+                jobs=jobs,
+                limits=limits,
+                on_start=on_start,
+                task=planned,
+                label=label_of,
+                chunk=chunk,
+                start_method=start_method,
+            ):
+                payload = outcome.payload
+                if isinstance(payload, _Deferral):
+                    deferred.append(payload)
+                elif isinstance(payload, _Lost):
+                    item = items[payload.index]
+                    yield Outcome(label(item), None, payload.code, payload.message, outcome.seconds)
+                else:
+                    yield outcome
+            if not deferred:
+                return
+            pages: list[_Page] = []
+            for d in sorted(deferred, key=lambda d: d.index):
+                for sha, numbers in d.pages.items():
+                    needs.setdefault(d.index, set()).add(sha)
+                    for n in numbers:
+                        if (sha, n) not in results:
+                            results[(sha, n)] = ""  # claimed: identical contents share the page
+                            pdf = str(Path(spill) / f"{sha}.pdf")
+                            # unique per page: a page lost by its worker is known by its label only
+                            pages.append(_Page(sha, n, pdf, f"{label(items[d.index])}#{n}@{sha[:16]}"))
+            by_label = {p.label: p for p in pages}
+            for outcome in run(
+                pages,
+                jobs=jobs,
+                limits=limits,
+                task=_ocr_page_task,
+                label=lambda p: p.label,
+                chunk=chunk,
+                start_method=start_method,
+            ):
+                page = by_label[outcome.path]
+                if isinstance(outcome.payload, PageDone):
+                    results[(page.sha256, page.page)] = str(_result_path(spill, page.sha256, page.page))
+                else:
+                    results[(page.sha256, page.page)] = _lost(outcome)
+                if on_page is not None:
+                    on_page(outcome)
+            todo = [
+                _Item(d.index, items[d.index], {k: v for k, v in results.items() if k[0] in needs[d.index]})
+                for d in deferred
+            ]
+
+
+__all__ = ["PageDone", "run_pages"]
