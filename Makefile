@@ -38,13 +38,15 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 
 ## Parse+check throughput over 10,000 generated reports on one core, then per-format throughput
-## (HTML, DOCX, PDF with the ratio to bare pypdfium2 text extraction, OCR per page), then ingest throughput into
+## (HTML, DOCX, PDF with the ratio to bare pypdfium2 text extraction, OCR per page), then OCR pages/s of one
+## scan in process and with its pages spread over 1 and 2 workers, then ingest throughput into
 ## SQLite and PostgreSQL with peak memory, then check/ingest on 1 and 2 workers and on a local Dask cluster as
 ## ratios to the single-core in-process rate (with CPU per report for the parent and the workers), then the
 ## workbench's p50/p95 latency per page and API route under a bounded load loop on loopback, with its memory.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_parse_check.py --reports 10000
 	$(BIN)/python benchmarks/bench_formats.py
+	$(BIN)/python benchmarks/bench_ocr.py
 	$(BIN)/python benchmarks/bench_ingest.py --reports 10000
 	$(BIN)/python benchmarks/bench_scaling.py --reports 1000 --cluster
 	$(BIN)/python benchmarks/bench_web.py --reports 10000
