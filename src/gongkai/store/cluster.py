@@ -3,8 +3,10 @@
 Why Dask (distributed, BSD-3): a light install, a ``concurrent.futures``-like client, and the same code on a
 local cluster and on a ``dask scheduler`` with ``dask worker`` processes on other machines (the project's
 research measured it lighter than Ray and better shaped than Spark for a per-file Python function). Dask has no
-task time limit, so each task is a chunk of files run through :func:`gongkai.batch.run` — the same worker
-process path as ``ingest -j``, with its per-file time and memory limits and crash isolation.
+task time limit, so each task is a chunk of files run through :func:`gongkai.batch_pages.run_pages` — the same
+worker process path as ``ingest -j``, with its per-file (and per scanned page) time and memory limits and crash
+isolation. The pages of a scan are OCR'd one by one on the Dask worker that has its chunk (not yet spread over
+the cluster).
 
 The client does everything else exactly as :func:`gongkai.store.ingest.ingest` does (hashing, skipping stored
 content, writing, the one settle step at the end): workers only return rows. A Dask worker that dies has its
@@ -23,7 +25,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from gongkai.batch import CHUNK_BYTES, Outcome, run
+from gongkai.batch import CHUNK_BYTES, Outcome
+from gongkai.batch_pages import run_pages
 from gongkai.errors import ClusterUnavailable, ReaderCrashed
 from gongkai.readers.limits import DEFAULT_LIMITS, Limits
 from gongkai.store.db import Store
@@ -46,10 +49,16 @@ def ingest_chunk(jobs: list[Job], limits: Limits) -> list[Outcome]:
         # a Dask worker runs threads: fork from a clean single-threaded server that has the readers loaded
         method = "forkserver"
         mp.set_forkserver_preload(_PRELOAD)
-    return list(run(jobs, jobs=1, limits=limits, task=ingest_task, label=_label, start_method=method))
+    return list(run_pages(jobs, jobs=1, limits=limits, task=ingest_task, label=_label, start_method=method))
 
 
-_PRELOAD = ["gongkai.store.ingest", "gongkai.pipeline", "gongkai.readers", "gongkai.analysis.prose"]
+_PRELOAD = [
+    "gongkai.store.ingest",
+    "gongkai.pipeline",
+    "gongkai.readers",
+    "gongkai.analysis.prose",
+    "gongkai.batch_pages",
+]
 
 
 def _label(job: Job) -> str:
