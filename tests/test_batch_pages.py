@@ -223,3 +223,37 @@ def test_real_scan_checked_with_two_jobs_equals_the_in_place_read(half_scanned):
     assert spread == in_place
     assert any("扫描图像" in note for note in spread["notes"])
     assert sum(1 for c in spread["cells"].values() if c.get("value") not in (None, 0)) > 20  # OCR read numbers
+
+
+def test_ingest_spreads_the_pages_and_stores_what_the_in_place_read_gives(tmp_path, monkeypatch):
+    from sqlalchemy import select
+
+    from gongkai.store import schema as t
+    from gongkai.store.db import open_store
+    from gongkai.store.ingest import ingest
+    from gongkai.store.ingest_worker import Job, _label, ingest_task
+
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    ocr = _stand_in()
+
+    def marking(page, page_no, limits):
+        (marks / f"{page_no}-{os.getpid()}").touch()
+        return ocr(page, page_no, limits)
+
+    monkeypatch.setattr(pdf_reader, "_ocr_function", lambda: marking)
+    paths = [_scan(tmp_path, "s.pdf", 3)]
+    [in_place] = run([Job(paths[0], path=paths[0])], jobs=1, task=ingest_task, label=_label)
+    assert len(list(marks.iterdir())) == 3
+    for mark in marks.iterdir():
+        mark.unlink()
+    store = open_store(tmp_path / "g.db")
+    try:
+        ingest(store, paths, jobs=2, cross_check=False)
+        with store.engine.connect() as conn:
+            stored = conn.execute(select(t.parse.c.status, t.parse.c.error_code, t.parse.c.error_message)).all()
+    finally:
+        store.dispose()
+    assert [tuple(r) for r in stored] == [("error", in_place.error_code, in_place.error_message)]
+    assert sorted(m.name.split("-")[0] for m in marks.iterdir()) == ["1", "2", "3"]
+    assert len({m.name.split("-")[1] for m in marks.iterdir()}) == 2  # both workers OCR'd pages
