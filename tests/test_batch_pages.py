@@ -153,6 +153,33 @@ def test_with_one_job_and_the_default_task(tmp_path, monkeypatch):
     assert len(pages) == 2
 
 
+def test_without_a_spill_folder_the_pdfs_and_results_travel_in_the_outcomes(tmp_path, monkeypatch):
+    """The executor-neutral core as a cluster uses it (here run in this process)."""
+    from gongkai.batch_pages import ocr_page_task, spread_pages
+
+    monkeypatch.setattr(pdf_reader, "_ocr_function", lambda: _stand_in({3: "error"}))
+    paths = [_scan(tmp_path, "a.pdf", 2), _scan(tmp_path, "b.pdf", 3)]
+    shipped = []
+
+    def run_page_jobs(pages):
+        shipped.extend(p.data is not None and p.pdf is None for p in pages)
+        return [ocr_page_task(p, DEFAULT_LIMITS) for p in pages]
+
+    spread = list(
+        spread_pages(
+            paths,
+            task=_read_task,
+            label=str,
+            run_items=lambda todo, planned: [planned(w, DEFAULT_LIMITS) for w in todo],
+            run_page_jobs=run_page_jobs,
+            spill=None,
+        )
+    )
+    assert shipped == [True] * 5
+    assert sorted(map(_key, spread)) == sorted(_key(_read_task(p, DEFAULT_LIMITS)) for p in paths)
+    assert {o.path: o.error_code for o in spread} == {paths[0]: None, paths[1]: "E-READ"}
+
+
 def test_the_reader_defers_and_then_uses_the_given_pages():
     data = minimal_pdf(pages=3)
     ocr = _stand_in()

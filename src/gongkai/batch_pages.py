@@ -23,7 +23,7 @@ import os
 import pickle
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,14 +37,19 @@ from gongkai.readers.limits import DEFAULT_LIMITS, Limits
 _ROUNDS = 3  # rounds with OCR deferred; a read still asking for pages after them OCRs in place
 
 
+# a page result as the parent keeps it until the item runs again: a file in the spill folder, the pickled result
+# itself (no shared folder, e.g. on a cluster), or how the page was lost
+Given = str | bytes | ocr_plan.PageLost
+
+
 @dataclass(slots=True)
-class _Item:
-    """An item of the batch, with the results of the pages its read needs (spill file, or how the page was
-    lost). ``data`` and ``path`` are the item's own, so that the batch sizes chunks as for the item."""
+class PagedItem:
+    """An item of the batch, with the results of the pages its read needs. ``data`` and ``path`` are the item's
+    own, so that a batch sizes chunks as for the item."""
 
     index: int
     item: Any
-    given: dict[tuple[str, int], str | ocr_plan.PageLost] = field(default_factory=dict)
+    given: dict[tuple[str, int], Given] = field(default_factory=dict)
 
     @property
     def data(self) -> Any:
@@ -56,16 +61,17 @@ class _Item:
 
 
 @dataclass(slots=True)
-class _Page:
-    """One scanned page to OCR: the spilled PDF and the page number (1-based)."""
+class PageJob:
+    """One scanned page to OCR (1-based): of the PDF spilled at ``pdf``, or of ``data``."""
 
     sha256: str
     page: int
-    pdf: str
     label: str
+    pdf: str | None = None
+    data: bytes | None = None
 
     @property
-    def path(self) -> str:
+    def path(self) -> str | None:
         return self.pdf
 
 
@@ -73,6 +79,7 @@ class _Page:
 class _Deferral:
     index: int
     pages: dict[str, list[int]]  # sha256 → pages
+    data: dict[str, bytes]  # sha256 → the PDF, when there is no spill folder
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,35 +91,37 @@ class _Lost:
 
 @dataclass(frozen=True, slots=True)
 class PageDone:
-    """What a page task reports (the result itself is in the spill folder): which process did it, and
-    whether the OCR failed (then the read fails there)."""
+    """What a page task reports: which process did it, whether the OCR failed (then the read fails there),
+    and the pickled result when there is no spill folder."""
 
     sha256: str
     page: int
     pid: int
     failed: bool
+    result: bytes | None = None
 
 
 def _check(item: Any, limits: Limits) -> Outcome:
     return batch.check_one(item, limits)  # looked up when called, as the batch's own default task
 
 
+def _load(value: Given) -> ocr_plan.PageResult:
+    if isinstance(value, ocr_plan.PageLost):
+        return value
+    return pickle.loads(value if isinstance(value, bytes) else Path(value).read_bytes())
+
+
 @dataclass(frozen=True, slots=True)
-class _Planned:
-    """The caller's task run under an OCR plan (picklable, for workers that are not forked)."""
+class Planned:
+    """The caller's task run under an OCR plan (picklable, for workers that are not forked). Without a spill
+    folder a deferred PDF goes back in the outcome."""
 
     task: Task
-    spill: str
+    spill: str | None
     defer: bool
 
-    def __call__(self, item: _Item, limits: Limits) -> Outcome:
-        given: dict[tuple[str, int], ocr_plan.PageResult] = {}
-        for key, value in item.given.items():
-            if isinstance(value, ocr_plan.PageLost):
-                given[key] = value
-            else:
-                given[key] = pickle.loads(Path(value).read_bytes())
-        plan = ocr_plan.OcrPlan(given=given, defer=self.defer)
+    def __call__(self, item: PagedItem, limits: Limits) -> Outcome:
+        plan = ocr_plan.OcrPlan(given={k: _load(v) for k, v in item.given.items()}, defer=self.defer)
         start = time.perf_counter()
         token = ocr_plan.PLAN.set(plan)
         try:
@@ -127,11 +136,15 @@ class _Planned:
             return Outcome("", seconds=seconds, payload=_Lost(item.index, plan.lost.code, plan.lost.message))
         if plan.deferred:
             pages: dict[str, list[int]] = {}
+            data: dict[str, bytes] = {}
             for d in plan.deferred:
-                _spill(Path(self.spill) / f"{d.sha256}.pdf", d.data)
+                if self.spill is None:
+                    data[d.sha256] = d.data
+                else:
+                    _spill(Path(self.spill) / f"{d.sha256}.pdf", d.data)
                 known = pages.setdefault(d.sha256, [])
                 known.extend(sorted(set(d.pages) - set(known)))
-            return Outcome("", seconds=seconds, payload=_Deferral(item.index, pages))
+            return Outcome("", seconds=seconds, payload=_Deferral(item.index, pages, data))
         assert outcome is not None  # only the two signals above end a task without an outcome
         return outcome
 
@@ -149,13 +162,15 @@ def _result_path(spill: str, sha256: str, page: int) -> Path:
     return Path(spill) / f"{sha256}.{page}.ocr"
 
 
-def _ocr_page_task(job: _Page, limits: Limits) -> Outcome:
-    """OCR one spilled page; the result, or the exception the OCR raised, goes to the spill folder."""
+def ocr_page_task(job: PageJob, limits: Limits) -> Outcome:
+    """OCR one page; the result, or the exception the OCR raised, goes to the spill folder (or back in the
+    outcome without one)."""
     start = time.perf_counter()
     result: ocr_plan.PageResult
     recycle = False
     try:
-        result = ocr_plan.ocr_page_of(Path(job.pdf).read_bytes(), job.page, limits)
+        data = job.data if job.data is not None else Path(job.pdf or "").read_bytes()
+        result = ocr_plan.ocr_page_of(data, job.page, limits)
     except Exception as exc:  # replayed by the read, which handles it as it would have in place
         recycle = exhausted(exc)
         result = ocr_plan.PageFailed(exc, recycle)
@@ -165,11 +180,15 @@ def _ocr_page_task(job: _Page, limits: Limits) -> Outcome:
         error = result.error if isinstance(result, ocr_plan.PageFailed) else None
         result = ocr_plan.PageFailed(_Foreign(type(error).__name__, str(error)), recycle)
         blob = pickle.dumps(result)
-    path = _result_path(str(Path(job.pdf).parent), job.sha256, job.page)
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(blob)
-    os.replace(tmp, path)
-    done = PageDone(job.sha256, job.page, os.getpid(), isinstance(result, ocr_plan.PageFailed))
+    failed = isinstance(result, ocr_plan.PageFailed)
+    if job.pdf is None:
+        done = PageDone(job.sha256, job.page, os.getpid(), failed, blob)
+    else:
+        path = _result_path(str(Path(job.pdf).parent), job.sha256, job.page)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(blob)
+        os.replace(tmp, path)
+        done = PageDone(job.sha256, job.page, os.getpid(), failed)
     return Outcome(job.label, seconds=time.perf_counter() - start, payload=done, recycle=recycle)
 
 
@@ -194,6 +213,69 @@ def _lost(outcome: Outcome) -> ocr_plan.PageLost:
     return ocr_plan.PageLost(outcome.error_code or ReaderCrashed.code, outcome.error_message or "")
 
 
+def spread_pages(
+    items: list[Any],
+    *,
+    task: Task,
+    label: Callable[[Any], str],
+    run_items: Callable[[list[PagedItem], Planned], Iterable[Outcome]],
+    run_page_jobs: Callable[[list[PageJob]], Iterable[Outcome]],
+    spill: str | None,
+    on_page: Callable[[Outcome], None] | None = None,
+) -> Iterator[Outcome]:
+    """The three phases over any executor: ``run_items`` runs items under a :class:`Planned` task,
+    ``run_page_jobs`` runs :func:`ocr_page_task` over pages; both yield one outcome per item (an error outcome
+    named by the item's label when its worker is lost), as :func:`gongkai.batch.run` does. ``spill`` is a
+    folder every worker sees, or None (PDFs and page results then travel in the outcomes)."""
+    todo = [PagedItem(i, item) for i, item in enumerate(items)]
+    needs: dict[int, set[str]] = {}  # index → PDFs whose pages its read asked for
+    results: dict[tuple[str, int], Given] = {}
+    for round_no in range(_ROUNDS + 1):
+        deferred: list[_Deferral] = []
+        for outcome in run_items(todo, Planned(task, spill, defer=round_no < _ROUNDS)):
+            payload = outcome.payload
+            if isinstance(payload, _Deferral):
+                deferred.append(payload)
+            elif isinstance(payload, _Lost):
+                yield Outcome(label(items[payload.index]), None, payload.code, payload.message, outcome.seconds)
+            else:
+                yield outcome
+        if not deferred:
+            return
+        pages: list[PageJob] = []
+        for d in sorted(deferred, key=lambda d: d.index):
+            for sha, numbers in d.pages.items():
+                needs.setdefault(d.index, set()).add(sha)
+                for n in numbers:
+                    if (sha, n) in results:
+                        continue
+                    results[(sha, n)] = ""  # claimed: identical contents share the page
+                    # the label is unique per page: a page lost by its worker is known by its label only
+                    job = PageJob(sha, n, f"{label(items[d.index])}#{n}@{sha[:16]}")
+                    if spill is None:
+                        job.data = d.data[sha]
+                    else:
+                        job.pdf = str(Path(spill) / f"{sha}.pdf")
+                    pages.append(job)
+        for d in deferred:
+            d.data.clear()  # the PDFs' bytes (no spill folder) now live in the jobs only, dropped after them
+        by_label = {p.label: p for p in pages}
+        for outcome in run_page_jobs(pages):
+            page = by_label[outcome.path]
+            done = outcome.payload
+            if not isinstance(done, PageDone):
+                results[(page.sha256, page.page)] = _lost(outcome)
+            elif done.result is not None:
+                results[(page.sha256, page.page)] = done.result
+            else:
+                results[(page.sha256, page.page)] = str(_result_path(spill or "", page.sha256, page.page))
+            if on_page is not None:
+                on_page(outcome)
+        pages.clear()
+        indexes = [d.index for d in deferred]
+        todo = [PagedItem(i, items[i], {k: v for k, v in results.items() if k[0] in needs[i]}) for i in indexes]
+
+
 def run_pages(
     items: list[Any],
     *,
@@ -214,67 +296,39 @@ def run_pages(
     if not items:
         return
 
-    def label_of(w: _Item) -> str:
-        return label(w.item)
+    def run_items(todo: list[PagedItem], planned: Planned) -> Iterator[Outcome]:
+        return run(
+            todo,
+            jobs=jobs,
+            limits=limits,
+            on_start=on_start,
+            task=planned,
+            label=lambda w: label(w.item),
+            chunk=chunk,
+            start_method=start_method,
+        )
+
+    def run_page_jobs(pages: list[PageJob]) -> Iterator[Outcome]:
+        return run(
+            pages,
+            jobs=jobs,
+            limits=limits,
+            task=ocr_page_task,
+            label=lambda p: p.label,
+            chunk=chunk,
+            start_method=start_method,
+        )
 
     with tempfile.TemporaryDirectory(prefix="gongkai-ocr-") as spill:
-        todo = [_Item(i, item) for i, item in enumerate(items)]
-        needs: dict[int, set[str]] = {}  # index → PDFs whose pages its read asked for
-        results: dict[tuple[str, int], str | ocr_plan.PageLost] = {}
-        for round_no in range(_ROUNDS + 1):
-            deferred: list[_Deferral] = []
-            planned = _Planned(task, spill, defer=round_no < _ROUNDS)
-            for outcome in run(
-                todo,
-                jobs=jobs,
-                limits=limits,
-                on_start=on_start,
-                task=planned,
-                label=label_of,
-                chunk=chunk,
-                start_method=start_method,
-            ):
-                payload = outcome.payload
-                if isinstance(payload, _Deferral):
-                    deferred.append(payload)
-                elif isinstance(payload, _Lost):
-                    item = items[payload.index]
-                    yield Outcome(label(item), None, payload.code, payload.message, outcome.seconds)
-                else:
-                    yield outcome
-            if not deferred:
-                return
-            pages: list[_Page] = []
-            for d in sorted(deferred, key=lambda d: d.index):
-                for sha, numbers in d.pages.items():
-                    needs.setdefault(d.index, set()).add(sha)
-                    for n in numbers:
-                        if (sha, n) not in results:
-                            results[(sha, n)] = ""  # claimed: identical contents share the page
-                            pdf = str(Path(spill) / f"{sha}.pdf")
-                            # unique per page: a page lost by its worker is known by its label only
-                            pages.append(_Page(sha, n, pdf, f"{label(items[d.index])}#{n}@{sha[:16]}"))
-            by_label = {p.label: p for p in pages}
-            for outcome in run(
-                pages,
-                jobs=jobs,
-                limits=limits,
-                task=_ocr_page_task,
-                label=lambda p: p.label,
-                chunk=chunk,
-                start_method=start_method,
-            ):
-                page = by_label[outcome.path]
-                if isinstance(outcome.payload, PageDone):
-                    results[(page.sha256, page.page)] = str(_result_path(spill, page.sha256, page.page))
-                else:
-                    results[(page.sha256, page.page)] = _lost(outcome)
-                if on_page is not None:
-                    on_page(outcome)
-            todo = [
-                _Item(d.index, items[d.index], {k: v for k, v in results.items() if k[0] in needs[d.index]})
-                for d in deferred
-            ]
+        yield from spread_pages(
+            items,
+            task=task,
+            label=label,
+            run_items=run_items,
+            run_page_jobs=run_page_jobs,
+            spill=spill,
+            on_page=on_page,
+        )
 
 
-__all__ = ["PageDone", "run_pages"]
+__all__ = ["PageDone", "PageJob", "PagedItem", "Planned", "ocr_page_task", "run_pages", "spread_pages"]
