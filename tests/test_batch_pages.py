@@ -284,3 +284,23 @@ def test_ingest_spreads_the_pages_and_stores_what_the_in_place_read_gives(tmp_pa
     assert [tuple(r) for r in stored] == [("error", in_place.error_code, in_place.error_message)]
     assert sorted(m.name.split("-")[0] for m in marks.iterdir()) == ["1", "2", "3"]
     assert len({m.name.split("-")[1] for m in marks.iterdir()}) == 2  # both workers OCR'd pages
+
+
+def test_real_scan_on_a_local_dask_cluster_spreads_the_pages_and_stores_the_same_rows(half_scanned):
+    """Two more pages OCR'd in place and two on the cluster."""
+    pytest.importorskip("distributed")
+    from gongkai.store.cluster import ClusterRunner, connect
+    from gongkai.store.ingest_worker import Job, ingest_task
+
+    job = Job(half_scanned.name, path=str(half_scanned))
+    in_place = ingest_task(job, DEFAULT_LIMITS)
+    from distributed import get_task_stream
+
+    with connect("local:2") as client, get_task_stream(client) as stream:
+        [outcome] = list(ClusterRunner(client)([job]))
+    ran = [(str(t["key"]), t["worker"]) for t in stream.data]
+    assert (outcome.path, outcome.error_code) == (in_place.path, in_place.error_code) == (job.label, None)
+    assert outcome.payload.rows == in_place.payload.rows and outcome.payload.keys == in_place.payload.keys
+    assert outcome.payload.rows.cells
+    # a task to read (OCR deferred), one per scanned page, a task to read again with the pages' results
+    assert sorted(key.split("-")[1] for key, _ in ran) == ["ingest", "ingest", "ocr", "ocr"]

@@ -3,10 +3,12 @@
 Why Dask (distributed, BSD-3): a light install, a ``concurrent.futures``-like client, and the same code on a
 local cluster and on a ``dask scheduler`` with ``dask worker`` processes on other machines (the project's
 research measured it lighter than Ray and better shaped than Spark for a per-file Python function). Dask has no
-task time limit, so each task is a chunk of files run through :func:`gongkai.batch_pages.run_pages` — the same
-worker process path as ``ingest -j``, with its per-file (and per scanned page) time and memory limits and crash
-isolation. The pages of a scan are OCR'd one by one on the Dask worker that has its chunk (not yet spread over
-the cluster).
+task time limit, so each task is a chunk of files run through :func:`gongkai.batch.run` — the same worker
+process path as ``ingest -j``, with its per-file time and memory limits and crash isolation. A scan's pages are
+spread over the cluster as tasks of their own (``gongkai-ocr-…``), as ``ingest -j`` spreads them over its
+processes (:func:`gongkai.batch_pages.spread_pages`): chunks run with OCR deferred, each scanned page is OCR'd by
+a task with its own time limit (its PDF scattered to the cluster once), and the deferred files run again with
+their pages' results.
 
 The client does everything else exactly as :func:`gongkai.store.ingest.ingest` does (hashing, skipping stored
 content, writing, the one settle step at the end): workers only return rows. A Dask worker that dies has its
@@ -17,16 +19,18 @@ into single files, so one bad file cannot take the others with it.
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import multiprocessing as mp
 import uuid
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from gongkai.batch import CHUNK_BYTES, Outcome
-from gongkai.batch_pages import run_pages
+from gongkai.batch import CHUNK_BYTES, Outcome, Task, run
+from gongkai.batch_pages import PagedItem, PageJob, Planned, ocr_page_task, spread_pages
 from gongkai.errors import ClusterUnavailable, ReaderCrashed
 from gongkai.readers.limits import DEFAULT_LIMITS, Limits
 from gongkai.store.db import Store
@@ -37,19 +41,42 @@ CHUNK_FILES = 16  # files per Dask task: enough to amortise a round trip, few en
 _CONNECT_SECONDS = 30
 
 
-def ingest_chunk(jobs: list[Job], limits: Limits) -> list[Outcome]:
-    """Dask task: read and check a chunk of files in a child process of this worker (per-file limits)."""
+def _child_start_method() -> str | None:
+    """How a Dask task starts its worker processes (and lets it start them at all)."""
     me = mp.current_process()
     if me.daemon:
         # Dask starts worker processes as daemons, and multiprocessing forbids daemons children. Ours end when
         # this process dies (their pipe closes), so they need not be killed with it by the daemon mechanism.
         me._config["daemon"] = False  # type: ignore[attr-defined]
-    method = None
     if "forkserver" in mp.get_all_start_methods():
         # a Dask worker runs threads: fork from a clean single-threaded server that has the readers loaded
-        method = "forkserver"
         mp.set_forkserver_preload(_PRELOAD)
-    return list(run_pages(jobs, jobs=1, limits=limits, task=ingest_task, label=_label, start_method=method))
+        return "forkserver"
+    return None
+
+
+def ingest_chunk(jobs: list[Any], limits: Limits, task: Task = ingest_task) -> list[Outcome]:
+    """Dask task: read and check a chunk of files in a child process of this worker (per-file limits);
+    ``task`` is the ingest task, or it run under an OCR plan (:class:`gongkai.batch_pages.Planned`)."""
+    label = _label if task is ingest_task else _item_label
+    return list(run(jobs, jobs=1, limits=limits, task=task, label=label, start_method=_child_start_method()))
+
+
+def ocr_page(page: PageJob, data: bytes, limits: Limits) -> list[Outcome]:
+    """Dask task: OCR one page of a scan (its PDF scattered to the cluster once) in a child process of this
+    worker, with the page's own time limit."""
+    page = PageJob(page.sha256, page.page, page.label, data=data)
+    return list(
+        run([page], jobs=1, limits=limits, task=ocr_page_task, label=_page_label, start_method=_child_start_method())
+    )
+
+
+def _item_label(item: PagedItem) -> str:
+    return item.item.label
+
+
+def _page_label(page: PageJob) -> str:
+    return page.label
 
 
 _PRELOAD = [
@@ -65,9 +92,10 @@ def _label(job: Job) -> str:
     return job.label
 
 
-def _chunks(jobs: list[Job], size: int) -> Iterator[list[Job]]:
-    """Consecutive chunks of at most ``size`` files and about CHUNK_BYTES (a larger file goes alone)."""
-    out: list[Job] = []
+def _chunks(jobs: list[Any], size: int) -> Iterator[list[Any]]:
+    """Consecutive chunks of at most ``size`` files and about CHUNK_BYTES (a larger file goes alone); a job is
+    a :class:`Job` or anything with its ``data`` and ``path``."""
+    out: list[Any] = []
     weight = 0
     for job in jobs:
         w = len(job.data) if job.data is not None else _file_size(job.path)
@@ -99,42 +127,93 @@ class ClusterRunner:
         threads = sum(client.nthreads().values()) or 1
         self.window = 2 * threads
 
-    def _prepare(self, jobs: list[Job]) -> tuple[list[Job], list[Outcome]]:
+    def _prepare(self, items: list[PagedItem]) -> tuple[list[PagedItem], list[Outcome]]:
         """With ``ship``, the files' bytes go with the task (workers need not see the paths)."""
         if not self.ship:
-            return jobs, []
+            return items, []
         ready, failed = [], []
-        for job in jobs:
+        for item in items:
+            job = item.item
             if job.data is not None:
-                ready.append(job)
+                ready.append(item)
                 continue
             try:
-                ready.append(Job(job.label, data=Path(job.path or job.label).read_bytes()))
+                ready.append(
+                    dataclasses.replace(item, item=Job(job.label, data=Path(job.path or job.label).read_bytes()))
+                )
             except OSError as exc:
                 failed.append(Outcome(job.label, None, "E-READ", f"无法读取文件（{exc.strerror or exc}）"))
         return ready, failed
 
     def __call__(self, jobs: list[Job]) -> Iterator[Outcome]:
+        """Three rounds as :func:`gongkai.batch_pages.run_pages` makes them, each task on the cluster: chunks of
+        files with OCR deferred, then one task per scanned page (so a scan's pages spread over the cluster),
+        then the deferred files again with their pages' results (PDFs and results travel through Dask)."""
+        run_id = f"{uuid.uuid4().hex[:12]}-{{}}"
+        serials = itertools.count(1)  # task keys unique over the rounds
+        yield from spread_pages(
+            jobs,
+            task=ingest_task,
+            label=_label,
+            run_items=lambda items, planned: self._items(items, planned, run_id, serials),
+            run_page_jobs=lambda pages: self._pages(pages, run_id, serials),
+            spill=None,
+        )
+
+    def _items(
+        self, items: list[PagedItem], planned: Planned, run_id: str, serials: Iterator[int]
+    ) -> Iterator[Outcome]:
+        def submit(chunk: list[PagedItem]) -> tuple[Any, list[Outcome]]:
+            ready, failed = self._prepare(chunk)
+            if not ready:
+                return None, failed
+            # the key names the task on the dashboard: "gongkai-ingest" progress bar
+            key = f"gongkai-ingest-{run_id.format(next(serials))}"
+            return self.client.submit(ingest_chunk, ready, self.limits, planned, key=key, pure=False, retries=0), failed
+
+        return self._stream(list(_chunks(items, self.chunk)), submit, _item_label)
+
+    def _pages(self, pages: list[PageJob], run_id: str, serials: Iterator[int]) -> Iterator[Outcome]:
+        scattered: dict[str, Any] = {}  # sha256 → the PDF on the cluster, sent once for all its pages
+
+        def submit(chunk: list[PageJob]) -> tuple[Any, list[Outcome]]:
+            [page] = chunk
+            if page.sha256 not in scattered:
+                scattered[page.sha256] = self.client.scatter(page.data, hash=False)
+            meta = PageJob(page.sha256, page.page, page.label)
+            key = f"gongkai-ocr-{run_id.format(next(serials))}"
+            fut = self.client.submit(
+                ocr_page, meta, scattered[page.sha256], self.limits, key=key, pure=False, retries=0
+            )
+            return fut, []
+
+        try:
+            yield from self._stream([[p] for p in pages], submit, _page_label)
+        finally:
+            for fut in scattered.values():
+                fut.release()
+
+    def _stream(
+        self,
+        chunks: list[list[Any]],
+        submit_chunk: Callable[[list[Any]], tuple[Any, list[Outcome]]],
+        label: Callable[[Any], str],
+    ) -> Iterator[Outcome]:
+        """Outcomes of the chunks' tasks as they finish, at most ``window`` in flight; a chunk whose task fails
+        as a whole is split into single items, and a single item is reported crashed."""
         from distributed import as_completed
 
-        run_id = uuid.uuid4().hex[:12]
-        queue: deque[list[Job]] = deque(_chunks(jobs, self.chunk))
-        chunk_of: dict[Any, list[Job]] = {}
+        queue: deque[list[Any]] = deque(chunks)
+        chunk_of: dict[Any, list[Any]] = {}
         done = as_completed()
-        serial = 0
 
         def submit() -> Iterator[Outcome]:
-            nonlocal serial
             while queue and len(chunk_of) < self.window:
-                chunk, failed = self._prepare(queue.popleft())
+                chunk = queue.popleft()
+                fut, failed = submit_chunk(chunk)
                 yield from failed
-                if not chunk:
+                if fut is None:
                     continue
-                serial += 1
-                # the key names the task on the dashboard: "gongkai-ingest" progress bar
-                fut = self.client.submit(
-                    ingest_chunk, chunk, self.limits, key=f"gongkai-ingest-{run_id}-{serial}", pure=False, retries=0
-                )
                 chunk_of[fut] = chunk
                 done.add(fut)
 
@@ -147,11 +226,11 @@ class ClusterRunner:
             except Exception as exc:  # the chunk's workers kept dying (Dask gave up) or the task could not run
                 outcomes = []
                 if len(chunk) > 1:
-                    queue.extendleft([job] for job in reversed(chunk))  # one by one, so the bad file is found
+                    queue.extendleft([item] for item in reversed(chunk))  # one by one, so the bad file is found
                 else:
                     outcomes = [
                         Outcome(
-                            chunk[0].label,
+                            label(chunk[0]),
                             None,
                             ReaderCrashed.code,
                             f"集群中处理此文件的进程多次意外终止（{type(exc).__name__}）",
