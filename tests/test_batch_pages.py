@@ -153,31 +153,31 @@ def test_with_one_job_and_the_default_task(tmp_path, monkeypatch):
     assert len(pages) == 2
 
 
-def test_without_a_spill_folder_the_pdfs_and_results_travel_in_the_outcomes(tmp_path, monkeypatch):
-    """The executor-neutral core as a cluster uses it (here run in this process)."""
-    from gongkai.batch_pages import ocr_page_task, spread_pages
+def test_without_a_shared_folder_the_pdfs_and_results_travel_with_the_tasks(tmp_path, monkeypatch):
+    """The executor-neutral core as a cluster uses it (here run in this process, sending what a cluster must)."""
+    from gongkai.batch_pages import PageJob, PagedItem, ocr_page_task, spread_pages
 
     monkeypatch.setattr(pdf_reader, "_ocr_function", lambda: _stand_in({3: "error"}))
     paths = [_scan(tmp_path, "a.pdf", 2), _scan(tmp_path, "b.pdf", 3)]
-    shipped = []
+    deferred = []
+
+    def run_items(todo, planned):
+        for w in todo:
+            given = {k: Path(v).read_bytes() for k, v in w.given.items()}
+            outcome = planned(PagedItem(w.index, w.item, given), DEFAULT_LIMITS)
+            deferred.append(getattr(outcome.payload, "data", None))
+            yield outcome
 
     def run_page_jobs(pages):
-        shipped.extend(p.data is not None and p.pdf is None for p in pages)
-        return [ocr_page_task(p, DEFAULT_LIMITS) for p in pages]
+        for p in pages:
+            yield ocr_page_task(PageJob(p.sha256, p.page, p.label, data=Path(p.pdf).read_bytes()), DEFAULT_LIMITS)
 
     spread = list(
-        spread_pages(
-            paths,
-            task=_read_task,
-            label=str,
-            run_items=lambda todo, planned: [planned(w, DEFAULT_LIMITS) for w in todo],
-            run_page_jobs=run_page_jobs,
-            spill=None,
-        )
+        spread_pages(paths, task=_read_task, label=str, run_items=run_items, run_page_jobs=run_page_jobs, shared=False)
     )
-    assert shipped == [True] * 5
     assert sorted(map(_key, spread)) == sorted(_key(_read_task(p, DEFAULT_LIMITS)) for p in paths)
     assert {o.path: o.error_code for o in spread} == {paths[0]: None, paths[1]: "E-READ"}
+    assert deferred.count(None) == 2 and len(deferred) == 4  # two deferrals, then two reads with the results
 
 
 def test_the_reader_defers_and_then_uses_the_given_pages():

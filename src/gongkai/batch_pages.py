@@ -220,21 +220,42 @@ def spread_pages(
     label: Callable[[Any], str],
     run_items: Callable[[list[PagedItem], Planned], Iterable[Outcome]],
     run_page_jobs: Callable[[list[PageJob]], Iterable[Outcome]],
-    spill: str | None,
+    shared: bool = True,
     on_page: Callable[[Outcome], None] | None = None,
 ) -> Iterator[Outcome]:
     """The three phases over any executor: ``run_items`` runs items under a :class:`Planned` task,
     ``run_page_jobs`` runs :func:`ocr_page_task` over pages; both yield one outcome per item (an error outcome
-    named by the item's label when its worker is lost), as :func:`gongkai.batch.run` does. ``spill`` is a
-    folder every worker sees, or None (PDFs and page results then travel in the outcomes)."""
+    named by the item's label when its worker is lost), as :func:`gongkai.batch.run` does.
+
+    Deferred PDFs and page results wait in a spill folder here, not in memory. ``shared``: the workers see that
+    folder (processes of this machine); otherwise (a cluster) PDFs and results travel in the outcomes, and
+    ``run_page_jobs`` / ``run_items`` must send a page's PDF (``PageJob.pdf``) and an item's given results
+    (paths in ``PagedItem.given``) with the task themselves, as :mod:`gongkai.store.cluster` does."""
+    with tempfile.TemporaryDirectory(prefix="gongkai-ocr-") as spill:
+        yield from _spread(items, task, label, run_items, run_page_jobs, spill, shared, on_page)
+
+
+def _spread(
+    items: list[Any],
+    task: Task,
+    label: Callable[[Any], str],
+    run_items: Callable[[list[PagedItem], Planned], Iterable[Outcome]],
+    run_page_jobs: Callable[[list[PageJob]], Iterable[Outcome]],
+    spill: str,
+    shared: bool,
+    on_page: Callable[[Outcome], None] | None,
+) -> Iterator[Outcome]:
     todo = [PagedItem(i, item) for i, item in enumerate(items)]
     needs: dict[int, set[str]] = {}  # index → PDFs whose pages its read asked for
     results: dict[tuple[str, int], Given] = {}
     for round_no in range(_ROUNDS + 1):
         deferred: list[_Deferral] = []
-        for outcome in run_items(todo, Planned(task, spill, defer=round_no < _ROUNDS)):
+        for outcome in run_items(todo, Planned(task, spill if shared else None, defer=round_no < _ROUNDS)):
             payload = outcome.payload
             if isinstance(payload, _Deferral):
+                for sha, data in payload.data.items():  # from a worker without the folder
+                    _spill(Path(spill) / f"{sha}.pdf", data)
+                payload.data.clear()
                 deferred.append(payload)
             elif isinstance(payload, _Lost):
                 yield Outcome(label(items[payload.index]), None, payload.code, payload.message, outcome.seconds)
@@ -251,24 +272,20 @@ def spread_pages(
                         continue
                     results[(sha, n)] = ""  # claimed: identical contents share the page
                     # the label is unique per page: a page lost by its worker is known by its label only
-                    job = PageJob(sha, n, f"{label(items[d.index])}#{n}@{sha[:16]}")
-                    if spill is None:
-                        job.data = d.data[sha]
-                    else:
-                        job.pdf = str(Path(spill) / f"{sha}.pdf")
-                    pages.append(job)
-        for d in deferred:
-            d.data.clear()  # the PDFs' bytes (no spill folder) now live in the jobs only, dropped after them
+                    label_n = f"{label(items[d.index])}#{n}@{sha[:16]}"
+                    pages.append(PageJob(sha, n, label_n, pdf=str(Path(spill) / f"{sha}.pdf")))
         by_label = {p.label: p for p in pages}
         for outcome in run_page_jobs(pages):
             page = by_label[outcome.path]
             done = outcome.payload
-            if not isinstance(done, PageDone):
-                results[(page.sha256, page.page)] = _lost(outcome)
-            elif done.result is not None:
-                results[(page.sha256, page.page)] = done.result
+            key = (page.sha256, page.page)
+            if isinstance(done, PageDone):
+                path = _result_path(spill, page.sha256, page.page)
+                if done.result is not None:  # from a worker without the folder
+                    path.write_bytes(done.result)
+                results[key] = str(path)
             else:
-                results[(page.sha256, page.page)] = str(_result_path(spill or "", page.sha256, page.page))
+                results[key] = _lost(outcome)
             if on_page is not None:
                 on_page(outcome)
         pages.clear()
@@ -319,16 +336,9 @@ def run_pages(
             start_method=start_method,
         )
 
-    with tempfile.TemporaryDirectory(prefix="gongkai-ocr-") as spill:
-        yield from spread_pages(
-            items,
-            task=task,
-            label=label,
-            run_items=run_items,
-            run_page_jobs=run_page_jobs,
-            spill=spill,
-            on_page=on_page,
-        )
+    yield from spread_pages(
+        items, task=task, label=label, run_items=run_items, run_page_jobs=run_page_jobs, on_page=on_page
+    )
 
 
-__all__ = ["PageDone", "PageJob", "PagedItem", "Planned", "ocr_page_task", "run_pages", "spread_pages"]
+__all__ = ["Given", "PageDone", "PageJob", "PagedItem", "Planned", "ocr_page_task", "run_pages", "spread_pages"]

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from gongkai.batch import CHUNK_BYTES, Outcome, Task, run
-from gongkai.batch_pages import PagedItem, PageJob, Planned, ocr_page_task, spread_pages
+from gongkai.batch_pages import Given, PagedItem, PageJob, Planned, ocr_page_task, spread_pages
 from gongkai.errors import ClusterUnavailable, ReaderCrashed
 from gongkai.readers.limits import DEFAULT_LIMITS, Limits
 from gongkai.store.db import Store
@@ -128,13 +128,17 @@ class ClusterRunner:
         self.window = 2 * threads
 
     def _prepare(self, items: list[PagedItem]) -> tuple[list[PagedItem], list[Outcome]]:
-        """With ``ship``, the files' bytes go with the task (workers need not see the paths)."""
-        if not self.ship:
-            return items, []
+        """The results of its scanned pages go with an item (read here only now: the window bounds the memory);
+        with ``ship``, the files' bytes too (workers need not see the paths)."""
         ready, failed = [], []
         for item in items:
+            if item.given:
+                given: dict[tuple[str, int], Given] = {
+                    k: Path(v).read_bytes() if isinstance(v, str) else v for k, v in item.given.items()
+                }
+                item = dataclasses.replace(item, given=given)
             job = item.item
-            if job.data is not None:
+            if not self.ship or job.data is not None:
                 ready.append(item)
                 continue
             try:
@@ -157,7 +161,7 @@ class ClusterRunner:
             label=_label,
             run_items=lambda items, planned: self._items(items, planned, run_id, serials),
             run_page_jobs=lambda pages: self._pages(pages, run_id, serials),
-            spill=None,
+            shared=False,
         )
 
     def _items(
@@ -178,8 +182,8 @@ class ClusterRunner:
 
         def submit(chunk: list[PageJob]) -> tuple[Any, list[Outcome]]:
             [page] = chunk
-            if page.sha256 not in scattered:
-                scattered[page.sha256] = self.client.scatter(page.data, hash=False)
+            if page.sha256 not in scattered:  # read here, from the spill folder of spread_pages
+                scattered[page.sha256] = self.client.scatter(Path(page.pdf or "").read_bytes(), hash=False)
             meta = PageJob(page.sha256, page.page, page.label)
             key = f"gongkai-ocr-{run_id.format(next(serials))}"
             fut = self.client.submit(
