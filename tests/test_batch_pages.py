@@ -215,27 +215,43 @@ def test_the_reader_defers_and_then_uses_the_given_pages():
 
 
 @pytest.fixture(scope="module")
-def half_scanned(tmp_path_factory) -> Path:
-    """A rendered report whose two table pages are images (as a scanner makes them); the others keep text."""
+def rendered(tmp_path_factory) -> tuple[Path, list[str]]:
+    """A report rendered by LibreOffice, and the text of each page."""
     if not ocr_available():
         pytest.skip("the ocr extra is not installed")
     from gongkai.readers.libreoffice import find_soffice
     from gongkai.render.pdf import render_pdfs
-    from gongkai.render.scan import scan_pages
 
     if find_soffice() is None:
         pytest.skip("LibreOffice is needed to render the test report")
     import pypdfium2 as pdfium
 
-    folder = tmp_path_factory.mktemp("pages")
-    [path] = render_pdfs([(random_spec(random.Random(6), "2021"), random.Random(6))], folder)
-    data = path.read_bytes()
-    pdf = pdfium.PdfDocument(data)
-    digits = [sum(c.isdigit() for c in pdf[i].get_textpage().get_text_range()) for i in range(len(pdf))]
-    tables = sorted(sorted(range(1, len(pdf) + 1), key=lambda n: -digits[n - 1])[:2])  # the most digits
-    scan = folder / "half-scanned.pdf"
-    scan.write_bytes(scan_pages(data, tables))
+    [path] = render_pdfs([(random_spec(random.Random(6), "2021"), random.Random(6))], tmp_path_factory.mktemp("pdf"))
+    pdf = pdfium.PdfDocument(path.read_bytes())
+    return path, [pdf[i].get_textpage().get_text_range() for i in range(len(pdf))]
+
+
+def _scanned(rendered, name: str, score) -> Path:
+    """The rendered report with its two pages of the highest ``score`` (of the page's text) as images."""
+    from gongkai.render.scan import scan_pages
+
+    path, texts = rendered
+    pages = sorted(sorted(range(1, len(texts) + 1), key=lambda n: -score(texts[n - 1]))[:2])
+    scan = path.parent / name
+    scan.write_bytes(scan_pages(path.read_bytes(), pages))
     return scan
+
+
+@pytest.fixture(scope="module")
+def half_scanned(rendered) -> Path:
+    """The two table pages (the most digits) scanned, as a scanner makes them; the others keep their text."""
+    return _scanned(rendered, "tables-scanned.pdf", lambda text: sum(c.isdigit() for c in text))
+
+
+@pytest.fixture(scope="module")
+def prose_scanned(rendered) -> Path:
+    """The two shortest pages scanned (prose: quicker to OCR)."""
+    return _scanned(rendered, "prose-scanned.pdf", lambda text: -len(text))
 
 
 def test_real_scan_checked_with_two_jobs_equals_the_in_place_read(half_scanned):
@@ -286,13 +302,13 @@ def test_ingest_spreads_the_pages_and_stores_what_the_in_place_read_gives(tmp_pa
     assert len({m.name.split("-")[1] for m in marks.iterdir()}) == 2  # both workers OCR'd pages
 
 
-def test_real_scan_on_a_local_dask_cluster_spreads_the_pages_and_stores_the_same_rows(half_scanned):
-    """Two more pages OCR'd in place and two on the cluster."""
+def test_real_scan_on_a_local_dask_cluster_spreads_the_pages_and_stores_the_same_rows(prose_scanned):
+    """Two short pages OCR'd in place and on the cluster."""
     pytest.importorskip("distributed")
     from gongkai.store.cluster import ClusterRunner, connect
     from gongkai.store.ingest_worker import Job, ingest_task
 
-    job = Job(half_scanned.name, path=str(half_scanned))
+    job = Job(prose_scanned.name, path=str(prose_scanned))
     in_place = ingest_task(job, DEFAULT_LIMITS)
     from distributed import get_task_stream
 
