@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from gongkai import batch
-from gongkai.batch import CHUNK_ITEMS, Outcome, Task, exhausted, run
+from gongkai.batch import CHUNK_ITEMS, Outcome, Task, exhausted
 from gongkai.errors import ReaderCrashed
 from gongkai.readers import ocr_plan
 from gongkai.readers.limits import DEFAULT_LIMITS, Limits
@@ -314,7 +314,7 @@ def run_pages(
         return
 
     def run_items(todo: list[PagedItem], planned: Planned) -> Iterator[Outcome]:
-        return run(
+        return batch.run(  # looked up when called: a caller may wrap it
             todo,
             jobs=jobs,
             limits=limits,
@@ -326,7 +326,7 @@ def run_pages(
         )
 
     def run_page_jobs(pages: list[PageJob]) -> Iterator[Outcome]:
-        return run(
+        return batch.run(
             pages,
             jobs=jobs,
             limits=limits,
