@@ -130,6 +130,20 @@ def test_the_first_failing_page_decides_as_in_place(tmp_path, monkeypatch):
     assert spread == in_place and spread[paths[0]][1] == "E-INTERNAL"
 
 
+def test_pages_after_a_failed_page_are_not_ocrd(tmp_path, monkeypatch):
+    """The read fails at the first failing page: later pages still queued are skipped (one worker, so the
+    failure is known before the next page is sent)."""
+    paths = [_scan(tmp_path, "s.pdf", 4)]
+    in_place, spread, pages = _both(paths, monkeypatch, _stand_in({2: "crash"}), jobs=1)
+    assert spread == in_place and spread[paths[0]][1] == "E-CRASH"
+    assert [(o.path.split("#")[1][0], getattr(o.payload, "skipped", None)) for o in pages] == [
+        ("1", False),
+        ("2", None),  # lost with its worker: no PageDone
+        ("3", True),
+        ("4", True),
+    ]
+
+
 def test_identical_scans_share_their_pages_and_other_files_pass_through(tmp_path, monkeypatch):
     text = tmp_path / "r.txt"
     text.write_text(render_text(random_spec(random.Random(3)), "pipe_rows", random.Random(3)), "utf-8")

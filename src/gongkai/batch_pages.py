@@ -99,6 +99,7 @@ class PageDone:
     pid: int
     failed: bool
     result: bytes | None = None
+    skipped: bool = False  # not OCR'd: an earlier page of the PDF already failed, so the read stops before it
 
 
 def _check(item: Any, limits: Limits) -> Outcome:
@@ -158,6 +159,26 @@ def _spill(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
+def _stop_after(pdf: str, page: int) -> None:
+    """Pages after ``page`` of this PDF need no OCR: its read fails at ``page`` or before. (Without it a PDF
+    whose every page hangs would hold the workers for its page count times the time limit.)"""
+    if page < _stop_page(pdf):
+        _spill_text(Path(pdf).with_suffix(".stop"), str(page))
+
+
+def _stop_page(pdf: str) -> int | float:
+    try:
+        return int(Path(pdf).with_suffix(".stop").read_text())
+    except (OSError, ValueError):
+        return float("inf")
+
+
+def _spill_text(path: Path, text: str) -> None:
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text)
+    os.replace(tmp, path)
+
+
 def _result_path(spill: str, sha256: str, page: int) -> Path:
     return Path(spill) / f"{sha256}.{page}.ocr"
 
@@ -166,6 +187,9 @@ def ocr_page_task(job: PageJob, limits: Limits) -> Outcome:
     """OCR one page; the result, or the exception the OCR raised, goes to the spill folder (or back in the
     outcome without one)."""
     start = time.perf_counter()
+    if job.pdf is not None and job.page > _stop_page(job.pdf):
+        done = PageDone(job.sha256, job.page, os.getpid(), False, skipped=True)
+        return Outcome(job.label, seconds=time.perf_counter() - start, payload=done)
     result: ocr_plan.PageResult
     recycle = False
     try:
@@ -279,13 +303,17 @@ def _spread(
             page = by_label[outcome.path]
             done = outcome.payload
             key = (page.sha256, page.page)
-            if isinstance(done, PageDone):
+            if isinstance(done, PageDone) and done.skipped:
+                del results[key]  # never read: the read stops at the earlier page that failed
+            elif isinstance(done, PageDone):
                 path = _result_path(spill, page.sha256, page.page)
                 if done.result is not None:  # from a worker without the folder
                     path.write_bytes(done.result)
                 results[key] = str(path)
             else:
                 results[key] = _lost(outcome)
+            if not isinstance(done, PageDone) or done.failed:
+                _stop_after(str(Path(spill) / f"{page.sha256}.pdf"), page.page)
             if on_page is not None:
                 on_page(outcome)
         pages.clear()
