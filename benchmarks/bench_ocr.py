@@ -5,8 +5,10 @@ ratio to the in-process rate, measured in one run.
 
 The report is generated and rendered by the project (DOCX → LibreOffice PDF, untimed), then every page is
 rasterised (``gongkai.render.scan``). In-process runs use a warmed engine; worker runs include their workers'
-engine start (~1 s each), as a real batch does. The ratio of ``run_pages -j 2`` to in-process on one thread is
-the scaling over cores; onnxruntime's own threads already use both cores in process, so that ratio is lower.
+engine start (~1 s each), as a real batch does, and run first (a forked worker would otherwise inherit the warmed
+engine without its threads). The ratio of ``run_pages -j 2`` to in-process on one thread is the scaling over
+cores; onnxruntime's own threads already spread one page over the cores in process (default threads), but a
+batch gives each worker one thread. CPU seconds (this process and its workers) show how many cores were busy.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -84,21 +85,36 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory(prefix="gongkai-bench-ocr-") as tmp:
         path, pages = _scan(args.pages, Path(tmp))
+        # worker runs first: a forked worker would inherit an engine warmed here, whose threads fork does not copy
         runs = [
-            ("in-process, 1 OCR thread", lambda: _in_process(path, 1)),
-            ("in-process, default threads", lambda: _in_process(path, 0)),
             ("batch.run -j 2 (one file)", lambda: _batch(path, 2, False)),
             ("run_pages -j 1", lambda: _batch(path, 1, True)),
             ("run_pages -j 2", lambda: _batch(path, 2, True)),
+            ("in-process, 1 OCR thread", lambda: _in_process(path, 1)),
+            ("in-process, default threads", lambda: _in_process(path, 0)),
         ]
-        print(f"OCR at scale: one {pages}-page scanned report, {os.cpu_count()} cores")
-        base = None
+        measured = {}
         for name, fn in runs:
+            cpu0 = _cpu()
             seconds = fn()
+            measured[name] = (seconds, _cpu() - cpu0)
+        print(f"OCR at scale: one {pages}-page scanned report, {os.cpu_count()} cores")
+        base = pages / measured["in-process, 1 OCR thread"][0]
+        for name, (seconds, cpu) in sorted(measured.items(), key=lambda kv: -kv[1][0]):
             rate = pages / seconds
-            base = base or rate
-            print(f"  {name:<30} {seconds:>7.1f} s  {rate:>6.2f} pages/s  {rate / base:>5.2f}× in-process 1 thread")
-            sys.stdout.flush()
+            print(
+                f"  {name:<30} {seconds:>7.1f} s  {rate:>6.2f} pages/s  {rate / base:>5.2f}× in-process 1 thread"
+                f"  (CPU {cpu:.1f} s: {cpu / seconds:.2f} cores busy)"
+            )
+        print(f"  load average after: {os.getloadavg()[0]:.2f} (other work on the machine lowers the ratios)")
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and its ended children (the batch's workers)."""
+    import resource
+
+    me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
 
 
 if __name__ == "__main__":
