@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import os
 import pickle
+import shutil
 import tempfile
 import time
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -255,8 +257,14 @@ def spread_pages(
     folder (processes of this machine); otherwise (a cluster) PDFs and results travel in the outcomes, and
     ``run_page_jobs`` / ``run_items`` must send a page's PDF (``PageJob.pdf``) and an item's given results
     (paths in ``PagedItem.given``) with the task themselves, as :mod:`gongkai.store.cluster` does."""
-    with tempfile.TemporaryDirectory(prefix="gongkai-ocr-") as spill:
-        yield from _spread(items, task, label, run_items, run_page_jobs, spill, shared, on_page)
+    # made by hand, not by tempfile.mkdtemp: a caller may have pointed mkdtemp at a folder of its own (the API
+    # walkthrough's test does), which the cleanup here would then remove
+    spill = Path(tempfile.gettempdir()) / f"gongkai-ocr-{uuid.uuid4().hex}"
+    spill.mkdir(mode=0o700)
+    try:
+        yield from _spread(items, task, label, run_items, run_page_jobs, str(spill), shared, on_page)
+    finally:
+        shutil.rmtree(spill, ignore_errors=True)
 
 
 def _spread(
