@@ -7,7 +7,8 @@ Generated text reports are written to a temporary folder first (untimed). Then, 
 - ingest -j 1 and -j 2: `gongkai.store.ingest.ingest` into a fresh SQLite database (cross findings excluded:
   they run once at the end whatever the worker count);
 - with --cluster: ingest through a local Dask cluster of 2 single-threaded workers (needs the `cluster` extra).
-Each line prints reports/s and the ratio to the in-process rate (ideal: N on N free cores). The machine may be
+Each configuration runs --repeat times, interleaved, and the best run is reported. Each line prints reports/s and
+the ratio to the in-process rate (ideal: N on N free cores). The machine may be
 shared: the load average is printed, and ratios on a busy machine understate the scaling.
 """
 
@@ -114,6 +115,7 @@ def _ingest(folder: Path, url: str, jobs: int, cluster: str | None = None) -> fl
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--reports", type=int, default=1000)
+    ap.add_argument("--repeat", type=int, default=3, help="runs of each configuration; the best is reported")
     ap.add_argument("--cluster", action="store_true", help="also ingest through a local Dask cluster (2 workers)")
     args = ap.parse_args()
     n = args.reports
@@ -125,12 +127,24 @@ def main() -> None:
         folder = Path(tmp) / "reports"
         files = [str(p) for p in write_reports(folder, n, seed=20261204)]
         _check_in_process(files[:20])  # warm imports and caches
-        with _Cpu() as cpu:
-            base = n / _check_in_process(files)
-        print(f"check in process (one core): {base:.0f} reports/s; {cpu.per_report(n)}")
+        # best of --repeat, the configurations interleaved: on a shared machine another process's burst slows
+        # one run, and the best run is the closest to what the machine can do (as timeit reports)
+        best: dict[str, tuple[float, _Cpu]] = {}
+        for _ in range(args.repeat):
+            for name, work in (
+                ("in", lambda: _check_in_process(files)),
+                ("j1", lambda: _check_command(folder, 1)),
+                ("j2", lambda: _check_command(folder, 2)),
+            ):
+                with _Cpu() as cpu:
+                    seconds = work()
+                if name not in best or seconds < best[name][0]:
+                    best[name] = (seconds, cpu)
+        base = n / best["in"][0]
+        print(f"check in process (one core): {base:.0f} reports/s; {best['in'][1].per_report(n)}")
         for jobs in (1, 2):
-            with _Cpu() as cpu:
-                rate = n / _check_command(folder, jobs)
+            seconds, cpu = best[f"j{jobs}"]
+            rate = n / seconds
             print(f"check -j {jobs}: {rate:.0f} reports/s = {rate / base:.2f} x in-process; {cpu.per_report(n)}")
         with _Cpu() as cpu:
             base = n / _ingest_in_process(files, f"sqlite:///{Path(tmp) / 'inproc.db'}")
