@@ -233,3 +233,28 @@ def test_plain_rule_is_the_rule_rich_prints():
             assert line + "\n" == buf.getvalue(), (width, title)
     assert checked > 100
     assert _plain_rule("a\tb", 80) is None
+
+
+def test_check_json_is_written_as_it_comes_and_stays_valid_after_ctrl_c(tmp_path, monkeypatch):
+    """Over many files the JSON list is written item by item (memory stays flat); Ctrl-C ends the list, so what
+    was written is valid JSON, and the exit code says the run was interrupted."""
+    import json
+
+    import gongkai.batch as batch
+
+    paths = _write_reports(tmp_path, 4)
+    real_run = batch.run
+
+    def two_then_ctrl_c(*args, **kwargs):
+        for i, outcome in enumerate(real_run(*args, **kwargs)):
+            if i == 2:
+                raise KeyboardInterrupt
+            yield outcome
+
+    full = CliRunner().invoke(main, ["check", "--json", "-j", "1", str(tmp_path)])
+    assert [d["source"] for d in json.loads(full.stdout)] == [str(p) for p in sorted(paths)]
+    monkeypatch.setattr(batch, "run", two_then_ctrl_c)
+    result = CliRunner().invoke(main, ["check", "--json", "-j", "1", str(tmp_path)])
+    assert result.exit_code == 130
+    assert json.loads(result.stdout) == json.loads(full.stdout)[:2]
+    assert "[E-INTERRUPTED]" in result.stderr

@@ -286,9 +286,10 @@ def check(
         disable=not show_progress,
         transient=True,
     )
-    outputs, failed, with_errors, code = [], [], 0, EXIT_OK
+    failed, with_errors, code = [], 0, EXIT_OK
     started = time.perf_counter()
     single = len(files) == 1 and not any(p.is_dir() for p in paths)
+    json_out = _JsonStream(single) if as_json else None
     # workers render what is printed (the summary, or the report's JSON): the parent only writes text
     task = functools.partial(_checked_task, as_json=as_json, style=_ConsoleStyle.of(console))
     done, interrupted = 0, False
@@ -302,8 +303,8 @@ def check(
                 if checked is None:
                     code = EXIT_INPUT
                     failed.append(outcome)
-                    if as_json:
-                        outputs.append(
+                    if json_out is not None:
+                        json_out.add(
                             _dump(
                                 {
                                     "source": outcome.path,
@@ -321,12 +322,14 @@ def check(
                     with_errors += 1
                     if code == EXIT_OK:
                         code = EXIT_FINDINGS
-                if as_json:
-                    outputs.append(checked.text)
+                if json_out is not None:
+                    json_out.add(checked.text)
                 else:
                     console.file.write(checked.text)
     except KeyboardInterrupt:  # the workers ignore Ctrl-C; run() ends them when its loop is left
         interrupted = True
+    if json_out is not None:
+        json_out.close()  # after Ctrl-C too: what was written stays valid JSON
     if interrupted:
         if not as_json and not single:
             _batch_summary(console, done, failed, with_errors, time.perf_counter() - started)
@@ -337,9 +340,7 @@ def check(
             ),
             code=EXIT_INTERRUPTED,
         )
-    if as_json:
-        click.echo(outputs[0] if single and outputs else _json_list(outputs))
-    elif not single:
+    if not as_json and not single:
         _batch_summary(console, len(files), failed, with_errors, time.perf_counter() - started)
     sys.exit(code)
 
@@ -398,8 +399,21 @@ def _checked_task(path: str, limits, *, as_json: bool, style: _ConsoleStyle):
     return outcome
 
 
-def _json_list(items: list[str]) -> str:
-    """``_dump`` of a list, from its items already dumped (by the workers)."""
-    if not items:
-        return "[]"
-    return "[\n" + ",\n".join(textwrap.indent(item, " ") for item in items) + "\n]"
+class _JsonStream:
+    """``--json`` output as the reports come: one object for a single file, else a list written item by item
+    (the items are ``_dump``s made by the workers), so memory stays flat over any number of files."""
+
+    def __init__(self, single: bool):
+        self.single = single
+        self.count = 0
+
+    def add(self, item: str) -> None:
+        if self.single:
+            click.echo(item)
+        else:
+            click.echo(("[\n" if self.count == 0 else ",\n") + textwrap.indent(item, " "), nl=False)
+        self.count += 1
+
+    def close(self) -> None:
+        if not self.single:
+            click.echo("[]" if self.count == 0 else "\n]")
