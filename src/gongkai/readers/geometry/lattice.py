@@ -157,6 +157,11 @@ def _grid(group: list[Ruling]) -> _Grid | None:
     v_cover = [_merge(iv) for iv in v_at]
     h_cover = [_merge(iv) for iv in h_at]
 
+    # which inner lines are drawn: a column line at each row's middle, a row line at each column's middle
+    mid_xs = [(xs[j] + xs[j + 1]) / 2 for j in range(n_cols)]
+    v_drawn = [[_covers(v_cover[k], (ys[i] + ys[i + 1]) / 2) for k in range(n_cols + 1)] for i in range(n_rows)]
+    h_drawn = [[_covers(h_cover[i], x) for x in mid_xs] for i in range(n_rows + 1)]
+
     parent = list(range(n_rows * n_cols))
 
     def find(i: int) -> int:
@@ -166,14 +171,21 @@ def _grid(group: list[Ruling]) -> _Grid | None:
         return i
 
     grid = _Grid(xs, ys)
+    merged = False  # most grids have no merged cell: then every cell is its own
     for i in range(n_rows):
-        mid_y = (ys[i] + ys[i + 1]) / 2
-        grid.row_cuts.append([xs[k] for k in range(1, n_cols) if _covers(v_cover[k], mid_y)])
+        drawn = v_drawn[i]
+        grid.row_cuts.append([xs[k] for k in range(1, n_cols) if drawn[k]])
+        below = h_drawn[i + 1] if i + 1 < n_rows else None
         for j in range(n_cols):
-            if j + 1 < n_cols and not _covers(v_cover[j + 1], mid_y):
+            if j + 1 < n_cols and not drawn[j + 1]:
                 parent[find(i * n_cols + j)] = find(i * n_cols + j + 1)
-            if i + 1 < n_rows and not _covers(h_cover[i + 1], (xs[j] + xs[j + 1]) / 2):
+                merged = True
+            if below is not None and not below[j]:
                 parent[find(i * n_cols + j)] = find((i + 1) * n_cols + j)
+                merged = True
+    if not merged:
+        grid.cells = [(i, j, 1, 1) for i in range(n_rows) for j in range(n_cols)]
+        return grid if len(grid.cells) >= 2 else None
     spans: dict[int, list[int]] = {}
     for i in range(n_rows):
         for j in range(n_cols):
@@ -181,14 +193,20 @@ def _grid(group: list[Ruling]) -> _Grid | None:
             b = spans.get(root)
             if b is None:
                 spans[root] = [i, j, i, j]
-            else:
-                b[0], b[1] = min(b[0], i), min(b[1], j)
-                b[2], b[3] = max(b[2], i), max(b[3], j)
+            else:  # rows come in order: only the column bounds and the last row can change
+                if j < b[1]:
+                    b[1] = j
+                b[2] = i
+                if j > b[3]:
+                    b[3] = j
     taken: set[tuple[int, int]] = set()
     for r0, c0, r1, c1 in sorted(spans.values()):
         if (r0, c0) in taken:  # a non-rectangular merge: the first rectangle wins
             continue
-        taken.update((i, j) for i in range(r0, r1 + 1) for j in range(c0, c1 + 1))
+        if r0 == r1 and c0 == c1:
+            taken.add((r0, c0))
+        else:
+            taken.update((i, j) for i in range(r0, r1 + 1) for j in range(c0, c1 + 1))
         grid.cells.append((r0, c0, r1 - r0 + 1, c1 - c0 + 1))
     if len(grid.cells) < 2:
         return None
@@ -237,25 +255,42 @@ def _lattice_table(grid: _Grid, words: list[Word], page_no: int) -> tuple[Table,
     rest: list[Word] = []
     split = 0
     x_lo, y_lo, x_hi, y_hi = grid.bbox
+    last_row, last_col = len(ys) - 2, n_cols - 1
+    row_cuts = grid.row_cuts
     for w in words:
-        cx, cy = (w.bbox[0] + w.bbox[2]) / 2, (w.bbox[1] + w.bbox[3]) / 2
+        x0, top, x1, bottom = w.bbox
+        cx, cy = (x0 + x1) / 2, (top + bottom) / 2
         if not (x_lo <= cx <= x_hi and y_lo <= cy <= y_hi):
             rest.append(w)
             continue
-        i = min(max(bisect_right(ys, cy) - 1, 0), len(ys) - 2)
-        parts = _split_word(w, grid.row_cuts[i]) if len(w.text) > 1 else (w,)
-        split += len(parts) > 1
-        for p in parts:
-            pcx = (p.bbox[0] + p.bbox[2]) / 2
-            j = min(max(bisect_right(xs, pcx) - 1, 0), n_cols - 1)
-            inside[owner[i * n_cols + j]].append(p)
+        i = min(max(bisect_right(ys, cy) - 1, 0), last_row)
+        cuts = row_cuts[i]
+        if len(w.text) > 1:
+            # _split_word cuts only at a column line strictly inside the word: look for one first
+            lo = bisect_right(cuts, x0 + 1)
+            if lo < len(cuts) and cuts[lo] <= x1 - 1:
+                parts = _split_word(w, cuts)
+                split += len(parts) > 1
+                for p in parts:
+                    pcx = (p.bbox[0] + p.bbox[2]) / 2
+                    j = min(max(bisect_right(xs, pcx) - 1, 0), last_col)
+                    inside[owner[i * n_cols + j]].append(p)
+                continue
+        j = min(max(bisect_right(xs, cx) - 1, 0), last_col)
+        inside[owner[i * n_cols + j]].append(w)
     cells: list[TableCell] = []
     for k, (r, c, rs, cs) in enumerate(grid.cells):
         ws = inside[k]
-        # the words are known to lie inside this cell: glyph runs closer than a space are one word
-        text = ws[0].text if len(ws) == 1 else _cell_text([ln.tight_text() for ln in group_lines(ws)])
         bbox = (xs[c], ys[r], xs[c + cs], ys[r + rs])
-        cells.append(TableCell(r, c, text, rs, cs, Source(page=page_no, bbox=bbox, confidence=min_conf(inside[k]))))
+        if not ws:  # most cells of a report's tables are empty or hold one word
+            text, conf = "", None
+        elif len(ws) == 1:
+            text, conf = ws[0].text, ws[0].confidence
+        else:
+            # the words are known to lie inside this cell: glyph runs closer than a space are one word
+            text = _cell_text([ln.tight_text() for ln in group_lines(ws)])
+            conf = min_conf(ws)
+        cells.append(TableCell(r, c, text, rs, cs, Source(page=page_no, bbox=bbox, confidence=conf)))
     table = Table(cells, Source(page=page_no, bbox=grid.bbox), method="lattice")
     if split:
         table.repaired("values_split", split)
