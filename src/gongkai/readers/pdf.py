@@ -273,11 +273,25 @@ def _page_rulings(page: pdfium.PdfPage, page_no: int, box: tuple[float, float, f
     get_object, get_type = _GET_OBJECT, _GET_TYPE
     path, form = pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM
     as_object = pdfium_c.FPDF_PAGEOBJECT
-    # most objects are text (often one per glyph): they are skipped with two bare calls each
+    get_bounds = _GET_BOUNDS
+    bounds = tuple(ctypes.addressof(v) for v in (l_, b_, r_, t_))
+    # most objects are text (often one per glyph): they are skipped with two bare calls each; a top-level
+    # path that is a thin rectangle (most table lines) is taken here, as visit() would take it
     for k in range(pdfium_c.FPDFPage_CountObjects(raw_page)):
         addr = get_object(page_addr, k)
         kind = get_type(addr)
-        if kind == path or kind == form:
+        if kind == path:
+            if not get_bounds(addr, *bounds):
+                continue
+            x0, y0, x1, y1 = l_.value, b_.value, r_.value, t_.value
+            w, h = x1 - x0, y1 - y0
+            if max(w, h) < _MIN_RULING:
+                continue
+            if min(w, h) <= _THIN:
+                out.append(Ruling(x0 - left, top - y1, x1 - left, top - y0, page_no))
+                continue
+            visit(ctypes.cast(addr, as_object), 0, identity)
+        elif kind == form:
             visit(ctypes.cast(addr, as_object), 0, identity)
     return out
 
@@ -292,6 +306,7 @@ def _bare(function, restype, *argtypes):
 
 _GET_OBJECT = _bare(pdfium_c.FPDFPage_GetObject, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
 _GET_TYPE = _bare(pdfium_c.FPDFPageObj_GetType, ctypes.c_int, ctypes.c_void_p)
+_GET_BOUNDS = _bare(pdfium_c.FPDFPageObj_GetBounds, ctypes.c_int, ctypes.c_void_p, *(ctypes.c_void_p,) * 4)
 _LOOSE_BOX = _bare(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)
 
 
