@@ -246,11 +246,15 @@ def _lattice_table(grid: _Grid, words: list[Word], page_no: int) -> tuple[Table,
     """The table of ``grid`` and the words outside it."""
     xs, ys = grid.xs, grid.ys
     n_cols = len(xs) - 1
-    owner = [0] * ((len(ys) - 1) * n_cols)
-    for k, (r, c, rs, cs) in enumerate(grid.cells):
-        for i in range(r, r + rs):
-            for j in range(c, c + cs):
-                owner[i * n_cols + j] = k
+    n_slots = (len(ys) - 1) * n_cols
+    if len(grid.cells) == n_slots:  # no merged cell: the cells are the grid's slots in row order
+        owner = list(range(n_slots))
+    else:
+        owner = [0] * n_slots
+        for k, (r, c, rs, cs) in enumerate(grid.cells):
+            for i in range(r, r + rs):
+                for j in range(c, c + cs):
+                    owner[i * n_cols + j] = k
     inside: list[list[Word]] = [[] for _ in grid.cells]
     rest: list[Word] = []
     split = 0
