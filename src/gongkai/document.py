@@ -179,4 +179,5 @@ class Document:
         src = self.locate(pos.offset)
         if src is None:
             return pos
-        return pos._replace(page=src.page, bbox=src.bbox, dom_path=src.dom_path, confidence=src.confidence)
+        # every field after ``length`` comes from the source: built directly, as _replace() is slow
+        return Position(pos.line, pos.column, pos.offset, pos.length, src.page, src.bbox, src.dom_path, src.confidence)
