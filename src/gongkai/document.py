@@ -25,6 +25,26 @@ class Source:
     dom_path: str | None = None  # HTML: e.g. /html/body/div[2]/table[1]/tr[5]/td[3]; DOCX: body/tbl[2]/tr[5]/tc[3]
     confidence: float | None = None  # OCR recognition confidence, 0..1
 
+    def __init__(
+        self,
+        page: int | None = None,
+        bbox: BBox | None = None,
+        dom_path: str | None = None,
+        confidence: float | None = None,
+    ) -> None:
+        # the generated frozen __init__ sets each field through object.__setattr__, at twice the cost of the
+        # slots' own setters; a PDF page makes hundreds of sources (one per table cell)
+        _SET_PAGE(self, page)
+        _SET_BBOX(self, bbox)
+        _SET_DOM_PATH(self, dom_path)
+        _SET_CONFIDENCE(self, confidence)
+
+
+_SET_PAGE = vars(Source)["page"].__set__
+_SET_BBOX = vars(Source)["bbox"].__set__
+_SET_DOM_PATH = vars(Source)["dom_path"].__set__
+_SET_CONFIDENCE = vars(Source)["confidence"].__set__
+
 
 class Position(NamedTuple):
     """Where a piece of text came from. ``line`` and ``column`` are 1-based; ``offset`` is 0-based in the text.
