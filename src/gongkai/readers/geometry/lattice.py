@@ -127,6 +127,17 @@ def _covers(merged: tuple[list[float], list[float]], v: float) -> bool:
     return i >= 0 and v <= ends[i]
 
 
+def _covered(merged: tuple[list[float], list[float]], values: list[float]) -> list[bool]:
+    """:func:`_covers` for each of ``values``; a line drawn in one piece (the usual case) is two comparisons."""
+    starts, ends = merged
+    if not starts:
+        return [False] * len(values)
+    if len(starts) == 1:
+        a, b = starts[0], ends[0]
+        return [a <= v <= b for v in values]
+    return [_covers(merged, v) for v in values]
+
+
 def _grid(group: list[Ruling]) -> _Grid | None:
     hs = [r for r in group if r.horizontal]
     vs = [r for r in group if not r.horizontal]
@@ -158,9 +169,10 @@ def _grid(group: list[Ruling]) -> _Grid | None:
     h_cover = [_merge(iv) for iv in h_at]
 
     # which inner lines are drawn: a column line at each row's middle, a row line at each column's middle
+    mid_ys = [(ys[i] + ys[i + 1]) / 2 for i in range(n_rows)]
     mid_xs = [(xs[j] + xs[j + 1]) / 2 for j in range(n_cols)]
-    v_drawn = [[_covers(v_cover[k], (ys[i] + ys[i + 1]) / 2) for k in range(n_cols + 1)] for i in range(n_rows)]
-    h_drawn = [[_covers(h_cover[i], x) for x in mid_xs] for i in range(n_rows + 1)]
+    v_drawn = [_covered(v_cover[k], mid_ys) for k in range(n_cols + 1)]  # per column line, per row
+    h_drawn = [_covered(h_cover[i], mid_xs) for i in range(n_rows + 1)]  # per row line, per column
 
     parent = list(range(n_rows * n_cols))
 
@@ -173,16 +185,19 @@ def _grid(group: list[Ruling]) -> _Grid | None:
     grid = _Grid(xs, ys)
     merged = False  # most grids have no merged cell: then every cell is its own
     for i in range(n_rows):
-        drawn = v_drawn[i]
-        grid.row_cuts.append([xs[k] for k in range(1, n_cols) if drawn[k]])
-        below = h_drawn[i + 1] if i + 1 < n_rows else None
-        for j in range(n_cols):
-            if j + 1 < n_cols and not drawn[j + 1]:
-                parent[find(i * n_cols + j)] = find(i * n_cols + j + 1)
-                merged = True
-            if below is not None and not below[j]:
-                parent[find(i * n_cols + j)] = find((i + 1) * n_cols + j)
-                merged = True
+        cuts = [xs[k] for k in range(1, n_cols) if v_drawn[k][i]]
+        grid.row_cuts.append(cuts)
+        if len(cuts) < n_cols - 1:  # a column line missing in this row: cells merged across it
+            for j in range(n_cols - 1):
+                if not v_drawn[j + 1][i]:
+                    parent[find(i * n_cols + j)] = find(i * n_cols + j + 1)
+                    merged = True
+        below = h_drawn[i + 1]
+        if i + 1 < n_rows and not all(below):  # a row line missing under this row: cells merged down
+            for j in range(n_cols):
+                if not below[j]:
+                    parent[find(i * n_cols + j)] = find((i + 1) * n_cols + j)
+                    merged = True
     if not merged:
         grid.cells = [(i, j, 1, 1) for i in range(n_rows) for j in range(n_cols)]
         return grid if len(grid.cells) >= 2 else None
@@ -294,7 +309,7 @@ def _lattice_table(grid: _Grid, words: list[Word], page_no: int) -> tuple[Table,
             # the words are known to lie inside this cell: glyph runs closer than a space are one word
             text = _cell_text([ln.tight_text() for ln in group_lines(ws)])
             conf = min_conf(ws)
-        cells.append(TableCell(r, c, text, rs, cs, Source(page=page_no, bbox=bbox, confidence=conf)))
+        cells.append(TableCell(r, c, text, rs, cs, Source(page_no, bbox, None, conf)))  # positional: faster
     table = Table(cells, Source(page=page_no, bbox=grid.bbox), method="lattice")
     if split:
         table.repaired("values_split", split)
