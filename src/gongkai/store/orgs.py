@@ -199,8 +199,11 @@ def rematch(conn: Connection, index: OrgIndex | None = None) -> int:
             p.c.organization_id,
             p.c.organization_match,
             p.c.organization_candidates,
-        ).where(p.c.is_current.is_(True), p.c.status == "ok")
-    ).all()
+        )
+        .where(p.c.is_current.is_(True), p.c.status == "ok")
+        # streamed (never every parse in memory); the updates below touch no column this query filters by
+        .execution_options(yield_per=2000)
+    )
     from gongkai.store.fetched import FetchHints
 
     hints = FetchHints(conn)  # a fetched report is matched again with the hint it was first matched with
