@@ -246,11 +246,11 @@ def _pass_rollups(
     for node in orgs.values():
         if node.parent_id is not None:
             children.setdefault(node.parent_id, []).append(node)
-    rollups = conn.execute(
-        _current((t.parse.c.id,)).where(
-            t.parse.c.is_rollup, t.parse.c.organization_id.is_not(None), t.parse.c.year.is_not(None)
-        )
-    ).all()
+    rollups = conn.execute(  # streamed, like the other passes
+        _current((t.parse.c.id,))
+        .where(t.parse.c.is_rollup, t.parse.c.organization_id.is_not(None), t.parse.c.year.is_not(None))
+        .execution_options(yield_per=2000)
+    )
     prefixes = tuple(f"{name}." for name in ("requests", "appeals"))
     for row in rollups:
         # by name, and a member's report by content hash: ids follow arrival order, the findings must not
