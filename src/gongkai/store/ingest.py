@@ -357,6 +357,7 @@ def ingest(
         else:
             first_path[sha] = f
             todo.append(Job(name_of[f], path=f))
+    del hashed, first_path, known  # per-file state kept through the run: the jobs and names only (~0.5 KB a file)
 
     if runner is None:
 
