@@ -3,7 +3,8 @@
 Generated text reports are written to a temporary folder first (untimed). Then, on the same files:
 - check, in process: `check_path` in one loop (the single-core rate R);
 - check -j 1 and -j 2: the `gongkai check` command itself (workers render, the parent writes the text);
-- ingest, in process: read, check and store each file in one loop into SQLite (the single-core rate R');
+- ingest, in process: read, check and store each file in one loop into SQLite (the single-core rate R'), with
+  the time of the writing part (what the parent of `ingest -j` does per report, so a cap on the speed-up);
 - ingest -j 1 and -j 2: `gongkai.store.ingest.ingest` into a fresh SQLite database (cross findings excluded:
   they run once at the end whatever the worker count);
 - with --cluster: ingest through a local Dask cluster of 2 single-threaded workers (needs the `cluster` extra).
@@ -75,7 +76,8 @@ def _check_command(folder: Path, jobs: int) -> float:
     return time.perf_counter() - t0
 
 
-def _ingest_in_process(files: list[str], url: str) -> float:
+def _ingest_in_process(files: list[str], url: str) -> tuple[float, float]:
+    """Seconds in all, and seconds of the writer's part (store_item: what the parent of ingest -j does)."""
     from gongkai import PARSER_VERSION
     from gongkai.readers.limits import DEFAULT_LIMITS
     from gongkai.store.db import open_store
@@ -85,14 +87,17 @@ def _ingest_in_process(files: list[str], url: str) -> float:
 
     store = open_store(url)
     matcher = OrgMatcher(store)
+    writing = 0.0
     t0 = time.perf_counter()
     with store.begin() as conn:
         for f in files:
             item = ingest_task(Job(f, path=f), DEFAULT_LIMITS).payload
+            t1 = time.perf_counter()
             store_item(conn, item, path=f, parser_version=PARSER_VERSION, resolve_org=matcher.resolve)
+            writing += time.perf_counter() - t1
     seconds = time.perf_counter() - t0
     store.dispose()
-    return seconds
+    return seconds, writing
 
 
 def _ingest(folder: Path, url: str, jobs: int, cluster: str | None = None) -> float:
@@ -147,8 +152,15 @@ def main() -> None:
             rate = n / seconds
             print(f"check -j {jobs}: {rate:.0f} reports/s = {rate / base:.2f} x in-process; {cpu.per_report(n)}")
         with _Cpu() as cpu:
-            base = n / _ingest_in_process(files, f"sqlite:///{Path(tmp) / 'inproc.db'}")
+            seconds, writing = _ingest_in_process(files, f"sqlite:///{Path(tmp) / 'inproc.db'}")
+        base = n / seconds
         print(f"ingest in process into SQLite (one core): {base:.0f} reports/s; {cpu.per_report(n)}")
+        # the writer's part is what the parent of ingest -j does for every report: it bounds the speed-up
+        print(
+            f"  of which writing (store_item) {1000 * writing / n:.2f} ms per report, reading and checking "
+            f"{1000 * (seconds - writing) / n:.2f} ms: a single writer caps ingest at {seconds / writing:.1f} x "
+            "in-process"
+        )
         for jobs in (1, 2):
             with _Cpu() as cpu:
                 rate = n / _ingest(folder, f"sqlite:///{Path(tmp) / f'j{jobs}.db'}", jobs)
