@@ -151,8 +151,21 @@ def main() -> None:
             seconds, cpu = best[f"j{jobs}"]
             rate = n / seconds
             print(f"check -j {jobs}: {rate:.0f} reports/s = {rate / base:.2f} x in-process; {cpu.per_report(n)}")
-        with _Cpu() as cpu:
-            seconds, writing = _ingest_in_process(files, f"sqlite:///{Path(tmp) / 'inproc.db'}")
+        best_ingest: dict[str, tuple[float, _Cpu]] = {}
+        writing = 0.0
+        for run in range(args.repeat):
+            for name in ("in", "j1", "j2"):
+                url = f"sqlite:///{Path(tmp) / f'{name}-{run}.db'}"
+                with _Cpu() as cpu:
+                    if name == "in":
+                        seconds, wrote = _ingest_in_process(files, url)
+                    else:
+                        seconds = _ingest(folder, url, int(name[1:]))
+                if name not in best_ingest or seconds < best_ingest[name][0]:
+                    best_ingest[name] = (seconds, cpu)
+                    if name == "in":
+                        writing = wrote
+        seconds, cpu = best_ingest["in"]
         base = n / seconds
         print(f"ingest in process into SQLite (one core): {base:.0f} reports/s; {cpu.per_report(n)}")
         # the writer's part is what the parent of ingest -j does for every report: it bounds the speed-up
@@ -162,8 +175,8 @@ def main() -> None:
             "in-process"
         )
         for jobs in (1, 2):
-            with _Cpu() as cpu:
-                rate = n / _ingest(folder, f"sqlite:///{Path(tmp) / f'j{jobs}.db'}", jobs)
+            seconds, cpu = best_ingest[f"j{jobs}"]
+            rate = n / seconds
             print(f"ingest -j {jobs}: {rate:.0f} reports/s = {rate / base:.2f} x in-process; {cpu.per_report(n)}")
         if args.cluster:  # the cluster's workers are not children of this process: wall time only
             rate = n / _ingest(folder, f"sqlite:///{Path(tmp) / 'cluster.db'}", 2, cluster="local:2")
