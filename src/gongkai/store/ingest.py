@@ -224,10 +224,8 @@ def store_item(
         )
     rows = item.rows
     sql["cell"].tuples(conn, [(parse_id, *row) for row in rows.cells])
-    # stats read these figures, not the cells: computed by the worker, else here from the cells just written.
-    # PostgreSQL keeps INSERT … SELECT: its stats add fee amounts (floats) in the order the rows lie on disk,
-    # and rows written one statement at a time lie elsewhere, which changes the last digit of those sums
-    if rows.figures is not None and conn.dialect.name != "postgresql":
+    # stats read these figures, not the cells: computed by the worker, else here from the cells just written
+    if rows.figures is not None:
         sql["figure"].tuples(conn, [(parse_id, *row) for row in rows.figures])
     elif rows.cells:
         store_figures(conn, parse_id)
