@@ -175,7 +175,7 @@ def _print_lines(console: Console, lines: list[list[Segment]]) -> None:
     written directly, wrapped by rich's own wrapping when a line is wider than the console (unless the console
     soft-wraps); colour output goes through rich."""
     if not _plain(console):
-        console.print(Text("\n").join(Text.assemble(*line) for line in lines))
+        console.print(Text("\n").join(Text.assemble(*((text, style or "") for text, style in line)) for line in lines))
         return
     width = console.width
     out: list[str] = []
