@@ -42,13 +42,16 @@ lint: $(STAMP)
 ## scan in process and with its pages spread over 1 and 2 workers, then ingest throughput into
 ## SQLite and PostgreSQL with peak memory, then check/ingest on 1 and 2 workers and on a local Dask cluster as
 ## ratios to the single-core in-process rate (with CPU per report for the parent and the workers), then the
-## workbench's p50/p95 latency per page and API route under a bounded load loop on loopback, with its memory.
+## peak memory of the parent and the largest worker of check -j 2 and ingest -j 2 after 1,000 and 10,000 reports
+## (flat: 10k/1k ≈ 1), then the workbench's p50/p95 latency per page and API route under a bounded load loop on
+## loopback, with its memory.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_parse_check.py --reports 10000
 	$(BIN)/python benchmarks/bench_formats.py
 	$(BIN)/python benchmarks/bench_ocr.py
 	$(BIN)/python benchmarks/bench_ingest.py --reports 10000
 	$(BIN)/python benchmarks/bench_scaling.py --reports 1000 --cluster
+	$(BIN)/python benchmarks/bench_memory_flat.py
 	$(BIN)/python benchmarks/bench_web.py --reports 10000
 
 ## Mutation fuzzing of every input kind (seeded; two processes per kind; about 15 minutes on a 2-core machine,

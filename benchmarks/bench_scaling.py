@@ -3,11 +3,13 @@
 Generated text reports are written to a temporary folder first (untimed). Then, on the same files:
 - check, in process: `check_path` in one loop (the single-core rate R);
 - check -j 1 and -j 2: the `gongkai check` command itself (workers render, the parent writes the text);
-- ingest, in process: read, check and store each file in one loop into SQLite (the single-core rate R');
+- ingest, in process: read, check and store each file in one loop into SQLite (the single-core rate R'), with
+  the time of the writing part (what the parent of `ingest -j` does per report, so a cap on the speed-up);
 - ingest -j 1 and -j 2: `gongkai.store.ingest.ingest` into a fresh SQLite database (cross findings excluded:
   they run once at the end whatever the worker count);
 - with --cluster: ingest through a local Dask cluster of 2 single-threaded workers (needs the `cluster` extra).
-Each line prints reports/s and the ratio to the in-process rate (ideal: N on N free cores). The machine may be
+Each configuration runs --repeat times, interleaved, and the best run is reported. Each line prints reports/s and
+the ratio to the in-process rate (ideal: N on N free cores). The machine may be
 shared: the load average is printed, and ratios on a busy machine understate the scaling.
 """
 
@@ -74,7 +76,8 @@ def _check_command(folder: Path, jobs: int) -> float:
     return time.perf_counter() - t0
 
 
-def _ingest_in_process(files: list[str], url: str) -> float:
+def _ingest_in_process(files: list[str], url: str) -> tuple[float, float]:
+    """Seconds in all, and seconds of the writer's part (store_item: what the parent of ingest -j does)."""
     from gongkai import PARSER_VERSION
     from gongkai.readers.limits import DEFAULT_LIMITS
     from gongkai.store.db import open_store
@@ -84,14 +87,17 @@ def _ingest_in_process(files: list[str], url: str) -> float:
 
     store = open_store(url)
     matcher = OrgMatcher(store)
+    writing = 0.0
     t0 = time.perf_counter()
     with store.begin() as conn:
         for f in files:
             item = ingest_task(Job(f, path=f), DEFAULT_LIMITS).payload
+            t1 = time.perf_counter()
             store_item(conn, item, path=f, parser_version=PARSER_VERSION, resolve_org=matcher.resolve)
+            writing += time.perf_counter() - t1
     seconds = time.perf_counter() - t0
     store.dispose()
-    return seconds
+    return seconds, writing
 
 
 def _ingest(folder: Path, url: str, jobs: int, cluster: str | None = None) -> float:
@@ -114,6 +120,7 @@ def _ingest(folder: Path, url: str, jobs: int, cluster: str | None = None) -> fl
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--reports", type=int, default=1000)
+    ap.add_argument("--repeat", type=int, default=3, help="runs of each configuration; the best is reported")
     ap.add_argument("--cluster", action="store_true", help="also ingest through a local Dask cluster (2 workers)")
     args = ap.parse_args()
     n = args.reports
@@ -125,19 +132,51 @@ def main() -> None:
         folder = Path(tmp) / "reports"
         files = [str(p) for p in write_reports(folder, n, seed=20261204)]
         _check_in_process(files[:20])  # warm imports and caches
-        with _Cpu() as cpu:
-            base = n / _check_in_process(files)
-        print(f"check in process (one core): {base:.0f} reports/s; {cpu.per_report(n)}")
+        # best of --repeat, the configurations interleaved: on a shared machine another process's burst slows
+        # one run, and the best run is the closest to what the machine can do (as timeit reports)
+        best: dict[str, tuple[float, _Cpu]] = {}
+        for _ in range(args.repeat):
+            for name, work in (
+                ("in", lambda: _check_in_process(files)),
+                ("j1", lambda: _check_command(folder, 1)),
+                ("j2", lambda: _check_command(folder, 2)),
+            ):
+                with _Cpu() as cpu:
+                    seconds = work()
+                if name not in best or seconds < best[name][0]:
+                    best[name] = (seconds, cpu)
+        base = n / best["in"][0]
+        print(f"check in process (one core): {base:.0f} reports/s; {best['in'][1].per_report(n)}")
         for jobs in (1, 2):
-            with _Cpu() as cpu:
-                rate = n / _check_command(folder, jobs)
+            seconds, cpu = best[f"j{jobs}"]
+            rate = n / seconds
             print(f"check -j {jobs}: {rate:.0f} reports/s = {rate / base:.2f} x in-process; {cpu.per_report(n)}")
-        with _Cpu() as cpu:
-            base = n / _ingest_in_process(files, f"sqlite:///{Path(tmp) / 'inproc.db'}")
+        best_ingest: dict[str, tuple[float, _Cpu]] = {}
+        writing = 0.0
+        for run in range(args.repeat):
+            for name in ("in", "j1", "j2"):
+                url = f"sqlite:///{Path(tmp) / f'{name}-{run}.db'}"
+                with _Cpu() as cpu:
+                    if name == "in":
+                        seconds, wrote = _ingest_in_process(files, url)
+                    else:
+                        seconds = _ingest(folder, url, int(name[1:]))
+                if name not in best_ingest or seconds < best_ingest[name][0]:
+                    best_ingest[name] = (seconds, cpu)
+                    if name == "in":
+                        writing = wrote
+        seconds, cpu = best_ingest["in"]
+        base = n / seconds
         print(f"ingest in process into SQLite (one core): {base:.0f} reports/s; {cpu.per_report(n)}")
+        # the writer's part is what the parent of ingest -j does for every report: it bounds the speed-up
+        print(
+            f"  of which writing (store_item) {1000 * writing / n:.2f} ms per report, reading and checking "
+            f"{1000 * (seconds - writing) / n:.2f} ms: a single writer caps ingest at {seconds / writing:.1f} x "
+            "in-process"
+        )
         for jobs in (1, 2):
-            with _Cpu() as cpu:
-                rate = n / _ingest(folder, f"sqlite:///{Path(tmp) / f'j{jobs}.db'}", jobs)
+            seconds, cpu = best_ingest[f"j{jobs}"]
+            rate = n / seconds
             print(f"ingest -j {jobs}: {rate:.0f} reports/s = {rate / base:.2f} x in-process; {cpu.per_report(n)}")
         if args.cluster:  # the cluster's workers are not children of this process: wall time only
             rate = n / _ingest(folder, f"sqlite:///{Path(tmp) / 'cluster.db'}", 2, cluster="local:2")

@@ -162,7 +162,7 @@ def test_cli_output_rendered_by_workers_equals_rendering_in_the_parent(tmp_path)
     out = CliRunner().invoke(main, ["check", "--json", "--jobs", "2", str(tmp_path)]).stdout
     entries = [r.to_dict() for r in reports]
     entries.insert(0, {"source": str(tmp_path / "empty.txt"), "error": json.loads(out)[0]["error"]})
-    assert out == _dump(entries) + "\n"
+    assert out == _dump(entries, levels=3) + "\n"  # the list of what each worker dumped
     assert json.loads(out)[0]["error"]["code"] == "E-EMPTY"
     text = CliRunner().invoke(main, ["check", "--jobs", "2", str(tmp_path)]).stdout
     buf = io.StringIO()
@@ -175,30 +175,28 @@ def test_plain_lines_print_as_rich_prints_them():
     import io
 
     from rich.console import Console
-    from rich.markup import escape
+    from rich.text import Text
 
     from gongkai.commands.check import _print_lines
 
     lines = [
-        "plain",
-        "[dim]第3行第7列[/] 表三：（空白）",
-        "[bold red]●[/] [dim]E-X[/] " + escape("a [b] c\\"),
-        "tab\there",
-        "bell\x07 and \x1b[31mansi",
-        ":smile: :thumbs_up: 10:30:00",
-        "宽" * 39 + "x",
-        "宽" * 40 + "x",
-        "x" * 200,
-        "trailing   ",
-        "",
-        "  [yellow]文本不完整（截断）[/]",
-        "\\[not markup]",
-        "e\u0301 combining",
-        "after a long one",
-        "word " * 30,
-        "一二三 " * 25 + "end",
-        "x" * 79 + " y",
-        " " * 90 + "z",
+        [("plain", None)],
+        [("第3行第7列", "dim"), (" 表三：（空白）", None)],
+        [("●", "bold red"), (" ", None), ("E-X", "dim"), (" a [b] c\\ [bold]not markup[/]", None)],
+        [("tab\there", None)],
+        [("bell\x07 and \x1b[31mansi\rcr", None)],
+        [(":smile: :thumbs_up: 10:30:00", None)],  # document text is printed as it is, never as emoji codes
+        [("宽" * 39 + "x", None)],
+        [("宽" * 40 + "x", "yellow")],
+        [("x" * 200, None)],
+        [("trailing   ", None)],
+        [("", None)],
+        [("  ", None), ("文本不完整（截断）", "yellow")],
+        [("e\u0301 combining", None)],
+        [("word " * 30, None)],
+        [("一二三 " * 25 + "end", None)],
+        [("x" * 79 + " y", None)],
+        [(" " * 90 + "z", None)],
     ]
     for width, soft_wrap in ((80, False), (40, False), (40, True)):
         for cut in range(len(lines) + 1):
@@ -206,6 +204,57 @@ def test_plain_lines_print_as_rich_prints_them():
             ours, theirs = io.StringIO(), io.StringIO()
             _print_lines(Console(file=ours, width=width, highlight=False, soft_wrap=soft_wrap), group)
             reference = Console(file=theirs, width=width, highlight=False, soft_wrap=soft_wrap)
-            for line in group:  # one print per line, as the summary was printed before
-                reference.print(line)
+            for line in group:  # one print per line, each a Text (never parsed as markup)
+                reference.print(Text.assemble(*line))
             assert ours.getvalue() == theirs.getvalue(), group
+    assert ":smile:" in ours.getvalue() and "[bold]not markup[/]" in ours.getvalue()
+
+
+def test_plain_rule_is_the_rule_rich_prints():
+    import io
+
+    from rich.console import Console
+    from rich.text import Text
+
+    from gongkai.commands.check import _plain_rule
+
+    titles = ["a", "reports/报告.txt", "宽" * 37, "宽" * 38, "x" * 75, "x" * 76, "x" * 77, "e\u0301", "/tmp/a b/c.pdf"]
+    titles += ["宽" * n + "x" * m for n in range(0, 12, 3) for m in range(0, 5)]
+    checked = 0
+    for width in (20, 21, 40, 80, 81, 120):
+        for title in titles:
+            line = _plain_rule(title, width)
+            buf = io.StringIO()
+            Console(file=buf, width=width, highlight=False, soft_wrap=True).rule(Text(title, style="bold"))
+            if line is None:  # rich first shortens the title: printed through rich
+                assert not title or len(title) * 2 > width - 4
+                continue
+            checked += 1
+            assert line + "\n" == buf.getvalue(), (width, title)
+    assert checked > 100
+    assert _plain_rule("a\tb", 80) is None
+
+
+def test_check_json_is_written_as_it_comes_and_stays_valid_after_ctrl_c(tmp_path, monkeypatch):
+    """Over many files the JSON list is written item by item (memory stays flat); Ctrl-C ends the list, so what
+    was written is valid JSON, and the exit code says the run was interrupted."""
+    import json
+
+    import gongkai.batch as batch
+
+    paths = _write_reports(tmp_path, 4)
+    real_run = batch.run
+
+    def two_then_ctrl_c(*args, **kwargs):
+        for i, outcome in enumerate(real_run(*args, **kwargs)):
+            if i == 2:
+                raise KeyboardInterrupt
+            yield outcome
+
+    full = CliRunner().invoke(main, ["check", "--json", "-j", "1", str(tmp_path)])
+    assert [d["source"] for d in json.loads(full.stdout)] == [str(p) for p in sorted(paths)]
+    monkeypatch.setattr(batch, "run", two_then_ctrl_c)
+    result = CliRunner().invoke(main, ["check", "--json", "-j", "1", str(tmp_path)])
+    assert result.exit_code == 130
+    assert json.loads(result.stdout) == json.loads(full.stdout)[:2]
+    assert "[E-INTERRUPTED]" in result.stderr

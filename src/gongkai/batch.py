@@ -45,6 +45,14 @@ class Outcome:
     def ok(self) -> bool:
         return self.report is not None
 
+    def __reduce__(self):
+        # pickled as a plain tuple: a slots dataclass's default state methods are Python code, and the parent
+        # unpickles one outcome per file
+        return (
+            Outcome,
+            (self.path, self.report, self.error_code, self.error_message, self.seconds, self.payload, self.recycle),
+        )
+
 
 def collect(paths: Iterable[str | Path]) -> list[Path]:
     """Files named, and every file under folders named (recursively, sorted), skipping hidden files.

@@ -25,6 +25,26 @@ class Source:
     dom_path: str | None = None  # HTML: e.g. /html/body/div[2]/table[1]/tr[5]/td[3]; DOCX: body/tbl[2]/tr[5]/tc[3]
     confidence: float | None = None  # OCR recognition confidence, 0..1
 
+    def __init__(
+        self,
+        page: int | None = None,
+        bbox: BBox | None = None,
+        dom_path: str | None = None,
+        confidence: float | None = None,
+    ) -> None:
+        # the generated frozen __init__ sets each field through object.__setattr__, at twice the cost of the
+        # slots' own setters; a PDF page makes hundreds of sources (one per table cell)
+        _SET_PAGE(self, page)
+        _SET_BBOX(self, bbox)
+        _SET_DOM_PATH(self, dom_path)
+        _SET_CONFIDENCE(self, confidence)
+
+
+_SET_PAGE = vars(Source)["page"].__set__
+_SET_BBOX = vars(Source)["bbox"].__set__
+_SET_DOM_PATH = vars(Source)["dom_path"].__set__
+_SET_CONFIDENCE = vars(Source)["confidence"].__set__
+
 
 class Position(NamedTuple):
     """Where a piece of text came from. ``line`` and ``column`` are 1-based; ``offset`` is 0-based in the text.
@@ -73,32 +93,40 @@ class Anchor(NamedTuple):
 def _flatten(anchors: tuple[Anchor, ...]) -> tuple[list[int], list[int], list["Source"]]:
     """Disjoint stretches, each covered by its innermost (shortest) anchor. A sweep over the boundaries with a
     heap of open anchors keyed by length: O(n log n)."""
-    import heapq
+    from heapq import heappop, heappush
 
     bounds = sorted({a.start for a in anchors} | {a.end for a in anchors})
     by_start = sorted(anchors, key=lambda a: a.start)
-    heap: list[tuple[int, int, Anchor]] = []
+    n = len(by_start)
+    # entries (length, -index, end, source): of two equal stretches the later (finer) one wins; the first two
+    # items are unique, so end and source are never compared
+    heap: list[tuple[int, int, int, Source]] = []
     starts: list[int] = []
     ends: list[int] = []
     sources: list["Source"] = []
+    last_end: int | None = None
+    last_src: Source | None = None
     j = 0
-    for k, lo in enumerate(bounds[:-1]):
-        hi = bounds[k + 1]
-        while j < len(by_start) and by_start[j].start <= lo:
-            a = by_start[j]
-            heapq.heappush(heap, (a.end - a.start, -j, a))  # of two equal stretches the later (finer) one wins
+    for k in range(len(bounds) - 1):
+        lo = bounds[k]
+        while j < n and by_start[j].start <= lo:
+            start, end, src = by_start[j]
+            heappush(heap, (end - start, -j, end, src))
             j += 1
-        while heap and heap[0][2].end <= lo:  # ended anchors are dropped when they reach the top
-            heapq.heappop(heap)
+        while heap and heap[0][2] <= lo:  # ended anchors are dropped when they reach the top
+            heappop(heap)
         if not heap:
             continue
-        src = heap[0][2].source
-        if sources and ends[-1] == lo and sources[-1] is src:
+        src = heap[0][3]
+        hi = bounds[k + 1]
+        if last_end == lo and last_src is src:
             ends[-1] = hi
         else:
             starts.append(lo)
             ends.append(hi)
             sources.append(src)
+            last_src = src
+        last_end = hi
     return starts, ends, sources
 
 
@@ -179,4 +207,5 @@ class Document:
         src = self.locate(pos.offset)
         if src is None:
             return pos
-        return pos._replace(page=src.page, bbox=src.bbox, dom_path=src.dom_path, confidence=src.confidence)
+        # every field after ``length`` comes from the source: built directly, as _replace() is slow
+        return Position(pos.line, pos.column, pos.offset, pos.length, src.page, src.bbox, src.dom_path, src.confidence)

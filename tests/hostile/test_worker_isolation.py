@@ -79,7 +79,7 @@ def test_cli_deep_page_then_good_pages_in_one_worker(tmp_path):
         goods.append(p)
     result = CliRunner().invoke(main, ["check", "-j", "1", "--json", str(deep), *map(str, goods)])
     assert "Traceback" not in result.output
-    data = json.loads(result.output[result.output.index("[\n") :])
+    data = json.loads(result.stdout)  # the error lines go to stderr
     by_source = {Path(d["source"]).name: d for d in data}
     assert by_source["deep.html"]["error"]["code"] == "E-LIMIT"
     for p in goods:

@@ -157,6 +157,12 @@ class _Part:
     sums: dict[str, float] = field(default_factory=lambda: defaultdict(float))
 
 
+# Sums are rounded to this many decimals. The database adds floats in the order their rows lie on disk, and a
+# different order can change the last binary digit of a sum of amounts (fees in 万元, stated to a few decimals):
+# rounded, the same reports give the same numbers whatever wrote them and in what order.
+SUM_DECIMALS = 6
+
+
 class _Acc:
     """Running sums for one row (mutable while counting, frozen into a StatsRow at the end)."""
 
@@ -183,8 +189,10 @@ class _Acc:
 
     def freeze(self, key: str, **extra: Any) -> StatsRow:
         ints = ("reports", "reports_2019", "reports_incomplete", "fee_reports")
-        nums: dict[str, Any] = {k: (int(v) if k in ints else v) for k, v in self.n.items()}
-        appeals: dict[str, Any] = {g: AppealStats(**cols) for g, cols in self.appeals.items()}
+        nums: dict[str, Any] = {k: (int(v) if k in ints else round(v, SUM_DECIMALS)) for k, v in self.n.items()}
+        appeals: dict[str, Any] = {
+            g: AppealStats(**{c: round(v, SUM_DECIMALS) for c, v in cols.items()}) for g, cols in self.appeals.items()
+        }
         return StatsRow(key=key, **nums, **appeals, **extra)
 
 

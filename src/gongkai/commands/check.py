@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import sys
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
 import click
+from rich.cells import cell_len, set_cell_size
 from rich.console import Console
+from rich.control import STRIP_CONTROL_CODES, strip_control_codes
 from rich.markup import escape
+from rich.text import Text
 
 from gongkai.commands.support import (
     E_INTERRUPTED,
@@ -45,86 +49,148 @@ _MEDIA_NAMES = {
 }
 
 
-def _dump(obj) -> str:
-    return json.dumps(obj, ensure_ascii=False, indent=1)
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode  # made once: it is made per call
+
+
+def _dump(obj, levels: int = 2, depth: int = 0) -> str:
+    """JSON with the outer ``levels`` of objects and lists one entry per line (a cell, a finding, a field of
+    the report) and each entry on its line. Fully indented JSON goes through Python's slow encoder and is
+    mostly white space (47 KB for one report, more time than checking it); this goes through the C encoder."""
+    if depth >= levels or not isinstance(obj, (dict, list)) or not obj:
+        return _ENCODE(obj)
+    pad = " " * (depth + 1)
+    if isinstance(obj, dict):
+        entries = [f"{pad}{_ENCODE(str(k))}: {_dump(v, levels, depth + 1)}" for k, v in obj.items()]
+        return "{\n" + ",\n".join(entries) + "\n" + pad[:-1] + "}"
+    entries = [pad + _dump(v, levels, depth + 1) for v in obj]
+    return "[\n" + ",\n".join(entries) + "\n" + pad[:-1] + "]"
 
 
 def _cell_label(cell_id: str) -> str:
     return cell_label(cell_id)
 
 
+_CONTROL_CODES = re.compile("[" + "".join(map(chr, STRIP_CONTROL_CODES)) + "]")
+
+# a line of the summary: (text, rich style or None) segments; document text goes in as it is, never as markup
+Segment = tuple[str, str | None]
+
+
 def _summary(console: Console, report: Report) -> None:
-    console.rule(f"[bold]{escape(report.source)}")
-    lines: list[str] = []  # printed at once: one print per line would cost as much as checking the report
+    _print_rule(console, report.source)
+    _print_lines(console, _summary_lines(report))
+
+
+def _summary_lines(report: Report) -> list[list[Segment]]:
+    lines: list[list[Segment]] = []
     org = report.organization or "（未能确定）"
     year = f"{report.year}年" if report.year else "（未能确定）"
-    lines.append(
-        f"机关：{escape(org)}　年度：{year}　格式：{format_name(report.format)}"
-        + ("　[magenta]汇总报告[/]" if report.is_rollup else "")
-        + (f"　发布日期：{report.published}" if report.published else "")
-    )
+    head: list[Segment] = [(f"机关：{org}　年度：{year}　格式：{format_name(report.format)}", None)]
+    if report.is_rollup:
+        head.append(("　汇总报告", "magenta"))
+    if report.published:
+        head.append((f"　发布日期：{report.published}", None))
+    lines.append(head)
     kind = _MEDIA_NAMES.get(report.media_type, report.media_type)
-    lines.append(f"[dim]来源：{escape(kind)}" + (f"，共 {report.pages} 页" if report.pages else "") + "[/]")
-    for note in report.notes:
-        lines.append(f"[dim]　{escape(note)}[/]")
+    lines.append([(f"来源：{kind}" + (f"，共 {report.pages} 页" if report.pages else ""), "dim")])
+    lines.extend([(f"　{note}", "dim")] for note in report.notes)
     if report.reading is not None:
-        lines.append(escape(report.reading.summary_zh()))
+        lines.append([(report.reading.summary_zh(), None)])
     stated = sum(1 for c in report.cells.values() if c.meaning.is_numeric)
-    lines.append(
-        f"单元格：读取 {len(report.cells)} 个（其中数值 {stated} 个），由勾稽关系推算 {len(report.inferred)} 个"
-        + ("　[yellow]文本不完整（截断）[/]" if report.truncated else "")
-    )
-    counts = {s: sum(1 for f in report.findings if f.severity is s) for s in Severity}
-    lines.append("　".join(f"[{style}]{name} {counts[s]}[/]" for s, (name, style) in SEVERITY_NAMES.items()))
+    cells: list[Segment] = [
+        (f"单元格：读取 {len(report.cells)} 个（其中数值 {stated} 个），由勾稽关系推算 {len(report.inferred)} 个", None)
+    ]
+    if report.truncated:
+        cells.append(("　文本不完整（截断）", "yellow"))
+    lines.append(cells)
+    by_severity: dict[Severity, list] = {s: [] for s in Severity}
+    for f in report.findings:
+        by_severity[f.severity].append(f)
+    counts: list[Segment] = []
+    for s, (name, style) in SEVERITY_NAMES.items():
+        if counts:
+            counts.append(("　", None))
+        counts.append((f"{name} {len(by_severity[s])}", style))
+    lines.append(counts)
     for sev, (name, style) in SEVERITY_NAMES.items():
-        group = [f for f in report.findings if f.severity is sev]
+        group = by_severity[sev]
         if not group:
             continue
-        lines.append(f"[{style}]{name}[/]")
+        lines.append([(name, style)])
         for f in group:
-            lines.append(f"  [{style}]●[/] [dim]{f.code}[/] {escape(f.message)}")
+            lines.append([("  ", None), ("●", style), (" ", None), (f.code, "dim"), (f" {f.message}", None)])
             ev = f.evidence
             if ev.expected is not None or ev.stated is not None:
                 lines.append(
-                    f"      应为 {ev.expected}，实际为 {ev.stated}"
-                    + (f"，相差 {ev.difference}" if ev.difference is not None else "")
+                    [
+                        (
+                            f"      应为 {ev.expected}，实际为 {ev.stated}"
+                            + (f"，相差 {ev.difference}" if ev.difference is not None else ""),
+                            None,
+                        )
+                    ]
                 )
             for c in ev.cells[:8]:
-                where = _where(c.position)
                 raw = "（空白）" if c.raw == "" else (c.raw if c.raw is not None else "未印出")
                 extra = f"，推算为 {c.value}" if c.inferred else ""
-                lines.append(f"      [dim]{escape(where)}[/] {escape(_cell_label(c.id))}：{escape(str(raw))}{extra}")
+                lines.append(
+                    [("      ", None), (_where(c.position), "dim"), (f" {_cell_label(c.id)}：{raw}{extra}", None)]
+                )
             if len(ev.cells) > 8:
-                lines.append(f"      [dim]……另有 {len(ev.cells) - 8} 个单元格[/]")
+                lines.append([(f"      ……另有 {len(ev.cells) - 8} 个单元格", "dim")])
             if ev.text:
                 where = f"{_where(ev.position)}：" if ev.position else ""
-                lines.append(f"      [dim]{escape(where)}[/]“{escape(ev.text)}”")
-    _print_lines(console, lines)
+                lines.append([("      ", None), (where, "dim"), (f"“{ev.text}”", None)])
+    return lines
 
 
-def _print_lines(console: Console, lines: list[str]) -> None:
-    """``console.print`` of each markup line. Without colours (output to a file or a pipe, the batch case) a
-    line prints as its plain text, wrapped by rich's own wrapping when it is wider than the console (unless the
-    console soft-wraps): what rich prints for it, at a fraction of the cost of rich's full rendering. Colour
-    output goes through rich."""
-    if console.color_system is not None or console.is_terminal or console.record:
-        console.print("\n".join(lines))
+def _plain(console: Console) -> bool:
+    """Output without colours or terminal (a file or a pipe, the batch case): printed as plain text, exactly as
+    rich would print it, at a fraction of rich's cost (which would otherwise be a third of the check's)."""
+    return console.color_system is None and not console.is_terminal and not console.record
+
+
+def _print_rule(console: Console, title: str) -> None:
+    line = _plain_rule(title, console.width) if _plain(console) and console.encoding.startswith("utf") else None
+    if line is None:
+        console.rule(Text(title, style="bold"))
+    else:
+        console.file.write(line + "\n")
+
+
+def _plain_rule(title: str, width: int) -> str | None:
+    """rich's centred ``Rule`` as plain text, or None where rich would first change the title (tabs, line
+    breaks, control codes, a title too wide for the line) or draws no title."""
+    if not title or any(ch in title for ch in "\t\n\r\x07\x08\x0b\x0c") or cell_len(title) > width - 4:
+        return None
+    size = cell_len(title)
+    side = (width - size) // 2
+    left = "─" * (side - 1)
+    right = "─" * min(side + 1, width - (side - 1) - size)
+    return set_cell_size(f"{left} {title} {right}", width)
+
+
+def _print_lines(console: Console, lines: list[list[Segment]]) -> None:
+    """Each line of segments, as ``console.print`` of its ``Text`` prints it. Plain output (see ``_plain``) is
+    written directly, wrapped by rich's own wrapping when a line is wider than the console (unless the console
+    soft-wraps); colour output goes through rich."""
+    if not _plain(console):
+        console.print(Text("\n").join(Text.assemble(*((text, style or "") for text, style in line)) for line in lines))
         return
-    from rich.markup import render
-    from rich.text import Text
-
     width = console.width
     out: list[str] = []
     for line in lines:
-        text = render(line, emoji=True)  # as console.print parses it (emoji on, control codes stripped)
-        if "\t" in text.plain:
+        plain = "".join(text for text, _ in line)
+        if _CONTROL_CODES.search(plain):  # Text strips them (a check first: translate is slow on long text)
+            plain = strip_control_codes(plain)
+        if "\t" in plain:
             console.file.write("".join(out))
             out.clear()
-            console.print(line)
-        elif text.cell_len > width and not console.soft_wrap:  # rich's own wrapping, on the plain text
-            out.extend(part.plain + "\n" for part in Text(text.plain).wrap(console, width))
+            console.print(Text(plain))
+        elif not console.soft_wrap and cell_len(plain) > width:  # rich's own wrapping, on the plain text
+            out.extend(part.plain + "\n" for part in Text(plain).wrap(console, width))
         else:
-            out.append(text.plain + "\n")
+            out.append(plain + "\n")
     console.file.write("".join(out))
 
 
@@ -198,6 +264,7 @@ def check(
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    import gongkai.pipeline  # noqa: F401 - imported before the workers start, so that no worker imports it again
     from gongkai.batch import collect
     from gongkai.batch_pages import run_pages
     from gongkai.readers.limits import DEFAULT_LIMITS
@@ -220,9 +287,10 @@ def check(
         disable=not show_progress,
         transient=True,
     )
-    outputs, failed, with_errors, code = [], [], 0, EXIT_OK
+    failed, with_errors, code = [], 0, EXIT_OK
     started = time.perf_counter()
     single = len(files) == 1 and not any(p.is_dir() for p in paths)
+    json_out = _JsonStream(single) if as_json else None
     # workers render what is printed (the summary, or the report's JSON): the parent only writes text
     task = functools.partial(_checked_task, as_json=as_json, style=_ConsoleStyle.of(console))
     done, interrupted = 0, False
@@ -236,8 +304,8 @@ def check(
                 if checked is None:
                     code = EXIT_INPUT
                     failed.append(outcome)
-                    if as_json:
-                        outputs.append(
+                    if json_out is not None:
+                        json_out.add(
                             _dump(
                                 {
                                     "source": outcome.path,
@@ -255,12 +323,14 @@ def check(
                     with_errors += 1
                     if code == EXIT_OK:
                         code = EXIT_FINDINGS
-                if as_json:
-                    outputs.append(checked.text)
+                if json_out is not None:
+                    json_out.add(checked.text)
                 else:
                     console.file.write(checked.text)
     except KeyboardInterrupt:  # the workers ignore Ctrl-C; run() ends them when its loop is left
         interrupted = True
+    if json_out is not None:
+        json_out.close()  # after Ctrl-C too: what was written stays valid JSON
     if interrupted:
         if not as_json and not single:
             _batch_summary(console, done, failed, with_errors, time.perf_counter() - started)
@@ -271,9 +341,7 @@ def check(
             ),
             code=EXIT_INTERRUPTED,
         )
-    if as_json:
-        click.echo(outputs[0] if single and outputs else _json_list(outputs))
-    elif not single:
+    if not as_json and not single:
         _batch_summary(console, len(files), failed, with_errors, time.perf_counter() - started)
     sys.exit(code)
 
@@ -332,8 +400,21 @@ def _checked_task(path: str, limits, *, as_json: bool, style: _ConsoleStyle):
     return outcome
 
 
-def _json_list(items: list[str]) -> str:
-    """``_dump`` of a list, from its items already dumped (by the workers)."""
-    if not items:
-        return "[]"
-    return "[\n" + ",\n".join(textwrap.indent(item, " ") for item in items) + "\n]"
+class _JsonStream:
+    """``--json`` output as the reports come: one object for a single file, else a list written item by item
+    (the items are ``_dump``s made by the workers), so memory stays flat over any number of files."""
+
+    def __init__(self, single: bool):
+        self.single = single
+        self.count = 0
+
+    def add(self, item: str) -> None:
+        if self.single:
+            click.echo(item)
+        else:
+            click.echo(("[\n" if self.count == 0 else ",\n") + textwrap.indent(item, " "), nl=False)
+        self.count += 1
+
+    def close(self) -> None:
+        if not self.single:
+            click.echo("[]" if self.count == 0 else "\n]")

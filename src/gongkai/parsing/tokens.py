@@ -167,7 +167,7 @@ def tokenize(doc: Document, start: int = 0) -> list[Token]:
             if seg.strip():
                 has_content = True
                 # a segment is a pipe cell only when a pipe closes it on the same line, or opens it
-                same_line_pipe = closed and "\n" not in text[line_start:end]
+                same_line_pipe = closed and text.find("\n", line_start, end) < 0
                 emit_words(line_start, seg, piped=same_line_pipe or (prev_was_pipe and line_start == piece_start))
             line_start += len(seg) + 1
         if closed and not has_content and prev_was_pipe and not _opens_row(text, piece, end):

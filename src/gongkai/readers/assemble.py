@@ -37,7 +37,10 @@ def join_lines(parts: list[str]) -> str:
 
 def cell_text(text: str) -> str:
     """A cell's text on one line; a literal "|" would end the cell early, so it becomes "｜"."""
-    return _SPACES.sub(" ", join_lines(text.split("\n"))).replace("|", "｜")
+    if not text:  # most cells of a report's tables are empty
+        return ""
+    joined = join_lines(text.split("\n")) if "\n" in text else text.strip()
+    return _SPACES.sub(" ", joined).replace("|", "｜")
 
 
 def _shift(pieces: tuple[Piece, ...], base: int) -> list[Anchor]:
@@ -150,7 +153,7 @@ def _add_table(
             start = base + len(text)
             if c.source is not None:
                 # a blank cell is anchored on its closing pipe, where the tokenizer puts blank tokens
-                cell_anchors.append(Anchor(start, start + max(len(t), 1), c.source))
+                cell_anchors.append(Anchor(start, start + (len(t) or 1), c.source))
             if c.pieces and t == c.text:  # piece offsets are only true when the text was not rejoined
                 cell_anchors.extend(_shift(c.pieces, start))
             if c.assembled and t:

@@ -130,27 +130,34 @@ def _page_words(page: pdfium.PdfPage, page_no: int) -> tuple[list[Word] | None, 
         tp = ctypes.cast(textpage.raw, ctypes.c_void_p).value
         rect = pdfium_c.FS_RECTF()
         ref = ctypes.addressof(rect)
+        # the rectangle read as four floats in one step (left, top, right, bottom): cheaper than four fields
+        floats = memoryview(rect).cast("B").cast("f")
         loose_box = _LOOSE_BOX
         words: list[Word] = []
         append = words.append
         for m in _RUN.finditer(text):
             s, e = m.span()
             loose_box(tp, s, ref)
-            x0, y0, y1 = rect.left, rect.top, rect.bottom
+            x0, y0, r0, y1 = floats
             if e - s == 1:
-                append(Word(m.group(), (x0 - left, top - y0, rect.right - left, top - y1), page_no))
+                append(Word(m.group(), (x0 - left, top - y0, r0 - left, top - y1), page_no))
                 continue
             loose_box(tp, e - 1, ref)
-            h = max(y0 - y1, rect.top - rect.bottom, 1.0)
+            _, t1, r1, b1 = floats
+            h = y0 - y1
+            if t1 - b1 > h:
+                h = t1 - b1
+            if h < 1.0:
+                h = 1.0
             # one glyph height per character is the widest a run without gaps can be; a run that is wider,
             # or whose last glyph sits on another line, hides a jump: measure it char by char
-            if rect.right - x0 > (e - s) * h * 1.15 + 1 or abs((rect.top + rect.bottom) - (y0 + y1)) > h:
+            if r1 - x0 > (e - s) * h * 1.15 + 1 or abs((t1 + b1) - (y0 + y1)) > h:
                 _split_run(words, tp, text, s, e, left, top, page_no, rect, ref)
                 continue
             append(
                 Word(
                     m.group(),
-                    (x0 - left, top - max(y0, rect.top), rect.right - left, top - min(y1, rect.bottom)),
+                    (x0 - left, top - (y0 if y0 > t1 else t1), r1 - left, top - (y1 if y1 < b1 else b1)),
                     page_no,
                 )
             )
@@ -276,11 +283,25 @@ def _page_rulings(page: pdfium.PdfPage, page_no: int, box: tuple[float, float, f
     get_object, get_type = _GET_OBJECT, _GET_TYPE
     path, form = pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM
     as_object = pdfium_c.FPDF_PAGEOBJECT
-    # most objects are text (often one per glyph): they are skipped with two bare calls each
+    get_bounds = _GET_BOUNDS
+    bounds = tuple(ctypes.addressof(v) for v in (l_, b_, r_, t_))
+    # most objects are text (often one per glyph): they are skipped with two bare calls each; a top-level
+    # path that is a thin rectangle (most table lines) is taken here, as visit() would take it
     for k in range(pdfium_c.FPDFPage_CountObjects(raw_page)):
         addr = get_object(page_addr, k)
         kind = get_type(addr)
-        if kind == path or kind == form:
+        if kind == path:
+            if not get_bounds(addr, *bounds):
+                continue
+            x0, y0, x1, y1 = l_.value, b_.value, r_.value, t_.value
+            w, h = x1 - x0, y1 - y0
+            if max(w, h) < _MIN_RULING:
+                continue
+            if min(w, h) <= _THIN:
+                out.append(Ruling(x0 - left, top - y1, x1 - left, top - y0, page_no))
+                continue
+            visit(ctypes.cast(addr, as_object), 0, identity)
+        elif kind == form:
             visit(ctypes.cast(addr, as_object), 0, identity)
     return out
 
@@ -295,6 +316,7 @@ def _bare(function, restype, *argtypes):
 
 _GET_OBJECT = _bare(pdfium_c.FPDFPage_GetObject, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
 _GET_TYPE = _bare(pdfium_c.FPDFPageObj_GetType, ctypes.c_int, ctypes.c_void_p)
+_GET_BOUNDS = _bare(pdfium_c.FPDFPageObj_GetBounds, ctypes.c_int, ctypes.c_void_p, *(ctypes.c_void_p,) * 4)
 _LOOSE_BOX = _bare(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p)
 
 

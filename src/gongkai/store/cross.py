@@ -152,10 +152,16 @@ def _current(order_by: Iterable[Any]) -> Select[Any]:
     )
 
 
-def _groups(conn: Connection, stmt, key) -> Iterator[list]:
+def _groups(conn: Connection, stmt, key, *, slice_unkeyed: bool = False) -> Iterator[list]:
+    """Consecutive rows with the same ``key``; with ``slice_unkeyed``, rows whose key is None (compared with no
+    other row) come in slices of at most 500, so that e.g. thousands of unmatched reports are never all held."""
     rows = conn.execute(stmt.execution_options(yield_per=2000))
-    for _, group in itertools.groupby(rows, key=key):
-        yield list(group)
+    for k, group in itertools.groupby(rows, key=key):
+        if slice_unkeyed and k is None:
+            while part := list(itertools.islice(group, 500)):
+                yield part
+        else:
+            yield list(group)
 
 
 def _org_nodes(conn: Connection) -> dict[int, OrgNode]:
@@ -181,7 +187,7 @@ def _pass_bodies(
 
     dates = page_dates(conn)  # a fetched report that prints no date: its page's printed 发布日期
     stmt = _current((t.parse.c.organization_id, t.parse.c.year, t.parse.c.id))
-    for group in _groups(conn, stmt, key=lambda r: r.organization_id):
+    for group in _groups(conn, stmt, key=lambda r: r.organization_id, slice_unkeyed=True):
         records_cells = _cells(conn, [r.id for r in group], carry_cell_ids())
         records = [_record(r, orgs, *records_cells[r.id], prose=r.prose) for r in group]
         for rec in records:
@@ -240,11 +246,11 @@ def _pass_rollups(
     for node in orgs.values():
         if node.parent_id is not None:
             children.setdefault(node.parent_id, []).append(node)
-    rollups = conn.execute(
-        _current((t.parse.c.id,)).where(
-            t.parse.c.is_rollup, t.parse.c.organization_id.is_not(None), t.parse.c.year.is_not(None)
-        )
-    ).all()
+    rollups = conn.execute(  # streamed, like the other passes
+        _current((t.parse.c.id,))
+        .where(t.parse.c.is_rollup, t.parse.c.organization_id.is_not(None), t.parse.c.year.is_not(None))
+        .execution_options(yield_per=2000)
+    )
     prefixes = tuple(f"{name}." for name in ("requests", "appeals"))
     for row in rollups:
         # by name, and a member's report by content hash: ids follow arrival order, the findings must not
@@ -282,19 +288,29 @@ def compute_cross_findings(conn: Connection) -> Iterator[tuple[ReportRecord, Fin
     yield from duplicate_report_findings(conn, orgs)
 
 
-def write_cross_findings(conn: Connection) -> int:
-    """Replace every cross finding by a fresh computation over the current parses, inside the caller's
-    (serialised) transaction; the number written."""
-    when = now_iso()
-    count = 0
-    conn.execute(delete(t.cross_finding))
-    batch: list[dict] = []
-    seen: dict[tuple[str, str], int] = {}  # identical findings of one report are numbered (same key otherwise)
-    for rec, f, related in compute_cross_findings(conn):
-        fp = _cross_fingerprint(rec, f, related)
-        n = seen.get((rec.document_sha256, fp), 0)
-        seen[(rec.document_sha256, fp)] = n + 1
-        batch.append(
+def _keys(conn: Connection, items: list[tuple[str, str]]) -> list[str]:
+    """The key of each (document sha256, fingerprint) about to be written, in order: identical findings of one
+    report are numbered (the n-th from 0) by the keys already in the table and earlier in ``items`` — the table
+    remembers what was written, so memory stays flat however many findings there are."""
+    c = t.cross_finding.c
+    firsts = [finding_key(True, sha, fp) for sha, fp in items]
+    taken = set(conn.execute(select(c.key).where(c.key.in_(firsts))).scalars())
+    out = []
+    for (sha, fp), key in zip(items, firsts):
+        n = 0
+        while key in taken or (n and conn.execute(select(c.id).where(c.key == key)).first() is not None):
+            n += 1
+            key = finding_key(True, sha, fp, n)
+        taken.add(key)
+        out.append(key)
+    return out
+
+
+def _insert(conn: Connection, found: list[tuple[ReportRecord, Finding, list[ReportRecord], str]], when: str) -> int:
+    keys = _keys(conn, [(rec.document_sha256, fp) for rec, _, _, fp in found])
+    conn.execute(
+        t.cross_finding.insert(),
+        [
             {
                 "parse_id": rec.parse_id,
                 "related_parse_ids": [r.parse_id for r in related],
@@ -304,17 +320,29 @@ def write_cross_findings(conn: Connection) -> int:
                 "message": f.message,
                 "evidence": f.evidence.to_dict(),
                 "fingerprint": fp,
-                "key": finding_key(True, rec.document_sha256, fp, n),
+                "key": key,
                 "computed_at": when,
             }
-        )
+            for (rec, f, related, fp), key in zip(found, keys)
+        ],
+    )
+    return len(found)
+
+
+def write_cross_findings(conn: Connection) -> int:
+    """Replace every cross finding by a fresh computation over the current parses, inside the caller's
+    (serialised) transaction; the number written."""
+    when = now_iso()
+    count = 0
+    conn.execute(delete(t.cross_finding))
+    batch: list[tuple[ReportRecord, Finding, list[ReportRecord], str]] = []
+    for rec, f, related in compute_cross_findings(conn):
+        batch.append((rec, f, related, _cross_fingerprint(rec, f, related)))
         if len(batch) >= 500:
-            conn.execute(t.cross_finding.insert(), batch)
-            count += len(batch)
+            count += _insert(conn, batch, when)
             batch = []
     if batch:
-        conn.execute(t.cross_finding.insert(), batch)
-        count += len(batch)
+        count += _insert(conn, batch, when)
     return count
 
 

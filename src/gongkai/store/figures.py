@@ -65,16 +65,45 @@ def cell_ids() -> _Ids:
     )
 
 
+# meanings of a cell with no value that count 0 (blank and "/"): the one list both forms of the rule below read
+ZERO_MEANINGS = ("blank", "not_applicable")
+
+
 def usable_value():
     """The one rule for a cell as a number (SQL, so the database adds up): stated, else inferred; blank and
-    "/" count 0; otherwise NULL (not usable: the report is incomplete and the cell counts 0)."""
+    "/" count 0; otherwise NULL (not usable: the report is incomplete and the cell counts 0). :func:`usable` is
+    its Python twin (tests check that they agree)."""
     cell = t.cell
     return case(
         (cell.c.value.is_not(None), cell.c.value),
         (cell.c.inferred_value.is_not(None), cell.c.inferred_value),
-        (cell.c.meaning.in_(("blank", "not_applicable")), literal(0.0)),
+        (cell.c.meaning.in_(ZERO_MEANINGS), literal(0.0)),
         else_=None,
     )
+
+
+def usable(value: float | None, inferred_value: float | None, meaning: str | None) -> float | None:
+    """:func:`usable_value` for one cell in Python (the ingest worker computes a report's figures with it)."""
+    if value is not None:
+        return float(value)
+    if inferred_value is not None:
+        return float(inferred_value)
+    if meaning in ZERO_MEANINGS:
+        return 0.0
+    return None
+
+
+@cache
+def _figure_ids() -> frozenset[str]:
+    return frozenset(cell_ids().all())
+
+
+def figure_rows(cells: list[tuple]) -> list[tuple[str, float | None]]:
+    """(figure, value) rows of one report, from its cell rows as :func:`gongkai.store.rows.report_rows` builds
+    them (cell_id, raw, meaning, value, unit, inferred_value, …): what :func:`store_figures` would write, without
+    the database. Sorted by figure, the order the SQL form inserts them in (the cell key's order)."""
+    wanted = _figure_ids()
+    return sorted((row[0], usable(row[3], row[5], row[2])) for row in cells if row[0] in wanted)
 
 
 def figures_from_cells(where=None):
@@ -117,8 +146,11 @@ __all__ = [
     "FEE_CELL",
     "cell_figures",
     "cell_ids",
+    "ZERO_MEANINGS",
+    "figure_rows",
     "fill_missing_figures",
     "figures_from_cells",
     "store_figures",
+    "usable",
     "usable_value",
 ]

@@ -169,6 +169,7 @@ def _statements(dialect: str) -> dict[str, RawInsert]:
         ),
         "cell": RawInsert(dialect, t.cell, _CELL_COLUMNS),
         "finding": RawInsert(dialect, t.finding, _FINDING_COLUMNS),
+        "figure": RawInsert(dialect, t.stats_figure, ["parse_id", "figure", "value"]),
     }
 
 
@@ -221,17 +222,15 @@ def store_item(
         conn.execute(
             update(t.parse).where(t.parse.c.document_id == doc_id, t.parse.c.id != parse_id).values(is_current=False)
         )
-    sql["cell"].many(conn, [dict(zip(_CELL_COLUMNS, (parse_id, *row))) for row in item.rows.cells])
-    if item.rows.cells:
-        store_figures(conn, parse_id)  # stats read these, not the cells
-    keys = (
-        item.keys
-        if item.keys is not None
-        else finding_keys(False, item.sha256, [row[-1] for row in item.rows.findings])
-    )
-    sql["finding"].many(
-        conn, [dict(zip(_FINDING_COLUMNS, (parse_id, *row, key))) for row, key in zip(item.rows.findings, keys)]
-    )
+    rows = item.rows
+    sql["cell"].tuples(conn, [(parse_id, *row) for row in rows.cells])
+    # stats read these figures, not the cells: computed by the worker, else here from the cells just written
+    if rows.figures is not None:
+        sql["figure"].tuples(conn, [(parse_id, *row) for row in rows.figures])
+    elif rows.cells:
+        store_figures(conn, parse_id)
+    keys = item.keys if item.keys is not None else finding_keys(False, item.sha256, [r[-1] for r in rows.findings])
+    sql["finding"].tuples(conn, [(parse_id, *row, key) for row, key in zip(rows.findings, keys)])
     return parse_id
 
 
@@ -356,6 +355,7 @@ def ingest(
         else:
             first_path[sha] = f
             todo.append(Job(name_of[f], path=f))
+    del hashed, first_path, known  # per-file state kept through the run: the jobs and names only (~0.5 KB a file)
 
     if runner is None:
 

@@ -10,8 +10,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 from dataclasses import dataclass
+from functools import cache
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from gongkai.orgs.registry import OrgNode
@@ -123,25 +124,43 @@ def load_index(conn: Connection) -> OrgIndex:
     return OrgIndex.build(org_nodes(conn).values(), aliases)
 
 
+@cache
+def _auto_org_statements() -> tuple[Any, Any, Any]:
+    """Built once: ensure_auto_org runs for nearly every report of an ingest without a registry."""
+    o = t.organization
+    return (
+        select(o.c.id).where(o.c.name == bindparam("name")),
+        select(o.c.id).where(o.c.id == bindparam("id")),
+        insert(o)
+        .values(
+            name=bindparam("name"),
+            kind=bindparam("kind"),
+            level=bindparam("level"),
+            parent_id=bindparam("parent_id"),
+            source="auto",
+        )
+        .returning(o.c.id),
+    )
+
+
 def ensure_auto_org(conn: Connection, name: str, index: OrgIndex) -> int:
     """The id of the body called ``name``, inserting it (``source='auto'``, kind guessed, parent derived from
     its place) when absent. Two processes inserting the same name at once both get the one row: the loser's
     unique violation is caught inside a savepoint (so a PostgreSQL transaction stays usable) and re-selected."""
-    o = t.organization
-    found = conn.execute(select(o.c.id).where(o.c.name == name)).scalar()
+    by_name, by_id, add = _auto_org_statements()
+    found = conn.execute(by_name, {"name": name}).scalar()
     if found is not None:
         return found
     kind, level = guess_kind(name)
     parent = derive_parent(name, index)
-    if parent is not None and conn.execute(select(o.c.id).where(o.c.id == parent)).scalar() is None:
+    if parent is not None and conn.execute(by_id, {"id": parent}).scalar() is None:
         parent = None  # the index is older than the table (the parent was deleted since)
+    values = {"name": name, "kind": kind, "level": level, "parent_id": parent}
     try:
         with conn.begin_nested():
-            return conn.execute(
-                insert(o).values(name=name, kind=kind, level=level, parent_id=parent, source="auto").returning(o.c.id)
-            ).scalar_one()
+            return conn.execute(add, values).scalar_one()
     except IntegrityError:
-        return conn.execute(select(o.c.id).where(o.c.name == name)).scalar_one()
+        return conn.execute(by_name, {"name": name}).scalar_one()
 
 
 def members(conn: Connection, org_id: int) -> list[OrgNode]:
@@ -199,8 +218,11 @@ def rematch(conn: Connection, index: OrgIndex | None = None) -> int:
             p.c.organization_id,
             p.c.organization_match,
             p.c.organization_candidates,
-        ).where(p.c.is_current.is_(True), p.c.status == "ok")
-    ).all()
+        )
+        .where(p.c.is_current.is_(True), p.c.status == "ok")
+        # streamed (never every parse in memory); the updates below touch no column this query filters by
+        .execution_options(yield_per=2000)
+    )
     from gongkai.store.fetched import FetchHints
 
     hints = FetchHints(conn)  # a fetched report is matched again with the hint it was first matched with

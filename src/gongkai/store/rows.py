@@ -20,6 +20,9 @@ class ReportRows:
     cells: list[tuple] = field(default_factory=list)
     # (code, category, severity, assessable, message, evidence JSON text, fingerprint)
     findings: list[tuple] = field(default_factory=list)
+    # (figure, value) for table stats_figure (gongkai.store.figures.figure_rows); None: the writer computes
+    # them from the stored cells with SQL
+    figures: list[tuple] | None = None
 
 
 def _canonical(value: Any) -> str:
@@ -133,7 +136,9 @@ def report_rows(report: Report, prose: list[int] | None = None) -> ReportRows:
         )
         for f in report.findings
     ]
-    return ReportRows(parse, cells, findings)
+    from gongkai.store.figures import figure_rows
+
+    return ReportRows(parse, cells, findings, figure_rows(cells))
 
 
 def error_rows(source: str, code: str, message: str, media_type: str | None = None) -> ReportRows:

@@ -45,15 +45,19 @@ class RawInsert:
 
         json_cols = {c.name for c in table.columns if isinstance(c.type, JSON)}
         if dialect == "postgresql":
-            ph = [f"%({c})s" + ("::json" if c in json_cols else "") for c in columns]
+            named = [f"%({c})s" + ("::json" if c in json_cols else "") for c in columns]
+            positional = ["%s" + ("::json" if c in json_cols else "") for c in columns]
         else:
-            ph = [f":{c}" for c in columns]
-        sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join(ph)})"
+            named = [f":{c}" for c in columns]
+            positional = ["?"] * len(columns)
+        head = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES "
+        tail = ""
         if conflict:
-            sql += f" ON CONFLICT ({', '.join(conflict)}) DO NOTHING"
+            tail += f" ON CONFLICT ({', '.join(conflict)}) DO NOTHING"
         if returning:
-            sql += f" RETURNING {returning}"
-        self.sql = sql
+            tail += f" RETURNING {returning}"
+        self.sql = f"{head}({', '.join(named)}){tail}"
+        self.positional_sql = f"{head}({', '.join(positional)}){tail}"
         self.columns = columns
         self.returns = returning is not None
 
@@ -65,3 +69,8 @@ class RawInsert:
     def many(self, conn: Connection, rows: list[dict[str, Any]]) -> None:
         if rows:
             conn.exec_driver_sql(self.sql, rows)
+
+    def tuples(self, conn: Connection, rows: list[tuple]) -> None:
+        """Insert rows given as tuples in column order (no dict per row: the ingest writer's hot path)."""
+        if rows:
+            conn.exec_driver_sql(self.positional_sql, rows)

@@ -78,7 +78,8 @@ def _stmt():
 def _grouped(conn: Connection) -> Iterator[list]:
     """Current parses grouped by (body, year, roll-up); unmatched bodies or unknown years each alone."""
     stmt = _stmt().order_by(t.parse.c.organization_id, t.parse.c.year, t.parse.c.is_rollup, t.document.c.sha256)
-    rows = conn.execute(stmt).all()
+    # streamed (never every parse in memory); the caller's updates touch no column this query filters or sorts by
+    rows = conn.execute(stmt.execution_options(yield_per=2000))
     for key, same_key in itertools.groupby(rows, key=lambda r: (r.organization_id, r.year, bool(r.is_rollup))):
         group = list(same_key)
         if key[0] is None or key[1] is None:
@@ -148,7 +149,7 @@ def duplicate_report_findings(conn: Connection, orgs: dict) -> Iterator[tuple]:
         .where(counted(), t.parse.c.organization_id.is_not(None), t.parse.c.year.is_not(None))
         .order_by(t.parse.c.organization_id, t.parse.c.year, t.parse.c.is_rollup, t.document.c.sha256)
     )
-    rows = conn.execute(stmt).all()
+    rows = conn.execute(stmt.execution_options(yield_per=2000))  # streamed: memory stays flat
     for _, same_key in itertools.groupby(rows, key=lambda r: (r.organization_id, r.year, bool(r.is_rollup))):
         group = list(same_key)
         if len(group) < 2:

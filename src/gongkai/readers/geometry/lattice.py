@@ -127,6 +127,17 @@ def _covers(merged: tuple[list[float], list[float]], v: float) -> bool:
     return i >= 0 and v <= ends[i]
 
 
+def _covered(merged: tuple[list[float], list[float]], values: list[float]) -> list[bool]:
+    """:func:`_covers` for each of ``values``; a line drawn in one piece (the usual case) is two comparisons."""
+    starts, ends = merged
+    if not starts:
+        return [False] * len(values)
+    if len(starts) == 1:
+        a, b = starts[0], ends[0]
+        return [a <= v <= b for v in values]
+    return [_covers(merged, v) for v in values]
+
+
 def _grid(group: list[Ruling]) -> _Grid | None:
     hs = [r for r in group if r.horizontal]
     vs = [r for r in group if not r.horizontal]
@@ -157,6 +168,12 @@ def _grid(group: list[Ruling]) -> _Grid | None:
     v_cover = [_merge(iv) for iv in v_at]
     h_cover = [_merge(iv) for iv in h_at]
 
+    # which inner lines are drawn: a column line at each row's middle, a row line at each column's middle
+    mid_ys = [(ys[i] + ys[i + 1]) / 2 for i in range(n_rows)]
+    mid_xs = [(xs[j] + xs[j + 1]) / 2 for j in range(n_cols)]
+    v_drawn = [_covered(v_cover[k], mid_ys) for k in range(n_cols + 1)]  # per column line, per row
+    h_drawn = [_covered(h_cover[i], mid_xs) for i in range(n_rows + 1)]  # per row line, per column
+
     parent = list(range(n_rows * n_cols))
 
     def find(i: int) -> int:
@@ -166,14 +183,24 @@ def _grid(group: list[Ruling]) -> _Grid | None:
         return i
 
     grid = _Grid(xs, ys)
+    merged = False  # most grids have no merged cell: then every cell is its own
     for i in range(n_rows):
-        mid_y = (ys[i] + ys[i + 1]) / 2
-        grid.row_cuts.append([xs[k] for k in range(1, n_cols) if _covers(v_cover[k], mid_y)])
-        for j in range(n_cols):
-            if j + 1 < n_cols and not _covers(v_cover[j + 1], mid_y):
-                parent[find(i * n_cols + j)] = find(i * n_cols + j + 1)
-            if i + 1 < n_rows and not _covers(h_cover[i + 1], (xs[j] + xs[j + 1]) / 2):
-                parent[find(i * n_cols + j)] = find((i + 1) * n_cols + j)
+        cuts = [xs[k] for k in range(1, n_cols) if v_drawn[k][i]]
+        grid.row_cuts.append(cuts)
+        if len(cuts) < n_cols - 1:  # a column line missing in this row: cells merged across it
+            for j in range(n_cols - 1):
+                if not v_drawn[j + 1][i]:
+                    parent[find(i * n_cols + j)] = find(i * n_cols + j + 1)
+                    merged = True
+        below = h_drawn[i + 1]
+        if i + 1 < n_rows and not all(below):  # a row line missing under this row: cells merged down
+            for j in range(n_cols):
+                if not below[j]:
+                    parent[find(i * n_cols + j)] = find((i + 1) * n_cols + j)
+                    merged = True
+    if not merged:
+        grid.cells = [(i, j, 1, 1) for i in range(n_rows) for j in range(n_cols)]
+        return grid if len(grid.cells) >= 2 else None
     spans: dict[int, list[int]] = {}
     for i in range(n_rows):
         for j in range(n_cols):
@@ -181,14 +208,20 @@ def _grid(group: list[Ruling]) -> _Grid | None:
             b = spans.get(root)
             if b is None:
                 spans[root] = [i, j, i, j]
-            else:
-                b[0], b[1] = min(b[0], i), min(b[1], j)
-                b[2], b[3] = max(b[2], i), max(b[3], j)
+            else:  # rows come in order: only the column bounds and the last row can change
+                if j < b[1]:
+                    b[1] = j
+                b[2] = i
+                if j > b[3]:
+                    b[3] = j
     taken: set[tuple[int, int]] = set()
     for r0, c0, r1, c1 in sorted(spans.values()):
         if (r0, c0) in taken:  # a non-rectangular merge: the first rectangle wins
             continue
-        taken.update((i, j) for i in range(r0, r1 + 1) for j in range(c0, c1 + 1))
+        if r0 == r1 and c0 == c1:
+            taken.add((r0, c0))
+        else:
+            taken.update((i, j) for i in range(r0, r1 + 1) for j in range(c0, c1 + 1))
         grid.cells.append((r0, c0, r1 - r0 + 1, c1 - c0 + 1))
     if len(grid.cells) < 2:
         return None
@@ -228,34 +261,55 @@ def _lattice_table(grid: _Grid, words: list[Word], page_no: int) -> tuple[Table,
     """The table of ``grid`` and the words outside it."""
     xs, ys = grid.xs, grid.ys
     n_cols = len(xs) - 1
-    owner = [0] * ((len(ys) - 1) * n_cols)
-    for k, (r, c, rs, cs) in enumerate(grid.cells):
-        for i in range(r, r + rs):
-            for j in range(c, c + cs):
-                owner[i * n_cols + j] = k
+    n_slots = (len(ys) - 1) * n_cols
+    if len(grid.cells) == n_slots:  # no merged cell: the cells are the grid's slots in row order
+        owner = list(range(n_slots))
+    else:
+        owner = [0] * n_slots
+        for k, (r, c, rs, cs) in enumerate(grid.cells):
+            for i in range(r, r + rs):
+                for j in range(c, c + cs):
+                    owner[i * n_cols + j] = k
     inside: list[list[Word]] = [[] for _ in grid.cells]
     rest: list[Word] = []
     split = 0
     x_lo, y_lo, x_hi, y_hi = grid.bbox
+    last_row, last_col = len(ys) - 2, n_cols - 1
+    row_cuts = grid.row_cuts
     for w in words:
-        cx, cy = (w.bbox[0] + w.bbox[2]) / 2, (w.bbox[1] + w.bbox[3]) / 2
+        x0, top, x1, bottom = w.bbox
+        cx, cy = (x0 + x1) / 2, (top + bottom) / 2
         if not (x_lo <= cx <= x_hi and y_lo <= cy <= y_hi):
             rest.append(w)
             continue
-        i = min(max(bisect_right(ys, cy) - 1, 0), len(ys) - 2)
-        parts = _split_word(w, grid.row_cuts[i]) if len(w.text) > 1 else (w,)
-        split += len(parts) > 1
-        for p in parts:
-            pcx = (p.bbox[0] + p.bbox[2]) / 2
-            j = min(max(bisect_right(xs, pcx) - 1, 0), n_cols - 1)
-            inside[owner[i * n_cols + j]].append(p)
+        i = min(max(bisect_right(ys, cy) - 1, 0), last_row)
+        cuts = row_cuts[i]
+        if len(w.text) > 1:
+            # _split_word cuts only at a column line strictly inside the word: look for one first
+            lo = bisect_right(cuts, x0 + 1)
+            if lo < len(cuts) and cuts[lo] <= x1 - 1:
+                parts = _split_word(w, cuts)
+                split += len(parts) > 1
+                for p in parts:
+                    pcx = (p.bbox[0] + p.bbox[2]) / 2
+                    j = min(max(bisect_right(xs, pcx) - 1, 0), last_col)
+                    inside[owner[i * n_cols + j]].append(p)
+                continue
+        j = min(max(bisect_right(xs, cx) - 1, 0), last_col)
+        inside[owner[i * n_cols + j]].append(w)
     cells: list[TableCell] = []
     for k, (r, c, rs, cs) in enumerate(grid.cells):
         ws = inside[k]
-        # the words are known to lie inside this cell: glyph runs closer than a space are one word
-        text = ws[0].text if len(ws) == 1 else _cell_text([ln.tight_text() for ln in group_lines(ws)])
         bbox = (xs[c], ys[r], xs[c + cs], ys[r + rs])
-        cells.append(TableCell(r, c, text, rs, cs, Source(page=page_no, bbox=bbox, confidence=min_conf(inside[k]))))
+        if not ws:  # most cells of a report's tables are empty or hold one word
+            text, conf = "", None
+        elif len(ws) == 1:
+            text, conf = ws[0].text, ws[0].confidence
+        else:
+            # the words are known to lie inside this cell: glyph runs closer than a space are one word
+            text = _cell_text([ln.tight_text() for ln in group_lines(ws)])
+            conf = min_conf(ws)
+        cells.append(TableCell(r, c, text, rs, cs, Source(page_no, bbox, None, conf)))  # positional: faster
     table = Table(cells, Source(page=page_no, bbox=grid.bbox), method="lattice")
     if split:
         table.repaired("values_split", split)

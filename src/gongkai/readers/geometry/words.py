@@ -14,6 +14,17 @@ class Word:
     page: int  # 1-based
     confidence: float | None = None  # OCR only
 
+    def __init__(self, text: str, bbox: BBox, page: int, confidence: float | None = None) -> None:
+        # hundreds per page: the slots' own setters cost half of the generated frozen __init__'s
+        # object.__setattr__ (see gongkai.document.Source)
+        _W_TEXT(self, text)
+        _W_BBOX(self, bbox)
+        _W_PAGE(self, page)
+        _W_CONFIDENCE(self, confidence)
+
+
+_W_TEXT, _W_BBOX, _W_PAGE, _W_CONFIDENCE = (vars(Word)[f].__set__ for f in ("text", "bbox", "page", "confidence"))
+
 
 @dataclass(frozen=True, slots=True)
 class Ruling:
