@@ -102,3 +102,31 @@ def test_workers_write_into_postgresql_and_the_database_equals_a_single_writer_i
     # again with -j 2: nothing new, every file already stored
     again, again_inserts, again_parses, _ = _ingest(workers_url, corpus, jobs=2)
     assert (again.stored, again.unchanged, again_parses, again_inserts) == (0, again.files, workers_parses, 0)
+
+
+def test_write_task_stores_once_and_hands_back_what_it_could_not_write(tmp_path, corpus):
+    """The task in this process (SQLite for speed; on PostgreSQL it runs in the workers): the first call stores,
+    a second finds the report stored; when the database cannot be written the rows come back to the parent,
+    which writes them (or reports the database's error) as on the single-writer path."""
+    from gongkai import PARSER_VERSION
+    from gongkai.orgs.match import OrgIndex
+    from gongkai.readers.limits import DEFAULT_LIMITS
+    from gongkai.store.ingest_worker import IngestItem, Job
+    from gongkai.store.ingest_writers import Written, WriteTask
+
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    open_store(url).dispose()
+    report = str(next((corpus / "random").glob("r*.txt")))
+    index = OrgIndex.build([], [])
+    task = WriteTask(url, parser_version=PARSER_VERSION, when="2026-12-04T00:00:00+00:00", index=index)
+    first, second = (task(Job("a.txt", path=report), DEFAULT_LIMITS) for _ in range(2))
+    assert isinstance(first.payload, Written) and isinstance(second.payload, Written)
+    assert (first.payload.stored, second.payload.stored, first.payload.status) == (True, False, "ok")
+    noise = task(Job("noise.bin", path=str(corpus / "random" / "noise.bin")), DEFAULT_LIMITS)
+    assert isinstance(noise.payload, Written) and noise.payload.status == "error" and noise.payload.error_code
+
+    nowhere = WriteTask(
+        f"sqlite:///{tmp_path / 'missing' / 'x.db'}", parser_version=PARSER_VERSION, when="x", index=index
+    )
+    back = nowhere(Job("a.txt", path=report), DEFAULT_LIMITS)
+    assert isinstance(back.payload, IngestItem) and back.payload.rows.parse["status"] == "ok"
