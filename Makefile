@@ -50,7 +50,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_formats.py
 	$(BIN)/python benchmarks/bench_ocr.py
 	$(BIN)/python benchmarks/bench_ingest.py --reports 10000
-	$(BIN)/python benchmarks/bench_scaling.py --reports 1000 --cluster
+	$(BIN)/python benchmarks/bench_scaling.py --reports 1000 --cluster --postgresql
 	$(BIN)/python benchmarks/bench_memory_flat.py
 	$(BIN)/python benchmarks/bench_web.py --reports 10000
 

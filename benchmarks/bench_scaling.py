@@ -7,7 +7,9 @@ Generated text reports are written to a temporary folder first (untimed). Then, 
   the time of the writing part (what the parent of `ingest -j` does per report, so a cap on the speed-up);
 - ingest -j 1 and -j 2: `gongkai.store.ingest.ingest` into a fresh SQLite database (cross findings excluded:
   they run once at the end whatever the worker count);
-- with --cluster: ingest through a local Dask cluster of 2 single-threaded workers (needs the `cluster` extra).
+- with --cluster: ingest through a local Dask cluster of 2 single-threaded workers (needs the `cluster` extra);
+- with --postgresql: into a throwaway PostgreSQL server (tests/pgserver.py), in process, ingest -j 2 with the
+  parent writing every report (the single writer), and ingest -j 2 where the workers write.
 Each configuration runs --repeat times, interleaved, and the best run is reported. Each line prints reports/s and
 the ratio to the in-process rate (ideal: N on N free cores). The machine may be
 shared: the load average is printed, and ratios on a busy machine understate the scaling.
@@ -117,11 +119,69 @@ def _ingest(folder: Path, url: str, jobs: int, cluster: str | None = None) -> fl
     return seconds
 
 
+def _ingest_parent_writes(folder: Path, url: str, jobs: int) -> float:
+    """ingest -j N with this process writing every report (what SQLite does): a runner of the plain task."""
+    from gongkai.batch import run
+    from gongkai.store.db import open_store
+    from gongkai.store.ingest import ingest
+    from gongkai.store.ingest_worker import _label, ingest_task
+
+    store = open_store(url)
+    t0 = time.perf_counter()
+    ingest(
+        store,
+        [folder],
+        jobs=jobs,
+        cross_check=False,
+        runner=lambda todo: run(todo, jobs=jobs, task=ingest_task, label=_label),
+    )
+    seconds = time.perf_counter() - t0
+    store.dispose()
+    return seconds
+
+
+def _postgresql(folder: Path, files: list[str], repeat: int) -> None:
+    from tests.pgserver import Server
+
+    server = Server().start()
+    if not server.url:
+        print(f"PostgreSQL skipped: {server.reason}")
+        return
+    n = len(files)
+    try:
+        best: dict[str, tuple[float, _Cpu]] = {}
+        for run in range(repeat):
+            for name in ("in", "parent", "workers"):
+                url = server.new_database(f"scale_{name}_{run}")
+                with _Cpu() as cpu:
+                    if name == "in":
+                        seconds = _ingest_in_process(files, url)[0]
+                    elif name == "parent":
+                        seconds = _ingest_parent_writes(folder, url, 2)
+                    else:
+                        seconds = _ingest(folder, url, 2)
+                if name not in best or seconds < best[name][0]:
+                    best[name] = (seconds, cpu)
+    finally:
+        server.stop()
+    seconds, cpu = best["in"]
+    base = n / seconds
+    print(f"ingest in process into PostgreSQL (one core): {base:.0f} reports/s; {cpu.per_report(n)}")
+    for name, what in (("parent", "parent writes"), ("workers", "workers write")):
+        seconds, cpu = best[name]
+        rate = n / seconds
+        print(
+            f"ingest -j 2 into PostgreSQL ({what}): {rate:.0f} reports/s = {rate / base:.2f} x in-process; "
+            f"{cpu.per_report(n)}"
+        )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--reports", type=int, default=1000)
     ap.add_argument("--repeat", type=int, default=3, help="runs of each configuration; the best is reported")
     ap.add_argument("--cluster", action="store_true", help="also ingest through a local Dask cluster (2 workers)")
+    ap.add_argument("--postgresql", action="store_true", help="also ingest into a throwaway PostgreSQL server")
     args = ap.parse_args()
     n = args.reports
     print(
@@ -181,6 +241,8 @@ def main() -> None:
         if args.cluster:  # the cluster's workers are not children of this process: wall time only
             rate = n / _ingest(folder, f"sqlite:///{Path(tmp) / 'cluster.db'}", 2, cluster="local:2")
             print(f"ingest --cluster local:2: {rate:.0f} reports/s = {rate / base:.2f} x in-process")
+        if args.postgresql:
+            _postgresql(folder, files, args.repeat)
     print(f"load average after: {os.getloadavg()[0]:.1f}")
 
 

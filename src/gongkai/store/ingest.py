@@ -2,7 +2,8 @@
 
 The parent process hashes each file and skips content already stored with this parser version (only its path
 is recorded). The rest is read and checked in worker processes (:mod:`gongkai.batch`: time and memory limits,
-crash isolation), which hand back plain rows; the parent matches the organization and writes. Each report is
+crash isolation), which hand back plain rows; the parent matches the organization and writes (on PostgreSQL
+with several processes the workers write themselves: :mod:`gongkai.store.ingest_writers`). Each report is
 its own transaction (SQLite groups a few for speed), so an ingest killed midway loses only what was in flight
 and a restart completes it; unique keys (document hash; document + parser version) make two ingests into one
 database at once store each report exactly once.
@@ -29,6 +30,7 @@ from gongkai.store import schema as t
 from gongkai.store.db import Store
 from gongkai.store.figures import store_figures
 from gongkai.store.ingest_worker import IngestItem, Job, _label, ingest_task
+from gongkai.store.ingest_writers import Written
 from gongkai.store.rows import dumps, error_rows, finding_keys
 from gongkai.store.sql import RawInsert
 
@@ -310,7 +312,9 @@ def ingest(
 ) -> IngestSummary:
     """Store every file under ``paths``; with ``reparse`` also parse every stored document whose current parse
     comes from another parser version. Cross-report findings are recomputed at the end. Files are read and
-    checked by ``runner`` (default: ``jobs`` worker processes on this machine); this process writes.
+    checked by ``runner`` (default: ``jobs`` worker processes on this machine); this process writes, except on
+    PostgreSQL with the default runner and ``jobs`` > 1, where each worker writes the files it read
+    (:mod:`gongkai.store.ingest_writers`; ``reparse`` still writes here).
     ``names``: file path → the distinct name recorded for it instead of the path (document path, the report's
     source, the summary and progress labels), e.g. an upload's temporary file named by what the user uploaded."""
     from gongkai.store.orgs_resolve import OrgMatcher
@@ -357,6 +361,8 @@ def ingest(
             todo.append(Job(name_of[f], path=f))
     del hashed, first_path, known  # per-file state kept through the run: the jobs and names only (~0.5 KB a file)
 
+    matcher = OrgMatcher(store)
+    workers_write = runner is None and store.is_postgresql and jobs > 1 and bool(todo)
     if runner is None:
 
         def runner(batch_jobs: list[Job]) -> Iterable[Outcome]:
@@ -364,13 +370,34 @@ def ingest(
 
             return run_pages(batch_jobs, jobs=jobs, limits=limits, task=ingest_task, label=_label)
 
-    matcher = OrgMatcher(store)
+    first_runner: Runner = runner  # the new files; --reparse keeps the parent-writing runner
+    if workers_write:  # each worker writes what it read (gongkai.store.ingest_writers)
+        from gongkai.store.ingest_writers import WriteTask
+
+        with store.engine.connect() as conn:
+            task = WriteTask(
+                store.engine.url.render_as_string(hide_password=False),
+                parser_version=parser_version,
+                when=when,
+                index=matcher.index(conn),
+            )
+
+        def first_runner(batch_jobs: list[Job]) -> Iterable[Outcome]:
+            return run(batch_jobs, jobs=jobs, limits=limits, task=task, label=_label)
+
     writer = _Writer(store, batch)
     total = len(todo)
     done = 0
+    written_ambiguous: list[tuple[str, str, list[str]]] = []
     try:
-        for outcome in runner(todo):
+        for outcome in first_runner(todo):
             done += 1
+            if isinstance(outcome.payload, Written):  # a worker stored it: only counted here
+                _count_written(summary, outcome.path, outcome.payload)
+                written_ambiguous.extend(outcome.payload.ambiguous)
+                if progress:
+                    progress(outcome.path, done, total)
+                continue
             item: IngestItem | None = outcome.payload
             if item is None:  # timed out or crashed: keep the file with the reason
                 try:
@@ -415,7 +442,7 @@ def ingest(
         writer.abort()
         raise
     writer.close()
-    summary.ambiguous = matcher.ambiguous
+    summary.ambiguous = written_ambiguous + matcher.ambiguous
     if cross_check:
         # always, even when nothing new was stored: a run killed before its settle is repaired by the next
         from gongkai.store.settle import settle
@@ -428,6 +455,15 @@ def ingest(
             adopt_orphans(conn)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _count_written(summary: IngestSummary, path: str, written: Written) -> None:
+    if written.stored:
+        summary.stored += 1
+    else:
+        summary.unchanged += 1
+    if written.status == "error":
+        summary.failed.append((path, written.error_code or "", written.error_message or ""))
 
 
 def _reparse(
