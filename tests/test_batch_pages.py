@@ -282,7 +282,8 @@ def test_real_scan_checked_with_two_jobs_equals_the_in_place_read(half_scanned):
     assert sum(1 for c in spread["cells"].values() if c.get("value") not in (None, 0)) > 20  # OCR read numbers
 
 
-def test_ingest_spreads_the_pages_and_stores_what_the_in_place_read_gives(tmp_path, monkeypatch):
+def test_ingest_spreads_the_pages_and_stores_what_the_in_place_read_gives(tmp_path, monkeypatch, store_url):
+    """On SQLite the parent writes; on PostgreSQL the workers do (gongkai.store.ingest_writers): both spread."""
     from sqlalchemy import select
 
     from gongkai.store import schema as t
@@ -304,7 +305,7 @@ def test_ingest_spreads_the_pages_and_stores_what_the_in_place_read_gives(tmp_pa
     assert len(list(marks.iterdir())) == 3
     for mark in marks.iterdir():
         mark.unlink()
-    store = open_store(tmp_path / "g.db")
+    store = open_store(store_url)
     try:
         ingest(store, paths, jobs=2, cross_check=False)
         with store.engine.connect() as conn:

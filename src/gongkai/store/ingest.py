@@ -383,7 +383,9 @@ def ingest(
             )
 
         def first_runner(batch_jobs: list[Job]) -> Iterable[Outcome]:
-            return run(batch_jobs, jobs=jobs, limits=limits, task=task, label=_label)
+            from gongkai.batch_pages import run_pages  # scans' pages spread over the workers here too
+
+            return run_pages(batch_jobs, jobs=jobs, limits=limits, task=task, label=_label)
 
     writer = _Writer(store, batch)
     total = len(todo)
